@@ -1,0 +1,41 @@
+/**
+ * Conformance tests run the real program that reads our output (nginx, Java with Typesafe
+ * Config, MIT Kerberos, OpenLDAP, openssl...). In CI (CI=true) a missing program fails the
+ * suite; on a laptop without it the tests are skipped with the Debian package to install.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+
+export function hasProgram(program: string): boolean {
+  if (program.startsWith('/')) return fs.existsSync(program);
+  try {
+    execFileSync('sh', ['-c', `command -v ${program}`], { stdio: 'ignore', env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin:/sbin` } });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `describe` when every program (name on PATH, or absolute path) is installed; otherwise
+ * `describe.skip` with a message naming the Debian packages, or a failing test in CI.
+ */
+export function describeWithPrograms(title: string, requirements: Record<string, string>, body: () => void): void {
+  const missing = Object.entries(requirements).filter(([program]) => !hasProgram(program));
+  if (missing.length === 0) {
+    describe(title, body);
+    return;
+  }
+  const install = `apt-get install ${[...new Set(missing.map(([, pkg]) => pkg))].join(' ')}`;
+  const what = missing.map(([p]) => p).join(', ');
+  if (process.env.CI === 'true') {
+    describe(title, () => {
+      test(`requires ${what}`, () => {
+        throw new Error(`${what} not installed: CI must install it (${install}); .ci/run does`);
+      });
+    });
+  } else {
+    console.warn(`Skipping "${title}": ${what} not installed (${install})`);
+    describe.skip(title, body);
+  }
+}

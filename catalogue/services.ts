@@ -1,0 +1,306 @@
+/**
+ * The service catalogue: every container this project deploys, per role, with its image,
+ * tag rule, ports, volumes, environment and health check.
+ *
+ * Facts come from the seeds (`../shared/seeds/`) and `../shared/reference/xivo-domain.md`.
+ * Each entry says in `notes` what is verified and what is inferred. Everything here can be
+ * overridden per environment (`services.<id>` in the environment file: image, tag, env,
+ * volumes, ports, memory, enabled), so a wrong inference is fixed in data, not in code.
+ */
+import {
+  env,
+  HostEnvFileDefinition,
+  PublicName,
+  ReservedHostPort,
+  Role,
+  ServiceDefinition,
+  ServiceId,
+} from './types';
+
+/** Default registry namespace of XiVO images (`xivoxc/...`, reference §1, inferred from a public build note). */
+export const XIVO_NAMESPACE = 'xivoxc';
+
+/** Default `<dist>` part of release tags (`XIVOCC_DIST`, inferred). */
+export const DEFAULT_DIST = 'latest';
+
+/** Image of the tiny helper container that writes host files through the Docker API (never started). */
+export const HOST_FILE_HELPER_IMAGE = 'busybox:stable';
+
+/** Default JVM heap of xuc: the seed's example (`-Xms512m -Xmx2048m`); the image's own default is unknown. */
+export const DEFAULT_XUC_HEAP = { min: '512m', max: '2048m' } as const;
+
+type Entry = Omit<ServiceDefinition, 'id' | 'optional' | 'volumes' | 'dependsOn' | 'imageConfidence' | 'tag'> &
+  Partial<Pick<ServiceDefinition, 'optional' | 'volumes' | 'dependsOn' | 'imageConfidence' | 'tag'>>;
+
+function service(entry: Entry): ServiceDefinition {
+  return {
+    id: `${entry.role}.${entry.name}` as ServiceId,
+    optional: false,
+    volumes: [],
+    dependsOn: [],
+    imageConfidence: 'inferred',
+    tag: { kind: 'release' },
+    ...entry,
+  };
+}
+
+const xivoImage = (name: string) => `${XIVO_NAMESPACE}/${name}`;
+const httpCheck = (port: number, path = '/'): ServiceDefinition['healthcheck'] => ({
+  // wget is in busybox-based and Debian-based images alike; curl is not always.
+  test: ['CMD-SHELL', `wget -q -O /dev/null http://127.0.0.1:${port}${path} || exit 1`],
+});
+
+/** The xuc/xucmgt/nginx trio shared by XiVO CC and UC-Addon, parameterised by role and public name. */
+function ccFront(role: Role.CC | Role.UC_ADDON, xucHost: PublicName): ServiceDefinition[] {
+  const id = (name: string) => `${role}.${name}` as ServiceId;
+  return [
+    service({
+      role,
+      name: 'xuc',
+      description: 'xuc server: CTI, REST and WebSocket API (Play/JVM)',
+      image: xivoImage('xuc'),
+      ports: [{ name: 'http', internal: 8090, published: 8090 }],
+      env: {
+        XIVO_HOST: env.publicName(PublicName.XIVO_HOST),
+        XUC_HOST: env.publicName(xucHost),
+        PLAY_AUTH_TOKEN: env.sharedToken(),
+      },
+      healthcheck: httpCheck(8090, '/xuc/api/2.0/'),
+      memoryMb: 3072,
+      notes: 'Port 8090 verified (seed 000 target port; older builds 9000). Env names verified (seed 000/002). Image name inferred.',
+    }),
+    service({
+      role,
+      name: 'xucmgt',
+      description: role === Role.CC ? 'CC Agent, CC Manager and UC assistant web applications' : 'UC assistant web application',
+      image: xivoImage('xucmgt'),
+      ports: [{ name: 'http', internal: 8070, published: 8070 }],
+      env: {
+        XUC_HOST: env.publicName(xucHost),
+        XIVO_HOST: env.publicName(PublicName.XIVO_HOST),
+      },
+      dependsOn: [id('xuc')],
+      healthcheck: httpCheck(8070, '/ccagent'),
+      notes: 'Port 8070 verified (seed 000: XUC_HOST:8070/ccagent). Image name inferred.',
+    }),
+    service({
+      role,
+      name: 'nginx',
+      description: 'HTTPS entry point of every web application (seed 000 path table)',
+      image: xivoImage('xivoxc-nginx'),
+      ports: [
+        { name: 'http', internal: 80, published: 80 },
+        { name: 'https', internal: 443, published: 443 },
+      ],
+      env: {
+        XUC_HOST: env.publicName(xucHost),
+        XIVO_HOST: env.publicName(PublicName.XIVO_HOST),
+        ...(role === Role.CC
+          ? {
+              RECORDING_SERVER_HOST: env.hostOf('cc.recording-server'),
+              RECORDING_SERVER_PORT: env.portOf('cc.recording-server'),
+              REPORTING_HOST: env.hostOf('cc.spagobi'),
+            }
+          : {}),
+      },
+      dependsOn: role === Role.CC ? [id('xuc'), id('xucmgt'), 'cc.recording-server', 'cc.spagobi', 'cc.kibana'] : [id('xuc'), id('xucmgt')],
+      notes: 'Ports 80/443 and env names verified (seed 000). Image from GitLab project xivoxc-nginx (reference §1).',
+    }),
+  ];
+}
+
+const CC_DB = 'cc.pgxivocc' as ServiceId;
+const dbEnv = { DB_HOST: env.hostOf(CC_DB), DB_PORT: env.portOf(CC_DB) };
+
+export const SERVICES: readonly ServiceDefinition[] = [
+  // --- XiVO PBX ---------------------------------------------------------------------------
+  service({
+    role: Role.XIVO,
+    name: 'configmgt',
+    description: 'Configuration server API (CC Manager rights, profiles), called by xuc and nginx /configmgt',
+    image: xivoImage('config-mgt'),
+    ports: [{ name: 'http', internal: 9100, published: 9100 }],
+    env: { PLAY_AUTH_TOKEN: env.sharedToken() },
+    optional: true,
+    notes: 'Served on XIVO_HOST:9100 (seed 000, verified). Image name inferred. Disable if the XiVO installer already runs it.',
+  }),
+
+  // --- XiVO CC -----------------------------------------------------------------------------
+  service({
+    role: Role.CC,
+    name: 'pgxivocc',
+    description: 'PostgreSQL of the xivo_stats database',
+    image: xivoImage('pgxivocc'),
+    ports: [{ name: 'postgres', internal: 5432, published: 5443 }],
+    volumes: [{ name: 'data', containerPath: '/var/lib/postgresql/data', persistent: true }],
+    env: {},
+    healthcheck: { test: ['CMD-SHELL', 'pg_isready -U postgres || exit 1'] },
+    notes: 'Name and host port 5443 inferred (reference §2.3). Data path is the PostgreSQL image default.',
+  }),
+  service({
+    role: Role.CC,
+    name: 'xivo-db-replication',
+    description: 'Copies cel and queue_log from XiVO in real time and configuration every 5 minutes',
+    image: xivoImage('xivo-db-replication'),
+    ports: [],
+    env: { XIVO_HOST: env.publicName(PublicName.XIVO_HOST), ...dbEnv },
+    dependsOn: [CC_DB],
+    notes: 'Component verified (reference §2.3 reporting pipeline); image and env names (DB_HOST, DB_PORT) inferred.',
+  }),
+  service({
+    role: Role.CC,
+    name: 'xivo-full-stats',
+    description: 'Fills call_on_queue, call_data, stat_*_periodic and agent_position in real time',
+    image: xivoImage('xivo-full-stats'),
+    ports: [],
+    env: dbEnv,
+    dependsOn: [CC_DB],
+    notes: 'Component verified (reference §2.3); image and env names inferred.',
+  }),
+  service({
+    role: Role.CC,
+    name: 'pack-reporting',
+    description: 'Fills stat_*_specific every 15 minutes (with xivo-reporting-db)',
+    image: xivoImage('pack-reporting'),
+    ports: [],
+    env: dbEnv,
+    dependsOn: [CC_DB],
+    optional: true,
+    notes: 'Component verified (reference §2.3); image and env names inferred.',
+  }),
+  service({
+    role: Role.CC,
+    name: 'spagobi',
+    description: 'Reporting (SpagoBI), reached through nginx /SpagoBI',
+    image: xivoImage('spagobi'),
+    ports: [{ name: 'http', internal: 9500, published: 9500 }],
+    env: dbEnv,
+    dependsOn: [CC_DB],
+    healthcheck: httpCheck(9500, '/SpagoBI'),
+    memoryMb: 2048,
+    optional: true,
+    notes: 'Port 9500 verified (seed 000: REPORTING_HOST:9500/SpagoBI); image inferred.',
+  }),
+  service({
+    role: Role.CC,
+    name: 'recording-server',
+    description: 'Recording server REST API and file store, reached through nginx /recording',
+    image: xivoImage('recording-server'),
+    ports: [{ name: 'http', internal: 9400, published: 9400 }],
+    volumes: [{ name: 'recordings', containerPath: '/var/spool/recording-server', persistent: true }],
+    env: { PLAY_AUTH_TOKEN: env.sharedToken(), XIVO_HOST: env.publicName(PublicName.XIVO_HOST), ...dbEnv },
+    dependsOn: [CC_DB],
+    healthcheck: httpCheck(9400, '/recording'),
+    optional: true,
+    notes: 'Token use verified (seed 002). Port 9400 and data path inferred (seed 000 only says RECORDING_SERVER_PORT).',
+  }),
+  service({
+    role: Role.CC,
+    name: 'elasticsearch',
+    description: 'Search index behind Kibana dashboards',
+    image: xivoImage('elasticsearch'),
+    ports: [{ name: 'http', internal: 9200, published: 9200 }],
+    volumes: [{ name: 'data', containerPath: '/usr/share/elasticsearch/data', persistent: true }],
+    env: { 'discovery.type': env.literal('single-node') },
+    healthcheck: httpCheck(9200, '/_cluster/health'),
+    memoryMb: 2048,
+    optional: true,
+    notes: 'Presence in the CC compose set inferred (reference §2.3); port and data path are Elasticsearch defaults.',
+  }),
+  service({
+    role: Role.CC,
+    name: 'kibana',
+    description: 'Dashboards, reached through nginx /kibana',
+    image: xivoImage('kibana'),
+    ports: [{ name: 'http', internal: 5601, published: 5601 }],
+    env: { ELASTICSEARCH_HOSTS: env.urlOf('cc.elasticsearch') },
+    dependsOn: ['cc.elasticsearch'],
+    optional: true,
+    notes: 'Route /kibana verified (seed 000); port 5601 and ELASTICSEARCH_HOSTS are Kibana defaults; image inferred.',
+  }),
+  ...ccFront(Role.CC, PublicName.XUC_HOST),
+
+  // --- UC-Addon ----------------------------------------------------------------------------
+  ...ccFront(Role.UC_ADDON, PublicName.UC_ADDON_HOST),
+];
+
+/**
+ * Host env files (seed 002): each holds `PLAY_AUTH_TOKEN`, identical everywhere, plus the
+ * public names the role's tools read.
+ */
+export const HOST_ENV_FILES: readonly HostEnvFileDefinition[] = [
+  {
+    role: Role.XIVO,
+    path: '/etc/docker/xivo/custom.env',
+    variables: { PLAY_AUTH_TOKEN: env.sharedToken(), XIVO_HOST: env.publicName(PublicName.XIVO_HOST) },
+  },
+  {
+    role: Role.MDS,
+    path: '/etc/docker/mds/custom.env',
+    variables: { PLAY_AUTH_TOKEN: env.sharedToken(), XIVO_HOST: env.publicName(PublicName.XIVO_HOST) },
+  },
+  {
+    role: Role.CC,
+    path: '/etc/docker/compose/custom.env',
+    variables: {
+      PLAY_AUTH_TOKEN: env.sharedToken(),
+      XIVO_HOST: env.publicName(PublicName.XIVO_HOST),
+      XUC_HOST: env.publicName(PublicName.XUC_HOST),
+      RECORDING_SERVER_HOST: env.publicName(PublicName.RECORDING_SERVER_HOST),
+      RECORDING_SERVER_PORT: env.publicName(PublicName.RECORDING_SERVER_PORT),
+      REPORTING_HOST: env.publicName(PublicName.REPORTING_HOST),
+    },
+  },
+  {
+    role: Role.UC_ADDON,
+    path: '/etc/docker/compose/custom.env',
+    variables: {
+      PLAY_AUTH_TOKEN: env.sharedToken(),
+      XIVO_HOST: env.publicName(PublicName.XIVO_HOST),
+      XUC_HOST: env.publicName(PublicName.UC_ADDON_HOST),
+    },
+  },
+];
+
+/**
+ * Ports the host packages of a role listen on (reference §2.1, legacy XiVO port table, verified
+ * for the XiVO base). Containers published on the same Docker host must not take them.
+ */
+export const RESERVED_HOST_PORTS: readonly ReservedHostPort[] = [
+  { role: Role.XIVO, port: 80, protocol: 'tcp', owner: 'XiVO web interface (nginx package)' },
+  { role: Role.XIVO, port: 443, protocol: 'tcp', owner: 'XiVO web interface (nginx package)' },
+  { role: Role.XIVO, port: 5060, protocol: 'udp', owner: 'Asterisk SIP' },
+  { role: Role.XIVO, port: 5003, protocol: 'tcp', owner: 'xivo-ctid CTI' },
+  { role: Role.XIVO, port: 5432, protocol: 'tcp', owner: 'XiVO PostgreSQL' },
+  { role: Role.XIVO, port: 9486, protocol: 'tcp', owner: 'xivo-confd HTTPS' },
+  { role: Role.XIVO, port: 9497, protocol: 'tcp', owner: 'xivo-auth' },
+  { role: Role.MDS, port: 5060, protocol: 'udp', owner: 'MDS Asterisk SIP' },
+  { role: Role.MDS, port: 5038, protocol: 'tcp', owner: 'MDS Asterisk AMI (reached by xuc over the VoIP address)' },
+];
+
+/** Roles whose services may be placed only once in an environment (the CC may be split, but each service once). */
+export const UNIQUE_ROLES: ReadonlySet<Role> = new Set([Role.XIVO, Role.CC, Role.UC_ADDON, Role.EDGE]);
+
+const BY_ID = new Map(SERVICES.map((s) => [s.id, s]));
+
+export function findService(id: string): ServiceDefinition | undefined {
+  return BY_ID.get(id as ServiceId);
+}
+
+export function servicesOfRole(role: Role): readonly ServiceDefinition[] {
+  return SERVICES.filter((s) => s.role === role);
+}
+
+/** Prefix of container names per role: XiVO CC keeps its compose project name (`xivocc_xuc_1` → `xivocc-xuc`). */
+export const CONTAINER_PREFIX: Readonly<Record<Role, string>> = {
+  [Role.XIVO]: 'xivo',
+  [Role.MDS]: 'mds',
+  [Role.CC]: 'xivocc',
+  [Role.UC_ADDON]: 'ucaddon',
+  [Role.EDGE]: 'edge',
+};
+
+/** Container name, also its network alias: unique per Docker host. */
+export function containerName(def: ServiceDefinition): string {
+  return `${CONTAINER_PREFIX[def.role]}-${def.name}`;
+}

@@ -1,0 +1,46 @@
+/**
+ * The resolved environment: what the stacks are built from, after validation.
+ * Placement (which service runs on which server) and public names are decided here, once.
+ */
+import { PublicName, Role, ServiceDefinition, ServiceId } from '../catalogue/types';
+import { BackendSpec, DockerConnectionSpec, EnvironmentFile, ServiceOverride } from './schema';
+
+export interface ServerModel {
+  readonly name: string;
+  /** Stack name: `<env>-<server>`. */
+  readonly stackName: string;
+  readonly address: string;
+  readonly fqdn?: string;
+  readonly docker: DockerConnectionSpec;
+  readonly roles: readonly Role[];
+  /** Enabled catalogue services placed on this server, in catalogue order. */
+  readonly services: readonly ServiceDefinition[];
+}
+
+export interface Environment {
+  readonly name: string;
+  /** Path of the environment file, relative to the working directory. */
+  readonly file: string;
+  /** Absolute directory of the environment file (relative file paths in it resolve from here). */
+  readonly directory: string;
+  readonly release: string;
+  readonly dist: string;
+  readonly registry?: string;
+  readonly backend: BackendSpec;
+  readonly logging: { readonly maxSize: string; readonly maxFile: number };
+  readonly publicNames: Readonly<Record<PublicName, string | undefined>>;
+  readonly servers: readonly ServerModel[];
+  /** Where each enabled service runs. */
+  readonly placement: ReadonlyMap<ServiceId, ServerModel>;
+  readonly overrides: Readonly<Record<string, ServiceOverride>>;
+  /** The validated file as written, for constructs that read their own section. */
+  readonly spec: EnvironmentFile;
+}
+
+export function serverOf(env: Environment, service: ServiceId): ServerModel | undefined {
+  return env.placement.get(service);
+}
+
+export function serversWithRole(env: Environment, role: Role): ServerModel[] {
+  return env.servers.filter((s) => s.roles.includes(role));
+}

@@ -1,0 +1,210 @@
+/**
+ * Cross-field rules of an environment file: what the schema alone cannot see.
+ * Each rule returns problems with the key path to blame and what to write instead.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { HOST_ENV_FILES, RESERVED_HOST_PORTS, findService } from '../catalogue/services';
+import { Role } from '../catalogue/types';
+import { Environment, ServerModel } from './model';
+import { Problem, publishedPort } from './resolve';
+import { EnvironmentFile } from './schema';
+
+type Rule = (spec: EnvironmentFile, env: Environment) => Problem[];
+
+const LOOPBACK = /^(127\.|localhost$)/;
+
+const uniqueServerNames: Rule = (spec) => {
+  const seen = new Map<string, number>();
+  return spec.servers.flatMap((s, i) => {
+    const first = seen.get(s.name);
+    if (first === undefined) {
+      seen.set(s.name, i);
+      return [];
+    }
+    return [{ path: ['servers', i, 'name'], message: `server name "${s.name}" is already used by servers[${first}]: server names must be unique (they name the stacks)` }];
+  });
+};
+
+const onePbx: Rule = (spec) => {
+  const carriers = spec.servers.map((s, i) => ({ s, i })).filter(({ s }) => s.roles.includes(Role.XIVO));
+  if (carriers.length === 0) {
+    return [{ path: ['servers'], message: 'no server carries role "xivo": every environment has exactly one XiVO PBX; add "xivo" to the roles of the PBX server' }];
+  }
+  return carriers.slice(1).map(({ i }) => ({
+    path: ['servers', i, 'roles'],
+    message: `role "xivo" is already on server "${carriers[0].s.name}": an environment has exactly one XiVO PBX`,
+  }));
+};
+
+const requiredPublicNames: Rule = (spec) => {
+  const has = (role: Role) => spec.servers.some((s) => s.roles.includes(role));
+  const problems: Problem[] = [];
+  if (has(Role.CC) && !spec.publicNames.xucHost) {
+    problems.push({ path: ['publicNames', 'xucHost'], message: 'is required when a server carries role "cc": write the FQDN users open (XUC_HOST), e.g. xucHost: cc.example.com' });
+  }
+  if (has(Role.UC_ADDON) && !spec.publicNames.ucAddonHost) {
+    problems.push({ path: ['publicNames', 'ucAddonHost'], message: 'is required when a server carries role "ucaddon": write the FQDN users open for the UC-Addon, e.g. ucAddonHost: uc.example.com' });
+  }
+  return problems;
+};
+
+const dockerConnections: Rule = (spec, env) =>
+  spec.servers.flatMap((s, i) => {
+    const at = ['servers', i, 'docker'];
+    const problems: Problem[] = [];
+    const scheme = s.docker.host.split(':')[0];
+    if (s.docker.sshOpts && scheme !== 'ssh') problems.push({ path: [...at, 'sshOpts'], message: `only applies to ssh:// hosts; remove it or use an ssh:// host` });
+    if (s.docker.tls && scheme !== 'tcp') problems.push({ path: [...at, 'tls'], message: `only applies to tcp:// hosts; remove it or use a tcp:// host` });
+    if (scheme === 'tcp' && !s.docker.tls) {
+      problems.push({ path: [...at, 'tls'], message: 'is required for tcp:// hosts (an unencrypted Docker API is root on that host): give caFile, certFile and keyFile' });
+    }
+    for (const key of ['caFile', 'certFile', 'keyFile'] as const) {
+      const file = s.docker.tls?.[key];
+      if (file && !fs.existsSync(path.resolve(env.directory, file))) {
+        problems.push({ path: [...at, 'tls', key], message: `file "${file}" does not exist (paths are relative to the environment file)` });
+      }
+    }
+    return problems;
+  });
+
+const serviceOverrides: Rule = (spec) =>
+  Object.entries(spec.services ?? {}).flatMap(([id, o]) => {
+    const at = ['services', id];
+    const def = findService(id);
+    if (!def) {
+      return [{ path: at, message: `"${id}" is not a catalogue service: write "<role>.<service>" as listed by docs/environment.md (e.g. "cc.xuc")` }];
+    }
+    const problems: Problem[] = [];
+    if (o.enabled === false && !def.optional) problems.push({ path: [...at, 'enabled'], message: `"${id}" is required and cannot be disabled` });
+    for (const name of Object.keys(o.ports ?? {})) {
+      if (!def.ports.some((p) => p.name === name)) {
+        problems.push({ path: [...at, 'ports', name], message: `"${id}" has no port named "${name}"; its ports: ${def.ports.map((p) => p.name).join(', ') || '(none)'}` });
+      }
+    }
+    if (o.env && 'PLAY_AUTH_TOKEN' in o.env) {
+      problems.push({ path: [...at, 'env', 'PLAY_AUTH_TOKEN'], message: 'the token comes only from SharedToken: remove it here and set TF_VAR_play_auth_token when planning' });
+    }
+    (o.volumes ?? []).forEach((v, j) => {
+      if (!!v.hostPath === !!v.volume) problems.push({ path: [...at, 'volumes', j], message: 'give exactly one of hostPath or volume' });
+    });
+    return problems;
+  });
+
+/** Split servers must reach each other: a service used from another server needs a routable address. */
+const splitReachability: Rule = (spec, env) => {
+  const problems: Problem[] = [];
+  for (const server of env.servers) {
+    for (const def of server.services) {
+      for (const dep of def.dependsOn) {
+        const target = env.placement.get(dep);
+        if (!target || target === server) continue;
+        if (LOOPBACK.test(target.address)) {
+          problems.push({
+            path: ['servers', spec.servers.findIndex((s) => s.name === target.name), 'address'],
+            message: `"${target.address}" is a loopback address, but ${def.id} on server "${server.name}" reaches ${dep} on this server: write an address the other servers can route to`,
+          });
+        }
+        if (!findService(dep)!.ports.some((p) => p.published !== undefined || spec.services?.[dep]?.ports?.[p.name])) {
+          problems.push({ path: ['services', dep, 'ports'], message: `${dep} is reached from server "${server.name}" but publishes no port: give it a host port` });
+        }
+      }
+    }
+  }
+  return dedupe(problems);
+};
+
+interface HostUse {
+  readonly key: string;
+  readonly what: string;
+  readonly server: ServerModel;
+}
+
+/** Published ports and host files of every server sharing a Docker host must not collide. */
+const hostClashes: Rule = (spec, env) => {
+  const problems: Problem[] = [];
+  const byHost = new Map<string, HostUse[]>();
+  const use = (server: ServerModel, key: string, what: string) => {
+    const list = byHost.get(server.docker.host) ?? [];
+    list.push({ key, what, server });
+    byHost.set(server.docker.host, list);
+  };
+  for (const server of env.servers) {
+    for (const def of server.services) {
+      for (const p of def.ports) {
+        const port = publishedPort(spec, def.id, p.name);
+        if (port) use(server, `port ${port}/${p.protocol ?? 'tcp'}`, `${def.id} (port "${p.name}")`);
+      }
+    }
+    for (const file of HOST_ENV_FILES.filter((f) => server.roles.includes(f.role))) use(server, `file ${file.path}`, `role "${file.role}"`);
+  }
+  for (const [host, uses] of byHost) {
+    const seen = new Map<string, HostUse>();
+    for (const u of uses) {
+      const first = seen.get(u.key);
+      if (!first) {
+        seen.set(u.key, u);
+        continue;
+      }
+      const index = spec.servers.findIndex((s) => s.name === u.server.name);
+      problems.push({
+        path: u.key.startsWith('port') ? ['services', u.what.split(' ')[0], 'ports'] : ['servers', index, 'roles'],
+        message: `${u.key} on Docker host ${host} is taken twice: by ${first.what} on server "${first.server.name}" and by ${u.what} on server "${u.server.name}"; ${
+          u.key.startsWith('port') ? 'publish one of them on another port' : 'put these roles on different Docker hosts'
+        }`,
+      });
+    }
+    // Ports of the host's own packages (XiVO nginx, Asterisk...): only our containers can move.
+    const roles = new Set(uses.map((u) => u.server.roles).flat());
+    for (const reserved of RESERVED_HOST_PORTS.filter((r) => roles.has(r.role))) {
+      const clash = uses.find((u) => u.key === `port ${reserved.port}/${reserved.protocol}`);
+      if (clash) {
+        problems.push({
+          path: ['services', clash.what.split(' ')[0], 'ports'],
+          message: `port ${reserved.port}/${reserved.protocol} on Docker host ${host} is used by ${reserved.owner}: publish ${clash.what} on another host port`,
+        });
+      }
+    }
+  }
+  return dedupe(problems);
+};
+
+const unusedPublicNames: Rule = (spec) => {
+  const has = (role: Role) => spec.servers.some((s) => s.roles.includes(role));
+  const problems: Problem[] = [];
+  if (spec.publicNames.ucAddonHost && !has(Role.UC_ADDON)) {
+    problems.push({ path: ['publicNames', 'ucAddonHost'], message: 'is set but no server carries role "ucaddon": remove it or add the role' });
+  }
+  return problems;
+};
+
+function dedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = JSON.stringify(p);
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+}
+
+export const RULES: readonly Rule[] = [
+  uniqueServerNames,
+  onePbx,
+  requiredPublicNames,
+  unusedPublicNames,
+  dockerConnections,
+  serviceOverrides,
+  splitReachability,
+  hostClashes,
+];
+
+/** Rules registered by feature modules (authentication, TLS...), run after the core rules. */
+const extraRules: Rule[] = [];
+export function registerRule(rule: Rule): void {
+  extraRules.push(rule);
+}
+
+export function checkRules(spec: EnvironmentFile, env: Environment): Problem[] {
+  return [...RULES, ...extraRules].flatMap((rule) => rule(spec, env));
+}
+
+export type { Rule };

@@ -1,0 +1,136 @@
+/**
+ * Schema of an environment file (`environments/<name>.yaml`), with zod.
+ * Shape errors come from here; rules that span several keys live in `rules.ts`.
+ * `npm run schema` publishes it as JSON Schema for editors (yaml-language-server).
+ */
+import { z } from 'zod';
+import { ALL_ROLES, Role } from '../catalogue/types';
+
+const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
+const name = (what: string) =>
+  z.string().regex(NAME, {
+    message: `${what} must be 2-32 characters of lowercase letters, digits and '-', starting with a letter (e.g. "cc-core")`,
+  });
+
+const HOSTNAME = /^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+export const hostname = z.string().refine((v) => HOSTNAME.test(v) || IPV4.test(v), {
+  message: 'must be a DNS name or an IPv4 address (e.g. "cc.example.com" or "10.0.0.5")',
+});
+export const fqdn = z.string().refine((v) => HOSTNAME.test(v) && v.includes('.') && !IPV4.test(v), {
+  message: 'must be a fully qualified DNS name with at least one dot (e.g. "cc.example.com"), not an IP address',
+});
+export const address = z.string().refine((v) => IPV4.test(v) || HOSTNAME.test(v), {
+  message: 'must be the IPv4 address or DNS name by which other servers reach this one (e.g. "10.0.0.5")',
+});
+const port = z.number().int().min(1).max(65535);
+/** A path to a file on the machine that runs Terraform, relative to the environment file. */
+const filePath = z.string().min(1, { message: 'must be a file path relative to the environment file' });
+
+/** `unix:///path`, `ssh://user@host[:port]` or `tcp://host:port` (kreuzwerker/docker provider `host`). */
+export const DOCKER_HOST = /^(unix:\/\/\/\S+|ssh:\/\/[A-Za-z0-9._-]+@[A-Za-z0-9.-]+(:\d{1,5})?|tcp:\/\/[A-Za-z0-9.-]+:\d{1,5})$/;
+
+const dockerConnection = z
+  .object({
+    /** Docker host URL. */
+    host: z.string().regex(DOCKER_HOST, {
+      message:
+        'is not a Docker host URL: write "unix:///var/run/docker.sock", "ssh://user@host" or "ssh://user@host:2222", or "tcp://host:2376"',
+    }),
+    /** Extra ssh options for ssh:// hosts, e.g. ["-o", "StrictHostKeyChecking=yes"]. */
+    sshOpts: z.array(z.string()).optional(),
+    /** Client TLS files for tcp:// hosts, read by Terraform at plan time (never at synth). */
+    tls: z.object({ caFile: filePath, certFile: filePath, keyFile: filePath }).strict().optional(),
+  })
+  .strict();
+
+const role = z.enum(ALL_ROLES as [Role, ...Role[]], {
+  message: `is not a role: use one of ${ALL_ROLES.join(', ')}`,
+});
+
+const server = z
+  .object({
+    name: name('a server name'),
+    /** Address other servers use to reach this one. */
+    address,
+    /** DNS name of the server. */
+    fqdn: fqdn.optional(),
+    docker: dockerConnection,
+    roles: z.array(role).min(1, { message: 'must list at least one role' }),
+    /** For a split XiVO CC / UC-Addon: the services of those roles this server runs (`cc.xuc`...). */
+    services: z.array(z.string()).optional(),
+  })
+  .strict();
+
+const volumeOverride = z
+  .object({
+    containerPath: z.string().startsWith('/', { message: 'must be an absolute path in the container' }),
+    hostPath: z.string().startsWith('/', { message: 'must be an absolute path on the Docker host' }).optional(),
+    volume: z.string().optional(),
+    readOnly: z.boolean().optional(),
+  })
+  .strict();
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_.]*$/;
+const serviceOverride = z
+  .object({
+    enabled: z.boolean().optional(),
+    image: z.string().min(1).optional(),
+    tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { message: 'is not a valid Docker tag' }).optional(),
+    env: z.record(z.string().regex(ENV_NAME, { message: 'is not a valid environment variable name' }), z.string()).optional(),
+    volumes: z.array(volumeOverride).optional(),
+    ports: z.record(z.string(), port).optional(),
+    memoryMb: z.number().int().min(64).optional(),
+  })
+  .strict();
+
+const backend = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('local'), directory: z.string().optional() }).strict(),
+  z
+    .object({
+      type: z.literal('s3'),
+      bucket: z.string().min(3),
+      region: z.string().min(1),
+      keyPrefix: z.string().optional(),
+      dynamodbTable: z.string().optional(),
+    })
+    .strict(),
+  /** Connection string comes from PG_CONN_STR at plan time (it holds a password). */
+  z.object({ type: z.literal('pg'), schemaPrefix: z.string().optional() }).strict(),
+  /** Credentials come from TF_HTTP_USERNAME / TF_HTTP_PASSWORD at plan time. */
+  z.object({ type: z.literal('http'), address: z.url({ protocol: /^https?$/ }) }).strict(),
+]);
+
+export const environmentSchema = z
+  .object({
+    $schema: z.string().optional(),
+    /** Environment name: stacks are named `<name>-<server>`. */
+    name: name('the environment name'),
+    /** XiVO release line (LTS) used for image tags, e.g. "2024.05". */
+    release: z.string().regex(/^20\d\d\.\d\d$/, { message: 'must be a XiVO release line like "2024.05" (quote it in YAML)' }),
+    /** Suffix of release tags: images are tagged `<release>.<dist>`. @default "latest" */
+    dist: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/).optional(),
+    /** Registry mirror prefix, e.g. "registry.example.com/xivo-mirror". */
+    registry: z.string().regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/, { message: 'must be a registry host with an optional path, e.g. "registry.example.com/mirror"' }).optional(),
+    backend: backend.optional(),
+    publicNames: z
+      .object({
+        xivoHost: hostname,
+        xucHost: fqdn.optional(),
+        ucAddonHost: fqdn.optional(),
+        recordingServerHost: hostname.optional(),
+        recordingServerPort: port.optional(),
+        reportingHost: hostname.optional(),
+      })
+      .strict(),
+    logging: z.object({ maxSize: z.string().regex(/^\d+[kmg]$/).optional(), maxFile: z.number().int().min(1).max(100).optional() }).strict().optional(),
+    servers: z.array(server).min(1, { message: 'must list at least one server' }),
+    services: z.record(z.string(), serviceOverride).optional(),
+  })
+  .strict();
+
+export type EnvironmentFile = z.infer<typeof environmentSchema>;
+export type ServerSpec = EnvironmentFile['servers'][number];
+export type ServiceOverride = z.infer<typeof serviceOverride>;
+export type BackendSpec = z.infer<typeof backend>;
+export type DockerConnectionSpec = z.infer<typeof dockerConnection>;

@@ -1,0 +1,83 @@
+/**
+ * HostFile: a file written on the Docker host itself (e.g. `/etc/docker/xivo/custom.env`)
+ * through the Docker API alone, so it works over `ssh://` and `tcp://` as well as locally.
+ *
+ * How: a helper container that is created but never started, with the file's directory
+ * bind-mounted, and the file uploaded into the mount: Docker writes it on the host.
+ * Changing the content replaces the helper container, which rewrites the file.
+ */
+import * as path from 'path';
+import { Construct, IConstruct } from 'constructs';
+import { TerraformStack } from 'cdktf';
+import { Container } from '@cdktf/provider-docker/lib/container';
+import { Image } from '@cdktf/provider-docker/lib/image';
+import { HOST_FILE_HELPER_IMAGE } from '../catalogue/services';
+import { labelList } from './labels';
+
+export interface HostFileProps {
+  /** Absolute path of the file on the Docker host. */
+  readonly path: string;
+  /**
+   * Text content. May hold Terraform references (variables, `file()`): secrets then stay out
+   * of `cdktf.out`. Give exactly one of `content` and `contentBase64`.
+   */
+  readonly content?: string;
+  /** Binary content as base64 (e.g. `PlanTimeFile.base64()` of a keytab). */
+  readonly contentBase64?: string;
+  /** Octal mode of the file. @default '0600' (these files hold secrets) */
+  readonly permissions?: string;
+  /** Labels of the helper container (environment, server...). @default none */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Image of the helper container; must provide nothing but a filesystem. @default catalogue HOST_FILE_HELPER_IMAGE */
+  readonly helperImage?: string;
+}
+
+export class HostFile extends Construct {
+  /** Docker container name of the helper for a host path: `xivo-file-etc-docker-xivo-custom.env`. */
+  static containerName(hostPath: string): string {
+    return `xivo-file-${hostPath.replace(/^\/+/, '').replace(/[^A-Za-z0-9_.-]+/g, '-')}`;
+  }
+
+  readonly path: string;
+  readonly container: Container;
+
+  constructor(scope: Construct, id: string, props: HostFileProps) {
+    super(scope, id);
+    const where = this.node.path;
+    if (!path.posix.isAbsolute(props.path) || props.path.endsWith('/')) {
+      throw new Error(`${where}: path "${props.path}" must be an absolute file path on the Docker host`);
+    }
+    if ((props.content === undefined) === (props.contentBase64 === undefined)) {
+      throw new Error(`${where}: give exactly one of content and contentBase64`);
+    }
+    const permissions = props.permissions ?? '0600';
+    if (!/^0[0-7]{3}$/.test(permissions)) {
+      throw new Error(`${where}: permissions "${permissions}" must be an octal mode like "0600"`);
+    }
+    this.path = props.path;
+    const image = helperImage(this, props.helperImage ?? HOST_FILE_HELPER_IMAGE);
+    this.container = new Container(this, 'writer', {
+      name: HostFile.containerName(props.path),
+      image: image.imageId,
+      start: false,
+      mustRun: false,
+      labels: labelList({ ...props.labels, 'org.xivo.host-file': props.path }),
+      volumes: [{ hostPath: path.posix.dirname(props.path), containerPath: '/host' }],
+      upload: [
+        {
+          file: `/host/${path.posix.basename(props.path)}`,
+          content: props.content,
+          contentBase64: props.contentBase64,
+          permissions,
+        },
+      ],
+    });
+  }
+}
+
+/** One helper image resource per stack and image name. */
+function helperImage(scope: IConstruct, name: string): Image {
+  const stack = TerraformStack.of(scope);
+  const id = `host-file-helper-${name.replace(/[^A-Za-z0-9]+/g, '-')}`;
+  return (stack.node.tryFindChild(id) as Image | undefined) ?? new Image(stack, id, { name, keepLocally: true });
+}

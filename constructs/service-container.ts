@@ -1,0 +1,129 @@
+/**
+ * ServiceContainer: one catalogue service as `docker_image` + `docker_container` (+ its
+ * named volumes) on a server, wired to the rest of the environment.
+ *
+ * Environment precedence: catalogue < `env` given by feature constructs (auth, TLS) <
+ * the environment file's `services.<id>.env`. Nearly every container attribute forces
+ * replacement, so inputs are kept minimal and every list is sorted.
+ */
+import { Construct } from 'constructs';
+import { Container, ContainerUpload } from '@cdktf/provider-docker/lib/container';
+import { Image } from '@cdktf/provider-docker/lib/image';
+import { Network } from '@cdktf/provider-docker/lib/network';
+import { Volume } from '@cdktf/provider-docker/lib/volume';
+import { containerName } from '../catalogue/services';
+import { ServiceDefinition } from '../catalogue/types';
+import { Environment, ServerModel } from '../config/model';
+import { serviceImage } from './image-ref';
+import { envList, labelList } from './labels';
+import { resolveEnvSources } from './env-source';
+
+/** Where a service is deployed: what every service construct receives. */
+export interface ServiceContext {
+  readonly environment: Environment;
+  readonly server: ServerModel;
+  /** The server's Docker network (one per server). */
+  readonly network: Network;
+}
+
+export interface BindMount {
+  readonly hostPath: string;
+  readonly containerPath: string;
+  /** @default true */
+  readonly readOnly?: boolean;
+}
+
+export interface ServiceContainerProps extends ServiceContext {
+  readonly definition: ServiceDefinition;
+  /** Variables set by feature constructs, over the catalogue's. @default none */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Files delivered into the container (`docker cp` at create time). @default none */
+  readonly uploads?: readonly ContainerUpload[];
+  /** Host directories or files mounted into the container. @default none */
+  readonly mounts?: readonly BindMount[];
+}
+
+/** Labels every resource of a service carries. */
+export function serviceLabels(ctx: ServiceContext, role: string, service: string): Record<string, string> {
+  return {
+    'org.xivo.environment': ctx.environment.name,
+    'org.xivo.release': ctx.environment.release,
+    'org.xivo.role': role,
+    'org.xivo.server': ctx.server.name,
+    'org.xivo.service': service,
+  };
+}
+
+export class ServiceContainer extends Construct {
+  readonly definition: ServiceDefinition;
+  readonly name: string;
+  readonly image: Image;
+  readonly container: Container;
+  /** Data volumes by catalogue name. */
+  readonly volumes: ReadonlyMap<string, Volume>;
+  /** The final environment of the container, before sorting into `KEY=VALUE`. */
+  readonly environment: Readonly<Record<string, string>>;
+
+  constructor(scope: Construct, id: string, props: ServiceContainerProps) {
+    super(scope, id);
+    const { definition: def, environment: env, server } = props;
+    if (!server.services.includes(def)) {
+      throw new Error(`${this.node.path}: service ${def.id} is not placed on server "${server.name}"`);
+    }
+    this.definition = def;
+    this.name = containerName(def);
+    const override = env.overrides[def.id] ?? {};
+    const labels = serviceLabels(props, def.role, def.name);
+
+    this.environment = { ...resolveEnvSources(this, def.env, env, server), ...props.env, ...override.env };
+
+    this.image = new Image(this, 'image', { name: serviceImage(env, def), keepLocally: true });
+
+    const volumes = new Map<string, Volume>();
+    for (const v of def.volumes) {
+      volumes.set(
+        v.name,
+        new Volume(this, `volume-${v.name}`, {
+          name: `${this.name}-${v.name}`,
+          labels: labelList(labels),
+          lifecycle: v.persistent ? { preventDestroy: true } : undefined,
+        }),
+      );
+    }
+    this.volumes = volumes;
+
+    const mounts = [
+      ...def.volumes.map((v) => ({ volumeName: volumes.get(v.name)!.name, containerPath: v.containerPath })),
+      ...(props.mounts ?? []).map((m) => ({ hostPath: m.hostPath, containerPath: m.containerPath, readOnly: m.readOnly ?? true })),
+      ...(override.volumes ?? []).map((v) => ({ hostPath: v.hostPath, volumeName: v.volume, containerPath: v.containerPath, readOnly: v.readOnly })),
+    ].sort((a, b) => a.containerPath.localeCompare(b.containerPath));
+
+    const health = def.healthcheck;
+    this.container = new Container(this, 'container', {
+      name: this.name,
+      image: this.image.imageId,
+      restart: 'unless-stopped',
+      env: envList(this.environment),
+      labels: labelList(labels),
+      logDriver: 'json-file',
+      logOpts: { 'max-file': String(env.logging.maxFile), 'max-size': env.logging.maxSize },
+      networksAdvanced: [{ name: props.network.name, aliases: [this.name] }],
+      ports: def.ports
+        .map((p) => ({ internal: p.internal, external: override.ports?.[p.name] ?? p.published, protocol: p.protocol ?? 'tcp' }))
+        .filter((p) => p.external !== undefined)
+        .sort((a, b) => a.internal - b.internal),
+      volumes: mounts.length ? mounts : undefined,
+      upload: props.uploads?.length ? [...props.uploads].sort((a, b) => a.file.localeCompare(b.file)) : undefined,
+      memory: override.memoryMb ?? def.memoryMb,
+      healthcheck: health
+        ? {
+            test: [...health.test],
+            interval: health.interval ?? '30s',
+            timeout: health.timeout ?? '10s',
+            retries: health.retries ?? 3,
+            startPeriod: health.startPeriod ?? '60s',
+          }
+        : undefined,
+    });
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * SharedToken: the one source of `PLAY_AUTH_TOKEN` for an environment (seed 002).
+ *
+ * The token must be identical on XiVO, every MDS, every XiVO CC server and the UC-Addon.
+ * Every stack of an environment declares the same sensitive Terraform variable, so one
+ * `TF_VAR_play_auth_token` given at plan time reaches every server; the value never
+ * appears in `cdktf.out`. Synth fails if any container or host file of a stack sets
+ * `PLAY_AUTH_TOKEN` to anything else.
+ *
+ * Rotation: export a new `TF_VAR_play_auth_token`, then deploy every stack of the environment.
+ */
+import { Construct, IConstruct } from 'constructs';
+import { TerraformStack, TerraformVariable } from 'cdktf';
+import { Container } from '@cdktf/provider-docker/lib/container';
+
+/** Characters safe in an env file, a docker env entry, a URL query string and a header. */
+export const TOKEN_CHARSET = 'A-Za-z0-9._~-';
+export const TOKEN_MIN_LENGTH = 32;
+
+export class SharedToken extends Construct {
+  /** Terraform variable name, the same in every stack: set `TF_VAR_play_auth_token`. */
+  static readonly VARIABLE_NAME = 'play_auth_token';
+  /** Name of the environment variable the XiVO components read. */
+  static readonly ENV_NAME = 'PLAY_AUTH_TOKEN';
+
+  /** The SharedToken of the stack containing `scope`, created on first use. */
+  static of(scope: IConstruct): SharedToken {
+    const stack = TerraformStack.of(scope);
+    const existing = stack.node.tryFindChild(SHARED_TOKEN_ID);
+    return (existing as SharedToken | undefined) ?? new SharedToken(stack);
+  }
+
+  /** The token as a Terraform reference (`${var.play_auth_token}`); never a literal. */
+  readonly value: string;
+  private readonly variable: TerraformVariable;
+
+  private constructor(stack: TerraformStack) {
+    super(stack, SHARED_TOKEN_ID);
+    this.variable = new TerraformVariable(stack, SharedToken.VARIABLE_NAME, {
+      type: 'string',
+      sensitive: true,
+      nullable: false,
+      description:
+        'PLAY_AUTH_TOKEN shared by every XiVO component of the environment (seed 002). Set TF_VAR_play_auth_token; ' +
+        'the same value for every stack. Generate one with: openssl rand -hex 32',
+      validation: [
+        {
+          condition: `\${length(var.${SharedToken.VARIABLE_NAME}) >= ${TOKEN_MIN_LENGTH}}`,
+          errorMessage: `play_auth_token must be at least ${TOKEN_MIN_LENGTH} characters long (openssl rand -hex 32).`,
+        },
+        {
+          condition: `\${can(regex("^[${TOKEN_CHARSET}]+$", var.${SharedToken.VARIABLE_NAME}))}`,
+          errorMessage: `play_auth_token may only contain letters, digits and . _ ~ - (it is written into env files and URLs).`,
+        },
+      ],
+    });
+    this.value = this.variable.stringValue;
+    stack.node.addValidation({ validate: () => this.findForeignTokens(stack) });
+  }
+
+  /** `PLAY_AUTH_TOKEN=<reference>`, for env lists and env files. */
+  get envEntry(): string {
+    return `${SharedToken.ENV_NAME}=${this.value}`;
+  }
+
+  /** Every `PLAY_AUTH_TOKEN=` in container env or uploaded files must be this token. */
+  private findForeignTokens(stack: TerraformStack): string[] {
+    const expected = this.value; // compared unresolved: the same token string everywhere
+    const errors: string[] = [];
+    const check = (text: unknown, where: string) => {
+      if (typeof text !== 'string') return;
+      for (const match of text.matchAll(/^PLAY_AUTH_TOKEN=(.*)$/gm)) {
+        if (match[1] !== expected) {
+          errors.push(`${where} sets PLAY_AUTH_TOKEN without SharedToken: use SharedToken.of(this).envEntry (found "${match[1].slice(0, 3)}…")`);
+        }
+      }
+    };
+    for (const c of stack.node.findAll()) {
+      if (!(c instanceof Container)) continue;
+      for (const entry of c.envInput ?? []) check(entry, c.node.path);
+      for (const upload of (c.uploadInput as { content?: string }[] | undefined) ?? []) check(upload.content, c.node.path);
+    }
+    return errors;
+  }
+}
+
+const SHARED_TOKEN_ID = 'SharedToken';

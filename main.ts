@@ -1,0 +1,43 @@
+/**
+ * Entry point: loads the environments selected by XIVO_ENV_FILES (default
+ * environments/*.yaml), validates them, and synthesizes one stack per server.
+ *
+ * Bad input is reported all at once with file, line and key, and nothing is written.
+ * Output is synthesized into a temporary directory and moved into place only when
+ * complete, so a failed synth never leaves a half-written cdktf.out.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'cdktf';
+import { ConfigError } from './config/errors';
+import { loadEnvironments } from './config/loader';
+import { OUTDIR_CONTEXT } from './constructs/plan-time-file';
+import { buildEnvironment } from './stacks/platform';
+
+export function synthesize(outdir = process.env.CDKTF_OUTDIR || 'cdktf.out'): string[] {
+  const environments = loadEnvironments();
+  const finalDir = path.resolve(outdir);
+  const partialDir = `${finalDir}.partial`;
+  fs.rmSync(partialDir, { recursive: true, force: true });
+  const app = new App({ outdir: partialDir, context: { [OUTDIR_CONTEXT]: finalDir } });
+  const stacks = environments.flatMap((env) => buildEnvironment(app, env));
+  try {
+    app.synth();
+  } catch (e) {
+    fs.rmSync(partialDir, { recursive: true, force: true });
+    throw e;
+  }
+  fs.rmSync(finalDir, { recursive: true, force: true });
+  fs.renameSync(partialDir, finalDir);
+  return stacks.map((s) => s.node.id);
+}
+
+if (require.main === module) {
+  try {
+    const names = synthesize();
+    if (!process.env.CDKTF_OUTDIR) console.log(`Synthesized ${names.length} stacks into cdktf.out/stacks: ${names.join(', ')}`);
+  } catch (e) {
+    console.error(e instanceof ConfigError ? e.message : `Synth failed: ${(e as Error).message}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * RoleDeployment: what one role (XiVO PBX, MDS, XiVO CC, UC-Addon) puts on one server:
+ * its host `custom.env` (written through the Docker API) and its containers.
+ */
+import { Construct } from 'constructs';
+import { HOST_ENV_FILES, HOST_FILE_HELPER_IMAGE } from '../../catalogue/services';
+import { Role } from '../../catalogue/types';
+import { HostFile } from '../../constructs/host-file';
+import { withRegistry } from '../../constructs/image-ref';
+import { envFile, } from '../../constructs/labels';
+import { resolveEnvSources } from '../../constructs/env-source';
+import { serviceLabels, ServiceContext } from '../../constructs/service-container';
+import { serviceFactory } from '../service-factories';
+
+export interface RoleDeploymentProps extends ServiceContext {
+  readonly role: Role;
+}
+
+export class RoleDeployment extends Construct {
+  readonly role: Role;
+  readonly hostFiles: HostFile[] = [];
+  readonly services: Construct[] = [];
+
+  constructor(scope: Construct, id: string, props: RoleDeploymentProps) {
+    super(scope, id);
+    const { role, environment, server } = props;
+    this.role = role;
+
+    for (const file of HOST_ENV_FILES.filter((f) => f.role === role)) {
+      this.hostFiles.push(
+        new HostFile(this, 'custom-env', {
+          path: file.path,
+          content: envFile(resolveEnvSources(this, file.variables, environment, server)),
+          permissions: '0600',
+          labels: serviceLabels(props, role, 'custom-env'),
+          helperImage: withRegistry(environment, HOST_FILE_HELPER_IMAGE),
+        }),
+      );
+    }
+
+    for (const definition of server.services.filter((d) => d.role === role)) {
+      this.services.push(serviceFactory(definition.id)(this, definition.name, { ...props, definition }));
+    }
+  }
+}
