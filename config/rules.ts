@@ -9,6 +9,8 @@ import { Role } from '../catalogue/types';
 import { Environment, ServerModel } from './model';
 import { Problem, publishedPort } from './resolve';
 import { EnvironmentFile } from './schema';
+import { AUTH_RULES } from './rules-auth';
+import { TLS_RULES } from './rules-tls';
 
 type Rule = (spec: EnvironmentFile, env: Environment) => Problem[];
 
@@ -197,14 +199,8 @@ export const RULES: readonly Rule[] = [
   hostClashes,
 ];
 
-/** Rules registered by feature modules (authentication, TLS...), run after the core rules. */
-const extraRules: Rule[] = [];
-export function registerRule(rule: Rule): void {
-  extraRules.push(rule);
-}
-
 export function checkRules(spec: EnvironmentFile, env: Environment): Problem[] {
-  return [...RULES, ...extraRules].flatMap((rule) => rule(spec, env));
+  return [...RULES, ...AUTH_RULES, ...TLS_RULES].flatMap((rule) => rule(spec, env));
 }
 
 export type { Rule };

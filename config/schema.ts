@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 import { ALL_ROLES, Role } from '../catalogue/types';
+import { authSchema } from './schema-auth';
+import { edgeSchema, tlsSchema } from './schema-tls';
 
 const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 const name = (what: string) =>
@@ -126,6 +128,12 @@ export const environmentSchema = z
     logging: z.object({ maxSize: z.string().regex(/^\d+[kmg]$/).optional(), maxFile: z.number().int().min(1).max(100).optional() }).strict().optional(),
     servers: z.array(server).min(1, { message: 'must list at least one server' }),
     services: z.record(z.string(), serviceOverride).optional(),
+    /** xuc authentication modes (LDAP/LDAPS, Kerberos, CAS, OIDC), login options, outbound queue. */
+    auth: authSchema.optional(),
+    /** Certificates of the fronts and the PBX (internal CA, self-signed or provided). */
+    tls: tlsSchema.optional(),
+    /** Edge reverse proxy settings (DMZ). */
+    edge: edgeSchema.optional(),
   })
   .strict();
 
