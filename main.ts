@@ -12,6 +12,7 @@ import { App } from 'cdktf';
 import { ConfigError } from './config/errors';
 import { loadEnvironments } from './config/loader';
 import { OUTDIR_CONTEXT } from './constructs/plan-time-file';
+import { Runbook } from './constructs/runbook';
 import { buildEnvironment } from './stacks/platform';
 
 export function synthesize(outdir = process.env.CDKTF_OUTDIR || 'cdktf.out'): string[] {
@@ -23,6 +24,7 @@ export function synthesize(outdir = process.env.CDKTF_OUTDIR || 'cdktf.out'): st
   const stacks = environments.flatMap((env) => buildEnvironment(app, env));
   try {
     app.synth();
+    writeRunbooks(app, partialDir);
   } catch (e) {
     fs.rmSync(partialDir, { recursive: true, force: true });
     throw e;
@@ -30,6 +32,22 @@ export function synthesize(outdir = process.env.CDKTF_OUTDIR || 'cdktf.out'): st
   fs.rmSync(finalDir, { recursive: true, force: true });
   fs.renameSync(partialDir, finalDir);
   return stacks.map((s) => s.node.id);
+}
+
+/** Runbooks of the same name from several stacks of one environment must agree. */
+function writeRunbooks(app: App, outdir: string): void {
+  const written = new Map<string, Runbook>();
+  for (const runbook of Runbook.all(app)) {
+    const first = written.get(runbook.relativePath);
+    if (first && first.content !== runbook.content) {
+      throw new Error(`${runbook.node.path}: runbook ${runbook.relativePath} differs from the one of ${first.node.path}`);
+    }
+    if (first) continue;
+    written.set(runbook.relativePath, runbook);
+    const file = path.join(outdir, runbook.relativePath);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, runbook.content);
+  }
 }
 
 if (require.main === module) {

@@ -7,9 +7,10 @@ import { HOST_ENV_FILES, HOST_FILE_HELPER_IMAGE } from '../../catalogue/services
 import { Role } from '../../catalogue/types';
 import { HostFile } from '../../constructs/host-file';
 import { withRegistry } from '../../constructs/image-ref';
-import { envFile, } from '../../constructs/labels';
+import { envFile } from '../../constructs/labels';
 import { resolveEnvSources } from '../../constructs/env-source';
 import { serviceLabels, ServiceContext } from '../../constructs/service-container';
+import { ROLE_EXTENSIONS } from '../role-extensions';
 import { serviceFactory } from '../service-factories';
 
 export interface RoleDeploymentProps extends ServiceContext {
@@ -41,5 +42,6 @@ export class RoleDeployment extends Construct {
     for (const definition of server.services.filter((d) => d.role === role)) {
       this.services.push(serviceFactory(definition.id)(this, definition.name, { ...props, definition }));
     }
+    for (const extend of ROLE_EXTENSIONS[role] ?? []) extend(this, props);
   }
 }
