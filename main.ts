@@ -15,12 +15,21 @@ import { OUTDIR_CONTEXT } from './constructs/plan-time-file';
 import { Runbook } from './constructs/runbook';
 import { buildEnvironment } from './stacks/platform';
 
-export function synthesize(outdir = process.env.CDKTF_OUTDIR || 'cdktf.out'): string[] {
+export interface SynthesizeOptions {
+  /**
+   * Output directory that plan-time file paths and local state paths are computed from
+   * (Terraform runs in `<it>/stacks/<stack>`). Tests that write elsewhere set it to
+   * `cdktf.out` so that their output equals a real synth's. @default the output directory
+   */
+  readonly referenceOutdir?: string;
+}
+
+export function synthesize(outdir = process.env.CDKTF_OUTDIR || 'cdktf.out', options: SynthesizeOptions = {}): string[] {
   const environments = loadEnvironments();
   const finalDir = path.resolve(outdir);
   const partialDir = `${finalDir}.partial`;
   fs.rmSync(partialDir, { recursive: true, force: true });
-  const app = new App({ outdir: partialDir, context: { [OUTDIR_CONTEXT]: finalDir } });
+  const app = new App({ outdir: partialDir, context: { [OUTDIR_CONTEXT]: path.resolve(options.referenceOutdir ?? finalDir) } });
   const stacks = environments.flatMap((env) => buildEnvironment(app, env));
   try {
     app.synth();
@@ -52,8 +61,9 @@ function writeRunbooks(app: App, outdir: string): void {
 
 if (require.main === module) {
   try {
-    const names = synthesize();
-    if (!process.env.CDKTF_OUTDIR) console.log(`Synthesized ${names.length} stacks into cdktf.out/stacks: ${names.join(', ')}`);
+    const outdir = process.env.CDKTF_OUTDIR || 'cdktf.out';
+    const names = synthesize(outdir);
+    console.log(`Synthesized ${names.length} stack${names.length === 1 ? '' : 's'} into ${outdir}/stacks: ${names.join(', ')}`);
   } catch (e) {
     console.error(e instanceof ConfigError ? e.message : `Synth failed: ${(e as Error).message}`);
     process.exit(1);

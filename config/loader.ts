@@ -72,8 +72,11 @@ function describe(issue: zcore.$ZodIssue): { path: KeyPath; message: string }[] 
   if (issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined) {
     return [{ path: at, message: `is required (${issue.expected})` }];
   }
-  if (issue.code === 'invalid_union' && 'discriminator' in issue) {
-    return [{ path: [...at, 'type'], message: 'must be one of: local, s3, pg, http' }];
+  if (issue.code === 'invalid_union' && 'options' in issue) {
+    return [{ path: at, message: `must be one of: ${(issue.options as unknown[]).join(', ')}` }];
+  }
+  if (issue.code === 'invalid_value' && issue.message.startsWith('Invalid option')) {
+    return [{ path: at, message: `must be one of: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}` }];
   }
   return [{ path: at, message: issue.message }];
 }

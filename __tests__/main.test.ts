@@ -1,0 +1,98 @@
+/** The synth command as operators run it: exit codes, nothing half-written, identical bytes, no secrets. */
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { baseline, writeEnvironment } from './support/environments';
+import { readTree, synthEnvironments } from './support/synth';
+
+beforeAll(() => {
+  execFileSync('node', ['scripts/build.js']);
+});
+
+function runMain(envFiles: string, outdir: string, extraEnv: Record<string, string> = {}) {
+  return spawnSync('node', ['dist/main.js'], {
+    encoding: 'utf8',
+    env: { ...process.env, XIVO_ENV_FILES: envFiles, CDKTF_OUTDIR: outdir, ...extraEnv },
+  });
+}
+
+describe('a broken environment file', () => {
+  test('exits non-zero, names file, line and key, and leaves cdktf.out untouched', () => {
+    const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xivo-main-')), 'cdktf.out');
+    fs.mkdirSync(outdir);
+    fs.writeFileSync(path.join(outdir, 'previous'), 'kept');
+    const broken = baseline();
+    broken.servers[0].docker.host = 'ssh:/deploy@pbx';
+    broken.servers[1].roles = ['cc', 'fax'];
+    const file = writeEnvironment(broken, 'broken');
+    const result = runMain(`${file},environments/lab.yaml`, outdir);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      [
+        '2 errors in environment files; nothing was synthesized:',
+        `  - ${file}:10:7: servers[0].docker.host: is not a Docker host URL: write "unix:///var/run/docker.sock", "ssh://user@host" or "ssh://user@host:2222", or "tcp://host:2376"`,
+        `  - ${file}:19:9: servers[1].roles[1]: is not a role: use one of xivo, mds, cc, ucaddon, edge`,
+        '',
+      ].join('\n'),
+    );
+    expect(fs.readdirSync(outdir)).toEqual(['previous']);
+    expect(fs.existsSync(`${outdir}.partial`)).toBe(false);
+  });
+});
+
+describe('synth', () => {
+  test('two synths give identical bytes', () => {
+    const a = synthEnvironments();
+    const b = synthEnvironments();
+    const filesA = readTree(a.outdir);
+    expect(filesA.size).toBeGreaterThan(a.stacks.length);
+    expect(readTree(b.outdir)).toEqual(filesA);
+  });
+
+  test('the app prints the stacks it wrote', () => {
+    const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xivo-main-')), 'cdktf.out');
+    const result = runMain('environments/lab.yaml', outdir);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe(`Synthesized 1 stack into ${outdir}/stacks: lab-allinone\n`);
+    expect(fs.readdirSync(path.join(outdir, 'stacks'))).toEqual(['lab-allinone']);
+  });
+});
+
+describe('secrets', () => {
+  /** Sentinels set as every secret variable a deployer would export, and as files next to the environments. */
+  const SENTINEL = 'S3cr3t-Sentinel-7f1c9b2e4d';
+
+  test('no secret value reaches cdktf.out, even when exported at synth time', () => {
+    const secretEnv: Record<string, string> = {};
+    for (const name of ['play_auth_token', 'ldap_manager_password', 'kerberos_password', 'xuc_truststore_password']) {
+      secretEnv[`TF_VAR_${name}`] = `${SENTINEL}-${name}`;
+    }
+    const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xivo-secrets-')), 'cdktf.out');
+    const result = runMain('environments/*.yaml', outdir, secretEnv);
+    expect(result.status).toBe(0);
+    const files = readTree(outdir);
+    const variables = new Set<string>();
+    for (const [name, content] of files) {
+      expect(`${name}: ${content.includes(SENTINEL)}`).toBe(`${name}: false`);
+      expect(content).not.toMatch(/BEGIN [A-Z ]*PRIVATE KEY/);
+      if (name.endsWith('cdk.tf.json')) {
+        for (const [varName, v] of Object.entries<Record<string, unknown>>(JSON.parse(content).variable ?? {})) {
+          variables.add(varName);
+          if (/token|password|secret|key/i.test(varName)) expect(`${varName} sensitive=${v.sensitive}`).toBe(`${varName} sensitive=true`);
+        }
+      }
+    }
+    expect(variables).toContain('play_auth_token');
+  });
+
+  test('snapshots hold no secret value', () => {
+    const dir = path.join('__tests__', '__snapshots__');
+    for (const file of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+      const content = fs.readFileSync(path.join(dir, file), 'utf8');
+      expect(content).not.toMatch(/BEGIN [A-Z ]*PRIVATE KEY/);
+      expect(content).not.toMatch(/PLAY_AUTH_TOKEN=(?!\$\{var\.play_auth_token\})[^\s"\\]+/);
+    }
+  });
+});

@@ -1,0 +1,55 @@
+/** SharedToken: one sensitive variable per stack, and no other way to set PLAY_AUTH_TOKEN. */
+import { TerraformStack } from 'cdktf';
+import { Testing } from 'cdktf/lib/testing';
+import { Container } from '@cdktf/provider-docker/lib/container';
+import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import { SharedToken } from '../constructs/shared-token';
+
+function stackWith(build: (stack: TerraformStack) => void) {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, 'test-stack');
+  new DockerProvider(stack, 'docker', {});
+  build(stack);
+  return { app, stack };
+}
+
+test('one variable per stack, whatever the number of users', () => {
+  const { stack } = stackWith((s) => {
+    expect(SharedToken.of(s)).toBe(SharedToken.of(s));
+    new Container(s, 'a', { name: 'a', image: 'x', env: [SharedToken.of(s).envEntry] });
+  });
+  const json = JSON.parse(Testing.synth(stack));
+  expect(Object.keys(json.variable)).toEqual(['play_auth_token']);
+  expect(json.variable.play_auth_token).toEqual({
+    description: expect.stringContaining('TF_VAR_play_auth_token'),
+    nullable: false,
+    sensitive: true,
+    type: 'string',
+    validation: [
+      { condition: '${length(var.play_auth_token) >= 32}', error_message: 'play_auth_token must be at least 32 characters long (openssl rand -hex 32).' },
+      {
+        condition: '${can(regex("^[A-Za-z0-9._~-]+$", var.play_auth_token))}',
+        error_message: 'play_auth_token may only contain letters, digits and . _ ~ - (it is written into env files and URLs).',
+      },
+    ],
+  });
+  expect(json.resource.docker_container.a.env).toEqual(['PLAY_AUTH_TOKEN=${var.play_auth_token}']);
+});
+
+test('synth fails when a container gets the token another way', () => {
+  const { app } = stackWith((s) => {
+    SharedToken.of(s);
+    new Container(s, 'rogue', { name: 'rogue', image: 'x', env: ['PLAY_AUTH_TOKEN=hardcoded-value'] });
+  });
+  expect(() => app.synth()).toThrow(
+    'test-stack/rogue sets PLAY_AUTH_TOKEN without SharedToken: use SharedToken.of(this).envEntry (found "har…")',
+  );
+});
+
+test('synth fails when an uploaded file carries another token', () => {
+  const { app } = stackWith((s) => {
+    SharedToken.of(s);
+    new Container(s, 'file', { name: 'file', image: 'x', upload: [{ file: '/host/custom.env', content: 'A=1\nPLAY_AUTH_TOKEN=${var.other}\n' }] });
+  });
+  expect(() => app.synth()).toThrow('test-stack/file sets PLAY_AUTH_TOKEN without SharedToken: use SharedToken.of(this).envEntry (found "${v…")');
+});

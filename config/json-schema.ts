@@ -1,0 +1,28 @@
+/**
+ * Publishes the environment-file schema as JSON Schema (schema/environment.schema.json),
+ * so that editors with yaml-language-server validate and complete environment files.
+ * Run `npm run schema` after changing config/schema*.ts; a test fails while it is stale.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { z } from 'zod';
+import { environmentSchema } from './schema';
+
+export const SCHEMA_FILE = path.join('schema', 'environment.schema.json');
+
+export function environmentJsonSchema(): string {
+  const schema = z.toJSONSchema(environmentSchema, { target: 'draft-2020-12', unrepresentable: 'any', io: 'input' });
+  const document = {
+    $id: 'https://xivo-cdktf.invalid/schema/environment.schema.json',
+    title: 'xivo-cdktf environment file',
+    description: 'One environment: its servers, their Docker hosts and roles, public names and settings. See docs/environment.md.',
+    ...schema,
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+if (require.main === module) {
+  fs.mkdirSync(path.dirname(SCHEMA_FILE), { recursive: true });
+  fs.writeFileSync(SCHEMA_FILE, environmentJsonSchema());
+  console.log(`wrote ${SCHEMA_FILE}`);
+}
