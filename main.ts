@@ -29,7 +29,8 @@ export function synthesize(outdir = process.env.CDKTF_OUTDIR || 'cdktf.out', opt
   const finalDir = path.resolve(outdir);
   const partialDir = `${finalDir}.partial`;
   fs.rmSync(partialDir, { recursive: true, force: true });
-  const app = new App({ outdir: partialDir, context: { [OUTDIR_CONTEXT]: path.resolve(options.referenceOutdir ?? finalDir) } });
+  // Construct stack traces are never written to the output: skip collecting them.
+  const app = new App({ outdir: partialDir, stackTraces: false, context: { [OUTDIR_CONTEXT]: path.resolve(options.referenceOutdir ?? finalDir) } });
   const stacks = environments.flatMap((env) => buildEnvironment(app, env));
   try {
     app.synth();
