@@ -1,11 +1,13 @@
 /**
  * Publishes the environment-file schema as JSON Schema (schema/environment.schema.json),
  * so that editors with yaml-language-server validate and complete environment files.
- * Run `npm run schema` after changing config/schema*.ts; a test fails while it is stale.
+ * Also writes docs/catalogue.md. Run `npm run generate` after changing config/schema*.ts or
+ * the catalogue; a test fails while either file is stale.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { z } from 'zod';
+import { CATALOGUE_DOC, catalogueMarkdown } from '../catalogue/catalogue-doc';
 import { environmentSchema } from './schema';
 
 export const SCHEMA_FILE = path.join('schema', 'environment.schema.json');
@@ -22,7 +24,12 @@ export function environmentJsonSchema(): string {
 }
 
 if (require.main === module) {
-  fs.mkdirSync(path.dirname(SCHEMA_FILE), { recursive: true });
-  fs.writeFileSync(SCHEMA_FILE, environmentJsonSchema());
-  console.log(`wrote ${SCHEMA_FILE}`);
+  for (const [file, content] of [
+    [SCHEMA_FILE, environmentJsonSchema()],
+    [CATALOGUE_DOC, catalogueMarkdown()],
+  ]) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, content);
+    console.log(`wrote ${file}`);
+  }
 }

@@ -34,15 +34,19 @@ export const DOCKER_HOST = /^(unix:\/\/\/\S+|ssh:\/\/[A-Za-z0-9._-]+@[A-Za-z0-9.
 
 const dockerConnection = z
   .object({
-    /** Docker host URL. */
-    host: z.string().regex(DOCKER_HOST, {
-      message:
-        'is not a Docker host URL: write "unix:///var/run/docker.sock", "ssh://user@host" or "ssh://user@host:2222", or "tcp://host:2376"',
-    }),
-    /** Extra ssh options for ssh:// hosts, e.g. ["-o", "StrictHostKeyChecking=yes"]. */
-    sshOpts: z.array(z.string()).optional(),
-    /** Client TLS files for tcp:// hosts, read by Terraform at plan time (never at synth). */
-    tls: z.object({ caFile: filePath, certFile: filePath, keyFile: filePath }).strict().optional(),
+    host: z
+      .string()
+      .regex(DOCKER_HOST, {
+        message:
+          'is not a Docker host URL: write "unix:///var/run/docker.sock", "ssh://user@host" or "ssh://user@host:2222", or "tcp://host:2376"',
+      })
+      .describe('Docker host of this server: unix:///var/run/docker.sock, ssh://user@host[:port] or tcp://host:port (with tls)'),
+    sshOpts: z.array(z.string()).optional().describe('Extra ssh options for ssh:// hosts, e.g. ["-o", "StrictHostKeyChecking=yes"]'),
+    tls: z
+      .object({ caFile: filePath, certFile: filePath, keyFile: filePath })
+      .strict()
+      .optional()
+      .describe('Client TLS files for tcp:// hosts, relative to the environment file; read by Terraform at plan time, never at synth'),
   })
   .strict();
 
@@ -53,14 +57,14 @@ const role = z.enum(ALL_ROLES as [Role, ...Role[]], {
 const server = z
   .object({
     name: name('a server name'),
-    /** Address other servers use to reach this one. */
-    address,
-    /** DNS name of the server. */
-    fqdn: fqdn.optional(),
+    address: address.describe('Address other servers (and split CC parts) use to reach this one'),
+    fqdn: fqdn.optional().describe('DNS name of the server'),
     docker: dockerConnection,
-    roles: z.array(role).min(1, { message: 'must list at least one role' }),
-    /** For a split XiVO CC / UC-Addon: the services of those roles this server runs (`cc.xuc`...). */
-    services: z.array(z.string()).optional(),
+    roles: z.array(role).min(1, { message: 'must list at least one role' }).describe('Products on this server: xivo, mds, cc, ucaddon, edge'),
+    services: z
+      .array(z.string())
+      .optional()
+      .describe('Split XiVO CC / UC-Addon: the services of those roles this server runs (e.g. cc.xuc); the server of a role without a list runs the rest'),
   })
   .strict();
 
@@ -106,15 +110,19 @@ const backend = z.discriminatedUnion('type', [
 export const environmentSchema = z
   .object({
     $schema: z.string().optional(),
-    /** Environment name: stacks are named `<name>-<server>`. */
-    name: name('the environment name'),
+    name: name('the environment name').describe('Environment name: stacks are named <name>-<server>'),
     /** XiVO release line (LTS) used for image tags, e.g. "2024.05". */
-    release: z.string().regex(/^20\d\d\.\d\d$/, { message: 'must be a XiVO release line like "2024.05" (quote it in YAML)' }),
-    /** Suffix of release tags: images are tagged `<release>.<dist>`. @default "latest" */
-    dist: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/).optional(),
-    /** Registry mirror prefix, e.g. "registry.example.com/xivo-mirror". */
-    registry: z.string().regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/, { message: 'must be a registry host with an optional path, e.g. "registry.example.com/mirror"' }).optional(),
-    backend: backend.optional(),
+    release: z
+      .string()
+      .regex(/^20\d\d\.\d\d$/, { message: 'must be a XiVO release line like "2024.05" (quote it in YAML)' })
+      .describe('XiVO release line (LTS) of the image tags, e.g. "2024.05"'),
+    dist: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/).optional().describe('Suffix of release tags: images are <image>:<release>.<dist>. Default: latest'),
+    registry: z
+      .string()
+      .regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/, { message: 'must be a registry host with an optional path, e.g. "registry.example.com/mirror"' })
+      .optional()
+      .describe('Registry mirror prefix of every image, e.g. registry.example.com/xivo-mirror'),
+    backend: backend.optional().describe('Where Terraform state lives. Default: local files in terraform-state/ (git-ignored)'),
     publicNames: z
       .object({
         xivoHost: hostname,
@@ -126,8 +134,8 @@ export const environmentSchema = z
       })
       .strict(),
     logging: z.object({ maxSize: z.string().regex(/^\d+[kmg]$/).optional(), maxFile: z.number().int().min(1).max(100).optional() }).strict().optional(),
-    servers: z.array(server).min(1, { message: 'must list at least one server' }),
-    services: z.record(z.string(), serviceOverride).optional(),
+    servers: z.array(server).min(1, { message: 'must list at least one server' }).describe('One Terraform stack per server'),
+    services: z.record(z.string(), serviceOverride).optional().describe('Per-service overrides by service id (see docs/catalogue.md)'),
     /** xuc authentication modes (LDAP/LDAPS, Kerberos, CAS, OIDC), login options, outbound queue. */
     auth: authSchema.optional(),
     /** Certificates of the fronts and the PBX (internal CA, self-signed or provided). */

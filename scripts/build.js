@@ -24,8 +24,21 @@ function sources() {
   return files;
 }
 
+const files = sources();
+// A source deleted or renamed must not live on in dist/ (main.js could still import it).
+const expected = new Set(files.map((rel) => path.join(out, rel.replace(/\.ts$/, '.js'))));
+const removeStale = (dir) => {
+  if (!fs.existsSync(dir)) return;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) removeStale(full);
+    else if (!expected.has(full)) fs.rmSync(full);
+  }
+};
+removeStale(out);
+
 let compiled = 0;
-for (const rel of sources()) {
+for (const rel of files) {
   const src = path.join(root, rel);
   const dest = path.join(out, rel.replace(/\.ts$/, '.js'));
   if (fs.existsSync(dest) && fs.statSync(dest).mtimeMs >= fs.statSync(src).mtimeMs) continue;

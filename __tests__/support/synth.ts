@@ -52,7 +52,7 @@ export function readTree(root: string): Map<string, string> {
 
 /** All resources of a type in a stack's JSON, by logical id. */
 export function resources(json: Record<string, any>, type: string): [string, Record<string, any>][] {
-  return Object.entries(json.resource?.[type] ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  return Object.entries<Record<string, any>>(json.resource?.[type] ?? {}).sort(([a], [b]) => a.localeCompare(b));
 }
 
 /** Every string anywhere inside a value. */

@@ -1,0 +1,52 @@
+/**
+ * Renders the service catalogue as Markdown (docs/catalogue.md), so the documented images,
+ * ports, volumes and facts are the ones the code deploys. `npm run generate` rewrites it;
+ * a test fails while it is stale.
+ */
+import { HOST_ENV_FILES, RESERVED_HOST_PORTS, SERVICES } from './services';
+import { EnvSource } from './types';
+
+export const CATALOGUE_DOC = 'docs/catalogue.md';
+
+const describeSource = (s: EnvSource): string => {
+  switch (s.kind) {
+    case 'literal':
+      return `\`${s.value}\``;
+    case 'public':
+      return `public name \`${s.name}\``;
+    case 'token':
+      return 'SharedToken';
+    case 'endpoint':
+      return `${s.part} of \`${s.service}\``;
+  }
+};
+
+const cell = (text: string) => text.replace(/\|/g, '\\|');
+
+export function catalogueMarkdown(): string {
+  const lines = [
+    '# Service catalogue',
+    '',
+    '<!-- Generated from catalogue/services.ts by `npm run generate`: do not edit. -->',
+    '',
+    'Every container xivo-cdktf deploys. Images are `[registry/]<image>:<release>.<dist>` (e.g. `xivoxc/xuc:2024.05.latest`);',
+    'anything here can be overridden per environment under `services.<id>` (image, tag, env, volumes, ports, memoryMb, enabled).',
+    '"inferred" facts come from `xivo-domain.md` recollections: confirm them with `xivocc-dcomp config` on a real host.',
+    '',
+    '| service id | what | image | ports (container→host) | data volumes | optional | environment | facts |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const s of SERVICES) {
+    const ports = s.ports.map((p) => `${p.name} ${p.internal}${p.published ? `→${p.published}` : ''}`).join(', ') || '–';
+    const volumes = s.volumes.map((v) => `\`${v.containerPath}\`${v.persistent ? ' (protected)' : ''}`).join(', ') || '–';
+    const env = Object.entries(s.env).map(([k, v]) => `\`${k}\` ← ${describeSource(v)}`).join('<br>') || '–';
+    lines.push(`| \`${s.id}\` | ${cell(s.description)} | \`${s.image}\` (${s.imageConfidence}) | ${ports} | ${volumes} | ${s.optional ? 'yes' : 'no'} | ${cell(env)} | ${cell(s.notes)} |`);
+  }
+  lines.push('', '## Host env files', '', 'Written on the Docker host through the Docker API (HostFile), mode 0600.', '', '| role | path | variables |', '|---|---|---|');
+  for (const f of HOST_ENV_FILES) {
+    lines.push(`| ${f.role} | \`${f.path}\` | ${Object.entries(f.variables).map(([k, v]) => `\`${k}\` ← ${describeSource(v)}`).join('<br>')} |`);
+  }
+  lines.push('', '## Ports of host packages', '', 'Containers published on the same Docker host must not take them (validation error otherwise).', '', '| role | port | owner |', '|---|---|---|');
+  for (const r of RESERVED_HOST_PORTS) lines.push(`| ${r.role} | ${r.port}/${r.protocol} | ${r.owner} |`);
+  return `${lines.join('\n')}\n`;
+}
