@@ -1,0 +1,56 @@
+/** ServerStack: provider connection, state backends, deploy order. */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Testing } from 'cdktf/lib/testing';
+import { OUTDIR_CONTEXT } from '../constructs/plan-time-file';
+import { buildEnvironment } from '../stacks/platform';
+import { baseline, load, tempDir } from './support/environments';
+
+function synthStacks(change: (e: Record<string, any>) => void) {
+  const spec = baseline();
+  change(spec);
+  const app = Testing.app({ context: { [OUTDIR_CONTEXT]: path.resolve('cdktf.out') } });
+  const stacks = buildEnvironment(app, load(spec));
+  return Object.fromEntries(stacks.map((s) => [s.node.id, JSON.parse(Testing.synth(s))]));
+}
+
+test('tcp:// hosts get their client TLS files read by Terraform at plan time', () => {
+  for (const f of ['ca.pem', 'cert.pem', 'key.pem']) fs.writeFileSync(path.join(tempDir(), f), 'not read at synth');
+  const stacks = synthStacks((e) => (e.servers[1].docker = { host: 'tcp://10.0.0.20:2376', tls: { caFile: 'ca.pem', certFile: 'cert.pem', keyFile: 'key.pem' } }));
+  const rel = path.relative(path.resolve('cdktf.out/stacks/test-cc'), tempDir());
+  expect(stacks['test-cc'].provider.docker).toEqual([
+    {
+      host: 'tcp://10.0.0.20:2376',
+      ca_material: `\${file("${rel}/ca.pem")}`,
+      cert_material: `\${file("${rel}/cert.pem")}`,
+      key_material: `\${file("${rel}/key.pem")}`,
+    },
+  ]);
+  expect(JSON.stringify(stacks)).not.toContain('not read at synth');
+});
+
+test.each([
+  [{ type: 'pg', schemaPrefix: 'xivo_' }, { pg: { schema_name: 'xivo_test_cc' } }],
+  [{ type: 'http', address: 'https://state.example.com/xivo/' }, { http: { address: 'https://state.example.com/xivo/test-cc' } }],
+  [{ type: 'local', directory: 'state' }, { local: { path: `${path.relative(path.resolve('cdktf.out/stacks/test-cc'), tempDir())}/state/test-cc.tfstate` } }],
+])('backend %j', (backend, expected) => {
+  const stacks = synthStacks((e) => (e.backend = backend));
+  expect(stacks['test-cc'].terraform.backend).toEqual(expected);
+});
+
+test('a single host carrying PBX, MDS and CC needs no stack dependency and reaches everything locally', () => {
+  const app = Testing.app({ context: { [OUTDIR_CONTEXT]: path.resolve('cdktf.out') } });
+  const spec = baseline();
+  spec.servers = [{ name: 'all', address: '127.0.0.1', docker: { host: 'unix:///var/run/docker.sock' }, roles: ['xivo', 'mds', 'cc'] }];
+  spec.services = { 'cc.nginx': { ports: { http: 8080, https: 8443 } } };
+  const [stack] = buildEnvironment(app, load(spec));
+  expect(stack.dependencies).toEqual([]);
+  const json = JSON.parse(Testing.synth(stack));
+  const paths = Object.values<any>(json.resource.docker_container)
+    .filter((c) => c.start === false)
+    .map((c) => c.volumes[0].host_path)
+    .sort();
+  expect(paths).toEqual(['/etc/docker/compose', '/etc/docker/mds', '/etc/docker/xivo']);
+  const kibana = Object.values<any>(json.resource.docker_container).find((c) => c.name === 'xivocc-kibana');
+  expect(kibana.env).toEqual(['ELASTICSEARCH_HOSTS=http://xivocc-elasticsearch:9200']);
+});
