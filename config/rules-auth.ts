@@ -1,4 +1,181 @@
-/** Cross-field rules of the `auth` section. */
+/**
+ * Cross-field rules of the `auth` section. The checks on single values are exported so that
+ * the constructs (AuthLdap, AuthKerberos, OutboundQueue...) reject the same bad props with
+ * the same words.
+ */
+import { X509Certificate } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { DEFAULT_XUC_HEAP, findService } from '../catalogue/services';
+import { ServiceId } from '../catalogue/types';
 import type { Rule } from './rules';
+import type { Problem } from './resolve';
+import type { EnvironmentFile } from './schema';
 
-export const AUTH_RULES: readonly Rule[] = [];
+/** `ldap://host:389`: xuc needs the port (seed 000). */
+export function ldapUrlProblem(url: string): string | undefined {
+  const match = /^(ldaps?):\/\/([^/:]+)(:(\d+))?\/?$/.exec(url);
+  if (!match) return `"${url}" is not an LDAP URL: write ldaps://HOST:636 or ldap://HOST:389`;
+  if (!match[4]) {
+    const port = match[1] === 'ldaps' ? 636 : 389;
+    return `"${url}" has no port: xuc needs it (seed 000); write ${match[1]}://${match[2]}:${port}`;
+  }
+  return undefined;
+}
+
+export function userSearchFilterProblem(filter: string): string | undefined {
+  return filter.includes('%s') ? undefined : `"${filter}" has no %s: xuc puts the login in place of %s; write e.g. "uid=%s"`;
+}
+
+/** A public CA PEM (or full chain): certificates only, never a private key. */
+export function caPemProblem(pem: string): string | undefined {
+  if (/PRIVATE KEY-----/.test(pem)) return 'holds a PRIVATE KEY: give only the public CA or full-chain certificates, and never commit a key';
+  const blocks = splitPemCertificates(pem);
+  if (blocks.length === 0) return 'holds no PEM certificate (-----BEGIN CERTIFICATE-----): give the CA or full-chain file of the LDAP server';
+  for (const block of blocks) {
+    try {
+      new X509Certificate(block);
+    } catch {
+      return 'holds a certificate block that does not parse: give the PEM file exactly as exported';
+    }
+  }
+  return undefined;
+}
+
+/** Each `-----BEGIN CERTIFICATE-----` block of a PEM bundle, in order. */
+export function splitPemCertificates(pem: string): string[] {
+  return [...pem.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)].map((m) => `${m[0]}\n`);
+}
+
+/** The service principal must be the name users open (seed 000: "must match the dns name"). */
+export function principalHostProblem(principal: string, fronts: readonly string[]): string | undefined {
+  const host = principal.replace(/^HTTP\//, '');
+  if (fronts.includes(host)) return undefined;
+  return `"${principal}" does not name the xuc front users open: the host must match its DNS name (seed 000); write HTTP/${fronts[0] ?? '<publicNames.xucHost>'}`;
+}
+
+export function queueNameProblem(name: string): string | undefined {
+  return /^out[a-z0-9_-]*$/.test(name) ? undefined : `"${name}" must start with "out" (xuc routes agent calls to a queue named out…) and hold lowercase letters, digits, _ or -; e.g. "outbound"`;
+}
+
+export function queueNumberProblem(number: string): string | undefined {
+  return /^\d{1,10}$/.test(number) ? undefined : `"${number}" must be the queue's number, digits only, e.g. "3000"`;
+}
+
+export function outboundLengthProblem(length: number): string | undefined {
+  return Number.isInteger(length) && length >= 1 && length <= 20 ? undefined : `${length} must be a number of digits between 1 and 20 (default 6)`;
+}
+
+/** Variables of xuc/xucmgt that the auth constructs compose: an override would silently drop a mode. */
+export const MANAGED_XUC_VARIABLES = [
+  'AUTH_PREVENT_XUC_LOGIN', 'CAS_LOGOUT_ENABLE', 'CAS_SERVER_URL', 'CONFIG_FILE', 'ENABLE_OIDC', 'JAVA_OPTS', 'LOGIN_TIMEOUT_MS',
+  'OIDC_AUDIENCE', 'OIDC_CLIENT_ID', 'OIDC_LOGOUT_ENABLE', 'OIDC_SERVER_URL', 'OIDC_USERNAME_FIELD', 'USE_SSO',
+] as const;
+const XUC_SERVICES: readonly ServiceId[] = ['cc.xuc', 'cc.xucmgt', 'ucaddon.xuc', 'ucaddon.xucmgt'];
+
+/**
+ * DNS names by which users reach the xuc of a role (the Kerberos SPN host must be one of them):
+ * its public name, and for XiVO CC the Edge reverse proxy's name when there is one.
+ */
+export function frontsOf(spec: EnvironmentFile, role: 'cc' | 'ucaddon'): string[] {
+  const names = role === 'cc' ? [spec.publicNames.xucHost, spec.edge?.publicName] : [spec.publicNames.ucAddonHost];
+  return names.filter((h): h is string => !!h);
+}
+
+/** Every front of the environment. */
+export function xucFronts(spec: EnvironmentFile): string[] {
+  return [...frontsOf(spec, 'cc'), ...frontsOf(spec, 'ucaddon')];
+}
+
+const at = (...keys: (string | number)[]) => ['auth', ...keys];
+const problem = (pathKeys: (string | number)[], message: string | undefined): Problem[] => (message ? [{ path: at(...pathKeys), message }] : []);
+
+const ldapRules: Rule = (spec, env) => {
+  const ldap = spec.auth?.ldap;
+  if (!ldap) return [];
+  const problems = [...problem(['ldap', 'url'], ldapUrlProblem(ldap.url)), ...problem(['ldap', 'userSearchFilter'], userSearchFilterProblem(ldap.userSearchFilter))];
+  if (ldap.caFile) {
+    if (!ldap.url.startsWith('ldaps://')) {
+      problems.push(...problem(['ldap', 'caFile'], 'only applies to ldaps:// URLs: remove it or write the URL as ldaps://HOST:636'));
+    }
+    const file = path.resolve(env.directory, ldap.caFile);
+    if (!fs.existsSync(file)) {
+      problems.push(...problem(['ldap', 'caFile'], `file "${ldap.caFile}" does not exist (paths are relative to the environment file)`));
+    } else {
+      problems.push(...problem(['ldap', 'caFile'], caPemProblem(fs.readFileSync(file, 'utf8'))));
+    }
+  }
+  return problems;
+};
+
+const kerberosRules: Rule = (spec) => {
+  const kerberos = spec.auth?.kerberos;
+  if (!kerberos) return [];
+  const fronts = xucFronts(spec);
+  if (!kerberos.principal) {
+    return spec.publicNames.xucHost ? [] : problem(['kerberos', 'principal'], 'is required without publicNames.xucHost: write HTTP/<DNS name of the xuc front>');
+  }
+  return problem(['kerberos', 'principal'], principalHostProblem(kerberos.principal, fronts));
+};
+
+const xivoDisabled: Rule = (spec) => {
+  const auth = spec.auth;
+  if (auth?.xivo !== false || auth.ldap || auth.kerberos || auth.cas || auth.oidc) return [];
+  return problem(
+    ['xivo'],
+    'false disables XiVO authentication but no other mode (ldap, kerberos, cas, oidc) is configured: every user would be locked out; configure a mode or remove xivo: false',
+  );
+};
+
+const outboundQueueRules: Rule = (spec) => {
+  const queue = spec.auth?.outboundQueue;
+  if (!queue) return [];
+  return [
+    ...problem(['outboundQueue', 'name'], queueNameProblem(queue.name)),
+    ...problem(['outboundQueue', 'number'], queueNumberProblem(queue.number)),
+    ...(queue.outboundLength === undefined ? [] : problem(['outboundQueue', 'outboundLength'], outboundLengthProblem(queue.outboundLength))),
+  ];
+};
+
+const managedVariables: Rule = (spec) =>
+  XUC_SERVICES.flatMap((id) =>
+    Object.keys(spec.services?.[id]?.env ?? {})
+      .filter((name) => (MANAGED_XUC_VARIABLES as readonly string[]).includes(name))
+      .map((name) => ({
+        path: ['services', id, 'env', name],
+        message: `is composed from the auth section (an override would drop authentication modes or JVM flags): remove it and use auth (auth.jvm.extraOptions for JVM flags)`,
+      })),
+  );
+
+const authNeedsXuc: Rule = (spec, env) => {
+  if (!spec.auth || XUC_SERVICES.some((id) => env.placement.has(id))) return [];
+  return [{ path: ['auth'], message: 'configures xuc but no server runs xuc: add role "cc" or "ucaddon" to a server, or remove the auth section' }];
+};
+
+/** `512m`, `2g` → MiB. */
+export function jvmSizeMiB(size: string): number {
+  const n = Number(size.slice(0, -1));
+  const unit = size.slice(-1).toLowerCase();
+  return unit === 'g' ? n * 1024 : unit === 'm' ? n : n / 1024;
+}
+
+/** The heap must fit in the container's memory limit, or the kernel kills xuc under load. */
+const heapFits: Rule = (spec, env) => {
+  const jvm = spec.auth?.jvm;
+  const problems: Problem[] = [];
+  if (jvm?.heapMin && jvm.heapMax && jvmSizeMiB(jvm.heapMin) > jvmSizeMiB(jvm.heapMax)) {
+    problems.push(...problem(['jvm', 'heapMin'], `${jvm.heapMin} is larger than heapMax ${jvm.heapMax}: the JVM refuses to start; lower heapMin`));
+  }
+  const heapMax = jvmSizeMiB(jvm?.heapMax ?? DEFAULT_XUC_HEAP.max);
+  for (const id of ['cc.xuc', 'ucaddon.xuc'] as const) {
+    const limit = spec.services?.[id]?.memoryMb ?? findService(id)?.memoryMb;
+    if (!env.placement.has(id) || limit === undefined || heapMax < limit) continue;
+    problems.push({
+      path: jvm?.heapMax ? at('jvm', 'heapMax') : ['services', id, 'memoryMb'],
+      message: `-Xmx ${jvm?.heapMax ?? DEFAULT_XUC_HEAP.max} (${heapMax} MiB) does not fit in the ${limit} MiB memory limit of ${id}: keep auth.jvm.heapMax below it (the JVM needs room besides the heap) or raise services["${id}"].memoryMb`,
+    });
+  }
+  return problems;
+};
+
+export const AUTH_RULES: readonly Rule[] = [ldapRules, kerberosRules, xivoDisabled, outboundQueueRules, managedVariables, authNeedsXuc, heapFits];

@@ -1,0 +1,305 @@
+/** XucService, XucmgtService and the authentication constructs: what reaches the containers. */
+import { Testing, TerraformStack } from 'cdktf';
+import { AuthCas } from '../constructs/xuc/auth-cas';
+import { AuthKerberos, krb5Conf } from '../constructs/xuc/auth-kerberos';
+import { AuthLdap } from '../constructs/xuc/auth-ldap';
+import { AuthOidc, OIDC_LOGOUT_WARNING } from '../constructs/xuc/auth-oidc';
+import { mergeHocon, renderXucConf } from '../constructs/xuc/hocon';
+import { javaOpts } from '../constructs/xuc/java-opts';
+import { OutboundQueue } from '../constructs/xuc/outbound-queue';
+import { XucTruststore } from '../constructs/xuc/truststore';
+import { XUC_LOGIN_WARNING } from '../constructs/xuc/xuc-service';
+import { PlanTimeFile } from '../constructs/plan-time-file';
+import { Runbook } from '../constructs/runbook';
+import * as fs from 'fs';
+import * as path from 'path';
+import { build, containerNamed, envOf, uploadOf, warningsOf, withAuth } from './support/auth-stack';
+import { tempDir } from './support/environments';
+
+const CA = fs.readFileSync(path.join(__dirname, '..', 'environments', 'sso', 'ldap-ca.pem'), 'utf8');
+fs.writeFileSync(path.join(tempDir(), 'ca.pem'), CA);
+
+const LDAP = { url: 'ldaps://ldap.example.com:636', managerDN: 'cn=reader,dc=example,dc=com', searchBase: 'dc=example,dc=com', userSearchFilter: 'uid=%s' };
+const KERBEROS = { realm: 'EXAMPLE.COM', kdc: ['kdc1.example.com', 'kdc2.example.com:88'], adminServer: 'kdc1.example.com', keytabFile: 'xuc.keytab' };
+
+/** A synthesized container and its env as a map. */
+function container(json: Record<string, any>, name: string): { env: Record<string, string>; res: Record<string, any> } {
+  const res = containerNamed(json, name);
+  return { res, env: envOf(res) };
+}
+
+describe('xuc without an auth section', () => {
+  const built = build(withAuth({}, (e) => delete e.auth));
+  const { env, res } = container(built.json(built.xuc()), 'xivocc-xuc');
+
+  test('safe defaults, heap always present, no xuc.conf', () => {
+    expect(env.AUTH_PREVENT_XUC_LOGIN).toBe('true');
+    expect(env.LOGIN_TIMEOUT_MS).toBe('5000');
+    expect(env.JAVA_OPTS).toBe('-Xms512m -Xmx2048m');
+    expect(env.PLAY_AUTH_TOKEN).toBe('${var.play_auth_token}');
+    expect(env.XIVO_HOST).toBe('pbx.test.example.com');
+    expect(env.XUC_HOST).toBe('cc.test.example.com');
+    expect(env.CONFIG_FILE).toBeUndefined();
+    expect(res.upload).toBeUndefined();
+  });
+});
+
+describe('LDAPS with a private CA + Kerberos + OIDC + CAS + outbound queue, XiVO authentication off', () => {
+  const built = build(
+    withAuth({
+      xivo: false,
+      loginTimeoutMs: 7000,
+      ldap: { ...LDAP, caFile: 'ca.pem' },
+      kerberos: KERBEROS,
+      cas: { serverUrl: 'https://cas.example.com/cas', logout: true },
+      oidc: { serverUrl: 'https://id.example.com/realms/x', clientId: 'web', xucClientIds: ['web', 'mobile'], default: true },
+      outboundQueue: { name: 'outbound', number: '3000', outboundLength: 8 },
+      jvm: { heapMin: '1g', heapMax: '2g', extraOptions: ['-Dfile.encoding=UTF-8'] },
+    }),
+  );
+  const json = built.json(built.xuc());
+  const xuc = container(json, 'xivocc-xuc');
+  const xucmgt = container(json, 'xivocc-xucmgt');
+
+  test('JAVA_OPTS keeps heap, truststore, Kerberos and extra flags, in that order', () => {
+    expect(xuc.env.JAVA_OPTS).toBe(
+      '-Xms1g -Xmx2g -Djavax.net.ssl.trustStore=/customSslTrustStore/ldapCertTrustStore -Djavax.net.ssl.trustStorePassword=${var.xuc_truststore_password} ' +
+        '-Dsecured.krb5.principal=HTTP/cc.test.example.com -Dsecured.krb5.password=${var.kerberos_password} -Dsecured.krb5.keyTab=/etc/kerberos/xuc.keytab ' +
+        '-Dfile.encoding=UTF-8',
+    );
+  });
+
+  test('xuc.conf is delivered at /conf/xuc.conf and CONFIG_FILE points at it', () => {
+    expect(xuc.env.CONFIG_FILE).toBe('/conf/xuc.conf');
+    expect(uploadOf(xuc.res, '/conf/xuc.conf').content).toBe(
+      [
+        '# Written by xivo-cdktf: edit the environment file, not this file.',
+        'include "application.conf"',
+        'authentication {',
+        '  ldap {',
+        '    managerDN = "cn=reader,dc=example,dc=com"',
+        '    managerPassword = ${jsonencode(var.ldap_manager_password)}',
+        '    searchBase = "dc=example,dc=com"',
+        '    url = "ldaps://ldap.example.com:636"',
+        '    userSearchFilter = "uid=%s"',
+        '  }',
+        '  xivo = ""',
+        '}',
+        'xuc {',
+        '  outboundLength = 8',
+        '}',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('Kerberos files: generated krb5.conf and the keytab read at plan time', () => {
+    expect(uploadOf(xuc.res, '/etc/krb5.conf').content).toBe(
+      krb5Conf({ realm: 'EXAMPLE.COM', kdc: KERBEROS.kdc, adminServer: 'kdc1.example.com', encryptionTypes: ['aes256-cts-hmac-sha1-96'] }),
+    );
+    expect(uploadOf(xuc.res, '/etc/kerberos/xuc.keytab').content_base64).toMatch(/^\$\{filebase64\("\.\.\/\.\.\/.*\/xuc\.keytab"\)\}$/);
+  });
+
+  test('login, CAS and OIDC variables of xuc', () => {
+    expect(xuc.env).toMatchObject({
+      AUTH_PREVENT_XUC_LOGIN: 'true',
+      LOGIN_TIMEOUT_MS: '7000',
+      CAS_SERVER_URL: 'https://cas.example.com/cas',
+      CAS_LOGOUT_ENABLE: 'true',
+      ENABLE_OIDC: 'true',
+      OIDC_SERVER_URL: 'https://id.example.com/realms/x',
+      OIDC_CLIENT_ID: 'web,mobile',
+      OIDC_AUDIENCE: 'web',
+      OIDC_USERNAME_FIELD: 'preferred_username',
+      OIDC_LOGOUT_ENABLE: 'false',
+    });
+  });
+
+  test('xucmgt: SSO on, one OIDC client id, CAS URL', () => {
+    expect(xucmgt.env).toEqual({
+      CAS_SERVER_URL: 'https://cas.example.com/cas',
+      OIDC_CLIENT_ID: 'web',
+      OIDC_SERVER_URL: 'https://id.example.com/realms/x',
+      USE_SSO: 'true',
+      XIVO_HOST: 'pbx.test.example.com',
+      XUC_HOST: 'cc.test.example.com',
+    });
+  });
+
+  test('the truststore builder runs keytool with the password from the variable, before xuc', () => {
+    const builder = container(json, 'xivocc-xuc-truststore');
+    expect(builder.env).toEqual({
+      CA_DIR: '/tmp/ldap-ca',
+      TRUSTSTORE: '/customSslTrustStore/ldapCertTrustStore',
+      XUC_TRUSTSTORE_PASSWORD: '${var.xuc_truststore_password}',
+    });
+    expect(builder.res).toMatchObject({ attach: true, must_run: false, user: '0', volumes: [{ host_path: '/etc/docker/cc-xuc-custom-truststore', container_path: '/customSslTrustStore' }] });
+    expect(builder.res.upload).toEqual([{ file: '/tmp/ldap-ca/ca-01.pem', content: CA, permissions: '0644' }]);
+    expect(xuc.res.volumes).toEqual([{ host_path: '/etc/docker/cc-xuc-custom-truststore', container_path: '/customSslTrustStore', read_only: true }]);
+    const ref = `\${docker_container.${Object.entries<any>(json.resource.docker_container).find(([, c]) => c.name === 'xivocc-xuc-truststore')![0]}}`;
+    expect(xuc.res.depends_on).toEqual([ref]);
+    expect(xuc.res.lifecycle).toEqual({ replace_triggered_by: [ref] });
+  });
+
+  test('secrets are sensitive variables with fixed names', () => {
+    for (const name of ['ldap_manager_password', 'kerberos_password', 'xuc_truststore_password']) {
+      expect(json.variable[name]).toMatchObject({ sensitive: true, type: 'string', nullable: false });
+    }
+  });
+
+  test('runbooks: Kerberos browser settings and the outbound queue', () => {
+    const runbooks = Runbook.all(built.app).filter((r) => r.node.path.includes('/xuc/'));
+    expect(runbooks.map((r) => r.relativePath)).toEqual(['runbooks/test/kerberos-browsers.md', 'runbooks/test/outbound-queue.md']);
+    expect(runbooks[0].content).toContain('`network.negotiate-auth.trusted-uris`: `cc.test.example.com`');
+    expect(runbooks[0].content).toContain('`network.negotiate-auth.delegation-uris`: `cc.test.example.com`');
+    expect(runbooks[0].content).toContain('Trusted sites → Sites: add `https://cc.test.example.com`');
+    expect(runbooks[1].content).toContain('| Preprocess subroutine | `xuc_outcall_acd` |');
+    expect(runbooks[1].content).toContain('| Ringing Time | 0 |');
+    expect(runbooks[1].content).toContain('1. `queue show outbound` lists the agents');
+  });
+
+  test('no warning for safe settings', () => {
+    expect(warningsOf(built.xuc())).toEqual([]);
+  });
+});
+
+describe('options with warnings', () => {
+  test('AUTH_PREVENT_XUC_LOGIN=false needs allowXucUserLogin and warns', () => {
+    const built = build(withAuth({ allowXucUserLogin: true }));
+    expect(container(built.json(built.xuc()), 'xivocc-xuc').env.AUTH_PREVENT_XUC_LOGIN).toBe('false');
+    expect(warningsOf(built.xuc())).toEqual([XUC_LOGIN_WARNING]);
+  });
+
+  test('OIDC_LOGOUT_ENABLE warns (Keycloak < 18 only)', () => {
+    const built = build(withAuth({ oidc: { serverUrl: 'https://id.example.com', clientId: 'web', logout: true, audience: 'aud', usernameField: 'email' } }));
+    const env = container(built.json(built.xuc()), 'xivocc-xuc').env;
+    expect(env).toMatchObject({ OIDC_LOGOUT_ENABLE: 'true', OIDC_AUDIENCE: 'aud', OIDC_USERNAME_FIELD: 'email', ENABLE_OIDC: 'false', OIDC_CLIENT_ID: 'web' });
+    expect(warningsOf(built.xuc())).toEqual([OIDC_LOGOUT_WARNING]);
+  });
+});
+
+describe('CC and UC-Addon', () => {
+  const built = build(
+    withAuth({ ldap: LDAP, kerberos: KERBEROS }, (e) => {
+      e.publicNames.ucAddonHost = 'uc.test.example.com';
+      e.servers.push({ name: 'uc', address: '10.0.0.30', docker: { host: 'ssh://deploy@10.0.0.30' }, roles: ['ucaddon'] });
+    }),
+  );
+  const cc = container(built.json(built.xuc('cc')), 'xivocc-xuc');
+  const uc = container(built.json(built.xuc('ucaddon')), built.xuc('ucaddon').service.name);
+
+  test('LDAP without a private CA: no truststore, on both xuc', () => {
+    for (const x of [cc, uc]) {
+      expect(x.env.CONFIG_FILE).toBe('/conf/xuc.conf');
+      expect(x.res.volumes).toBeUndefined();
+      expect(x.env.JAVA_OPTS).not.toContain('trustStore');
+    }
+  });
+
+  test('Kerberos applies to the front its principal names only', () => {
+    expect(cc.env.JAVA_OPTS).toContain('-Dsecured.krb5.principal=HTTP/cc.test.example.com');
+    expect(uc.env.JAVA_OPTS).toBe('-Xms512m -Xmx2048m');
+    expect(container(built.json(built.xucmgt('ucaddon')), built.xucmgt('ucaddon').service.name).env.USE_SSO).toBeUndefined();
+  });
+
+  test('a principal naming the UC-Addon front applies there', () => {
+    const uc2 = build(
+      withAuth({ kerberos: { ...KERBEROS, principal: 'HTTP/uc.test.example.com', encryptionTypes: ['arcfour-hmac'] } }, (e) => {
+        e.publicNames.ucAddonHost = 'uc.test.example.com';
+        e.servers.push({ name: 'uc', address: '10.0.0.30', docker: { host: 'ssh://deploy@10.0.0.30' }, roles: ['ucaddon'] });
+      }),
+    );
+    const x = container(uc2.json(uc2.xuc('ucaddon')), uc2.xuc('ucaddon').service.name);
+    expect(x.env.JAVA_OPTS).toContain('-Dsecured.krb5.principal=HTTP/uc.test.example.com');
+    expect(uploadOf(x.res, '/etc/krb5.conf').content).toContain('\tallow_weak_crypto = true\n');
+  });
+});
+
+describe('Kerberos through the Edge reverse proxy', () => {
+  const built = build(
+    withAuth({ kerberos: { ...KERBEROS, principal: 'HTTP/rpx.test.example.com' } }, (e) => {
+      e.edge = { publicName: 'rpx.test.example.com' };
+      e.servers.push({ name: 'edge', address: '192.0.2.10', docker: { host: 'ssh://deploy@192.0.2.10' }, roles: ['edge'] });
+    }),
+  );
+  const json = built.json(built.xuc());
+
+  test('a principal naming the Edge front applies to the CC xuc, and XUC_HOST follows it', () => {
+    expect(container(json, 'xivocc-xuc').env).toMatchObject({ XUC_HOST: 'rpx.test.example.com' });
+    expect(container(json, 'xivocc-xuc').env.JAVA_OPTS).toContain('-Dsecured.krb5.principal=HTTP/rpx.test.example.com');
+    expect(container(json, 'xivocc-xucmgt').env).toMatchObject({ USE_SSO: 'true', XUC_HOST: 'rpx.test.example.com' });
+  });
+});
+
+describe('construct props are checked', () => {
+  const stack = () => new TerraformStack(Testing.app(), 'test');
+  const fronts = ['cc.example.com'];
+  const kerberosProps = { environment: 'test', realm: 'EXAMPLE.COM', kdc: ['kdc'], adminServer: 'kdc', principal: 'HTTP/cc.example.com', fronts, keytab: PlanTimeFile.fromFile('/tmp/x.keytab') };
+
+  test('AuthLdap: port, %s, CA only for ldaps, CA without key', () => {
+    expect(() => new AuthLdap(stack(), 'ldap', { ...LDAP, url: 'ldap://h' })).toThrow('test/ldap: "ldap://h" has no port: xuc needs it (seed 000); write ldap://h:389');
+    expect(() => new AuthLdap(stack(), 'ldap', { ...LDAP, userSearchFilter: 'uid' })).toThrow('test/ldap: "uid" has no %s: xuc puts the login in place of %s; write e.g. "uid=%s"');
+    expect(() => new AuthLdap(stack(), 'ldap', { ...LDAP, url: 'ldap://h:389', caPem: CA })).toThrow('test/ldap: a CA is given for a plain ldap:// URL: use ldaps://HOST:636');
+    expect(() => new AuthLdap(stack(), 'ldap', { ...LDAP, caPem: '-----BEGIN PRIVATE KEY-----' })).toThrow(
+      'test/ldap: holds a PRIVATE KEY: give only the public CA or full-chain certificates, and never commit a key',
+    );
+  });
+
+  test('AuthLdap splits a full chain into one certificate each', () => {
+    expect(new AuthLdap(stack(), 'ldap', { ...LDAP, caPem: `${CA}${CA}` }).caCertificates).toEqual([CA, CA]);
+  });
+
+  test('AuthKerberos: encryption types, principal host, KDC', () => {
+    expect(() => new AuthKerberos(stack(), 'k', { ...kerberosProps, encryptionTypes: ['aes128' as any] })).toThrow(
+      'test/k: encryption type "aes128" is not supported by XiVO CC: use aes256-cts-hmac-sha1-96, arcfour-hmac, des3-cbc-sha1, des-cbc-crc',
+    );
+    expect(() => new AuthKerberos(stack(), 'k', { ...kerberosProps, principal: 'HTTP/x.example.com' })).toThrow(
+      'test/k: "HTTP/x.example.com" does not name the xuc front users open: the host must match its DNS name (seed 000); write HTTP/cc.example.com',
+    );
+    expect(() => new AuthKerberos(stack(), 'k', { ...kerberosProps, kdc: [] })).toThrow('test/k: give at least one KDC');
+  });
+
+  test('AuthCas and AuthOidc: https and client ids', () => {
+    expect(() => new AuthCas(stack(), 'cas', { serverUrl: 'http://cas' })).toThrow('test/cas: CAS server URL "http://cas" must be an https:// URL');
+    expect(() => new AuthOidc(stack(), 'oidc', { serverUrl: 'http://id', clientId: 'a' })).toThrow('test/oidc: OIDC server URL "http://id" must be an https:// URL');
+    expect(() => new AuthOidc(stack(), 'oidc', { serverUrl: 'https://id', clientId: 'a', xucClientIds: ['a,b'] })).toThrow(
+      'test/oidc: OIDC client id "a,b" must not be empty nor contain commas or spaces',
+    );
+  });
+
+  test('OutboundQueue: name, number, length', () => {
+    const q = { environment: 'test', name: 'outbound', number: '3000' };
+    expect(() => new OutboundQueue(stack(), 'q', { ...q, name: 'Out' })).toThrow(
+      'test/q: "Out" must start with "out" (xuc routes agent calls to a queue named out…) and hold lowercase letters, digits, _ or -; e.g. "outbound"',
+    );
+    expect(() => new OutboundQueue(stack(), 'q', { ...q, number: '' })).toThrow('test/q: "" must be the queue\'s number, digits only, e.g. "3000"');
+    expect(() => new OutboundQueue(stack(), 'q', { ...q, outboundLength: 2.5 })).toThrow('test/q: 2.5 must be a number of digits between 1 and 20 (default 6)');
+    expect(new OutboundQueue(stack(), 'q', q).contribution.conf).toEqual({ xuc: { outboundLength: 6 } });
+  });
+
+  test('XucTruststore needs a certificate', () => {
+    expect(() => new XucTruststore(stack(), 'ts', { xucName: 'x', imageId: 'i', certificates: [], hostDirectory: '/d' })).toThrow(
+      'test/ts: give at least one certificate to trust',
+    );
+  });
+});
+
+describe('HOCON and JAVA_OPTS helpers', () => {
+  test('literals are JSON strings escaped for Terraform', () => {
+    expect(renderXucConf({ a: { b: 'x"${y}%{z}\\' }, d: 3, e: true })).toBe(
+      '# Written by xivo-cdktf: edit the environment file, not this file.\ninclude "application.conf"\n' +
+        'a {\n  b = "x\\"$${y}%%{z}\\\\"\n}\nd = 3\ne = true\n',
+    );
+  });
+
+  test('keys must be identifiers; a leaf set twice is an error', () => {
+    expect(() => renderXucConf({ 'a b': 'x' })).toThrow('HOCON key "a b" must be a plain identifier');
+    expect(() => mergeHocon([{ a: { b: 'x' } }, { a: { b: 'y' } }])).toThrow('xuc.conf key "b" is set twice');
+    expect(mergeHocon([{ a: { b: 'x' } }, { a: { c: 'y' } }])).toEqual({ a: { b: 'x', c: 'y' } });
+  });
+
+  test('JAVA_OPTS always has the heap', () => {
+    expect(javaOpts({})).toBe('-Xms512m -Xmx2048m');
+    expect(javaOpts({ heapMax: '1g', kerberos: ['-Dk'], truststore: ['-Dt'], extra: ['-De'] })).toBe('-Xms512m -Xmx1g -Dt -Dk -De');
+  });
+});

@@ -1,0 +1,27 @@
+/** AuthCas: CAS SSO (seed 000): `CAS_SERVER_URL` on xuc and xucmgt, `CAS_LOGOUT_ENABLE` on xuc. */
+import { Construct } from 'constructs';
+import { XucContribution } from './contribution';
+
+export interface AuthCasProps {
+  /** https:// URL of the CAS server, e.g. `https://cas.example.com/cas`. */
+  readonly serverUrl: string;
+  /** Log out of CAS when logging out of the application. @default false */
+  readonly logout?: boolean;
+}
+
+export class AuthCas extends Construct {
+  /** Variables of xucmgt (the web applications). */
+  static xucmgtEnv(props: AuthCasProps): Record<string, string> {
+    return { CAS_SERVER_URL: props.serverUrl };
+  }
+
+  readonly contribution: XucContribution;
+
+  constructor(scope: Construct, id: string, props: AuthCasProps) {
+    super(scope, id);
+    if (!/^https:\/\/[^/\s]+/.test(props.serverUrl)) {
+      throw new Error(`${this.node.path}: CAS server URL "${props.serverUrl}" must be an https:// URL`);
+    }
+    this.contribution = { env: { ...AuthCas.xucmgtEnv(props), CAS_LOGOUT_ENABLE: String(props.logout ?? false) } };
+  }
+}

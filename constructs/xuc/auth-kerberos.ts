@@ -1,0 +1,127 @@
+/**
+ * AuthKerberos: Kerberos SSO of xuc (seed 000). Delivers a generated `/etc/krb5.conf` and the
+ * keytab (read by Terraform at plan time) into the xuc container, adds the
+ * `-Dsecured.krb5.*` flags, and writes the browser settings as a runbook.
+ */
+import { Construct } from 'constructs';
+import { KERBEROS_ENCRYPTION_TYPES, KerberosEncryptionType } from '../../config/schema-auth';
+import { principalHostProblem } from '../../config/rules-auth';
+import { PlanTimeFile } from '../plan-time-file';
+import { Runbook } from '../runbook';
+import { CONTAINER_FILE_MODE, XucContribution } from './contribution';
+import { authSecret } from './secrets';
+
+export const KRB5_CONF_PATH = '/etc/krb5.conf';
+export const KEYTAB_PATH = '/etc/kerberos/xuc.keytab';
+const WEAK: readonly KerberosEncryptionType[] = ['arcfour-hmac', 'des3-cbc-sha1', 'des-cbc-crc'];
+
+export interface AuthKerberosProps {
+  /** Environment name (runbook location). */
+  readonly environment: string;
+  readonly realm: string;
+  /** KDCs, `host[:port]`. */
+  readonly kdc: readonly string[];
+  /** kadmind, `host[:port]`. */
+  readonly adminServer: string;
+  /** `HTTP/<fqdn>`; the host must be one of `fronts`. */
+  readonly principal: string;
+  /** DNS names users open (xuc fronts); the first is the one the principal must name by default. */
+  readonly fronts: readonly string[];
+  /** The keytab, read at plan time. */
+  readonly keytab: PlanTimeFile;
+  /** @default ['aes256-cts-hmac-sha1-96'] */
+  readonly encryptionTypes?: readonly KerberosEncryptionType[];
+}
+
+export interface Krb5ConfOptions {
+  readonly realm: string;
+  readonly kdc: readonly string[];
+  readonly adminServer: string;
+  readonly encryptionTypes: readonly KerberosEncryptionType[];
+}
+
+/** `/etc/krb5.conf` for the xuc JVM: fixed realm and KDCs (no DNS lookups), the supported enctypes. */
+export function krb5Conf(o: Krb5ConfOptions): string {
+  const types = o.encryptionTypes.join(' ');
+  return [
+    '# Written by xivo-cdktf: edit the environment file, not this file.',
+    '[libdefaults]',
+    `\tdefault_realm = ${o.realm}`,
+    '\tdns_lookup_kdc = false',
+    '\tdns_lookup_realm = false',
+    `\tdefault_tkt_enctypes = ${types}`,
+    `\tdefault_tgs_enctypes = ${types}`,
+    `\tpermitted_enctypes = ${types}`,
+    // arcfour and DES are refused by modern Kerberos unless weak crypto is allowed.
+    ...(o.encryptionTypes.some((t) => WEAK.includes(t)) ? ['\tallow_weak_crypto = true'] : []),
+    '',
+    '[realms]',
+    `\t${o.realm} = {`,
+    ...o.kdc.map((k) => `\t\tkdc = ${k}`),
+    `\t\tadmin_server = ${o.adminServer}`,
+    '\t}',
+    '',
+  ].join('\n');
+}
+
+export class AuthKerberos extends Construct {
+  /** Variables of the web applications: SSO on, and XUC_HOST the name the principal is for (seed 000). */
+  static xucmgtEnv(principal: string): Record<string, string> {
+    return { USE_SSO: 'true', XUC_HOST: principal.replace(/^HTTP\//, '') };
+  }
+
+  readonly contribution: XucContribution;
+  readonly krb5Conf: string;
+
+  constructor(scope: Construct, id: string, props: AuthKerberosProps) {
+    super(scope, id);
+    const where = this.node.path;
+    const types = props.encryptionTypes ?? ['aes256-cts-hmac-sha1-96'];
+    const unsupported = types.find((t) => !KERBEROS_ENCRYPTION_TYPES.includes(t));
+    if (unsupported) {
+      throw new Error(`${where}: encryption type "${unsupported}" is not supported by XiVO CC: use ${KERBEROS_ENCRYPTION_TYPES.join(', ')}`);
+    }
+    const hostProblem = principalHostProblem(props.principal, props.fronts);
+    if (hostProblem) throw new Error(`${where}: ${hostProblem}`);
+    if (props.kdc.length === 0) throw new Error(`${where}: give at least one KDC`);
+
+    this.krb5Conf = krb5Conf({ realm: props.realm, kdc: props.kdc, adminServer: props.adminServer, encryptionTypes: types });
+    const password = authSecret(this, 'kerberosPassword').stringValue;
+    this.contribution = {
+      env: { XUC_HOST: props.principal.replace(/^HTTP\//, '') },
+      kerberosOptions: [`-Dsecured.krb5.principal=${props.principal}`, `-Dsecured.krb5.password=${password}`, `-Dsecured.krb5.keyTab=${KEYTAB_PATH}`],
+      uploads: [
+        { file: KRB5_CONF_PATH, content: this.krb5Conf, permissions: CONTAINER_FILE_MODE },
+        { file: KEYTAB_PATH, contentBase64: props.keytab.base64(this), permissions: CONTAINER_FILE_MODE },
+      ],
+    };
+    new Runbook(this, 'browsers', { environment: props.environment, name: 'kerberos-browsers', content: browserRunbook(props.principal, props.realm) });
+  }
+}
+
+function browserRunbook(principal: string, realm: string): string {
+  const host = principal.replace(/^HTTP\//, '');
+  return `# Kerberos SSO: browser settings
+
+xuc authenticates users with the service principal \`${principal}@${realm}\`. Users open
+https://${host}/ and their browser must be allowed to send Kerberos (Negotiate) tickets to
+that name (seed 000: "the created domain name must be trusted by the user's browser").
+
+## DNS
+\`${host}\` must resolve to the server users reach (the xuc front, nginx).
+
+## Chrome and Edge (Windows only)
+Internet Options → Security → Trusted sites → Sites: add \`https://${host}\` (and
+\`http://${host}\` if it is used). Kerberos SSO in Chrome works on Microsoft Windows only.
+By policy: \`AuthServerAllowlist\` = \`${host}\`.
+
+## Firefox
+In \`about:config\` (or by enterprise policy), add the name without protocol:
+- \`network.negotiate-auth.trusted-uris\`: \`${host}\`
+- \`network.negotiate-auth.delegation-uris\`: \`${host}\`
+
+## Check
+On a user PC after logon: \`klist\` lists a ticket for \`${principal}@${realm}\` once the
+application was opened.
+`;
+}

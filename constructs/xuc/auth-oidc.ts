@@ -1,0 +1,56 @@
+/**
+ * AuthOidc: OpenID Connect SSO (seed 000). xucmgt gets one client id, xuc a list;
+ * the audience defaults to the client id and the username field to `preferred_username`.
+ */
+import { Construct } from 'constructs';
+import { Annotations } from 'cdktf';
+import { XucContribution } from './contribution';
+
+export interface AuthOidcProps {
+  /** https:// URL of the OIDC realm. */
+  readonly serverUrl: string;
+  /** Client id of the web applications (xucmgt). */
+  readonly clientId: string;
+  /** Client ids xuc accepts. @default [clientId] */
+  readonly xucClientIds?: readonly string[];
+  /** `ENABLE_OIDC`: OIDC is the default login. @default false */
+  readonly default?: boolean;
+  /** `OIDC_AUDIENCE`. @default clientId */
+  readonly audience?: string;
+  /** `OIDC_USERNAME_FIELD`. @default 'preferred_username' */
+  readonly usernameField?: string;
+  /** `OIDC_LOGOUT_ENABLE`, Keycloak < 18 only. @default false */
+  readonly logout?: boolean;
+}
+
+export const OIDC_LOGOUT_WARNING =
+  'OIDC_LOGOUT_ENABLE=true only works with Keycloak servers older than 18 (seed 000); with another server, logging out may fail';
+
+export class AuthOidc extends Construct {
+  static xucmgtEnv(props: AuthOidcProps): Record<string, string> {
+    return { OIDC_CLIENT_ID: props.clientId, OIDC_SERVER_URL: props.serverUrl };
+  }
+
+  readonly contribution: XucContribution;
+
+  constructor(scope: Construct, id: string, props: AuthOidcProps) {
+    super(scope, id);
+    if (!/^https:\/\/[^/\s]+/.test(props.serverUrl)) {
+      throw new Error(`${this.node.path}: OIDC server URL "${props.serverUrl}" must be an https:// URL`);
+    }
+    const ids = props.xucClientIds ?? [props.clientId];
+    const bad = [props.clientId, ...ids].find((c) => !/^[^,\s]+$/.test(c));
+    if (bad !== undefined) throw new Error(`${this.node.path}: OIDC client id "${bad}" must not be empty nor contain commas or spaces`);
+    if (props.logout) Annotations.of(this).addWarning(OIDC_LOGOUT_WARNING);
+    this.contribution = {
+      env: {
+        ENABLE_OIDC: String(props.default ?? false),
+        OIDC_AUDIENCE: props.audience ?? props.clientId,
+        OIDC_CLIENT_ID: ids.join(','),
+        OIDC_LOGOUT_ENABLE: String(props.logout ?? false),
+        OIDC_SERVER_URL: props.serverUrl,
+        OIDC_USERNAME_FIELD: props.usernameField ?? 'preferred_username',
+      },
+    };
+  }
+}

@@ -1,0 +1,19 @@
+/** What an authentication mode adds to the xuc container; XucService composes them. */
+import { ContainerUpload } from '@cdktf/provider-docker/lib/container';
+import { HoconObject } from './hocon';
+
+export interface XucContribution {
+  /** Environment variables of xuc. @default none */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Part of `xuc.conf`. @default none */
+  readonly conf?: HoconObject;
+  /** Truststore flags of JAVA_OPTS. @default none */
+  readonly truststoreOptions?: readonly string[];
+  /** Kerberos flags of JAVA_OPTS. @default none */
+  readonly kerberosOptions?: readonly string[];
+  /** Files delivered into the xuc container. @default none */
+  readonly uploads?: readonly ContainerUpload[];
+}
+
+/** Files delivered into containers are read by the image's own user, whose uid is not known. */
+export const CONTAINER_FILE_MODE = '0644';
