@@ -1,4 +1,114 @@
 /** Cross-field rules of the `tls` and `edge` sections. */
+import * as fs from 'fs';
+import * as path from 'path';
+import { findService } from '../catalogue/services';
+import { Role, ServiceId } from '../catalogue/types';
+import { checkChain } from '../constructs/tls/chain';
+import { ROUTES, routeServiceId } from '../constructs/nginx/routes';
+import { Problem } from './resolve';
 import type { Rule } from './rules';
+import { ProvidedCertificateSpec, tlsSchema } from './schema-tls';
+import { EnvironmentFile } from './schema';
 
-export const TLS_RULES: readonly Rule[] = [];
+const tlsOf = (spec: EnvironmentFile) => spec.tls ?? tlsSchema.parse({});
+const hasRole = (spec: EnvironmentFile, role: Role) => spec.servers.some((s) => s.roles.includes(role));
+
+const providedMatchesMode: Rule = (spec) => {
+  const tls = tlsOf(spec);
+  const problems: Problem[] = [];
+  if (tls.mode === 'provided') {
+    if (!tls.provided) {
+      problems.push({ path: ['tls', 'provided'], message: 'is required when tls.mode is "provided": give certFile, keyFile and chainFiles (intermediates and root), relative to the environment file' });
+    }
+    if (spec.edge && !spec.edge.provided) {
+      problems.push({ path: ['edge', 'provided'], message: 'is required when tls.mode is "provided": give the edge certificate for edge.publicName (certFile, keyFile, chainFiles)' });
+    }
+    return problems;
+  }
+  const misplaced: [string, unknown][] = [
+    ['tls.provided', tls.provided],
+    ['tls.cti.provided', tls.cti?.provided],
+    ['edge.provided', spec.edge?.provided],
+  ];
+  for (const [key, value] of misplaced) {
+    if (value) problems.push({ path: key.split('.'), message: `only applies when tls.mode is "provided" (mode is "${tls.mode}"): remove it or set tls.mode: provided` });
+  }
+  return problems;
+};
+
+const renewalBeforeExpiry: Rule = (spec) => {
+  const tls = tlsOf(spec);
+  return tls.earlyRenewalDays >= tls.validityDays
+    ? [{ path: ['tls', 'earlyRenewalDays'], message: `(${tls.earlyRenewalDays}) must be less than tls.validityDays (${tls.validityDays}), or every deploy re-issues the certificates; 30 is a sane value` }]
+    : [];
+};
+
+const edgeSection: Rule = (spec, env) => {
+  const edgeServer = spec.servers.findIndex((s) => s.roles.includes(Role.EDGE));
+  if (edgeServer >= 0 && !spec.edge) {
+    return [{ path: ['edge'], message: `is required when a server carries role "edge" (server "${spec.servers[edgeServer].name}"): give at least edge.publicName, the name users open from outside` }];
+  }
+  if (edgeServer < 0 && spec.edge) {
+    return [{ path: ['edge'], message: 'applies only when a server carries role "edge": add "edge" to the roles of the DMZ server, or remove this section' }];
+  }
+  if (edgeServer < 0 || !spec.edge) return [];
+  const problems: Problem[] = [];
+  if (!env.placement.has('cc.nginx') && !env.placement.has('ucaddon.nginx')) {
+    problems.push({ path: ['servers', edgeServer, 'roles'], message: 'role "edge" needs a front to forward to: deploy cc.nginx (role cc) or ucaddon.nginx (role ucaddon)' });
+  }
+  const internal = [...Object.values(spec.publicNames), ...spec.servers.flatMap((s) => [s.fqdn, s.address])];
+  if (internal.includes(spec.edge.publicName)) {
+    problems.push({ path: ['edge', 'publicName'], message: `"${spec.edge.publicName}" is an internal name (a public name or a server): the edge's public name must differ so that internal names stay hidden (seed 003), e.g. "rpx-cc.example.com"` });
+  }
+  return problems;
+};
+
+const routeTable: Rule = (spec, env) => {
+  const routes = tlsOf(spec).routes;
+  const builtin = new Set(ROUTES.map((r) => r.path));
+  const seen = new Map<string, number>();
+  return routes.flatMap((r, i) => {
+    const at = ['tls', 'routes', i];
+    const problems: Problem[] = [];
+    const first = seen.get(r.path);
+    if (builtin.has(r.path)) problems.push({ path: [...at, 'path'], message: `"${r.path}" is already a built-in route of the front: two routes cannot share a path; choose another path` });
+    else if (first !== undefined) problems.push({ path: [...at, 'path'], message: `"${r.path}" is already the path of tls.routes[${first}]: two routes cannot share a path; choose another path` });
+    else seen.set(r.path, i);
+    const def = findService(r.service);
+    if (!def) {
+      problems.push({ path: [...at, 'service'], message: `"${r.service}" is not a catalogue service: write "<role>.<service>" as listed by docs/catalogue.md (e.g. "cc.kibana")` });
+    } else if (!env.placement.has(routeServiceId(r, Role.CC) as ServiceId)) {
+      problems.push({ path: [...at, 'service'], message: `"${r.service}" is not deployed in this environment (disabled or no server has its role): a route must lead to a running service; enable it or remove the route` });
+    } else if (r.port && !def.ports.some((p) => p.name === r.port)) {
+      problems.push({ path: [...at, 'port'], message: `"${r.port}" is not a port of ${def.id}: use one of ${def.ports.map((p) => p.name).join(', ') || '(it has none)'}` });
+    } else if (!r.port && def.ports.length === 0) {
+      problems.push({ path: [...at, 'service'], message: `${def.id} listens on no port: a route cannot lead to it` });
+    }
+    return problems;
+  });
+};
+
+/** Provided files are checked when present; absent ones are read by Terraform at plan time. */
+function providedProblems(spec: ProvidedCertificateSpec | undefined, at: (string | number)[], names: string[], directory: string): Problem[] {
+  if (!spec) return [];
+  const abs = (f: string) => path.resolve(directory, f);
+  const files = [spec.certFile, spec.keyFile, ...spec.chainFiles];
+  if (!files.every((f) => fs.existsSync(abs(f)))) return [];
+  const read = (file: string) => ({ file, pem: fs.readFileSync(abs(file), 'utf8') });
+  const { problems } = checkChain({ cert: read(spec.certFile), key: read(spec.keyFile), chain: spec.chainFiles.map(read), names });
+  return problems.map((message) => ({ path: [...at, 'certFile'], message }));
+}
+
+const providedFiles: Rule = (spec, env) => {
+  const tls = tlsOf(spec);
+  if (tls.mode !== 'provided') return [];
+  const fronts = [hasRole(spec, Role.CC) ? spec.publicNames.xucHost : undefined, hasRole(spec, Role.UC_ADDON) ? spec.publicNames.ucAddonHost : undefined];
+  const frontNames = [...fronts, ...tls.extraNames].filter((n): n is string => !!n);
+  return [
+    ...providedProblems(tls.provided, ['tls', 'provided'], frontNames, env.directory),
+    ...providedProblems(tls.cti?.provided, ['tls', 'cti', 'provided'], [spec.publicNames.xivoHost], env.directory),
+    ...providedProblems(spec.edge?.provided, ['edge', 'provided'], spec.edge ? [spec.edge.publicName] : [], env.directory),
+  ];
+};
+
+export const TLS_RULES: readonly Rule[] = [providedMatchesMode, renewalBeforeExpiry, edgeSection, routeTable, providedFiles];

@@ -4,8 +4,85 @@
  */
 import { z } from 'zod';
 
-export const tlsSchema = z.object({}).strict();
-export const edgeSchema = z.object({}).strict();
+const HOSTNAME = /^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$/;
+const dnsName = z.string().regex(HOSTNAME, { message: 'must be a fully qualified DNS name (e.g. "cc.example.com")' });
+const filePath = z.string().min(1, { message: 'must be a file path relative to the environment file' });
+const SIZE = /^\d+[km]?$/;
+
+/** How the certificates of the fronts and of the PBX are made. */
+export const TLS_MODES = ['internal-ca', 'self-signed', 'provided'] as const;
+export type TlsMode = (typeof TLS_MODES)[number];
+
+/** An operator's certificate: files on the machine running Terraform, relative to the environment file. */
+export const providedCertificateSchema = z
+  .object({
+    certFile: filePath.describe('PEM server certificate (the leaf)'),
+    keyFile: filePath.describe('PEM private key of certFile; read by Terraform at plan time, never at synth'),
+    chainFiles: z
+      .array(filePath)
+      .default([])
+      .describe('PEM intermediate and root certificates, in any order: the chain is ordered and checked at synth'),
+  })
+  .strict();
+export type ProvidedCertificateSpec = z.infer<typeof providedCertificateSchema>;
+
+const keySchema = z
+  .object({
+    algorithm: z.enum(['RSA', 'ECDSA'], { message: 'must be "RSA" or "ECDSA"' }).default('RSA'),
+    rsaBits: z
+      .union([z.literal(2048), z.literal(3072), z.literal(4096)], { message: 'must be 2048, 3072 or 4096 (RSA keys under 2048 bits are refused, seed 001)' })
+      .default(2048),
+    ecdsaCurve: z.enum(['P256', 'P384'], { message: 'must be "P256" or "P384"' }).default('P256'),
+  })
+  .strict();
+export type KeySpec = z.infer<typeof keySchema>;
+
+const routeSchema = z
+  .object({
+    path: z.string().regex(/^\/[A-Za-z0-9._~\/-]*$/, { message: 'must be a URL path starting with "/" (e.g. "/myapp")' }),
+    service: z.string().describe('Catalogue service id the path is proxied to, e.g. "cc.kibana"'),
+    port: z.string().optional().describe("Port name of the service. Default: its first port"),
+    websocket: z.boolean().default(false).describe('Forward WebSocket upgrades (long timeouts)'),
+  })
+  .strict();
+export type RouteSpec = z.infer<typeof routeSchema>;
+
+export const tlsSchema = z
+  .object({
+    mode: z.enum(TLS_MODES, { message: `must be one of ${TLS_MODES.join(', ')}` }).default('internal-ca')
+      .describe('internal-ca (default): an environment CA signs every server certificate; self-signed; provided: the operator\'s files'),
+    key: keySchema.default({ algorithm: 'RSA', rsaBits: 2048, ecdsaCurve: 'P256' }).describe('Key of generated certificates'),
+    validityDays: z.number().int().min(1).max(825).default(397).describe('Validity of generated server certificates (days)'),
+    earlyRenewalDays: z.number().int().min(0).default(30).describe('A certificate this close to expiry is re-issued by the next deploy'),
+    caValidityDays: z.number().int().min(30).max(7300).default(3650).describe('Validity of the internal CA (days)'),
+    extraNames: z.array(dnsName).default([]).describe('More DNS names of the XiVO CC / UC-Addon front certificate'),
+    provided: providedCertificateSchema.optional().describe('mode provided: the front certificate (xivoxc.crt)'),
+    cti: z
+      .object({
+        authBackend: z.string().regex(/^[a-z][a-z0-9_]*$/, { message: 'must be a xivo-auth backend name such as "ldap_user"' }).optional()
+          .describe('xivo-ctid authentication backend (/etc/xivo-ctid/conf.d), seed 004'),
+        provided: providedCertificateSchema.optional().describe('mode provided: the CTI STARTTLS certificate; without it XiVO keeps its own'),
+      })
+      .strict()
+      .optional(),
+    routes: z.array(routeSchema).default([]).describe('More paths of the fronts, each to a catalogue service'),
+  })
+  .strict();
+
+export const edgeSchema = z
+  .object({
+    publicName: dnsName.describe('Name users open from outside; never an internal name'),
+    provided: providedCertificateSchema.optional().describe('mode provided: the edge certificate'),
+    rateLimits: z.boolean().default(true).describe("Per-route rate limits of XiVO Edge (private addresses exempt)"),
+    exemptNetworks: z
+      .array(z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, { message: 'must be an IPv4 network in CIDR form, e.g. "10.0.0.0/8"' }))
+      .default(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'])
+      .describe('Client networks exempt from rate limits'),
+    clientMaxBodySize: z.string().regex(SIZE, { message: 'must be an nginx size such as "10m"' }).default('10m'),
+    timeoutSeconds: z.number().int().min(1).max(3600).default(60).describe('Upstream timeout of HTTP requests'),
+    websocketTimeoutSeconds: z.number().int().min(60).max(86400).default(3600).describe('Idle timeout of WebSockets'),
+  })
+  .strict();
 
 export type TlsSpec = z.infer<typeof tlsSchema>;
 export type EdgeSpec = z.infer<typeof edgeSchema>;

@@ -1,0 +1,74 @@
+/**
+ * NginxService: an nginx container with a rendered `nginx.conf` and its certificate files.
+ *
+ * Delivery: the configuration is uploaded into the container (a route change recreates the
+ * container, so it always runs what was rendered); the certificate, key and CSR are written
+ * on the host with HostFile (`/etc/docker/nginx/ssl/xivoxc.*` as seed 000 keeps them) and
+ * bind-mounted read-only, so a renewed certificate only needs `nginx -s reload`, not a new container.
+ */
+import { Construct } from 'constructs';
+import { HostFile } from '../host-file';
+import { withRegistry } from '../image-ref';
+import { HOST_FILE_HELPER_IMAGE } from '../../catalogue/services';
+import { ServiceContainer, serviceLabels } from '../service-container';
+import { ServiceFactoryProps } from '../../stacks/service-factories';
+import { TlsMaterial } from '../tls/tls-material';
+import { NginxSite, renderNginxConfig } from './nginx-config';
+
+/** Where the image reads its main configuration file. */
+export const NGINX_CONF_PATH = '/etc/nginx/nginx.conf';
+/** Where the certificate directory is mounted in the container. */
+export const NGINX_SSL_DIR = '/etc/nginx/ssl';
+
+export interface NginxServiceProps extends ServiceFactoryProps {
+  /** The site, with certificate paths under NGINX_SSL_DIR. */
+  readonly site: NginxSite;
+  readonly tls: TlsMaterial;
+  /** Host directory of the certificate files, e.g. `/etc/docker/nginx/ssl`. */
+  readonly sslHostDir: string;
+  /** Base name of the files: `<base>.crt`, `<base>.key`, `<base>.csr`. */
+  readonly fileBaseName: string;
+  /** CA bundle written as `upstream-ca.crt` next to the certificate (edge → front verification). @default none */
+  readonly upstreamTrustPem?: string;
+}
+
+/** File name of the upstream CA bundle in the certificate directory. */
+export const UPSTREAM_TRUST_FILE = 'upstream-ca.crt';
+
+export class NginxService extends Construct {
+  /** The rendered `nginx.conf`. */
+  readonly config: string;
+  readonly service: ServiceContainer;
+  readonly tlsFiles: readonly HostFile[];
+
+  constructor(scope: Construct, id: string, props: NginxServiceProps) {
+    super(scope, id);
+    const { site, tls, sslHostDir, fileBaseName: base } = props;
+    const inContainer = (ext: string) => `${NGINX_SSL_DIR}/${base}.${ext}`;
+    if (site.certificateFile !== inContainer('crt') || site.keyFile !== inContainer('key')) {
+      throw new Error(`${this.node.path}: the site's certificate must be ${inContainer('crt')} and key ${inContainer('key')}`);
+    }
+    this.config = renderNginxConfig(site);
+    const labels = serviceLabels(props, props.definition.role, props.definition.name);
+    const file = (fileId: string, name: string, content: string, permissions: string) =>
+      new HostFile(this, fileId, {
+        path: `${sslHostDir}/${name}`,
+        content,
+        permissions,
+        labels,
+        helperImage: withRegistry(props.environment, HOST_FILE_HELPER_IMAGE),
+      });
+    this.tlsFiles = [
+      file('ssl-crt', `${base}.crt`, tls.certificateChainPem, '0644'),
+      file('ssl-csr', `${base}.csr`, tls.csrPem, '0644'),
+      file('ssl-key', `${base}.key`, tls.privateKeyPem, '0600'),
+      ...(props.upstreamTrustPem ? [file('upstream-ca', UPSTREAM_TRUST_FILE, props.upstreamTrustPem, '0644')] : []),
+    ];
+    this.service = new ServiceContainer(this, 'service', {
+      ...props,
+      uploads: [{ file: NGINX_CONF_PATH, content: this.config, permissions: '0644' }],
+      mounts: [{ hostPath: sslHostDir, containerPath: NGINX_SSL_DIR, readOnly: true }],
+    });
+    this.service.container.dependsOn = this.tlsFiles.map((f) => f.container.fqn);
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * ServerCertificate: a generated key, a CSR and a certificate for a TLS server, signed by the
+ * internal CA or self-signed. The FQDN is the CN and the first DNS name; any change of names
+ * makes a new CSR, hence a new certificate at the next deploy, as does the early-renewal window.
+ */
+import { Construct } from 'constructs';
+import { CertRequest } from '@cdktf/provider-tls/lib/cert-request';
+import { LocallySignedCert } from '@cdktf/provider-tls/lib/locally-signed-cert';
+import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
+import { SelfSignedCert } from '@cdktf/provider-tls/lib/self-signed-cert';
+import { KeySpec } from '../../config/schema-tls';
+import { CertificateAuthority } from './internal-ca';
+import { tlsProvider } from './providers';
+import { TlsMaterial } from './tls-material';
+import { HOURS_PER_DAY, privateKeyArgs, SERVER_USES, SUBJECT_ORGANIZATION } from './tls-options';
+
+export interface ServerCertificateProps {
+  /** DNS names; the first is the FQDN and the CN. */
+  readonly names: readonly string[];
+  /** Signer: the internal CA, or undefined for a self-signed certificate. @default self-signed */
+  readonly ca?: CertificateAuthority;
+  /** @default RSA 2048 */
+  readonly key?: KeySpec;
+  /** @default 397 */
+  readonly validityDays?: number;
+  /** @default 30 */
+  readonly earlyRenewalDays?: number;
+}
+
+export class ServerCertificate extends Construct implements TlsMaterial {
+  readonly certificateChainPem: string;
+  readonly privateKeyPem: string;
+  readonly csrPem: string;
+  /** The `dns_names` of the certificate. */
+  readonly names: readonly string[];
+
+  constructor(scope: Construct, id: string, props: ServerCertificateProps) {
+    super(scope, id);
+    if (props.names.length === 0) throw new Error(`${this.node.path}: a server certificate needs at least its FQDN in names`);
+    const validityDays = props.validityDays ?? 397;
+    const earlyRenewalDays = props.earlyRenewalDays ?? 30;
+    if (earlyRenewalDays >= validityDays) {
+      throw new Error(`${this.node.path}: earlyRenewalDays (${earlyRenewalDays}) must be less than validityDays (${validityDays}), or every deploy re-issues the certificate`);
+    }
+    tlsProvider(this);
+    this.names = [...props.names];
+    const key = new PrivateKey(this, 'key', privateKeyArgs(props.key ?? { algorithm: 'RSA', rsaBits: 2048, ecdsaCurve: 'P256' }));
+    const subject = [{ commonName: props.names[0], organization: SUBJECT_ORGANIZATION }];
+    const csr = new CertRequest(this, 'csr', { privateKeyPem: key.privateKeyPem, subject, dnsNames: this.names as string[] });
+    const common = {
+      allowedUses: [...SERVER_USES],
+      validityPeriodHours: validityDays * HOURS_PER_DAY,
+      earlyRenewalHours: earlyRenewalDays * HOURS_PER_DAY,
+    };
+    if (props.ca) {
+      const cert = new LocallySignedCert(this, 'cert', {
+        ...common,
+        certRequestPem: csr.certRequestPem,
+        caCertPem: props.ca.certPem,
+        caPrivateKeyPem: props.ca.privateKeyPem,
+        setSubjectKeyId: true,
+      });
+      // Leaf then CA: clients that trust the CA get the full chain (seed 000 complete chain).
+      this.certificateChainPem = `${cert.certPem}${props.ca.certPem}`;
+    } else {
+      const cert = new SelfSignedCert(this, 'cert', { ...common, privateKeyPem: key.privateKeyPem, subject, dnsNames: this.names as string[] });
+      this.certificateChainPem = cert.certPem;
+    }
+    this.privateKeyPem = key.privateKeyPem;
+    this.csrPem = csr.certRequestPem;
+  }
+}

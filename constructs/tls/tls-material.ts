@@ -1,0 +1,9 @@
+/** What a TLS endpoint receives, whatever the mode: Terraform references, never literals. */
+export interface TlsMaterial {
+  /** Server certificate followed by its chain (what nginx's `ssl_certificate` wants). */
+  readonly certificateChainPem: string;
+  /** Private key, PEM: only in Terraform state or read at plan time. */
+  readonly privateKeyPem: string;
+  /** Certificate signing request for a public CA (seed 000 `xivoxc.csr`). */
+  readonly csrPem: string;
+}
