@@ -8,7 +8,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App } from 'cdktf';
+import { AnnotationMetadataEntryType, App } from 'cdktf';
 import { ConfigError } from './config/errors';
 import { loadEnvironments } from './config/loader';
 import { OUTDIR_CONTEXT } from './constructs/plan-time-file';
@@ -22,6 +22,12 @@ export interface SynthesizeOptions {
    * `cdktf.out` so that their output equals a real synth's. @default the output directory
    */
   readonly referenceOutdir?: string;
+  /**
+   * Receives each warning of the constructs (`construct path: message`), in tree order.
+   * The cdktf CLI would print them from the manifest; our synth runs without it.
+   * @default warnings are dropped
+   */
+  readonly onWarning?: (warning: string) => void;
 }
 
 export function synthesize(outdir = process.env.CDKTF_OUTDIR || 'cdktf.out', options: SynthesizeOptions = {}): string[] {
@@ -35,6 +41,7 @@ export function synthesize(outdir = process.env.CDKTF_OUTDIR || 'cdktf.out', opt
   try {
     app.synth();
     writeRunbooks(app, partialDir);
+    if (options.onWarning) warningsOf(app).forEach(options.onWarning);
   } catch (e) {
     fs.rmSync(partialDir, { recursive: true, force: true });
     throw e;
@@ -42,6 +49,12 @@ export function synthesize(outdir = process.env.CDKTF_OUTDIR || 'cdktf.out', opt
   fs.rmSync(finalDir, { recursive: true, force: true });
   fs.renameSync(partialDir, finalDir);
   return stacks.map((s) => s.node.id);
+}
+
+function warningsOf(app: App): string[] {
+  return app.node
+    .findAll()
+    .flatMap((c) => c.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => `${c.node.path}: ${m.data}`));
 }
 
 /** Runbooks of the same name from several stacks of one environment must agree. */
@@ -63,7 +76,7 @@ function writeRunbooks(app: App, outdir: string): void {
 if (require.main === module) {
   try {
     const outdir = process.env.CDKTF_OUTDIR || 'cdktf.out';
-    const names = synthesize(outdir);
+    const names = synthesize(outdir, { onWarning: (w) => console.warn(`warning: ${w}`) });
     console.log(`Synthesized ${names.length} stack${names.length === 1 ? '' : 's'} into ${outdir}/stacks: ${names.join(', ')}`);
   } catch (e) {
     console.error(e instanceof ConfigError ? e.message : `Synth failed: ${(e as Error).message}`);

@@ -3,8 +3,9 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { OIDC_LOGOUT_WARNING } from '../constructs/xuc/auth-oidc';
 import { baseline, writeEnvironment } from './support/environments';
-import { readTree, synthEnvironments } from './support/synth';
+import { readTree } from './support/synth';
 
 beforeAll(() => {
   execFileSync('node', ['scripts/build.js']);
@@ -43,20 +44,17 @@ describe('a broken environment file', () => {
 });
 
 describe('synth', () => {
-  test('two synths give identical bytes', () => {
-    const a = synthEnvironments();
-    const b = synthEnvironments();
-    const filesA = readTree(a.outdir);
-    expect(filesA.size).toBeGreaterThan(a.stacks.length);
-    expect(readTree(b.outdir)).toEqual(filesA);
-  });
-
-  test('the app prints the stacks it wrote', () => {
+  test('the app prints the stacks it wrote, and the warnings of the constructs on stderr', () => {
     const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xivo-main-')), 'cdktf.out');
-    const result = runMain('environments/lab.yaml', outdir);
+    const warned = baseline();
+    warned.name = 'warned';
+    warned.auth = { oidc: { serverUrl: 'https://id.test.example.com/realms/xivo', clientId: 'xivo-web', logout: true } };
+    const file = writeEnvironment(warned, 'warned');
+    const result = runMain(`environments/lab.yaml,${file}`, outdir);
     expect(result.status).toBe(0);
-    expect(result.stdout).toBe(`Synthesized 1 stack into ${outdir}/stacks: lab-allinone\n`);
-    expect(fs.readdirSync(path.join(outdir, 'stacks'))).toEqual(['lab-allinone']);
+    expect(result.stdout).toBe(`Synthesized 3 stacks into ${outdir}/stacks: warned-pbx, warned-cc, lab-allinone\n`);
+    expect(result.stderr).toBe(`warning: warned-cc/cc/xuc/oidc: ${OIDC_LOGOUT_WARNING}\n`);
+    expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(['lab-allinone', 'warned-cc', 'warned-pbx']);
   });
 });
 
@@ -64,14 +62,24 @@ describe('secrets', () => {
   /** Sentinels set as every secret variable a deployer would export, and as files next to the environments. */
   const SENTINEL = 'S3cr3t-Sentinel-7f1c9b2e4d';
 
-  test('no secret value reaches cdktf.out, even when exported at synth time', () => {
+  test('no secret value reaches cdktf.out, even when exported at synth time; two synths give identical bytes', () => {
     const secretEnv: Record<string, string> = {};
     for (const name of ['play_auth_token', 'ldap_manager_password', 'kerberos_password', 'xuc_truststore_password']) {
       secretEnv[`TF_VAR_${name}`] = `${SENTINEL}-${name}`;
     }
-    const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xivo-secrets-')), 'cdktf.out');
-    const result = runMain('environments/*.yaml', outdir, secretEnv);
+    // A copy of the bundled environments with the secret file they name (the keytab) present.
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'xivo-secrets-'));
+    fs.cpSync('environments', path.join(root, 'environments'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'environments', 'sso', 'xuc.keytab'), `${SENTINEL}-keytab`);
+    const envFiles = path.join(root, 'environments', '*.yaml');
+    // Same output path both times: plan-time file paths are relative to it.
+    const outdir = path.join(root, 'cdktf.out');
+    const plain = runMain(envFiles, outdir);
+    expect(plain.status).toBe(0);
+    const plainFiles = readTree(outdir);
+    const result = runMain(envFiles, outdir, secretEnv);
     expect(result.status).toBe(0);
+    expect(result.stdout + result.stderr).not.toContain(SENTINEL);
     const files = readTree(outdir);
     const variables = new Set<string>();
     for (const [name, content] of files) {
@@ -85,6 +93,8 @@ describe('secrets', () => {
       }
     }
     expect(variables).toContain('play_auth_token');
+    expect(files.size).toBeGreaterThan(10);
+    expect(files).toEqual(plainFiles);
   });
 
   test('snapshots hold no secret value', () => {

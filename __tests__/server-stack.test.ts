@@ -50,7 +50,14 @@ test('a single host carrying PBX, MDS and CC needs no stack dependency and reach
     .filter((c) => c.start === false)
     .map((c) => c.volumes[0].host_path)
     .sort();
-  expect(paths).toEqual(['/etc/docker/compose', '/etc/docker/mds', '/etc/docker/xivo']);
+  // Host env files of the three roles, plus the TLS files of nginx (crt, key, csr) and of the PBX (crt, key).
+  expect(paths).toEqual([
+    '/etc/docker/compose',
+    '/etc/docker/mds',
+    ...Array(3).fill('/etc/docker/nginx/ssl'),
+    '/etc/docker/xivo',
+    ...Array(2).fill('/usr/share/xivo-certs'),
+  ]);
   const kibana = Object.values<any>(json.resource.docker_container).find((c) => c.name === 'xivocc-kibana');
   expect(kibana.env).toEqual(['ELASTICSEARCH_HOSTS=http://xivocc-elasticsearch:9200']);
 });

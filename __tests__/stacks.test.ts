@@ -48,6 +48,12 @@ describe.each(stackNames)('stack %s', (stack) => {
 
   test('gets PLAY_AUTH_TOKEN only as the shared sensitive variable', () => {
     const json = out.json(stack);
+    // An edge proxy only forwards HTTPS: it runs nothing that calls the XiVO APIs.
+    if (server().roles.every((r: string) => r === 'edge')) {
+      expect(json.variable?.play_auth_token).toBeUndefined();
+      expect(strings(json).some((s) => s.includes('PLAY_AUTH_TOKEN'))).toBe(false);
+      return;
+    }
     expect(json.variable.play_auth_token).toMatchObject({ sensitive: true, type: 'string', nullable: false });
     const values = strings(json.resource)
       .flatMap((s) => [...s.matchAll(/PLAY_AUTH_TOKEN=([^\n]*)/g)])
@@ -69,7 +75,8 @@ describe.each(stackNames)('stack %s', (stack) => {
   });
 
   test('service containers: sorted env, labels, restart policy, log rotation, network alias', () => {
-    const containers = resources(out.json(stack), 'docker_container').filter(([, c]) => c.start !== false);
+    const isJob = (c: Record<string, any>) => c.labels.some((l: { label: string }) => l.label === 'org.xivo.job');
+    const containers = resources(out.json(stack), 'docker_container').filter(([, c]) => c.start !== false && !isJob(c));
     for (const [, c] of containers) {
       expect(c.env).toEqual([...c.env].sort());
       const labels = Object.fromEntries(c.labels.map((l: { label: string; value: string }) => [l.label, l.value]));
@@ -80,6 +87,14 @@ describe.each(stackNames)('stack %s', (stack) => {
       expect(c.log_driver).toBe('json-file');
       expect(Object.keys(c.log_opts).sort()).toEqual(['max-file', 'max-size']);
       expect(c.networks_advanced[0].aliases).toEqual([c.name]);
+    }
+  });
+
+  test('one-shot jobs run once and are never restarted', () => {
+    const jobs = resources(out.json(stack), 'docker_container').filter(([, c]) => c.labels.some((l: { label: string }) => l.label === 'org.xivo.job'));
+    for (const [, c] of jobs) {
+      expect(c.restart).toBe('no');
+      expect(c.must_run).toBe(false);
     }
   });
 

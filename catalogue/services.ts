@@ -220,6 +220,23 @@ export const SERVICES: readonly ServiceDefinition[] = [
   }),
   ...ccFront(Role.CC, PublicName.XUC_HOST),
 
+  // --- Edge (DMZ) --------------------------------------------------------------------------
+  service({
+    role: Role.EDGE,
+    name: 'nginx',
+    description: 'Edge reverse proxy: public HTTPS entry in a DMZ in front of the XiVO CC / UC-Addon front (seed 003)',
+    image: 'nginx',
+    imageConfidence: 'verified',
+    tag: { kind: 'fixed', tag: '1.27-alpine' },
+    ports: [
+      { name: 'http', internal: 80, published: 80 },
+      { name: 'https', internal: 443, published: 443 },
+    ],
+    env: {},
+    healthcheck: { test: ['CMD-SHELL', 'nginx -t -q || exit 1'] },
+    notes: 'Stock nginx image with our generated nginx.conf (XiVO Edge web proxy role, reference §2.5); its own images are not modelled.',
+  }),
+
   // --- UC-Addon ----------------------------------------------------------------------------
   ...ccFront(Role.UC_ADDON, PublicName.UC_ADDON_HOST),
 ];

@@ -50,6 +50,9 @@ export class HostFile extends Construct {
     if ((props.content === undefined) === (props.contentBase64 === undefined)) {
       throw new Error(`${where}: give exactly one of content and contentBase64`);
     }
+    if ((props.content ?? props.contentBase64) === '') {
+      throw new Error(`${where}: content must not be empty (the Docker provider rejects an empty upload)`);
+    }
     const permissions = props.permissions ?? '0600';
     if (!/^0[0-7]{3}$/.test(permissions)) {
       throw new Error(`${where}: permissions "${permissions}" must be an octal mode like "0600"`);

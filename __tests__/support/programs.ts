@@ -17,6 +17,12 @@ export function hasProgram(program: string): boolean {
 }
 
 /**
+ * Requirement of the programs that are not Debian packages: Terraform is a HashiCorp release
+ * binary (not in Debian's archive), already installed on our machines and CI runners.
+ */
+export const TERRAFORM = 'terraform binary (releases.hashicorp.com, not a Debian package; see README)';
+
+/**
  * `describe` when every program (name on PATH, or absolute path) is installed; otherwise
  * `describe.skip` with a message naming the Debian packages, or a failing test in CI.
  */
@@ -26,7 +32,9 @@ export function describeWithPrograms(title: string, requirements: Record<string,
     describe(title, body);
     return;
   }
-  const install = `apt-get install ${[...new Set(missing.map(([, pkg]) => pkg))].join(' ')}`;
+  const wanted = [...new Set(missing.map(([, pkg]) => pkg))];
+  const packages = wanted.filter((pkg) => !pkg.includes(' '));
+  const install = [packages.length ? `apt-get install ${packages.join(' ')}` : '', ...wanted.filter((pkg) => pkg.includes(' '))].filter(Boolean).join('; ');
   const what = missing.map(([p]) => p).join(', ');
   if (process.env.CI === 'true') {
     describe(title, () => {
