@@ -81,6 +81,15 @@ describe('NginxFront and TLS material (bundled environments)', () => {
     expect(nginx.depends_on).toHaveLength(3);
   });
 
+  test('a renewed certificate recreates nginx (it reads the files only at start), after the files are rewritten', () => {
+    const files = hostFiles(synth, 'prod-cc-core');
+    const [, nginx] = containers(synth, 'prod-cc-core').find(([id]) => id.startsWith('cc_nginx_service'))!;
+    const label = nginx.labels.find((l: { label: string }) => l.label === 'org.xivo.input.certificate');
+    expect(label.value).toBe(`\${sha256("${files.get('/etc/docker/nginx/ssl/xivoxc.crt')!.content}")}`);
+    const writers = containers(synth, 'prod-cc-core').filter(([, c]) => c.start === false && c.volumes[0].host_path === '/etc/docker/nginx/ssl');
+    expect([...nginx.depends_on].sort()).toEqual(writers.map(([id]) => `\${docker_container.${id}}`).sort());
+  });
+
   test('one internal CA per environment, in the PBX stack; other stacks sign through remote state', () => {
     const cas = synth.stacks.flatMap((s) => resources(synth.json(s), 'tls_self_signed_cert').filter(([, c]) => c.is_ca_certificate).map(() => s));
     expect(cas).toEqual(['lab-allinone', 'prod-pbx', 'sso-pbx']);

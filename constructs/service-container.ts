@@ -7,6 +7,7 @@
  * replacement, so inputs are kept minimal and every list is sorted.
  */
 import { Construct } from 'constructs';
+import { Fn } from 'cdktf';
 import { Container, ContainerUpload } from '@cdktf/provider-docker/lib/container';
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { Network } from '@cdktf/provider-docker/lib/network';
@@ -41,7 +42,17 @@ export interface ServiceContainerProps extends ServiceContext {
   readonly uploads?: readonly ContainerUpload[];
   /** Host directories or files mounted into the container. @default none */
   readonly mounts?: readonly BindMount[];
+  /**
+   * Inputs the container reads from a bind mount but cannot notice changing (nginx loads its
+   * certificate at start). Each becomes a label `org.xivo.input.<name>` holding the value's
+   * sha256, so a new value recreates the container, after the files are rewritten.
+   * @default none
+   */
+  readonly recreateOn?: Readonly<Record<string, string>>;
 }
+
+/** Label prefix of the inputs that recreate a container when they change (see `recreateOn`). */
+export const INPUT_LABEL_PREFIX = 'org.xivo.input.';
 
 /** Labels every resource of a service carries. */
 export function serviceLabels(ctx: ServiceContext, role: string, service: string): Record<string, string> {
@@ -74,6 +85,7 @@ export class ServiceContainer extends Construct {
     this.name = containerName(def);
     const override = env.overrides[def.id] ?? {};
     const labels = serviceLabels(props, def.role, def.name);
+    const inputLabels = Object.fromEntries(Object.entries(props.recreateOn ?? {}).map(([name, value]) => [`${INPUT_LABEL_PREFIX}${name}`, Fn.sha256(value)]));
 
     this.environment = { ...resolveEnvSources(this, def.env, env, server), ...props.env, ...override.env };
 
@@ -104,7 +116,7 @@ export class ServiceContainer extends Construct {
       image: this.image.imageId,
       restart: 'unless-stopped',
       env: envList(this.environment),
-      labels: labelList(labels),
+      labels: labelList({ ...labels, ...inputLabels }),
       logDriver: 'json-file',
       logOpts: { 'max-file': String(env.logging.maxFile), 'max-size': env.logging.maxSize },
       networksAdvanced: [{ name: props.network.name, aliases: [this.name] }],

@@ -4,7 +4,9 @@
  * Delivery: the configuration is uploaded into the container (a route change recreates the
  * container, so it always runs what was rendered); the certificate, key and CSR are written
  * on the host with HostFile (`/etc/docker/nginx/ssl/xivoxc.*` as seed 000 keeps them) and
- * bind-mounted read-only, so a renewed certificate only needs `nginx -s reload`, not a new container.
+ * bind-mounted read-only. nginx reads them only at start: the container carries the sha256 of
+ * the certificate chain (and upstream CA) as labels, so a renewed certificate recreates it once
+ * the files are rewritten (see ServiceContainer `recreateOn`).
  */
 import { Construct } from 'constructs';
 import { HostFile } from '../host-file';
@@ -68,6 +70,8 @@ export class NginxService extends Construct {
       ...props,
       uploads: [{ file: NGINX_CONF_PATH, content: this.config, permissions: '0644' }],
       mounts: [{ hostPath: sslHostDir, containerPath: NGINX_SSL_DIR, readOnly: true }],
+      // A new key always comes with a new certificate: hashing the chain covers both.
+      recreateOn: { certificate: tls.certificateChainPem, ...(props.upstreamTrustPem ? { 'upstream-ca': props.upstreamTrustPem } : {}) },
     });
     this.service.container.dependsOn = this.tlsFiles.map((f) => f.container.fqn);
   }
