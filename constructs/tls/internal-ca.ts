@@ -107,6 +107,8 @@ the CA certificate is trusted on the client machines (seed 001).
 
 The CA private key exists only in Terraform state: the state backend is a secret (encrypt it,
 restrict access). Certificates are re-issued by the next deploy when their names change or when
-they enter their early-renewal window; then reload nginx (\`docker exec xivocc-nginx nginx -s reload\`).
+they enter their early-renewal window; the same deploy recreates the nginx containers that use them.
+The XiVO services on the PBX (xivo-ctid among them) read /usr/share/xivo-certs/server.crt only
+at start: restart them after a renewal (\`xivo-service restart all\`, in a maintenance window).
 `;
 }
