@@ -1,104 +1,150 @@
 #!/usr/bin/env bash
-# Builds Terraform and the three providers our cdktf bindings pin, from their Go modules, into a
-# filesystem mirror cached outside the repository. No Terraform registry is needed, nor reached.
+# Builds the Terraform providers our cdktf bindings pin (and Terraform itself when none is on
+# PATH) from their Go modules into a filesystem mirror, cached outside the repository. No
+# Terraform registry is needed, nor reached.
 #
-#   scripts/e2e/build-tools.sh            # prints the cache directory on its last line
+#   scripts/e2e/build-tools.sh        # last line of stdout: the cache directory
 #
-# Output layout (cache key = this script's sha256 + Go version):
-#   $XIVO_TOOLS_CACHE/<key>/bin/terraform                      (only when none is on PATH)
-#   $XIVO_TOOLS_CACHE/<key>/mirror/registry.terraform.io/<ns>/<type>/<ver>/linux_amd64/terraform-provider-…
-#   $XIVO_TOOLS_CACHE/<key>/terraform.rc                        (CLI config: filesystem_mirror only)
+# Cache layout ($XIVO_TOOLS_CACHE, default ~/.cache/xivo-cdktf/tools; key = sha256 of this script
+# and the Go version, so a change of any pin rebuilds):
+#   <key>/mirror/registry.terraform.io/<ns>/<type>/<ver>/linux_amd64/terraform-provider-<type>_v<ver>[_x5]
+#   <key>/terraform.rc       CLI config: filesystem_mirror only (point TF_CLI_CONFIG_FILE at it)
+#   <key>/bin/terraform      only when no terraform >= 1.5 is on PATH
+#   <key>/provenance.json    what was built from which module version, and why (read by the e2e report)
 #
-# Why by commit: none of the three providers' go.mod carries the /vN suffix its tag needs, so
-# `go install path@vX.Y.Z` is impossible; docker and local declare the archived
-# github.com/terraform-providers/* path, so a throwaway module requires that path and replaces it
-# with the real repository at the tag's commit. Terraform's go.mod has local replace directives
-# for nested modules: the throwaway module replaces each with itself at the tag's commit.
+# Why by module version and not `go install path@vX.Y.Z`: none of the three providers' go.mod
+# carries the /vN suffix its tag needs, so the tags are not Go versions; docker and local
+# declare the archived github.com/terraform-providers/* path, so a throwaway module requires
+# that path and replaces it with the real repository at the tag's commit (pseudo-version).
+#
+# Stand-ins: the Go module proxy reachable from our machines serves only module versions it
+# already holds; it answers "403 This module version is not available" for kreuzwerker/docker
+# at the v3.6.2 commit and for hashicorp/local at the v2.6.1 commit. Each provider is tried at
+# its pinned commit first; when the proxy refuses it, the newest version the proxy serves is
+# built instead, installed under the pinned version number (Terraform checks only that number),
+# and recorded as a stand-in in provenance.json, which the e2e suite prints in its summary.
 set -euo pipefail
 
-DOCKER_COMMIT=2f20f8c3ce8290fcd03d96e69c7bc6338897a479   # kreuzwerker/terraform-provider-docker v3.6.2
-TLS_COMMIT=eefba144662d715aa78a1ec051d88037b141826c      # hashicorp/terraform-provider-tls v4.1.0
-LOCAL_COMMIT=ba8eb9d12edf493cd3f77ac80a59f6c89b50d4fc    # hashicorp/terraform-provider-local v2.6.1
-TERRAFORM_VERSION=1.11.4
-
-command -v go >/dev/null || { echo "build-tools: go not found (Go 1.24 or later is needed)" >&2; exit 1; }
+command -v go >/dev/null || { echo "build-tools: go not found (Go >= 1.25 is needed)" >&2; exit 1; }
 CACHE_ROOT=${XIVO_TOOLS_CACHE:-$HOME/.cache/xivo-cdktf/tools}
 KEY=$( { sha256sum "$0" | cut -c1-16; go env GOVERSION; } | sha256sum | cut -c1-16)
 OUT=$CACHE_ROOT/$KEY
-MIRROR=$OUT/mirror
-REG=$MIRROR/registry.terraform.io
-WORK=$OUT/work
+REG=$OUT/mirror/registry.terraform.io
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/xivo-build-tools.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+# Provider modules the checksum database has no record of (pseudo-versions nobody published
+# through it): integrity is checked against the h1 sums pinned below instead.
+export GONOSUMDB=${GONOSUMDB:+$GONOSUMDB,}github.com/kreuzwerker/terraform-provider-docker,github.com/hashicorp/terraform-provider-tls,github.com/hashicorp/terraform-provider-local,github.com/terraform-providers/terraform-provider-local
 export CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-trimpath
-mkdir -p "$REG" "$WORK" "$OUT/bin"
+mkdir -p "$REG" "$OUT/bin"
 log() { echo "build-tools: $*" >&2; }
+PROVENANCE=()
 
-# Throwaway module: require $declared, replace it with $real@$commit, build its main package.
-build_replaced() {
-  local name=$1 declared=$2 real=$3 commit=$4 dest=$5 ldflags=$6
-  [ -x "$dest" ] && { log "$name: cached ($dest)"; return; }
-  local dir=$WORK/$name; rm -rf "$dir"; mkdir -p "$dir"; cd "$dir"
-  log "$name: resolving $real@$commit"
-  go mod download -json "$real@$commit" >&2
-  go mod init "local/build-$name" >/dev/null 2>&1
-  go mod edit -require="$declared@v0.0.0-00010101000000-000000000000" -replace="$declared=$real@$commit"
-  printf '//go:build tools\n\npackage tools\n\nimport _ "%s"\n' "$declared" > tools.go
-  go mod tidy
-  log "$name: building"
-  local t0=$SECONDS
-  go build -ldflags "$ldflags" -o "$dest.tmp" "$declared"
-  mv "$dest.tmp" "$dest"
-  log "$name: built in $((SECONDS - t0)) s"
+# fetch MODULE@VERSION EXPECTED_H1: prints the module's go mod download JSON on stderr (so a
+# failure names the step), checks its h1 sum when one is pinned; returns 1 when refused.
+fetch() {
+  local json sum
+  json=$(cd "$WORK" && go mod download -json "$1" 2>&1) || true
+  echo "$json" >&2
+  if grep -q '"Error"' <<<"$json"; then return 1; fi
+  sum=$(sed -n 's/.*"Sum": "\([^"]*\)".*/\1/p' <<<"$json")
+  if [ -n "${2:-}" ] && [ "$sum" != "$2" ]; then
+    log "checksum mismatch for $1: got $sum, pinned $2"; exit 1
+  fi
 }
 
-build_replaced docker github.com/terraform-providers/terraform-provider-docker \
-  github.com/kreuzwerker/terraform-provider-docker "$DOCKER_COMMIT" \
-  "$REG/kreuzwerker/docker/3.6.2/linux_amd64/terraform-provider-docker_v3.6.2" "-s -w -X main.version=3.6.2"
-build_replaced tls github.com/hashicorp/terraform-provider-tls \
-  github.com/hashicorp/terraform-provider-tls "$TLS_COMMIT" \
-  "$REG/hashicorp/tls/4.1.0/linux_amd64/terraform-provider-tls_v4.1.0_x5" "-s -w"
-build_replaced local github.com/terraform-providers/terraform-provider-local \
-  github.com/hashicorp/terraform-provider-local "$LOCAL_COMMIT" \
-  "$REG/hashicorp/local/2.6.1/linux_amd64/terraform-provider-local_v2.6.1_x5" "-s -w"
+# build NAME DECLARED_PATH DEST LDFLAGS PINNED_MODULE@VERSION H1 [STANDIN_MODULE@VERSION H1 WHY]
+build_provider() {
+  local name=$1 declared=$2 dest=$3 ldflags=$4 pinned=$5 pinned_sum=$6 standin=${7:-} standin_sum=${8:-} why=${9:-}
+  local use=$pinned kind=pinned
+  if [ -x "$dest" ] && [ -s "$dest.provenance" ]; then
+    log "$name: cached ($dest)"; PROVENANCE+=("$(cat "$dest.provenance")"); return
+  fi
+  log "$name: fetching pinned $pinned"
+  if ! fetch "$pinned" "$pinned_sum"; then
+    [ -n "$standin" ] || { log "$name: the module proxy refused $pinned and no stand-in is configured"; exit 1; }
+    log "$name: the module proxy refused $pinned; building stand-in $standin ($why)"
+    fetch "$standin" "$standin_sum" || { log "$name: stand-in $standin refused too"; exit 1; }
+    use=$standin kind=stand-in
+  fi
+  local dir=$WORK/$name; mkdir -p "$dir"
+  (
+    cd "$dir"
+    go mod init "local/build-$name" >/dev/null 2>&1
+    local mod=${use%@*}
+    if [ "$mod" = "$declared" ]; then
+      go mod edit -require="$use"
+    else
+      go mod edit -require="$declared@v0.0.0-00010101000000-000000000000" -replace="$declared=$use"
+    fi
+    printf '//go:build tools\n\npackage tools\n\nimport _ "%s"\n' "$declared" > tools.go
+    go mod tidy >&2
+    log "$name: building $use"
+    local t0=$SECONDS
+    go build -ldflags "$ldflags" -o "$dest.tmp" "$declared" >&2
+    mv "$dest.tmp" "$dest"
+    log "$name: built in $((SECONDS - t0)) s"
+  )
+  printf '{"provider":"%s","kind":"%s","module":"%s","pinned":"%s"%s}' "$name" "$kind" "$use" "$pinned" \
+    "$( [ "$kind" = stand-in ] && printf ',"why":"%s"' "$why" )" > "$dest.provenance"
+  PROVENANCE+=("$(cat "$dest.provenance")")
+}
 
-# Terraform: use the one on PATH when it is 1.x >= 1.5, else build 1.11.4.
+REFUSED="the Go module proxy answers 403 'This module version is not available' for the pinned commit"
+build_provider docker github.com/terraform-providers/terraform-provider-docker \
+  "$REG/kreuzwerker/docker/3.6.2/linux_amd64/terraform-provider-docker_v3.6.2" "-s -w -X main.version=3.6.2" \
+  github.com/kreuzwerker/terraform-provider-docker@v0.0.0-20250613214648-2f20f8c3ce82 "" \
+  github.com/kreuzwerker/terraform-provider-docker@v0.0.0-20260916201441-96d331c98ff4 "" \
+  "kreuzwerker/docker v3.6.2 = commit 2f20f8c3: $REFUSED; stand-in is commit 96d331c9 (v4.6.0+)"
+build_provider tls github.com/hashicorp/terraform-provider-tls \
+  "$REG/hashicorp/tls/4.1.0/linux_amd64/terraform-provider-tls_v4.1.0_x5" "-s -w" \
+  github.com/hashicorp/terraform-provider-tls@v1.2.1-0.20250423195406-eefba144662d ""
+build_provider local github.com/terraform-providers/terraform-provider-local \
+  "$REG/hashicorp/local/2.6.1/linux_amd64/terraform-provider-local_v2.6.1_x5" "-s -w" \
+  github.com/hashicorp/terraform-provider-local@v1.4.1-0.20251117194318-ba8eb9d12edf "" \
+  github.com/terraform-providers/terraform-provider-local@v1.4.1-0.20260513075820-3561e410f9fe "" \
+  "hashicorp/local v2.6.1 = commit ba8eb9d1: $REFUSED; stand-in is commit 3561e410 (2026-05, 2.6.x line)"
+
+# Terraform: the one on PATH when it is >= 1.5, else Terraform 1.11.4 built from its module.
+TF_VERSION=1.11.4
+TF_COMMIT_PSEUDO=v0.0.0-20250409131005-35645b8fca68   # nested modules have no tags of their own
 tf_on_path=$(command -v terraform || true)
-if [ -n "$tf_on_path" ] && [ "$(readlink -f "$tf_on_path")" != "$(readlink -f "$OUT/bin/terraform")" ] \
+if [ -n "$tf_on_path" ] && [ "$tf_on_path" != "$OUT/bin/terraform" ] \
    && "$tf_on_path" version -json 2>/dev/null | grep -Eq '"terraform_version": *"1\.([5-9]|[1-9][0-9])\.'; then
-  log "terraform: using $tf_on_path ($("$tf_on_path" version -json | grep -o '"terraform_version": *"[^"]*"'))"
+  log "terraform: using $tf_on_path"
+  ln -sf "$tf_on_path" "$OUT/bin/terraform"
 elif [ -x "$OUT/bin/terraform" ]; then
   log "terraform: cached ($OUT/bin/terraform)"
 else
-  dir=$WORK/terraform; rm -rf "$dir"; mkdir -p "$dir"; cd "$dir"
-  log "terraform: resolving github.com/hashicorp/terraform@v$TERRAFORM_VERSION"
-  go mod download -json "github.com/hashicorp/terraform@v$TERRAFORM_VERSION" >&2
-  pseudo=$(go list -m -json "github.com/hashicorp/terraform@v$TERRAFORM_VERSION" | sed -n 's/.*"Time": "\([^"]*\)".*/\1/p' | head -1)
-  go mod init local/build-terraform >/dev/null 2>&1
-  go mod edit -require="github.com/hashicorp/terraform@v$TERRAFORM_VERSION"
-  # Nested modules that terraform's own go.mod replaces with local paths: replace each with
-  # itself at the tag's commit (the proxy serves a nested module from its subdirectory).
-  commit=$(go mod download -json "github.com/hashicorp/terraform@v$TERRAFORM_VERSION" | sed -n 's/.*"Hash": "\([0-9a-f]\{40\}\)".*/\1/p' | head -1)
-  ref=${commit:-v$TERRAFORM_VERSION}
-  for m in internal/backend/remote-state/azure internal/backend/remote-state/consul internal/backend/remote-state/cos \
-           internal/backend/remote-state/gcs internal/backend/remote-state/kubernetes internal/backend/remote-state/oss \
-           internal/backend/remote-state/pg internal/backend/remote-state/s3 internal/legacy; do
-    go mod edit -replace="github.com/hashicorp/terraform/$m=github.com/hashicorp/terraform/$m@${TERRAFORM_COMMIT:-35645b8fca68ff7e0b8785a3b563724a529a0caf}"
-  done
-  printf '//go:build tools\n\npackage tools\n\nimport _ "github.com/hashicorp/terraform"\n' > tools.go
-  go mod tidy
-  log "terraform: building"
-  t0=$SECONDS
-  go build -ldflags "-s -w -X github.com/hashicorp/terraform/version.dev=no" -o "$OUT/bin/terraform.tmp" github.com/hashicorp/terraform
-  mv "$OUT/bin/terraform.tmp" "$OUT/bin/terraform"
-  log "terraform: built in $((SECONDS - t0)) s"
+  fetch "github.com/hashicorp/terraform@v$TF_VERSION" ""
+  dir=$WORK/terraform; mkdir -p "$dir"
+  (
+    cd "$dir"
+    go mod init local/build-terraform >/dev/null 2>&1
+    go mod edit -require="github.com/hashicorp/terraform@v$TF_VERSION"
+    # terraform's go.mod replaces these nested modules with local paths, which a dependency's
+    # replace cannot do: replace each with itself at the tag's commit.
+    for m in azure consul cos gcs kubernetes oss pg s3; do
+      go mod edit -replace="github.com/hashicorp/terraform/internal/backend/remote-state/$m=github.com/hashicorp/terraform/internal/backend/remote-state/$m@$TF_COMMIT_PSEUDO"
+    done
+    go mod edit -replace="github.com/hashicorp/terraform/internal/legacy=github.com/hashicorp/terraform/internal/legacy@$TF_COMMIT_PSEUDO"
+    printf '//go:build tools\n\npackage tools\n\nimport _ "github.com/hashicorp/terraform"\n' > tools.go
+    go mod tidy >&2
+    log "terraform: building $TF_VERSION"
+    t0=$SECONDS
+    go build -ldflags "-s -w -X github.com/hashicorp/terraform/version.dev=no" -o "$OUT/bin/terraform.tmp" github.com/hashicorp/terraform >&2
+    mv "$OUT/bin/terraform.tmp" "$OUT/bin/terraform"
+    log "terraform: built in $((SECONDS - t0)) s"
+  )
 fi
 
 cat > "$OUT/terraform.rc" <<RC
 provider_installation {
   filesystem_mirror {
-    path    = "$MIRROR"
+    path    = "$OUT/mirror"
     include = ["registry.terraform.io/kreuzwerker/docker", "registry.terraform.io/hashicorp/tls", "registry.terraform.io/hashicorp/local"]
   }
 }
 RC
-rm -rf "$WORK"
+(IFS=,; printf '{"terraform":"%s","providers":[%s]}\n' "$("$OUT/bin/terraform" version -json | sed -n 's/.*"terraform_version": *"\([^"]*\)".*/\1/p')" "${PROVENANCE[*]}") > "$OUT/provenance.json"
 echo "$OUT"

@@ -1,0 +1,309 @@
+/**
+ * Real deploys: the e2e environment (XiVO PBX, a split XiVO CC, an edge) applied with the README's
+ * `cdktf deploy` by real Terraform and providers onto real Docker engines, then probed through
+ * the real nginx front and edge; a second plan must change nothing; a setting change replaces
+ * exactly its readers; a token rotation reaches every holder; destroy spares data volumes.
+ *
+ * Costly (minutes): run with `npm run test:e2e` (root, Go, docker.io; see README "End-to-end").
+ */
+import * as fs from 'fs';
+import * as https from 'https';
+import * as path from 'path';
+import { SERVICES } from '../../catalogue/services';
+import {
+  buildImageTarballs, buildTools, cdktf, CdktfRun, ContainerInfo, containers, deployEnv, docker, E2E_REQUIREMENTS, hostsDown, hostsUp,
+  importImage, inspectEnv, isRoot, planStack, randomSecret, REPO, stateResources, TestHost, Tools,
+} from './harness';
+import { E2E_ENV, HOST_SPECS, PUBLIC, writeEnvironment } from './environment';
+import { describeWithPrograms } from '../support/programs';
+
+const WORK = process.env.XIVO_E2E_WORK ?? '/tmp/xivo-e2e-work';
+const OUTDIR = path.join(WORK, 'cdktf.out');
+const ENV_DIR = path.join(WORK, 'env');
+const STACKS = HOST_SPECS.map((s) => `${E2E_ENV}-${s.split(':')[0]}`);
+
+interface StackReport { resources: number; applySeconds: number; secondPlanChanges: string[] }
+const report = {
+  hosts: [] as { name: string; address: string; docker: string }[],
+  tools: {} as Tools['provenance'],
+  stacks: {} as Record<string, StackReport>,
+  deploySeconds: 0,
+  routes: [] as { path: string; expected: string; got: string; ok: boolean }[],
+  edgeLeaks: [] as string[],
+  settingChange: { replaced: [] as string[] },
+  tokenRotation: { hostFiles: 0, containers: 0 },
+  destroyRefused: false,
+};
+
+let tools: Tools;
+let hosts: TestHost[];
+let env: NodeJS.ProcessEnv;
+let secrets: Record<string, string>;
+let envFile: string;
+const host = (name: string) => hosts.find((h) => h.name === name)!;
+const stackDir = (stack: string) => path.join(OUTDIR, 'stacks', stack);
+
+function synthesized(stack: string): any {
+  return JSON.parse(fs.readFileSync(path.join(stackDir(stack), 'cdk.tf.json'), 'utf8'));
+}
+
+/** Imports a stand-in for every image a stack uses, under that exact name. */
+function importStandIns(tarballs: string): void {
+  const ports = [...new Set(SERVICES.flatMap((s) => s.ports.map((p) => p.internal)))].sort((a, b) => a - b);
+  for (const stack of STACKS) {
+    const h = host(stack.slice(E2E_ENV.length + 1));
+    const present = new Set(docker(h, ['images', '--format', '{{.Repository}}:{{.Tag}}']).trim().split('\n'));
+    for (const image of Object.values<any>(synthesized(stack).resource?.docker_image ?? {})) {
+      const name: string = image.name;
+      if (present.has(name)) continue;
+      const base = name.replace(/:[^/:]+$/, '').split('/').pop()!;
+      if (base === 'busybox') importImage(h, path.join(tarballs, 'busybox.tar'), name);
+      else if (base.includes('nginx')) importImage(h, path.join(tarballs, 'nginx.tar'), name);
+      else importImage(h, path.join(tarballs, base === 'xuc' ? 'stub-jre.tar' : 'stub.tar'), name, { service: base, ports });
+      present.add(name);
+    }
+  }
+}
+
+function allContainers(): Map<string, ContainerInfo> {
+  return new Map(hosts.flatMap((h) => containers(h).map((c) => [`${h.name}/${c.name}`, c] as const)));
+}
+
+/** `cdktf deploy '<env>-*'`; fails the test with the CLI's output when it fails. */
+async function deploy(): Promise<CdktfRun> {
+  const res = await cdktf('deploy', [`${E2E_ENV}-*`], OUTDIR, env);
+  if (res.status !== 0) throw new Error(`cdktf deploy failed (${res.status}):\n${res.output.slice(-6000)}`);
+  return res;
+}
+
+function replacedSince(before: Map<string, ContainerInfo>): string[] {
+  const after = allContainers();
+  return [...before.keys(), ...after.keys()]
+    .filter((k, i, all) => all.indexOf(k) === i)
+    .filter((k) => before.get(k)?.id !== after.get(k)?.id)
+    .sort();
+}
+
+/** HTTPS through a real nginx, verified with the internal CA as deploy wrote it. */
+function get(address: string, servername: string, urlPath: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, any>; body: string }> {
+  const ca = fs.readFileSync(path.join(WORK, 'pki', E2E_ENV, 'internal-ca.crt'));
+  return new Promise((resolve, reject) => {
+    const req = https.request({ host: address, port: 443, path: urlPath, servername, ca, headers: { Host: servername, ...headers }, timeout: 10_000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('upgrade', (res, socket) => {
+      socket.destroy();
+      resolve({ status: res.statusCode ?? 0, headers: res.headers, body: '' });
+    });
+    req.on('timeout', () => req.destroy(new Error(`timeout on ${servername}${urlPath}`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function retry<T>(fn: () => Promise<T>, ok: (t: T) => boolean, attempts = 30): Promise<T> {
+  let last: T | undefined;
+  for (let i = 0; i < attempts; i++) {
+    try {
+      last = await fn();
+      if (ok(last)) return last;
+    } catch {
+      /* the container may still be starting */
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return last ?? fn();
+}
+
+const requirements = isRoot() ? E2E_REQUIREMENTS : { ...E2E_REQUIREMENTS, 'root user': 'root (network namespaces and dockerd need it)' };
+
+describeWithPrograms('real deploy of a split XiVO CC on Docker engines', requirements, () => {
+  jest.setTimeout(60 * 60 * 1000);
+
+  beforeAll(async () => {
+    tools = buildTools();
+    report.tools = tools.provenance;
+    const tarballs = buildImageTarballs();
+    fs.rmSync(WORK, { recursive: true, force: true });
+    fs.mkdirSync(WORK, { recursive: true });
+    const up = hostsUp(HOST_SPECS);
+    hosts = up.hosts;
+    report.hosts = hosts.map((h) => ({ name: h.name, address: h.address, docker: h.tcp || h.socket }));
+    envFile = writeEnvironment(ENV_DIR, hosts, up.tlsDir, { loginTimeoutMs: 6000 });
+    secrets = { play_auth_token: randomSecret(24), ldap_manager_password: `p'w"${randomSecret(6)}\\$x`, xuc_truststore_password: randomSecret(12) };
+    env = deployEnv(tools, envFile, secrets);
+    const synth = await cdktf('synth', [], OUTDIR, env);
+    if (synth.status !== 0) throw new Error(`cdktf synth failed:\n${synth.output.slice(-4000)}`);
+    importStandIns(tarballs);
+  });
+
+  afterAll(() => {
+    fs.writeFileSync(path.join(REPO, 'e2e-report.json'), `${JSON.stringify(report, null, 2)}\n`);
+    const resources = Object.values(report.stacks).reduce((n, s) => n + s.resources, 0);
+    const changes = Object.values(report.stacks).reduce((n, s) => n + s.secondPlanChanges.length, 0);
+    const routesOk = report.routes.filter((r) => r.ok).length;
+    const standIns = report.tools.providers?.filter((p) => p.kind === 'stand-in').map((p) => p.provider) ?? [];
+    console.log(
+      `e2e: ${report.hosts.length} hosts, ${Object.keys(report.stacks).length} stacks, ${resources} resources applied in ${Math.round(report.deploySeconds)} s; ` +
+        `second plan: ${changes} changes; routes ${routesOk}/${report.routes.length}; edge leaks ${report.edgeLeaks.length}` +
+        (standIns.length ? `; stand-in providers: ${standIns.join(', ')} (see e2e-report.json)` : ''),
+    );
+    if (!process.env.XIVO_E2E_KEEP) hostsDown();
+  });
+
+  test('every stack applies, in dependency order, with the README deploy command', async () => {
+    const t0 = Date.now();
+    const res = await deploy();
+    report.deploySeconds = (Date.now() - t0) / 1000;
+    for (const stack of STACKS) {
+      const state = stateResources(stackDir(stack), env);
+      const resources = [...state.keys()].filter((a) => !a.startsWith('data.')).length;
+      report.stacks[stack] = { resources, applySeconds: res.stackSeconds[stack] ?? 0, secondPlanChanges: [] };
+      expect(resources).toBeGreaterThan(0);
+    }
+    // Stacks that read the internal CA from the PBX stack's state start after it is applied.
+    const firstLine = (stack: string) => res.output.indexOf(`${stack}  `);
+    const pbxDone = res.output.lastIndexOf(`${E2E_ENV}-pbx  `);
+    for (const reader of [`${E2E_ENV}-cc-core`, `${E2E_ENV}-edge`]) expect(firstLine(reader)).toBeGreaterThan(pbxDone - 1);
+  });
+
+  test('every host file is on its host with its exact content and mode; the token is TF_VAR_play_auth_token', () => {
+    let checked = 0;
+    for (const stack of STACKS) {
+      const h = host(stack.slice(E2E_ENV.length + 1));
+      for (const [address, values] of stateResources(stackDir(stack), env)) {
+        if (!address.startsWith('docker_container.')) continue;
+        const hostPath = (values.labels as { label: string; value: string }[]).find((l) => l.label === 'org.xivo.host-file')?.value;
+        if (!hostPath) continue;
+        const upload = values.upload[0];
+        const file = path.join(h.fsRoot, hostPath);
+        const expected = upload.content ? Buffer.from(upload.content) : Buffer.from(upload.content_base64, 'base64');
+        expect({ file: hostPath, content: fs.readFileSync(file).toString('base64') }).toEqual({ file: hostPath, content: expected.toString('base64') });
+        expect({ file: hostPath, mode: (fs.statSync(file).mode & 0o777).toString(8).padStart(4, '0') }).toEqual({ file: hostPath, mode: upload.permissions });
+        const token = /^PLAY_AUTH_TOKEN=(.*)$/m.exec(expected.toString('utf8'));
+        if (token) expect(token[1]).toBe(secrets.play_auth_token);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(8);
+  });
+
+  const FRONT_ROUTES: [string, string][] = [
+    ['/', 'xucmgt'], ['/ccagent', 'xucmgt'], ['/ccmanager', 'xucmgt'], ['/fingerboard', 'xucmgt'], ['/ucassistant', 'xucmgt'],
+    ['/xuc/api/2.0/auth/login', 'xuc'], ['/xuc', 'xuc'],
+    ['/configmgt', 'config-mgt'], ['/recording', 'recording-server'], ['/SpagoBI', 'spagobi'], ['/kibana', 'kibana'],
+  ];
+
+  test.each(FRONT_ROUTES)('the front routes %s to %s (HTTPS, SNI, verified with the internal CA)', async (urlPath, service) => {
+    const front = host('cc-core').address;
+    const res = await retry(() => get(front, PUBLIC.xucHost, urlPath), (r) => r.status === 200);
+    const got = res.status === 200 ? JSON.parse(res.body).service : `HTTP ${res.status}`;
+    report.routes.push({ path: urlPath, expected: service, got, ok: got === service });
+    expect(got).toBe(service);
+  });
+
+  test('the CTI WebSocket answers 101 through the front', async () => {
+    const res = await get(host('cc-core').address, PUBLIC.xucHost, '/xuc/api/2.0/cti', {
+      Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+    });
+    report.routes.push({ path: '/xuc/api/2.0/cti (WebSocket)', expected: '101', got: String(res.status), ok: res.status === 101 });
+    expect(res.status).toBe(101);
+    expect(res.headers['sec-websocket-accept']).toBe('s3pPLMBiTxaQ9kYGzzhZRbK+xOo=');
+  });
+
+  test('through the edge, users reach the front by the public name and no internal name comes back', async () => {
+    const internal = [PUBLIC.xivoHost, PUBLIC.xucHost, ...hosts.map((h) => `${h.name}.e2e.test`), ...hosts.map((h) => h.address)];
+    for (const [urlPath, service] of FRONT_ROUTES.filter(([p]) => !['/configmgt', '/recording', '/SpagoBI', '/kibana'].includes(p))) {
+      const res = await retry(() => get(host('edge').address, PUBLIC.edge, urlPath), (r) => r.status === 200);
+      const got = res.status === 200 ? JSON.parse(res.body).service : `HTTP ${res.status}`;
+      report.routes.push({ path: `edge ${urlPath}`, expected: service, got, ok: got === service });
+      expect(got).toBe(service);
+      const seen = `${JSON.stringify(res.headers)}\n${res.body}`;
+      for (const name of internal) if (seen.includes(name)) report.edgeLeaks.push(`${urlPath}: ${name}`);
+    }
+    expect(report.edgeLeaks).toEqual([]);
+  });
+
+  test("xuc's stand-in received its env and /conf/xuc.conf with the secrets rendered", async () => {
+    const answer = await retry(() => get(host('cc-core').address, PUBLIC.xucHost, '/xuc/api/2.0/env-probe'), (r) => r.status === 200);
+    const received = JSON.parse(answer.body).env as Record<string, string>;
+    expect(received.PLAY_AUTH_TOKEN).toBe(secrets.play_auth_token);
+    expect(received.CONFIG_FILE).toBe('/conf/xuc.conf');
+    expect(received.JAVA_OPTS).toContain(`-Djavax.net.ssl.trustStorePassword=${secrets.xuc_truststore_password}`);
+    expect(received.LOGIN_TIMEOUT_MS).toBe('6000');
+    const conf = await get(host('cc-core').address, PUBLIC.xucHost, '/xuc/__stub/file?path=/conf/xuc.conf');
+    expect(conf.status).toBe(200);
+    expect(conf.body).toMatch(/^include "application.conf"/m);
+    expect(conf.body).toContain(`managerPassword = ${JSON.stringify(secrets.ldap_manager_password)}`);
+    // The truststore job ran keytool in the xuc image and exited 0 before xuc started.
+    const job = JSON.parse(docker(host('cc-core'), ['inspect', '--format', '{{json .State}}', 'xivocc-xuc-truststore']));
+    expect({ status: job.Status, exitCode: job.ExitCode }).toEqual({ status: 'exited', exitCode: 0 });
+  });
+
+  test('a second plan of every stack shows no change, and a second deploy recreates no container', async () => {
+    for (const stack of STACKS) {
+      const plan = planStack(stackDir(stack), env);
+      report.stacks[stack].secondPlanChanges = plan.changes;
+    }
+    expect(Object.fromEntries(STACKS.map((s) => [s, report.stacks[s].secondPlanChanges]))).toEqual(Object.fromEntries(STACKS.map((s) => [s, []])));
+    const before = allContainers();
+    await deploy();
+    expect(replacedSince(before)).toEqual([]);
+  });
+
+  test('changing auth.loginTimeoutMs replaces exactly the containers that read it', async () => {
+    const before = allContainers();
+    writeEnvironment(ENV_DIR, hosts, path.join(process.env.XIVO_E2E_ROOT ?? '/tmp/xivo-e2e', 'tls'), { loginTimeoutMs: 6500 });
+    await deploy();
+    report.settingChange.replaced = replacedSince(before);
+    expect(report.settingChange.replaced).toEqual(['cc-core/xivocc-xuc']);
+    expect(inspectEnv(host('cc-core'), 'xivocc-xuc').LOGIN_TIMEOUT_MS).toBe('6500');
+  });
+
+  test('rotating TF_VAR_play_auth_token leaves every holder on the new value', async () => {
+    const old = secrets.play_auth_token;
+    secrets.play_auth_token = randomSecret(24);
+    env = deployEnv(tools, envFile, secrets);
+    await deploy();
+    let files = 0;
+    let holders = 0;
+    for (const h of hosts) {
+      for (const dir of ['etc/docker/xivo', 'etc/docker/compose', 'etc/docker/mds']) {
+        const file = path.join(h.fsRoot, dir, 'custom.env');
+        if (!fs.existsSync(file)) continue;
+        const text = fs.readFileSync(file, 'utf8');
+        expect({ file, token: /^PLAY_AUTH_TOKEN=(.*)$/m.exec(text)?.[1] }).toEqual({ file, token: secrets.play_auth_token });
+        files++;
+      }
+      for (const c of containers(h)) {
+        const value = inspectEnv(h, c.name).PLAY_AUTH_TOKEN;
+        if (value === undefined) continue;
+        expect({ container: `${h.name}/${c.name}`, token: value }).toEqual({ container: `${h.name}/${c.name}`, token: secrets.play_auth_token });
+        holders++;
+      }
+    }
+    report.tokenRotation = { hostFiles: files, containers: holders };
+    expect(files).toBeGreaterThanOrEqual(3);
+    expect(holders).toBeGreaterThanOrEqual(2);
+    expect(secrets.play_auth_token).not.toBe(old);
+  });
+
+  test('cdktf destroy of a stack with data volumes is refused by prevent_destroy, and the data survives', async () => {
+    const reporting = host('cc-reporting');
+    const volume = 'xivocc-recording-server-recordings';
+    const marker = path.join(WORK, 'marker.txt');
+    fs.writeFileSync(marker, `recording ${Date.now()}\n`);
+    docker(reporting, ['cp', marker, 'xivocc-recording-server:/var/spool/recording-server/marker.txt']);
+    const before = allContainers();
+    const res = await cdktf('destroy', [`${E2E_ENV}-cc-reporting`], OUTDIR, env);
+    expect(res.status).not.toBe(0);
+    expect(res.output).toMatch(/prevent_destroy/);
+    report.destroyRefused = true;
+    expect(replacedSince(before)).toEqual([]);
+    const read = docker(reporting, ['run', '--rm', '-v', `${volume}:/data:ro`, 'busybox:stable', 'cat', '/data/marker.txt']);
+    expect(read).toBe(fs.readFileSync(marker, 'utf8'));
+  });
+});

@@ -1,0 +1,240 @@
+/**
+ * End-to-end harness: real Terraform and providers (built from their Go modules by
+ * scripts/e2e/build-tools.sh), real Docker engines in network namespaces (scripts/e2e/hosts.sh),
+ * stand-in images imported under the exact names the stacks use (scripts/e2e/images.sh), and
+ * the README's own `cdktf deploy` command.
+ */
+import { execFileSync, spawn, spawnSync, SpawnSyncReturns } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+export const REPO = path.resolve(__dirname, '../..');
+const SCRIPTS = path.join(REPO, 'scripts/e2e');
+
+export interface TestHost {
+  readonly name: string;
+  readonly address: string;
+  /** `unix://…/docker.sock` */
+  readonly socket: string;
+  /** `tcp://address:2376` with client TLS, or '' */
+  readonly tcp: string;
+  /** Directory holding the host's own /etc/docker, /usr/share/xivo-certs, … */
+  readonly fsRoot: string;
+}
+
+export interface Tools {
+  readonly dir: string;
+  readonly terraformRc: string;
+  readonly binDir: string;
+  readonly provenance: { terraform: string; providers: { provider: string; kind: string; module: string; pinned: string; why?: string }[] };
+}
+
+/** What the suite needs, with the Debian package (or tool) that provides each. */
+export const E2E_REQUIREMENTS: Record<string, string> = {
+  go: 'Go >= 1.25 (golang.org/dl or the machine image)',
+  dockerd: 'docker.io',
+  ip: 'iproute2',
+  nsenter: 'util-linux',
+  openssl: 'openssl',
+  '/bin/busybox': 'busybox-static',
+  '/usr/sbin/nginx': 'nginx-light',
+  jlink: 'openjdk-17-jdk-headless',
+  iptables: 'iptables',
+};
+
+export function isRoot(): boolean {
+  return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+function run(cmd: string, args: readonly string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string; allowFail?: boolean; timeoutMs?: number } = {}): SpawnSyncReturns<string> {
+  const res = spawnSync(cmd, args, {
+    cwd: opts.cwd ?? REPO,
+    env: opts.env ?? process.env,
+    input: opts.input,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    timeout: opts.timeoutMs ?? 20 * 60 * 1000,
+  });
+  if (!opts.allowFail && res.status !== 0) {
+    throw new Error(`${cmd} ${args.join(' ')} exited ${res.status ?? res.signal}:\n${(res.stdout ?? '').slice(-4000)}\n${(res.stderr ?? '').slice(-4000)}`);
+  }
+  return res;
+}
+
+/** Terraform + the provider mirror (built once, cached by scripts/e2e/build-tools.sh). */
+export function buildTools(): Tools {
+  const res = run('bash', [path.join(SCRIPTS, 'build-tools.sh')], { timeoutMs: 80 * 60 * 1000 });
+  const dir = res.stdout.trim().split('\n').pop()!;
+  return {
+    dir,
+    terraformRc: path.join(dir, 'terraform.rc'),
+    binDir: path.join(dir, 'bin'),
+    provenance: JSON.parse(fs.readFileSync(path.join(dir, 'provenance.json'), 'utf8')),
+  };
+}
+
+export function buildImageTarballs(): string {
+  return run('bash', [path.join(SCRIPTS, 'images.sh')]).stdout.trim().split('\n').pop()!;
+}
+
+export function hostsUp(specs: readonly string[]): { hosts: TestHost[]; tlsDir: string } {
+  run('bash', [path.join(SCRIPTS, 'hosts.sh'), 'up', ...specs]);
+  const root = process.env.XIVO_E2E_ROOT ?? '/tmp/xivo-e2e';
+  const parsed = JSON.parse(fs.readFileSync(path.join(root, 'hosts.json'), 'utf8'));
+  return { hosts: parsed.hosts, tlsDir: parsed.tls };
+}
+
+export function hostsDown(): void {
+  run('bash', [path.join(SCRIPTS, 'hosts.sh'), 'down'], { allowFail: true });
+}
+
+export function docker(host: TestHost, args: readonly string[], allowFail = false): string {
+  return run('docker', ['-H', host.socket, ...args], { allowFail }).stdout;
+}
+
+/**
+ * Imports a stand-in under `name` on `host`: the tarball's root filesystem plus, for stubs,
+ * /stub/name and /stub/ports (every port of the catalogue service the image serves).
+ */
+export function importImage(host: TestHost, tarball: string, name: string, stub?: { service: string; ports: readonly number[] }): void {
+  let source = tarball;
+  const changes: string[] = [];
+  if (stub) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xivo-stub-'));
+    fs.mkdirSync(path.join(dir, 'stub'));
+    fs.writeFileSync(path.join(dir, 'stub/name'), `${stub.service}\n`);
+    fs.writeFileSync(path.join(dir, 'stub/ports'), `${stub.ports.join('\n')}\n`);
+    source = path.join(dir, 'image.tar');
+    fs.copyFileSync(tarball, source);
+    run('tar', ['-rf', source, '-C', dir, './stub/name', './stub/ports']);
+    changes.push('CMD ["/stub/stub"]');
+  } else if (tarball.endsWith('nginx.tar')) {
+    changes.push('CMD ["/usr/sbin/nginx", "-g", "daemon off;"]');
+  } else {
+    changes.push('CMD ["sh"]');
+  }
+  changes.push('ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
+  run('docker', ['-H', host.socket, 'import', ...changes.flatMap((c) => ['-c', c]), source, name]);
+  if (stub) fs.rmSync(path.dirname(source), { recursive: true, force: true });
+}
+
+export interface ContainerInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly state: string;
+}
+
+export function containers(host: TestHost): ContainerInfo[] {
+  return docker(host, ['ps', '-a', '--no-trunc', '--format', '{{.ID}}\t{{.Names}}\t{{.State}}'])
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [id, name, state] = line.split('\t');
+      return { id, name, state };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export function inspectEnv(host: TestHost, container: string): Record<string, string> {
+  const env = JSON.parse(docker(host, ['inspect', '--format', '{{json .Config.Env}}', container])) as string[];
+  return Object.fromEntries(env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+}
+
+/** Environment of every Terraform/cdktf child process: offline mirror, secrets, the env file. */
+export function deployEnv(tools: Tools, envFile: string, secrets: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PATH: `${tools.binDir}:${process.env.PATH}`,
+    TF_CLI_CONFIG_FILE: tools.terraformRc,
+    CHECKPOINT_DISABLE: '1',
+    TF_IN_AUTOMATION: '1',
+    XIVO_ENV_FILES: envFile,
+    FORCE_COLOR: '0',
+    NO_COLOR: '1',
+    ...Object.fromEntries(Object.entries(secrets).map(([k, v]) => [`TF_VAR_${k}`, v])),
+  };
+}
+
+export interface CdktfRun {
+  readonly status: number;
+  readonly output: string;
+  /** Seconds from a stack's first to its last output line (its init, plan and apply). */
+  readonly stackSeconds: Record<string, number>;
+}
+
+/**
+ * The README's commands, offline: `npx cdktf deploy '<env>-*' --auto-approve --skip-provider-lock`
+ * (the CLI would otherwise run `terraform providers lock` against the registry). Output lines
+ * are timestamped as they arrive to time each stack.
+ */
+export function cdktf(verb: 'deploy' | 'destroy' | 'synth', stacks: readonly string[], outdir: string, env: NodeJS.ProcessEnv): Promise<CdktfRun> {
+  const args = ['cdktf', verb, ...stacks, '--output', outdir];
+  if (verb !== 'synth') args.push('--auto-approve', '--skip-provider-lock');
+  return new Promise((resolve, reject) => {
+    const child = spawn('npx', args, { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const seen: Record<string, { first: number; last: number }> = {};
+    const onData = (chunk: Buffer) => {
+      const now = Date.now();
+      const text = chunk.toString('utf8');
+      output += text;
+      for (const m of text.matchAll(/^(\S+)\s{2}/gm)) {
+        const stack = m[1];
+        if (!stacks.some((s) => new RegExp(`^${s.replace(/[.]/g, '\\.').replace(/\*/g, '.*')}$`).test(stack))) continue;
+        seen[stack] = { first: seen[stack]?.first ?? now, last: now };
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    const timer = setTimeout(() => child.kill('SIGTERM'), 30 * 60 * 1000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const stackSeconds = Object.fromEntries(Object.entries(seen).map(([s, t]) => [s, (t.last - t.first) / 1000]));
+      resolve({ status: code ?? 1, output, stackSeconds });
+    });
+  });
+}
+
+export interface PlanResult {
+  readonly exitCode: number;
+  /** `address: action(s) [attributes that change]` of every resource that would change. */
+  readonly changes: string[];
+}
+
+/** `terraform plan -detailed-exitcode` in a synthesized stack directory (already initialised by deploy). */
+export function planStack(stackDir: string, env: NodeJS.ProcessEnv): PlanResult {
+  const res = run('terraform', ['plan', '-detailed-exitcode', '-input=false', '-lock=false', '-no-color', '-out=e2e.plan'], { cwd: stackDir, env, allowFail: true });
+  if (res.status === 1) throw new Error(`terraform plan failed in ${stackDir}:\n${res.stderr}\n${res.stdout.slice(-3000)}`);
+  if (res.status === 0) return { exitCode: 0, changes: [] };
+  const plan = JSON.parse(run('terraform', ['show', '-json', 'e2e.plan'], { cwd: stackDir, env }).stdout);
+  const changes = (plan.resource_changes ?? [])
+    .filter((rc: any) => !(rc.change.actions.length === 1 && ['no-op', 'read'].includes(rc.change.actions[0])))
+    .map((rc: any) => `${rc.address}: ${rc.change.actions.join('+')} [${changedAttributes(rc.change.before, rc.change.after).join(', ')}]`);
+  return { exitCode: res.status ?? 2, changes };
+}
+
+function changedAttributes(before: any, after: any): string[] {
+  if (!before || !after) return [];
+  return Object.keys({ ...before, ...after })
+    .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
+    .sort();
+}
+
+/** Resource values of a stack's state, by address (`terraform show -json`). */
+export function stateResources(stackDir: string, env: NodeJS.ProcessEnv): Map<string, any> {
+  const state = JSON.parse(run('terraform', ['show', '-json'], { cwd: stackDir, env }).stdout);
+  const out = new Map<string, any>();
+  const walk = (module: any) => {
+    for (const r of module?.resources ?? []) out.set(r.address, r.values);
+    for (const child of module?.child_modules ?? []) walk(child);
+  };
+  walk(state.values?.root_module);
+  return out;
+}
+
+export function randomSecret(bytes = 24): string {
+  return execFileSync('openssl', ['rand', '-hex', String(bytes)], { encoding: 'utf8' }).trim();
+}

@@ -1,0 +1,3 @@
+module xivo-cdktf/e2e-stub
+
+go 1.22
