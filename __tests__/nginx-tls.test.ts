@@ -87,7 +87,7 @@ describe('NginxFront and TLS material (bundled environments)', () => {
     const label = nginx.labels.find((l: { label: string }) => l.label === 'org.xivo.input.certificate');
     expect(label.value).toBe(`\${sha256("${files.get('/etc/docker/nginx/ssl/xivoxc.crt')!.content}")}`);
     const writers = containers(synth, 'prod-cc-core').filter(([, c]) => c.start === false && c.volumes[0].host_path === '/etc/docker/nginx/ssl');
-    expect([...nginx.depends_on].sort()).toEqual(writers.map(([id]) => `\${docker_container.${id}}`).sort());
+    expect([...nginx.depends_on].sort()).toEqual(writers.map(([id]) => `docker_container.${id}`).sort());
   });
 
   test('one internal CA per environment, in the PBX stack; other stacks sign through remote state', () => {

@@ -136,7 +136,7 @@ describe('LDAPS with a private CA + Kerberos + OIDC + CAS + outbound queue, XiVO
     expect(builder.res).toMatchObject({ attach: true, must_run: false, user: '0', volumes: [{ host_path: '/etc/docker/cc-xuc-custom-truststore', container_path: '/customSslTrustStore' }] });
     expect(builder.res.upload).toEqual([{ file: '/tmp/ldap-ca/ca-01.pem', content: CA, permissions: '0644' }]);
     expect(xuc.res.volumes).toEqual([{ host_path: '/etc/docker/cc-xuc-custom-truststore', container_path: '/customSslTrustStore', read_only: true }]);
-    const ref = `\${docker_container.${Object.entries<any>(json.resource.docker_container).find(([, c]) => c.name === 'xivocc-xuc-truststore')![0]}}`;
+    const ref = `docker_container.${Object.entries<any>(json.resource.docker_container).find(([, c]) => c.name === 'xivocc-xuc-truststore')![0]}`;
     expect(xuc.res.depends_on).toEqual([ref]);
     expect(xuc.res.lifecycle).toEqual({ replace_triggered_by: [ref] });
   });

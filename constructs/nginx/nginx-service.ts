@@ -9,6 +9,7 @@
  * the files are rewritten (see ServiceContainer `recreateOn`).
  */
 import { Construct } from 'constructs';
+import { dependable } from 'cdktf';
 import { HostFile } from '../host-file';
 import { withRegistry } from '../image-ref';
 import { HOST_FILE_HELPER_IMAGE } from '../../catalogue/services';
@@ -73,6 +74,7 @@ export class NginxService extends Construct {
       // A new key always comes with a new certificate: hashing the chain covers both.
       recreateOn: { certificate: tls.certificateChainPem, ...(props.upstreamTrustPem ? { 'upstream-ca': props.upstreamTrustPem } : {}) },
     });
-    this.service.container.dependsOn = this.tlsFiles.map((f) => f.container.fqn);
+    // dependable(): a bare reference ("${…}" is refused by Terraform in depends_on).
+    this.service.container.dependsOn = this.tlsFiles.map((f) => dependable(f.container));
   }
 }

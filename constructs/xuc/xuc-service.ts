@@ -11,7 +11,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Construct } from 'constructs';
-import { Annotations } from 'cdktf';
+import { Annotations, dependable } from 'cdktf';
 import { Role } from '../../catalogue/types';
 import { AuthSpec } from '../../config/schema-auth';
 import { PlanTimeFile } from '../plan-time-file';
@@ -119,8 +119,10 @@ export class XucService extends Construct {
         logOpts: { 'max-file': String(env.logging.maxFile), 'max-size': env.logging.maxSize },
       });
       // xuc starts after the store is written, and is replaced whenever it is rebuilt.
-      this.service.container.dependsOn = [this.truststore.builder.fqn];
-      this.service.container.lifecycle = { replaceTriggeredBy: [this.truststore.builder] };
+      // dependable(): a bare reference. Terraform's JSON syntax refuses "${…}" in depends_on and
+      // replace_triggered_by, which is what `fqn` (and cdktf's own lifecycle rendering) gives.
+      this.service.container.dependsOn = [dependable(this.truststore.builder)];
+      this.service.container.lifecycle = { replaceTriggeredBy: [dependable(this.truststore.builder)] };
     }
   }
 }

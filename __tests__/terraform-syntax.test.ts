@@ -1,0 +1,30 @@
+/**
+ * Forms Terraform accepts that no snapshot can tell from the ones it refuses, found by the real
+ * deploys of the end-to-end suite and pinned here so the fast suite catches them.
+ */
+import { synthEnvironments } from './support/synth';
+
+const out = synthEnvironments();
+
+/** Every value of `key` anywhere under `value`, with the path that leads to it. */
+function valuesOf(value: unknown, key: string, where = ''): [string, unknown][] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => valuesOf(v, key, `${where}[${i}]`));
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, v]) => [...(k === key ? [[`${where}.${k}`, v] as [string, unknown]] : []), ...valuesOf(v, key, `${where}.${k}`)]);
+  }
+  return [];
+}
+
+describe.each(out.stacks)('%s', (stack) => {
+  // Terraform's JSON syntax reads these as bare references: "${docker_container.x}" is refused at
+  // init ("A single static variable reference is required"), which is what `fqn` renders to.
+  test.each(['depends_on', 'replace_triggered_by'])('every %s entry is a bare resource reference', (key) => {
+    const entries = valuesOf(out.json(stack), key).flatMap(([where, list]) => (list as string[]).map((ref) => [where, ref]));
+    for (const [where, ref] of entries) expect({ where, ref }).toEqual({ where, ref: expect.stringMatching(/^[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+$/) });
+  });
+});
+
+test('the bundled environments use depends_on and replace_triggered_by (the rule above is not vacuous)', () => {
+  const all = out.stacks.flatMap((s) => [...valuesOf(out.json(s), 'depends_on'), ...valuesOf(out.json(s), 'replace_triggered_by')]);
+  expect(all.length).toBeGreaterThanOrEqual(5);
+});
