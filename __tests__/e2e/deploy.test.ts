@@ -12,7 +12,7 @@ import * as path from 'path';
 import { SERVICES } from '../../catalogue/services';
 import {
   buildImageTarballs, buildTools, cdktf, CdktfRun, ContainerInfo, containers, deployEnv, docker, E2E_REQUIREMENTS, hostsDown, hostsUp,
-  importImage, inspectEnv, isRoot, planStack, randomSecret, REPO, stateResources, TestHost, Tools,
+  importImage, inspectEnv, isRoot, planStack, progress, randomSecret, REPO, stateResources, TestHost, Tools,
 } from './harness';
 import { E2E_ENV, HOST_SPECS, PUBLIC, writeEnvironment } from './environment';
 import { describeWithPrograms } from '../support/programs';
@@ -124,11 +124,13 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
   jest.setTimeout(60 * 60 * 1000);
 
   beforeAll(async () => {
+    fs.mkdirSync(WORK, { recursive: true });
+    progress('building or finding terraform and the providers');
     tools = buildTools();
     report.tools = tools.provenance;
     const tarballs = buildImageTarballs();
-    fs.rmSync(WORK, { recursive: true, force: true });
-    fs.mkdirSync(WORK, { recursive: true });
+    for (const stale of ['cdktf.out', 'env', 'pki', 'progress.log']) fs.rmSync(path.join(WORK, stale), { recursive: true, force: true });
+    progress('starting test hosts');
     const up = hostsUp(HOST_SPECS);
     hosts = up.hosts;
     report.hosts = hosts.map((h) => ({ name: h.name, address: h.address, docker: h.tcp || h.socket }));
@@ -137,7 +139,9 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
     env = deployEnv(tools, envFile, secrets);
     const synth = await cdktf('synth', [], OUTDIR, env);
     if (synth.status !== 0) throw new Error(`cdktf synth failed:\n${synth.output.slice(-4000)}`);
+    progress('importing stand-in images');
     importStandIns(tarballs);
+    progress('ready');
   });
 
   afterAll(() => {

@@ -43,6 +43,14 @@ export const E2E_REQUIREMENTS: Record<string, string> = {
   iptables: 'iptables',
 };
 
+/** Timestamped progress on stderr and in `<work>/progress.log` (Jest holds console output until a test ends). */
+export function progress(message: string): void {
+  const line = `${new Date().toISOString()} e2e: ${message}\n`;
+  process.stderr.write(line);
+  const work = process.env.XIVO_E2E_WORK ?? '/tmp/xivo-e2e-work';
+  if (fs.existsSync(work)) fs.appendFileSync(path.join(work, 'progress.log'), line);
+}
+
 export function isRoot(): boolean {
   return typeof process.getuid === 'function' && process.getuid() === 0;
 }
@@ -172,6 +180,7 @@ export interface CdktfRun {
 export function cdktf(verb: 'deploy' | 'destroy' | 'synth', stacks: readonly string[], outdir: string, env: NodeJS.ProcessEnv): Promise<CdktfRun> {
   const args = ['cdktf', verb, ...stacks, '--output', outdir];
   if (verb !== 'synth') args.push('--auto-approve', '--skip-provider-lock');
+  progress(`npx ${args.join(' ')}`);
   return new Promise((resolve, reject) => {
     const child = spawn('npx', args, { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -193,6 +202,7 @@ export function cdktf(verb: 'deploy' | 'destroy' | 'synth', stacks: readonly str
     child.on('close', (code) => {
       clearTimeout(timer);
       const stackSeconds = Object.fromEntries(Object.entries(seen).map(([s, t]) => [s, (t.last - t.first) / 1000]));
+      progress(`cdktf ${verb} exited ${code}`);
       resolve({ status: code ?? 1, output, stackSeconds });
     });
   });

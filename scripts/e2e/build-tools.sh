@@ -5,12 +5,13 @@
 #
 #   scripts/e2e/build-tools.sh        # last line of stdout: the cache directory
 #
-# Cache layout ($XIVO_TOOLS_CACHE, default ~/.cache/xivo-cdktf/tools; key = sha256 of this script
-# and the Go version, so a change of any pin rebuilds):
+# Cache layout ($XIVO_TOOLS_CACHE, default ~/.cache/xivo-cdktf/tools; key = sha256 of the module
+# versions below and the Go version, so a change of any pin rebuilds, an edit elsewhere does not):
 #   <key>/mirror/registry.terraform.io/<ns>/<type>/<ver>/linux_amd64/terraform-provider-<type>_v<ver>[_x5]
 #   <key>/terraform.rc       CLI config: filesystem_mirror only (point TF_CLI_CONFIG_FILE at it)
 #   <key>/bin/terraform      only when no terraform >= 1.5 is on PATH
 #   <key>/provenance.json    what was built from which module version, and why (read by the e2e report)
+#   <key>/provenance/<provider>.json  the same, per provider
 #
 # Why by module version and not `go install path@vX.Y.Z`: none of the three providers' go.mod
 # carries the /vN suffix its tag needs, so the tags are not Go versions; docker and local
@@ -25,9 +26,19 @@
 # and recorded as a stand-in in provenance.json, which the e2e suite prints in its summary.
 set -euo pipefail
 
+# Module versions: the pinned commit of each provider's release tag, as a pseudo-version, and the
+# stand-in built when the proxy refuses it.
+DOCKER_PINNED=github.com/kreuzwerker/terraform-provider-docker@v0.0.0-20250613214648-2f20f8c3ce82   # v3.6.2
+DOCKER_STANDIN=github.com/kreuzwerker/terraform-provider-docker@v0.0.0-20260916201441-96d331c98ff4  # v4.6.0+
+TLS_PINNED=github.com/hashicorp/terraform-provider-tls@v1.2.1-0.20250423195406-eefba144662d          # v4.1.0
+LOCAL_PINNED=github.com/hashicorp/terraform-provider-local@v1.4.1-0.20251117194318-ba8eb9d12edf      # v2.6.1
+LOCAL_STANDIN=github.com/terraform-providers/terraform-provider-local@v1.4.1-0.20260513075820-3561e410f9fe
+TF_VERSION=1.11.4
+TF_COMMIT_PSEUDO=v0.0.0-20250409131005-35645b8fca68   # its nested modules have no tags of their own
+
 command -v go >/dev/null || { echo "build-tools: go not found (Go >= 1.25 is needed)" >&2; exit 1; }
 CACHE_ROOT=${XIVO_TOOLS_CACHE:-$HOME/.cache/xivo-cdktf/tools}
-KEY=$( { sha256sum "$0" | cut -c1-16; go env GOVERSION; } | sha256sum | cut -c1-16)
+KEY=$(printf '%s\n' "$DOCKER_PINNED" "$DOCKER_STANDIN" "$TLS_PINNED" "$LOCAL_PINNED" "$LOCAL_STANDIN" "$TF_VERSION" "$TF_COMMIT_PSEUDO" "$(go env GOVERSION)" | sha256sum | cut -c1-16)
 OUT=$CACHE_ROOT/$KEY
 REG=$OUT/mirror/registry.terraform.io
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/xivo-build-tools.XXXXXX")
@@ -36,7 +47,7 @@ trap 'rm -rf "$WORK"' EXIT
 # through it): integrity is checked against the h1 sums pinned below instead.
 export GONOSUMDB=${GONOSUMDB:+$GONOSUMDB,}github.com/kreuzwerker/terraform-provider-docker,github.com/hashicorp/terraform-provider-tls,github.com/hashicorp/terraform-provider-local,github.com/terraform-providers/terraform-provider-local
 export CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-trimpath
-mkdir -p "$REG" "$OUT/bin"
+mkdir -p "$REG" "$OUT/bin" "$OUT/provenance"
 log() { echo "build-tools: $*" >&2; }
 PROVENANCE=()
 
@@ -56,9 +67,9 @@ fetch() {
 # build NAME DECLARED_PATH DEST LDFLAGS PINNED_MODULE@VERSION H1 [STANDIN_MODULE@VERSION H1 WHY]
 build_provider() {
   local name=$1 declared=$2 dest=$3 ldflags=$4 pinned=$5 pinned_sum=$6 standin=${7:-} standin_sum=${8:-} why=${9:-}
-  local use=$pinned kind=pinned
-  if [ -x "$dest" ] && [ -s "$dest.provenance" ]; then
-    log "$name: cached ($dest)"; PROVENANCE+=("$(cat "$dest.provenance")"); return
+  local use=$pinned kind=pinned record=$OUT/provenance/$name.json
+  if [ -x "$dest" ] && [ -s "$record" ]; then
+    log "$name: cached ($dest)"; PROVENANCE+=("$(cat "$record")"); return
   fi
   log "$name: fetching pinned $pinned"
   if ! fetch "$pinned" "$pinned_sum"; then
@@ -86,32 +97,28 @@ build_provider() {
     log "$name: built in $((SECONDS - t0)) s"
   )
   printf '{"provider":"%s","kind":"%s","module":"%s","pinned":"%s"%s}' "$name" "$kind" "$use" "$pinned" \
-    "$( [ "$kind" = stand-in ] && printf ',"why":"%s"' "$why" )" > "$dest.provenance"
-  PROVENANCE+=("$(cat "$dest.provenance")")
+    "$( [ "$kind" = stand-in ] && printf ',"why":"%s"' "$why" )" > "$record"
+  PROVENANCE+=("$(cat "$record")")
 }
 
 REFUSED="the Go module proxy answers 403 'This module version is not available' for the pinned commit"
 build_provider docker github.com/terraform-providers/terraform-provider-docker \
   "$REG/kreuzwerker/docker/3.6.2/linux_amd64/terraform-provider-docker_v3.6.2" "-s -w -X main.version=3.6.2" \
-  github.com/kreuzwerker/terraform-provider-docker@v0.0.0-20250613214648-2f20f8c3ce82 "" \
-  github.com/kreuzwerker/terraform-provider-docker@v0.0.0-20260916201441-96d331c98ff4 "" \
+  "$DOCKER_PINNED" "" "$DOCKER_STANDIN" "h1:T3HvvZCRd4h2qkMl+SXA2zza26Rdz8xqV81skikQWy4=" \
   "kreuzwerker/docker v3.6.2 = commit 2f20f8c3: $REFUSED; stand-in is commit 96d331c9 (v4.6.0+)"
 build_provider tls github.com/hashicorp/terraform-provider-tls \
   "$REG/hashicorp/tls/4.1.0/linux_amd64/terraform-provider-tls_v4.1.0_x5" "-s -w" \
-  github.com/hashicorp/terraform-provider-tls@v1.2.1-0.20250423195406-eefba144662d ""
+  "$TLS_PINNED" "h1:ZStCr6moU5v/sKm+RY6M/rNhnqepDLrPI3vTfL1TfwY="
 build_provider local github.com/terraform-providers/terraform-provider-local \
   "$REG/hashicorp/local/2.6.1/linux_amd64/terraform-provider-local_v2.6.1_x5" "-s -w" \
-  github.com/hashicorp/terraform-provider-local@v1.4.1-0.20251117194318-ba8eb9d12edf "" \
-  github.com/terraform-providers/terraform-provider-local@v1.4.1-0.20260513075820-3561e410f9fe "" \
-  "hashicorp/local v2.6.1 = commit ba8eb9d1: $REFUSED; stand-in is commit 3561e410 (2026-05, 2.6.x line)"
+  "$LOCAL_PINNED" "" "$LOCAL_STANDIN" "h1:AjPTzPsYSsLk2CyPtl3S5a9vrUo/kn3IlhfIIouSzSw=" \
+  "hashicorp/local v2.6.1 = commit ba8eb9d1: $REFUSED; stand-in is commit 3561e410 (v2.9.0)"
 
 # Terraform: the one on PATH when it is >= 1.5, else Terraform 1.11.4 built from its module.
-TF_VERSION=1.11.4
-TF_COMMIT_PSEUDO=v0.0.0-20250409131005-35645b8fca68   # nested modules have no tags of their own
 tf_on_path=$(command -v terraform || true)
-if [ -n "$tf_on_path" ] && [ "$tf_on_path" != "$OUT/bin/terraform" ] \
-   && "$tf_on_path" version -json 2>/dev/null | grep -Eq '"terraform_version": *"1\.([5-9]|[1-9][0-9])\.'; then
-  log "terraform: using $tf_on_path"
+tf_version=$( [ -n "$tf_on_path" ] && TF_CLI_CONFIG_FILE=/dev/null "$tf_on_path" version -json 2>/dev/null | sed -n 's/.*"terraform_version": *"\([^"]*\)".*/\1/p' || true)
+if [ -n "$tf_on_path" ] && [ "$(readlink -f "$tf_on_path")" != "$OUT/bin/terraform" ] && [[ "$tf_version" =~ ^1\.([5-9]|[1-9][0-9])\. ]]; then
+  log "terraform: using $tf_on_path ($tf_version)"
   ln -sf "$tf_on_path" "$OUT/bin/terraform"
 elif [ -x "$OUT/bin/terraform" ]; then
   log "terraform: cached ($OUT/bin/terraform)"
@@ -146,5 +153,5 @@ provider_installation {
   }
 }
 RC
-(IFS=,; printf '{"terraform":"%s","providers":[%s]}\n' "$("$OUT/bin/terraform" version -json | sed -n 's/.*"terraform_version": *"\([^"]*\)".*/\1/p')" "${PROVENANCE[*]}") > "$OUT/provenance.json"
+(IFS=,; printf '{"terraform":"%s","providers":[%s]}\n' "$(TF_CLI_CONFIG_FILE="$OUT/terraform.rc" "$OUT/bin/terraform" version -json | sed -n 's/.*"terraform_version": *"\([^"]*\)".*/\1/p')" "${PROVENANCE[*]}") > "$OUT/provenance.json"
 echo "$OUT"
