@@ -28,3 +28,20 @@ test('the bundled environments use depends_on and replace_triggered_by (the rule
   const all = out.stacks.flatMap((s) => [...valuesOf(out.json(s), 'depends_on'), ...valuesOf(out.json(s), 'replace_triggered_by')]);
   expect(all.length).toBeGreaterThanOrEqual(5);
 });
+
+describe('values in the form the Docker provider reads back (else every plan shows a change)', () => {
+  const containers = out.stacks.flatMap((stack) => Object.entries<any>(out.json(stack).resource?.docker_container ?? {}).map(([id, c]) => [`${stack}/${id}`, c] as const));
+
+  test('health check durations are Go durations ("1m0s", not "60s")', () => {
+    const durations = containers.flatMap(([where, c]) => (c.healthcheck ? ['interval', 'timeout', 'start_period'].map((k) => ({ where, k, v: c.healthcheck[k] })) : []));
+    expect(durations.length).toBeGreaterThan(10);
+    for (const d of durations) expect(d).toEqual({ ...d, v: expect.stringMatching(/^(\d+h)?((\d+m)?\d+s)$/) });
+    expect(durations.filter((d) => d.k === 'start_period').map((d) => d.v)).toContain('1m0s');
+  });
+
+  test('a container with a memory limit sets memory_swap to Docker default, twice the limit', () => {
+    const limited = containers.filter(([, c]) => c.memory !== undefined);
+    expect(limited.length).toBeGreaterThan(3);
+    for (const [where, c] of limited) expect({ where, swap: c.memory_swap }).toEqual({ where, swap: c.memory * 2 });
+  });
+});

@@ -17,6 +17,7 @@ import { ServiceDefinition } from '../catalogue/types';
 import { Environment, ServerModel } from '../config/model';
 import { serviceImage } from './image-ref';
 import { envList, labelList } from './labels';
+import { goDuration } from './go-duration';
 import { resolveEnvSources } from './env-source';
 
 /** Where a service is deployed: what every service construct receives. */
@@ -111,6 +112,7 @@ export class ServiceContainer extends Construct {
     ].sort((a, b) => a.containerPath.localeCompare(b.containerPath));
 
     const health = def.healthcheck;
+    const memory = override.memoryMb ?? def.memoryMb;
     this.container = new Container(this, 'container', {
       name: this.name,
       image: this.image.imageId,
@@ -126,14 +128,17 @@ export class ServiceContainer extends Construct {
         .sort((a, b) => a.internal - b.internal),
       volumes: mounts.length ? mounts : undefined,
       upload: props.uploads?.length ? [...props.uploads].sort((a, b) => a.file.localeCompare(b.file)) : undefined,
-      memory: override.memoryMb ?? def.memoryMb,
+      memory,
+      // Docker's default swap limit is twice the memory limit; left unset, the provider reads it
+      // back from the engine and plans a change on every deploy.
+      memorySwap: memory === undefined ? undefined : memory * 2,
       healthcheck: health
         ? {
             test: [...health.test],
-            interval: health.interval ?? '30s',
-            timeout: health.timeout ?? '10s',
+            interval: goDuration(health.interval ?? '30s'),
+            timeout: goDuration(health.timeout ?? '10s'),
             retries: health.retries ?? 3,
-            startPeriod: health.startPeriod ?? '60s',
+            startPeriod: goDuration(health.startPeriod ?? '60s'),
           }
         : undefined,
     });
