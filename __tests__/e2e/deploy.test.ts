@@ -12,7 +12,7 @@ import * as path from 'path';
 import { SERVICES } from '../../catalogue/services';
 import {
   buildImageTarballs, buildTools, cdktf, CdktfRun, ContainerInfo, containers, deployEnv, docker, E2E_REQUIREMENTS, hostsDown, hostsUp,
-  importImage, inspectEnv, isRoot, planStack, progress, randomSecret, REPO, stateResources, TestHost, Tools,
+  importImage, inspectEnv, isRoot, planDestroy, planStack, progress, randomSecret, REPO, stateResources, TestHost, Tools,
 } from './harness';
 import { E2E_ENV, HOST_SPECS, PUBLIC, writeEnvironment } from './environment';
 import { describeWithPrograms } from '../support/programs';
@@ -86,7 +86,8 @@ function replacedSince(before: Map<string, ContainerInfo>): string[] {
 
 /** HTTPS through a real nginx, verified with the internal CA as deploy wrote it. */
 function get(address: string, servername: string, urlPath: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, any>; body: string }> {
-  const ca = fs.readFileSync(path.join(WORK, 'pki', E2E_ENV, 'internal-ca.crt'));
+  // Deploy writes it under the working directory (the repository), as for operators: pki/<env>/.
+  const ca = fs.readFileSync(path.join(REPO, 'pki', E2E_ENV, 'internal-ca.crt'));
   return new Promise((resolve, reject) => {
     const req = https.request({ host: address, port: 443, path: urlPath, servername, ca, headers: { Host: servername, ...headers }, timeout: 10_000 }, (res) => {
       let body = '';
@@ -155,7 +156,10 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
         `second plan: ${changes} changes; routes ${routesOk}/${report.routes.length}; edge leaks ${report.edgeLeaks.length}` +
         (standIns.length ? `; stand-in providers: ${standIns.join(', ')} (see e2e-report.json)` : ''),
     );
-    if (!process.env.XIVO_E2E_KEEP) hostsDown();
+    if (!process.env.XIVO_E2E_KEEP) {
+      hostsDown();
+      fs.rmSync(path.join(REPO, 'pki', E2E_ENV), { recursive: true, force: true });
+    }
   });
 
   test('every stack applies, in dependency order, with the README deploy command', async () => {
@@ -168,10 +172,14 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
       report.stacks[stack] = { resources, applySeconds: res.stackSeconds[stack] ?? 0, secondPlanChanges: [] };
       expect(resources).toBeGreaterThan(0);
     }
-    // Stacks that read the internal CA from the PBX stack's state start after it is applied.
-    const firstLine = (stack: string) => res.output.indexOf(`${stack}  `);
-    const pbxDone = res.output.lastIndexOf(`${E2E_ENV}-pbx  `);
-    for (const reader of [`${E2E_ENV}-cc-core`, `${E2E_ENV}-edge`]) expect(firstLine(reader)).toBeGreaterThan(pbxDone - 1);
+    // cdktf initialises every stack first, then applies them in dependency order: the stacks that
+    // read the internal CA from the PBX stack's state create nothing before it is applied.
+    const pbxApplied = res.output.search(new RegExp(`^${E2E_ENV}-pbx\\s*\\n\\s+Apply complete!`, 'm'));
+    expect(pbxApplied).toBeGreaterThan(0);
+    for (const reader of [`${E2E_ENV}-cc-core`, `${E2E_ENV}-edge`]) {
+      const firstCreate = res.output.search(new RegExp(`^${reader}\\s+\\S+: Creating\\.\\.\\.`, 'm'));
+      expect({ reader, createsAfterPbxApplied: firstCreate > pbxApplied }).toEqual({ reader, createsAfterPbxApplied: true });
+    }
   });
 
   test('every host file is on its host with its exact content and mode; the token is TF_VAR_play_auth_token', () => {
@@ -304,7 +312,12 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
     const before = allContainers();
     const res = await cdktf('destroy', [`${E2E_ENV}-cc-reporting`], OUTDIR, env);
     expect(res.status).not.toBe(0);
-    expect(res.output).toMatch(/prevent_destroy/);
+    // cdktf only says "Invoking Terraform CLI failed"; Terraform's own plan says why.
+    const why = planDestroy(stackDir(`${E2E_ENV}-cc-reporting`), env);
+    const protectedVolumes = Object.values<any>(synthesized(`${E2E_ENV}-cc-reporting`).resource.docker_volume).filter((v) => v.lifecycle?.prevent_destroy);
+    expect(protectedVolumes.length).toBeGreaterThanOrEqual(2);
+    expect((why.match(/Instance cannot be destroyed/g) ?? []).length).toBe(protectedVolumes.length);
+    expect(why).toContain('has\nlifecycle.prevent_destroy set');
     report.destroyRefused = true;
     expect(replacedSince(before)).toEqual([]);
     const read = docker(reporting, ['run', '--rm', '-v', `${volume}:/data:ro`, 'busybox:stable', 'cat', '/data/marker.txt']);

@@ -165,10 +165,13 @@ export function deployEnv(tools: Tools, envFile: string, secrets: Record<string,
   };
 }
 
+// eslint-disable-next-line no-control-regex
+const ANSI_ESCAPES = /\x1b\[[0-9;?]*[A-Za-z]/g;
+
 export interface CdktfRun {
   readonly status: number;
   readonly output: string;
-  /** Seconds from a stack's first to its last output line (its init, plan and apply). */
+  /** Seconds from a stack's first resource action to its "Apply complete!". */
   readonly stackSeconds: Record<string, number>;
 }
 
@@ -180,19 +183,27 @@ export interface CdktfRun {
 export function cdktf(verb: 'deploy' | 'destroy' | 'synth', stacks: readonly string[], outdir: string, env: NodeJS.ProcessEnv): Promise<CdktfRun> {
   const args = ['cdktf', verb, ...stacks, '--output', outdir];
   if (verb !== 'synth') args.push('--auto-approve', '--skip-provider-lock');
+  // One stack of an environment: the README's flag for deploying or destroying one server.
+  if (verb !== 'synth' && stacks.every((st) => !st.includes('*'))) args.push('--ignore-missing-stack-dependencies');
   progress(`npx ${args.join(' ')}`);
+  const stackNamePattern = new RegExp(`^(${stacks.map((st) => st.replace(/[.]/g, '\\.').replace(/\*/g, '[\\w.-]*')).join('|')})$`);
   return new Promise((resolve, reject) => {
     const child = spawn('npx', args, { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    const seen: Record<string, { first: number; last: number }> = {};
+    const applying: Record<string, number> = {};
+    const seconds: Record<string, number> = {};
+    let current = '';
     const onData = (chunk: Buffer) => {
       const now = Date.now();
-      const text = chunk.toString('utf8');
+      // cdktf draws a live view with ANSI escapes; a stack's block of lines starts with its name.
+      const text = chunk.toString('utf8').replace(ANSI_ESCAPES, '');
       output += text;
-      for (const m of text.matchAll(/^(\S+)\s{2}/gm)) {
-        const stack = m[1];
-        if (!stacks.some((s) => new RegExp(`^${s.replace(/[.]/g, '\\.').replace(/\*/g, '.*')}$`).test(stack))) continue;
-        seen[stack] = { first: seen[stack]?.first ?? now, last: now };
+      for (const line of text.split('\n')) {
+        const named = /^(\S+)\s/.exec(line);
+        if (named && stackNamePattern.test(named[1])) current = named[1];
+        if (!current) continue;
+        if (/: (Creating|Modifying|Destroying)\.\.\./.test(line)) applying[current] ??= now;
+        if (/(Apply|Destroy) complete!/.test(line) && applying[current] !== undefined) seconds[current] = (now - applying[current]) / 1000;
       }
     };
     child.stdout.on('data', onData);
@@ -201,9 +212,8 @@ export function cdktf(verb: 'deploy' | 'destroy' | 'synth', stacks: readonly str
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      const stackSeconds = Object.fromEntries(Object.entries(seen).map(([s, t]) => [s, (t.last - t.first) / 1000]));
       progress(`cdktf ${verb} exited ${code}`);
-      resolve({ status: code ?? 1, output, stackSeconds });
+      resolve({ status: code ?? 1, output, stackSeconds: seconds });
     });
   });
 }
@@ -224,6 +234,12 @@ export function planStack(stackDir: string, env: NodeJS.ProcessEnv): PlanResult 
     .filter((rc: any) => !(rc.change.actions.length === 1 && ['no-op', 'read'].includes(rc.change.actions[0])))
     .map((rc: any) => `${rc.address}: ${rc.change.actions.join('+')} [${changedAttributes(rc.change.before, rc.change.after).join(', ')}]`);
   return { exitCode: res.status ?? 2, changes };
+}
+
+/** What `terraform plan -destroy` says (exit code aside): the reasons a destroy is refused. */
+export function planDestroy(stackDir: string, env: NodeJS.ProcessEnv): string {
+  const res = run('terraform', ['plan', '-destroy', '-input=false', '-lock=false', '-no-color'], { cwd: stackDir, env, allowFail: true });
+  return `${res.stdout}\n${res.stderr}`;
 }
 
 function changedAttributes(before: any, after: any): string[] {
