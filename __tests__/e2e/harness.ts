@@ -173,6 +173,8 @@ export interface CdktfRun {
   readonly output: string;
   /** Seconds from a stack's first resource action to its "Apply complete!". */
   readonly stackSeconds: Record<string, number>;
+  /** `<stack>: first change` and `<stack>: complete`, in the order cdktf printed them. */
+  readonly events: readonly string[];
 }
 
 /**
@@ -192,6 +194,7 @@ export function cdktf(verb: 'deploy' | 'destroy' | 'synth', stacks: readonly str
     let output = '';
     const applying: Record<string, number> = {};
     const seconds: Record<string, number> = {};
+    const events: string[] = [];
     let current = '';
     const onData = (chunk: Buffer) => {
       const now = Date.now();
@@ -202,8 +205,14 @@ export function cdktf(verb: 'deploy' | 'destroy' | 'synth', stacks: readonly str
         const named = /^(\S+)\s/.exec(line);
         if (named && stackNamePattern.test(named[1])) current = named[1];
         if (!current) continue;
-        if (/: (Creating|Modifying|Destroying)\.\.\./.test(line)) applying[current] ??= now;
-        if (/(Apply|Destroy) complete!/.test(line) && applying[current] !== undefined) seconds[current] = (now - applying[current]) / 1000;
+        if (/: (Creating|Modifying|Destroying)\.\.\./.test(line) && applying[current] === undefined) {
+          applying[current] = now;
+          events.push(`${current}: first change`);
+        }
+        if (/(Apply|Destroy) complete!/.test(line) && applying[current] !== undefined && seconds[current] === undefined) {
+          seconds[current] = (now - applying[current]) / 1000;
+          events.push(`${current}: complete`);
+        }
       }
     };
     child.stdout.on('data', onData);
@@ -213,7 +222,7 @@ export function cdktf(verb: 'deploy' | 'destroy' | 'synth', stacks: readonly str
     child.on('close', (code) => {
       clearTimeout(timer);
       progress(`cdktf ${verb} exited ${code}`);
-      resolve({ status: code ?? 1, output, stackSeconds: seconds });
+      resolve({ status: code ?? 1, output, stackSeconds: seconds, events });
     });
   });
 }

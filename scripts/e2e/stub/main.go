@@ -3,7 +3,7 @@
 // its service name (/stub/name), the request's method, path, Host and forwarding headers, and
 // the environment it was started with, so routing and wiring can be asserted from the answer.
 //
-// GET /__stub/file?path=P answers the content of the file P in the container (xuc.conf).
+// GET [prefix]/__stub/file?path=P answers the content of the file P in the container (xuc.conf).
 // A WebSocket upgrade request is answered 101 with the RFC 6455 accept key, then closed.
 // With arguments, it runs them instead (so one-shot jobs of the real image's entrypoint fail
 // loudly rather than pretend): `stub exit N` exits with N.
@@ -64,7 +64,8 @@ func main() {
 				w.WriteHeader(http.StatusSwitchingProtocols)
 				return
 			}
-			if r.URL.Path == "/__stub/file" {
+			// Any prefix: a front forwards /xuc/__stub/file with its route prefix.
+			if strings.HasSuffix(r.URL.Path, "/__stub/file") {
 				data, err := os.ReadFile(r.URL.Query().Get("path"))
 				if err != nil {
 					http.Error(w, err.Error(), http.StatusNotFound)
