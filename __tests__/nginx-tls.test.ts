@@ -24,7 +24,8 @@ describe('NginxFront and TLS material (bundled environments)', () => {
   test('split CC: same-server services by container alias, others by address and published port', () => {
     const conf = nginxConf(synth, 'prod-cc-core');
     const upstreams = [...conf.matchAll(/upstream (\S+) \{\n\s+server (\S+);/g)].map((m) => m[2]);
-    expect(upstreams).toEqual(['10.20.0.10:9100', '10.20.0.32:5601', '10.20.0.32:9400', '10.20.0.32:9500', 'xivocc-xuc:8090', 'xivocc-xucmgt:8070']);
+    // the Asterisk HTTP servers of the PBX and of each MDS (SIP WebSockets) are reached by address
+    expect(upstreams).toEqual(['10.20.0.10:5039', '10.20.0.10:9100', '10.20.0.21:5039', '10.20.0.22:5039', '10.20.0.32:5601', '10.20.0.32:9400', '10.20.0.32:9500', 'xivocc-xuc:8090', 'xivocc-xucmgt:8070']);
     const locations = [...conf.matchAll(/location (\S+) \{\n(?:.*\n)*?\s+proxy_pass http:\/\/(\S+);/g)].map((m) => `${m[1]} ${m[2]}`);
     expect(locations).toEqual(
       expect.arrayContaining([

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { findService } from '../catalogue/services';
 import { Role, ServiceId } from '../catalogue/types';
 import { checkChain } from '../constructs/tls/chain';
-import { ROUTES, routeServiceId } from '../constructs/nginx/routes';
+import { ROUTES } from '../catalogue/routes';
 import { Problem } from './resolve';
 import type { Rule } from './rules';
 import { ProvidedCertificateSpec, tlsSchema } from './schema-tls';
@@ -74,10 +74,13 @@ const routeTable: Rule = (spec, env) => {
     if (builtin.has(r.path)) problems.push({ path: [...at, 'path'], message: `"${r.path}" is already a built-in route of the front: two routes cannot share a path; choose another path` });
     else if (first !== undefined) problems.push({ path: [...at, 'path'], message: `"${r.path}" is already the path of tls.routes[${first}]: two routes cannot share a path; choose another path` });
     else seen.set(r.path, i);
+    if (r.zone && !r.edge) {
+      problems.push({ path: [...at, 'zone'], message: `is the edge's rate-limit zone, and this route is not on the edge: add "edge: true" to publish it there, or remove zone` });
+    }
     const def = findService(r.service);
     if (!def) {
       problems.push({ path: [...at, 'service'], message: `"${r.service}" is not a catalogue service: write "<role>.<service>" as listed by docs/catalogue.md (e.g. "cc.kibana")` });
-    } else if (!env.placement.has(routeServiceId(r, Role.CC) as ServiceId)) {
+    } else if (!env.placement.has(r.service as ServiceId)) {
       problems.push({ path: [...at, 'service'], message: `"${r.service}" is not deployed in this environment (disabled or no server has its role): a route must lead to a running service; enable it or remove the route` });
     } else if (r.port && !def.ports.some((p) => p.name === r.port)) {
       problems.push({ path: [...at, 'port'], message: `"${r.port}" is not a port of ${def.id}: use one of ${def.ports.map((p) => p.name).join(', ') || '(it has none)'}` });

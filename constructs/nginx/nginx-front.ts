@@ -32,12 +32,13 @@ export function frontName(env: Environment, role: FrontRole): string {
 
 /** The front's routes from its server, with one upstream per distinct address. */
 export function frontSite(env: Environment, server: ServerModel, role: FrontRole): { site: NginxSite; routes: ResolvedRoute[] } {
-  const routes = resolveRoutes(env, server, role, extraRoutes(tlsOf(env).routes));
+  const tls = tlsOf(env);
+  const routes = resolveRoutes(env, server, role, extraRoutes(tls.routes), tls.sipWebSocket);
   const upstreams = new Map<string, NginxUpstream>();
   const locations: NginxLocation[] = routes.map((r) => {
     const name = `up_${r.endpoint.host}_${r.endpoint.port}`.replace(/[^A-Za-z0-9_-]/g, '_');
     upstreams.set(name, { name, host: r.endpoint.host, port: r.endpoint.port });
-    return { path: r.path, upstream: name, websocket: !!r.websocket, zone: r.zone };
+    return { path: r.path, upstream: name, websocket: r.websocket, zone: r.edgeZone, upstreamPath: r.upstreamPath };
   });
   const site: NginxSite = {
     serverName: frontName(env, role),
