@@ -6,7 +6,7 @@ import { RATE_LIMITS, RateZone, ROUTES } from '../catalogue/routes';
 import { edgeLocations } from '../constructs/nginx/edge-proxy';
 import { synthesize } from '../main';
 import { baseline, messagesOf, writeEnvironment } from './support/environments';
-import { resources, synthEnvironments, SynthOutput } from './support/synth';
+import { issuedFor, resources, synthEnvironments, SynthOutput } from './support/synth';
 
 const locationsOf = (conf: string) => [...conf.matchAll(/^ {8}location (\S+) \{\n {12}(\S+)/gm)].map((m) => `${m[1]} ${m[2]}`);
 
@@ -63,7 +63,7 @@ describe('EdgeProxy (prod)', () => {
     expect(conf).toMatch(/proxy_redirect ~\*\^wss\?:\/\//);
     // container aliases, Docker networks and the LDAP server are hidden too
     for (const name of ['xivocc-xucmgt', 'prod-cc-core', 'ldap.prod.example.com']) expect(conf).toContain(`sub_filter '${name}' 'rpx-cc.example.com';`);
-    const [, csr] = resources(synth.json('prod-edge'), 'tls_cert_request')[0];
+    const [, csr] = issuedFor(synth.json('prod-pbx'), 'prod-edge', 'tls_cert_request')[0];
     expect(csr.dns_names).toEqual(['rpx-cc.example.com']);
     expect(synth.json('prod-edge').data.terraform_remote_state).toHaveProperty(['cross-stack-reference-input-prod-pbx']);
   });
