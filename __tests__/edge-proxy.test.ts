@@ -8,6 +8,21 @@ import { synthesize } from '../main';
 import { baseline, messagesOf, writeEnvironment } from './support/environments';
 import { issuedFor, resources, synthEnvironments, SynthOutput } from './support/synth';
 
+/** Synthesizes one environment file; returns the output directory and the warnings. */
+function synthFile(file: string): { outdir: string; warnings: string[] } {
+  const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xivo-edge-')), 'cdktf.out');
+  const warnings: string[] = [];
+  const saved = process.env.XIVO_ENV_FILES;
+  process.env.XIVO_ENV_FILES = file;
+  try {
+    synthesize(outdir, { referenceOutdir: 'cdktf.out', onWarning: (w) => warnings.push(w) });
+  } finally {
+    if (saved === undefined) delete process.env.XIVO_ENV_FILES;
+    else process.env.XIVO_ENV_FILES = saved;
+  }
+  return { outdir, warnings };
+}
+
 const locationsOf = (conf: string) => [...conf.matchAll(/^ {8}location (\S+) \{\n {12}(\S+)/gm)].map((m) => `${m[1]} ${m[2]}`);
 
 describe('EdgeProxy (prod)', () => {
@@ -112,23 +127,13 @@ describe('EdgeProxy (prod)', () => {
 });
 
 describe('extra routes on the edge (tls.routes)', () => {
-  const edgeEnv = (routes: Record<string, unknown>[]) => {
+  const edgeEnv = (routes: Record<string, unknown>[]): Record<string, any> => {
     const env = baseline();
     env.servers.push({ name: 'dmz', address: '192.0.2.10', docker: { host: 'ssh://deploy@192.0.2.10' }, roles: ['edge'] });
     return { ...env, tls: { routes }, edge: { publicName: 'rpx.example.com' } };
   };
   const synthOne = (content: Record<string, any>) => {
-    const file = writeEnvironment(content, `edge-${Math.random().toString(36).slice(2, 8)}`);
-    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xivo-edge-')), 'cdktf.out');
-    const warnings: string[] = [];
-    const saved = process.env.XIVO_ENV_FILES;
-    process.env.XIVO_ENV_FILES = file;
-    try {
-      synthesize(out, { referenceOutdir: 'cdktf.out', onWarning: (w) => warnings.push(w) });
-    } finally {
-      if (saved === undefined) delete process.env.XIVO_ENV_FILES;
-      else process.env.XIVO_ENV_FILES = saved;
-    }
+    const { outdir: out, warnings } = synthFile(writeEnvironment(content, `edge-${Math.random().toString(36).slice(2, 8)}`));
     const json = JSON.parse(fs.readFileSync(path.join(out, 'stacks', 'test-dmz', 'cdk.tf.json'), 'utf8'));
     const [, c] = resources(json, 'docker_container').find(([id]) => id.startsWith('edge_nginx_service'))!;
     return { conf: c.upload[0].content as string, warnings };
@@ -159,6 +164,29 @@ describe('extra routes on the edge (tls.routes)', () => {
   test('an unknown zone is refused with the list', () => {
     expect(messagesOf(edgeEnv([{ path: '/dash', service: 'cc.kibana', edge: true, zone: 'fast' }]))).toEqual([
       'tls.routes.0.zone: must be one of webapp, assets, apis, auth, dapp, video (XiVO Edge\'s rate-limit zones)',
+    ]);
+  });
+
+  test('a path of the SIP WebSocket of an MDS is a built-in route', () => {
+    const env = edgeEnv([{ path: '/wssip-media1', service: 'cc.kibana' }]);
+    env.servers.push({ name: 'media1', address: '10.0.0.30', docker: { host: 'ssh://deploy@10.0.0.30' }, roles: ['mds'] });
+    expect(messagesOf(env)).toEqual([
+      'tls.routes.0.path: "/wssip-media1" is already a built-in route of the front: two routes cannot share a path; choose another path',
+    ]);
+  });
+
+  test('the Asterisk WebSocket URI must be a path', () => {
+    expect(messagesOf({ ...baseline(), tls: { sipWebSocket: { path: 'ws' } } })).toEqual([
+      'tls.sipWebSocket.path: must be a URL path starting with "/" (e.g. "/ws")',
+    ]);
+  });
+});
+
+describe('SIP WebSockets on a loopback address', () => {
+  test('the front warns once, naming the routes and what to do', () => {
+    const { warnings } = synthFile(writeEnvironment({ ...baseline(), servers: [{ ...baseline().servers[0], address: '127.0.0.1' }, baseline().servers[1]] }, 'loopback'));
+    expect(warnings).toEqual([
+      'test-cc/cc/nginx: /wssip leads to Asterisk at 127.0.0.1:5039, a loopback address: inside the nginx container it is the container itself; give the server its LAN address, or set tls.sipWebSocket.enabled: false',
     ]);
   });
 });

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { findService } from '../catalogue/services';
 import { Role, ServiceId } from '../catalogue/types';
 import { checkChain } from '../constructs/tls/chain';
-import { ROUTES } from '../catalogue/routes';
+import { ROUTES, SERVER_PLACEHOLDER } from '../catalogue/routes';
 import { Problem } from './resolve';
 import type { Rule } from './rules';
 import { ProvidedCertificateSpec, tlsSchema } from './schema-tls';
@@ -65,7 +65,13 @@ const edgeSection: Rule = (spec, env) => {
 
 const routeTable: Rule = (spec, env) => {
   const routes = tlsOf(spec).routes;
-  const builtin = new Set(ROUTES.map((r) => r.path));
+  // Per-server paths (`/wssip-{server}`) count once per server of their role.
+  const builtin = new Set(
+    ROUTES.flatMap(({ path, target }) => {
+      if (target.kind !== 'asterisk' || !path.includes(SERVER_PLACEHOLDER)) return [path];
+      return spec.servers.filter((s) => s.roles.includes(target.role)).map((s) => path.replace(SERVER_PLACEHOLDER, s.name));
+    }),
+  );
   const seen = new Map<string, number>();
   return routes.flatMap((r, i) => {
     const at = ['tls', 'routes', i];

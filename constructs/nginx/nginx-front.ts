@@ -3,6 +3,7 @@
  * (seed 000 path table), whichever server runs each service: same server → container alias,
  * other server → its address and published port (config/endpoints.ts). HTTP redirects to HTTPS.
  */
+import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
 import { PublicName, Role } from '../../catalogue/types';
 import { Environment, ServerModel } from '../../config/model';
@@ -22,6 +23,9 @@ export const FRONT_FILE_BASE = 'xivoxc';
 export const FRONT_WEBSOCKET_TIMEOUT_SECONDS = 3600;
 
 export type FrontRole = Role.CC | Role.UC_ADDON;
+
+/** Addresses that, seen from a container, are the container itself. */
+const LOOPBACK = /^(127\.|localhost$|::1$)/;
 
 /** Public name of the front of a role (XUC_HOST of XiVO CC or of the UC-Addon). */
 export function frontName(env: Environment, role: FrontRole): string {
@@ -52,6 +56,12 @@ export function frontSite(env: Environment, server: ServerModel, role: FrontRole
   return { site, routes };
 }
 
+/** Routes to a host package (Asterisk) at a loopback address reach the nginx container itself. */
+export function loopbackWarning(routes: readonly ResolvedRoute[]): string {
+  const [first] = routes;
+  return `${routes.map((r) => r.path).join(', ')} lead${routes.length === 1 ? 's' : ''} to Asterisk at ${first.endpoint.host}:${first.endpoint.port}, a loopback address: inside the nginx container it is the container itself; give the server its LAN address, or set tls.sipWebSocket.enabled: false`;
+}
+
 export class NginxFront extends Construct {
   readonly nginx: NginxService;
   readonly routes: readonly ResolvedRoute[];
@@ -64,6 +74,10 @@ export class NginxFront extends Construct {
     }
     const { site, routes } = frontSite(env, server, definition.role);
     this.routes = routes;
+    const unreachable = routes.filter((r) => !r.serviceId && LOOPBACK.test(r.endpoint.host));
+    if (unreachable.length) {
+      Annotations.of(this).addWarning(loopbackWarning(unreachable));
+    }
     const tls = tlsOf(env);
     const material = certificateFor(this, 'certificate', env, {
       names: certificateNames(site.serverName, [server.fqdn, ...tls.extraNames]),
