@@ -36,6 +36,11 @@ function leakyReply(req: http.IncomingMessage, res: http.ServerResponse): boolea
     res.end(`<a href="https://cc-core.prod.example.com:8070/x">${req.headers.host}</a> 10.20.0.32 pbx.prod.example.com`);
     return true;
   }
+  if (url === '/ccagent/leak-refresh') {
+    res.writeHead(200, { Refresh: '0; url=HTTPS://CC.PROD.EXAMPLE.COM:443/ccagent/z', 'Content-Type': 'text/html' });
+    res.end('refresh');
+    return true;
+  }
   if (url === '/ccagent/leak-headers') {
     res.writeHead(200, {
       'Content-Location': 'https://CC.prod.example.com./ccagent/index.html',
@@ -276,6 +281,12 @@ describeWithPrograms('nginx runs the configuration we deploy', { nginx: 'nginx-l
       expect(r.headers).toMatch(/^set-cookie: sso=2; Domain=rpx-cc\.example\.com; Path=\/\r?$/im);
       expect(r.headers).not.toMatch(/^via:/im);
       expect(r.headers).not.toMatch(/^x-powered-by:/im);
+      expect(leaks(r)).toEqual([]);
+    });
+
+    test('a Refresh header is rewritten like a redirect', async () => {
+      const r = await viaEdge('/ccagent/leak-refresh');
+      expect(r.headers).toMatch(/^refresh: 0; url=https:\/\/rpx-cc\.example\.com\/ccagent\/z\r?$/im);
       expect(leaks(r)).toEqual([]);
     });
 
