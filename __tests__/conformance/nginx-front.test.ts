@@ -11,6 +11,8 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 import { loadEnvironmentFile } from '../../config/loader';
 import { internalNames } from '../../constructs/nginx/edge-proxy';
+import { renderNginxConfig } from '../../constructs/nginx/nginx-config';
+import { RateZone } from '../../catalogue/routes';
 import { describeWithPrograms } from '../support/programs';
 import { synthEnvironments } from '../support/synth';
 import { makeLeaf, makePki, Pki } from '../support/pki-fixtures';
@@ -19,7 +21,7 @@ import {
 } from '../support/nginx-harness';
 
 /** Internal names in every spelling the edge must catch: case, trailing dot, port, scheme-relative, ws(s). */
-const LEAK_BODY = 'https://cc-core.prod.example.com:8070/x CC.PROD.EXAMPLE.COM. 10.20.0.32 pbx.prod.example.com xivocc-xucmgt xivocc-xuc prod-cc-core ldap.prod.example.com wss://Cc.Prod.Example.Com/xuc';
+const LEAK_BODY = 'https://cc-core.prod.example.com:8070/x CC.PROD.EXAMPLE.COM. 10.20.0.32 pbx.prod.example.com xivocc-xucmgt xivocc-xuc prod-cc-core ldap.prod.example.com wss://Cc.Prod.Example.Com/xuc rpx-cc.example.com https://RPX-CC.example.com/ccagent';
 /** Body types the edge rewrites (issue 9, item 4). */
 const LEAK_TYPES = ['text/html', 'text/plain', 'text/css', 'application/javascript', 'application/json', 'text/xml', 'application/xml', 'image/svg+xml', 'application/manifest+json', 'text/event-stream', 'application/problem+json'];
 
@@ -106,6 +108,52 @@ describeWithPrograms('nginx runs the configuration we deploy', { nginx: 'nginx-l
     const result = await nginxTest(dir, writeFile(dir, 'nginx.conf', conf));
     expect(result.output).toContain('test is successful');
     expect(result.ok).toBe(true);
+  });
+
+  describe('live: an edge whose public name contains an internal name', () => {
+    // `cc.example.com` is internal, the edge is `rpx-cc.example.com`; `10.0.0.3` is internal, `10.0.0.35` is not.
+    const site = (upstreamPort: number, ports: { http: number; https: number }, dir: string) =>
+      renderNginxConfig({
+        serverName: 'rpx-cc.example.com',
+        httpsPort: 443,
+        certificateFile: `${dir}/edge.crt`,
+        keyFile: `${dir}/edge.key`,
+        upstreams: [{ name: 'front', host: '127.0.0.1', port: upstreamPort }],
+        locations: [{ path: '/ccagent', upstream: 'front', websocket: false, zone: RateZone.WEBAPP }],
+        websocketTimeoutSeconds: 60,
+        edge: { upstreamHost: 'cc.example.com', hiddenNames: ['cc.example.com', '10.0.0.3'], rateLimits: false, exemptNetworks: [], clientMaxBodySize: '1m', timeoutSeconds: 5 },
+      }).replace(/listen 80;/, `listen 127.0.0.1:${ports.http};`).replace(/listen 443 ssl/, `listen 127.0.0.1:${ports.https} ssl`);
+    let nginx: ChildProcess | undefined;
+    let stub: http.Server;
+    let port: number;
+
+    beforeAll(async () => {
+      const started = await startStub('front', (_req, res) => {
+        res.writeHead(200, { 'Content-Security-Policy': 'default-src https://rpx-cc.example.com https://cc.example.com https://10.0.0.35 https://sub.cc.example.com', 'Content-Type': 'text/plain' });
+        res.end('rpx-cc.example.com cc.example.com');
+        return true;
+      });
+      stub = started.server;
+      port = await freePort();
+      const dir = path.join(root, 'live-substring');
+      fs.mkdirSync(dir, { recursive: true });
+      const leaf = makeLeaf(pki, 'live-substring', { names: ['rpx-cc.example.com'] });
+      fs.writeFileSync(path.join(dir, 'edge.crt'), fs.readFileSync(leaf.cert, 'utf8') + fs.readFileSync(pki.intermediateCert, 'utf8'));
+      fs.copyFileSync(leaf.key, path.join(dir, 'edge.key'));
+      nginx = await startNginx(dir, writeFile(dir, 'nginx.conf', site(started.port, { http: await freePort(), https: port }, dir)), port);
+    }, 30000);
+
+    afterAll(async () => {
+      await stopNginx(nginx);
+      await new Promise((r) => stub.close(r));
+    });
+
+    test('whole names only are rewritten in headers; the public name survives in headers and bodies', async () => {
+      const r = await curl(`https://rpx-cc.example.com:${port}/ccagent`, { resolve: [`rpx-cc.example.com:${port}:127.0.0.1`], cacert: pki.rootCert });
+      expect(r.status).toBe(200);
+      expect(r.headers).toMatch(/^content-security-policy: default-src https:\/\/rpx-cc\.example\.com https:\/\/rpx-cc\.example\.com https:\/\/10\.0\.0\.35 https:\/\/sub\.rpx-cc\.example\.com\r?$/im);
+      expect(r.body).toBe('rpx-cc.example.com rpx-cc.example.com');
+    });
   });
 
   describe('live: prod front (cc-core) and edge proxy', () => {
@@ -288,6 +336,14 @@ describeWithPrograms('nginx runs the configuration we deploy', { nginx: 'nginx-l
       const r = await viaEdge('/ccagent/leak-refresh');
       expect(r.headers).toMatch(/^refresh: 0; url=https:\/\/rpx-cc\.example\.com\/ccagent\/z\r?$/im);
       expect(leaks(r)).toEqual([]);
+    });
+
+    test('a body is rewritten name by name: the longest name first, the public name untouched', async () => {
+      const r = await viaEdge(`/ccagent/leak-type/${encodeURIComponent('text/plain')}`);
+      const edgeName = 'rpx-cc.example.com';
+      expect(r.body).toBe(
+        `https://${edgeName}:8070/x ${edgeName}. ${edgeName} ${edgeName} ${edgeName} ${edgeName} ${edgeName} ${edgeName} wss://${edgeName}/xuc ${edgeName} https://${edgeName}/ccagent`,
+      );
     });
 
     test.each(LEAK_TYPES)('a %s body is rewritten, whatever the case of the names', async (type) => {

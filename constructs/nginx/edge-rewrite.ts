@@ -16,7 +16,9 @@
  *
  * Not rewritten, by construction: WebSocket frames (the CTI and SIP WebSockets are a byte
  * stream once upgraded: nginx does not parse them), bodies of other types (images, fonts,
- * binary downloads), and a compressed body sent to a client without a User-Agent.
+ * binary downloads), and a compressed body sent to a client without a User-Agent. Bodies have no
+ * word boundaries (sub_filter): an internal address that prefixes another (`10.0.0.3`, `10.0.0.35`)
+ * is rewritten inside it; headers rewrite whole names only.
  */
 
 /** Body types rewritten besides text/html (always rewritten by sub_filter). */
@@ -54,7 +56,10 @@ export function orderedHiddenNames(hidden: readonly string[], publicName: string
 export function edgeHeaderMaps(publicName: string, hidden: readonly string[]): string[] {
   const names = orderedHiddenNames(hidden, publicName);
   if (names.length === 0) return [];
-  const alternatives = names.map(escape).join('|');
+  // Whole labels only: `cc.example.com` inside `rpx-cc.example.com`, or `10.0.0.3` inside
+  // `10.0.0.35`, is another name and is left alone.
+  const alternatives = `(?<![A-Za-z0-9-])(?:${names.map(escape).join('|')})`;
+  const after = '\\.?(?![A-Za-z0-9-])';
   return REWRITTEN_HEADERS.flatMap(([, stem], h) => {
     const lines: string[] = [];
     let previous = `$upstream_http_${stem}`;
@@ -65,13 +70,13 @@ export function edgeHeaderMaps(publicName: string, hidden: readonly string[]): s
       lines.push(
         '',
         `    map ${previous} ${current} {`,
-        `        "~*^(?<${a}>.*?)(?:${alternatives})\\.?(?<${b}>.*)$" "\${${a}}${publicName}\${${b}}";`,
+        `        "~*^(?<${a}>.*?)${alternatives}${after}(?<${b}>.*)$" "\${${a}}${publicName}\${${b}}";`,
         `        default ${previous};`,
         '    }',
       );
       previous = current;
     }
-    lines.push('', `    map ${previous} $edge_${stem} {`, `        "~*(?:${alternatives})" "";`, `        default ${previous};`, '    }');
+    lines.push('', `    map ${previous} $edge_${stem} {`, `        "~*${alternatives}${after}" "";`, `        default ${previous};`, '    }');
     return lines;
   });
 }
@@ -90,6 +95,9 @@ export function edgeRewriteLines(publicName: string, hidden: readonly string[]):
           `        proxy_redirect ~*^wss?://${hostPart}(/.*)?$ wss://${publicName}$1;`,
           `        proxy_cookie_domain ~^\\.?(?:${alternatives})\\.?$ ${publicName};`,
           ...REWRITTEN_HEADERS.flatMap(([header, stem]) => [`        proxy_hide_header ${header};`, `        add_header ${header} $edge_${stem} always;`]),
+          // The public name first, unchanged: an internal name inside it (`cc.example.com` in
+          // `rpx-cc.example.com`) is then never rewritten (the leftmost match wins).
+          `        sub_filter '${publicName}' '${publicName}';`,
           ...names.map((n) => `        sub_filter '${n}' '${publicName}';`),
         ]
       : []),
