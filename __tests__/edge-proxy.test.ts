@@ -3,7 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { RATE_LIMITS, RateZone, ROUTES } from '../catalogue/routes';
-import { edgeLocations } from '../constructs/nginx/edge-proxy';
+import { edgeLocations, internalNames } from '../constructs/nginx/edge-proxy';
+import { loadEnvironmentFile } from '../config/loader';
 import { synthesize } from '../main';
 import { baseline, messagesOf, writeEnvironment } from './support/environments';
 import { issuedFor, resources, synthEnvironments, SynthOutput } from './support/synth';
@@ -188,5 +189,13 @@ describe('SIP WebSockets on a loopback address', () => {
     expect(warnings).toEqual([
       'test-cc/cc/nginx: /wssip leads to Asterisk at 127.0.0.1:5039, a loopback address: inside the nginx container it is the container itself; give the server its LAN address, or set tls.sipWebSocket.enabled: false',
     ]);
+  });
+});
+
+describe('hidden names', () => {
+  test('the auth section\'s LDAP server, KDCs and admin server, containers and networks are hidden (sso)', () => {
+    const env = loadEnvironmentFile(path.resolve('environments/sso.yaml')).environment!;
+    expect(internalNames(env)).toEqual(expect.arrayContaining(['ldap.sso.example.com', 'dc1.sso.example.com', 'dc2.sso.example.com', 'sso-cc', 'xivocc-xuc']));
+    expect(internalNames(env).filter((n) => /[:/]/.test(n))).toEqual([]);
   });
 });
