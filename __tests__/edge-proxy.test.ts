@@ -156,6 +156,16 @@ describe('extra routes on the edge (tls.routes)', () => {
     ]);
   });
 
+  test('switching the edge\'s rate limits off warns', () => {
+    const env = edgeEnv([]);
+    env.edge.rateLimits = false;
+    const { conf, warnings } = synthOne(env);
+    expect(conf).not.toContain('limit_req');
+    expect(warnings).toEqual([
+      'test-dmz/edge/nginx: edge.rateLimits is false: the routes published on rpx.example.com (login, CTI and SIP WebSockets among them) have no rate limit; XiVO Edge always limits them',
+    ]);
+  });
+
   test('a zone without edge: true is refused', () => {
     expect(messagesOf(edgeEnv([{ path: '/dash', service: 'cc.kibana', zone: 'apis' }]))).toEqual([
       'tls.routes.0.zone: is the edge\'s rate-limit zone, and this route is not on the edge: add "edge: true" to publish it there, or remove zone',

@@ -129,6 +129,9 @@ export class EdgeProxy extends Construct {
     const { environment: env, server } = props;
     const site = edgeSite(env, server);
     const edge = edgeSpecOf(env);
+    if (!edge.rateLimits) {
+      Annotations.of(this).addWarning(`edge.rateLimits is false: the routes published on ${edge.publicName} (login, CTI and SIP WebSockets among them) have no rate limit; XiVO Edge always limits them`);
+    }
     for (const route of publishedDataStores(env)) {
       Annotations.of(this).addWarning(
         `tls.routes publishes ${route.path} on the edge, and it leads to ${route.serviceId}, a data store: the Internet reaches it through ${edge.publicName}; remove "edge: true" unless this is intended`,
