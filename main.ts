@@ -3,8 +3,9 @@
  * environments/*.yaml), validates them, and synthesizes one stack per server.
  *
  * Bad input is reported all at once with file, line and key, and nothing is written.
- * Output is synthesized into a temporary directory and moved into place only when
- * complete, so a failed synth never leaves a half-written cdktf.out.
+ * Output is synthesized into a temporary directory and swapped into place only when
+ * complete (stacks/output-directory.ts), so a failed synth never leaves a half-written
+ * cdktf.out, and synth replaces only a directory it wrote itself.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -14,6 +15,8 @@ import { loadEnvironments } from './config/loader';
 import { OUTDIR_CONTEXT } from './constructs/plan-time-file';
 import { Runbook } from './constructs/runbook';
 import { buildEnvironment } from './stacks/platform';
+import { ServerStack } from './stacks/server-stack';
+import { checkOutputDirectory, OutputDirectoryError, replaceOutputDirectory, stagingDirectory } from './stacks/output-directory';
 
 export interface SynthesizeOptions {
   /**
@@ -33,21 +36,21 @@ export interface SynthesizeOptions {
 export function synthesize(outdir = process.env.CDKTF_OUTDIR || 'cdktf.out', options: SynthesizeOptions = {}): string[] {
   const environments = loadEnvironments();
   const finalDir = path.resolve(outdir);
-  const partialDir = `${finalDir}.partial`;
-  fs.rmSync(partialDir, { recursive: true, force: true });
+  checkOutputDirectory(finalDir, environments.map((e) => e.file));
+  const partialDir = stagingDirectory(finalDir);
   // Construct stack traces are never written to the output: skip collecting them.
   const app = new App({ outdir: partialDir, stackTraces: false, context: { [OUTDIR_CONTEXT]: path.resolve(options.referenceOutdir ?? finalDir) } });
-  const stacks = environments.flatMap((env) => buildEnvironment(app, env));
+  let stacks: ServerStack[];
   try {
+    stacks = environments.flatMap((env) => buildEnvironment(app, env));
     app.synth();
     writeRunbooks(app, partialDir);
     if (options.onWarning) warningsOf(app).forEach(options.onWarning);
+    replaceOutputDirectory(partialDir, finalDir);
   } catch (e) {
     fs.rmSync(partialDir, { recursive: true, force: true });
     throw e;
   }
-  fs.rmSync(finalDir, { recursive: true, force: true });
-  fs.renameSync(partialDir, finalDir);
   return stacks.map((s) => s.node.id);
 }
 
@@ -79,7 +82,7 @@ if (require.main === module) {
     const names = synthesize(outdir, { onWarning: (w) => console.warn(`warning: ${w}`) });
     console.log(`Synthesized ${names.length} stack${names.length === 1 ? '' : 's'} into ${outdir}/stacks: ${names.join(', ')}`);
   } catch (e) {
-    console.error(e instanceof ConfigError ? e.message : `Synth failed: ${(e as Error).message}`);
+    console.error(e instanceof ConfigError || e instanceof OutputDirectoryError ? e.message : `Synth failed: ${(e as Error).message}`);
     process.exit(1);
   }
 }

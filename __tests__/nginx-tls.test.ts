@@ -1,6 +1,6 @@
 /** NginxFront, its certificates and the PBX TLS side, from a synth of the bundled environments. */
 import * as path from 'path';
-import { resources, strings, synthEnvironments, SynthOutput } from './support/synth';
+import { issuedFor, resources, strings, synthEnvironments, SynthOutput } from './support/synth';
 import { baseline, writeEnvironment } from './support/environments';
 
 const containers = (synth: SynthOutput, stack: string) => resources(synth.json(stack), 'docker_container');
@@ -24,7 +24,8 @@ describe('NginxFront and TLS material (bundled environments)', () => {
   test('split CC: same-server services by container alias, others by address and published port', () => {
     const conf = nginxConf(synth, 'prod-cc-core');
     const upstreams = [...conf.matchAll(/upstream (\S+) \{\n\s+server (\S+);/g)].map((m) => m[2]);
-    expect(upstreams).toEqual(['10.20.0.10:9100', '10.20.0.32:5601', '10.20.0.32:9400', '10.20.0.32:9500', 'xivocc-xuc:8090', 'xivocc-xucmgt:8070']);
+    // the Asterisk HTTP servers of the PBX and of each MDS (SIP WebSockets) are reached by address
+    expect(upstreams).toEqual(['10.20.0.10:5039', '10.20.0.10:9100', '10.20.0.21:5039', '10.20.0.22:5039', '10.20.0.32:5601', '10.20.0.32:9400', '10.20.0.32:9500', 'xivocc-xuc:8090', 'xivocc-xucmgt:8070']);
     const locations = [...conf.matchAll(/location (\S+) \{\n(?:.*\n)*?\s+proxy_pass http:\/\/(\S+);/g)].map((m) => `${m[1]} ${m[2]}`);
     expect(locations).toEqual(
       expect.arrayContaining([
@@ -58,24 +59,26 @@ describe('NginxFront and TLS material (bundled environments)', () => {
     expect(conf).not.toContain('location /SpagoBI');
   });
 
-  test('the front certificate carries the public XUC host as CN and first DNS name', () => {
-    const [, csr] = resources(synth.json('prod-cc-core'), 'tls_cert_request')[0];
+  test('the front certificate carries the public XUC host as CN and first DNS name (issued in the PBX stack)', () => {
+    expect(resources(synth.json('prod-cc-core'), 'tls_cert_request')).toEqual([]);
+    const [, csr] = issuedFor(synth.json('prod-pbx'), 'prod-cc-core', 'tls_cert_request')[0];
     expect(csr.dns_names).toEqual(['cc.prod.example.com', 'cc-core.prod.example.com']);
     expect(csr.subject).toEqual([{ common_name: 'cc.prod.example.com', organization: 'XiVO' }]);
-    const [, cert] = resources(synth.json('prod-cc-core'), 'tls_locally_signed_cert')[0];
+    const [, cert] = issuedFor(synth.json('prod-pbx'), 'prod-cc-core', 'tls_locally_signed_cert')[0];
     expect(cert).toMatchObject({ allowed_uses: ['digital_signature', 'key_encipherment', 'server_auth'], validity_period_hours: 397 * 24, early_renewal_hours: 30 * 24 });
-    const [, key] = resources(synth.json('prod-cc-core'), 'tls_private_key')[0];
+    const [, key] = issuedFor(synth.json('prod-pbx'), 'prod-cc-core', 'tls_private_key')[0];
     expect(key).toMatchObject({ algorithm: 'RSA', rsa_bits: 3072 });
   });
 
   test('files keep the seed names xivoxc.crt/.key/.csr in /etc/docker/nginx/ssl, bind-mounted read-only', () => {
     const files = hostFiles(synth, 'prod-cc-core');
     expect(files.get('/etc/docker/nginx/ssl/xivoxc.crt')).toMatchObject({ permissions: '0644' });
-    expect(files.get('/etc/docker/nginx/ssl/xivoxc.csr')?.content).toMatch(/^\$\{tls_cert_request\.\S+\.cert_request_pem\}$/);
+    const fromPbx = (output: string) => new RegExp(`^\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-prod-pbx\\.outputs\\.cross-stack-output-${output}\\}$`);
+    expect(files.get('/etc/docker/nginx/ssl/xivoxc.csr')?.content).toMatch(fromPbx('tls_cert_requestInternalCa_issued_prod-cc-core_cc_nginx_certificate_csr_\\w+cert_request_pem'));
     expect(files.get('/etc/docker/nginx/ssl/xivoxc.key')).toMatchObject({ permissions: '0600' });
-    expect(files.get('/etc/docker/nginx/ssl/xivoxc.key')?.content).toMatch(/^\$\{tls_private_key\.\S+\.private_key_pem\}$/);
+    expect(files.get('/etc/docker/nginx/ssl/xivoxc.key')?.content).toMatch(fromPbx('tls_private_keyInternalCa_issued_prod-cc-core_cc_nginx_certificate_key_\\w+private_key_pem'));
     // leaf then the CA: a complete chain
-    expect(files.get('/etc/docker/nginx/ssl/xivoxc.crt')?.content).toMatch(/^\$\{tls_locally_signed_cert\.\S+\.cert_pem\}\$\{data\.terraform_remote_state\.\S+\}$/);
+    expect(files.get('/etc/docker/nginx/ssl/xivoxc.crt')?.content).toMatch(/^\$\{data\.terraform_remote_state\.\S+cert_pem\}\$\{data\.terraform_remote_state\.\S+InternalCa_cert_\w+cert_pem\}$/);
     const [, nginx] = containers(synth, 'prod-cc-core').find(([id]) => id.startsWith('cc_nginx_service'))!;
     expect(nginx.volumes).toContainEqual({ host_path: '/etc/docker/nginx/ssl', container_path: '/etc/nginx/ssl', read_only: true });
     expect(nginx.depends_on).toHaveLength(3);
@@ -90,10 +93,11 @@ describe('NginxFront and TLS material (bundled environments)', () => {
     expect([...nginx.depends_on].sort()).toEqual(writers.map(([id]) => `docker_container.${id}`).sort());
   });
 
-  test('one internal CA per environment, in the PBX stack; other stacks sign through remote state', () => {
+  test('one internal CA per environment, in the PBX stack; other stacks receive their certificates through remote state', () => {
     const cas = synth.stacks.flatMap((s) => resources(synth.json(s), 'tls_self_signed_cert').filter(([, c]) => c.is_ca_certificate).map(() => s));
     expect(cas).toEqual(['lab-allinone', 'prod-pbx', 'sso-pbx']);
-    expect(Object.keys(synth.json('prod-pbx').output)).toHaveLength(2);
+    // the CA certificate, and per other endpoint (cc-core, uc, edge fronts) its certificate, CSR and key
+    expect(Object.keys(synth.json('prod-pbx').output)).toHaveLength(1 + 3 * 3);
     expect(Object.values<any>(synth.json('prod-pbx').output).every((o) => o.sensitive)).toBe(true);
     for (const stack of ['prod-cc-core', 'prod-uc', 'prod-edge']) {
       expect(synth.json(stack).data.terraform_remote_state['cross-stack-reference-input-prod-pbx']).toMatchObject({ backend: 's3', config: { key: 'xivo/prod-pbx.tfstate' } });
@@ -111,7 +115,7 @@ describe('NginxFront and TLS material (bundled environments)', () => {
     expect(files.get('/usr/share/xivo-certs/server.crt')).toMatchObject({ permissions: '0644' });
     expect(files.get('/usr/share/xivo-certs/server.key')).toMatchObject({ permissions: '0600' });
     expect(files.get('/etc/xivo-ctid/conf.d/50-xivo-cdktf-auth.yml')?.content).toBe('auth:\n  backend: xivo_user\n');
-    const [, csr] = resources(synth.json('prod-pbx'), 'tls_cert_request')[0];
+    const [, csr] = resources(synth.json('prod-pbx'), 'tls_cert_request').find(([id]) => id.startsWith('xivo_tls_'))!;
     expect(csr.dns_names).toEqual(['pbx.prod.example.com']);
   });
 

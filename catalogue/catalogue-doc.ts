@@ -3,6 +3,7 @@
  * ports, volumes and facts are the ones the code deploys. `npm run generate` rewrites it;
  * a test fails while it is stale.
  */
+import { ASTERISK_WEBSOCKET, DEFAULT_EXTRA_EDGE_ZONE, EDGE_ONLY_PATHS, RATE_LIMITS, RouteTarget, ROUTES } from './routes';
 import { HOST_ENV_FILES, RESERVED_HOST_PORTS, SERVICES } from './services';
 import { EnvSource } from './types';
 
@@ -48,5 +49,38 @@ export function catalogueMarkdown(): string {
   }
   lines.push('', '## Ports of host packages', '', 'Containers published on the same Docker host must not take them (validation error otherwise).', '', '| role | port | owner |', '|---|---|---|');
   for (const r of RESERVED_HOST_PORTS) lines.push(`| ${r.role} | ${r.port}/${r.protocol} | ${r.owner} |`);
+  lines.push(...routesMarkdown());
   return `${lines.join('\n')}\n`;
+}
+
+const describeTarget = (t: RouteTarget): string =>
+  t.kind === 'service'
+    ? `\`${t.service}\`${t.port ? ` port ${t.port}` : ''}`
+    : `Asterisk HTTP server of ${t.role === 'xivo' ? 'the PBX' : 'each MDS'}, port ${ASTERISK_WEBSOCKET.port} (${ASTERISK_WEBSOCKET.portConfidence}), URI \`${ASTERISK_WEBSOCKET.path}\` (${ASTERISK_WEBSOCKET.pathConfidence})`;
+
+/** The route table of the fronts and the edge's allow-list (catalogue/routes.ts). */
+function routesMarkdown(): string[] {
+  return [
+    '',
+    '## Routes',
+    '',
+    'Paths of the XiVO CC / UC-Addon fronts (`xucmgt`, `xuc`: the front\'s own role). The edge proxy publishes only the paths with an edge zone;',
+    'the others answer 404 there. `{server}` stands for each MDS name. A target whose service is not deployed is left out.',
+    '',
+    '| path | target | WebSocket | edge zone | facts |',
+    '|---|---|---|---|---|',
+    ...ROUTES.map((r) => `| \`${r.path}\` | ${describeTarget(r.target)} | ${r.websocket ? 'yes' : 'no'} | ${r.edgeZone ?? 'not published'} | ${r.confidence} |`),
+    '',
+    `XiVO Edge paths without a catalogue service: a \`tls.routes\` entry on one of them with \`edge: true\` gets this zone by default (others: \`${DEFAULT_EXTRA_EDGE_ZONE}\`).`,
+    '',
+    '| path | edge zone |',
+    '|---|---|',
+    ...Object.entries(EDGE_ONLY_PATHS).map(([p, z]) => `| \`${p}\` | ${z} |`),
+    '',
+    '### Edge rate-limit zones (XiVO Edge, per client address)',
+    '',
+    '| zone | nginx zone | rate | burst | nodelay |',
+    '|---|---|---|---|---|',
+    ...Object.entries(RATE_LIMITS).map(([z, l]) => `| ${z} | ${l.zone} | ${l.rate} | ${l.burst} | ${l.nodelay ? 'yes' : 'no'} |`),
+  ];
 }

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { findService } from '../catalogue/services';
 import { Role, ServiceId } from '../catalogue/types';
 import { checkChain } from '../constructs/tls/chain';
-import { ROUTES, routeServiceId } from '../constructs/nginx/routes';
+import { ROUTES, SERVER_PLACEHOLDER } from '../catalogue/routes';
 import { Problem } from './resolve';
 import type { Rule } from './rules';
 import { ProvidedCertificateSpec, tlsSchema } from './schema-tls';
@@ -65,7 +65,13 @@ const edgeSection: Rule = (spec, env) => {
 
 const routeTable: Rule = (spec, env) => {
   const routes = tlsOf(spec).routes;
-  const builtin = new Set(ROUTES.map((r) => r.path));
+  // Per-server paths (`/wssip-{server}`) count once per server of their role.
+  const builtin = new Set(
+    ROUTES.flatMap(({ path, target }) => {
+      if (target.kind !== 'asterisk' || !path.includes(SERVER_PLACEHOLDER)) return [path];
+      return spec.servers.filter((s) => s.roles.includes(target.role)).map((s) => path.replace(SERVER_PLACEHOLDER, s.name));
+    }),
+  );
   const seen = new Map<string, number>();
   return routes.flatMap((r, i) => {
     const at = ['tls', 'routes', i];
@@ -74,10 +80,13 @@ const routeTable: Rule = (spec, env) => {
     if (builtin.has(r.path)) problems.push({ path: [...at, 'path'], message: `"${r.path}" is already a built-in route of the front: two routes cannot share a path; choose another path` });
     else if (first !== undefined) problems.push({ path: [...at, 'path'], message: `"${r.path}" is already the path of tls.routes[${first}]: two routes cannot share a path; choose another path` });
     else seen.set(r.path, i);
+    if (r.zone && !r.edge) {
+      problems.push({ path: [...at, 'zone'], message: `is the edge's rate-limit zone, and this route is not on the edge: add "edge: true" to publish it there, or remove zone` });
+    }
     const def = findService(r.service);
     if (!def) {
       problems.push({ path: [...at, 'service'], message: `"${r.service}" is not a catalogue service: write "<role>.<service>" as listed by docs/catalogue.md (e.g. "cc.kibana")` });
-    } else if (!env.placement.has(routeServiceId(r, Role.CC) as ServiceId)) {
+    } else if (!env.placement.has(r.service as ServiceId)) {
       problems.push({ path: [...at, 'service'], message: `"${r.service}" is not deployed in this environment (disabled or no server has its role): a route must lead to a running service; enable it or remove the route` });
     } else if (r.port && !def.ports.some((p) => p.name === r.port)) {
       problems.push({ path: [...at, 'port'], message: `"${r.port}" is not a port of ${def.id}: use one of ${def.ports.map((p) => p.name).join(', ') || '(it has none)'}` });

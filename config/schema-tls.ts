@@ -3,6 +3,9 @@
  * (seeds 000, 001, 003, 004). Owned by the NginxFront / TLS feature.
  */
 import { z } from 'zod';
+import { ASTERISK_WEBSOCKET, DEFAULT_EXTRA_EDGE_ZONE, RateZone } from '../catalogue/routes';
+
+const EDGE_ZONES = Object.values(RateZone) as [RateZone, ...RateZone[]];
 
 const HOSTNAME = /^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$/;
 const dnsName = z.string().regex(HOSTNAME, { message: 'must be a fully qualified DNS name (e.g. "cc.example.com")' });
@@ -43,9 +46,25 @@ const routeSchema = z
     service: z.string().describe('Catalogue service id the path is proxied to, e.g. "cc.kibana"'),
     port: z.string().optional().describe("Port name of the service. Default: its first port"),
     websocket: z.boolean().default(false).describe('Forward WebSocket upgrades (long timeouts)'),
+    edge: z.boolean().default(false).describe('Publish the path on the edge proxy too (default: internal front only)'),
+    zone: z
+      .enum(EDGE_ZONES, { message: `must be one of ${EDGE_ZONES.join(', ')} (XiVO Edge's rate-limit zones)` })
+      .optional()
+      .describe(`Rate-limit zone on the edge (with edge: true). Default: XiVO Edge's zone for the path (Meetingroom, desktop apps), else ${DEFAULT_EXTRA_EDGE_ZONE}`),
   })
   .strict();
 export type RouteSpec = z.infer<typeof routeSchema>;
+
+const sipWebSocketSchema = z
+  .object({
+    enabled: z.boolean().default(true).describe('Route /wssip and /wssip-<mds> (front and edge)'),
+    port: z.number().int().min(1).max(65535).default(ASTERISK_WEBSOCKET.port)
+      .describe(`Port of Asterisk's HTTP server on the PBX and each MDS (XiVO: ${ASTERISK_WEBSOCKET.port}; its bindaddr must accept the front's address)`),
+    path: z.string().regex(/^\/[A-Za-z0-9._~\/-]*$/, { message: 'must be a URL path starting with "/" (e.g. "/ws")' }).default(ASTERISK_WEBSOCKET.path)
+      .describe(`WebSocket URI of Asterisk (inferred: ${ASTERISK_WEBSOCKET.path}, res_http_websocket's default)`),
+  })
+  .strict();
+export type SipWebSocketSpec = z.infer<typeof sipWebSocketSchema>;
 
 export const tlsSchema = z
   .object({
@@ -66,6 +85,9 @@ export const tlsSchema = z
       .strict()
       .optional(),
     routes: z.array(routeSchema).default([]).describe('More paths of the fronts, each to a catalogue service'),
+    sipWebSocket: sipWebSocketSchema
+      .default({ enabled: true, port: ASTERISK_WEBSOCKET.port, path: ASTERISK_WEBSOCKET.path })
+      .describe('SIP over WebSocket (WebRTC): /wssip to the PBX\'s Asterisk, /wssip-<mds> to each MDS'),
   })
   .strict();
 

@@ -17,7 +17,10 @@ const TIER: Readonly<Record<Role, number>> = {
 };
 
 export function buildEnvironment(scope: Construct, environment: Environment): ServerStack[] {
-  const stacks = environment.servers.map((server) => new ServerStack(scope, { environment, server }));
+  // The XiVO PBX stack is built first: it holds the internal CA, which signs the others' certificates.
+  const pbxFirst = [...environment.servers].sort((a, b) => Number(b.roles.includes(Role.XIVO)) - Number(a.roles.includes(Role.XIVO)));
+  const built = new Map(pbxFirst.map((server) => [server, new ServerStack(scope, { environment, server })]));
+  const stacks = environment.servers.map((server) => built.get(server)!);
   const tier = (s: ServerStack) => Math.min(...s.server.roles.map((r) => TIER[r]));
   for (const stack of stacks) {
     for (const other of stacks) {

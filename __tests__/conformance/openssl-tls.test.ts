@@ -9,7 +9,7 @@ import * as path from 'path';
 import { checkChain } from '../../constructs/tls/chain';
 import { ProvidedCertificate } from '../../constructs/tls/provided-certificate';
 import { describeWithPrograms, TERRAFORM } from '../support/programs';
-import { synthEnvironments, resources } from '../support/synth';
+import { issuedFor, resources, synthEnvironments } from '../support/synth';
 import { Pki, makeLeaf, makePki, openssl } from '../support/pki-fixtures';
 import { baseline, messagesOf, writeEnvironment } from '../support/environments';
 import { applyConfiguration } from '../support/terraform-render';
@@ -127,10 +127,10 @@ describeWithPrograms('openssl and our TLS material', { openssl: 'openssl', terra
       const json = synth.json('prod-pbx');
       const [, ca] = resources(json, 'tls_self_signed_cert')[0];
       const [, caKey] = resources(json, 'tls_private_key').find(([id]) => id.startsWith('InternalCa'))!;
-      const front = synth.json('prod-cc-core');
-      const [, csr] = resources(front, 'tls_cert_request')[0];
-      const [, signed] = resources(front, 'tls_locally_signed_cert')[0];
-      const [, key] = resources(front, 'tls_private_key')[0];
+      // the front's key and certificate are made in the PBX stack, where the CA is
+      const [, csr] = issuedFor(json, 'prod-cc-core', 'tls_cert_request')[0];
+      const [, signed] = issuedFor(json, 'prod-cc-core', 'tls_locally_signed_cert')[0];
+      const [, key] = issuedFor(json, 'prod-cc-core', 'tls_private_key')[0];
       expect(ca.is_ca_certificate).toBe(true);
       const d = path.join(dir, 'internal');
       fs.mkdirSync(d, { recursive: true });
@@ -153,7 +153,7 @@ describeWithPrograms('openssl and our TLS material', { openssl: 'openssl', terra
     });
 
     test('the CSR we request carries the FQDN as CN and every SAN (openssl req built from our tls_cert_request)', () => {
-      const [, csr] = resources(synth.json('prod-cc-core'), 'tls_cert_request')[0];
+      const [, csr] = issuedFor(synth.json('prod-pbx'), 'prod-cc-core', 'tls_cert_request')[0];
       const d = path.join(dir, 'csr');
       fs.mkdirSync(d, { recursive: true });
       fs.writeFileSync(path.join(d, 'req.cnf'), [

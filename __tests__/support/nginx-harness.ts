@@ -113,8 +113,8 @@ export async function startStub(name: string, behaviour?: StubBehaviour): Promis
     res.setHeader('Content-Type', 'application/json');
     res.end(JSON.stringify(reply));
   });
-  server.on('upgrade', (_req, socket) => {
-    socket.end(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nX-Stub: ${name}\r\n\r\n`);
+  server.on('upgrade', (req, socket) => {
+    socket.end(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nX-Stub: ${name}\r\nX-Stub-Path: ${req.url}\r\n\r\n`);
   });
   const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));
   return { server, port };

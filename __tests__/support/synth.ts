@@ -62,3 +62,11 @@ export function strings(value: unknown): string[] {
   if (value && typeof value === 'object') return Object.values(value).flatMap(strings);
   return [];
 }
+
+/**
+ * Resources of a type that the PBX stack (`json`) issued for an endpoint of `consumerStack`
+ * (mode internal-ca: keys and certificates of every stack are made where the CA is).
+ */
+export function issuedFor(json: Record<string, any>, consumerStack: string, type: string): [string, Record<string, any>][] {
+  return resources(json, type).filter(([id]) => id.startsWith(`InternalCa_issued_${consumerStack}_`));
+}

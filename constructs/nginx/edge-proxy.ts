@@ -4,19 +4,23 @@
  * front's own name, rewrites every internal name and address out of redirects, cookies and text
  * bodies, sends no server version, and applies XiVO Edge's per-route rate limits.
  */
+import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
+import { DATA_STORES } from '../../catalogue/routes';
+import { containerName } from '../../catalogue/services';
 import { Role } from '../../catalogue/types';
 import { endpoint } from '../../config/endpoints';
 import { Environment, ServerModel } from '../../config/model';
 import { EdgeSpec, edgeSchema } from '../../config/schema-tls';
 import { ServiceFactoryProps } from '../../stacks/service-factories';
 import { certificateFor } from '../tls/certificate-for';
-import { NginxSite } from './nginx-config';
+import { NginxLocation, NginxSite } from './nginx-config';
 import { NGINX_SSL_DIR, NginxService, UPSTREAM_TRUST_FILE } from './nginx-service';
 import { InternalCa } from '../tls/internal-ca';
 import { tlsOf } from '../tls/tls-options';
 import { planTimePemBundle } from '../tls/provided-certificate';
 import { FrontRole, frontName, frontSite } from './nginx-front';
+import { ResolvedRoute } from './routes';
 
 export const EDGE_SSL_HOST_DIR = '/etc/docker/edge/nginx/ssl';
 export const EDGE_FILE_BASE = 'edge';
@@ -31,11 +35,21 @@ export function edgeTarget(env: Environment): { role: FrontRole; server: ServerM
   return undefined;
 }
 
-/** Every internal name and address a browser must never see. */
+/** Host of `ldap://host:port` or `host:port` (KDC list), without the port. */
+const hostOf = (hostPort: string) => hostPort.replace(/^[a-z]+:\/\//i, '').replace(/[:/].*$/, '');
+
+/**
+ * Every internal name and address a browser must never see: public names, servers' addresses
+ * and FQDNs, container names (the network aliases), the servers' Docker networks, and the
+ * directory and Kerberos servers of the auth section.
+ */
 export function internalNames(env: Environment): string[] {
+  const auth = env.spec.auth;
   const names = [
     ...Object.values(env.publicNames).filter((n): n is string => typeof n === 'string'),
-    ...env.servers.flatMap((s) => [s.address, s.fqdn ?? '']),
+    ...env.servers.flatMap((s) => [s.address, s.fqdn ?? '', s.stackName, ...s.services.map(containerName)]),
+    ...(auth?.ldap ? [hostOf(auth.ldap.url)] : []),
+    ...(auth?.kerberos ? [...auth.kerberos.kdc, auth.kerberos.adminServer].map(hostOf) : []),
   ].filter((n) => n && !/^\d+$/.test(n));
   return [...new Set(names)].sort();
 }
@@ -58,7 +72,7 @@ export function edgeSite(env: Environment, server: ServerModel): NginxSite {
     certificateFile: `${NGINX_SSL_DIR}/${EDGE_FILE_BASE}.crt`,
     keyFile: `${NGINX_SSL_DIR}/${EDGE_FILE_BASE}.key`,
     upstreams: [{ name: FRONT_UPSTREAM, host: front.host, port: front.port, tls: true }],
-    locations: inner.locations.map((l) => ({ ...l, upstream: FRONT_UPSTREAM })),
+    locations: edgeLocations(inner.locations),
     websocketTimeoutSeconds: edge.websocketTimeoutSeconds,
     edge: {
       upstreamHost,
@@ -70,6 +84,19 @@ export function edgeSite(env: Environment, server: ServerModel): NginxSite {
       upstreamTrustFile: verifiesFront(env) ? `${NGINX_SSL_DIR}/${UPSTREAM_TRUST_FILE}` : undefined,
     },
   };
+}
+
+/**
+ * The allow-list: only routes with an edge zone, forwarded unchanged to the front. An internal
+ * path that a published prefix would match (`/configmgt` under `/config`) gets its own
+ * location answering 404: nginx picks the longest prefix, so it never reaches the front.
+ */
+export function edgeLocations(front: readonly NginxLocation[]): NginxLocation[] {
+  const published = front.filter((l) => l.zone).map((l) => ({ ...l, upstream: FRONT_UPSTREAM, upstreamPath: undefined }));
+  const shadowed = front
+    .filter((l) => !l.zone && published.some((p) => l.path.startsWith(p.path)))
+    .map((l) => ({ path: l.path, upstream: FRONT_UPSTREAM, websocket: false, deny: true }));
+  return [...published, ...shadowed];
 }
 
 /**
@@ -87,6 +114,13 @@ function frontTrust(scope: Construct, env: Environment): string | undefined {
   return tls.mode === 'internal-ca' ? InternalCa.of(scope, env).certPem : planTimePemBundle(scope, env.directory, tls.provided!.chainFiles);
 }
 
+/** Routes published on the edge whose target is a data store (the synth warns about each). */
+export function publishedDataStores(env: Environment): ResolvedRoute[] {
+  const target = edgeTarget(env);
+  if (!target) return [];
+  return frontSite(env, target.server, target.role).routes.filter((r) => r.edgeZone && r.serviceId && DATA_STORES.has(r.serviceId));
+}
+
 export class EdgeProxy extends Construct {
   readonly nginx: NginxService;
 
@@ -95,6 +129,14 @@ export class EdgeProxy extends Construct {
     const { environment: env, server } = props;
     const site = edgeSite(env, server);
     const edge = edgeSpecOf(env);
+    if (!edge.rateLimits) {
+      Annotations.of(this).addWarning(`edge.rateLimits is false: the routes published on ${edge.publicName} (login, CTI and SIP WebSockets among them) have no rate limit; XiVO Edge always limits them`);
+    }
+    for (const route of publishedDataStores(env)) {
+      Annotations.of(this).addWarning(
+        `tls.routes publishes ${route.path} on the edge, and it leads to ${route.serviceId}, a data store: the Internet reaches it through ${edge.publicName}; remove "edge: true" unless this is intended`,
+      );
+    }
     // Only the public name: an internal name in the certificate would leak it.
     const material = certificateFor(this, 'certificate', env, { names: [edge.publicName], provided: edge.provided });
     if (!material) throw new Error(`${this.node.path}: edge.provided is required in mode provided`);

@@ -3,7 +3,8 @@
  * The same text is deployed and fed to the real nginx by the conformance tests (which only
  * map upstream addresses and listen ports to loopback).
  */
-import { RateZone } from './routes';
+import { RATE_LIMITS, RateZone } from '../../catalogue/routes';
+import { edgeHeaderMaps, edgeRewriteLines } from './edge-rewrite';
 
 export interface NginxUpstream {
   /** Upstream block name: letters, digits, '_' and '-'. */
@@ -20,6 +21,10 @@ export interface NginxLocation {
   readonly websocket: boolean;
   /** Rate-limit zone (applied only when the site has rate limits). @default none */
   readonly zone?: RateZone;
+  /** URI sent upstream in place of the matched path (`/wssip` → Asterisk's `/ws`). @default the request URI, unchanged */
+  readonly upstreamPath?: string;
+  /** Answer 404 without proxying (an internal path under a published prefix, on the edge). @default false */
+  readonly deny?: boolean;
 }
 
 /** What the edge proxy adds: hide internal names, limits (seed 003, reference §2.5). */
@@ -56,14 +61,6 @@ export interface NginxSite {
 export const NGINX_HTTP_PORT = 80;
 export const NGINX_HTTPS_PORT = 443;
 
-/** XiVO Edge's limits per zone (reference §2.5 table): nginx zone, rate, burst, nodelay. */
-const ZONE_LIMITS: Readonly<Record<RateZone, { zone: string; rate: string; burst: number; nodelay: boolean }>> = {
-  [RateZone.WEBAPP]: { zone: 'webapp', rate: '30r/s', burst: 20, nodelay: false },
-  [RateZone.ASSETS]: { zone: 'webapp', rate: '30r/s', burst: 50, nodelay: true },
-  [RateZone.APIS]: { zone: 'apis', rate: '30r/s', burst: 10, nodelay: false },
-  [RateZone.AUTH]: { zone: 'auth', rate: '20r/m', burst: 12, nodelay: false },
-};
-
 const SECURITY_HEADERS: readonly [string, string][] = [
   ['Strict-Transport-Security', '"max-age=31536000"'],
   ['X-Content-Type-Options', 'nosniff'],
@@ -71,8 +68,6 @@ const SECURITY_HEADERS: readonly [string, string][] = [
   ['Referrer-Policy', 'same-origin'],
 ];
 
-/** Body types the edge rewrites internal names in. */
-const REWRITTEN_TYPES = 'text/css text/javascript application/javascript application/json';
 
 export function renderNginxConfig(site: NginxSite): string {
   const lines: string[] = [
@@ -96,6 +91,7 @@ export function renderNginxConfig(site: NginxSite): string {
     "        ''      close;",
     '    }',
     ...rateLimitZones(site),
+    ...(site.edge ? edgeHeaderMaps(site.serverName, site.edge.hiddenNames) : []),
     ...[...site.upstreams].sort((a, b) => a.name.localeCompare(b.name)).flatMap((u) => [
       '',
       `    upstream ${u.name} {`,
@@ -118,6 +114,7 @@ export function renderNginxConfig(site: NginxSite): string {
     ...SECURITY_HEADERS.map(([name, value]) => `        add_header ${name} ${value} always;`),
     ...(site.edge ? edgeServerLines(site.serverName, site.edge) : []),
     ...[...site.locations].sort((a, b) => a.path.localeCompare(b.path)).flatMap((l) => locationLines(site, l)),
+    ...edgeFallbackLines(site),
     '    }',
     '}',
   ];
@@ -126,7 +123,7 @@ export function renderNginxConfig(site: NginxSite): string {
 
 function rateLimitZones(site: NginxSite): string[] {
   if (!site.edge?.rateLimits) return [];
-  const zones = new Map(Object.values(ZONE_LIMITS).map((z) => [z.zone, z.rate]));
+  const zones = new Map(Object.values(RATE_LIMITS).map((z) => [z.zone, z.rate]));
   return [
     '',
     '    # Rate limits per client address; private networks are exempt (XiVO Edge).',
@@ -144,8 +141,6 @@ function rateLimitZones(site: NginxSite): string[] {
 }
 
 function edgeServerLines(publicName: string, edge: EdgeSiteOptions): string[] {
-  const names = [...new Set(edge.hiddenNames)].filter((n) => n !== publicName).sort();
-  const alternatives = names.map((n) => n.replace(/\./g, '\\.')).join('|');
   return [
     `        client_max_body_size ${edge.clientMaxBodySize};`,
     '        proxy_connect_timeout 10s;',
@@ -156,32 +151,33 @@ function edgeServerLines(publicName: string, edge: EdgeSiteOptions): string[] {
     ...(edge.upstreamTrustFile
       ? ['        proxy_ssl_verify on;', `        proxy_ssl_trusted_certificate ${edge.upstreamTrustFile};`, '        proxy_ssl_verify_depth 4;']
       : ['        # Self-signed front: nothing to verify it with.', '        proxy_ssl_verify off;']),
-    '        proxy_hide_header X-Powered-By;',
-    '        proxy_hide_header X-Upstream;',
-    '        # Internal names never reach the browser: redirects, cookies and text bodies are rewritten.',
-    `        proxy_redirect ~^https?://(${alternatives})(:[0-9]+)?(/.*)?$ https://${publicName}$3;`,
-    ...names.map((n) => `        proxy_cookie_domain ${n} ${publicName};`),
-    ...names.map((n) => `        sub_filter '${n}' '${publicName}';`),
-    '        sub_filter_once off;',
-    `        sub_filter_types ${REWRITTEN_TYPES};`,
+    ...edgeRewriteLines(publicName, edge.hiddenNames),
   ];
 }
 
+/** The edge publishes an allow-list: any other path ends here, without reaching the front. */
+function edgeFallbackLines(site: NginxSite): string[] {
+  if (!site.edge || site.locations.some((l) => l.path === '/')) return [];
+  return ['', '        location / {', '            return 404;', '        }'];
+}
+
 function locationLines(site: NginxSite, l: NginxLocation): string[] {
+  if (l.deny) return ['', `        location ${l.path} {`, '            return 404;', '        }'];
   const upstream = site.upstreams.find((u) => u.name === l.upstream);
   if (!upstream) throw new Error(`nginx location ${l.path}: no upstream named ${l.upstream}`);
   const edge = site.edge;
-  const limit = edge?.rateLimits && l.zone ? ZONE_LIMITS[l.zone] : undefined;
+  const limit = edge?.rateLimits && l.zone ? RATE_LIMITS[l.zone] : undefined;
   const wsTimeout = `${site.websocketTimeoutSeconds}s`;
   return [
     '',
     `        location ${l.path} {`,
     ...(limit ? [`            limit_req zone=${limit.zone} burst=${limit.burst}${limit.nodelay ? ' nodelay' : ''};`] : []),
-    `            proxy_pass ${upstream.tls ? 'https' : 'http'}://${upstream.name};`,
+    `            proxy_pass ${upstream.tls ? 'https' : 'http'}://${upstream.name}${l.upstreamPath ?? ''};`,
     '            proxy_http_version 1.1;',
     `            proxy_set_header Host ${edge ? edge.upstreamHost : '$host'};`,
     '            proxy_set_header X-Real-IP $remote_addr;',
-    '            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
+    // The edge is the first proxy: a client-supplied X-Forwarded-For is replaced, never trusted.
+    `            proxy_set_header X-Forwarded-For ${edge ? '$remote_addr' : '$proxy_add_x_forwarded_for'};`,
     '            proxy_set_header X-Forwarded-Proto https;',
     // sub_filter needs uncompressed bodies from the front.
     ...(edge ? ['            proxy_set_header Accept-Encoding "";'] : []),

@@ -1,90 +1,83 @@
 /**
- * The route table of the XiVO CC / UC-Addon front as data (seed 000 path table, reference
- * §2.5 and §5), shared by NginxFront (which proxies each path to its service) and the
- * edge proxy (which forwards the same paths to the front, with XiVO Edge's rate limits).
+ * Resolves the route table (catalogue/routes.ts) for one front: which paths exist, where each
+ * leads from the front's server, and which ones the edge proxy publishes.
  */
+import { DEFAULT_EXTRA_EDGE_ZONE, EDGE_ONLY_PATHS, RateZone, RouteDefinition, ROUTES, SERVER_PLACEHOLDER } from '../../catalogue/routes';
 import { Role, ServiceId } from '../../catalogue/types';
 import { endpoint, Endpoint } from '../../config/endpoints';
-import { Environment, ServerModel } from '../../config/model';
-import { RouteSpec } from '../../config/schema-tls';
+import { Environment, ServerModel, serversWithRole } from '../../config/model';
+import { RouteSpec, SipWebSocketSpec } from '../../config/schema-tls';
 
-/** XiVO Edge's rate-limit zones (reference §2.5). */
-export enum RateZone {
-  WEBAPP = 'webapp',
-  ASSETS = 'assets',
-  APIS = 'apis',
-  AUTH = 'auth',
-}
-
-export interface Route {
-  /** Prefix path, as nginx `location` matches it. */
-  readonly path: string;
-  /** Role-relative service name (`xucmgt`) for the front's role, or a full id (`xivo.configmgt`). */
-  readonly service: string;
-  /** Port name of the service. @default its first port */
-  readonly port?: string;
-  /** Forward WebSocket upgrades. @default false */
-  readonly websocket?: boolean;
-  /** Rate-limit zone on the edge proxy. @default none */
-  readonly zone?: RateZone;
-}
-
-/**
- * Built-in routes. Targets of seed 000 are verified; the extra XiVO app paths (`/ucassistant`,
- * `/switchboard`, `/assets`, `/config`, `/pwa-worker.js`, `/static/offline.html` → xucmgt,
- * `/version` → xuc) are inferred. Meetingroom, desktop-app downloads and SIP WebSockets have
- * no catalogue service yet, so no route.
- */
-export const ROUTES: readonly Route[] = [
-  { path: '/', service: 'xucmgt', zone: RateZone.WEBAPP },
-  { path: '/fingerboard', service: 'xucmgt', zone: RateZone.WEBAPP },
-  { path: '/ccagent', service: 'xucmgt', zone: RateZone.WEBAPP },
-  { path: '/ccmanager', service: 'xucmgt', zone: RateZone.WEBAPP },
-  { path: '/ucassistant', service: 'xucmgt', zone: RateZone.WEBAPP },
-  { path: '/switchboard', service: 'xucmgt', zone: RateZone.WEBAPP },
-  { path: '/assets', service: 'xucmgt', zone: RateZone.ASSETS },
-  { path: '/config', service: 'xucmgt', zone: RateZone.ASSETS },
-  { path: '/pwa-worker.js', service: 'xucmgt', zone: RateZone.ASSETS },
-  { path: '/static/offline.html', service: 'xucmgt', zone: RateZone.ASSETS },
-  { path: '/xuc', service: 'xuc', zone: RateZone.APIS },
-  { path: '/version', service: 'xuc', zone: RateZone.APIS },
-  { path: '/xuc/api/2.0/auth/login', service: 'xuc', zone: RateZone.AUTH },
-  { path: '/xuc/api/2.0/cti', service: 'xuc', websocket: true, zone: RateZone.AUTH },
-  { path: '/configmgt', service: 'xivo.configmgt' },
-  { path: '/kibana', service: 'cc.kibana' },
-  { path: '/recording', service: 'cc.recording-server' },
-  { path: '/SpagoBI', service: 'cc.spagobi' },
-];
+export { RateZone } from '../../catalogue/routes';
 
 /** A route with the address nginx reaches it at, from the front's server. */
-export interface ResolvedRoute extends Route {
-  readonly serviceId: ServiceId;
+export interface ResolvedRoute {
+  /** Prefix path, as nginx `location` matches it. */
+  readonly path: string;
+  /** What the path leads to: a service id, or `asterisk@<server>`. */
+  readonly targetName: string;
+  /** The catalogue service behind the route. @default none (Asterisk, a host package) */
+  readonly serviceId?: ServiceId;
   readonly endpoint: Endpoint;
+  /** URI the upstream receives in place of the matched path. @default the path, unchanged */
+  readonly upstreamPath?: string;
+  readonly websocket: boolean;
+  /** Published on the edge, in this zone. @default not published */
+  readonly edgeZone?: RateZone;
+  /** Added by the environment file (`tls.routes`). */
+  readonly extra: boolean;
 }
 
-/** Full service id of a route for a front of `role`. */
-export function routeServiceId(route: Pick<Route, 'service'>, role: Role): ServiceId {
-  return (route.service.includes('.') ? route.service : `${role}.${route.service}`) as ServiceId;
+/** Full service id of a route target for a front of `role`. */
+export function routeServiceId(service: string, role: Role): ServiceId {
+  return (service.includes('.') ? service : `${role}.${service}`) as ServiceId;
 }
 
-export function extraRoutes(specs: readonly RouteSpec[]): Route[] {
-  return specs.map((r) => ({ path: r.path, service: r.service, port: r.port, websocket: r.websocket }));
+/** The zone of an extra route on the edge: its own, the Edge table's for its path, else DEFAULT_EXTRA_EDGE_ZONE. */
+export function extraRouteZone(spec: Pick<RouteSpec, 'path' | 'edge' | 'zone'>): RateZone | undefined {
+  if (!spec.edge) return undefined;
+  return (spec.zone as RateZone | undefined) ?? EDGE_ONLY_PATHS[spec.path] ?? DEFAULT_EXTRA_EDGE_ZONE;
+}
+
+/** The environment's extra routes as route definitions (always on catalogue services). */
+export function extraRoutes(specs: readonly RouteSpec[]): RouteDefinition[] {
+  return specs.map((r) => ({
+    path: r.path,
+    target: { kind: 'service', service: r.service, port: r.port },
+    websocket: r.websocket,
+    edgeZone: extraRouteZone(r),
+    confidence: 'verified',
+  }));
+}
+
+function resolveOne(env: Environment, server: ServerModel, role: Role.CC | Role.UC_ADDON, route: RouteDefinition, extra: boolean, sip: SipWebSocketSpec): ResolvedRoute[] {
+  const common = { websocket: !!route.websocket, edgeZone: route.edgeZone, extra };
+  if (route.target.kind === 'asterisk') {
+    if (!sip.enabled) return [];
+    return serversWithRole(env, route.target.role).map((target) => ({
+      ...common,
+      path: route.path.replace(SERVER_PLACEHOLDER, target.name),
+      targetName: `asterisk@${target.name}`,
+      endpoint: { host: target.address, port: sip.port, local: false },
+      upstreamPath: sip.path,
+    }));
+  }
+  const serviceId = routeServiceId(route.target.service, role);
+  // CC services are not routed by the UC-Addon front (and vice versa); XiVO ones by both.
+  const targetRole = serviceId.split('.')[0];
+  if ((targetRole === Role.CC || targetRole === Role.UC_ADDON) && targetRole !== role) return [];
+  const at = endpoint(env, server, serviceId, route.target.port);
+  return at ? [{ ...common, path: route.path, targetName: serviceId, serviceId, endpoint: at }] : [];
 }
 
 /**
- * The routes of the front of `role` on `server`, sorted by path: every route whose service is
+ * The routes of the front of `role` on `server`, sorted by path: every route whose target is
  * deployed somewhere in the environment; the others are left out, never pointed at nothing.
- * A front routes services of its own role and of the XiVO PBX only.
+ * A front routes services of its own role and of the XiVO PBX, and the Asterisk of the PBX
+ * and of each MDS.
  */
-export function resolveRoutes(env: Environment, server: ServerModel, role: Role.CC | Role.UC_ADDON, extra: readonly Route[] = []): ResolvedRoute[] {
-  return [...ROUTES, ...extra]
-    .flatMap((route) => {
-      const serviceId = routeServiceId(route, role);
-      // CC services are not routed by the UC-Addon front (and vice versa); XiVO ones by both.
-      const targetRole = serviceId.split('.')[0];
-      if ((targetRole === Role.CC || targetRole === Role.UC_ADDON) && targetRole !== role) return [];
-      const at = endpoint(env, server, serviceId, route.port);
-      return at ? [{ ...route, serviceId, endpoint: at }] : [];
-    })
+export function resolveRoutes(env: Environment, server: ServerModel, role: Role.CC | Role.UC_ADDON, extra: readonly RouteDefinition[], sip: SipWebSocketSpec): ResolvedRoute[] {
+  return [...ROUTES.map((r) => [r, false] as const), ...extra.map((r) => [r, true] as const)]
+    .flatMap(([route, isExtra]) => resolveOne(env, server, role, route, isExtra, sip))
     .sort((a, b) => a.path.localeCompare(b.path));
 }

@@ -1,4 +1,5 @@
 /** Chooses the certificate of a TLS endpoint from the environment's `tls.mode`. */
+import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { Environment } from '../../config/model';
 import { ProvidedCertificateSpec } from '../../config/schema-tls';
@@ -22,13 +23,13 @@ export function certificateFor(scope: Construct, id: string, env: Environment, p
     case 'provided':
       return props.provided ? new ProvidedCertificate(scope, id, { spec: props.provided, directory: env.directory, names: props.names }) : undefined;
     case 'internal-ca':
-    case 'self-signed':
-      return new ServerCertificate(scope, id, {
-        names: props.names,
-        ca: tls.mode === 'internal-ca' ? InternalCa.of(scope, env) : undefined,
-        key: tls.key,
-        validityDays: tls.validityDays,
-        earlyRenewalDays: tls.earlyRenewalDays,
-      });
+    case 'self-signed': {
+      const common = { names: props.names, key: tls.key, validityDays: tls.validityDays, earlyRenewalDays: tls.earlyRenewalDays };
+      if (tls.mode === 'self-signed') return new ServerCertificate(scope, id, common);
+      const ca = InternalCa.of(scope, env);
+      // The CA's own stack signs locally; any other stack gets its certificate issued there.
+      if (TerraformStack.of(ca) === TerraformStack.of(scope)) return new ServerCertificate(scope, id, { ...common, ca });
+      return ca.issue(new Construct(scope, id), common);
+    }
   }
 }

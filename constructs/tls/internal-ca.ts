@@ -1,15 +1,21 @@
 /**
  * InternalCa: the certificate authority of one environment (mode internal-ca, the default).
- * It lives in the XiVO PBX stack (deployed first); the other stacks sign with it through
- * cdktf cross-stack references (an output of the PBX stack + `terraform_remote_state`).
- * The CA private key therefore exists only in Terraform state: the state is a secret.
+ * It lives in the XiVO PBX stack (deployed first), and so does every certificate it signs: the
+ * key, CSR and certificate of each other stack's endpoint are created in the PBX stack (`issue`),
+ * and that stack hands out, through cdktf cross-stack references (an output of the PBX stack +
+ * `terraform_remote_state`), only certificates, CSRs and each endpoint's own key. The CA private
+ * key is therefore in one Terraform state only, the PBX stack's: that state is a secret.
+ *
+ * Name constraints (RFC 5280 §4.2.1.10, limiting the CA to the environment's domains) are not
+ * set: the hashicorp/tls provider (4.1.0) has no attribute for them. Agents trust the CA as a
+ * root for every name: see the internal-ca runbook.
  *
  * The CA certificate is exported with the local provider to `pki/<env>/internal-ca.crt`
  * (next to cdktf.out) to be distributed to agent PCs (seed 001: group policy, browsers).
  */
 import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
-import { Lazy, TerraformStack } from 'cdktf';
+import { TerraformStack } from 'cdktf';
 import { File } from '@cdktf/provider-local/lib/file';
 import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
 import { SelfSignedCert } from '@cdktf/provider-tls/lib/self-signed-cert';
@@ -19,6 +25,8 @@ import { PlanTimeFile } from '../plan-time-file';
 import { Runbook } from '../runbook';
 import { CA_USES, HOURS_PER_DAY, privateKeyArgs, SUBJECT_ORGANIZATION, tlsOf } from './tls-options';
 import { localProvider, tlsProvider } from './providers';
+import { ServerCertificate, ServerCertificateProps } from './server-certificate';
+import { TlsMaterial } from './tls-material';
 
 /** What a signer needs: the CA certificate and key, as Terraform references. */
 export interface CertificateAuthority {
@@ -35,22 +43,15 @@ export function caExportPath(envName: string): string {
 
 export class InternalCa extends Construct implements CertificateAuthority {
   /**
-   * The CA of the environment, for use from any stack. The PBX stack may be built after the
-   * caller's stack, so the references are resolved lazily at synth, when it exists.
+   * The CA of the environment, built with the XiVO PBX stack (which platform.ts builds before the
+   * others). Other stacks use only its certificate (`certPem`) or `issue`, never its key.
    */
-  static of(scope: IConstruct, env: Environment): CertificateAuthority {
-    const find = (): InternalCa => {
-      const pbx = serversWithRole(env, Role.XIVO)[0];
-      const stack = pbx && (scope.node.root.node.tryFindChild(pbx.stackName) as TerraformStack | undefined);
-      const ca = stack?.node.tryFindChild(CA_ID) as InternalCa | undefined;
-      if (!ca) throw new Error(`${scope.node.path}: tls.mode internal-ca needs the CA of the XiVO PBX stack, which was not built`);
-      return ca;
-    };
-    if (TerraformStack.of(scope).node.tryFindChild(CA_ID)) return find();
-    return {
-      certPem: Lazy.stringValue({ produce: () => find().certPem }),
-      privateKeyPem: Lazy.stringValue({ produce: () => find().privateKeyPem }),
-    };
+  static of(scope: IConstruct, env: Environment): InternalCa {
+    const pbx = serversWithRole(env, Role.XIVO)[0];
+    const stack = pbx && (scope.node.root.node.tryFindChild(pbx.stackName) as TerraformStack | undefined);
+    const ca = stack?.node.tryFindChild(CA_ID) as InternalCa | undefined;
+    if (!ca) throw new Error(`${scope.node.path}: tls.mode internal-ca needs the CA of the XiVO PBX stack, which was not built first`);
+    return ca;
   }
 
   /** Creates the CA in the XiVO PBX stack. */
@@ -59,8 +60,10 @@ export class InternalCa extends Construct implements CertificateAuthority {
   }
 
   readonly certPem: string;
+  /** Used only inside the PBX stack (by `issue`, and the PBX's own CTI certificate). */
   readonly privateKeyPem: string;
   readonly exportFile: File;
+  private readonly issued: Construct;
 
   private constructor(stack: TerraformStack, id: string, env: Environment) {
     super(stack, id);
@@ -86,6 +89,18 @@ export class InternalCa extends Construct implements CertificateAuthority {
       filePermission: '0644',
     });
     new Runbook(this, 'runbook', { environment: env.name, name: 'internal-ca', content: caRunbook(env.name, exported) });
+    this.issued = new Construct(this, 'issued');
+  }
+
+  /**
+   * A key and a certificate for an endpoint of another stack, created and signed here, in the
+   * PBX stack: `consumer` receives references to the certificate, the CSR and its own key only.
+   * The ids follow the consumer's construct path, so each endpoint keeps its resources.
+   */
+  issue(consumer: IConstruct, props: Omit<ServerCertificateProps, 'ca'>): TlsMaterial {
+    const id = consumer.node.path.replace(/\//g, '_');
+    if (this.issued.node.tryFindChild(id)) throw new Error(`${consumer.node.path}: a certificate was already issued for this construct`);
+    return new ServerCertificate(this.issued, id, { ...props, ca: this });
   }
 }
 
@@ -105,8 +120,11 @@ the CA certificate is trusted on the client machines (seed 001).
 3. Check from a client: \`openssl s_client -connect <XUC_HOST>:443 -servername <XUC_HOST> -CAfile ${path.basename(exported)}\`
    must end with \`Verify return code: 0 (ok)\`.
 
-The CA private key exists only in Terraform state: the state backend is a secret (encrypt it,
-restrict access). Certificates are re-issued by the next deploy when their names change or when
+The CA private key exists only in the Terraform state of the XiVO PBX stack, which also signs
+every server certificate of the environment: that state backend is a secret (encrypt it, restrict
+access); the other stacks receive certificates and their own keys only. The CA carries no X.509
+name constraints (the Terraform tls provider cannot set them): a client that trusts it accepts any
+name it signs, so keep it to the machines of this platform's users. Certificates are re-issued by the next deploy when their names change or when
 they enter their early-renewal window; the same deploy recreates the nginx containers that use them.
 The XiVO services on the PBX (xivo-ctid among them) read /usr/share/xivo-certs/server.crt only
 at start: restart them after a renewal (\`xivo-service restart all\`, in a maintenance window).
