@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ALL_ROLES, Role } from '../catalogue/types';
+import { filePath } from './input-files';
 import { authSchema } from './schema-auth';
 import { edgeSchema, tlsSchema } from './schema-tls';
 
@@ -26,8 +27,6 @@ export const address = z.string().refine((v) => IPV4.test(v) || HOSTNAME.test(v)
   message: 'must be the IPv4 address or DNS name by which other servers reach this one (e.g. "10.0.0.5")',
 });
 const port = z.number().int().min(1).max(65535);
-/** A path to a file on the machine that runs Terraform, relative to the environment file. */
-const filePath = z.string().min(1, { message: 'must be a file path relative to the environment file' });
 
 /** `unix:///path`, `ssh://user@host[:port]` or `tcp://host:port` (kreuzwerker/docker provider `host`). */
 export const DOCKER_HOST = /^(unix:\/\/\/\S+|ssh:\/\/[A-Za-z0-9._-]+@[A-Za-z0-9.-]+(:\d{1,5})?|tcp:\/\/[A-Za-z0-9.-]+:\d{1,5})$/;
@@ -73,7 +72,11 @@ const volumeOverride = z
     containerPath: z.string().startsWith('/', { message: 'must be an absolute path in the container' }),
     hostPath: z.string().startsWith('/', { message: 'must be an absolute path on the Docker host' }).optional(),
     volume: z.string().optional(),
-    readOnly: z.boolean().optional(),
+    readOnly: z.boolean().optional().describe('Default: true for a hostPath mount, false for a volume'),
+    allowSystemPath: z
+      .boolean()
+      .optional()
+      .describe('true accepts a hostPath under a system directory (/etc, /usr, /var/run...) with a warning; our host-file directories stay refused'),
   })
   .strict();
 
