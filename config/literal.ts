@@ -11,20 +11,19 @@ import type { Problem } from './resolve';
 
 /** Text cdktf resolves as one of its own tokens (`${TfToken[TOKEN.4]}`, list tokens `#{TfToken[...]}`). */
 const CDKTF_TOKEN = /TfToken\[/i;
-/** C0 controls and DEL. Newlines and tabs are allowed only in container env values. */
+/** C0 controls and DEL. Newlines and tabs pass only in free text: never in keys nor URLs. */
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const CONTROL_BUT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f]/;
+const URL_LIKE = /^\s*[A-Za-z][A-Za-z0-9+.-]*:\/\//;
 
 export const MESSAGES = {
   token:
     'holds a cdktf token (TfToken[...]): cdktf would replace it with another resource\'s value (a key, the shared token); write the literal value',
   numberToken: 'is a number cdktf reserves for its tokens: write another number',
   control:
-    'holds a control character (newline, tab, escape...): YAML decoded it from an escape or a multi-line value; write the value on one line without control characters',
+    'holds a control character (a newline or tab in a URL, or an escape, NUL, carriage return...) that would be stripped or passed on silently: write the value without it',
 } as const;
 
-/** `services.<id>.env.<NAME>` values may span lines (a PEM bundle, a script). */
-const isEnvValue = (path: KeyPath) => path.length === 4 && path[0] === 'services' && path[2] === 'env';
 
 /** Values that cannot become Terraform literals, with their key path. */
 export function literalProblems(data: unknown): Problem[] {
@@ -32,7 +31,7 @@ export function literalProblems(data: unknown): Problem[] {
   const visit = (value: unknown, path: KeyPath) => {
     if (typeof value === 'string') {
       if (CDKTF_TOKEN.test(value) || Token.isUnresolved(value)) problems.push({ path, message: MESSAGES.token });
-      else if ((isEnvValue(path) ? CONTROL_BUT_LINES : CONTROL).test(value)) problems.push({ path, message: MESSAGES.control });
+      else if ((URL_LIKE.test(value) ? CONTROL : CONTROL_BUT_LINES).test(value)) problems.push({ path, message: MESSAGES.control });
     } else if (typeof value === 'number') {
       if (Token.isUnresolved(value)) problems.push({ path, message: MESSAGES.numberToken });
     } else if (Array.isArray(value)) {
@@ -51,7 +50,8 @@ export function literalProblems(data: unknown): Problem[] {
 
 /** A string as a Terraform literal: template sequences escaped. */
 export function terraformLiteral(value: string): string {
-  return value.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  // Replacement functions: in a replacement string, `$$` would mean a single `$`.
+  return value.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
 }
 
 /** A deep copy of validated data with every string (keys and values) made a Terraform literal. */

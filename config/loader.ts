@@ -128,8 +128,9 @@ export function loadEnvironmentFile(file: string): LoadedFile {
     return { issues: described.map(issueAt), locate };
   }
 
-  // The one choke point: the model is built from Terraform literals only.
-  const { environment, problems } = resolve(literalize(parsed.data), file);
+  // The one choke point: the model is built from Terraform literals only. Backend settings
+  // are the exception: Terraform reads them without template evaluation, so they stay as written.
+  const { environment, problems } = resolve({ ...literalize(parsed.data), backend: parsed.data.backend }, file);
   const issues = [...problems, ...checkRules(parsed.data, environment)].map(issueAt);
   return { environment: issues.length ? undefined : environment, issues, locate };
 }
