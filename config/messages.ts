@@ -43,11 +43,13 @@ const EXPECTED: Readonly<Record<string, string>> = {
 };
 
 /** `release: 2024.10` unquoted: "must be a string but is a number (2024.10): quote it, "2024.10"". */
-function typeMismatch(expected: string, input: unknown, source: string | undefined): string {
+function typeMismatch(expected: string, input: unknown, source: string | undefined, atTop: boolean): string {
   if (input === undefined) return `is required (${expected})`;
+  if (atTop) return `the file is ${input === null ? 'empty' : found(input)}: an environment file is a mapping with name, release, publicNames and servers (see docs/environment.md)`;
   const want = EXPECTED[expected] ?? expected;
   if (input === null) return `is empty: write ${want} or remove the key`;
-  const shown = source && !source.includes('\n') && source.length <= MAX_ECHO ? ` (${source})` : '';
+  const text = typeof input === 'string' ? JSON.stringify(input) : source;
+  const shown = text && !text.includes('\n') && text.length <= MAX_ECHO ? ` (${text})` : '';
   const head = `must be ${want} but is ${found(input)}${shown}`;
   if (expected === 'string' && (typeof input === 'number' || typeof input === 'boolean')) {
     return `${head}: quote it, "${source ?? String(input)}" (YAML reads it as a ${typeof input} otherwise)`;
@@ -159,7 +161,7 @@ export function describeIssue(issue: zcore.$ZodIssue, schema: ZodType, sourceOf:
       });
     }
     case 'invalid_type':
-      return [{ path: at, message: typeMismatch(issue.expected, input, sourceOf(at)) }];
+      return [{ path: at, message: typeMismatch(issue.expected, input, sourceOf(at), at.length === 0) }];
     case 'invalid_union': {
       const discriminator = (issue as { note?: string }).note === 'No matching discriminator';
       if ('options' in issue) return [{ path: at, message: `must be one of: ${(issue.options as unknown[]).join(', ')}` }];

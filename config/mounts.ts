@@ -58,11 +58,14 @@ export function mountProblems(spec: EnvironmentFile): { problems: Problem[]; war
       if (v.hostPath !== undefined) {
         const hostPath = path.posix.normalize(v.hostPath).replace(/(.)\/$/, '$1');
         if (hasDotDot(v.hostPath)) problems.push({ path: [...at, 'hostPath'], message: MOUNT_MESSAGES.dotDot(v.hostPath) });
-        const ours = HOST_FILE_DIRECTORIES.find((dir) => covers(dir, hostPath) || covers(hostPath, dir));
+        const inOurs = HOST_FILE_DIRECTORIES.find((dir) => covers(dir, hostPath));
+        const overOurs = HOST_FILE_DIRECTORIES.find((dir) => covers(hostPath, dir));
         const root = systemRoot(hostPath);
-        if (ours) problems.push({ path: [...at, 'hostPath'], message: MOUNT_MESSAGES.hostFiles(v.hostPath, ours) });
-        else if (root && v.allowSystemPath) warnings.push({ path: [...at, 'hostPath'], message: MOUNT_MESSAGES.systemAllowed(hostPath) });
-        else if (root) problems.push({ path: [...at, 'hostPath'], message: MOUNT_MESSAGES.system(v.hostPath, root) });
+        // Inside one of our directories: refused whatever allowSystemPath says; above one: only when the system path is allowed.
+        if (inOurs) problems.push({ path: [...at, 'hostPath'], message: MOUNT_MESSAGES.hostFiles(v.hostPath, inOurs) });
+        else if (root && !v.allowSystemPath) problems.push({ path: [...at, 'hostPath'], message: MOUNT_MESSAGES.system(v.hostPath, root) });
+        else if (overOurs) problems.push({ path: [...at, 'hostPath'], message: MOUNT_MESSAGES.hostFiles(v.hostPath, overOurs) });
+        else if (root) warnings.push({ path: [...at, 'hostPath'], message: MOUNT_MESSAGES.systemAllowed(hostPath) });
       }
       if (hasDotDot(v.containerPath)) problems.push({ path: [...at, 'containerPath'], message: MOUNT_MESSAGES.dotDot(v.containerPath) });
       const containerPath = path.posix.normalize(v.containerPath).replace(/(.)\/$/, '$1');

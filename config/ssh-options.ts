@@ -47,7 +47,7 @@ export interface SshOptionProblem {
 
 /** `-o Name=value` or `-o "Name value"`: the option's problem, if any. */
 function optionProblem(option: string): string | undefined {
-  const match = /^([A-Za-z]+)(?:\s*=\s*|\s+)(.*)$/s.exec(option.trim());
+  const match = /^([A-Za-z0-9]+)(?:\s*=\s*|\s+)(.*)$/s.exec(option.trim());
   if (!match) return SSH_MESSAGES.badValue('-o', 'Option=value (e.g. ConnectTimeout=10)');
   const name = OPTION_NAMES.find((n) => n.toLowerCase() === match[1].toLowerCase());
   if (!name) return SSH_MESSAGES.option(match[1]);

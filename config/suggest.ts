@@ -17,27 +17,30 @@ const ALIASES: Readonly<Record<string, string>> = {
   proxy: 'edge',
 };
 
-/** Levenshtein distance, case-insensitive. */
+/** Edit distance with transpositions (optimal string alignment), case-insensitive: "ldpa" is 1 from "ldap". */
 export function editDistance(a: string, b: string): number {
   const s = a.toLowerCase();
   const t = b.toLowerCase();
-  let previous = Array.from({ length: t.length + 1 }, (_, j) => j);
+  const d: number[][] = Array.from({ length: s.length + 1 }, (_, i) => [i, ...Array<number>(t.length).fill(0)]);
+  for (let j = 0; j <= t.length; j++) d[0][j] = j;
   for (let i = 1; i <= s.length; i++) {
-    const current = [i];
     for (let j = 1; j <= t.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (s[i - 1] === t[j - 1] ? 0 : 1));
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (s[i - 1] === t[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
-    previous = current;
   }
-  return previous[t.length];
+  return d[s.length][t.length];
 }
 
 /**
  * The known word closest to `input` (directly or through an alias), when it is close enough
- * to be a typo: at most a third of its length, and at most 2 edits.
+ * to be a typo: at most a third of its length, and at most 2 edits; or a known word that
+ * starts with it ("keytab" → "keytabFile").
  */
 export function closest(input: string, known: readonly string[]): string | undefined {
   if (input.length > 64) return undefined;
+  const extended = input.length >= 4 ? known.find((word) => word.toLowerCase().startsWith(input.toLowerCase()) && word !== input) : undefined;
+  if (extended) return extended;
   const limit = Math.min(2, Math.max(1, Math.floor(input.length / 3)));
   let best: { word: string; distance: number } | undefined;
   const consider = (spelling: string, word: string) => {
