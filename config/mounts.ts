@@ -39,7 +39,6 @@ export const MOUNT_MESSAGES = {
     `"${p}" overlaps ${dir}, where this project writes its host files (custom.env with the shared token, certificates): mount another directory`,
   upload: (p: string, upload: string) => `"${p}" covers ${upload}, which is delivered into the container at create time and would be written through onto the host: mount elsewhere`,
   catalogueVolume: (p: string, volume: string) => `"${p}" covers the catalogue volume at ${volume} of this service: mount elsewhere, or disable the service's volume`,
-  systemAllowed: (p: string) => `bind mount of the system path "${p}" allowed by allowSystemPath: true: the container can change the host`,
 } as const;
 
 /** The system root a host path falls under, if any (`/` only for `/` itself). */
@@ -47,10 +46,12 @@ function systemRoot(hostPath: string): string | undefined {
   return SYSTEM_PATHS.filter((root) => (root === '/' ? hostPath === '/' : covers(root, hostPath))).sort((a, b) => b.length - a.length)[0];
 }
 
-/** Problems and warnings of every bind mount of the file's service overrides. */
-export function mountProblems(spec: EnvironmentFile): { problems: Problem[]; warnings: Problem[] } {
+/**
+ * Problems of every bind mount of the file's service overrides. A system path allowed by
+ * `allowSystemPath: true` passes; ServiceContainer warns about it at synth.
+ */
+export function mountProblems(spec: EnvironmentFile): Problem[] {
   const problems: Problem[] = [];
-  const warnings: Problem[] = [];
   for (const [id, override] of Object.entries(spec.services ?? {})) {
     const def = findService(id);
     (override.volumes ?? []).forEach((v, j) => {
@@ -65,7 +66,6 @@ export function mountProblems(spec: EnvironmentFile): { problems: Problem[]; war
         if (inOurs) problems.push({ path: [...at, 'hostPath'], message: MOUNT_MESSAGES.hostFiles(v.hostPath, inOurs) });
         else if (root && !v.allowSystemPath) problems.push({ path: [...at, 'hostPath'], message: MOUNT_MESSAGES.system(v.hostPath, root) });
         else if (overOurs) problems.push({ path: [...at, 'hostPath'], message: MOUNT_MESSAGES.hostFiles(v.hostPath, overOurs) });
-        else if (root) warnings.push({ path: [...at, 'hostPath'], message: MOUNT_MESSAGES.systemAllowed(hostPath) });
       }
       if (hasDotDot(v.containerPath)) problems.push({ path: [...at, 'containerPath'], message: MOUNT_MESSAGES.dotDot(v.containerPath) });
       const containerPath = path.posix.normalize(v.containerPath).replace(/(.)\/$/, '$1');
@@ -75,5 +75,5 @@ export function mountProblems(spec: EnvironmentFile): { problems: Problem[]; war
       else if (volume) problems.push({ path: [...at, 'containerPath'], message: MOUNT_MESSAGES.catalogueVolume(v.containerPath, volume.containerPath) });
     });
   }
-  return { problems, warnings };
+  return problems;
 }

@@ -100,7 +100,7 @@ const serviceOverrides: Rule = (spec) =>
   });
 
 /** Bind mounts: no system path, no host-file directory, nothing over what we deliver into the container. */
-const bindMounts: Rule = (spec) => mountProblems(spec).problems;
+const bindMounts: Rule = (spec) => mountProblems(spec);
 
 /** Local state stays next to the environment file (or in a declared secrets directory): state holds secrets. */
 const localStateDirectory: Rule = (spec, env) => {
