@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ALL_ROLES, Role } from '../catalogue/types';
 import { filePath } from './input-files';
 import { authSchema } from './schema-auth';
+import { ALLOWED_SSH_OPTIONS } from './ssh-options';
 import { edgeSchema, tlsSchema } from './schema-tls';
 
 const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
@@ -40,7 +41,9 @@ const dockerConnection = z
           'is not a Docker host URL: write "unix:///var/run/docker.sock", "ssh://user@host" or "ssh://user@host:2222", or "tcp://host:2376"',
       })
       .describe('Docker host of this server: unix:///var/run/docker.sock, ssh://user@host[:port] or tcp://host:port (with tls)'),
-    sshOpts: z.array(z.string()).optional().describe('Extra ssh options for ssh:// hosts, e.g. ["-o", "StrictHostKeyChecking=yes"]'),
+    sshOpts: z.array(z.string()).optional().describe(
+        `Extra ssh options for ssh:// hosts, e.g. ["-o", "StrictHostKeyChecking=yes"]; only -i, -p, -J and -o with ${Object.keys(ALLOWED_SSH_OPTIONS).join(', ')}`,
+      ),
     tls: z
       .object({ caFile: filePath, certFile: filePath, keyFile: filePath })
       .strict()
