@@ -18,6 +18,8 @@ export const SECRET_MESSAGES = {
     `"${name}" names a secret: its value would be written in cdk.tf.json, plans and CI logs; use the Terraform variables this project declares (${TF_VARIABLES}), or put the secret in a file on the Docker host and mount it read-only (services["${id}"].volumes with hostPath)`,
   jvmSecret: (name: string) =>
     `-D${name} names a secret: JAVA_OPTS is written in cdk.tf.json and shown by docker inspect; the auth section passes its secrets from ${TF_VARIABLES.replace('TF_VAR_play_auth_token, ', '')}; give other secrets to xuc in a file mounted read-only`,
+  envFlag: (name: string, id: string) =>
+    `holds -D${name}, which names a secret: env values are written in cdk.tf.json and shown by docker inspect; put the secret in a file on the Docker host and mount it read-only (services["${id}"].volumes with hostPath)`,
   jvmKerberos: (name: string) =>
     `-D${name} is composed by auth.kerberos (principal, keyTab, password from TF_VAR_${AUTH_SECRET_VARIABLES.kerberosPassword}): configure auth.kerberos instead`,
   jvmTruststore: (name: string) =>
@@ -32,9 +34,14 @@ export const hasUserInfo = (url: string) => /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]
 
 const secretEnvNames: Rule = (spec) =>
   Object.entries(spec.services ?? {}).flatMap(([id, o]) =>
-    Object.keys(o.env ?? {})
-      .filter((name) => name !== 'PLAY_AUTH_TOKEN' && SECRET_NAME.test(name))
-      .map((name) => ({ path: ['services', id, 'env', name], message: SECRET_MESSAGES.envName(name, id) })),
+    Object.entries(o.env ?? {}).flatMap(([name, value]): Problem[] => {
+      const at = ['services', id, 'env', name];
+      if (name === 'PLAY_AUTH_TOKEN') return [];
+      if (SECRET_NAME.test(name)) return [{ path: at, message: SECRET_MESSAGES.envName(name, id) }];
+      // JVM flags in any variable (JAVA_OPTS of a service the auth section does not compose, CATALINA_OPTS...).
+      const flag = [...value.matchAll(/(?:^|\s)-D([^=\s]+)=/g)].map((m) => m[1]).find((property) => SECRET_NAME.test(property));
+      return flag ? [{ path: at, message: SECRET_MESSAGES.envFlag(flag, id) }] : [];
+    }),
   );
 
 const jvmFlags: Rule = (spec) =>

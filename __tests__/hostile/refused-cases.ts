@@ -263,6 +263,17 @@ export const REFUSED_CASES: readonly RefusedCase[] = [
     ['credentials', 'cc.elasticsearch', 'CREDENTIALS'],
   ] as const).map(([name, id, variable]): RefusedCase => ({ family: 'secret', name, file: setEnv(id, { [variable]: 'hunter2' }), refused: [`services["${id}"].env.${variable}: ${secretEnv(variable, id)}`] })),
   ...([
+    ['-D password in JAVA_OPTS of SpagoBI', 'cc.spagobi', 'JAVA_OPTS', '-Xmx1g -Dspagobi.db.password=hunter2', 'spagobi.db.password'],
+    ['-D secret in CATALINA_OPTS', 'cc.spagobi', 'CATALINA_OPTS', '-Dclient.Secret=x -Dother=1', 'client.Secret'],
+  ] as const).map(([name, id, variable, value, property]): RefusedCase => ({
+    family: 'secret',
+    name,
+    file: setEnv(id, { [variable]: value }),
+    refused: [
+      `services["${id}"].env.${variable}: holds -D${property}, which names a secret: env values are written in cdk.tf.json and shown by docker inspect; put the secret in a file on the Docker host and mount it read-only (services["${id}"].volumes with hostPath)`,
+    ],
+  })),
+  ...([
     ['-D password', '-Ddb.password=hunter2', jvmSecret('db.password')],
     ['-D token, upper case', '-DAPI.TOKEN=x', jvmSecret('API.TOKEN')],
     ['-D keyStorePassword', '-Djavax.net.ssl.keyStorePassword=x', jvmSecret('javax.net.ssl.keyStorePassword')],
