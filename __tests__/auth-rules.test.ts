@@ -240,6 +240,6 @@ describe('XiVO authentication, outbound queue, JVM, overrides', () => {
   });
 
   test('the login timeout is bounded', () => {
-    expect(messagesOf(withAuth({ loginTimeoutMs: 10 }))).toEqual(['auth.loginTimeoutMs: Too small: expected number to be >=1000']);
+    expect(messagesOf(withAuth({ loginTimeoutMs: 10 }))).toEqual(['auth.loginTimeoutMs: must be at least 1000']);
   });
 });

@@ -89,7 +89,7 @@ describe('errors name file, line and key, all at once', () => {
 
 describe('schema rules', () => {
   const cases: [string, (e: Record<string, any>) => void, string][] = [
-    ['unknown key', (e) => (e.servers[0].adress = 'x'), 'servers.0.adress: unknown key "adress": check its spelling against docs/environment.md'],
+    ['unknown key', (e) => (e.servers[0].adress = 'x'), 'servers.0.adress: unknown key "adress"; did you mean "address"?'],
     ['missing key', (e) => delete e.servers[0].address, 'servers.0.address: is required (string)'],
     ['bad server name', (e) => (e.servers[0].name = 'PBX_1'), `servers.0.name: a server name must be 2-32 characters of lowercase letters, digits and '-', starting with a letter (e.g. "cc-core")`],
     ['bad fqdn', (e) => (e.publicNames.xucHost = '10.0.0.1'), 'publicNames.xucHost: must be a fully qualified DNS name with at least one dot (e.g. "cc.example.com"), not an IP address'],

@@ -3,6 +3,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import * as fs from 'fs';
 import { parse } from 'yaml';
 import { CATALOGUE_DOC, catalogueMarkdown } from '../catalogue/catalogue-doc';
+import { INPUT_RULES_DOCS, withInputRules } from '../config/input-rules';
 import { environmentJsonSchema, SCHEMA_FILE } from '../config/json-schema';
 import { DOCKER_HOST } from '../config/schema';
 import { baseline } from './support/environments';
@@ -12,6 +13,11 @@ test.each([
   [CATALOGUE_DOC, catalogueMarkdown],
 ])('%s is up to date (npm run generate)', (file, render) => {
   expect(fs.readFileSync(file, 'utf8')).toBe(render());
+});
+
+test.each(INPUT_RULES_DOCS)('the input rules in %s are up to date (npm run generate)', (file) => {
+  const text = fs.readFileSync(file, 'utf8');
+  expect(text).toBe(withInputRules(text));
 });
 
 describe('the published JSON Schema (what editors validate with)', () => {

@@ -285,10 +285,10 @@ describe('construct props are checked', () => {
 });
 
 describe('HOCON and JAVA_OPTS helpers', () => {
-  test('literals are JSON strings escaped for Terraform', () => {
+  test('values are JSON strings; Terraform text is kept as given (config/literal.ts escapes file values)', () => {
     expect(renderXucConf({ a: { b: 'x"${y}%{z}\\' }, d: 3, e: true })).toBe(
       '# Written by xivo-cdktf: edit the environment file, not this file.\ninclude "application.conf"\n' +
-        'a {\n  b = "x\\"$${y}%%{z}\\\\"\n}\nd = 3\ne = true\n',
+        'a {\n  b = "x\\"${y}%{z}\\\\"\n}\nd = 3\ne = true\n',
     );
   });
 

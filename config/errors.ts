@@ -13,11 +13,15 @@ export interface ConfigIssue {
   readonly message: string;
 }
 
+/** Longest key shown in a key path (a stray binary's "keys" are not echoed). */
+const MAX_KEY_SHOWN = 40;
+
 /** `servers[2].docker.host`, `services["cc.xuc"].env`. */
 export function formatKeyPath(path: KeyPath): string {
   let out = '';
   for (const part of path) {
     if (typeof part === 'number') out += `[${part}]`;
+    else if (part.length > MAX_KEY_SHOWN) out += `[${JSON.stringify(`${part.slice(0, MAX_KEY_SHOWN)}…`)}]`;
     else if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(part)) out += out ? `.${part}` : part;
     else out += `[${JSON.stringify(part)}]`;
   }

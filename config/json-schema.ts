@@ -1,13 +1,14 @@
 /**
  * Publishes the environment-file schema as JSON Schema (schema/environment.schema.json),
  * so that editors with yaml-language-server validate and complete environment files.
- * Also writes docs/catalogue.md. Run `npm run generate` after changing config/schema*.ts or
+ * Also writes docs/catalogue.md and the table of input rules in README.md and docs/environment.md. Run `npm run generate` after changing config/schema*.ts or
  * the catalogue; a test fails while either file is stale.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { z } from 'zod';
 import { CATALOGUE_DOC, catalogueMarkdown } from '../catalogue/catalogue-doc';
+import { INPUT_RULES_DOCS, withInputRules } from './input-rules';
 import { environmentSchema } from './schema';
 
 export const SCHEMA_FILE = path.join('schema', 'environment.schema.json');
@@ -31,5 +32,9 @@ if (require.main === module) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, content);
     console.log(`wrote ${file}`);
+  }
+  for (const file of INPUT_RULES_DOCS) {
+    fs.writeFileSync(file, withInputRules(fs.readFileSync(file, 'utf8')));
+    console.log(`wrote the input rules into ${file}`);
   }
 }

@@ -4,13 +4,15 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { isMap, isSeq, LineCounter, parseDocument, Document, Node } from 'yaml';
-import type { core as zcore } from 'zod';
+import { isMap, isSeq, LineCounter, parseDocument, visit, Document, Node } from 'yaml';
 import { ConfigError, ConfigIssue, KeyPath } from './errors';
+import { literalize, literalProblems } from './literal';
+import { capUnknownKeys, defaultMessage, describeIssue } from './messages';
 import { Environment } from './model';
 import { resolve } from './resolve';
 import { checkRules } from './rules';
 import { environmentSchema } from './schema';
+import { HYGIENE_MESSAGES, yamlHygieneProblems } from './yaml-hygiene';
 
 /** Default value of `XIVO_ENV_FILES`. */
 export const DEFAULT_ENV_FILES = 'environments/*.yaml';
@@ -63,49 +65,88 @@ function positionOf(doc: Document, lines: LineCounter, keyPath: KeyPath): { line
   return { line, column: col };
 }
 
-/** Makes zod's wording say what to write. */
-function describe(issue: zcore.$ZodIssue): { path: KeyPath; message: string }[] {
-  const at = issue.path as (string | number)[];
-  if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => ({ path: [...at, key], message: `unknown key "${key}": check its spelling against docs/environment.md` }));
+/** Largest environment file read: a device or a stray binary is not an environment. */
+export const MAX_ENVIRONMENT_BYTES = 1024 * 1024;
+
+/** The text of an environment file, or why it cannot be one (never blocks on a FIFO). */
+function readEnvironmentText(file: string): { text?: string; problem?: string } {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch (e) {
+    return { problem: `cannot read the file: ${(e as Error).message}` };
   }
-  if (issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined) {
-    return [{ path: at, message: `is required (${issue.expected})` }];
-  }
-  if (issue.code === 'invalid_union' && 'options' in issue) {
-    return [{ path: at, message: `must be one of: ${(issue.options as unknown[]).join(', ')}` }];
-  }
-  if (issue.code === 'invalid_value' && issue.message.startsWith('Invalid option')) {
-    return [{ path: at, message: `must be one of: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}` }];
-  }
-  return [{ path: at, message: issue.message }];
+  if (stat.isDirectory()) return { problem: 'is a directory: XIVO_ENV_FILES names environment files, e.g. "environments/*.yaml"' };
+  if (!stat.isFile()) return { problem: 'is not a regular file (a FIFO or a device): XIVO_ENV_FILES names environment files' };
+  if (stat.size > MAX_ENVIRONMENT_BYTES) return { problem: `is ${stat.size} bytes, more than ${MAX_ENVIRONMENT_BYTES / 1024} KiB: this is not an environment file` };
+  return { text: fs.readFileSync(file, 'utf8') };
+}
+
+export interface LoadedFile {
+  readonly environment?: Environment;
+  readonly issues: ConfigIssue[];
+  /** Line and column of a key path in the file (for issues found later, across files). */
+  readonly locate: (path: KeyPath) => { line?: number; column?: number };
 }
 
 /** Parses and validates one file. */
-export function loadEnvironmentFile(file: string): { environment?: Environment; issues: ConfigIssue[] } {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    return { issues: [{ file, path: [], message: `cannot read the file: ${(e as Error).message}` }] };
-  }
+export function loadEnvironmentFile(file: string): LoadedFile {
+  const { text, problem } = readEnvironmentText(file);
+  if (text === undefined) return { issues: [{ file, path: [], message: problem! }], locate: () => ({}) };
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const issueAt = (p: { path: KeyPath; message: string }): ConfigIssue => ({ file, path: p.path, message: p.message, ...positionOf(doc, lines, p.path) });
+  const locate = (keyPath: KeyPath) => positionOf(doc, lines, keyPath) ?? {};
+  const at = (offset: number) => {
+    const { line, col } = lines.linePos(offset);
+    return { line, column: col };
+  };
+  const issueAt = (p: { path: KeyPath; message: string }): ConfigIssue => ({ file, path: p.path, message: p.message, ...locate(p.path) });
   if (doc.errors.length > 0) {
-    return {
-      issues: doc.errors.map((e) => {
-        const { line, col } = lines.linePos(e.pos[0]);
-        return { file, line, column: col, path: [], message: `YAML syntax: ${e.message.split('\n')[0]}` };
-      }),
-    };
+    return { issues: doc.errors.map((e) => ({ file, ...at(e.pos[0]), path: [], message: `YAML syntax: ${e.message.split('\n')[0]}` })), locate };
   }
-  const parsed = environmentSchema.safeParse(doc.toJS());
-  if (!parsed.success) return { issues: parsed.error.issues.flatMap(describe).map(issueAt) };
+  const hygiene = yamlHygieneProblems(doc);
+  if (hygiene.length) {
+    return { issues: hygiene.map((h) => ({ file, ...(h.offset === undefined ? locate(h.path) : at(h.offset)), path: h.path, message: h.message })), locate };
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch {
+    const alias = firstAliasOffset(doc);
+    return { issues: [{ file, ...(alias === undefined ? {} : at(alias)), path: [], message: HYGIENE_MESSAGES.aliases }], locate };
+  }
+  const literal = literalProblems(data);
+  if (literal.length) return { issues: literal.map(issueAt), locate };
 
-  const { environment, problems } = resolve(parsed.data, file);
+  const parsed = environmentSchema.safeParse(data, { reportInput: true, error: (issue) => defaultMessage(issue) });
+  if (!parsed.success) {
+    const sourceOf = (keyPath: KeyPath) => {
+      const node = doc.getIn(keyPath, true) as Node | undefined;
+      return node?.range ? text.slice(node.range[0], node.range[1]).trim() : undefined;
+    };
+    const described = capUnknownKeys(parsed.error.issues.flatMap((issue) => describeIssue(issue, environmentSchema, sourceOf)));
+    return { issues: described.map(issueAt), locate };
+  }
+
+  // The one choke point: the model is built from Terraform literals only. Backend settings
+  // are the exception: Terraform reads them without template evaluation, so they stay as written.
+  const { environment, problems } = resolve({ ...literalize(parsed.data), backend: parsed.data.backend }, file);
   const issues = [...problems, ...checkRules(parsed.data, environment)].map(issueAt);
-  return { environment: issues.length ? undefined : environment, issues };
+  return { environment: issues.length ? undefined : environment, issues, locate };
+}
+
+/** Aliases expanded per document before we call it an attack (yaml's own guard). */
+const MAX_ALIAS_COUNT = 100;
+
+function firstAliasOffset(doc: Document): number | undefined {
+  let offset: number | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      offset = node.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return offset;
 }
 
 /**
@@ -115,15 +156,17 @@ export function loadEnvironmentFile(file: string): { environment?: Environment; 
 export function loadEnvironments(patterns = process.env.XIVO_ENV_FILES || DEFAULT_ENV_FILES): Environment[] {
   const { files, issues } = expandEnvFiles(patterns);
   const environments: Environment[] = [];
+  const byName = new Map<string, string>();
   for (const file of files) {
     const result = loadEnvironmentFile(file);
     issues.push(...result.issues);
-    if (result.environment) environments.push(result.environment);
-  }
-  const byName = new Map<string, string>();
-  for (const env of environments) {
+    const env = result.environment;
+    if (!env) continue;
+    environments.push(env);
     const other = byName.get(env.name);
-    if (other) issues.push({ file: env.file, path: ['name'], message: `environment "${env.name}" is already defined in ${other}: environment names must be unique` });
+    if (other) {
+      issues.push({ file: env.file, path: ['name'], ...result.locate(['name']), message: `environment "${env.name}" is already defined in ${other}: environment names must be unique` });
+    }
     byName.set(env.name, env.file);
   }
   if (issues.length) throw new ConfigError(issues);

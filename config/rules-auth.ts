@@ -4,10 +4,9 @@
  * the same words.
  */
 import { X509Certificate } from 'crypto';
-import * as fs from 'fs';
-import * as path from 'path';
 import { DEFAULT_XUC_HEAP, findService } from '../catalogue/services';
 import { ServiceId } from '../catalogue/types';
+import { checkInputFile, MAX_KEYTAB_BYTES, readInputFile } from './input-files';
 import type { Rule } from './rules';
 import type { Problem } from './resolve';
 import type { EnvironmentFile } from './schema';
@@ -71,7 +70,15 @@ export const MANAGED_XUC_VARIABLES = [
   'AUTH_PREVENT_XUC_LOGIN', 'CAS_LOGOUT_ENABLE', 'CAS_SERVER_URL', 'CONFIG_FILE', 'ENABLE_OIDC', 'JAVA_OPTS', 'LOGIN_TIMEOUT_MS',
   'OIDC_AUDIENCE', 'OIDC_CLIENT_ID', 'OIDC_LOGOUT_ENABLE', 'OIDC_SERVER_URL', 'OIDC_USERNAME_FIELD', 'USE_SSO',
 ] as const;
+/** Variables the JVM of xuc reads besides JAVA_OPTS: they would override the composed flags. */
+export const MANAGED_JVM_VARIABLES = ['_JAVA_OPTIONS', 'JAVA_TOOL_OPTIONS', 'JDK_JAVA_OPTIONS'] as const;
+/** xucmgt's XUC_HOST is the Kerberos principal's host when Kerberos is on. */
+export const MANAGED_XUCMGT_VARIABLES = ['XUC_HOST'] as const;
 const XUC_SERVICES: readonly ServiceId[] = ['cc.xuc', 'cc.xucmgt', 'ucaddon.xuc', 'ucaddon.xucmgt'];
+const managedOf = (id: ServiceId): readonly string[] => [
+  ...MANAGED_XUC_VARIABLES,
+  ...(id.endsWith('.xuc') ? MANAGED_JVM_VARIABLES : MANAGED_XUCMGT_VARIABLES),
+];
 
 /**
  * DNS names by which users reach the xuc of a role (the Kerberos SPN host must be one of them):
@@ -98,24 +105,21 @@ const ldapRules: Rule = (spec, env) => {
     if (!ldap.url.startsWith('ldaps://')) {
       problems.push(...problem(['ldap', 'caFile'], 'only applies to ldaps:// URLs: remove it or write the URL as ldaps://HOST:636'));
     }
-    const file = path.resolve(env.directory, ldap.caFile);
-    if (!fs.existsSync(file)) {
-      problems.push(...problem(['ldap', 'caFile'], `file "${ldap.caFile}" does not exist (paths are relative to the environment file)`));
-    } else {
-      problems.push(...problem(['ldap', 'caFile'], caPemProblem(fs.readFileSync(file, 'utf8'))));
-    }
+    const { text, problem: unreadable } = readInputFile(env.directory, ldap.caFile);
+    problems.push(...problem(['ldap', 'caFile'], unreadable ?? caPemProblem(text!)));
   }
   return problems;
 };
 
-const kerberosRules: Rule = (spec) => {
+const kerberosRules: Rule = (spec, env) => {
   const kerberos = spec.auth?.kerberos;
   if (!kerberos) return [];
-  const fronts = xucFronts(spec);
+  // The keytab is read by Terraform at plan time; when it is already there, synth checks it is a small regular file.
+  const keytab = problem(['kerberos', 'keytabFile'], checkInputFile(env.directory, kerberos.keytabFile, MAX_KEYTAB_BYTES, false).problem);
   if (!kerberos.principal) {
-    return spec.publicNames.xucHost ? [] : problem(['kerberos', 'principal'], 'is required without publicNames.xucHost: write HTTP/<DNS name of the xuc front>');
+    return [...keytab, ...(spec.publicNames.xucHost ? [] : problem(['kerberos', 'principal'], 'is required without publicNames.xucHost: write HTTP/<DNS name of the xuc front>'))];
   }
-  return problem(['kerberos', 'principal'], principalHostProblem(kerberos.principal, fronts));
+  return [...keytab, ...problem(['kerberos', 'principal'], principalHostProblem(kerberos.principal, xucFronts(spec)))];
 };
 
 const xivoDisabled: Rule = (spec) => {
@@ -140,7 +144,7 @@ const outboundQueueRules: Rule = (spec) => {
 const managedVariables: Rule = (spec) =>
   XUC_SERVICES.flatMap((id) =>
     Object.keys(spec.services?.[id]?.env ?? {})
-      .filter((name) => (MANAGED_XUC_VARIABLES as readonly string[]).includes(name))
+      .filter((name) => managedOf(id).includes(name))
       .map((name) => ({
         path: ['services', id, 'env', name],
         message: `is composed from the auth section (an override would drop authentication modes or JVM flags): remove it and use auth (auth.jvm.extraOptions for JVM flags)`,

@@ -5,6 +5,7 @@ import { findService } from '../catalogue/services';
 import { Role, ServiceId } from '../catalogue/types';
 import { checkChain } from '../constructs/tls/chain';
 import { ROUTES, SERVER_PLACEHOLDER } from '../catalogue/routes';
+import { checkInputFile, MAX_CERTIFICATE_BYTES } from './input-files';
 import { Problem } from './resolve';
 import type { Rule } from './rules';
 import { ProvidedCertificateSpec, tlsSchema } from './schema-tls';
@@ -57,7 +58,8 @@ const edgeSection: Rule = (spec, env) => {
     problems.push({ path: ['servers', edgeServer, 'roles'], message: 'role "edge" needs a front to forward to: deploy cc.nginx (role cc) or ucaddon.nginx (role ucaddon)' });
   }
   const internal = [...Object.values(spec.publicNames), ...spec.servers.flatMap((s) => [s.fqdn, s.address])];
-  if (internal.includes(spec.edge.publicName)) {
+  const publicName = spec.edge.publicName.toLowerCase().replace(/\.$/, '');
+  if (internal.some((name) => typeof name === 'string' && name.toLowerCase().replace(/\.$/, '') === publicName)) {
     problems.push({ path: ['edge', 'publicName'], message: `"${spec.edge.publicName}" is an internal name (a public name or a server): the edge's public name must differ so that internal names stay hidden (seed 003), e.g. "rpx-cc.example.com"` });
   }
   return problems;
@@ -97,13 +99,25 @@ const routeTable: Rule = (spec, env) => {
   });
 };
 
+/** `chainFiles[2]` → ['chainFiles', 2]. */
+const keyPath = (key: string): (string | number)[] => {
+  const match = /^(\w+)\[(\d+)\]$/.exec(key);
+  return match ? [match[1], Number(match[2])] : [key];
+};
+
 /** Provided files are checked when present; absent ones are read by Terraform at plan time. */
 function providedProblems(spec: ProvidedCertificateSpec | undefined, at: (string | number)[], names: string[], directory: string): Problem[] {
   if (!spec) return [];
-  const abs = (f: string) => path.resolve(directory, f);
-  const files = [spec.certFile, spec.keyFile, ...spec.chainFiles];
-  if (!files.every((f) => fs.existsSync(abs(f)))) return [];
-  const read = (file: string) => ({ file, pem: fs.readFileSync(abs(file), 'utf8') });
+  const keys: [string, string][] = [
+    ['certFile', spec.certFile],
+    ['keyFile', spec.keyFile],
+    ...spec.chainFiles.map((f, i): [string, string] => [`chainFiles[${i}]`, f]),
+  ];
+  const checked = keys.map(([key, file]) => ({ key, file, ...checkInputFile(directory, file, MAX_CERTIFICATE_BYTES, false) }));
+  const unusable = checked.filter((c) => c.problem);
+  if (unusable.length) return unusable.map((c) => ({ path: [...at, ...keyPath(c.key)], message: c.problem! }));
+  if (!checked.every((c) => c.absolute)) return [];
+  const read = (file: string) => ({ file, pem: fs.readFileSync(path.resolve(directory, file), 'utf8') });
   const { problems } = checkChain({ cert: read(spec.certFile), key: read(spec.keyFile), chain: spec.chainFiles.map(read), names });
   return problems.map((message) => ({ path: [...at, 'certFile'], message }));
 }

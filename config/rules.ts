@@ -2,15 +2,18 @@
  * Cross-field rules of an environment file: what the schema alone cannot see.
  * Each rule returns problems with the key path to blame and what to write instead.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { HOST_ENV_FILES, RESERVED_HOST_PORTS, findService } from '../catalogue/services';
 import { Role } from '../catalogue/types';
+import { normalDockerHost } from './docker-host';
+import { checkInputFile, containmentProblem, MAX_CERTIFICATE_BYTES } from './input-files';
 import { Environment, ServerModel } from './model';
+import { mountProblems } from './mounts';
 import { Problem, publishedPort } from './resolve';
 import { EnvironmentFile } from './schema';
 import { AUTH_RULES } from './rules-auth';
+import { SECRET_RULES } from './rules-secrets';
 import { TLS_RULES } from './rules-tls';
+import { sshOptionProblems } from './ssh-options';
 
 type Rule = (spec: EnvironmentFile, env: Environment) => Problem[];
 
@@ -63,9 +66,11 @@ const dockerConnections: Rule = (spec, env) =>
     }
     for (const key of ['caFile', 'certFile', 'keyFile'] as const) {
       const file = s.docker.tls?.[key];
-      if (file && !fs.existsSync(path.resolve(env.directory, file))) {
-        problems.push({ path: [...at, 'tls', key], message: `file "${file}" does not exist (paths are relative to the environment file)` });
-      }
+      const problem = file && checkInputFile(env.directory, file, MAX_CERTIFICATE_BYTES, true).problem;
+      if (problem) problems.push({ path: [...at, 'tls', key], message: problem });
+    }
+    if (scheme === 'ssh') {
+      for (const p of sshOptionProblems(s.docker.sshOpts ?? [])) problems.push({ path: [...at, 'sshOpts', p.index], message: p.message });
     }
     return problems;
   });
@@ -89,9 +94,20 @@ const serviceOverrides: Rule = (spec) =>
     }
     (o.volumes ?? []).forEach((v, j) => {
       if (!!v.hostPath === !!v.volume) problems.push({ path: [...at, 'volumes', j], message: 'give exactly one of hostPath or volume' });
+      if (v.allowSystemPath !== undefined && !v.hostPath) problems.push({ path: [...at, 'volumes', j, 'allowSystemPath'], message: 'only applies to hostPath mounts: remove it' });
     });
     return problems;
   });
+
+/** Bind mounts: no system path, no host-file directory, nothing over what we deliver into the container. */
+const bindMounts: Rule = (spec) => mountProblems(spec);
+
+/** Local state stays next to the environment file (or in a declared secrets directory): state holds secrets. */
+const localStateDirectory: Rule = (spec, env) => {
+  const directory = spec.backend?.type === 'local' ? spec.backend.directory : undefined;
+  const problem = directory === undefined ? undefined : containmentProblem(env.directory, directory);
+  return problem ? [{ path: ['backend', 'directory'], message: problem }] : [];
+};
 
 /** Split servers must reach each other: a service used from another server needs a routable address. */
 const splitReachability: Rule = (spec, env) => {
@@ -127,9 +143,10 @@ const hostClashes: Rule = (spec, env) => {
   const problems: Problem[] = [];
   const byHost = new Map<string, HostUse[]>();
   const use = (server: ServerModel, key: string, what: string) => {
-    const list = byHost.get(server.docker.host) ?? [];
+    const host = normalDockerHost(server.docker.host);
+    const list = byHost.get(host) ?? [];
     list.push({ key, what, server });
-    byHost.set(server.docker.host, list);
+    byHost.set(host, list);
   };
   for (const server of env.servers) {
     for (const def of server.services) {
@@ -140,7 +157,7 @@ const hostClashes: Rule = (spec, env) => {
     }
     for (const file of HOST_ENV_FILES.filter((f) => server.roles.includes(f.role))) use(server, `file ${file.path}`, `role "${file.role}"`);
   }
-  for (const [host, uses] of byHost) {
+  for (const uses of byHost.values()) {
     const seen = new Map<string, HostUse>();
     for (const u of uses) {
       const first = seen.get(u.key);
@@ -151,7 +168,7 @@ const hostClashes: Rule = (spec, env) => {
       const index = spec.servers.findIndex((s) => s.name === u.server.name);
       problems.push({
         path: u.key.startsWith('port') ? ['services', u.what.split(' ')[0], 'ports'] : ['servers', index, 'roles'],
-        message: `${u.key} on Docker host ${host} is taken twice: by ${first.what} on server "${first.server.name}" and by ${u.what} on server "${u.server.name}"; ${
+        message: `${u.key} on Docker host ${first.server.docker.host} is taken twice: by ${first.what} on server "${first.server.name}" and by ${u.what} on server "${u.server.name}"; ${
           u.key.startsWith('port') ? 'publish one of them on another port' : 'put these roles on different Docker hosts'
         }`,
       });
@@ -163,7 +180,7 @@ const hostClashes: Rule = (spec, env) => {
       if (clash) {
         problems.push({
           path: ['services', clash.what.split(' ')[0], 'ports'],
-          message: `port ${reserved.port}/${reserved.protocol} on Docker host ${host} is used by ${reserved.owner}: publish ${clash.what} on another host port`,
+          message: `port ${reserved.port}/${reserved.protocol} on Docker host ${clash.server.docker.host} is used by ${reserved.owner}: publish ${clash.what} on another host port`,
         });
       }
     }
@@ -195,12 +212,14 @@ export const RULES: readonly Rule[] = [
   unusedPublicNames,
   dockerConnections,
   serviceOverrides,
+  bindMounts,
+  localStateDirectory,
   splitReachability,
   hostClashes,
 ];
 
 export function checkRules(spec: EnvironmentFile, env: Environment): Problem[] {
-  return [...RULES, ...AUTH_RULES, ...TLS_RULES].flatMap((rule) => rule(spec, env));
+  return [...RULES, ...AUTH_RULES, ...TLS_RULES, ...SECRET_RULES].flatMap((rule) => rule(spec, env));
 }
 
 export type { Rule };

@@ -7,6 +7,7 @@
  * is an error that names the variable to set instead.
  */
 import { z } from 'zod';
+import { filePath } from './input-files';
 
 /** Fixed names of the secret Terraform variables (set `TF_VAR_<name>` when planning). */
 export const AUTH_SECRET_VARIABLES = {
@@ -28,7 +29,6 @@ const noSecret = (variable: string) =>
     })
     .optional();
 
-const filePath = z.string().min(1, { message: 'must be a file path relative to the environment file' });
 const HOST_PORT = /^[A-Za-z0-9.-]+(:\d{1,5})?$/;
 const hostPort = z.string().regex(HOST_PORT, { message: 'must be a host name or address with an optional port, e.g. "kdc.example.com" or "10.0.0.5:88"' });
 const httpsUrl = z.url({ protocol: /^https$/, message: 'must be an https:// URL (the browser and xuc both reach it; http would leak tokens)' });

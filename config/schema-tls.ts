@@ -6,10 +6,10 @@ import { z } from 'zod';
 import { ASTERISK_WEBSOCKET, DEFAULT_EXTRA_EDGE_ZONE, RateZone } from '../catalogue/routes';
 
 const EDGE_ZONES = Object.values(RateZone) as [RateZone, ...RateZone[]];
+import { filePath } from './input-files';
 
 const HOSTNAME = /^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$/;
 const dnsName = z.string().regex(HOSTNAME, { message: 'must be a fully qualified DNS name (e.g. "cc.example.com")' });
-const filePath = z.string().min(1, { message: 'must be a file path relative to the environment file' });
 const SIZE = /^\d+[km]?$/;
 
 /** How the certificates of the fronts and of the PBX are made. */
@@ -20,7 +20,7 @@ export type TlsMode = (typeof TLS_MODES)[number];
 export const providedCertificateSchema = z
   .object({
     certFile: filePath.describe('PEM server certificate (the leaf)'),
-    keyFile: filePath.describe('PEM private key of certFile; read by Terraform at plan time, never at synth'),
+    keyFile: filePath.describe('PEM private key of certFile; read by Terraform at plan time, and at synth (when present) only to check that it matches certFile, never written to cdktf.out'),
     chainFiles: z
       .array(filePath)
       .default([])
@@ -97,7 +97,7 @@ export const edgeSchema = z
     provided: providedCertificateSchema.optional().describe('mode provided: the edge certificate'),
     rateLimits: z.boolean().default(true).describe("Per-route rate limits of XiVO Edge (private addresses exempt)"),
     exemptNetworks: z
-      .array(z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, { message: 'must be an IPv4 network in CIDR form, e.g. "10.0.0.0/8"' }))
+      .array(z.union([z.cidrv4(), z.cidrv6()], { message: 'must be an IPv4 or IPv6 network in CIDR form, e.g. "10.0.0.0/8" or "fd00::/8"' }))
       .default(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'])
       .describe('Client networks exempt from rate limits'),
     clientMaxBodySize: z.string().regex(SIZE, { message: 'must be an nginx size such as "10m"' }).default('10m'),

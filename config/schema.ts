@@ -5,7 +5,9 @@
  */
 import { z } from 'zod';
 import { ALL_ROLES, Role } from '../catalogue/types';
+import { filePath } from './input-files';
 import { authSchema } from './schema-auth';
+import { ALLOWED_SSH_OPTIONS } from './ssh-options';
 import { edgeSchema, tlsSchema } from './schema-tls';
 
 const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
@@ -26,8 +28,6 @@ export const address = z.string().refine((v) => IPV4.test(v) || HOSTNAME.test(v)
   message: 'must be the IPv4 address or DNS name by which other servers reach this one (e.g. "10.0.0.5")',
 });
 const port = z.number().int().min(1).max(65535);
-/** A path to a file on the machine that runs Terraform, relative to the environment file. */
-const filePath = z.string().min(1, { message: 'must be a file path relative to the environment file' });
 
 /** `unix:///path`, `ssh://user@host[:port]` or `tcp://host:port` (kreuzwerker/docker provider `host`). */
 export const DOCKER_HOST = /^(unix:\/\/\/\S+|ssh:\/\/[A-Za-z0-9._-]+@[A-Za-z0-9.-]+(:\d{1,5})?|tcp:\/\/[A-Za-z0-9.-]+:\d{1,5})$/;
@@ -41,7 +41,9 @@ const dockerConnection = z
           'is not a Docker host URL: write "unix:///var/run/docker.sock", "ssh://user@host" or "ssh://user@host:2222", or "tcp://host:2376"',
       })
       .describe('Docker host of this server: unix:///var/run/docker.sock, ssh://user@host[:port] or tcp://host:port (with tls)'),
-    sshOpts: z.array(z.string()).optional().describe('Extra ssh options for ssh:// hosts, e.g. ["-o", "StrictHostKeyChecking=yes"]'),
+    sshOpts: z.array(z.string()).optional().describe(
+        `Extra ssh options for ssh:// hosts, e.g. ["-o", "StrictHostKeyChecking=yes"]; only -i, -p, -J and -o with ${Object.keys(ALLOWED_SSH_OPTIONS).join(', ')}`,
+      ),
     tls: z
       .object({ caFile: filePath, certFile: filePath, keyFile: filePath })
       .strict()
@@ -73,7 +75,11 @@ const volumeOverride = z
     containerPath: z.string().startsWith('/', { message: 'must be an absolute path in the container' }),
     hostPath: z.string().startsWith('/', { message: 'must be an absolute path on the Docker host' }).optional(),
     volume: z.string().optional(),
-    readOnly: z.boolean().optional(),
+    readOnly: z.boolean().optional().describe('Default: true for a hostPath mount, false for a volume'),
+    allowSystemPath: z
+      .boolean()
+      .optional()
+      .describe('true accepts a hostPath under a system directory (/etc, /usr, /var/run...) with a warning; our host-file directories stay refused'),
   })
   .strict();
 

@@ -7,7 +7,7 @@
  * replacement, so inputs are kept minimal and every list is sorted.
  */
 import { Construct } from 'constructs';
-import { Fn } from 'cdktf';
+import { Annotations, Fn } from 'cdktf';
 import { Container, ContainerUpload } from '@cdktf/provider-docker/lib/container';
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { Network } from '@cdktf/provider-docker/lib/network';
@@ -108,8 +108,15 @@ export class ServiceContainer extends Construct {
     const mounts = [
       ...def.volumes.map((v) => ({ volumeName: volumes.get(v.name)!.name, containerPath: v.containerPath })),
       ...(props.mounts ?? []).map((m) => ({ hostPath: m.hostPath, containerPath: m.containerPath, readOnly: m.readOnly ?? true })),
-      ...(override.volumes ?? []).map((v) => ({ hostPath: v.hostPath, volumeName: v.volume, containerPath: v.containerPath, readOnly: v.readOnly })),
+      // A host directory is mounted read-only unless the file says otherwise: uploads must not write through to the host.
+      ...(override.volumes ?? []).map((v) => ({ hostPath: v.hostPath, volumeName: v.volume, containerPath: v.containerPath, readOnly: v.readOnly ?? (v.hostPath ? true : undefined) })),
     ].sort((a, b) => a.containerPath.localeCompare(b.containerPath));
+
+    for (const v of override.volumes ?? []) {
+      if (v.allowSystemPath && v.hostPath) {
+        Annotations.of(this).addWarning(`bind mount of the system path ${v.hostPath} (allowSystemPath: true): the container can change the host`);
+      }
+    }
 
     const health = def.healthcheck;
     const memory = override.memoryMb ?? def.memoryMb;

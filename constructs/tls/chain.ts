@@ -122,20 +122,23 @@ export function checkChain(input: ChainInput): ChainResult {
   const order: number[] = [];
   const used = new Set<number>();
   let current = leaf;
+  let complete = true;
   while (!selfSigned(current.cert)) {
     const k = others.findIndex((o, i) => !used.has(i) && issues(o.cert, current.cert));
     if (k < 0) {
       problems.push(
         `chain is incomplete: "${cn(current.cert.subject)}" is issued by "${cn(current.cert.issuer)}", which is in none of the chain files: add the certificate of "${cn(current.cert.issuer)}" (intermediates up to the root) to chainFiles (seed 000: a complete chain)`,
       );
+      complete = false;
       break;
     }
     used.add(k);
     if (others[k].index >= 0 && !order.includes(others[k].index)) order.push(others[k].index);
     current = others[k];
   }
+  // With a link missing, the certificates left over are likely the ones above it (the root): keep them.
   others.forEach((o, i) => {
-    if (!used.has(i)) problems.push(`certificate "${cn(o.cert.subject)}" in "${o.file}" is not in the issuing chain of "${input.cert.file}": remove it from chainFiles`);
+    if (complete && !used.has(i)) problems.push(`certificate "${cn(o.cert.subject)}" in "${o.file}" is not in the issuing chain of "${input.cert.file}": remove it from chainFiles`);
   });
   return { problems, order };
 }

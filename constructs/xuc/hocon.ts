@@ -2,9 +2,10 @@
  * HOCON for `xuc.conf`, written as a Terraform template string.
  *
  * Every string is a quoted HOCON string, i.e. a JSON string, so no character of a value can
- * end it or start a substitution. Literals are escaped for Terraform (`${` → `$${`, `%{` →
- * `%%{`); secrets are inserted at plan time as `${jsonencode(var.x)}`, which is a valid JSON
- * (hence HOCON) string whatever the secret holds.
+ * end it or start a substitution. Values are Terraform text, like every string of a cdktf
+ * construct: values from an environment file arrive already escaped (`${` → `$${`, `%{` →
+ * `%%{`, see config/literal.ts); secrets are inserted at plan time as `${jsonencode(var.x)}`,
+ * which is a valid JSON (hence HOCON) string whatever the secret holds.
  */
 import { Fn } from 'cdktf';
 
@@ -19,15 +20,9 @@ export interface HoconObject {
   readonly [key: string]: HoconValue;
 }
 
-/** Escapes template sequences so Terraform renders `text` literally. */
-export function escapeTemplate(text: string): string {
-  // Replacement functions: in a replacement string, `$$` would mean a single `$`.
-  return text.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
-}
-
-/** A HOCON quoted string for a literal value. */
+/** A HOCON quoted string for a value (Terraform text: its template sequences are kept). */
 export function hoconString(value: string): string {
-  return escapeTemplate(JSON.stringify(value));
+  return JSON.stringify(value);
 }
 
 const KEY = /^[A-Za-z][A-Za-z0-9_-]*$/;

@@ -1,0 +1,65 @@
+/**
+ * Every string of an environment file is a literal for Terraform and cdktf. This is the one
+ * choke point: `literalProblems` refuses what cannot be made literal (a cdktf token, a number
+ * token, control characters), and `literalize` escapes Terraform's template sequences
+ * (`${` → `$${`, `%{` → `%%{`) in every string of the validated file, before the model is
+ * built from it. Constructs never see an unescaped string from a file.
+ */
+import { Token } from 'cdktf';
+import { KeyPath } from './errors';
+import type { Problem } from './resolve';
+
+/** Text cdktf resolves as one of its own tokens (`${TfToken[TOKEN.4]}`, list tokens `#{TfToken[...]}`). */
+const CDKTF_TOKEN = /TfToken\[/i;
+/** C0 controls and DEL. Newlines and tabs pass only in free text: never in keys nor URLs. */
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const CONTROL_BUT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f]/;
+const URL_LIKE = /^\s*[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+
+export const MESSAGES = {
+  token:
+    'holds a cdktf token (TfToken[...]): cdktf would replace it with another resource\'s value (a key, the shared token); write the literal value',
+  numberToken: 'is a number cdktf reserves for its tokens: write another number',
+  control:
+    'holds a control character (a newline or tab in a URL, or an escape, NUL, carriage return...) that would be stripped or passed on silently: write the value without it',
+} as const;
+
+
+/** Values that cannot become Terraform literals, with their key path. */
+export function literalProblems(data: unknown): Problem[] {
+  const problems: Problem[] = [];
+  const visit = (value: unknown, path: KeyPath) => {
+    if (typeof value === 'string') {
+      if (CDKTF_TOKEN.test(value) || Token.isUnresolved(value)) problems.push({ path, message: MESSAGES.token });
+      else if ((URL_LIKE.test(value) ? CONTROL : CONTROL_BUT_LINES).test(value)) problems.push({ path, message: MESSAGES.control });
+    } else if (typeof value === 'number') {
+      if (Token.isUnresolved(value)) problems.push({ path, message: MESSAGES.numberToken });
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => visit(v, [...path, i]));
+    } else if (value && typeof value === 'object') {
+      for (const [key, v] of Object.entries(value)) {
+        if (CDKTF_TOKEN.test(key) || Token.isUnresolved(key)) problems.push({ path: [...path, key], message: MESSAGES.token });
+        else if (CONTROL.test(key)) problems.push({ path: [...path, key], message: MESSAGES.control });
+        else visit(v, [...path, key]);
+      }
+    }
+  };
+  visit(data, []);
+  return problems;
+}
+
+/** A string as a Terraform literal: template sequences escaped. */
+export function terraformLiteral(value: string): string {
+  // Replacement functions: in a replacement string, `$$` would mean a single `$`.
+  return value.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
+}
+
+/** A deep copy of validated data with every string (keys and values) made a Terraform literal. */
+export function literalize<T>(data: T): T {
+  if (typeof data === 'string') return terraformLiteral(data) as T;
+  if (Array.isArray(data)) return data.map(literalize) as T;
+  if (data && typeof data === 'object') {
+    return Object.fromEntries(Object.entries(data).map(([k, v]) => [terraformLiteral(k), literalize(v)])) as T;
+  }
+  return data;
+}
