@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as https from 'https';
 import * as path from 'path';
 import { SERVICES } from '../../catalogue/services';
+import { ASTERISK_WEBSOCKET } from '../../catalogue/routes';
 import {
   buildImageTarballs, buildTools, cdktf, CdktfRun, ContainerInfo, containers, deployEnv, docker, E2E_REQUIREMENTS, hostsDown, hostsUp,
   importImage, inspectEnv, isRoot, planDestroy, planStack, progress, randomSecret, REPO, stateResources, TestHost, Tools,
@@ -21,6 +22,8 @@ const WORK = process.env.XIVO_E2E_WORK ?? '/tmp/xivo-e2e-work';
 const OUTDIR = path.join(WORK, 'cdktf.out');
 const ENV_DIR = path.join(WORK, 'env');
 const STACKS = HOST_SPECS.map((s) => `${E2E_ENV}-${s.split(':')[0]}`);
+const ASTERISK_STAND_IN = 'xivo-e2e/asterisk-stand-in:test';
+const WEBSOCKET_HEADERS = { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' };
 
 interface StackReport { resources: number; applySeconds: number; secondPlanChanges: string[] }
 const report = {
@@ -142,6 +145,9 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
     if (synth.status !== 0) throw new Error(`cdktf synth failed:\n${synth.output.slice(-4000)}`);
     progress('importing stand-in images');
     importStandIns(tarballs);
+    // XiVO's own Asterisk (not deployed by us) serves SIP over WebSocket on the PBX host.
+    importImage(host('pbx'), path.join(tarballs, 'stub.tar'), ASTERISK_STAND_IN, { service: 'asterisk', ports: [ASTERISK_WEBSOCKET.port] });
+    docker(host('pbx'), ['run', '-d', '--name', 'asterisk-stand-in', '-p', `${ASTERISK_WEBSOCKET.port}:${ASTERISK_WEBSOCKET.port}`, ASTERISK_STAND_IN]);
     progress('ready');
   });
 
@@ -204,7 +210,7 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
   });
 
   const FRONT_ROUTES: [string, string][] = [
-    ['/', 'xucmgt'], ['/ccagent', 'xucmgt'], ['/ccmanager', 'xucmgt'], ['/fingerboard', 'xucmgt'], ['/ucassistant', 'xucmgt'],
+    ['/', 'xucmgt'], ['/ccagent', 'xucmgt'], ['/ccmanager', 'xucmgt'], ['/fingerboard', 'xucmgt'], ['/ucassistant', 'xucmgt'], ['/switchboard', 'xucmgt'],
     ['/xuc/api/2.0/auth/login', 'xuc'], ['/xuc', 'xuc'],
     ['/configmgt', 'config-mgt'], ['/recording', 'recording-server'], ['/SpagoBI', 'spagobi'], ['/kibana', 'kibana'],
   ];
@@ -217,19 +223,28 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
     expect(got).toBe(service);
   });
 
-  test('the CTI WebSocket answers 101 through the front', async () => {
-    const res = await get(host('cc-core').address, PUBLIC.xucHost, '/xuc/api/2.0/cti', {
-      Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
-    });
-    report.routes.push({ path: '/xuc/api/2.0/cti (WebSocket)', expected: '101', got: String(res.status), ok: res.status === 101 });
-    expect(res.status).toBe(101);
-    expect(res.headers['sec-websocket-accept']).toBe('s3pPLMBiTxaQ9kYGzzhZRbK+xOo=');
-  });
+  /** WebSocket paths: the upgrade must reach this stand-in and answer 101 with the RFC 6455 key. */
+  const WEBSOCKETS: [string, string][] = [['/xuc/api/2.0/cti', 'xuc'], ['/wssip', 'asterisk']];
 
-  test('through the edge, users reach the front by the public name and no internal name comes back', async () => {
+  async function upgrades(address: string, servername: string, urlPath: string, service: string, label: string): Promise<void> {
+    const res = await get(address, servername, urlPath, WEBSOCKET_HEADERS);
+    const got = res.status === 101 ? `101 ${res.headers['x-stub-service']}` : String(res.status);
+    report.routes.push({ path: `${label}${urlPath} (WebSocket)`, expected: `101 ${service}`, got, ok: got === `101 ${service}` });
+    expect(got).toBe(`101 ${service}`);
+    expect(res.headers['sec-websocket-accept']).toBe('s3pPLMBiTxaQ9kYGzzhZRbK+xOo=');
+  }
+
+  test.each(WEBSOCKETS)('the WebSocket %s upgrades through the front to %s', (urlPath, service) =>
+    upgrades(host('cc-core').address, PUBLIC.xucHost, urlPath, service, ''));
+
+  /** What XiVO Edge publishes; everything else stays on the internal front. */
+  const EDGE_PUBLISHED: [string, string][] = [['/ccagent', 'xucmgt'], ['/ucassistant', 'xucmgt'], ['/switchboard', 'xucmgt'], ['/xuc', 'xuc'], ['/xuc/api/2.0/auth/login', 'xuc']];
+  const EDGE_REFUSED = ['/', '/ccmanager', '/fingerboard', '/configmgt', '/kibana', '/recording', '/SpagoBI'];
+
+  test('through the edge, users reach the published paths by the public name and no internal name comes back', async () => {
     const internal = [PUBLIC.xivoHost, PUBLIC.xucHost, ...hosts.map((h) => `${h.name}.e2e.test`), ...hosts.map((h) => h.address)];
-    for (const [urlPath, service] of FRONT_ROUTES.filter(([p]) => !['/configmgt', '/recording', '/SpagoBI', '/kibana'].includes(p))) {
-      const res = await retry(() => get(host('edge').address, PUBLIC.edge, urlPath), (r) => r.status === 200);
+    for (const [urlPath, service] of EDGE_PUBLISHED) {
+      const res = await get(host('edge').address, PUBLIC.edge, urlPath);
       const got = res.status === 200 ? JSON.parse(res.body).service : `HTTP ${res.status}`;
       report.routes.push({ path: `edge ${urlPath}`, expected: service, got, ok: got === service });
       expect(got).toBe(service);
@@ -237,6 +252,15 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
       for (const name of internal) if (seen.includes(name)) report.edgeLeaks.push(`${urlPath}: ${name}`);
     }
     expect(report.edgeLeaks).toEqual([]);
+    for (const [urlPath, service] of WEBSOCKETS) await upgrades(host('edge').address, PUBLIC.edge, urlPath, service, 'edge ');
+  });
+
+  test('the edge keeps admin and reporting paths off the Internet (404, never forwarded)', async () => {
+    for (const urlPath of EDGE_REFUSED) {
+      const res = await get(host('edge').address, PUBLIC.edge, urlPath);
+      report.routes.push({ path: `edge ${urlPath} (refused)`, expected: '404', got: String(res.status), ok: res.status === 404 });
+      expect({ urlPath, status: res.status, reachedService: res.headers['x-stub-service'] }).toEqual({ urlPath, status: 404, reachedService: undefined });
+    }
   });
 
   test("xuc's stand-in received its env and /conf/xuc.conf with the secrets rendered", async () => {
