@@ -45,3 +45,18 @@ describe('values in the form the Docker provider reads back (else every plan sho
     for (const [where, c] of limited) expect({ where, swap: c.memory_swap }).toEqual({ where, swap: c.memory * 2 });
   });
 });
+
+describe('generated files are Terraform literals (their own "${" would be read as an interpolation)', () => {
+  // The only "${…}" our uploads may hold are the references and functions we put there ourselves.
+  const OURS = /^\$\{(var\.|jsonencode\(|join\(|trimspace\(|file\(|filebase64\(|sha256\(|base64encode\(|docker_|tls_|local_|data\.terraform_remote_state\.)/;
+
+  test.each(out.stacks)('%s: every "${" in an uploaded file is one of our references', (stack) => {
+    const uploads = Object.entries<any>(out.json(stack).resource?.docker_container ?? {}).flatMap(([id, c]) =>
+      (c.upload ?? []).filter((u: any) => u.content).map((u: any) => [`${id}:${u.file}`, u.content as string] as const),
+    );
+    for (const [where, content] of uploads) {
+      const strays = [...content.matchAll(/(?<!\$)\$\{[^}]{0,40}/g)].map((m) => m[0]).filter((m) => !OURS.test(m));
+      expect({ where, strays }).toEqual({ where, strays: [] });
+    }
+  });
+});

@@ -165,6 +165,8 @@ export function deployEnv(tools: Tools, envFile: string, secrets: Record<string,
   };
 }
 
+let cdktfRuns = 0;
+
 // eslint-disable-next-line no-control-regex
 const ANSI_ESCAPES = /\x1b\[[0-9;?]*[A-Za-z]/g;
 
@@ -221,7 +223,10 @@ export function cdktf(verb: 'deploy' | 'destroy' | 'synth', stacks: readonly str
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      progress(`cdktf ${verb} exited ${code}`);
+      const work = process.env.XIVO_E2E_WORK ?? '/tmp/xivo-e2e-work';
+      const log = path.join(work, `cdktf-${String(++cdktfRuns).padStart(2, '0')}-${verb}.log`);
+      if (fs.existsSync(work)) fs.writeFileSync(log, output);
+      progress(`cdktf ${verb} exited ${code} (output: ${log})`);
       resolve({ status: code ?? 1, output, stackSeconds: seconds, events });
     });
   });

@@ -60,17 +60,17 @@ export function edgeHeaderMaps(publicName: string, hidden: readonly string[]): s
   // `10.0.0.35`, is another name and is left alone.
   const alternatives = `(?<![A-Za-z0-9-])(?:${names.map(escape).join('|')})`;
   const after = '\\.?(?![A-Za-z0-9-])';
-  return REWRITTEN_HEADERS.flatMap(([, stem], h) => {
+  return REWRITTEN_HEADERS.flatMap(([, stem]) => {
     const lines: string[] = [];
     let previous = `$upstream_http_${stem}`;
     for (let i = 1; i <= REWRITES_PER_HEADER; i++) {
       const current = `$edge_${stem}_${i}`;
-      // PCRE limits capture names to 32 characters: short, unique names.
-      const [a, b] = [`eh${h}a${i}`, `eh${h}b${i}`];
+      // Positional captures ($1, $2: nginx reads one digit), never `${name}`: this text reaches
+      // Terraform, which would read `${…}` as an interpolation and refuse the configuration.
       lines.push(
         '',
         `    map ${previous} ${current} {`,
-        `        "~*^(?<${a}>.*?)${alternatives}${after}(?<${b}>.*)$" "\${${a}}${publicName}\${${b}}";`,
+        `        "~*^(.*?)${alternatives}${after}(.*)$" "$1${publicName}$2";`,
         `        default ${previous};`,
         '    }',
       );
