@@ -62,16 +62,23 @@ describe.each(stackNames)('stack %s', (stack) => {
     expect(new Set(values)).toEqual(new Set([TOKEN_REF]));
   });
 
-  test('writes the host custom.env of each role it carries, token included', () => {
-    const files = resources(out.json(stack), 'docker_container').filter(([, c]) => c.start === false && c.name.endsWith('custom.env'));
+  test('manages the keys of the host custom.env of each role it carries, token included, with a one-shot job', () => {
+    const jobs = resources(out.json(stack), 'docker_container').filter(([, c]) => c.labels.some((l: { label: string; value: string }) => l.label === 'org.xivo.job' && l.value === 'env-file-keys'));
     const expected = { xivo: '/etc/docker/xivo/custom.env', mds: '/etc/docker/mds/custom.env', cc: '/etc/docker/compose/custom.env', ucaddon: '/etc/docker/compose/custom.env' } as Record<string, string>;
     const paths = [...new Set(server().roles.filter((r: string) => expected[r]).map((r: string) => expected[r]))];
-    expect(files.map(([, c]) => c.labels.find((l: { label: string }) => l.label === 'org.xivo.host-file').value).sort()).toEqual([...paths].sort());
-    for (const [, c] of files) {
-      expect(c.upload[0].content).toContain(`PLAY_AUTH_TOKEN=${TOKEN_REF}\n`);
-      expect(c.upload[0].permissions).toBe('0600');
-      expect(c.must_run).toBe(false);
+    expect(jobs.map(([, c]) => c.labels.find((l: { label: string }) => l.label === 'org.xivo.host-file').value).sort()).toEqual([...paths].sort());
+    for (const [, c] of jobs) {
+      const values = c.upload.find((u: { file: string }) => u.file === '/xivo-cdktf/managed.env');
+      expect(values.content).toContain(`PLAY_AUTH_TOKEN=${TOKEN_REF}\n`);
+      expect(values.permissions).toBe('0600');
+      // The token reaches the job only through the uploaded file, never env, command or labels.
+      expect(strings([c.env, c.entrypoint, c.command, c.labels]).some((v) => v.includes('play_auth_token'))).toBe(false);
+      expect(c).toMatchObject({ attach: true, must_run: false, restart: 'no', network_mode: 'none' });
+      expect(c.start).not.toBe(false);
     }
+    // No HostFile writer rewrites a custom.env whole any more.
+    const writers = resources(out.json(stack), 'docker_container').filter(([, c]) => c.start === false);
+    expect(writers.filter(([, c]) => c.name.endsWith('custom.env'))).toEqual([]);
   });
 
   test('service containers: sorted env, labels, restart policy, log rotation, network alias', () => {

@@ -78,8 +78,8 @@ export class HostFile extends Construct {
   }
 }
 
-/** One helper image resource per stack and image name. */
-function helperImage(scope: IConstruct, name: string): Image {
+/** One helper image resource per stack and image name (HostFile writers, EnvFileKeys jobs). */
+export function helperImage(scope: IConstruct, name: string): Image {
   const stack = TerraformStack.of(scope);
   const id = `host-file-helper-${name.replace(/[^A-Za-z0-9]+/g, '-')}`;
   return (stack.node.tryFindChild(id) as Image | undefined) ?? new Image(stack, id, { name, keepLocally: true });
