@@ -2,6 +2,9 @@
 import * as path from 'path';
 import { ConfigError } from '../config/errors';
 import { expandEnvFiles, loadEnvironments } from '../config/loader';
+import { endpoint } from '../config/endpoints';
+import { RESERVED_HOST_PORTS } from '../catalogue/services';
+import { Role } from '../catalogue/types';
 import { baseline, issuesOf, load, messagesOf, tempDir, writeEnvironment } from './support/environments';
 
 const mutate = (change: (env: Record<string, any>) => void) => {
@@ -15,9 +18,17 @@ describe('a valid environment', () => {
     const env = load(baseline());
     expect(env.servers.map((s) => s.stackName)).toEqual(['test-pbx', 'test-cc']);
     expect(env.placement.get('cc.xuc')?.name).toBe('cc');
-    expect(env.placement.get('xivo.configmgt')?.name).toBe('pbx');
     expect(env.publicNames.recordingServerHost).toBe('10.0.0.20');
     expect(env.publicNames.recordingServerPort).toBe('9400');
+  });
+
+  test('configmgt belongs to XiVO: not deployed unless opted in, reached on the PBX at 9100', () => {
+    const env = load(baseline());
+    expect(env.placement.has('xivo.configmgt')).toBe(false);
+    expect(endpoint(env, env.servers[1], 'xivo.configmgt')).toEqual({ host: '10.0.0.10', port: 9100, local: false });
+    const optedIn = load(mutate((e) => (e.services = { 'xivo.configmgt': { enabled: true } })));
+    expect(optedIn.placement.get('xivo.configmgt')?.name).toBe('pbx');
+    expect(endpoint(optedIn, optedIn.servers[1], 'xivo.configmgt')).toEqual({ host: '10.0.0.10', port: 9100, local: false });
   });
 
   test('a split CC places listed services first and the rest on the server without a list', () => {
@@ -155,7 +166,7 @@ describe('cross-field rules', () => {
     }, 'servers.2.address: "127.0.0.1" is a loopback address, but cc.nginx on server "cc" reaches cc.recording-server on this server: write an address the other servers can route to'],
     ['port clash on one Docker host', (e) => {
       e.servers[1].docker.host = e.servers[0].docker.host;
-      e.services = { 'cc.nginx': { ports: { http: 8080, https: 8443 } }, 'cc.recording-server': { ports: { http: 9100 } } };
+      e.services = { 'xivo.configmgt': { enabled: true }, 'cc.nginx': { ports: { http: 8080, https: 8443 } }, 'cc.recording-server': { ports: { http: 9100 } } };
     }, 'services.cc.recording-server.ports: port 9100/tcp on Docker host ssh://deploy@10.0.0.10 is taken twice: by xivo.configmgt (port "http") on server "pbx" and by cc.recording-server (port "http") on server "cc"; publish one of them on another port'],
     ['port of a host package', (e) => (e.servers[1].roles.unshift('xivo'), e.servers.shift()), 'services.cc.nginx.ports: port 80/tcp on Docker host ssh://deploy@10.0.0.20 is used by XiVO web interface (nginx package): publish cc.nginx (port "http") on another host port'],
     ['host file clash', (e) => {
@@ -174,6 +185,35 @@ describe('cross-field rules', () => {
       'servers.0.docker.tls.caFile: file "missing-ca.pem" does not exist (paths are relative to the environment file)',
       'servers.0.docker.tls.certFile: file "c.pem" does not exist (paths are relative to the environment file)',
       'servers.0.docker.tls.keyFile: file "k.pem" does not exist (paths are relative to the environment file)',
+    ]);
+  });
+});
+
+describe('ports of XiVO itself on the PBX host', () => {
+  // The CC shares the PBX's Docker host; its front and SpagoBI move off 80/443/9500 and xucmgt is published on the port under test.
+  const onPbxHost = (port: number) =>
+    mutate((e) => {
+      e.servers[1].docker.host = e.servers[0].docker.host;
+      e.services = { 'cc.nginx': { ports: { http: 8080, https: 8443 } }, 'cc.spagobi': { ports: { http: 9501 } }, 'cc.xucmgt': { ports: { http: port } } };
+    });
+  const tcp = RESERVED_HOST_PORTS.filter((r) => r.role === Role.XIVO && r.protocol === 'tcp' && r.port !== 80 && r.port !== 443);
+  test.each(tcp.map((r) => [r.port, r.owner] as const))('%i/tcp is reserved (%s)', (port, owner) => {
+    expect(messagesOf(onPbxHost(port))).toEqual([
+      `services.cc.xucmgt.ports: port ${port}/tcp on Docker host ssh://deploy@10.0.0.10 is used by ${owner}: publish cc.xucmgt (port "http") on another host port`,
+    ]);
+  });
+
+  test('the ports of the issue are all reserved: 69/udp, 123/udp, 5060, 5003, 5038, 8667, 9100, 9486-9500, RabbitMQ', () => {
+    const reserved = RESERVED_HOST_PORTS.filter((r) => r.role === Role.XIVO).map((r) => `${r.port}/${r.protocol}`);
+    const range = Array.from({ length: 15 }, (_, i) => `${9486 + i}/tcp`);
+    expect(reserved).toEqual(expect.arrayContaining(['69/udp', '123/udp', '5060/udp', '5060/tcp', '5003/tcp', '5038/tcp', '8667/tcp', '9100/tcp', '5672/tcp', ...range]));
+  });
+
+  test('9100 is free for our configmgt once opted in', () => {
+    const spec = onPbxHost(9100);
+    spec.services['xivo.configmgt'] = { enabled: true };
+    expect(messagesOf(spec)).toEqual([
+      'services.cc.xucmgt.ports: port 9100/tcp on Docker host ssh://deploy@10.0.0.10 is taken twice: by xivo.configmgt (port "http") on server "pbx" and by cc.xucmgt (port "http") on server "cc"; publish one of them on another port',
     ]);
   });
 });

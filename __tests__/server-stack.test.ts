@@ -42,7 +42,7 @@ test('a single host carrying PBX, MDS and CC needs no stack dependency and reach
   const app = Testing.app({ context: { [OUTDIR_CONTEXT]: path.resolve('cdktf.out') } });
   const spec = baseline();
   spec.servers = [{ name: 'all', address: '127.0.0.1', docker: { host: 'unix:///var/run/docker.sock' }, roles: ['xivo', 'mds', 'cc'] }];
-  spec.services = { 'cc.nginx': { ports: { http: 8080, https: 8443 } } };
+  spec.services = { 'cc.nginx': { ports: { http: 8080, https: 8443 } }, 'cc.spagobi': { ports: { http: 9501 } } };
   const [stack] = buildEnvironment(app, load(spec));
   expect(stack.dependencies).toEqual([]);
   const json = JSON.parse(Testing.synth(stack));

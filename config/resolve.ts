@@ -20,7 +20,8 @@ export interface Resolution {
   readonly problems: Problem[];
 }
 
-const isEnabled = (spec: EnvironmentFile, def: ServiceDefinition) => spec.services?.[def.id]?.enabled !== false;
+/** Opt-in services (`optIn`) only with `enabled: true`; the others unless `enabled: false`. */
+const isEnabled = (spec: EnvironmentFile, def: ServiceDefinition) => spec.services?.[def.id]?.enabled ?? !def.optIn;
 
 /** Decides which server runs each service of the unique roles (explicit `services` first, then the one server without a list). */
 function place(spec: EnvironmentFile, problems: Problem[]): Map<number, ServiceDefinition[]> {

@@ -158,7 +158,7 @@ const hostClashes: Rule = (spec, env) => {
     }
     // Ports of the host's own packages (XiVO nginx, Asterisk...): only our containers can move.
     const roles = new Set(uses.map((u) => u.server.roles).flat());
-    for (const reserved of RESERVED_HOST_PORTS.filter((r) => roles.has(r.role))) {
+    for (const reserved of RESERVED_HOST_PORTS.filter((r) => roles.has(r.role) && !(r.unlessDeployed && env.placement.has(r.unlessDeployed)))) {
       const clash = uses.find((u) => u.key === `port ${reserved.port}/${reserved.protocol}`);
       if (clash) {
         problems.push({

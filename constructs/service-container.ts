@@ -13,7 +13,8 @@ import { Image } from '@cdktf/provider-docker/lib/image';
 import { Network } from '@cdktf/provider-docker/lib/network';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
 import { containerName } from '../catalogue/services';
-import { ServiceDefinition } from '../catalogue/types';
+import { Role, ServiceDefinition } from '../catalogue/types';
+import { HOST_GATEWAY_NAME } from '../config/endpoints';
 import { Environment, ServerModel } from '../config/model';
 import { serviceImage } from './image-ref';
 import { envList, labelList } from './labels';
@@ -126,6 +127,8 @@ export class ServiceContainer extends Construct {
         .sort((a, b) => a.internal - b.internal),
       volumes: mounts.length ? mounts : undefined,
       upload: props.uploads?.length ? [...props.uploads].sort((a, b) => a.file.localeCompare(b.file)) : undefined,
+      // On the PBX's host, XiVO's own services (configmgt on 9100) are reached on the host itself.
+      host: server.roles.includes(Role.XIVO) ? [{ host: HOST_GATEWAY_NAME, ip: 'host-gateway' }] : undefined,
       memory: override.memoryMb ?? def.memoryMb,
       healthcheck: health
         ? {
