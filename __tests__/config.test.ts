@@ -108,6 +108,7 @@ describe('schema rules', () => {
     ['bad backend', (e) => (e.backend = { type: 'consul' }), 'backend.type: must be one of: local, s3, pg, http'],
     ['no roles', (e) => (e.servers[0].roles = []), 'servers.0.roles: must list at least one role'],
     ['bad tag', (e) => (e.services = { 'cc.xuc': { tag: 'latest tag' } }), 'services.cc.xuc.tag: is not a valid Docker tag'],
+    ['bad adopted volume name', (e) => (e.services = { 'cc.pgxivocc': { adoptVolumes: { data: '../pg data' } } }), 'services.cc.pgxivocc.adoptVolumes.data: is not a Docker volume name: write the name `docker volume ls` shows on the host'],
   ];
   test.each(cases)('%s', (_name, change, message) => {
     expect(messagesOf(mutate(change))).toEqual([message]);
@@ -159,6 +160,7 @@ describe('cross-field rules', () => {
     ['disabling a required service', (e) => (e.services = { 'cc.xuc': { enabled: false } }), 'services.cc.xuc.enabled: "cc.xuc" is required and cannot be disabled'],
     ['unknown port name', (e) => (e.services = { 'cc.xuc': { ports: { https: 9443 } } }), 'services.cc.xuc.ports.https: "cc.xuc" has no port named "https"; its ports: http'],
     ['token in an override', (e) => (e.services = { 'cc.xuc': { env: { PLAY_AUTH_TOKEN: 'x' } } }), 'services.cc.xuc.env.PLAY_AUTH_TOKEN: the token comes only from SharedToken: remove it here and set TF_VAR_play_auth_token when planning'],
+    ['adopting a volume the service does not have', (e) => (e.services = { 'cc.pgxivocc': { adoptVolumes: { db: 'xivocc_pgxivocc_data' } } }), 'services.cc.pgxivocc.adoptVolumes.db: "cc.pgxivocc" has no data volume named "db"; its volumes: data'],
     ['volume with hostPath and volume', (e) => (e.services = { 'cc.xuc': { volumes: [{ containerPath: '/x', hostPath: '/y', volume: 'z' }] } }), 'services.cc.xuc.volumes.0: give exactly one of hostPath or volume'],
     ['split CC on a loopback address', (e) => {
       e.servers[1].services = ['cc.xuc', 'cc.xucmgt', 'cc.nginx'];

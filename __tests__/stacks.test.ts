@@ -105,10 +105,39 @@ describe.each(stackNames)('stack %s', (stack) => {
     }
   });
 
-  test('data volumes are protected from destruction and keep stable names', () => {
-    for (const [, v] of resources(out.json(stack), 'docker_volume')) {
+  test('data volumes are protected from destruction and keep stable names; adopted ones are imported', () => {
+    const json = out.json(stack);
+    const imported = new Map<string, string>((json.import ?? []).map((i: { to: string; id: string }) => [i.to, i.id]));
+    for (const [id, v] of resources(json, 'docker_volume')) {
+      const adoptedAs = imported.get(`docker_volume.${id}`);
+      if (adoptedAs) {
+        // Imported under its existing name, its creator's labels and driver options left alone.
+        expect(v.name).toBe(adoptedAs);
+        expect(v.labels).toBeUndefined();
+        expect(v.lifecycle).toEqual({ prevent_destroy: true, ignore_changes: ['labels', 'driver', 'driver_opts'] });
+        continue;
+      }
       expect(v.lifecycle).toEqual({ prevent_destroy: true });
       expect(v.name).toMatch(/^[a-z]+-[a-z0-9-]+-[a-z]+$/);
+    }
+    expect(imported.size).toBe(stack === 'prod-cc-core' ? 1 : 0);
+  });
+
+  test('containers of XiVO CC and UC-Addon carry the Compose labels of project xivocc', () => {
+    for (const [, c] of resources(out.json(stack), 'docker_container')) {
+      const labels = Object.fromEntries(c.labels.map((l: { label: string; value: string }) => [l.label, l.value]));
+      const role = labels['org.xivo.role'];
+      const isService = c.start !== false && !labels['org.xivo.job'];
+      if (isService && (role === 'cc' || role === 'ucaddon')) {
+        expect(labels).toMatchObject({
+          'com.docker.compose.project': 'xivocc',
+          'com.docker.compose.service': labels['org.xivo.service'],
+          'com.docker.compose.oneoff': 'False',
+          'com.docker.compose.container-number': '1',
+        });
+      } else {
+        expect(Object.keys(labels).filter((l) => l.startsWith('com.docker.compose.'))).toEqual([]);
+      }
     }
   });
 });

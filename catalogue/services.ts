@@ -8,6 +8,7 @@
  * volumes, ports, memory, enabled), so a wrong inference is fixed in data, not in code.
  */
 import {
+  Confidence,
   env,
   HostEnvFileDefinition,
   PublicName,
@@ -343,6 +344,29 @@ export const CONTAINER_PREFIX: Readonly<Record<Role, string>> = {
   [Role.UC_ADDON]: 'ucaddon',
   [Role.EDGE]: 'edge',
 };
+
+/**
+ * Docker Compose project of a role on XiVO's own installs: `xivocc-dcomp` is `docker compose -p
+ * xivocc` (containers `xivocc_<service>_1`, verified for XiVO CC; the UC-Addon uses the same
+ * /etc/docker/compose directory, so the same project, inferred). Our containers carry the
+ * project and service labels so that `xivocc-dcomp ps/logs/exec <service>` find them.
+ */
+export const COMPOSE_PROJECT: Partial<Record<Role, { readonly name: string; readonly confidence: Confidence }>> = {
+  [Role.CC]: { name: 'xivocc', confidence: 'verified' },
+  [Role.UC_ADDON]: { name: 'xivocc', confidence: 'inferred' },
+};
+
+/** Compose labels of a service's container (`com.docker.compose.*`), none for roles without a Compose project. */
+export function composeLabels(def: ServiceDefinition): Record<string, string> {
+  const project = COMPOSE_PROJECT[def.role];
+  if (!project) return {};
+  return {
+    'com.docker.compose.container-number': '1',
+    'com.docker.compose.oneoff': 'False',
+    'com.docker.compose.project': project.name,
+    'com.docker.compose.service': def.name,
+  };
+}
 
 /** Container name, also its network alias: unique per Docker host. */
 export function containerName(def: ServiceDefinition): string {

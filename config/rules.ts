@@ -87,6 +87,11 @@ const serviceOverrides: Rule = (spec) =>
     if (o.env && 'PLAY_AUTH_TOKEN' in o.env) {
       problems.push({ path: [...at, 'env', 'PLAY_AUTH_TOKEN'], message: 'the token comes only from SharedToken: remove it here and set TF_VAR_play_auth_token when planning' });
     }
+    for (const name of Object.keys(o.adoptVolumes ?? {})) {
+      if (!def.volumes.some((v) => v.name === name)) {
+        problems.push({ path: [...at, 'adoptVolumes', name], message: `"${id}" has no data volume named "${name}"; its volumes: ${def.volumes.map((v) => v.name).join(', ') || '(none)'}` });
+      }
+    }
     (o.volumes ?? []).forEach((v, j) => {
       if (!!v.hostPath === !!v.volume) problems.push({ path: [...at, 'volumes', j], message: 'give exactly one of hostPath or volume' });
     });

@@ -87,6 +87,13 @@ const serviceOverride = z
     volumes: z.array(volumeOverride).optional(),
     ports: z.record(z.string(), port).optional(),
     memoryMb: z.number().int().min(64).optional(),
+    adoptVolumes: z
+      .record(
+        z.string(),
+        z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { message: 'is not a Docker volume name: write the name `docker volume ls` shows on the host' }),
+      )
+      .optional()
+      .describe('Taking over an installation: existing Docker volumes to adopt, by catalogue volume name (e.g. { data: xivocc_pgxivocc_data }); imported by the first apply, never replaced'),
   })
   .strict();
 

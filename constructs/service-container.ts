@@ -12,7 +12,7 @@ import { Container, ContainerUpload } from '@cdktf/provider-docker/lib/container
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { Network } from '@cdktf/provider-docker/lib/network';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
-import { containerName } from '../catalogue/services';
+import { composeLabels, containerName } from '../catalogue/services';
 import { Role, ServiceDefinition } from '../catalogue/types';
 import { HOST_GATEWAY_NAME } from '../config/endpoints';
 import { Environment, ServerModel } from '../config/model';
@@ -94,14 +94,21 @@ export class ServiceContainer extends Construct {
 
     const volumes = new Map<string, Volume>();
     for (const v of def.volumes) {
-      volumes.set(
-        v.name,
-        new Volume(this, `volume-${v.name}`, {
-          name: `${this.name}-${v.name}`,
-          labels: labelList(labels),
-          lifecycle: v.persistent ? { preventDestroy: true } : undefined,
-        }),
-      );
+      const adopted = override.adoptVolumes?.[v.name];
+      const volume = new Volume(this, `volume-${v.name}`, {
+        name: adopted ?? `${this.name}-${v.name}`,
+        // An adopted volume keeps what its creator gave it (Compose labels, driver options):
+        // any difference would force a replacement, i.e. an empty volume.
+        labels: adopted ? undefined : labelList(labels),
+        lifecycle: adopted
+          ? { preventDestroy: true, ignoreChanges: ['labels', 'driver', 'driver_opts'] }
+          : v.persistent
+            ? { preventDestroy: true }
+            : undefined,
+      });
+      // Taking over: the first apply imports the existing volume (docker_volume import id = its name).
+      if (adopted) volume.importFrom(adopted);
+      volumes.set(v.name, volume);
     }
     this.volumes = volumes;
 
@@ -117,7 +124,7 @@ export class ServiceContainer extends Construct {
       image: this.image.imageId,
       restart: 'unless-stopped',
       env: envList(this.environment),
-      labels: labelList({ ...labels, ...inputLabels }),
+      labels: labelList({ ...labels, ...composeLabels(def), ...inputLabels }),
       logDriver: 'json-file',
       logOpts: { 'max-file': String(env.logging.maxFile), 'max-size': env.logging.maxSize },
       networksAdvanced: [{ name: props.network.name, aliases: [this.name] }],

@@ -1,11 +1,14 @@
 /**
  * Builds every stack of an environment and orders them as XiVO starts:
- * XiVO PBX first, then the MDS, then XiVO CC, UC-Addon and Edge.
+ * XiVO PBX first, then the MDS, then XiVO CC, UC-Addon and Edge; writes the environment's
+ * takeover runbook (in that order).
  */
 import { Construct } from 'constructs';
 import { Role } from '../catalogue/types';
 import { Environment } from '../config/model';
+import { Runbook } from '../constructs/runbook';
 import { ServerStack } from './server-stack';
+import { takeoverRunbook } from './takeover-runbook';
 
 /** Start tier of a role: a stack waits for every stack of a lower tier. */
 const TIER: Readonly<Record<Role, number>> = {
@@ -23,6 +26,10 @@ export function buildEnvironment(scope: Construct, environment: Environment): Se
     for (const other of stacks) {
       if (other !== stack && tier(other) < tier(stack)) stack.addDependency(other);
     }
+  }
+  const order = [...stacks].sort((a, b) => tier(a) - tier(b));
+  if (order.length) {
+    new Runbook(order[0], 'takeover-runbook', { environment: environment.name, name: 'takeover', content: takeoverRunbook(environment, order.map((s) => s.server)) });
   }
   return stacks;
 }
