@@ -140,12 +140,28 @@ export class ServiceContainer extends Construct {
       healthcheck: health
         ? {
             test: [...health.test],
-            interval: health.interval ?? '30s',
-            timeout: health.timeout ?? '10s',
+            interval: goDuration(health.interval ?? '30s'),
+            timeout: goDuration(health.timeout ?? '10s'),
             retries: health.retries ?? 3,
-            startPeriod: health.startPeriod ?? '60s',
+            startPeriod: goDuration(health.startPeriod ?? '60s'),
           }
         : undefined,
     });
   }
+}
+
+/**
+ * A duration as Go prints it (`60s` → `1m0s`, `2m` → `2m0s`): the Docker provider reads
+ * healthcheck durations back in that form, so any other spelling is a change at every plan.
+ */
+export function goDuration(duration: string): string {
+  const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(duration);
+  if (!match || duration === '') throw new Error(`duration "${duration}" must be like 30s, 1m30s or 2h`);
+  const total = Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const sec = total % 60;
+  if (h) return `${h}h${m}m${sec}s`;
+  if (m) return `${m}m${sec}s`;
+  return `${sec}s`;
 }
