@@ -8,7 +8,7 @@ import { mergeHocon, renderXucConf } from '../constructs/xuc/hocon';
 import { javaOpts } from '../constructs/xuc/java-opts';
 import { OutboundQueue } from '../constructs/xuc/outbound-queue';
 import { XucTruststore } from '../constructs/xuc/truststore';
-import { XUC_LOGIN_WARNING } from '../constructs/xuc/xuc-service';
+import { truststoreHostDirectory, XUC_LOGIN_WARNING } from '../constructs/xuc/xuc-service';
 import { PlanTimeFile } from '../constructs/plan-time-file';
 import { Runbook } from '../constructs/runbook';
 import * as fs from 'fs';
@@ -109,10 +109,18 @@ describe('LDAPS with a private CA + Kerberos + OIDC + CAS + outbound queue, XiVO
       ENABLE_OIDC: 'true',
       OIDC_SERVER_URL: 'https://id.example.com/realms/x',
       OIDC_CLIENT_ID: 'web,mobile',
-      OIDC_AUDIENCE: 'web',
       OIDC_USERNAME_FIELD: 'preferred_username',
       OIDC_LOGOUT_ENABLE: 'false',
     });
+  });
+
+  test('OIDC_AUDIENCE is left unset without oidc.audience: xuc accepts its own client ids', () => {
+    expect(xuc.env.OIDC_AUDIENCE).toBeUndefined();
+  });
+
+  test("the truststore directory is XiVO's documented one where one xuc runs on the host", () => {
+    expect(truststoreHostDirectory('cc', 1)).toBe('/etc/docker/xuc-custom-truststore');
+    expect(truststoreHostDirectory('ucaddon', 2)).toBe('/etc/docker/ucaddon-xuc-custom-truststore');
   });
 
   test('xucmgt: SSO on, one OIDC client id, CAS URL', () => {
@@ -133,9 +141,9 @@ describe('LDAPS with a private CA + Kerberos + OIDC + CAS + outbound queue, XiVO
       TRUSTSTORE: '/customSslTrustStore/ldapCertTrustStore',
       XUC_TRUSTSTORE_PASSWORD: '${var.xuc_truststore_password}',
     });
-    expect(builder.res).toMatchObject({ attach: true, must_run: false, user: '0', volumes: [{ host_path: '/etc/docker/cc-xuc-custom-truststore', container_path: '/customSslTrustStore' }] });
+    expect(builder.res).toMatchObject({ attach: true, must_run: false, user: '0', volumes: [{ host_path: '/etc/docker/xuc-custom-truststore', container_path: '/customSslTrustStore' }] });
     expect(builder.res.upload).toEqual([{ file: '/tmp/ldap-ca/ca-01.pem', content: CA, permissions: '0644' }]);
-    expect(xuc.res.volumes).toEqual([{ host_path: '/etc/docker/cc-xuc-custom-truststore', container_path: '/customSslTrustStore', read_only: true }]);
+    expect(xuc.res.volumes).toEqual([{ host_path: '/etc/docker/xuc-custom-truststore', container_path: '/customSslTrustStore', read_only: true }]);
     const ref = `\${docker_container.${Object.entries<any>(json.resource.docker_container).find(([, c]) => c.name === 'xivocc-xuc-truststore')![0]}}`;
     expect(xuc.res.depends_on).toEqual([ref]);
     expect(xuc.res.lifecycle).toEqual({ replace_triggered_by: [ref] });

@@ -27,6 +27,9 @@ export const DEFAULT_DIST = 'latest';
 /** Image of the tiny helper container that writes host files through the Docker API (never started). */
 export const HOST_FILE_HELPER_IMAGE = 'busybox:stable';
 
+/** Host directory of xuc's LDAPS truststore, mounted at /customSslTrustStore (seed 000, XiVO's documented path). */
+export const XUC_TRUSTSTORE_HOST_DIR = '/etc/docker/xuc-custom-truststore';
+
 /** Default JVM heap of xuc: the seed's example (`-Xms512m -Xmx2048m`); the image's own default is unknown. */
 export const DEFAULT_XUC_HEAP = { min: '512m', max: '2048m' } as const;
 

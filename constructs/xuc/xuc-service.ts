@@ -12,6 +12,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Construct } from 'constructs';
 import { Annotations } from 'cdktf';
+import { XUC_TRUSTSTORE_HOST_DIR } from '../../catalogue/services';
 import { Role } from '../../catalogue/types';
 import { AuthSpec } from '../../config/schema-auth';
 import { PlanTimeFile } from '../plan-time-file';
@@ -39,6 +40,14 @@ export function kerberosPrincipalFor(auth: AuthSpec | undefined, props: ServiceF
   const principal = auth.kerberos.principal ?? `HTTP/${props.environment.publicNames.xucHost}`;
   const role = props.definition.role === Role.UC_ADDON ? 'ucaddon' : 'cc';
   return frontsOf(props.environment.spec, role).some((front) => principal === `HTTP/${front}`) ? principal : undefined;
+}
+
+/**
+ * Host directory of the truststore: XiVO's documented `/etc/docker/xuc-custom-truststore` where
+ * only one xuc runs on the Docker host, `/etc/docker/<role>-xuc-custom-truststore` otherwise.
+ */
+export function truststoreHostDirectory(role: string, xucsOnHost: number): string {
+  return xucsOnHost > 1 ? `/etc/docker/${role}-xuc-custom-truststore` : XUC_TRUSTSTORE_HOST_DIR;
 }
 
 export class XucService extends Construct {
@@ -85,7 +94,11 @@ export class XucService extends Construct {
     const uploads = parts.flatMap((p) => p.uploads ?? []);
     if (this.xucConf) uploads.push({ file: XUC_CONF_PATH, content: this.xucConf, permissions: CONTAINER_FILE_MODE });
 
-    const truststoreDir = `/etc/docker/${props.definition.role}-xuc-custom-truststore`;
+    const xucsOnHost = env.servers
+      .filter((s) => s.docker.host === props.server.docker.host)
+      .flatMap((s) => s.services)
+      .filter((d) => d.name === 'xuc').length;
+    const truststoreDir = truststoreHostDirectory(props.definition.role, xucsOnHost);
     const mounts = ldap?.caCertificates.length ? [{ hostPath: truststoreDir, containerPath: TRUSTSTORE_MOUNT }] : [];
     // The truststore password is only known once the builder exists: its flags are computed first.
     const truststoreOptions = ldap?.caCertificates.length ? XucTruststore.javaOptions(this) : [];
