@@ -5,6 +5,7 @@ import { expandEnvFiles, loadEnvironments } from '../config/loader';
 import { endpoint } from '../config/endpoints';
 import { RESERVED_HOST_PORTS } from '../catalogue/services';
 import { Role } from '../catalogue/types';
+import { releaseList } from '../catalogue/releases';
 import { baseline, issuesOf, load, messagesOf, tempDir, writeEnvironment } from './support/environments';
 
 const mutate = (change: (env: Record<string, any>) => void) => {
@@ -45,6 +46,14 @@ describe('a valid environment', () => {
     expect(env.publicNames.reportingHost).toBe('10.0.0.30');
   });
 
+  test.each([
+    ['Orion', '2025.05'],
+    ['maia', '2024.05'],
+    ['2022.10', '2022.10'],
+  ])('release %s is the LTS %s (image tags use the version)', (given, version) => {
+    expect(load(mutate((e) => (e.release = given))).release).toBe(version);
+  });
+
   test('a disabled optional service is placed nowhere', () => {
     const env = load(mutate((e) => (e.services = { 'cc.kibana': { enabled: false } })));
     expect(env.placement.has('cc.kibana')).toBe(false);
@@ -81,7 +90,7 @@ describe('errors name file, line and key, all at once', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect(error!.issues.map((i) => `${path.basename(i.file)}:${i.line} ${i.message}`)).toEqual([
-      'a.yaml:2 must be a XiVO release line like "2024.05" (quote it in YAML)',
+      `a.yaml:2 is not a XiVO LTS release: write its name or version (quoted in YAML), one of ${releaseList()}`,
       `b.yaml:1 the environment name must be 2-32 characters of lowercase letters, digits and '-', starting with a letter (e.g. "cc-core")`,
     ]);
     expect(error!.message).toMatch(/^2 errors in environment files; nothing was synthesized:\n {2}- .*a\.yaml:2:1: release: /);
@@ -107,6 +116,7 @@ describe('schema rules', () => {
     ['bad address', (e) => (e.servers[0].address = 'not an address'), 'servers.0.address: must be the IPv4 address or DNS name by which other servers reach this one (e.g. "10.0.0.5")'],
     ['bad backend', (e) => (e.backend = { type: 'consul' }), 'backend.type: must be one of: local, s3, pg, http'],
     ['no roles', (e) => (e.servers[0].roles = []), 'servers.0.roles: must list at least one role'],
+    ['unknown release', (e) => (e.release = '2024.06'), 'release: is not a XiVO LTS release: write its name or version (quoted in YAML), one of Five (2017.03), Polaris (2017.11), Aldebaran (2018.05), Borealis (2018.16), Callisto (2019.05), Deneb (2019.12), Electra (2020.07), Freya (2020.18), Gaia (2021.07), Helios (2021.15), Izar (2022.05), Jabbah (2022.10), Kuma (2023.05), Luna (2023.10), Maia (2024.05), Naos (2024.10), Orion (2025.05)'],
     ['bad tag', (e) => (e.services = { 'cc.xuc': { tag: 'latest tag' } }), 'services.cc.xuc.tag: is not a valid Docker tag'],
     ['bad adopted volume name', (e) => (e.services = { 'cc.pgxivocc': { adoptVolumes: { data: '../pg data' } } }), 'services.cc.pgxivocc.adoptVolumes.data: is not a Docker volume name: write the name `docker volume ls` shows on the host'],
   ];
@@ -161,6 +171,7 @@ describe('cross-field rules', () => {
     ['unknown port name', (e) => (e.services = { 'cc.xuc': { ports: { https: 9443 } } }), 'services.cc.xuc.ports.https: "cc.xuc" has no port named "https"; its ports: http'],
     ['token in an override', (e) => (e.services = { 'cc.xuc': { env: { PLAY_AUTH_TOKEN: 'x' } } }), 'services.cc.xuc.env.PLAY_AUTH_TOKEN: the token comes only from SharedToken: remove it here and set TF_VAR_play_auth_token when planning'],
     ['adopting a volume the service does not have', (e) => (e.services = { 'cc.pgxivocc': { adoptVolumes: { db: 'xivocc_pgxivocc_data' } } }), 'services.cc.pgxivocc.adoptVolumes.db: "cc.pgxivocc" has no data volume named "db"; its volumes: data'],
+    ['Debian of the host does not match the release', (e) => (e.servers[0].debian = 11), 'servers.0.debian: XiVO Maia (2024.05) runs on Debian 12, not Debian 11: upgrade the host (runbook host-prerequisites.md) or write debian: 12'],
     ['volume with hostPath and volume', (e) => (e.services = { 'cc.xuc': { volumes: [{ containerPath: '/x', hostPath: '/y', volume: 'z' }] } }), 'services.cc.xuc.volumes.0: give exactly one of hostPath or volume'],
     ['split CC on a loopback address', (e) => {
       e.servers[1].services = ['cc.xuc', 'cc.xucmgt', 'cc.nginx'];

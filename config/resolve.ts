@@ -4,6 +4,7 @@
  * every error of every file is reported at once.
  */
 import * as path from 'path';
+import { findRelease } from '../catalogue/releases';
 import { findService, SERVICES, servicesOfRole, UNIQUE_ROLES } from '../catalogue/services';
 import { PublicName, Role, ServiceDefinition, ServiceId } from '../catalogue/types';
 import { KeyPath } from './errors';
@@ -116,7 +117,8 @@ export function resolve(spec: EnvironmentFile, file: string): Resolution {
     name: spec.name,
     file,
     directory: path.dirname(path.resolve(file)),
-    release: spec.release,
+    // The schema accepted only known releases: by name or version, the version tags images.
+    release: findRelease(spec.release)!.version,
     dist: spec.dist ?? 'latest',
     registry: spec.registry,
     backend: spec.backend ?? { type: 'local' },

@@ -11,6 +11,7 @@ import { Problem, publishedPort } from './resolve';
 import { EnvironmentFile } from './schema';
 import { AUTH_RULES } from './rules-auth';
 import { TLS_RULES } from './rules-tls';
+import { HOST_RULES } from './rules-hosts';
 
 type Rule = (spec: EnvironmentFile, env: Environment) => Problem[];
 
@@ -205,7 +206,7 @@ export const RULES: readonly Rule[] = [
 ];
 
 export function checkRules(spec: EnvironmentFile, env: Environment): Problem[] {
-  return [...RULES, ...AUTH_RULES, ...TLS_RULES].flatMap((rule) => rule(spec, env));
+  return [...RULES, ...AUTH_RULES, ...TLS_RULES, ...HOST_RULES].flatMap((rule) => rule(spec, env));
 }
 
 export type { Rule };

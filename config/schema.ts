@@ -4,6 +4,7 @@
  * `npm run schema` publishes it as JSON Schema for editors (yaml-language-server).
  */
 import { z } from 'zod';
+import { findRelease, releaseList } from '../catalogue/releases';
 import { ALL_ROLES, Role } from '../catalogue/types';
 import { authSchema } from './schema-auth';
 import { edgeSchema, tlsSchema } from './schema-tls';
@@ -61,6 +62,13 @@ const server = z
     fqdn: fqdn.optional().describe('DNS name of the server'),
     docker: dockerConnection,
     roles: z.array(role).min(1, { message: 'must list at least one role' }).describe('Products on this server: xivo, mds, cc, ucaddon, edge'),
+    debian: z
+      .number()
+      .int()
+      .min(9)
+      .max(20)
+      .optional()
+      .describe('Debian major version of the host (e.g. 12), checked against the release: Debian 11 from 2022.04, 12 from 2024.05'),
     services: z
       .array(z.string())
       .optional()
@@ -118,11 +126,13 @@ export const environmentSchema = z
   .object({
     $schema: z.string().optional(),
     name: name('the environment name').describe('Environment name: stacks are named <name>-<server>'),
-    /** XiVO release line (LTS) used for image tags, e.g. "2024.05". */
+    /** XiVO LTS release by name or version ("Maia", "2024.05"); image tags use the version. */
     release: z
       .string()
-      .regex(/^20\d\d\.\d\d$/, { message: 'must be a XiVO release line like "2024.05" (quote it in YAML)' })
-      .describe('XiVO release line (LTS) of the image tags, e.g. "2024.05"'),
+      .refine((v) => findRelease(v) !== undefined, {
+        message: `is not a XiVO LTS release: write its name or version (quoted in YAML), one of ${releaseList()}`,
+      })
+      .describe('XiVO LTS release, by name or version: "Maia" or "2024.05" (image tags start with the version)'),
     dist: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/).optional().describe('Suffix of release tags: images are <image>:<release>.<dist>. Default: latest'),
     registry: z
       .string()

@@ -8,6 +8,7 @@ import { Role } from '../catalogue/types';
 import { Environment } from '../config/model';
 import { Runbook } from '../constructs/runbook';
 import { ServerStack } from './server-stack';
+import { hostPrerequisitesRunbook } from './host-prerequisites-runbook';
 import { takeoverRunbook } from './takeover-runbook';
 
 /** Start tier of a role: a stack waits for every stack of a lower tier. */
@@ -30,6 +31,7 @@ export function buildEnvironment(scope: Construct, environment: Environment): Se
   const order = [...stacks].sort((a, b) => tier(a) - tier(b));
   if (order.length) {
     new Runbook(order[0], 'takeover-runbook', { environment: environment.name, name: 'takeover', content: takeoverRunbook(environment, order.map((s) => s.server)) });
+    new Runbook(order[0], 'host-prerequisites-runbook', { environment: environment.name, name: 'host-prerequisites', content: hostPrerequisitesRunbook(environment) });
   }
   return stacks;
 }
