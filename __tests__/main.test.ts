@@ -1,4 +1,5 @@
 /** The synth command as operators run it: exit codes, nothing half-written, identical bytes, no secrets. */
+import { XUC_CREDENTIALS_WARNING } from '../catalogue/xuc-credentials';
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -53,7 +54,15 @@ describe('synth', () => {
     const result = runMain(`environments/lab.yaml,${file}`, outdir);
     expect(result.status).toBe(0);
     expect(result.stdout).toBe(`Synthesized 3 stacks into ${outdir}/stacks: warned-pbx, warned-cc, lab-allinone\n`);
-    expect(result.stderr).toBe(`warning: warned-cc/cc/xuc/oidc: ${OIDC_LOGOUT_WARNING}\n`);
+    expect(result.stderr).toBe(
+      [
+        `warning: warned-cc/cc/xuc/oidc: ${OIDC_LOGOUT_WARNING}`,
+        // Once per environment: xuc's credential variable names are inferred.
+        `warning: warned-cc/cc/xuc/xivo-credentials: ${XUC_CREDENTIALS_WARNING}`,
+        `warning: lab-allinone/cc/xuc/xivo-credentials: ${XUC_CREDENTIALS_WARNING}`,
+        '',
+      ].join('\n'),
+    );
     expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(['lab-allinone', 'warned-cc', 'warned-pbx']);
   });
 });

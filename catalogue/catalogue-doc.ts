@@ -5,6 +5,7 @@
  */
 import { HOST_ENV_FILES, RESERVED_HOST_PORTS, SERVICES } from './services';
 import { EnvSource } from './types';
+import { XUC_CREDENTIALS } from './xuc-credentials';
 
 export const CATALOGUE_DOC = 'docs/catalogue.md';
 
@@ -67,6 +68,19 @@ export function catalogueMarkdown(): string {
   for (const r of RESERVED_HOST_PORTS) {
     const facts = [r.confidence ?? 'verified', r.unlessDeployed ? `free when \`${r.unlessDeployed}\` is deployed` : ''].filter(Boolean).join('; ');
     lines.push(`| ${r.role} | ${r.port}/${r.protocol} | ${cell(r.owner)} | ${facts} |`);
+  }
+  lines.push(
+    '',
+    '## xuc credentials towards XiVO',
+    '',
+    'Environment variables of every xuc (names not public: override them under `xucCredentials.envNames`).',
+    '',
+    '| credential | xuc variable | value |',
+    '|---|---|---|',
+  );
+  for (const fact of Object.values(XUC_CREDENTIALS)) {
+    const value = fact.secretVariable ? `\`TF_VAR_${fact.secretVariable}\` (sensitive)` : `\`${fact.defaultValue}\``;
+    lines.push(`| ${cell(fact.what)} | \`${fact.env}\` (${fact.envConfidence}) | ${value} |`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -159,6 +159,28 @@ export const environmentSchema = z
     tls: tlsSchema.optional(),
     /** Edge reverse proxy settings (DMZ). */
     edge: edgeSchema.optional(),
+    /** xuc's credentials towards XiVO (CTI, web services, AMI): user names and the inferred env variable names. */
+    xucCredentials: z
+      .object({
+        ctiUser: z.string().regex(/^[A-Za-z0-9._-]+$/, { message: 'must be a XiVO user name (letters, digits, . _ -)' }).optional(),
+        webServicesUser: z.string().regex(/^[A-Za-z0-9._-]+$/, { message: 'must be a XiVO user name (letters, digits, . _ -)' }).optional(),
+        amiUser: z.string().regex(/^[A-Za-z0-9._-]+$/, { message: 'must be an AMI user name (letters, digits, . _ -)' }).optional(),
+        envNames: z
+          .object(
+            Object.fromEntries(
+              ['ctiUser', 'ctiPassword', 'webServicesUser', 'webServicesPassword', 'amiUser', 'amiSecret'].map((k) => [
+                k,
+                z.string().regex(ENV_NAME, { message: 'is not a valid environment variable name' }).optional(),
+              ]),
+            ),
+          )
+          .strict()
+          .optional()
+          .describe('xuc environment variable names of each credential (inferred defaults in docs/catalogue.md): set them to what `xivocc-dcomp config` shows'),
+      })
+      .strict()
+      .optional()
+      .describe("xuc's credentials towards XiVO; secrets come from TF_VAR_xuc_cti_password, TF_VAR_xuc_ws_password, TF_VAR_xuc_ami_secret"),
   })
   .strict();
 

@@ -6,10 +6,14 @@
 import { Construct } from 'constructs';
 import { Role } from '../catalogue/types';
 import { Environment } from '../config/model';
+import { Annotations } from 'cdktf';
+import { XUC_CREDENTIALS_WARNING } from '../catalogue/xuc-credentials';
 import { Runbook } from '../constructs/runbook';
+import { XucService } from '../constructs/xuc/xuc-service';
 import { ServerStack } from './server-stack';
 import { hostPrerequisitesRunbook } from './host-prerequisites-runbook';
 import { takeoverRunbook } from './takeover-runbook';
+import { xivoSideRunbook } from './xivo-side-runbook';
 
 /** Start tier of a role: a stack waits for every stack of a lower tier. */
 const TIER: Readonly<Record<Role, number>> = {
@@ -32,6 +36,12 @@ export function buildEnvironment(scope: Construct, environment: Environment): Se
   if (order.length) {
     new Runbook(order[0], 'takeover-runbook', { environment: environment.name, name: 'takeover', content: takeoverRunbook(environment, order.map((s) => s.server)) });
     new Runbook(order[0], 'host-prerequisites-runbook', { environment: environment.name, name: 'host-prerequisites', content: hostPrerequisitesRunbook(environment) });
+    // xuc's credentials towards XiVO: one runbook and one warning per environment, on its first xuc.
+    const xuc = order.flatMap((s) => s.node.findAll()).find((c): c is XucService => c instanceof XucService);
+    if (xuc) {
+      new Runbook(order[0], 'xivo-side-runbook', { environment: environment.name, name: 'xivo-side', content: xivoSideRunbook(environment) });
+      Annotations.of(xuc.credentials).addWarning(XUC_CREDENTIALS_WARNING);
+    }
   }
   return stacks;
 }

@@ -28,6 +28,7 @@ import { mergeHocon, renderXucConf } from './hocon';
 import { javaOpts } from './java-opts';
 import { OutboundQueue } from './outbound-queue';
 import { TRUSTSTORE_MOUNT, XucTruststore } from './truststore';
+import { XivoCredentials } from './xivo-credentials';
 
 export const XUC_CONF_PATH = '/conf/xuc.conf';
 export const DEFAULT_LOGIN_TIMEOUT_MS = 5000;
@@ -55,6 +56,8 @@ export class XucService extends Construct {
   /** `xuc.conf` as a Terraform template (secrets as `jsonencode(var.…)`); undefined when not needed. */
   readonly xucConf?: string;
   readonly truststore?: XucTruststore;
+  /** xuc's credentials towards XiVO (CTI, web services, AMI). */
+  readonly credentials: XivoCredentials;
 
   constructor(scope: Construct, id: string, props: ServiceFactoryProps) {
     super(scope, id);
@@ -103,9 +106,12 @@ export class XucService extends Construct {
     // The truststore password is only known once the builder exists: its flags are computed first.
     const truststoreOptions = ldap?.caCertificates.length ? XucTruststore.javaOptions(this) : [];
 
+    this.credentials = new XivoCredentials(this, 'xivo-credentials', env.spec.xucCredentials ?? {});
+
     this.service = new ServiceContainer(this, 'service', {
       ...props,
       env: {
+        ...this.credentials.env,
         ...Object.assign({}, ...parts.map((p) => p.env ?? {})),
         AUTH_PREVENT_XUC_LOGIN: String(!auth?.allowXucUserLogin),
         LOGIN_TIMEOUT_MS: String(auth?.loginTimeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS),
