@@ -19,7 +19,7 @@ import { Construct } from 'constructs';
 import { Container } from '@cdktf/provider-docker/lib/container';
 import { HOST_FILE_HELPER_IMAGE } from '../catalogue/services';
 import { ENV_FILE_KEYS_SCRIPT } from './env-file-keys-script';
-import { helperImage } from './host-file';
+import { assertHostFilePath, helperImage, hostPathSlug } from './host-file';
 import { envList, labelList } from './labels';
 
 /** Where the job finds its inputs. */
@@ -48,7 +48,7 @@ export interface EnvFileKeysProps {
 export class EnvFileKeys extends Construct {
   /** Docker container name of the job for a host path: `xivo-env-etc-docker-xivo-custom.env`. */
   static containerName(hostPath: string): string {
-    return `xivo-env-${hostPath.replace(/^\/+/, '').replace(/[^A-Za-z0-9_.-]+/g, '-')}`;
+    return `xivo-env-${hostPathSlug(hostPath)}`;
   }
 
   readonly path: string;
@@ -59,9 +59,7 @@ export class EnvFileKeys extends Construct {
   constructor(scope: Construct, id: string, props: EnvFileKeysProps) {
     super(scope, id);
     const where = this.node.path;
-    if (!path.posix.isAbsolute(props.path) || props.path.endsWith('/')) {
-      throw new Error(`${where}: path "${props.path}" must be an absolute file path on the Docker host`);
-    }
+    assertHostFilePath(where, props.path);
     if (path.posix.basename(props.path) === 'factory.env') {
       throw new Error(`${where}: ${props.path} holds XiVO's factory defaults and must never be edited: manage keys in custom.env next to it`);
     }
