@@ -222,6 +222,18 @@ describe('ports of XiVO itself on the PBX host', () => {
     expect(reserved).toEqual(expect.arrayContaining(['69/udp', '123/udp', '5060/udp', '5060/tcp', '5003/tcp', '5038/tcp', '8667/tcp', '9100/tcp', '5672/tcp', ...range]));
   });
 
+  test('an inferred reservation (RabbitMQ 5672) can be freed; a verified one cannot', () => {
+    const spec = onPbxHost(5672);
+    spec.freeHostPorts = ['5672/tcp'];
+    expect(messagesOf(spec)).toEqual([]);
+    spec.freeHostPorts = ['5038/tcp', '5673/tcp'];
+    expect(messagesOf(spec)).toEqual([
+      'services.cc.xucmgt.ports: port 5672/tcp on Docker host ssh://deploy@10.0.0.10 is used by RabbitMQ container of XiVO\'s own Docker stack (xivo-dcomp), when published: publish cc.xucmgt (port "http") on another host port',
+      'freeHostPorts.0: 5038/tcp is used by Asterisk AMI (opened for xuc) (verified): it cannot be freed; publish your service on another port',
+      'freeHostPorts.1: 5673/tcp is not a reserved port: remove it (reserved ports: docs/catalogue.md)',
+    ]);
+  });
+
   test('9100 is free for our configmgt once opted in', () => {
     const spec = onPbxHost(9100);
     spec.services['xivo.configmgt'] = { enabled: true };

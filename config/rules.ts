@@ -164,7 +164,10 @@ const hostClashes: Rule = (spec, env) => {
     }
     // Ports of the host's own packages (XiVO nginx, Asterisk...): only our containers can move.
     const roles = new Set(uses.map((u) => u.server.roles).flat());
-    for (const reserved of RESERVED_HOST_PORTS.filter((r) => roles.has(r.role) && !(r.unlessDeployed && env.placement.has(r.unlessDeployed)))) {
+    const freed = new Set(spec.freeHostPorts ?? []);
+    for (const reserved of RESERVED_HOST_PORTS.filter(
+      (r) => roles.has(r.role) && !(r.unlessDeployed && env.placement.has(r.unlessDeployed)) && !(r.confidence === 'inferred' && freed.has(`${r.port}/${r.protocol}`)),
+    )) {
       const clash = uses.find((u) => u.key === `port ${reserved.port}/${reserved.protocol}`);
       if (clash) {
         problems.push({

@@ -159,6 +159,11 @@ export const environmentSchema = z
     tls: tlsSchema.optional(),
     /** Edge reverse proxy settings (DMZ). */
     edge: edgeSchema.optional(),
+    /** Inferred reservations of host ports (docs/catalogue.md) that this environment's hosts leave free. */
+    freeHostPorts: z
+      .array(z.string().regex(/^\d{1,5}\/(tcp|udp)$/, { message: 'must be a port and protocol like "5672/tcp"' }))
+      .optional()
+      .describe('Ports the catalogue reserves on the PBX host only by inference (e.g. RabbitMQ "5672/tcp") that are free on your hosts'),
     /** xuc's credentials towards XiVO (CTI, web services, AMI): user names and the inferred env variable names. */
     xucCredentials: z
       .object({
