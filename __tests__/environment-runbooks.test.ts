@@ -1,7 +1,8 @@
-/** The takeover runbook: generated for every bundled environment, linked from the README. */
+/** The runbooks of every environment: takeover (linked from the README) and host prerequisites per XiVO release. */
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
+import { debianFor, findRelease } from '../catalogue/releases';
 import { FORBIDDEN_COMPOSE_COMMANDS } from '../stacks/takeover-runbook';
 import { synthEnvironments, SynthOutput } from './support/synth';
 
@@ -11,11 +12,11 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(path.dirname(out.outdir), { recursive: true, force: true }));
 
-const environments = fs
+const specs = fs
   .readdirSync('environments')
   .filter((f) => f.endsWith('.yaml'))
-  .map((f) => parse(fs.readFileSync(path.join('environments', f), 'utf8')).name as string)
-  .sort();
+  .map((f) => parse(fs.readFileSync(path.join('environments', f), 'utf8')));
+const environments = specs.map((s) => s.name as string).sort();
 const runbook = (env: string) => out.files().get(`runbooks/${env}/takeover.md`);
 
 test.each(environments)('%s has a takeover runbook', (env) => {
@@ -47,4 +48,28 @@ test('the README links the takeover runbook and names the Compose commands not t
   const readme = fs.readFileSync('README.md', 'utf8');
   expect(readme).toContain('`takeover.md`');
   for (const command of FORBIDDEN_COMPOSE_COMMANDS) expect(readme).toContain(`\`xivocc-dcomp ${command}\``);
+});
+
+test.each([
+  ['Izar', 11],
+  ['Luna', 11],
+  ['Maia', 12],
+  ['Orion', 12],
+  ['Helios', undefined],
+])('%s installs on Debian %s', (name, debian) => {
+  expect(debianFor(findRelease(name)!)).toBe(debian);
+});
+
+test.each(specs.map((s) => [s.name as string, s] as const))('%s: host-prerequisites.md names the release, Debian, overlay2, XFS ftype=1 and every server', (name, spec) => {
+  const text = out.files().get(`runbooks/${name}/host-prerequisites.md`)!;
+  const release = findRelease(spec.release)!;
+  expect(text).toContain(`XiVO ${release.name} (${release.version})`);
+  expect(text).toContain(`Debian ${debianFor(release)}`);
+  expect(text).toContain('`overlay2`');
+  expect(text).toContain('`ftype=1`');
+  for (const server of spec.servers) expect(text).toContain(`| \`${server.name}\` | \`${server.docker.host}\` |`);
+});
+
+test('prod states Debian 12 for its PBX', () => {
+  expect(out.files().get('runbooks/prod/host-prerequisites.md')).toContain('| `pbx` | `ssh://deploy@10.20.0.10` | xivo | 12 |');
 });
