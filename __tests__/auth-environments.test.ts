@@ -15,6 +15,9 @@ const SECRETS = {
   TF_VAR_ldap_manager_password: 'ldap-S3cret-never-in-output',
   TF_VAR_kerberos_password: 'krb-S3cret-never-in-output',
   TF_VAR_xuc_truststore_password: 'ts-S3cret-never-in-output',
+  TF_VAR_xuc_cti_password: 'cti-S3cret-never-in-output',
+  TF_VAR_xuc_ws_password: 'ws-S3cret-never-in-output',
+  TF_VAR_xuc_ami_secret: 'ami-S3cret-never-in-output',
 };
 const KEYTAB = Buffer.from('KEYTAB-BYTES-never-in-output\x05\x02');
 

@@ -2,6 +2,10 @@
 import * as path from 'path';
 import { ConfigError } from '../config/errors';
 import { expandEnvFiles, loadEnvironments } from '../config/loader';
+import { endpoint } from '../config/endpoints';
+import { RESERVED_HOST_PORTS } from '../catalogue/services';
+import { Role } from '../catalogue/types';
+import { releaseList } from '../catalogue/releases';
 import { baseline, issuesOf, load, messagesOf, tempDir, writeEnvironment } from './support/environments';
 
 const mutate = (change: (env: Record<string, any>) => void) => {
@@ -15,9 +19,17 @@ describe('a valid environment', () => {
     const env = load(baseline());
     expect(env.servers.map((s) => s.stackName)).toEqual(['test-pbx', 'test-cc']);
     expect(env.placement.get('cc.xuc')?.name).toBe('cc');
-    expect(env.placement.get('xivo.configmgt')?.name).toBe('pbx');
     expect(env.publicNames.recordingServerHost).toBe('10.0.0.20');
     expect(env.publicNames.recordingServerPort).toBe('9400');
+  });
+
+  test('configmgt belongs to XiVO: not deployed unless opted in, reached on the PBX at 9100', () => {
+    const env = load(baseline());
+    expect(env.placement.has('xivo.configmgt')).toBe(false);
+    expect(endpoint(env, env.servers[1], 'xivo.configmgt')).toEqual({ host: '10.0.0.10', port: 9100, local: false });
+    const optedIn = load(mutate((e) => (e.services = { 'xivo.configmgt': { enabled: true } })));
+    expect(optedIn.placement.get('xivo.configmgt')?.name).toBe('pbx');
+    expect(endpoint(optedIn, optedIn.servers[1], 'xivo.configmgt')).toEqual({ host: '10.0.0.10', port: 9100, local: false });
   });
 
   test('a split CC places listed services first and the rest on the server without a list', () => {
@@ -32,6 +44,14 @@ describe('a valid environment', () => {
       'xivo-db-replication', 'xivo-full-stats', 'pack-reporting', 'spagobi', 'recording-server', 'elasticsearch', 'kibana',
     ]);
     expect(env.publicNames.reportingHost).toBe('10.0.0.30');
+  });
+
+  test.each([
+    ['Orion', '2025.05'],
+    ['maia', '2024.05'],
+    ['2022.10', '2022.10'],
+  ])('release %s is the LTS %s (image tags use the version)', (given, version) => {
+    expect(load(mutate((e) => (e.release = given))).release).toBe(version);
   });
 
   test('a disabled optional service is placed nowhere', () => {
@@ -70,7 +90,7 @@ describe('errors name file, line and key, all at once', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect(error!.issues.map((i) => `${path.basename(i.file)}:${i.line} ${i.message}`)).toEqual([
-      'a.yaml:2 must be a XiVO release line like "2024.05" (quote it in YAML)',
+      `a.yaml:2 is not a XiVO LTS release: write its name or version (quoted in YAML), one of ${releaseList()}`,
       `b.yaml:1 the environment name must be 2-32 characters of lowercase letters, digits and '-', starting with a letter (e.g. "cc-core")`,
     ]);
     expect(error!.message).toMatch(/^2 errors in environment files; nothing was synthesized:\n {2}- .*a\.yaml:2:1: release: /);
@@ -96,7 +116,9 @@ describe('schema rules', () => {
     ['bad address', (e) => (e.servers[0].address = 'not an address'), 'servers.0.address: must be the IPv4 address or DNS name by which other servers reach this one (e.g. "10.0.0.5")'],
     ['bad backend', (e) => (e.backend = { type: 'consul' }), 'backend.type: must be one of: local, s3, pg, http'],
     ['no roles', (e) => (e.servers[0].roles = []), 'servers.0.roles: must list at least one role'],
+    ['unknown release', (e) => (e.release = '2024.06'), 'release: is not a XiVO LTS release: write its name or version (quoted in YAML), one of Five (2017.03), Polaris (2017.11), Aldebaran (2018.05), Borealis (2018.16), Callisto (2019.05), Deneb (2019.12), Electra (2020.07), Freya (2020.18), Gaia (2021.07), Helios (2021.15), Izar (2022.05), Jabbah (2022.10), Kuma (2023.05), Luna (2023.10), Maia (2024.05), Naos (2024.10), Orion (2025.05)'],
     ['bad tag', (e) => (e.services = { 'cc.xuc': { tag: 'latest tag' } }), 'services.cc.xuc.tag: is not a valid Docker tag'],
+    ['bad adopted volume name', (e) => (e.services = { 'cc.pgxivocc': { adoptVolumes: { data: '../pg data' } } }), 'services.cc.pgxivocc.adoptVolumes.data: is not a Docker volume name: write the name `docker volume ls` shows on the host'],
   ];
   test.each(cases)('%s', (_name, change, message) => {
     expect(messagesOf(mutate(change))).toEqual([message]);
@@ -148,6 +170,8 @@ describe('cross-field rules', () => {
     ['disabling a required service', (e) => (e.services = { 'cc.xuc': { enabled: false } }), 'services.cc.xuc.enabled: "cc.xuc" is required and cannot be disabled'],
     ['unknown port name', (e) => (e.services = { 'cc.xuc': { ports: { https: 9443 } } }), 'services.cc.xuc.ports.https: "cc.xuc" has no port named "https"; its ports: http'],
     ['token in an override', (e) => (e.services = { 'cc.xuc': { env: { PLAY_AUTH_TOKEN: 'x' } } }), 'services.cc.xuc.env.PLAY_AUTH_TOKEN: the token comes only from SharedToken: remove it here and set TF_VAR_play_auth_token when planning'],
+    ['adopting a volume the service does not have', (e) => (e.services = { 'cc.pgxivocc': { adoptVolumes: { db: 'xivocc_pgxivocc_data' } } }), 'services.cc.pgxivocc.adoptVolumes.db: "cc.pgxivocc" has no data volume named "db"; its volumes: data'],
+    ['Debian of the host does not match the release', (e) => (e.servers[0].debian = 11), 'servers.0.debian: XiVO Maia (2024.05) runs on Debian 12, not Debian 11: upgrade the host (runbook host-prerequisites.md) or write debian: 12'],
     ['volume with hostPath and volume', (e) => (e.services = { 'cc.xuc': { volumes: [{ containerPath: '/x', hostPath: '/y', volume: 'z' }] } }), 'services.cc.xuc.volumes.0: give exactly one of hostPath or volume'],
     ['split CC on a loopback address', (e) => {
       e.servers[1].services = ['cc.xuc', 'cc.xucmgt', 'cc.nginx'];
@@ -155,7 +179,7 @@ describe('cross-field rules', () => {
     }, 'servers.2.address: "127.0.0.1" is a loopback address, but cc.nginx on server "cc" reaches cc.recording-server on this server: write an address the other servers can route to'],
     ['port clash on one Docker host', (e) => {
       e.servers[1].docker.host = e.servers[0].docker.host;
-      e.services = { 'cc.nginx': { ports: { http: 8080, https: 8443 } }, 'cc.recording-server': { ports: { http: 9100 } } };
+      e.services = { 'xivo.configmgt': { enabled: true }, 'cc.nginx': { ports: { http: 8080, https: 8443 } }, 'cc.recording-server': { ports: { http: 9100 } } };
     }, 'services.cc.recording-server.ports: port 9100/tcp on Docker host ssh://deploy@10.0.0.10 is taken twice: by xivo.configmgt (port "http") on server "pbx" and by cc.recording-server (port "http") on server "cc"; publish one of them on another port'],
     ['port of a host package', (e) => (e.servers[1].roles.unshift('xivo'), e.servers.shift()), 'services.cc.nginx.ports: port 80/tcp on Docker host ssh://deploy@10.0.0.20 is used by XiVO web interface (nginx package): publish cc.nginx (port "http") on another host port'],
     ['host file clash', (e) => {
@@ -174,6 +198,47 @@ describe('cross-field rules', () => {
       'servers.0.docker.tls.caFile: file "missing-ca.pem" does not exist (paths are relative to the environment file)',
       'servers.0.docker.tls.certFile: file "c.pem" does not exist (paths are relative to the environment file)',
       'servers.0.docker.tls.keyFile: file "k.pem" does not exist (paths are relative to the environment file)',
+    ]);
+  });
+});
+
+describe('ports of XiVO itself on the PBX host', () => {
+  // The CC shares the PBX's Docker host; its front and SpagoBI move off 80/443/9500 and xucmgt is published on the port under test.
+  const onPbxHost = (port: number) =>
+    mutate((e) => {
+      e.servers[1].docker.host = e.servers[0].docker.host;
+      e.services = { 'cc.nginx': { ports: { http: 8080, https: 8443 } }, 'cc.spagobi': { ports: { http: 9501 } }, 'cc.xucmgt': { ports: { http: port } } };
+    });
+  const tcp = RESERVED_HOST_PORTS.filter((r) => r.role === Role.XIVO && r.protocol === 'tcp' && r.port !== 80 && r.port !== 443);
+  test.each(tcp.map((r) => [r.port, r.owner] as const))('%i/tcp is reserved (%s)', (port, owner) => {
+    expect(messagesOf(onPbxHost(port))).toEqual([
+      `services.cc.xucmgt.ports: port ${port}/tcp on Docker host ssh://deploy@10.0.0.10 is used by ${owner}: publish cc.xucmgt (port "http") on another host port`,
+    ]);
+  });
+
+  test('the ports of the issue are all reserved: 69/udp, 123/udp, 5060, 5003, 5038, 8667, 9100, 9486-9500, RabbitMQ', () => {
+    const reserved = RESERVED_HOST_PORTS.filter((r) => r.role === Role.XIVO).map((r) => `${r.port}/${r.protocol}`);
+    const range = Array.from({ length: 15 }, (_, i) => `${9486 + i}/tcp`);
+    expect(reserved).toEqual(expect.arrayContaining(['69/udp', '123/udp', '5060/udp', '5060/tcp', '5003/tcp', '5038/tcp', '8667/tcp', '9100/tcp', '5672/tcp', ...range]));
+  });
+
+  test('an inferred reservation (RabbitMQ 5672) can be freed; a verified one cannot', () => {
+    const spec = onPbxHost(5672);
+    spec.freeHostPorts = ['5672/tcp'];
+    expect(messagesOf(spec)).toEqual([]);
+    spec.freeHostPorts = ['5038/tcp', '5673/tcp'];
+    expect(messagesOf(spec)).toEqual([
+      'services.cc.xucmgt.ports: port 5672/tcp on Docker host ssh://deploy@10.0.0.10 is used by RabbitMQ container of XiVO\'s own Docker stack (xivo-dcomp), when published: publish cc.xucmgt (port "http") on another host port',
+      'freeHostPorts.0: 5038/tcp is used by Asterisk AMI (opened for xuc) (verified): it cannot be freed; publish your service on another port',
+      'freeHostPorts.1: 5673/tcp is not a reserved port: remove it (reserved ports: docs/catalogue.md)',
+    ]);
+  });
+
+  test('9100 is free for our configmgt once opted in', () => {
+    const spec = onPbxHost(9100);
+    spec.services['xivo.configmgt'] = { enabled: true };
+    expect(messagesOf(spec)).toEqual([
+      'services.cc.xucmgt.ports: port 9100/tcp on Docker host ssh://deploy@10.0.0.10 is taken twice: by xivo.configmgt (port "http") on server "pbx" and by cc.xucmgt (port "http") on server "cc"; publish one of them on another port',
     ]);
   });
 });

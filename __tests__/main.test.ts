@@ -1,4 +1,5 @@
 /** The synth command as operators run it: exit codes, nothing half-written, identical bytes, no secrets. */
+import { XUC_CREDENTIALS_WARNING } from '../catalogue/xuc-credentials';
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -54,9 +55,15 @@ describe('synth', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toBe(`Synthesized 3 stacks into ${outdir}/stacks: warned-pbx, warned-cc, lab-allinone\n`);
     expect(result.stderr).toBe(
-      `warning: warned-cc/cc/xuc/oidc: ${OIDC_LOGOUT_WARNING}\n` +
+      [
+        `warning: warned-cc/cc/xuc/oidc: ${OIDC_LOGOUT_WARNING}`,
+        // Once per environment: xuc's credential variable names are inferred.
+        `warning: warned-cc/cc/xuc/xivo-credentials: ${XUC_CREDENTIALS_WARNING}`,
+        `warning: lab-allinone/cc/xuc/xivo-credentials: ${XUC_CREDENTIALS_WARNING}`,
         // the single-host lab's address is 127.0.0.1: its SIP WebSocket routes cannot reach Asterisk
-        'warning: lab-allinone/cc/nginx: /wssip, /wssip-allinone lead to Asterisk at 127.0.0.1:5039, a loopback address: inside the nginx container it is the container itself; give the server its LAN address, or set tls.sipWebSocket.enabled: false\n',
+        'warning: lab-allinone/cc/nginx: /wssip, /wssip-allinone lead to Asterisk at 127.0.0.1:5039, a loopback address: inside the nginx container it is the container itself; give the server its LAN address, or set tls.sipWebSocket.enabled: false',
+        '',
+      ].join('\n'),
     );
     expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(['lab-allinone', 'warned-cc', 'warned-pbx']);
   });

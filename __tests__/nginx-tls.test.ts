@@ -46,9 +46,9 @@ describe('NginxFront and TLS material (bundled environments)', () => {
     expect(conf).toContain('server_tokens off;');
   });
 
-  test('all on one host: configmgt by its alias; the redirect carries the published HTTPS port', () => {
+  test("all on one host: XiVO's own configmgt on the host itself; the redirect carries the published HTTPS port", () => {
     const conf = nginxConf(synth, 'lab-allinone');
-    expect(conf).toContain('server xivo-configmgt:9100;');
+    expect(conf).toContain('server host.docker.internal:9100;');
     expect(conf).toContain('return 301 https://cc.lab.example.com:8443$request_uri;');
   });
 

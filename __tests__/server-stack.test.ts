@@ -42,15 +42,15 @@ test('a single host carrying PBX, MDS and CC needs no stack dependency and reach
   const app = Testing.app({ context: { [OUTDIR_CONTEXT]: path.resolve('cdktf.out') } });
   const spec = baseline();
   spec.servers = [{ name: 'all', address: '127.0.0.1', docker: { host: 'unix:///var/run/docker.sock' }, roles: ['xivo', 'mds', 'cc'] }];
-  spec.services = { 'cc.nginx': { ports: { http: 8080, https: 8443 } } };
+  spec.services = { 'cc.nginx': { ports: { http: 8080, https: 8443 } }, 'cc.spagobi': { ports: { http: 9501 } } };
   const [stack] = buildEnvironment(app, load(spec));
   expect(stack.dependencies).toEqual([]);
   const json = JSON.parse(Testing.synth(stack));
   const paths = Object.values<any>(json.resource.docker_container)
-    .filter((c) => c.start === false)
+    .filter((c) => c.start === false || c.labels.some((l: { value: string }) => l.value === 'env-file-keys'))
     .map((c) => c.volumes[0].host_path)
     .sort();
-  // Host env files of the three roles, plus the TLS files of nginx (crt, key, csr) and of the PBX (crt, key).
+  // Host env files of the three roles (key-by-key jobs), plus the TLS files of nginx (crt, key, csr) and of the PBX (crt, key).
   expect(paths).toEqual([
     '/etc/docker/compose',
     '/etc/docker/mds',

@@ -62,16 +62,23 @@ describe.each(stackNames)('stack %s', (stack) => {
     expect(new Set(values)).toEqual(new Set([TOKEN_REF]));
   });
 
-  test('writes the host custom.env of each role it carries, token included', () => {
-    const files = resources(out.json(stack), 'docker_container').filter(([, c]) => c.start === false && c.name.endsWith('custom.env'));
+  test('manages the keys of the host custom.env of each role it carries, token included, with a one-shot job', () => {
+    const jobs = resources(out.json(stack), 'docker_container').filter(([, c]) => c.labels.some((l: { label: string; value: string }) => l.label === 'org.xivo.job' && l.value === 'env-file-keys'));
     const expected = { xivo: '/etc/docker/xivo/custom.env', mds: '/etc/docker/mds/custom.env', cc: '/etc/docker/compose/custom.env', ucaddon: '/etc/docker/compose/custom.env' } as Record<string, string>;
     const paths = [...new Set(server().roles.filter((r: string) => expected[r]).map((r: string) => expected[r]))];
-    expect(files.map(([, c]) => c.labels.find((l: { label: string }) => l.label === 'org.xivo.host-file').value).sort()).toEqual([...paths].sort());
-    for (const [, c] of files) {
-      expect(c.upload[0].content).toContain(`PLAY_AUTH_TOKEN=${TOKEN_REF}\n`);
-      expect(c.upload[0].permissions).toBe('0600');
-      expect(c.must_run).toBe(false);
+    expect(jobs.map(([, c]) => c.labels.find((l: { label: string }) => l.label === 'org.xivo.host-file').value).sort()).toEqual([...paths].sort());
+    for (const [, c] of jobs) {
+      const values = c.upload.find((u: { file: string }) => u.file === '/xivo-cdktf/managed.env');
+      expect(values.content).toContain(`PLAY_AUTH_TOKEN=${TOKEN_REF}\n`);
+      expect(values.permissions).toBe('0600');
+      // The token reaches the job only through the uploaded file, never env, command or labels.
+      expect(strings([c.env, c.entrypoint, c.command, c.labels]).some((v) => v.includes('play_auth_token'))).toBe(false);
+      expect(c).toMatchObject({ attach: true, must_run: false, restart: 'no', network_mode: 'none' });
+      expect(c.start).not.toBe(false);
     }
+    // No HostFile writer rewrites a custom.env whole any more.
+    const writers = resources(out.json(stack), 'docker_container').filter(([, c]) => c.start === false);
+    expect(writers.filter(([, c]) => c.name.endsWith('custom.env'))).toEqual([]);
   });
 
   test('service containers: sorted env, labels, restart policy, log rotation, network alias', () => {
@@ -98,10 +105,39 @@ describe.each(stackNames)('stack %s', (stack) => {
     }
   });
 
-  test('data volumes are protected from destruction and keep stable names', () => {
-    for (const [, v] of resources(out.json(stack), 'docker_volume')) {
+  test('data volumes are protected from destruction and keep stable names; adopted ones are imported', () => {
+    const json = out.json(stack);
+    const imported = new Map<string, string>((json.import ?? []).map((i: { to: string; id: string }) => [i.to, i.id]));
+    for (const [id, v] of resources(json, 'docker_volume')) {
+      const adoptedAs = imported.get(`docker_volume.${id}`);
+      if (adoptedAs) {
+        // Imported under its existing name, its creator's labels and driver options left alone.
+        expect(v.name).toBe(adoptedAs);
+        expect(v.labels).toBeUndefined();
+        expect(v.lifecycle).toEqual({ prevent_destroy: true, ignore_changes: ['labels', 'driver', 'driver_opts'] });
+        continue;
+      }
       expect(v.lifecycle).toEqual({ prevent_destroy: true });
       expect(v.name).toMatch(/^[a-z]+-[a-z0-9-]+-[a-z]+$/);
+    }
+    expect(imported.size).toBe(stack === 'prod-cc-core' ? 1 : 0);
+  });
+
+  test('containers of XiVO CC and UC-Addon carry the Compose labels of project xivocc', () => {
+    for (const [, c] of resources(out.json(stack), 'docker_container')) {
+      const labels = Object.fromEntries(c.labels.map((l: { label: string; value: string }) => [l.label, l.value]));
+      const role = labels['org.xivo.role'];
+      const isService = c.start !== false && !labels['org.xivo.job'];
+      if (isService && (role === 'cc' || role === 'ucaddon')) {
+        expect(labels).toMatchObject({
+          'com.docker.compose.project': 'xivocc',
+          'com.docker.compose.service': labels['org.xivo.service'],
+          'com.docker.compose.oneoff': 'False',
+          'com.docker.compose.container-number': '1',
+        });
+      } else {
+        expect(Object.keys(labels).filter((l) => l.startsWith('com.docker.compose.'))).toEqual([]);
+      }
     }
   });
 });

@@ -8,7 +8,8 @@ import { mergeHocon, renderXucConf } from '../constructs/xuc/hocon';
 import { javaOpts } from '../constructs/xuc/java-opts';
 import { OutboundQueue } from '../constructs/xuc/outbound-queue';
 import { XucTruststore } from '../constructs/xuc/truststore';
-import { XUC_LOGIN_WARNING } from '../constructs/xuc/xuc-service';
+import { truststoreHostDirectory, XUC_LOGIN_WARNING } from '../constructs/xuc/xuc-service';
+import { XUC_CREDENTIALS_WARNING } from '../catalogue/xuc-credentials';
 import { PlanTimeFile } from '../constructs/plan-time-file';
 import { Runbook } from '../constructs/runbook';
 import * as fs from 'fs';
@@ -109,10 +110,18 @@ describe('LDAPS with a private CA + Kerberos + OIDC + CAS + outbound queue, XiVO
       ENABLE_OIDC: 'true',
       OIDC_SERVER_URL: 'https://id.example.com/realms/x',
       OIDC_CLIENT_ID: 'web,mobile',
-      OIDC_AUDIENCE: 'web',
       OIDC_USERNAME_FIELD: 'preferred_username',
       OIDC_LOGOUT_ENABLE: 'false',
     });
+  });
+
+  test('OIDC_AUDIENCE is left unset without oidc.audience: xuc accepts its own client ids', () => {
+    expect(xuc.env.OIDC_AUDIENCE).toBeUndefined();
+  });
+
+  test("the truststore directory is XiVO's documented one where one xuc runs on the host", () => {
+    expect(truststoreHostDirectory('cc', 1)).toBe('/etc/docker/xuc-custom-truststore');
+    expect(truststoreHostDirectory('ucaddon', 2)).toBe('/etc/docker/ucaddon-xuc-custom-truststore');
   });
 
   test('xucmgt: SSO on, one OIDC client id, CAS URL', () => {
@@ -133,9 +142,9 @@ describe('LDAPS with a private CA + Kerberos + OIDC + CAS + outbound queue, XiVO
       TRUSTSTORE: '/customSslTrustStore/ldapCertTrustStore',
       XUC_TRUSTSTORE_PASSWORD: '${var.xuc_truststore_password}',
     });
-    expect(builder.res).toMatchObject({ attach: true, must_run: false, user: '0', volumes: [{ host_path: '/etc/docker/cc-xuc-custom-truststore', container_path: '/customSslTrustStore' }] });
+    expect(builder.res).toMatchObject({ attach: true, must_run: false, user: '0', volumes: [{ host_path: '/etc/docker/xuc-custom-truststore', container_path: '/customSslTrustStore' }] });
     expect(builder.res.upload).toEqual([{ file: '/tmp/ldap-ca/ca-01.pem', content: CA, permissions: '0644' }]);
-    expect(xuc.res.volumes).toEqual([{ host_path: '/etc/docker/cc-xuc-custom-truststore', container_path: '/customSslTrustStore', read_only: true }]);
+    expect(xuc.res.volumes).toEqual([{ host_path: '/etc/docker/xuc-custom-truststore', container_path: '/customSslTrustStore', read_only: true }]);
     const ref = `docker_container.${Object.entries<any>(json.resource.docker_container).find(([, c]) => c.name === 'xivocc-xuc-truststore')![0]}`;
     expect(xuc.res.depends_on).toEqual([ref]);
     expect(xuc.res.lifecycle).toEqual({ replace_triggered_by: [ref] });
@@ -159,7 +168,7 @@ describe('LDAPS with a private CA + Kerberos + OIDC + CAS + outbound queue, XiVO
   });
 
   test('no warning for safe settings', () => {
-    expect(warningsOf(built.xuc())).toEqual([]);
+    expect(warningsOf(built.xuc())).toEqual([XUC_CREDENTIALS_WARNING]);
   });
 });
 
@@ -167,14 +176,14 @@ describe('options with warnings', () => {
   test('AUTH_PREVENT_XUC_LOGIN=false needs allowXucUserLogin and warns', () => {
     const built = build(withAuth({ allowXucUserLogin: true }));
     expect(container(built.json(built.xuc()), 'xivocc-xuc').env.AUTH_PREVENT_XUC_LOGIN).toBe('false');
-    expect(warningsOf(built.xuc())).toEqual([XUC_LOGIN_WARNING]);
+    expect(warningsOf(built.xuc())).toEqual([XUC_LOGIN_WARNING, XUC_CREDENTIALS_WARNING]);
   });
 
   test('OIDC_LOGOUT_ENABLE warns (Keycloak < 18 only)', () => {
     const built = build(withAuth({ oidc: { serverUrl: 'https://id.example.com', clientId: 'web', logout: true, audience: 'aud', usernameField: 'email' } }));
     const env = container(built.json(built.xuc()), 'xivocc-xuc').env;
     expect(env).toMatchObject({ OIDC_LOGOUT_ENABLE: 'true', OIDC_AUDIENCE: 'aud', OIDC_USERNAME_FIELD: 'email', ENABLE_OIDC: 'false', OIDC_CLIENT_ID: 'web' });
-    expect(warningsOf(built.xuc())).toEqual([OIDC_LOGOUT_WARNING]);
+    expect(warningsOf(built.xuc())).toEqual([OIDC_LOGOUT_WARNING, XUC_CREDENTIALS_WARNING]);
   });
 });
 

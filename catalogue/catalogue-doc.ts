@@ -6,6 +6,7 @@
 import { ASTERISK_WEBSOCKET, DEFAULT_EXTRA_EDGE_ZONE, EDGE_ONLY_PATHS, RATE_LIMITS, RouteTarget, ROUTES } from './routes';
 import { HOST_ENV_FILES, RESERVED_HOST_PORTS, SERVICES } from './services';
 import { EnvSource } from './types';
+import { XUC_CREDENTIALS } from './xuc-credentials';
 
 export const CATALOGUE_DOC = 'docs/catalogue.md';
 
@@ -41,14 +42,47 @@ export function catalogueMarkdown(): string {
     const ports = s.ports.map((p) => `${p.name} ${p.internal}${p.published ? `→${p.published}` : ''}`).join(', ') || '–';
     const volumes = s.volumes.map((v) => `\`${v.containerPath}\`${v.persistent ? ' (protected)' : ''}`).join(', ') || '–';
     const env = Object.entries(s.env).map(([k, v]) => `\`${k}\` ← ${describeSource(v)}`).join('<br>') || '–';
-    lines.push(`| \`${s.id}\` | ${cell(s.description)} | \`${s.image}\` (${s.imageConfidence}) | ${ports} | ${volumes} | ${s.optional ? 'yes' : 'no'} | ${cell(env)} | ${cell(s.notes)} |`);
+    lines.push(`| \`${s.id}\` | ${cell(s.description)} | \`${s.image}\` (${s.imageConfidence}) | ${ports} | ${volumes} | ${s.optIn ? 'opt-in (`enabled: true`)' : s.optional ? 'yes' : 'no'} | ${cell(env)} | ${cell(s.notes)} |`);
   }
-  lines.push('', '## Host env files', '', 'Written on the Docker host through the Docker API (HostFile), mode 0600.', '', '| role | path | variables |', '|---|---|---|');
+  lines.push(
+    '',
+    '## Host env files',
+    '',
+    'XiVO\'s installers write these files too: only the keys below are managed, key by key, by a one-shot job on the',
+    'Docker host (EnvFileKeys); every other line is kept, the previous file is backed up, mode 0600.',
+    '',
+    '| role | path | variables |',
+    '|---|---|---|',
+  );
   for (const f of HOST_ENV_FILES) {
     lines.push(`| ${f.role} | \`${f.path}\` | ${Object.entries(f.variables).map(([k, v]) => `\`${k}\` ← ${describeSource(v)}`).join('<br>')} |`);
   }
-  lines.push('', '## Ports of host packages', '', 'Containers published on the same Docker host must not take them (validation error otherwise).', '', '| role | port | owner |', '|---|---|---|');
-  for (const r of RESERVED_HOST_PORTS) lines.push(`| ${r.role} | ${r.port}/${r.protocol} | ${r.owner} |`);
+  lines.push(
+    '',
+    '## Ports of host packages',
+    '',
+    'Containers published on the same Docker host must not take them (validation error otherwise).',
+    '',
+    '| role | port | owner | facts |',
+    '|---|---|---|---|',
+  );
+  for (const r of RESERVED_HOST_PORTS) {
+    const facts = [r.confidence ?? 'verified', r.unlessDeployed ? `free when \`${r.unlessDeployed}\` is deployed` : ''].filter(Boolean).join('; ');
+    lines.push(`| ${r.role} | ${r.port}/${r.protocol} | ${cell(r.owner)} | ${facts} |`);
+  }
+  lines.push(
+    '',
+    '## xuc credentials towards XiVO',
+    '',
+    'Environment variables of every xuc (names not public: override them under `xucCredentials.envNames`).',
+    '',
+    '| credential | xuc variable | value |',
+    '|---|---|---|',
+  );
+  for (const fact of Object.values(XUC_CREDENTIALS)) {
+    const value = fact.secretVariable ? `\`TF_VAR_${fact.secretVariable}\` (sensitive)` : `\`${fact.defaultValue}\``;
+    lines.push(`| ${cell(fact.what)} | \`${fact.env}\` (${fact.envConfidence}) | ${value} |`);
+  }
   lines.push(...routesMarkdown());
   return `${lines.join('\n')}\n`;
 }

@@ -8,6 +8,7 @@
  * volumes, ports, memory, enabled), so a wrong inference is fixed in data, not in code.
  */
 import {
+  Confidence,
   env,
   HostEnvFileDefinition,
   PublicName,
@@ -25,6 +26,9 @@ export const DEFAULT_DIST = 'latest';
 
 /** Image of the tiny helper container that writes host files through the Docker API (never started). */
 export const HOST_FILE_HELPER_IMAGE = 'busybox:stable';
+
+/** Host directory of xuc's LDAPS truststore, mounted at /customSslTrustStore (seed 000, XiVO's documented path). */
+export const XUC_TRUSTSTORE_HOST_DIR = '/etc/docker/xuc-custom-truststore';
 
 /** Default JVM heap of xuc: the seed's example (`-Xms512m -Xmx2048m`); the image's own default is unknown. */
 export const DEFAULT_XUC_HEAP = { min: '512m', max: '2048m' } as const;
@@ -122,7 +126,11 @@ export const SERVICES: readonly ServiceDefinition[] = [
     ports: [{ name: 'http', internal: 9100, published: 9100 }],
     env: { PLAY_AUTH_TOKEN: env.sharedToken() },
     optional: true,
-    notes: 'Served on XIVO_HOST:9100 (seed 000, verified). Image name inferred. Disable if the XiVO installer already runs it.',
+    optIn: true,
+    servedByXivo: { port: 9100, confidence: 'verified' },
+    notes:
+      'XiVO serves configmgt itself on XIVO_HOST:9100 (seed 000; a configmgt auth secret is generated on XiVO since 2021, verified): ' +
+      'not deployed unless services["xivo.configmgt"].enabled: true; routes and xuc reach XiVO\'s own otherwise. Image name inferred.',
   }),
 
   // --- XiVO CC -----------------------------------------------------------------------------
@@ -280,17 +288,40 @@ export const HOST_ENV_FILES: readonly HostEnvFileDefinition[] = [
 ];
 
 /**
- * Ports the host packages of a role listen on (reference §2.1, legacy XiVO port table, verified
- * for the XiVO base). Containers published on the same Docker host must not take them.
+ * Ports the host packages of a role listen on (reference §2.1 and §6, legacy XiVO port table and
+ * XiVO's own services, verified for the XiVO base unless marked inferred). Containers published
+ * on the same Docker host must not take them.
  */
 export const RESERVED_HOST_PORTS: readonly ReservedHostPort[] = [
+  { role: Role.XIVO, port: 69, protocol: 'udp', owner: 'xivo-provd TFTP' },
   { role: Role.XIVO, port: 80, protocol: 'tcp', owner: 'XiVO web interface (nginx package)' },
+  { role: Role.XIVO, port: 123, protocol: 'udp', owner: 'NTP server of the phones' },
   { role: Role.XIVO, port: 443, protocol: 'tcp', owner: 'XiVO web interface (nginx package)' },
-  { role: Role.XIVO, port: 5060, protocol: 'udp', owner: 'Asterisk SIP' },
   { role: Role.XIVO, port: 5003, protocol: 'tcp', owner: 'xivo-ctid CTI' },
+  { role: Role.XIVO, port: 5038, protocol: 'tcp', owner: 'Asterisk AMI (opened for xuc)' },
+  { role: Role.XIVO, port: 5060, protocol: 'udp', owner: 'Asterisk SIP' },
+  { role: Role.XIVO, port: 5060, protocol: 'tcp', owner: 'Asterisk SIP over TCP', confidence: 'inferred' },
   { role: Role.XIVO, port: 5432, protocol: 'tcp', owner: 'XiVO PostgreSQL' },
-  { role: Role.XIVO, port: 9486, protocol: 'tcp', owner: 'xivo-confd HTTPS' },
-  { role: Role.XIVO, port: 9497, protocol: 'tcp', owner: 'xivo-auth' },
+  { role: Role.XIVO, port: 5672, protocol: 'tcp', owner: "RabbitMQ container of XiVO's own Docker stack (xivo-dcomp), when published", confidence: 'inferred' },
+  { role: Role.XIVO, port: 8667, protocol: 'tcp', owner: 'xivo-provd HTTP' },
+  { role: Role.XIVO, port: 9100, protocol: 'tcp', owner: "XiVO's own configmgt", unlessDeployed: 'xivo.configmgt' },
+  ...[
+    [9486, 'xivo-confd HTTPS'],
+    [9487, 'xivo-confd HTTP'],
+    [9488, 'XiVO daemon range 9486-9500'],
+    [9489, 'xivo-dird'],
+    [9490, 'XiVO daemon range 9486-9500'],
+    [9491, 'xivo-amid'],
+    [9492, 'XiVO daemon range 9486-9500'],
+    [9493, 'xivo-agentd'],
+    [9494, 'XiVO daemon range 9486-9500'],
+    [9495, 'XiVO daemon range 9486-9500'],
+    [9496, 'XiVO daemon range 9486-9500'],
+    [9497, 'xivo-auth'],
+    [9498, 'XiVO daemon range 9486-9500'],
+    [9499, 'XiVO daemon range 9486-9500'],
+    [9500, 'xivo-ctid-ng'],
+  ].map(([port, owner]) => ({ role: Role.XIVO, port: port as number, protocol: 'tcp' as const, owner: owner as string })),
   { role: Role.MDS, port: 5060, protocol: 'udp', owner: 'MDS Asterisk SIP' },
   { role: Role.MDS, port: 5038, protocol: 'tcp', owner: 'MDS Asterisk AMI (reached by xuc over the VoIP address)' },
 ];
@@ -316,6 +347,29 @@ export const CONTAINER_PREFIX: Readonly<Record<Role, string>> = {
   [Role.UC_ADDON]: 'ucaddon',
   [Role.EDGE]: 'edge',
 };
+
+/**
+ * Docker Compose project of a role on XiVO's own installs: `xivocc-dcomp` is `docker compose -p
+ * xivocc` (containers `xivocc_<service>_1`, verified for XiVO CC; the UC-Addon uses the same
+ * /etc/docker/compose directory, so the same project, inferred). Our containers carry the
+ * project and service labels so that `xivocc-dcomp ps/logs/exec <service>` find them.
+ */
+export const COMPOSE_PROJECT: Partial<Record<Role, { readonly name: string; readonly confidence: Confidence }>> = {
+  [Role.CC]: { name: 'xivocc', confidence: 'verified' },
+  [Role.UC_ADDON]: { name: 'xivocc', confidence: 'inferred' },
+};
+
+/** Compose labels of a service's container (`com.docker.compose.*`), none for roles without a Compose project. */
+export function composeLabels(def: ServiceDefinition): Record<string, string> {
+  const project = COMPOSE_PROJECT[def.role];
+  if (!project) return {};
+  return {
+    'com.docker.compose.container-number': '1',
+    'com.docker.compose.oneoff': 'False',
+    'com.docker.compose.project': project.name,
+    'com.docker.compose.service': def.name,
+  };
+}
 
 /** Container name, also its network alias: unique per Docker host. */
 export function containerName(def: ServiceDefinition): string {

@@ -121,6 +121,13 @@ export interface ServiceDefinition {
   readonly memoryMb?: number;
   /** Whether the environment file may switch it off (`services.<id>.enabled: false`). */
   readonly optional: boolean;
+  /** Not deployed unless the environment file opts in (`services.<id>.enabled: true`). @default false */
+  readonly optIn?: boolean;
+  /**
+   * XiVO serves this service itself on the PBX host, on this port, when we do not deploy it:
+   * routes and env wiring then point at the PBX's address and this port. @default none
+   */
+  readonly servedByXivo?: { readonly port: number; readonly confidence: Confidence };
   /** Facts behind this entry, with their confidence. */
   readonly notes: string;
 }
@@ -139,4 +146,8 @@ export interface ReservedHostPort {
   readonly port: number;
   readonly protocol: 'tcp' | 'udp';
   readonly owner: string;
+  /** How sure we are that the host listens there. @default 'verified' */
+  readonly confidence?: Confidence;
+  /** Not reserved when this service of ours is deployed (it takes over the port). @default always reserved */
+  readonly unlessDeployed?: ServiceId;
 }

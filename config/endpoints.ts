@@ -4,9 +4,15 @@
  * Other server: that server's address and the published host port.
  */
 import { containerName, findService } from '../catalogue/services';
-import { ServiceId } from '../catalogue/types';
+import { Role, ServiceId } from '../catalogue/types';
 import { Environment, ServerModel } from './model';
 import { publishedPort } from './resolve';
+
+/**
+ * Name by which a container reaches its own Docker host (Docker's `host-gateway`, 20.10+):
+ * every container on a PBX host gets it as an extra host, for XiVO's own services.
+ */
+export const HOST_GATEWAY_NAME = 'host.docker.internal';
 
 export interface Endpoint {
   readonly host: string;
@@ -17,12 +23,21 @@ export interface Endpoint {
 
 /**
  * @param portName the target's port name; @default its first port
- * @returns undefined when the service is not deployed in this environment (disabled or no such role)
+ * @returns undefined when the service is not deployed in this environment (disabled or no such role) and
+ *   XiVO does not serve it itself (catalogue `servedByXivo`)
  */
 export function endpoint(env: Environment, from: ServerModel, service: ServiceId, portName?: string): Endpoint | undefined {
   const target = env.placement.get(service);
   const def = findService(service);
-  if (!target || !def) return undefined;
+  if (!def) return undefined;
+  if (!target) {
+    // Not deployed by us, but served by XiVO itself on the PBX host (configmgt on 9100).
+    const pbx = def.servedByXivo && env.servers.find((s) => s.roles.includes(Role.XIVO));
+    if (!pbx) return undefined;
+    // From a container on the PBX's own Docker host, the host itself (see HOST_GATEWAY).
+    const host = pbx.docker.host === from.docker.host ? HOST_GATEWAY_NAME : pbx.address;
+    return { host, port: def.servedByXivo!.port, local: false };
+  }
   const port = portName ? def.ports.find((p) => p.name === portName) : def.ports[0];
   if (!port) throw new Error(`${service} has no port ${portName ?? '(none defined)'}`);
   if (target === from) return { host: containerName(def), port: port.internal, local: true };

@@ -4,6 +4,7 @@
  * every error of every file is reported at once.
  */
 import * as path from 'path';
+import { findRelease } from '../catalogue/releases';
 import { findService, SERVICES, servicesOfRole, UNIQUE_ROLES } from '../catalogue/services';
 import { PublicName, Role, ServiceDefinition, ServiceId } from '../catalogue/types';
 import { KeyPath } from './errors';
@@ -20,7 +21,8 @@ export interface Resolution {
   readonly problems: Problem[];
 }
 
-const isEnabled = (spec: EnvironmentFile, def: ServiceDefinition) => spec.services?.[def.id]?.enabled !== false;
+/** Opt-in services (`optIn`) only with `enabled: true`; the others unless `enabled: false`. */
+const isEnabled = (spec: EnvironmentFile, def: ServiceDefinition) => spec.services?.[def.id]?.enabled ?? !def.optIn;
 
 /** Decides which server runs each service of the unique roles (explicit `services` first, then the one server without a list). */
 function place(spec: EnvironmentFile, problems: Problem[]): Map<number, ServiceDefinition[]> {
@@ -115,7 +117,8 @@ export function resolve(spec: EnvironmentFile, file: string): Resolution {
     name: spec.name,
     file,
     directory: path.dirname(path.resolve(file)),
-    release: spec.release,
+    // The schema accepted only known releases: by name or version, the version tags images.
+    release: findRelease(spec.release)!.version,
     dist: spec.dist ?? 'latest',
     registry: spec.registry,
     backend: spec.backend ?? { type: 'local' },

@@ -14,6 +14,7 @@ import { AUTH_RULES } from './rules-auth';
 import { SECRET_RULES } from './rules-secrets';
 import { TLS_RULES } from './rules-tls';
 import { sshOptionProblems } from './ssh-options';
+import { HOST_RULES } from './rules-hosts';
 
 type Rule = (spec: EnvironmentFile, env: Environment) => Problem[];
 
@@ -91,6 +92,11 @@ const serviceOverrides: Rule = (spec) =>
     }
     if (o.env && 'PLAY_AUTH_TOKEN' in o.env) {
       problems.push({ path: [...at, 'env', 'PLAY_AUTH_TOKEN'], message: 'the token comes only from SharedToken: remove it here and set TF_VAR_play_auth_token when planning' });
+    }
+    for (const name of Object.keys(o.adoptVolumes ?? {})) {
+      if (!def.volumes.some((v) => v.name === name)) {
+        problems.push({ path: [...at, 'adoptVolumes', name], message: `"${id}" has no data volume named "${name}"; its volumes: ${def.volumes.map((v) => v.name).join(', ') || '(none)'}` });
+      }
     }
     (o.volumes ?? []).forEach((v, j) => {
       if (!!v.hostPath === !!v.volume) problems.push({ path: [...at, 'volumes', j], message: 'give exactly one of hostPath or volume' });
@@ -175,7 +181,10 @@ const hostClashes: Rule = (spec, env) => {
     }
     // Ports of the host's own packages (XiVO nginx, Asterisk...): only our containers can move.
     const roles = new Set(uses.map((u) => u.server.roles).flat());
-    for (const reserved of RESERVED_HOST_PORTS.filter((r) => roles.has(r.role))) {
+    const freed = new Set(spec.freeHostPorts ?? []);
+    for (const reserved of RESERVED_HOST_PORTS.filter(
+      (r) => roles.has(r.role) && !(r.unlessDeployed && env.placement.has(r.unlessDeployed)) && !(r.confidence === 'inferred' && freed.has(`${r.port}/${r.protocol}`)),
+    )) {
       const clash = uses.find((u) => u.key === `port ${reserved.port}/${reserved.protocol}`);
       if (clash) {
         problems.push({
@@ -219,7 +228,7 @@ export const RULES: readonly Rule[] = [
 ];
 
 export function checkRules(spec: EnvironmentFile, env: Environment): Problem[] {
-  return [...RULES, ...AUTH_RULES, ...TLS_RULES, ...SECRET_RULES].flatMap((rule) => rule(spec, env));
+  return [...RULES, ...AUTH_RULES, ...TLS_RULES, ...SECRET_RULES, ...HOST_RULES].flatMap((rule) => rule(spec, env));
 }
 
 export type { Rule };

@@ -88,7 +88,7 @@ const oidc = z
       .optional()
       .describe('Client ids xuc accepts; default [clientId]'),
     default: z.boolean().optional().describe('ENABLE_OIDC: make OIDC the default login; default false'),
-    audience: z.string().min(1).optional().describe('OIDC_AUDIENCE; default the client id'),
+    audience: z.string().min(1).optional().describe("OIDC_AUDIENCE; default unset: xuc accepts its own client ids (OIDC_CLIENT_ID list)"),
     usernameField: z.string().min(1).optional().describe('OIDC_USERNAME_FIELD; default preferred_username'),
     logout: z.boolean().optional().describe('OIDC_LOGOUT_ENABLE (Keycloak < 18 only); default false'),
   })

@@ -4,6 +4,7 @@
  * `npm run schema` publishes it as JSON Schema for editors (yaml-language-server).
  */
 import { z } from 'zod';
+import { findRelease, releaseList } from '../catalogue/releases';
 import { ALL_ROLES, Role } from '../catalogue/types';
 import { filePath } from './input-files';
 import { authSchema } from './schema-auth';
@@ -63,6 +64,13 @@ const server = z
     fqdn: fqdn.optional().describe('DNS name of the server'),
     docker: dockerConnection,
     roles: z.array(role).min(1, { message: 'must list at least one role' }).describe('Products on this server: xivo, mds, cc, ucaddon, edge'),
+    debian: z
+      .number()
+      .int()
+      .min(9)
+      .max(20)
+      .optional()
+      .describe('Debian major version of the host (e.g. 12), checked against the release: Debian 11 from 2022.04, 12 from 2024.05'),
     services: z
       .array(z.string())
       .optional()
@@ -93,6 +101,13 @@ const serviceOverride = z
     volumes: z.array(volumeOverride).optional(),
     ports: z.record(z.string(), port).optional(),
     memoryMb: z.number().int().min(64).optional(),
+    adoptVolumes: z
+      .record(
+        z.string(),
+        z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { message: 'is not a Docker volume name: write the name `docker volume ls` shows on the host' }),
+      )
+      .optional()
+      .describe('Taking over an installation: existing Docker volumes to adopt, by catalogue volume name (e.g. { data: xivocc_pgxivocc_data }); imported by the first apply, never replaced'),
   })
   .strict();
 
@@ -117,11 +132,13 @@ export const environmentSchema = z
   .object({
     $schema: z.string().optional(),
     name: name('the environment name').describe('Environment name: stacks are named <name>-<server>'),
-    /** XiVO release line (LTS) used for image tags, e.g. "2024.05". */
+    /** XiVO LTS release by name or version ("Maia", "2024.05"); image tags use the version. */
     release: z
       .string()
-      .regex(/^20\d\d\.\d\d$/, { message: 'must be a XiVO release line like "2024.05" (quote it in YAML)' })
-      .describe('XiVO release line (LTS) of the image tags, e.g. "2024.05"'),
+      .refine((v) => findRelease(v) !== undefined, {
+        message: `is not a XiVO LTS release: write its name or version (quoted in YAML), one of ${releaseList()}`,
+      })
+      .describe('XiVO LTS release, by name or version: "Maia" or "2024.05" (image tags start with the version)'),
     dist: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/).optional().describe('Suffix of release tags: images are <image>:<release>.<dist>. Default: latest'),
     registry: z
       .string()
@@ -148,6 +165,33 @@ export const environmentSchema = z
     tls: tlsSchema.optional(),
     /** Edge reverse proxy settings (DMZ). */
     edge: edgeSchema.optional(),
+    /** Inferred reservations of host ports (docs/catalogue.md) that this environment's hosts leave free. */
+    freeHostPorts: z
+      .array(z.string().regex(/^\d{1,5}\/(tcp|udp)$/, { message: 'must be a port and protocol like "5672/tcp"' }))
+      .optional()
+      .describe('Ports the catalogue reserves on the PBX host only by inference (e.g. RabbitMQ "5672/tcp") that are free on your hosts'),
+    /** xuc's credentials towards XiVO (CTI, web services, AMI): user names and the inferred env variable names. */
+    xucCredentials: z
+      .object({
+        ctiUser: z.string().regex(/^[A-Za-z0-9._-]+$/, { message: 'must be a XiVO user name (letters, digits, . _ -)' }).optional(),
+        webServicesUser: z.string().regex(/^[A-Za-z0-9._-]+$/, { message: 'must be a XiVO user name (letters, digits, . _ -)' }).optional(),
+        amiUser: z.string().regex(/^[A-Za-z0-9._-]+$/, { message: 'must be an AMI user name (letters, digits, . _ -)' }).optional(),
+        envNames: z
+          .object(
+            Object.fromEntries(
+              ['ctiUser', 'ctiPassword', 'webServicesUser', 'webServicesPassword', 'amiUser', 'amiSecret'].map((k) => [
+                k,
+                z.string().regex(ENV_NAME, { message: 'is not a valid environment variable name' }).optional(),
+              ]),
+            ),
+          )
+          .strict()
+          .optional()
+          .describe('xuc environment variable names of each credential (inferred defaults in docs/catalogue.md): set them to what `xivocc-dcomp config` shows'),
+      })
+      .strict()
+      .optional()
+      .describe("xuc's credentials towards XiVO; secrets come from TF_VAR_xuc_cti_password, TF_VAR_xuc_ws_password, TF_VAR_xuc_ami_secret"),
   })
   .strict();
 

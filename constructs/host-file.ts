@@ -35,7 +35,7 @@ export interface HostFileProps {
 export class HostFile extends Construct {
   /** Docker container name of the helper for a host path: `xivo-file-etc-docker-xivo-custom.env`. */
   static containerName(hostPath: string): string {
-    return `xivo-file-${hostPath.replace(/^\/+/, '').replace(/[^A-Za-z0-9_.-]+/g, '-')}`;
+    return `xivo-file-${hostPathSlug(hostPath)}`;
   }
 
   readonly path: string;
@@ -44,9 +44,7 @@ export class HostFile extends Construct {
   constructor(scope: Construct, id: string, props: HostFileProps) {
     super(scope, id);
     const where = this.node.path;
-    if (!path.posix.isAbsolute(props.path) || props.path.endsWith('/')) {
-      throw new Error(`${where}: path "${props.path}" must be an absolute file path on the Docker host`);
-    }
+    assertHostFilePath(where, props.path);
     if ((props.content === undefined) === (props.contentBase64 === undefined)) {
       throw new Error(`${where}: give exactly one of content and contentBase64`);
     }
@@ -78,8 +76,20 @@ export class HostFile extends Construct {
   }
 }
 
-/** One helper image resource per stack and image name. */
-function helperImage(scope: IConstruct, name: string): Image {
+/** Throws unless `hostPath` is an absolute file path (what a bind-mounted directory + file name need). */
+export function assertHostFilePath(where: string, hostPath: string): void {
+  if (!path.posix.isAbsolute(hostPath) || hostPath.endsWith('/')) {
+    throw new Error(`${where}: path "${hostPath}" must be an absolute file path on the Docker host`);
+  }
+}
+
+/** Docker-safe name of a host path: `etc-docker-xivo-custom.env`. */
+export function hostPathSlug(hostPath: string): string {
+  return hostPath.replace(/^\/+/, '').replace(/[^A-Za-z0-9_.-]+/g, '-');
+}
+
+/** One helper image resource per stack and image name (HostFile writers, EnvFileKeys jobs). */
+export function helperImage(scope: IConstruct, name: string): Image {
   const stack = TerraformStack.of(scope);
   const id = `host-file-helper-${name.replace(/[^A-Za-z0-9]+/g, '-')}`;
   return (stack.node.tryFindChild(id) as Image | undefined) ?? new Image(stack, id, { name, keepLocally: true });

@@ -11,8 +11,3 @@ export function envList(env: Readonly<Record<string, string>>): string[] {
     .sort()
     .map((key) => `${key}=${env[key]}`);
 }
-
-/** Content of an env file (`custom.env`), sorted, with a header saying who writes it. */
-export function envFile(env: Readonly<Record<string, string>>): string {
-  return `# Written by xivo-cdktf: edit the environment file, not this file.\n${envList(env).join('\n')}\n`;
-}

@@ -12,8 +12,9 @@ import { Container, ContainerUpload } from '@cdktf/provider-docker/lib/container
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { Network } from '@cdktf/provider-docker/lib/network';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
-import { containerName } from '../catalogue/services';
-import { ServiceDefinition } from '../catalogue/types';
+import { composeLabels, containerName } from '../catalogue/services';
+import { Role, ServiceDefinition } from '../catalogue/types';
+import { HOST_GATEWAY_NAME } from '../config/endpoints';
 import { Environment, ServerModel } from '../config/model';
 import { serviceImage } from './image-ref';
 import { envList, labelList } from './labels';
@@ -94,14 +95,21 @@ export class ServiceContainer extends Construct {
 
     const volumes = new Map<string, Volume>();
     for (const v of def.volumes) {
-      volumes.set(
-        v.name,
-        new Volume(this, `volume-${v.name}`, {
-          name: `${this.name}-${v.name}`,
-          labels: labelList(labels),
-          lifecycle: v.persistent ? { preventDestroy: true } : undefined,
-        }),
-      );
+      const adopted = override.adoptVolumes?.[v.name];
+      const volume = new Volume(this, `volume-${v.name}`, {
+        name: adopted ?? `${this.name}-${v.name}`,
+        // An adopted volume keeps what its creator gave it (Compose labels, driver options):
+        // any difference would force a replacement, i.e. an empty volume.
+        labels: adopted ? undefined : labelList(labels),
+        lifecycle: adopted
+          ? { preventDestroy: true, ignoreChanges: ['labels', 'driver', 'driver_opts'] }
+          : v.persistent
+            ? { preventDestroy: true }
+            : undefined,
+      });
+      // Taking over: the first apply imports the existing volume (docker_volume import id = its name).
+      if (adopted) volume.importFrom(adopted);
+      volumes.set(v.name, volume);
     }
     this.volumes = volumes;
 
@@ -125,7 +133,7 @@ export class ServiceContainer extends Construct {
       image: this.image.imageId,
       restart: 'unless-stopped',
       env: envList(this.environment),
-      labels: labelList({ ...labels, ...inputLabels }),
+      labels: labelList({ ...labels, ...composeLabels(def), ...inputLabels }),
       logDriver: 'json-file',
       logOpts: { 'max-file': String(env.logging.maxFile), 'max-size': env.logging.maxSize },
       networksAdvanced: [{ name: props.network.name, aliases: [this.name] }],
@@ -135,6 +143,8 @@ export class ServiceContainer extends Construct {
         .sort((a, b) => a.internal - b.internal),
       volumes: mounts.length ? mounts : undefined,
       upload: props.uploads?.length ? [...props.uploads].sort((a, b) => a.file.localeCompare(b.file)) : undefined,
+      // On the PBX's host, XiVO's own services (configmgt on 9100) are reached on the host itself.
+      host: server.roles.includes(Role.XIVO) ? [{ host: HOST_GATEWAY_NAME, ip: 'host-gateway' }] : undefined,
       memory,
       // Docker's default swap limit is twice the memory limit; left unset, the provider reads it
       // back from the engine and plans a change on every deploy.

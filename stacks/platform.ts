@@ -1,11 +1,19 @@
 /**
  * Builds every stack of an environment and orders them as XiVO starts:
- * XiVO PBX first, then the MDS, then XiVO CC, UC-Addon and Edge.
+ * XiVO PBX first, then the MDS, then XiVO CC, UC-Addon and Edge; writes the environment's
+ * takeover runbook (in that order).
  */
 import { Construct } from 'constructs';
 import { Role } from '../catalogue/types';
 import { Environment } from '../config/model';
+import { Annotations } from 'cdktf';
+import { XUC_CREDENTIALS_WARNING } from '../catalogue/xuc-credentials';
+import { Runbook } from '../constructs/runbook';
+import { XucService } from '../constructs/xuc/xuc-service';
 import { ServerStack } from './server-stack';
+import { hostPrerequisitesRunbook } from './host-prerequisites-runbook';
+import { takeoverRunbook } from './takeover-runbook';
+import { xivoSideRunbook } from './xivo-side-runbook';
 
 /** Start tier of a role: a stack waits for every stack of a lower tier. */
 const TIER: Readonly<Record<Role, number>> = {
@@ -25,6 +33,17 @@ export function buildEnvironment(scope: Construct, environment: Environment): Se
   for (const stack of stacks) {
     for (const other of stacks) {
       if (other !== stack && tier(other) < tier(stack)) stack.addDependency(other);
+    }
+  }
+  const order = [...stacks].sort((a, b) => tier(a) - tier(b));
+  if (order.length) {
+    new Runbook(order[0], 'takeover-runbook', { environment: environment.name, name: 'takeover', content: takeoverRunbook(environment, order.map((s) => s.server)) });
+    new Runbook(order[0], 'host-prerequisites-runbook', { environment: environment.name, name: 'host-prerequisites', content: hostPrerequisitesRunbook(environment) });
+    // xuc's credentials towards XiVO: one runbook and one warning per environment, on its first xuc.
+    const xuc = order.flatMap((s) => s.node.findAll()).find((c): c is XucService => c instanceof XucService);
+    if (xuc) {
+      new Runbook(order[0], 'xivo-side-runbook', { environment: environment.name, name: 'xivo-side', content: xivoSideRunbook(environment) });
+      Annotations.of(xuc.credentials).addWarning(XUC_CREDENTIALS_WARNING);
     }
   }
   return stacks;

@@ -85,19 +85,13 @@ describeWithPrograms(
       ]);
     });
 
-    test('every bundled environment writes its custom.env files', () => {
-      const written = writers.map((w) => `${w.stack} ${hostFile(w)}`);
-      expect(written).toEqual(
-        expect.arrayContaining([
-          'lab-allinone /etc/docker/xivo/custom.env',
-          'lab-allinone /etc/docker/mds/custom.env',
-          'lab-allinone /etc/docker/compose/custom.env',
-          'prod-pbx /etc/docker/xivo/custom.env',
-        ]),
-      );
-    });
+    test('custom.env files are not HostFiles: they are managed key by key (docker-env-file-keys.test.ts)', () => {
+    const written = writers.map((w) => `${w.stack} ${hostFile(w)}`);
+    expect(written.filter((w) => w.endsWith('custom.env'))).toEqual([]);
+    expect(written).toEqual(expect.arrayContaining(['prod-pbx /usr/share/xivo-certs/server.crt', 'prod-cc-core /etc/docker/nginx/ssl/xivoxc.crt']));
+  });
 
-    test.each(writers.map((w) => [w.constructPath, w] as const))('%s: written on the host, never started, read back by docker --env-file', async (_name, writer) => {
+  test.each(writers.map((w) => [w.constructPath, w] as const))('%s: written on the host, never started, read back by docker --env-file', async (_name, writer) => {
       const options = optionsFor(writer);
       // A fresh host has no /etc/docker/<role>: the engine creates the bind-mounted directory.
       expect(fs.existsSync(path.join(options.hostRoot, path.posix.dirname(hostFile(writer)!)))).toBe(false);
@@ -123,21 +117,21 @@ describeWithPrograms(
       }
     });
 
-    test('a new token replaces the writer, which rewrites the file; removing a writer leaves the file', async () => {
-      const writer = writers.find((w) => w.constructPath === 'lab-allinone/xivo/custom-env/writer')!;
-      expect(writer).toBeDefined();
-      const first = await replayWriter(writer, optionsFor(writer));
-      // Terraform replaces the container (destroy, then create): the file outlives the destroy...
-      await engine.call('DELETE', `/containers/${first.containerId}?v=1&force=1`);
-      const file = first.files[0].localPath!;
-      expect(fs.readFileSync(file)).toEqual(first.files[0].content);
-      // ...and the new writer overwrites it, mode included.
-      fs.chmodSync(file, 0o644);
-      const rotated = 'a'.repeat(TOKEN_MIN_LENGTH);
-      const second = await replayWriter(writer, optionsFor(writer, rotated));
-      expect(fs.readFileSync(file, 'utf8')).toBe(second.files[0].content.toString('utf8'));
-      expect(envFileEntries(fs.readFileSync(file, 'utf8')).get(SharedToken.ENV_NAME)).toBe(rotated);
-      expect(fs.statSync(file).mode & 0o7777).toBe(0o600);
-    });
+    test('new content replaces the writer, which rewrites the file; removing a writer leaves the file', async () => {
+    const writer = writers.find((w) => hostFile(w) === '/etc/docker/nginx/ssl/xivoxc.key' && w.stack === 'lab-allinone')!;
+    expect(writer).toBeDefined();
+    const first = await replayWriter(writer, optionsFor(writer));
+    // Terraform replaces the container (destroy, then create): the file outlives the destroy...
+    await engine.call('DELETE', `/containers/${first.containerId}?v=1&force=1`);
+    const file = first.files[0].localPath!;
+    expect(fs.readFileSync(file)).toEqual(first.files[0].content);
+    // ...and the new writer (a re-issued key) overwrites it, mode included.
+    fs.chmodSync(file, 0o644);
+    const reissued = '-----BEGIN TEST PEM-----\nre-issued\n-----END TEST PEM-----\n';
+    const second = await replayWriter(writer, { ...optionsFor(writer), attribute: () => reissued });
+    expect(fs.readFileSync(file, 'utf8')).toBe(reissued);
+    expect(second.files[0].content.toString('utf8')).toBe(reissued);
+    expect(fs.statSync(file).mode & 0o7777).toBe(0o600);
+  });
   },
 );

@@ -28,6 +28,9 @@ describeWithPrograms('secret variables are validated by Terraform', { terraform:
     ['xuc_truststore_password', 'short', 'xuc_truststore_password must be at least 6 characters (keytool refuses shorter ones).'],
     ['xuc_truststore_password', "long'enough", 'xuc_truststore_password must not contain spaces, quotes or backslashes (it is passed in JAVA_OPTS).'],
     ['ldap_manager_password', '', 'ldap_manager_password must not be empty.'],
+    ['xuc_cti_password', '', 'xuc_cti_password must not be empty nor hold a line break.'],
+    ['xuc_ws_password', 'a\nb', 'xuc_ws_password must not be empty nor hold a line break.'],
+    ['xuc_ami_secret', 'a\rb', 'xuc_ami_secret must not be empty nor hold a line break.'],
   ])('%s = %j is refused', (name, value, message) => {
     const errors = variableErrors(variables([name]), { [name]: value });
     expect(errors?.replace(/\s*│\s*/g, ' ')).toContain(message);
@@ -39,6 +42,14 @@ describeWithPrograms('secret variables are validated by Terraform', { terraform:
         kerberos_password: 'k$r{b}#%&!',
         xuc_truststore_password: 't${x}%{y}#',
         ldap_manager_password: 'p "a\\s s${x}\n',
+      }),
+    ).toBeUndefined();
+    // xuc's credentials go into env entries: anything but a line break.
+    expect(
+      variableErrors(variables(['xuc_cti_password', 'xuc_ws_password', 'xuc_ami_secret']), {
+        xuc_cti_password: 'c "t\\i ${x}',
+        xuc_ws_password: "w's%{y}=",
+        xuc_ami_secret: 'a#m;i',
       }),
     ).toBeUndefined();
   });

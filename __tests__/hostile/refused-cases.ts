@@ -350,10 +350,10 @@ export const REFUSED_CASES: readonly RefusedCase[] = [
     file: (e: Env) => {
       e.servers[0].docker.host = first;
       e.servers[1].docker.host = second;
-      e.services = { 'cc.recording-server': { ports: { http: 9100 } } };
     },
+    // Only the same engine as the PBX's has XiVO's own nginx on port 80.
     refused: [
-      `services["cc.recording-server"].ports: port 9100/tcp on Docker host ${first} is taken twice: by xivo.configmgt (port "http") on server "pbx" and by cc.recording-server (port "http") on server "cc"; publish one of them on another port`,
+      `services["cc.nginx"].ports: port 80/tcp on Docker host ${second} is used by XiVO web interface (nginx package): publish cc.nginx (port "http") on another host port`,
     ],
   })),
 

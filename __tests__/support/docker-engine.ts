@@ -17,6 +17,11 @@ const REQUEST_TIMEOUT_MS = 20_000;
 /** Built once per engine from `/bin/busybox` of busybox-static, reused afterwards. */
 export const TEST_IMAGE = 'xivo-cdktf-test/busybox:local';
 export const BUSYBOX = '/bin/busybox';
+/**
+ * TEST_IMAGE plus busybox's applet links in /bin (`sh`, `awk`, `cmp`...), as in the
+ * `busybox` image our jobs run: built from TEST_IMAGE, without network.
+ */
+export const TEST_APPLETS_IMAGE = 'xivo-cdktf-test/busybox-applets:local';
 
 export interface EngineResponse {
   readonly status: number;
@@ -103,7 +108,12 @@ export class DockerEngine {
       { name: 'Dockerfile', mode: 0o644, content: Buffer.from(dockerfile) },
       { name: 'busybox', mode: 0o755, content: busybox },
     ]);
-    const res = await this.request('POST', `/build?t=${encodeURIComponent(TEST_IMAGE)}&rm=1&forcerm=1`, context, 'application/x-tar');
+    await this.build(TEST_IMAGE, context);
+  }
+
+  /** `docker build` of a tar context, without network (there is no default bridge). */
+  private async build(tag: string, context: Buffer): Promise<void> {
+    const res = await this.request('POST', `/build?t=${encodeURIComponent(tag)}&rm=1&forcerm=1&networkmode=none`, context, 'application/x-tar');
     // The build answers 200 and streams JSON lines; a failure is a line with `error`.
     const failure = res.body
       .toString()
@@ -111,7 +121,16 @@ export class DockerEngine {
       .filter((line) => line.trim())
       .map((line) => JSON.parse(line) as { error?: string })
       .find((line) => line.error);
-    if (res.status !== 200 || failure) throw new Error(`building ${TEST_IMAGE} failed: ${failure?.error ?? res.body.toString()}`);
+    if (res.status !== 200 || failure) throw new Error(`building ${tag} failed: ${failure?.error ?? res.body.toString()}`);
+  }
+
+  /** Builds TEST_APPLETS_IMAGE (TEST_IMAGE + `busybox --install -s /bin`) unless the engine has it. */
+  async ensureAppletsImage(): Promise<void> {
+    await this.ensureTestImage();
+    if ((await this.request('GET', `/images/${TEST_APPLETS_IMAGE}/json`)).status === 200) return;
+    const dockerfile = [`FROM ${TEST_IMAGE}`, `RUN ["${BUSYBOX}", "--install", "-s", "/bin"]`, 'CMD ["/bin/sh"]', ''].join('\n');
+    const context = tarArchive([{ name: 'Dockerfile', mode: 0o644, content: Buffer.from(dockerfile) }]);
+    await this.build(TEST_APPLETS_IMAGE, context);
   }
 }
 

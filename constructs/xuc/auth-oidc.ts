@@ -1,6 +1,7 @@
 /**
  * AuthOidc: OpenID Connect SSO (seed 000). xucmgt gets one client id, xuc a list;
- * the audience defaults to the client id and the username field to `preferred_username`.
+ * `OIDC_AUDIENCE` is left unset unless given: xuc then defaults it to its own `OIDC_CLIENT_ID`
+ * list (XiVO's documented default); the username field defaults to `preferred_username`.
  */
 import { Construct } from 'constructs';
 import { Annotations } from 'cdktf';
@@ -15,7 +16,7 @@ export interface AuthOidcProps {
   readonly xucClientIds?: readonly string[];
   /** `ENABLE_OIDC`: OIDC is the default login. @default false */
   readonly default?: boolean;
-  /** `OIDC_AUDIENCE`. @default clientId */
+  /** `OIDC_AUDIENCE`. @default unset: xuc uses its `OIDC_CLIENT_ID` list */
   readonly audience?: string;
   /** `OIDC_USERNAME_FIELD`. @default 'preferred_username' */
   readonly usernameField?: string;
@@ -45,7 +46,7 @@ export class AuthOidc extends Construct {
     this.contribution = {
       env: {
         ENABLE_OIDC: String(props.default ?? false),
-        OIDC_AUDIENCE: props.audience ?? props.clientId,
+        ...(props.audience !== undefined ? { OIDC_AUDIENCE: props.audience } : {}),
         OIDC_CLIENT_ID: ids.join(','),
         OIDC_LOGOUT_ENABLE: String(props.logout ?? false),
         OIDC_SERVER_URL: props.serverUrl,

@@ -12,6 +12,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Construct } from 'constructs';
 import { Annotations, dependable } from 'cdktf';
+import { XUC_TRUSTSTORE_HOST_DIR } from '../../catalogue/services';
 import { Role } from '../../catalogue/types';
 import { AuthSpec } from '../../config/schema-auth';
 import { PlanTimeFile } from '../plan-time-file';
@@ -27,6 +28,7 @@ import { mergeHocon, renderXucConf } from './hocon';
 import { javaOpts } from './java-opts';
 import { OutboundQueue } from './outbound-queue';
 import { TRUSTSTORE_MOUNT, XucTruststore } from './truststore';
+import { XivoCredentials } from './xivo-credentials';
 
 export const XUC_CONF_PATH = '/conf/xuc.conf';
 export const DEFAULT_LOGIN_TIMEOUT_MS = 5000;
@@ -41,11 +43,21 @@ export function kerberosPrincipalFor(auth: AuthSpec | undefined, props: ServiceF
   return frontsOf(props.environment.spec, role).some((front) => principal === `HTTP/${front}`) ? principal : undefined;
 }
 
+/**
+ * Host directory of the truststore: XiVO's documented `/etc/docker/xuc-custom-truststore` where
+ * only one xuc runs on the Docker host, `/etc/docker/<role>-xuc-custom-truststore` otherwise.
+ */
+export function truststoreHostDirectory(role: string, xucsOnHost: number): string {
+  return xucsOnHost > 1 ? `/etc/docker/${role}-xuc-custom-truststore` : XUC_TRUSTSTORE_HOST_DIR;
+}
+
 export class XucService extends Construct {
   readonly service: ServiceContainer;
   /** `xuc.conf` as a Terraform template (secrets as `jsonencode(var.…)`); undefined when not needed. */
   readonly xucConf?: string;
   readonly truststore?: XucTruststore;
+  /** xuc's credentials towards XiVO (CTI, web services, AMI). */
+  readonly credentials: XivoCredentials;
 
   constructor(scope: Construct, id: string, props: ServiceFactoryProps) {
     super(scope, id);
@@ -85,14 +97,21 @@ export class XucService extends Construct {
     const uploads = parts.flatMap((p) => p.uploads ?? []);
     if (this.xucConf) uploads.push({ file: XUC_CONF_PATH, content: this.xucConf, permissions: CONTAINER_FILE_MODE });
 
-    const truststoreDir = `/etc/docker/${props.definition.role}-xuc-custom-truststore`;
+    const xucsOnHost = env.servers
+      .filter((s) => s.docker.host === props.server.docker.host)
+      .flatMap((s) => s.services)
+      .filter((d) => d.name === 'xuc').length;
+    const truststoreDir = truststoreHostDirectory(props.definition.role, xucsOnHost);
     const mounts = ldap?.caCertificates.length ? [{ hostPath: truststoreDir, containerPath: TRUSTSTORE_MOUNT }] : [];
     // The truststore password is only known once the builder exists: its flags are computed first.
     const truststoreOptions = ldap?.caCertificates.length ? XucTruststore.javaOptions(this) : [];
 
+    this.credentials = new XivoCredentials(this, 'xivo-credentials', env.spec.xucCredentials ?? {});
+
     this.service = new ServiceContainer(this, 'service', {
       ...props,
       env: {
+        ...this.credentials.env,
         ...Object.assign({}, ...parts.map((p) => p.env ?? {})),
         AUTH_PREVENT_XUC_LOGIN: String(!auth?.allowXucUserLogin),
         LOGIN_TIMEOUT_MS: String(auth?.loginTimeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS),

@@ -1,13 +1,12 @@
 /**
  * RoleDeployment: what one role (XiVO PBX, MDS, XiVO CC, UC-Addon) puts on one server:
- * its host `custom.env` (written through the Docker API) and its containers.
+ * its host `custom.env` (its keys updated through the Docker API) and its containers.
  */
 import { Construct } from 'constructs';
 import { HOST_ENV_FILES, HOST_FILE_HELPER_IMAGE } from '../../catalogue/services';
 import { Role } from '../../catalogue/types';
-import { HostFile } from '../../constructs/host-file';
+import { EnvFileKeys } from '../../constructs/env-file-keys';
 import { withRegistry } from '../../constructs/image-ref';
-import { envFile } from '../../constructs/labels';
 import { resolveEnvSources } from '../../constructs/env-source';
 import { serviceLabels, ServiceContext } from '../../constructs/service-container';
 import { ROLE_EXTENSIONS } from '../role-extensions';
@@ -19,7 +18,8 @@ export interface RoleDeploymentProps extends ServiceContext {
 
 export class RoleDeployment extends Construct {
   readonly role: Role;
-  readonly hostFiles: HostFile[] = [];
+  /** The role's `custom.env`, managed key by key (XiVO's installers write it too). */
+  readonly envFiles: EnvFileKeys[] = [];
   readonly services: Construct[] = [];
 
   constructor(scope: Construct, id: string, props: RoleDeploymentProps) {
@@ -28,11 +28,10 @@ export class RoleDeployment extends Construct {
     this.role = role;
 
     for (const file of HOST_ENV_FILES.filter((f) => f.role === role)) {
-      this.hostFiles.push(
-        new HostFile(this, 'custom-env', {
+      this.envFiles.push(
+        new EnvFileKeys(this, 'custom-env', {
           path: file.path,
-          content: envFile(resolveEnvSources(this, file.variables, environment, server)),
-          permissions: '0600',
+          values: resolveEnvSources(this, file.variables, environment, server),
           labels: serviceLabels(props, role, 'custom-env'),
           helperImage: withRegistry(environment, HOST_FILE_HELPER_IMAGE),
         }),

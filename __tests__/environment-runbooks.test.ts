@@ -1,0 +1,75 @@
+/** The runbooks of every environment: takeover (linked from the README) and host prerequisites per XiVO release. */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse } from 'yaml';
+import { debianFor, findRelease } from '../catalogue/releases';
+import { FORBIDDEN_COMPOSE_COMMANDS } from '../stacks/takeover-runbook';
+import { synthEnvironments, SynthOutput } from './support/synth';
+
+let out: SynthOutput;
+beforeAll(() => {
+  out = synthEnvironments();
+});
+afterAll(() => fs.rmSync(path.dirname(out.outdir), { recursive: true, force: true }));
+
+const specs = fs
+  .readdirSync('environments')
+  .filter((f) => f.endsWith('.yaml'))
+  .map((f) => parse(fs.readFileSync(path.join('environments', f), 'utf8')));
+const environments = specs.map((s) => s.name as string).sort();
+const runbook = (env: string) => out.files().get(`runbooks/${env}/takeover.md`);
+
+test.each(environments)('%s has a takeover runbook', (env) => {
+  const text = runbook(env);
+  expect(text).toBeDefined();
+  for (const heading of ['## Before you start', '## Adopted volumes', '## Order, server by server', '## Rolling back one server', '## Checks after each server']) {
+    expect(text).toContain(heading);
+  }
+});
+
+test('prod: servers in start order, Compose services to stop per CC server, the adopted volume, its ports', () => {
+  const text = runbook('prod')!;
+  const order = [...text.matchAll(/^### \d+\. (\S+) /gm)].map((m) => m[1]);
+  expect(order).toEqual(['pbx', 'mds1', 'mds2', 'cc-core', 'cc-reporting', 'uc', 'edge']);
+  expect(text).toContain('xivocc-dcomp stop pgxivocc xivo-db-replication xivo-full-stats xuc xucmgt nginx\n');
+  expect(text).toContain('| `cc.pgxivocc` | `data` | `xivocc_pgxivocc_data` | cc-core |');
+  expect(text).toContain('5443/tcp (cc.pgxivocc)');
+  expect(text).toContain('cp -p /etc/docker/<role>/custom.env.backup-<UTC time> /etc/docker/<role>/custom.env');
+  for (const command of FORBIDDEN_COMPOSE_COMMANDS) expect(text).toContain(`xivocc-dcomp ${command}`);
+  // No secret, no variable reference.
+  expect(text).not.toMatch(/\$\{var\./);
+});
+
+test('an environment without adoptVolumes says how to adopt', () => {
+  expect(runbook('lab')).toContain('adoptVolumes: { data: <name shown by docker volume ls> }');
+});
+
+test('the README links the takeover runbook and names the Compose commands not to use', () => {
+  const readme = fs.readFileSync('README.md', 'utf8');
+  expect(readme).toContain('`takeover.md`');
+  for (const command of FORBIDDEN_COMPOSE_COMMANDS) expect(readme).toContain(`\`xivocc-dcomp ${command}\``);
+});
+
+test.each([
+  ['Izar', 11],
+  ['Luna', 11],
+  ['Maia', 12],
+  ['Orion', 12],
+  ['Helios', undefined],
+])('%s installs on Debian %s', (name, debian) => {
+  expect(debianFor(findRelease(name)!)).toBe(debian);
+});
+
+test.each(specs.map((s) => [s.name as string, s] as const))('%s: host-prerequisites.md names the release, Debian, overlay2, XFS ftype=1 and every server', (name, spec) => {
+  const text = out.files().get(`runbooks/${name}/host-prerequisites.md`)!;
+  const release = findRelease(spec.release)!;
+  expect(text).toContain(`XiVO ${release.name} (${release.version})`);
+  expect(text).toContain(`Debian ${debianFor(release)}`);
+  expect(text).toContain('`overlay2`');
+  expect(text).toContain('`ftype=1`');
+  for (const server of spec.servers) expect(text).toContain(`| \`${server.name}\` | \`${server.docker.host}\` |`);
+});
+
+test('prod states Debian 12 for its PBX', () => {
+  expect(out.files().get('runbooks/prod/host-prerequisites.md')).toContain('| `pbx` | `ssh://deploy@10.20.0.10` | xivo | 12 |');
+});

@@ -1,0 +1,53 @@
+/**
+ * Terraform with the real kreuzwerker/docker provider, offline: the providers are built from
+ * their Go modules into a filesystem mirror (scripts/e2e/build-tools.sh) with a CLI config
+ * `terraform.rc` next to it, under ~/.cache/xivo-cdktf/tools/<key>/ (or XIVO_CDKTF_TOOLS).
+ */
+import { execFile } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+export const DOCKER_PROVIDER = 'registry.terraform.io/kreuzwerker/docker/3.6.2/linux_amd64/terraform-provider-docker_v3.6.2';
+
+export interface TerraformTools {
+  /** The CLI configuration (filesystem mirror, no direct installation). */
+  readonly cliConfig: string;
+  /** The docker provider binary in the mirror (what the tests require). */
+  readonly dockerProvider: string;
+  /** The terraform binary: the tools' own, else the one on PATH. */
+  readonly terraform: string;
+}
+
+/** The first tools directory whose mirror holds the docker provider; a path that does not exist otherwise. */
+export function findTerraformTools(): TerraformTools {
+  const root = process.env.XIVO_CDKTF_TOOLS ?? path.join(os.homedir(), '.cache', 'xivo-cdktf', 'tools');
+  const dirs = process.env.XIVO_CDKTF_TOOLS ? [root] : fs.existsSync(root) ? fs.readdirSync(root).sort().map((d) => path.join(root, d)) : [];
+  const dir = dirs.find((d) => fs.existsSync(path.join(d, 'terraform.rc')) && fs.existsSync(path.join(d, 'mirror', DOCKER_PROVIDER))) ?? path.join(root, '<none>');
+  const own = path.join(dir, 'bin', 'terraform');
+  return { cliConfig: path.join(dir, 'terraform.rc'), dockerProvider: path.join(dir, 'mirror', DOCKER_PROVIDER), terraform: fs.existsSync(own) ? own : 'terraform' };
+}
+
+export interface TerraformRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs terraform in `dir` with the mirror's CLI config; never throws on a non-zero exit. */
+export function terraform(tools: TerraformTools, dir: string, args: string[], vars: Readonly<Record<string, string>> = {}): Promise<TerraformRun> {
+  const env = {
+    ...process.env,
+    TF_CLI_CONFIG_FILE: tools.cliConfig,
+    CHECKPOINT_DISABLE: '1',
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+    ...Object.fromEntries(Object.entries(vars).map(([k, v]) => [`TF_VAR_${k}`, v])),
+  };
+  return new Promise((resolve) => {
+    execFile(tools.terraform, ['-chdir=' + dir, ...args, '-no-color'], { env, timeout: 180_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? ((error as { code: number }).code) : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}

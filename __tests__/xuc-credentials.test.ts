@@ -1,0 +1,73 @@
+/** xuc's credentials towards XiVO: inferred env names, overridable; secrets only in the stacks running xuc; one warning per environment. */
+import * as fs from 'fs';
+import * as path from 'path';
+import { XUC_CREDENTIALS, XUC_CREDENTIALS_WARNING } from '../catalogue/xuc-credentials';
+import { synthesize } from '../main';
+import { build, containerNamed, envOf, withAuth } from './support/auth-stack';
+import { synthEnvironments, SynthOutput, resources } from './support/synth';
+
+let out: SynthOutput;
+const warnings: string[] = [];
+beforeAll(() => {
+  out = synthEnvironments();
+});
+afterAll(() => fs.rmSync(path.dirname(out.outdir), { recursive: true, force: true }));
+
+const SECRET_VARIABLES = ['xuc_ami_secret', 'xuc_cti_password', 'xuc_ws_password'];
+
+test('xuc gets the users as values and the passwords as sensitive variable references', () => {
+  const built = build(withAuth({}));
+  const env = envOf(containerNamed(built.json(built.xuc()), 'xivocc-xuc'));
+  expect(env).toMatchObject({
+    XIVO_CTI_USER: 'xuc',
+    XIVO_CTI_PASSWORD: '${var.xuc_cti_password}',
+    XIVO_WS_USER: 'xivows',
+    XIVO_WS_PASSWORD: '${var.xuc_ws_password}',
+    XIVO_AMI_USER: 'xuc',
+    XIVO_AMI_SECRET: '${var.xuc_ami_secret}',
+  });
+  for (const fact of Object.values(XUC_CREDENTIALS)) expect(fact.envConfidence).toBe('inferred');
+});
+
+test('user names and env names are overridable from the environment file', () => {
+  const built = build(withAuth({}, (e) => (e.xucCredentials = { amiUser: 'xucami', envNames: { amiSecret: 'AMI_SECRET', ctiUser: 'CTI_LOGIN' } })));
+  const env = envOf(containerNamed(built.json(built.xuc()), 'xivocc-xuc'));
+  expect(env).toMatchObject({ AMI_SECRET: '${var.xuc_ami_secret}', CTI_LOGIN: 'xuc', XIVO_AMI_USER: 'xucami' });
+  expect(env.XIVO_AMI_SECRET).toBeUndefined();
+});
+
+test('two credentials under one env name are refused', () => {
+  expect(() => build(withAuth({}, (e) => (e.xucCredentials = { envNames: { ctiPassword: 'PASSWORD', amiSecret: 'PASSWORD' } })))).toThrow(
+    'test-cc/cc/xuc/xivo-credentials: amiSecret and ctiPassword would both be given to xuc as PASSWORD: give them different envNames',
+  );
+});
+
+test.each(['prod-pbx', 'prod-mds1', 'prod-cc-core', 'prod-cc-reporting', 'prod-uc', 'prod-edge', 'lab-allinone'])(
+  '%s declares the credential variables only if it runs a xuc, sensitive',
+  (stack) => {
+    const json = out.json(stack);
+    const runsXuc = resources(json, 'docker_container').some(([, c]) => /-xuc$/.test(c.name));
+    const declared = Object.keys(json.variable ?? {}).filter((v) => SECRET_VARIABLES.includes(v)).sort();
+    expect(declared).toEqual(runsXuc ? SECRET_VARIABLES : []);
+    for (const name of declared) expect(json.variable[name]).toMatchObject({ sensitive: true, type: 'string', nullable: false });
+  },
+);
+
+test('synth warns once per environment with a xuc', () => {
+  const outdir = path.join(path.dirname(out.outdir), 'warnings', 'cdktf.out');
+  fs.mkdirSync(path.dirname(outdir), { recursive: true });
+  synthesize(outdir, { referenceOutdir: 'cdktf.out', onWarning: (w) => warnings.push(w) });
+  const credentialWarnings = warnings.filter((w) => w.endsWith(XUC_CREDENTIALS_WARNING));
+  expect(credentialWarnings.map((w) => w.split('/')[0]).sort()).toEqual(['corp-cc', 'lab-allinone', 'prod-cc-core', 'sso-cc']);
+});
+
+test('the xivo-side runbook lists the users, AMI on the PBX and each MDS, pg_hba, the option, the variables', () => {
+  const text = out.files().get('runbooks/prod/xivo-side.md')!;
+  expect(text).toContain('| CTI user of xuc on XiVO (login `xuc`, verified) | `XIVO_CTI_USER` (inferred) | `xuc` |');
+  expect(text).toContain('| password of the CTI user (random since 2021) | `XIVO_CTI_PASSWORD` (inferred) | `TF_VAR_xuc_cti_password` |');
+  expect(text).toContain('`mds1`: AMI user `xuc` reachable on its VoIP address 10.20.0.21:5038 from `10.20.0.31`, `10.20.0.40`');
+  expect(text).toContain('`mds2`: AMI user `xuc` reachable on its VoIP address 10.20.0.22:5038');
+  expect(text).toContain('a `pg_hba.conf` entry for each CC server (`10.20.0.31/32`, `10.20.0.40/32`)');
+  expect(text).toContain('"Multiqueues call stats sharing"');
+  expect(out.files().has('runbooks/prod/xivo-side.md')).toBe(true);
+});
