@@ -9,7 +9,7 @@ const { transformFileSync } = require('@swc/core');
 
 const root = path.resolve(__dirname, '..');
 const out = path.join(root, 'dist');
-const DIRS = ['config', 'catalogue', 'constructs', 'stacks'];
+const DIRS = ['config', 'catalogue', 'constructs', 'stacks', 'impact', 'estate', 'synth'];
 
 function sources() {
   const files = ['main.ts'];
