@@ -14,6 +14,7 @@ import { loadEnvironments } from './config/loader';
 import { OUTDIR_CONTEXT } from './constructs/plan-time-file';
 import { Runbook } from './constructs/runbook';
 import { buildEnvironment } from './stacks/platform';
+import { writeEstateDocs } from './estate/estate-docs';
 
 export interface SynthesizeOptions {
   /**
@@ -41,6 +42,7 @@ export function synthesize(outdir = process.env.CDKTF_OUTDIR || 'cdktf.out', opt
   try {
     app.synth();
     writeRunbooks(app, partialDir);
+    writeEstateDocs(environments, partialDir, options.onWarning);
     if (options.onWarning) warningsOf(app).forEach(options.onWarning);
   } catch (e) {
     fs.rmSync(partialDir, { recursive: true, force: true });
