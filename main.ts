@@ -15,6 +15,8 @@ import { OUTDIR_CONTEXT } from './constructs/plan-time-file';
 import { Runbook } from './constructs/runbook';
 import { buildEnvironment } from './stacks/platform';
 import { writeEstateDocs } from './estate/estate-docs';
+import { stubTokenStackTraces } from './synth/token-stack-traces';
+import { Environment } from './config/model';
 
 export interface SynthesizeOptions {
   /**
@@ -29,10 +31,13 @@ export interface SynthesizeOptions {
    * @default warnings are dropped
    */
   readonly onWarning?: (warning: string) => void;
+  /** Environments to synthesize (the synth cache gives them one by one). @default those of XIVO_ENV_FILES */
+  readonly environments?: readonly Environment[];
 }
 
 export function synthesize(outdir = process.env.CDKTF_OUTDIR || 'cdktf.out', options: SynthesizeOptions = {}): string[] {
-  const environments = loadEnvironments();
+  const environments = options.environments ?? loadEnvironments();
+  stubTokenStackTraces();
   const finalDir = path.resolve(outdir);
   const partialDir = `${finalDir}.partial`;
   fs.rmSync(partialDir, { recursive: true, force: true });

@@ -41,8 +41,11 @@ export function writeEstateDocs(environments: readonly Environment[], outdir: st
   const missing = dotFiles.map((f) => f.replace(/\.dot$/, '.svg')).filter((svg) => !fs.existsSync(svg) || fs.statSync(svg).size === 0);
   if (result.error || missing.length) {
     const why = /not found/.test(result.stderr) ? 'Graphviz dot is not installed (apt-get install graphviz)' : `dot failed: ${result.stderr.trim()}`;
-    for (const svg of missing) fs.rmSync(svg, { force: true });
-    onWarning(`docs: topology.svg not rendered, topology.dot written: ${why}`);
+    // One warning per environment, so that a synth of environments one by one (the cache) warns the same.
+    for (const svg of missing) {
+      fs.rmSync(svg, { force: true });
+      onWarning(`${path.relative(outdir, path.dirname(svg))}: topology.svg not rendered, topology.dot written: ${why}`);
+    }
     return written;
   }
   written.push(...dotFiles.map((f) => path.relative(outdir, f.replace(/\.dot$/, '.svg'))));
