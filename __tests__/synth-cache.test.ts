@@ -99,3 +99,15 @@ test('a new environment file is validated with the others and built; --force reb
 
   expect(names(cached(true).rebuilt)).toEqual(['prod.yaml', 'tls.yaml', 'tls2.yaml']);
 });
+
+test('an intact output is left as is; an output changed by hand is rewritten from the cache', () => {
+  const first = cached().tree;
+  const stack = path.join(outdir, 'stacks', 'prod-pbx', 'cdk.tf.json');
+  const written = fs.statSync(stack).mtimeMs;
+  expect(cached().tree).toEqual(first);
+  expect(fs.statSync(stack).mtimeMs).toBe(written);
+
+  fs.writeFileSync(stack, '{}');
+  fs.mkdirSync(path.join(outdir, 'stacks', 'prod-pbx', '.terraform'));
+  expect(cached().tree).toEqual(first);
+});

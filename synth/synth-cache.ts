@@ -19,7 +19,7 @@ import * as path from 'path';
 import type { Environment } from '../config/model';
 
 /** Bumped when the layout of cache entries changes. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
 export interface CachedSynthOptions {
   /** Final output directory. @default CDKTF_OUTDIR or cdktf.out */
@@ -51,6 +51,8 @@ interface EntryMeta {
 
 interface IndexEntry {
   readonly file: string;
+  /** Environment name (unique across files: checked when any file changes). */
+  readonly name: string;
   /** Files the output depends on: the environment file first. */
   readonly inputs: string[];
   readonly key: string;
@@ -61,6 +63,8 @@ interface CacheIndex {
   readonly patterns: string;
   readonly listings: Record<string, string[] | null>;
   readonly environments: IndexEntry[];
+  /** Size and mtime of every file of the output as last written: an intact output is left as is. */
+  readonly outputStamp: string;
 }
 
 const sha256 = (...parts: (string | Buffer)[]) => {
@@ -136,6 +140,28 @@ function namedFiles(env: Environment): string[] {
   return [...new Set(candidates.map((s) => path.resolve(env.directory, s)))].sort();
 }
 
+/** Files under a directory, relative, sorted. */
+function readTreeFiles(root: string): string[] {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else files.push(path.relative(root, full));
+    }
+  };
+  if (fs.existsSync(root)) walk(root);
+  return files.sort();
+}
+
+/** Path, size and mtime of every file of a directory: changes when anything is added, removed or rewritten. */
+function outputStamp(dir: string): string {
+  return sha256(...readTreeFiles(dir).map((f) => {
+    const stat = fs.statSync(path.join(dir, f));
+    return `${f} ${stat.size} ${stat.mtimeMs}`;
+  }));
+}
+
 class SynthCache {
   readonly outdir: string;
   private readonly dir: string;
@@ -180,24 +206,65 @@ class SynthCache {
     return entries.every((e, i) => e.key === index.environments[i].key && fs.existsSync(path.join(this.entryDir(e.key), 'meta.json'))) ? entries : undefined;
   }
 
-  /** Synthesizes one environment into a new entry (built aside, then renamed into place). */
-  build(env: Environment, key: string): void {
+  /**
+   * Synthesizes environments in one app (the cost of a full synth), then splits the output per
+   * environment into new entries: its stacks, runbooks/<env>, docs/<env>, manifest entries, warnings.
+   */
+  buildAll(environments: readonly { env: Environment; key: string }[]): void {
+    if (environments.length === 0) return;
     const { synthesize } = require('../main') as typeof import('../main');
-    const warnings: string[] = [];
-    const building = `${this.entryDir(key)}.${process.pid}.building`;
+    const building = path.join(this.dir, 'entries', `.${process.pid}.building`);
     fs.rmSync(building, { recursive: true, force: true });
     fs.mkdirSync(building, { recursive: true });
-    const tree = path.join(building, 'tree');
-    const stacks = synthesize(tree, { environments: [env], referenceOutdir: this.outdir, onWarning: (w) => warnings.push(w) });
-    const manifest = JSON.parse(fs.readFileSync(path.join(tree, 'manifest.json'), 'utf8'));
+    const tree = path.join(building, 'all');
+    const warnings: string[] = [];
+    synthesize(tree, { environments: environments.map((e) => e.env), referenceOutdir: this.outdir, onWarning: (w) => warnings.push(w) });
+    const manifest = JSON.parse(fs.readFileSync(path.join(tree, 'manifest.json'), 'utf8')) as EntryMeta['manifest'];
     fs.rmSync(path.join(tree, 'manifest.json'));
-    const meta: EntryMeta = { format: CACHE_FORMAT, stacks, warnings, manifest };
-    fs.writeFileSync(path.join(building, 'meta.json'), JSON.stringify(meta));
-    fs.rmSync(this.entryDir(key), { recursive: true, force: true });
-    fs.renameSync(building, this.entryDir(key));
+    const claimed = new Set<string>();
+    for (const { env, key } of environments) {
+      const stacks = env.servers.map((s) => s.stackName);
+      const entry = path.join(building, key);
+      const parts = [...stacks.map((s) => path.join('stacks', s)), path.join('runbooks', env.name), path.join('docs', env.name)];
+      for (const part of parts.filter((p) => fs.existsSync(path.join(tree, p)))) {
+        fs.mkdirSync(path.dirname(path.join(entry, 'tree', part)), { recursive: true });
+        fs.renameSync(path.join(tree, part), path.join(entry, 'tree', part));
+      }
+      const own = warnings.filter((w) => stacks.some((s) => w.startsWith(`${s}/`)) || w.startsWith(`${path.join('docs', env.name)}:`));
+      own.forEach((w) => claimed.add(w));
+      const meta: EntryMeta = {
+        format: CACHE_FORMAT,
+        stacks,
+        warnings: own,
+        manifest: { version: manifest.version, stacks: Object.fromEntries(stacks.map((s) => [s, manifest.stacks[s]])) },
+      };
+      fs.mkdirSync(path.join(entry, 'tree'), { recursive: true });
+      fs.writeFileSync(path.join(entry, 'meta.json'), JSON.stringify(meta));
+    }
+    // Anything synth writes must belong to one environment, or the cache would lose it.
+    const left = readTreeFiles(tree);
+    const orphans = warnings.filter((w) => !claimed.has(w));
+    if (left.length || orphans.length) {
+      fs.rmSync(building, { recursive: true, force: true });
+      throw new Error(`synth cache: output not attributable to one environment: ${[...left, ...orphans].join(', ')}`);
+    }
+    for (const { key } of environments) {
+      fs.rmSync(this.entryDir(key), { recursive: true, force: true });
+      fs.renameSync(path.join(building, key), this.entryDir(key));
+    }
+    fs.rmSync(building, { recursive: true, force: true });
   }
 
   /** Writes the final output from entries: `<outdir>.partial`, then moved into place. */
+  /** Stacks and warnings of entries whose output is already in place. */
+  replay(keys: readonly string[], onWarning?: (w: string) => void): string[] {
+    return keys.flatMap((key) => {
+      const meta = JSON.parse(fs.readFileSync(path.join(this.entryDir(key), 'meta.json'), 'utf8')) as EntryMeta;
+      meta.warnings.forEach((w) => onWarning?.(w));
+      return meta.stacks;
+    });
+  }
+
   assemble(keys: readonly string[], onWarning?: (w: string) => void): string[] {
     const partial = `${this.outdir}.partial`;
     fs.rmSync(partial, { recursive: true, force: true });
@@ -207,7 +274,7 @@ class SynthCache {
       fs.mkdirSync(partial, { recursive: true });
       for (const key of keys) {
         const meta = JSON.parse(fs.readFileSync(path.join(this.entryDir(key), 'meta.json'), 'utf8')) as EntryMeta;
-        fs.cpSync(path.join(this.entryDir(key), 'tree'), partial, { recursive: true });
+        fs.cpSync(path.join(this.entryDir(key), 'tree'), partial, { recursive: true, mode: fs.constants.COPYFILE_FICLONE });
         manifest = { version: meta.manifest.version, stacks: { ...manifest?.stacks, ...meta.manifest.stacks } };
         stacks.push(...meta.stacks);
         meta.warnings.forEach((w) => onWarning?.(w));
@@ -246,29 +313,48 @@ class SynthCache {
 export function cachedSynth(options: CachedSynthOptions = {}): CachedSynthResult {
   const cache = new SynthCache(options);
   const patterns = process.env.XIVO_ENV_FILES ?? '';
-  const unchanged = options.force ? undefined : cache.validEntries(cache.readIndex(), patterns);
+  const index = options.force ? undefined : cache.readIndex();
+  const unchanged = cache.validEntries(index, patterns);
   if (unchanged) {
-    const stacks = cache.assemble(unchanged.map((e) => e.key), options.onWarning);
+    const keys = unchanged.map((e) => e.key);
+    // An output exactly as the same entries left it last time needs no writing at all.
+    if (outputStamp(cache.outdir) === index!.outputStamp) return { stacks: cache.replay(keys, options.onWarning), reused: unchanged.map((e) => e.file), rebuilt: [] };
+    const stacks = cache.assemble(keys, options.onWarning);
+    cache.writeIndex({ ...index!, outputStamp: outputStamp(cache.outdir) });
     return { stacks, reused: unchanged.map((e) => e.file), rebuilt: [] };
   }
 
-  // Something changed: validate every environment together (names must be unique across files).
-  const { loadEnvironments } = require('../config/loader') as typeof import('../config/loader');
-  const environments = loadEnvironments();
-  const reused: string[] = [];
-  const rebuilt: string[] = [];
-  const entries: IndexEntry[] = environments.map((env) => {
+  // Something changed. Unchanged files keep their entry (their key proves their inputs, hence their
+  // validity, are the same); changed or new files are parsed and validated.
+  const loader = require('../config/loader') as typeof import('../config/loader');
+  const { files, issues } = loader.expandEnvFiles(patterns || loader.DEFAULT_ENV_FILES);
+  const known = new Map((index?.environments ?? []).map((e) => [e.file, e]));
+  const entries: IndexEntry[] = [];
+  const toBuild: { env: Environment; key: string }[] = [];
+  let invalid = issues.length > 0;
+  for (const file of files) {
+    const prior = known.get(file);
+    if (prior && cache.keyOf(prior.inputs) === prior.key && fs.existsSync(path.join(cache.entryDir(prior.key), 'meta.json'))) {
+      entries.push(prior);
+      continue;
+    }
+    const { environment: env } = loader.loadEnvironmentFile(file);
+    if (!env) {
+      invalid = true;
+      continue;
+    }
     const inputs = [path.resolve(env.file), ...namedFiles(env)];
     const key = cache.keyOf(inputs);
-    if (!options.force && fs.existsSync(path.join(cache.entryDir(key), 'meta.json'))) reused.push(env.file);
-    else {
-      cache.build(env, key);
-      rebuilt.push(env.file);
-    }
-    return { file: env.file, inputs, key };
-  });
+    entries.push({ file, name: env.name, inputs, key });
+    if (options.force || !fs.existsSync(path.join(cache.entryDir(key), 'meta.json'))) toBuild.push({ env, key });
+  }
+  // Bad input or a name used twice: the loader reports every issue of every file at once (and throws).
+  if (invalid || new Set(entries.map((e) => e.name)).size !== entries.length) loader.loadEnvironments(patterns || undefined);
+
+  cache.buildAll(toBuild);
   const stacks = cache.assemble(entries.map((e) => e.key), options.onWarning);
-  cache.writeIndex({ format: CACHE_FORMAT, patterns, listings: listings(patterns), environments: entries });
+  cache.writeIndex({ format: CACHE_FORMAT, patterns, listings: listings(patterns), environments: entries, outputStamp: outputStamp(cache.outdir) });
   cache.prune();
-  return { stacks, reused, rebuilt };
+  const rebuilt = new Set(toBuild.map((b) => b.env.file));
+  return { stacks, reused: entries.filter((e) => !rebuilt.has(e.file)).map((e) => e.file), rebuilt: [...rebuilt] };
 }
