@@ -14,7 +14,7 @@ import { loadEnvironments } from './config/loader';
 import { OUTDIR_CONTEXT } from './constructs/plan-time-file';
 import { Runbook } from './constructs/runbook';
 import { buildEnvironment } from './stacks/platform';
-import { writeEstateDocs } from './estate/estate-docs';
+import { startEstateDocs } from './estate/estate-docs';
 import { stubTokenStackTraces } from './synth/token-stack-traces';
 import { Environment } from './config/model';
 
@@ -45,9 +45,11 @@ export function synthesize(outdir = process.env.CDKTF_OUTDIR || 'cdktf.out', opt
   const app = new App({ outdir: partialDir, stackTraces: false, context: { [OUTDIR_CONTEXT]: path.resolve(options.referenceOutdir ?? finalDir) } });
   const stacks = environments.flatMap((env) => buildEnvironment(app, env));
   try {
+    // The topology renders run in the background while cdktf synthesizes.
+    const docs = startEstateDocs(environments, partialDir);
     app.synth();
     writeRunbooks(app, partialDir);
-    writeEstateDocs(environments, partialDir, options.onWarning);
+    docs.finish(options.onWarning);
     if (options.onWarning) warningsOf(app).forEach(options.onWarning);
   } catch (e) {
     fs.rmSync(partialDir, { recursive: true, force: true });

@@ -11,6 +11,7 @@ import { Environment } from '../config/model';
 import { flowRows, flowsCsv, FlowRow } from '../estate/flow-tables';
 import { environmentFlows } from '../estate/flows';
 import { topologyDot } from '../estate/topology-dot';
+import { startEstateDocs } from '../estate/estate-docs';
 import { synthEnvironments } from './support/synth';
 
 const PROD_FILE = path.join(__dirname, '..', 'environments', 'prod.yaml');
@@ -86,4 +87,21 @@ test('synth writes topology.dot, flows.md and flows.csv of every environment; fl
   expect(files.get('docs/prod/flows.md')).toMatchSnapshot();
   // The picture in the README is the current one (refresh: npm run synth && cp cdktf.out/docs/prod/topology.{dot,svg} docs/ with the names below).
   expect(fs.readFileSync(path.join(__dirname, '..', 'docs', 'topology-prod.dot'), 'utf8')).toBe(files.get('docs/prod/topology.dot'));
+});
+
+test('without Graphviz, synth writes the DOT source and warns once per environment, naming the Debian package', () => {
+  // A PATH holding only sh: dot cannot be found.
+  const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'xivo-nodot-'));
+  fs.symlinkSync('/bin/sh', path.join(bin, 'sh'));
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'xivo-docs-'));
+  const saved = process.env.PATH;
+  process.env.PATH = bin;
+  const warnings: string[] = [];
+  try {
+    startEstateDocs([loadProd()], outdir).finish((w) => warnings.push(w));
+  } finally {
+    process.env.PATH = saved;
+  }
+  expect(warnings).toEqual(['docs/prod: topology.svg not rendered, topology.dot written: Graphviz dot is not installed (apt-get install graphviz)']);
+  expect(fs.readdirSync(path.join(outdir, 'docs', 'prod')).sort()).toEqual(['flows.csv', 'flows.md', 'topology.dot']);
 });

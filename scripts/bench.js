@@ -3,6 +3,9 @@
  * npm run bench: times the README synth of the bundled environments, the stock
  * `cdktf synth --app "npx ts-node main.ts"` on the same code, and the test suites.
  * Prints medians of several runs. Usage: npm run bench [-- --runs 5 --no-stock --no-tests]
+ * Then synth on a generated 400-stack estate (full, one environment changed, nothing changed) and
+ * the bundled environments' full synth: [-- --no-estate --copies 50 --baseline <git ref>]
+ * (--baseline also times that ref's own synth, side by side).
  */
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -50,4 +53,9 @@ if (!args.includes('--no-tests')) {
   time('unit + snapshot suite (jest --selectProjects unit)', 'npx jest --selectProjects unit --silent', { n: Math.min(runs, 3) });
   time('conformance suite (jest --selectProjects conformance)', 'npx jest --selectProjects conformance --silent', { n: 1 });
   time('type check (tsc --noEmit)', 'npx tsc --noEmit -p .', { n: Math.min(runs, 3) });
+}
+if (!args.includes('--no-estate')) {
+  const { estateBench } = require('./bench-estate');
+  const value = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+  estateBench({ copies: Number(value('--copies')) || 50, runs: Math.min(runs, 3), baseline: value('--baseline') });
 }
