@@ -39,10 +39,10 @@ function time(label, command, { before, n = runs } = {}) {
 const stackCount = () => fs.readdirSync(path.join(root, 'cdktf.out', 'stacks')).length;
 console.log(`node ${process.version}, ${os.cpus().length} cores\n`);
 
-const warm = time('README synth, warm (npm run synth)', 'npm run --silent synth');
+const warm = time('README synth, warm (npm run synth; unchanged environments from the cache)', 'npm run --silent synth');
 console.log(`  -> ${stackCount()} stacks in cdktf.out/stacks`);
-time('README synth, cold (dist/ removed first)', 'npm run --silent synth', { before: () => fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true }) });
-time('app alone (node dist/main.js)', 'node dist/main.js');
+time('README synth, cold (dist/ and .synth-cache/ removed first)', 'npm run --silent synth', { before: () => ['dist', '.synth-cache'].forEach((d) => fs.rmSync(path.join(root, d), { recursive: true, force: true })) });
+time('app alone, full synth without cache (node dist/main.js)', 'node dist/main.js');
 if (!args.includes('--no-stock')) {
   const out = path.join(os.tmpdir(), 'xivo-bench-stock');
   const stock = time('stock: cdktf synth --app "npx ts-node main.ts"', `npx cdktf synth --app "npx ts-node main.ts" --output ${out}`, { n: Math.min(runs, 3) });
