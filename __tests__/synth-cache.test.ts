@@ -111,3 +111,20 @@ test('an intact output is left as is; an output changed by hand is rewritten fro
   fs.mkdirSync(path.join(outdir, 'stacks', 'prod-pbx', '.terraform'));
   expect(cached().tree).toEqual(first);
 });
+
+test('entries of an output directory that is gone are pruned', () => {
+  const other = path.join(work, 'other.out');
+  cachedSynth({ outdir: other, cacheDir });
+  fs.writeFileSync(path.join(envDir, 'tls.yaml'), fs.readFileSync(path.join(envDir, 'tls.yaml'), 'utf8').replace('release:', '# changed\nrelease:'));
+  cachedSynth({ outdir, cacheDir });
+  const entries = () => fs.readdirSync(path.join(cacheDir, 'entries')).length;
+  const indexes = () => fs.readdirSync(cacheDir).filter((n) => n.startsWith('index-')).length;
+  expect(indexes()).toBe(2);
+  expect(entries()).toBe(4); // prod and tls per output directory (plan-time paths are relative to it)
+
+  fs.rmSync(other, { recursive: true });
+  fs.writeFileSync(path.join(envDir, 'tls.yaml'), fs.readFileSync(path.join(envDir, 'tls.yaml'), 'utf8').replace('# changed\n', '# changed again\n'));
+  cachedSynth({ outdir, cacheDir });
+  expect(indexes()).toBe(1);
+  expect(entries()).toBe(2);
+});

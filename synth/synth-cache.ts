@@ -19,7 +19,7 @@ import * as path from 'path';
 import type { Environment } from '../config/model';
 
 /** Bumped when the layout of cache entries changes. */
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 
 export interface CachedSynthOptions {
   /** Final output directory. @default CDKTF_OUTDIR or cdktf.out */
@@ -60,6 +60,8 @@ interface IndexEntry {
 
 interface CacheIndex {
   readonly format: number;
+  /** The output directory this index describes; an index whose output is gone is dropped by prune. */
+  readonly outdir: string;
   readonly patterns: string;
   readonly listings: Record<string, string[] | null>;
   readonly environments: IndexEntry[];
@@ -152,6 +154,16 @@ function readTreeFiles(root: string): string[] {
   };
   if (fs.existsSync(root)) walk(root);
   return files.sort();
+}
+
+/** Copies a directory tree into another, merging directories (a plain walk: fs.cpSync costs more per file). */
+function copyTree(from: string, to: string): void {
+  fs.mkdirSync(to, { recursive: true });
+  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+    const source = path.join(from, entry.name);
+    if (entry.isDirectory()) copyTree(source, path.join(to, entry.name));
+    else fs.copyFileSync(source, path.join(to, entry.name), fs.constants.COPYFILE_FICLONE);
+  }
 }
 
 /** Path, size and mtime of every file of a directory: changes when anything is added, removed or rewritten. */
@@ -274,7 +286,7 @@ class SynthCache {
       fs.mkdirSync(partial, { recursive: true });
       for (const key of keys) {
         const meta = JSON.parse(fs.readFileSync(path.join(this.entryDir(key), 'meta.json'), 'utf8')) as EntryMeta;
-        fs.cpSync(path.join(this.entryDir(key), 'tree'), partial, { recursive: true, mode: fs.constants.COPYFILE_FICLONE });
+        copyTree(path.join(this.entryDir(key), 'tree'), partial);
         manifest = { version: meta.manifest.version, stacks: { ...manifest?.stacks, ...meta.manifest.stacks } };
         stacks.push(...meta.stacks);
         meta.warnings.forEach((w) => onWarning?.(w));
@@ -291,16 +303,18 @@ class SynthCache {
     return stacks;
   }
 
-  /** Removes entries no index refers to any more. */
+  /** Removes the indexes of output directories that no longer exist, then entries no index refers to. */
   prune(): void {
     const used = new Set<string>();
     for (const name of fs.readdirSync(this.dir).filter((n) => /^index-.*\.json$/.test(n))) {
+      let index: CacheIndex;
       try {
-        (JSON.parse(fs.readFileSync(path.join(this.dir, name), 'utf8')) as CacheIndex).environments.forEach((e) => used.add(e.key));
+        index = JSON.parse(fs.readFileSync(path.join(this.dir, name), 'utf8')) as CacheIndex;
       } catch {
-        // an index being written by another synth: keep everything
-        return;
+        return; // an index being written by another synth: keep everything
       }
+      if (index.format !== CACHE_FORMAT || !fs.existsSync(index.outdir)) fs.rmSync(path.join(this.dir, name), { force: true });
+      else index.environments.forEach((e) => used.add(e.key));
     }
     const entries = path.join(this.dir, 'entries');
     for (const name of fs.existsSync(entries) ? fs.readdirSync(entries) : []) {
@@ -353,7 +367,7 @@ export function cachedSynth(options: CachedSynthOptions = {}): CachedSynthResult
 
   cache.buildAll(toBuild);
   const stacks = cache.assemble(entries.map((e) => e.key), options.onWarning);
-  cache.writeIndex({ format: CACHE_FORMAT, patterns, listings: listings(patterns), environments: entries, outputStamp: outputStamp(cache.outdir) });
+  cache.writeIndex({ format: CACHE_FORMAT, outdir: cache.outdir, patterns, listings: listings(patterns), environments: entries, outputStamp: outputStamp(cache.outdir) });
   cache.prune();
   const rebuilt = new Set(toBuild.map((b) => b.env.file));
   return { stacks, reused: entries.filter((e) => !rebuilt.has(e.file)).map((e) => e.file), rebuilt: [...rebuilt] };
