@@ -1,6 +1,6 @@
 /**
- * Synth on a generated estate, for `npm run bench`: N copies of the bundled prod (8 stacks each;
- * 50 copies = 400 stacks), synthesized full (--force), with one environment changed, and with
+ * Synth on a generated estate, for `npm run bench`: N copies of the bundled prod (7 stacks each;
+ * 58 copies = 406 stacks), synthesized full (--force), with one environment changed, and with
  * nothing changed; and the bundled environments' full synth. With `--baseline <git ref>`, the same
  * synths by that ref's code (its `node dist/main.js`, built in a temporary worktree) side by side.
  */
@@ -54,14 +54,14 @@ function timeWithCpu(label, command, { before, n = 3 } = {}) {
   return figure;
 }
 
-function estateBench({ copies = 50, runs = 3, baseline } = {}) {
+function estateBench({ copies = 58, runs = 3, baseline } = {}) {
   const time = timeWithCpu;
   execFileSync(process.execPath, ['scripts/build.js'], { cwd: root });
   const estate = generateEstate(copies);
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'xivo-estate-out-'));
   const envs = (files) => `XIVO_ENV_FILES='${files}' CDKTF_OUTDIR='${out}/cdktf.out'`;
   const all = `${estate}/*.yaml`;
-  const stacks = copies * 8;
+  const stacks = copies * (fs.readFileSync(path.join(root, 'environments', 'prod.yaml'), 'utf8').match(/^  - name: /gm) || []).length;
   const base = baseline ? baselineWorktree(baseline) : undefined;
   const figures = {};
   try {

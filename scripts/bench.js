@@ -4,7 +4,7 @@
  * `cdktf synth --app "npx ts-node main.ts"` on the same code, and the test suites.
  * Prints medians of several runs. Usage: npm run bench [-- --runs 5 --no-stock --no-tests]
  * Then synth on a generated 400-stack estate (full, one environment changed, nothing changed) and
- * the bundled environments' full synth: [-- --no-estate --copies 50 --baseline <git ref>]
+ * the bundled environments' full synth: [-- --no-estate --copies 58 --baseline <git ref>]
  * (--baseline also times that ref's own synth, side by side).
  */
 const { spawnSync } = require('child_process');
@@ -57,5 +57,5 @@ if (!args.includes('--no-tests')) {
 if (!args.includes('--no-estate')) {
   const { estateBench } = require('./bench-estate');
   const value = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
-  estateBench({ copies: Number(value('--copies')) || 50, runs: Math.min(runs, 3), baseline: value('--baseline') });
+  estateBench({ copies: Number(value('--copies')) || 58, runs: Math.min(runs, 3), baseline: value('--baseline') });
 }

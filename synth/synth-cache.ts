@@ -13,6 +13,7 @@
  *
  * The fast path (nothing changed) loads neither cdktf nor the environment parser.
  */
+import { spawn } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -154,6 +155,26 @@ function readTreeFiles(root: string): string[] {
   };
   if (fs.existsSync(root)) walk(root);
   return files.sort();
+}
+
+/**
+ * Moves `partial` into place as `final`. The previous output is renamed aside first and deleted by
+ * a background `rm` (deleting a big tree is most of the cost of a small change on a big estate),
+ * so `final` is at every moment either the old complete output or the new one.
+ */
+function replaceDirectory(partial: string, final: string): void {
+  if (!fs.existsSync(final)) {
+    fs.renameSync(partial, final);
+    return;
+  }
+  const old = `${final}.old-${process.pid}-${Date.now()}`;
+  fs.renameSync(final, old);
+  fs.renameSync(partial, final);
+  try {
+    spawn('rm', ['-rf', old], { stdio: 'ignore', detached: true }).unref();
+  } catch {
+    fs.rmSync(old, { recursive: true, force: true });
+  }
 }
 
 /** Copies a directory tree into another, merging directories (a plain walk: fs.cpSync costs more per file). */
@@ -298,8 +319,7 @@ class SynthCache {
       fs.rmSync(partial, { recursive: true, force: true });
       throw e;
     }
-    fs.rmSync(this.outdir, { recursive: true, force: true });
-    fs.renameSync(partial, this.outdir);
+    replaceDirectory(partial, this.outdir);
     return stacks;
   }
 
