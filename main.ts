@@ -17,6 +17,9 @@ import { Runbook } from './constructs/runbook';
 import { buildEnvironment } from './stacks/platform';
 import { ServerStack } from './stacks/server-stack';
 import { checkOutputDirectory, OutputDirectoryError, replaceOutputDirectory, stagingDirectory } from './stacks/output-directory';
+import { startEstateDocs } from './estate/estate-docs';
+import { stubTokenStackTraces } from './synth/token-stack-traces';
+import { Environment } from './config/model';
 
 export interface SynthesizeOptions {
   /**
@@ -31,10 +34,13 @@ export interface SynthesizeOptions {
    * @default warnings are dropped
    */
   readonly onWarning?: (warning: string) => void;
+  /** Environments to synthesize (the synth cache gives them one by one). @default those of XIVO_ENV_FILES */
+  readonly environments?: readonly Environment[];
 }
 
 export function synthesize(outdir = process.env.CDKTF_OUTDIR || 'cdktf.out', options: SynthesizeOptions = {}): string[] {
-  const environments = loadEnvironments();
+  const environments = options.environments ?? loadEnvironments();
+  stubTokenStackTraces();
   const finalDir = path.resolve(outdir);
   checkOutputDirectory(finalDir, environments.map((e) => e.file));
   const partialDir = stagingDirectory(finalDir);
@@ -43,8 +49,11 @@ export function synthesize(outdir = process.env.CDKTF_OUTDIR || 'cdktf.out', opt
   let stacks: ServerStack[];
   try {
     stacks = environments.flatMap((env) => buildEnvironment(app, env));
+    // The topology renders run in the background while cdktf synthesizes.
+    const docs = startEstateDocs(environments, partialDir);
     app.synth();
     writeRunbooks(app, partialDir);
+    docs.finish(options.onWarning);
     if (options.onWarning) warningsOf(app).forEach(options.onWarning);
     replaceOutputDirectory(partialDir, finalDir);
   } catch (e) {

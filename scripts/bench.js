@@ -3,6 +3,9 @@
  * npm run bench: times the README synth of the bundled environments, the stock
  * `cdktf synth --app "npx ts-node main.ts"` on the same code, and the test suites.
  * Prints medians of several runs. Usage: npm run bench [-- --runs 5 --no-stock --no-tests]
+ * Then synth on a generated 400-stack estate (full, one environment changed, nothing changed) and
+ * the bundled environments' full synth: [-- --no-estate --copies 58 --baseline <git ref>]
+ * (--baseline also times that ref's own synth, side by side).
  */
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -36,10 +39,10 @@ function time(label, command, { before, n = runs } = {}) {
 const stackCount = () => fs.readdirSync(path.join(root, 'cdktf.out', 'stacks')).length;
 console.log(`node ${process.version}, ${os.cpus().length} cores\n`);
 
-const warm = time('README synth, warm (npm run synth)', 'npm run --silent synth');
+const warm = time('README synth, warm (npm run synth; unchanged environments from the cache)', 'npm run --silent synth');
 console.log(`  -> ${stackCount()} stacks in cdktf.out/stacks`);
-time('README synth, cold (dist/ removed first)', 'npm run --silent synth', { before: () => fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true }) });
-time('app alone (node dist/main.js)', 'node dist/main.js');
+time('README synth, cold (dist/ and .synth-cache/ removed first)', 'npm run --silent synth', { before: () => ['dist', '.synth-cache'].forEach((d) => fs.rmSync(path.join(root, d), { recursive: true, force: true })) });
+time('app alone, full synth without cache (node dist/main.js)', 'node dist/main.js');
 if (!args.includes('--no-stock')) {
   const out = path.join(os.tmpdir(), 'xivo-bench-stock');
   const stock = time('stock: cdktf synth --app "npx ts-node main.ts"', `npx cdktf synth --app "npx ts-node main.ts" --output ${out}`, { n: Math.min(runs, 3) });
@@ -50,4 +53,9 @@ if (!args.includes('--no-tests')) {
   time('unit + snapshot suite (jest --selectProjects unit)', 'npx jest --selectProjects unit --silent', { n: Math.min(runs, 3) });
   time('conformance suite (jest --selectProjects conformance)', 'npx jest --selectProjects conformance --silent', { n: 1 });
   time('type check (tsc --noEmit)', 'npx tsc --noEmit -p .', { n: Math.min(runs, 3) });
+}
+if (!args.includes('--no-estate')) {
+  const { estateBench } = require('./bench-estate');
+  const value = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+  estateBench({ copies: Number(value('--copies')) || 58, runs: Math.min(runs, 3), baseline: value('--baseline') });
 }

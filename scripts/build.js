@@ -5,11 +5,10 @@
  */
 const fs = require('fs');
 const path = require('path');
-const { transformFileSync } = require('@swc/core');
 
 const root = path.resolve(__dirname, '..');
 const out = path.join(root, 'dist');
-const DIRS = ['config', 'catalogue', 'constructs', 'stacks'];
+const DIRS = ['config', 'catalogue', 'constructs', 'stacks', 'impact', 'estate', 'synth'];
 
 function sources() {
   const files = ['main.ts'];
@@ -42,6 +41,8 @@ for (const rel of files) {
   const src = path.join(root, rel);
   const dest = path.join(out, rel.replace(/\.ts$/, '.js'));
   if (fs.existsSync(dest) && fs.statSync(dest).mtimeMs >= fs.statSync(src).mtimeMs) continue;
+  // Loaded only when a file needs compiling: a synth with nothing to compile starts faster.
+  const { transformFileSync } = require('@swc/core');
   const { code } = transformFileSync(src, {
     jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
     module: { type: 'commonjs' },

@@ -12,6 +12,7 @@
  * instant between the two renames, the old one whole in `<outdir>.old-*` and the new one whole in
  * `<outdir>.partial-*`.
  */
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -69,8 +70,17 @@ export function stagingDirectory(outdir: string): string {
   return fs.mkdtempSync(`${final}.partial-`);
 }
 
+export interface ReplaceOptions {
+  /**
+   * Delete the previous output with a detached `rm -rf` instead of before returning: on a big
+   * estate, deleting the old tree is most of the cost of a small change. `outdir` is complete
+   * either way. @default false
+   */
+  readonly deleteOldInBackground?: boolean;
+}
+
 /** Marks `staged` as synth output, then swaps it in place of `outdir` (see the file comment). */
-export function replaceOutputDirectory(staged: string, outdir: string): void {
+export function replaceOutputDirectory(staged: string, outdir: string, options: ReplaceOptions = {}): void {
   const final = path.resolve(outdir);
   fs.writeFileSync(path.join(staged, OUTPUT_MARKER), MARKER_TEXT);
   if (!fs.existsSync(final)) {
@@ -86,6 +96,14 @@ export function replaceOutputDirectory(staged: string, outdir: string): void {
     fs.renameSync(old, final);
     fs.rmSync(aside, { recursive: true, force: true });
     throw e;
+  }
+  if (options.deleteOldInBackground) {
+    try {
+      spawn('rm', ['-rf', aside], { stdio: 'ignore', detached: true }).unref();
+      return;
+    } catch {
+      /* no rm: delete it here */
+    }
   }
   fs.rmSync(aside, { recursive: true, force: true });
 }

@@ -1,0 +1,107 @@
+/**
+ * The firewall matrix and topology written at synth (cdktf.out/docs/<env>/), derived from the
+ * placement and wiring model: the flows the network team needs, following every change of
+ * placement or port. Rendering with the real Graphviz is in conformance/topology-graphviz.test.ts.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { loadEnvironmentFile } from '../config/loader';
+import { Environment } from '../config/model';
+import { flowRows, flowsCsv, FlowRow } from '../estate/flow-tables';
+import { environmentFlows } from '../estate/flows';
+import { topologyDot } from '../estate/topology-dot';
+import { startEstateDocs } from '../estate/estate-docs';
+import { synthEnvironments } from './support/synth';
+
+const PROD_FILE = path.join(__dirname, '..', 'environments', 'prod.yaml');
+const PROD = fs.readFileSync(PROD_FILE, 'utf8');
+
+function loadProd(text = PROD): Environment {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xivo-flows-'));
+  fs.writeFileSync(path.join(dir, 'prod.yaml'), text);
+  const result = loadEnvironmentFile(path.join(dir, 'prod.yaml'));
+  if (!result.environment) throw new Error(result.issues.map((i) => i.message).join('\n'));
+  return result.environment;
+}
+
+const rowsOf = (env: Environment) => flowRows(environmentFlows(env));
+const line = (r: FlowRow) => `${r.source} -> ${r.destination} ${r.port}/${r.protocol}: ${r.usedBy}`;
+const find = (rows: FlowRow[], source: string, destination: string, port: string) => rows.filter((r) => r.source === source && r.destination === destination && r.port === port).map(line);
+
+describe('prod', () => {
+  const prod = loadProd();
+  const rows = rowsOf(prod);
+
+  test('the flows the network team asks for before go-live', () => {
+    expect(find(rows, 'cc-core', 'cc-reporting', '9500')).toEqual(['cc-core -> cc-reporting 9500/tcp: nginx → spagobi /SpagoBI; nginx → spagobi (REPORTING_HOST)']);
+    expect(find(rows, 'cc-core', 'mds1', '5038')).toEqual(['cc-core -> mds1 5038/tcp: xuc → MDS Asterisk AMI (over the VoIP address)']);
+    expect(find(rows, 'cc-core', 'mds2', '5038')).toEqual(['cc-core -> mds2 5038/tcp: xuc → MDS Asterisk AMI (over the VoIP address)']);
+    expect(find(rows, 'browsers (internet)', 'edge', '443')).toEqual(['browsers (internet) -> edge 443/tcp: browsers → edge nginx (HTTPS, every web app)']);
+    expect(find(rows, 'edge', 'cc-core', '443')).toEqual(['edge -> cc-core 443/tcp: edge nginx → cc nginx (HTTPS)']);
+    expect(find(rows, 'mds1', 'pbx', '5432')).toEqual(['mds1 -> pbx 5432/tcp: MDS ← XiVO PostgreSQL replication (the MDS connects to Main) [inferred]']);
+    expect(find(rows, 'cc-reporting', 'cc-core', '5443')).toEqual([
+      'cc-reporting -> cc-core 5443/tcp: pack-reporting → pgxivocc (DB_HOST, DB_PORT); spagobi → pgxivocc (DB_HOST, DB_PORT); recording-server → pgxivocc (DB_HOST, DB_PORT)',
+    ]);
+    expect(find(rows, 'deploy machine (terraform)', 'mds2', '2222')).toEqual(['deploy machine (terraform) -> mds2 2222/tcp: terraform → Docker API (ssh)']);
+  });
+
+  test('no flow inside one server, none twice', () => {
+    expect(rows.filter((r) => r.source === r.destination)).toEqual([]);
+    const keys = rows.map((r) => `${r.source} ${r.destination} ${r.port} ${r.protocol}`);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  test('flows.csv quotes fields with commas (RFC 4180) and has a row per flow', () => {
+    const csv = flowsCsv(rows);
+    const lines = csv.split('\r\n').filter(Boolean);
+    expect(lines[0]).toBe('source,source address,destination,destination address,port,protocol,used by');
+    expect(lines).toHaveLength(rows.length + 1);
+    expect(lines).toContain('cc-core,10.20.0.31,pbx,10.20.0.10,5432,tcp,"xivo-db-replication → XiVO PostgreSQL (cel, queue_log, configuration)"');
+  });
+
+  test('the DOT source has a box per server with its services, and an arrow per flow', () => {
+    const dot = topologyDot(prod, environmentFlows(prod));
+    for (const server of prod.servers) expect(dot).toContain(`subgraph "cluster_${server.name}"`);
+    expect(dot).toContain('"cc-core/xivocc-nginx" -> "cc-reporting/xivocc-spagobi" [label="9500/tcp"];');
+    expect(dot).toContain('"browsers (internet)" -> "edge/edge-nginx" [label="443/tcp, 80/tcp"];');
+  });
+});
+
+test('flows follow placement: SpagoBI moved to cc-core is reached locally, and reaches its database locally', () => {
+  const rows = rowsOf(loadProd(PROD.replace('services: [cc.pgxivocc,', 'services: [cc.spagobi, cc.pgxivocc,')));
+  expect(find(rows, 'cc-core', 'cc-reporting', '9500')).toEqual([]);
+  expect(find(rows, 'cc-reporting', 'cc-core', '5443')[0]).not.toContain('spagobi');
+});
+
+test('flows follow port overrides', () => {
+  const rows = rowsOf(loadProd(PROD.replace('services:\n  cc.xuc:', 'services:\n  cc.spagobi:\n    ports: { http: 9600 }\n  cc.xuc:')));
+  expect(find(rows, 'cc-core', 'cc-reporting', '9600')).toEqual(['cc-core -> cc-reporting 9600/tcp: nginx → spagobi /SpagoBI; nginx → spagobi (REPORTING_HOST)']);
+});
+
+test('synth writes topology.dot, flows.md and flows.csv of every environment; flows.md of prod', () => {
+  const files = synthEnvironments().files();
+  for (const env of ['lab', 'prod', 'sso', 'corp']) {
+    for (const name of ['topology.dot', 'flows.md', 'flows.csv']) expect(files.has(`docs/${env}/${name}`)).toBe(true);
+  }
+  expect(files.get('docs/prod/flows.md')).toMatchSnapshot();
+  // The picture in the README is the current one (refresh: npm run synth && cp cdktf.out/docs/prod/topology.{dot,svg} docs/ with the names below).
+  expect(fs.readFileSync(path.join(__dirname, '..', 'docs', 'topology-prod.dot'), 'utf8')).toBe(files.get('docs/prod/topology.dot'));
+});
+
+test('without Graphviz, synth writes the DOT source and warns once per environment, naming the Debian package', () => {
+  // A PATH holding only sh: dot cannot be found.
+  const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'xivo-nodot-'));
+  fs.symlinkSync('/bin/sh', path.join(bin, 'sh'));
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'xivo-docs-'));
+  const saved = process.env.PATH;
+  process.env.PATH = bin;
+  const warnings: string[] = [];
+  try {
+    startEstateDocs([loadProd()], outdir).finish((w) => warnings.push(w));
+  } finally {
+    process.env.PATH = saved;
+  }
+  expect(warnings).toEqual(['docs/prod: topology.svg not rendered, topology.dot written: Graphviz dot is not installed (apt-get install graphviz)']);
+  expect(fs.readdirSync(path.join(outdir, 'docs', 'prod')).sort()).toEqual(['flows.csv', 'flows.md', 'topology.dot']);
+});

@@ -1,0 +1,143 @@
+/**
+ * Every network flow of an environment, between servers and from outside, derived from the model
+ * that places services and wires them, so the firewall matrix is never out of date:
+ * - the routes of each nginx front to services on other servers (config/endpoints.ts decides
+ *   alias or address), and the edge proxy to its front;
+ * - catalogue env sources that point at a service on another server (`DB_HOST`…);
+ * - the host-package flows of the XDS (catalogue/platform-flows.ts): AMI, PostgreSQL, SIP, RTP;
+ * - browsers to the edge and the fronts, and the deploy machine to each Docker API.
+ * Flows inside one server (over its Docker network) are not listed: no firewall sees them.
+ */
+import { PLATFORM_FLOWS } from '../catalogue/platform-flows';
+import { Role, ServiceId } from '../catalogue/types';
+import { containerName, findService } from '../catalogue/services';
+import { endpoint } from '../config/endpoints';
+import { Environment, ServerModel } from '../config/model';
+import { publishedPort } from '../config/resolve';
+import { edgeTarget } from '../constructs/nginx/edge-proxy';
+import { extraRoutes, resolveRoutes } from '../constructs/nginx/routes';
+import { tlsOf } from '../constructs/tls/tls-options';
+
+/** One side of a flow: a server (optionally one of its containers), or an actor outside the estate. */
+export interface FlowEnd {
+  readonly server?: ServerModel;
+  /** Container name on that server; undefined: the host itself (XiVO packages, Docker API). */
+  readonly container?: string;
+  /** Who is outside the estate (`browsers (internet)`); set when `server` is not. */
+  readonly actor?: string;
+}
+
+export interface Flow {
+  readonly from: FlowEnd;
+  readonly to: FlowEnd;
+  /** Port or range. */
+  readonly port: string;
+  readonly protocol: 'tcp' | 'udp';
+  /** What uses it, one entry per user (`nginx → spagobi /SpagoBI`). */
+  readonly uses: readonly string[];
+}
+
+export const INTERNET_BROWSERS = 'browsers (internet)';
+export const LAN_BROWSERS = 'browsers (LAN)';
+export const DEPLOY_MACHINE = 'deploy machine (terraform)';
+
+const nameOf = (end: FlowEnd) => end.server?.name ?? end.actor ?? '';
+
+/** Docker API port of a server: ssh:// (22 or given), tcp:// (given or 2376); unix:// is local only. */
+function dockerApiPort(server: ServerModel): string | undefined {
+  const match = /^(ssh|tcp):\/\/(?:[^@/]+@)?(?:\[[^\]]+\]|[^:/]+)(?::(\d+))?/.exec(server.docker.host);
+  if (!match) return undefined;
+  return match[2] ?? (match[1] === 'ssh' ? '22' : '2376');
+}
+
+function serviceEnd(env: Environment, id: ServiceId): FlowEnd | undefined {
+  const server = env.placement.get(id);
+  const def = findService(id);
+  return server && def ? { server, container: containerName(def) } : undefined;
+}
+
+export function environmentFlows(env: Environment): Flow[] {
+  const flows: Flow[] = [];
+  const add = (from: FlowEnd, to: FlowEnd, port: string | number, protocol: 'tcp' | 'udp', use: string) => {
+    if (from.server && from.server === to.server) return;
+    flows.push({ from, to, port: String(port), protocol, uses: [use] });
+  };
+
+  // Browsers and the edge.
+  const edge = env.servers.find((s) => s.roles.includes(Role.EDGE));
+  const target = edgeTarget(env);
+  if (edge && target) {
+    const edgeNginx = { server: edge, container: containerName(findService('edge.nginx')!) };
+    add({ actor: INTERNET_BROWSERS }, edgeNginx, 443, 'tcp', 'browsers → edge nginx (HTTPS, every web app)');
+    add({ actor: INTERNET_BROWSERS }, edgeNginx, 80, 'tcp', 'browsers → edge nginx (redirect to HTTPS)');
+    const front = endpoint(env, edge, `${target.role}.nginx`, 'https');
+    if (front) add(edgeNginx, serviceEnd(env, `${target.role}.nginx`)!, front.port, 'tcp', `edge nginx → ${target.role} nginx (HTTPS)`);
+  }
+  for (const role of [Role.CC, Role.UC_ADDON] as const) {
+    const nginx = serviceEnd(env, `${role}.nginx`);
+    if (!nginx) continue;
+    add({ actor: LAN_BROWSERS }, nginx, publishedPort(env.spec, `${role}.nginx`, 'https') ?? 443, 'tcp', `browsers → ${role} nginx (HTTPS)`);
+    add({ actor: LAN_BROWSERS }, nginx, publishedPort(env.spec, `${role}.nginx`, 'http') ?? 80, 'tcp', `browsers → ${role} nginx (redirect to HTTPS)`);
+    // Routes of the front to services on other servers.
+    const routes = resolveRoutes(env, nginx.server!, role, extraRoutes(tlsOf(env).routes), tlsOf(env).sipWebSocket).filter((r) => !r.endpoint.local);
+    const byTarget = new Map<string, typeof routes>();
+    for (const r of routes) byTarget.set(`${r.targetName} ${r.endpoint.port}`, [...(byTarget.get(`${r.targetName} ${r.endpoint.port}`) ?? []), r]);
+    for (const group of byTarget.values()) {
+      const { serviceId, targetName, endpoint: at } = group[0];
+      const paths = group.map((r) => r.path).join(' ');
+      if (serviceId) {
+        const to = serviceEnd(env, serviceId);
+        if (to) add(nginx, to, at.port, 'tcp', `nginx → ${findService(serviceId)?.name ?? serviceId} ${paths}`);
+      } else {
+        // A host package (Asterisk of the PBX or of an MDS): `asterisk@<server>`.
+        const [what, serverName] = targetName.split('@');
+        const host = env.servers.find((s) => s.name === serverName);
+        if (host) add(nginx, { server: host }, at.port, 'tcp', `nginx → ${what} ${paths} (SIP over WebSocket)`);
+      }
+    }
+  }
+
+  // Catalogue env sources pointing at another server, one use per client and target.
+  for (const server of env.servers) {
+    for (const def of server.services) {
+      const variables = new Map<ServiceId, string[]>();
+      for (const [variable, source] of Object.entries(def.env)) {
+        if (source.kind === 'endpoint') variables.set(source.service, [...(variables.get(source.service) ?? []), variable]);
+      }
+      for (const [target, names] of variables) {
+        const at = endpoint(env, server, target, (def.env[names[0]] as { port?: string }).port);
+        const to = serviceEnd(env, target);
+        if (at && !at.local && to) add({ server, container: containerName(def) }, to, at.port, 'tcp', `${def.name} → ${findService(target)?.name} (${names.join(', ')})`);
+      }
+    }
+  }
+
+  // Host packages of the XDS.
+  for (const flow of PLATFORM_FLOWS) {
+    const sources: FlowEnd[] = flow.from.includes('.')
+      ? [serviceEnd(env, flow.from as ServiceId)].filter((e): e is FlowEnd => !!e)
+      : env.servers.filter((s) => s.roles.includes(flow.from as Role)).map((server) => ({ server }));
+    const use = flow.confidence === 'inferred' ? `${flow.use} [inferred]` : flow.use;
+    for (const from of sources) {
+      for (const server of env.servers.filter((s) => s.roles.includes(flow.to))) add(from, { server }, flow.port, flow.protocol, use);
+    }
+  }
+
+  // Deployment: Terraform talks to each Docker API.
+  for (const server of env.servers) {
+    const port = dockerApiPort(server);
+    if (port) add({ actor: DEPLOY_MACHINE }, { server }, port, 'tcp', `terraform → Docker API (${server.docker.host.split(':')[0]})`);
+  }
+  return merge(flows);
+}
+
+/** One flow per (source, destination, port, protocol), uses joined, in a stable order. */
+function merge(flows: Flow[]): Flow[] {
+  const byKey = new Map<string, Flow>();
+  for (const f of flows) {
+    const key = [nameOf(f.from), f.from.container ?? '', nameOf(f.to), f.to.container ?? '', f.port, f.protocol].join('|');
+    const prior = byKey.get(key);
+    byKey.set(key, prior ? { ...prior, uses: [...new Set([...prior.uses, ...f.uses])] } : f);
+  }
+  return [...byKey.values()];
+}

@@ -1,0 +1,60 @@
+/**
+ * The impact report as Markdown, for a merge-request comment: data-loss risks first (red),
+ * then per environment and server what restarts, why and what users notice, then one summary
+ * line per environment. Only names appear (env keys, labels, files), never values.
+ */
+import { ContainerImpact, EXIT_DATA_LOSS, EXIT_RESTARTS, ImpactReport, StackImpact } from './impact-report';
+
+const ACTION_WORD: Readonly<Record<string, string>> = { replace: '**replaced**', destroy: '**removed**', create: 'created', update: 'updated in place' };
+
+/** Markdown table cells cannot hold `|` or line breaks. */
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+function containerRows(containers: readonly ContainerImpact[]): string[] {
+  if (containers.length === 0) return [];
+  return [
+    '| container | change | why | user-visible effect |',
+    '|---|---|---|---|',
+    ...containers.map((c) => `| ${cell(c.kind === 'service' ? `${c.service} (\`${c.container}\`)` : `\`${c.container}\` (${c.kind} ${c.service})`)} | ${ACTION_WORD[c.action]} | ${cell(c.why.join('; '))} | ${cell(c.effect)} |`),
+  ];
+}
+
+function stackSection(s: StackImpact): string[] {
+  // Service restarts first: they are what the reviewer looks for.
+  const order = (c: ContainerImpact) => (c.kind === 'service' ? 0 : 1) + (c.action === 'replace' || c.action === 'destroy' ? 0 : 2);
+  const containers = [...s.containers].sort((a, b) => order(a) - order(b) || a.container.localeCompare(b.container));
+  const others = s.others.map((o) => {
+    const why = o.action === 'replace' || o.action === 'update' ? `: ${o.why.join('; ')}` : '';
+    return `- \`${o.path ?? o.address}\` (${o.address.split('.')[0]}): ${ACTION_WORD[o.action].replace(/\*/g, '')}${why}`;
+  });
+  return [`#### ${s.stack} (server ${s.server})`, '', ...containerRows(containers), ...(others.length ? ['', 'Other resources:', ...others] : []), ''];
+}
+
+export function renderMarkdown(report: ImpactReport): string {
+  const lines = [`## Deployment impact: ${report.compared}`, ''];
+  if (report.dataLoss.length) {
+    lines.push('### 🔴 Data loss risk', '');
+    for (const d of report.dataLoss) {
+      const guard = d.preventDestroy
+        ? '`prevent_destroy` is set on it: Terraform will refuse this plan ("Instance cannot be destroyed") until the change is undone or the data is migrated.'
+        : '**not protected by `prevent_destroy`: the data would be deleted.**';
+      const renamed = d.createdInStack.length ? ` New volume${d.createdInStack.length > 1 ? 's' : ''} in the same stack: ${d.createdInStack.map((v) => `\`${v}\``).join(', ')} (a rename starts empty).` : '';
+      lines.push(`- 🔴 **${d.stack}**: volume \`${d.volume}\` would be ${d.action === 'destroy' ? 'destroyed' : 'replaced (destroyed and created empty)'} (${d.why.join('; ')}). ${guard}${renamed}`);
+    }
+    lines.push('');
+  }
+  for (const env of report.environments) {
+    if (env.stacks.length === 0) continue;
+    lines.push(`### ${env.name}`, '');
+    for (const s of env.stacks) lines.push(...stackSection(s));
+  }
+  lines.push('### Summary', '', ...report.environments.map((e) => `- ${e.summary}`), '');
+  const verdict =
+    report.exitCode === EXIT_DATA_LOSS
+      ? 'data volumes at risk: do not merge as is (exit 3)'
+      : report.exitCode === EXIT_RESTARTS
+        ? 'containers restart: deploy in a maintenance window (exit 2)'
+        : 'no service restarts: no maintenance window needed (exit 0)';
+  lines.push(`**Verdict:** ${verdict}.`, '');
+  return lines.join('\n');
+}

@@ -1,0 +1,59 @@
+/**
+ * Synthesizes a checkout and reads its stacks: the working tree as it is, or a git ref in a
+ * temporary worktree (sharing the working tree's node_modules) that is removed afterwards.
+ * Each tree runs its own `npm run synth`, so a base commit is synthesized by its own code.
+ */
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { StackJson } from './changes';
+
+const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+
+/** The merge base with origin/main, else HEAD~1. */
+export function defaultBase(root: string): string {
+  try {
+    return git(root, 'merge-base', 'HEAD', 'origin/main');
+  } catch {
+    return 'HEAD~1';
+  }
+}
+
+/** Runs the tree's synth (`npm run synth`) and returns its stacks by name. Throws with the synth's output on failure. */
+export function synthesizeTree(dir: string, label: string): Map<string, StackJson> {
+  const result = spawnSync('npm', ['run', '--silent', 'synth'], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, CHECKPOINT_DISABLE: '1', CDKTF_OUTDIR: 'cdktf.out' },
+  });
+  if (result.status !== 0) throw new Error(`synth of ${label} failed:\n${result.stdout}${result.stderr}`);
+  return readStacks(path.join(dir, 'cdktf.out'));
+}
+
+export function readStacks(outdir: string): Map<string, StackJson> {
+  const stacksDir = path.join(outdir, 'stacks');
+  const stacks = new Map<string, StackJson>();
+  if (!fs.existsSync(stacksDir)) return stacks;
+  for (const name of fs.readdirSync(stacksDir).sort()) {
+    const file = path.join(stacksDir, name, 'cdk.tf.json');
+    if (fs.existsSync(file)) stacks.set(name, JSON.parse(fs.readFileSync(file, 'utf8')));
+  }
+  return stacks;
+}
+
+/** Synthesizes `ref` of the repository at `root` in a temporary worktree. */
+export function synthesizeRef(root: string, ref: string): Map<string, StackJson> {
+  const commit = git(root, 'rev-parse', '--verify', `${ref}^{commit}`);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xivo-impact-'));
+  const tree = path.join(tmp, 'base');
+  git(root, 'worktree', 'add', '--detach', '--quiet', tree, commit);
+  try {
+    const modules = path.join(tree, 'node_modules');
+    if (!fs.existsSync(modules)) fs.symlinkSync(path.join(root, 'node_modules'), modules, 'dir');
+    return synthesizeTree(tree, ref);
+  } finally {
+    git(root, 'worktree', 'remove', '--force', tree);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * `npm run synth [-- --force]`: synthesizes the environments of XIVO_ENV_FILES (default
+ * environments/*.yaml) into CDKTF_OUTDIR (default cdktf.out), reusing the output of every
+ * environment whose inputs did not change (synth-cache.ts). `--force` rebuilds everything.
+ * Bad input is reported with file, line and key, and nothing is written (exit 1).
+ */
+import { cachedSynth } from './synth-cache';
+
+if (require.main === module) {
+  const outdir = process.env.CDKTF_OUTDIR || 'cdktf.out';
+  try {
+    const { stacks, reused } = cachedSynth({ outdir, force: process.argv.includes('--force'), onWarning: (w) => console.warn(`warning: ${w}`) });
+    const cached = reused.length ? ` (${reused.length} environment${reused.length === 1 ? '' : 's'} unchanged, from the cache)` : '';
+    console.log(`Synthesized ${stacks.length} stack${stacks.length === 1 ? '' : 's'} into ${outdir}/stacks${cached}: ${stacks.join(', ')}`);
+  } catch (e) {
+    // ConfigError messages list every issue with file, line and key; anything else is a bug or an I/O error.
+    const { ConfigError } = require('../config/errors') as typeof import('../config/errors');
+    console.error(e instanceof ConfigError ? e.message : `Synth failed: ${(e as Error).message}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,376 @@
+/**
+ * Synth with a per-environment cache: an environment whose inputs did not change gets its
+ * previous output back instead of being built again. Integrators keep every customer's
+ * environments in one repository; a change to one of them then costs one environment's synth.
+ *
+ * The key of an environment covers every input of its output: the environment file, every file
+ * it names (certificates, CA files, keytabs, Docker TLS files: missing ones count as missing), the
+ * compiled code, package-lock.json, the Node version, the Graphviz binary, and the output
+ * directory (plan-time paths are relative to it). The set of environment files is checked too
+ * (XIVO_ENV_FILES and the listing of its directories). A cached synth equals a full synth byte
+ * for byte, and is assembled in `<outdir>.partial` and moved into place like a full one, so a
+ * failure never leaves a half-written output. `force` rebuilds everything.
+ *
+ * The fast path (nothing changed) loads neither cdktf nor the environment parser.
+ */
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Environment } from '../config/model';
+import { checkOutputDirectory, OUTPUT_MARKER, replaceOutputDirectory, stagingDirectory } from '../stacks/output-directory';
+
+/** Bumped when the layout of cache entries changes. */
+const CACHE_FORMAT = 3;
+
+export interface CachedSynthOptions {
+  /** Final output directory. @default CDKTF_OUTDIR or cdktf.out */
+  readonly outdir?: string;
+  /** Cache directory (git-ignored). @default .synth-cache */
+  readonly cacheDir?: string;
+  /** Rebuild every environment, ignoring the cache. @default false */
+  readonly force?: boolean;
+  /** Receives each warning, as a full synth would give it. @default warnings are dropped */
+  readonly onWarning?: (warning: string) => void;
+}
+
+export interface CachedSynthResult {
+  /** Stack names in synth order. */
+  readonly stacks: string[];
+  /** Environment files served from the cache / rebuilt. */
+  readonly reused: string[];
+  readonly rebuilt: string[];
+}
+
+/** What one environment's synth produced, as stored in its entry's meta.json. */
+interface EntryMeta {
+  readonly format: number;
+  readonly stacks: string[];
+  readonly warnings: string[];
+  /** The environment's manifest.json, to merge with the others'. */
+  readonly manifest: { version: string; stacks: Record<string, unknown> };
+}
+
+interface IndexEntry {
+  readonly file: string;
+  /** Environment name (unique across files: checked when any file changes). */
+  readonly name: string;
+  /** Files the output depends on: the environment file first. */
+  readonly inputs: string[];
+  readonly key: string;
+}
+
+interface CacheIndex {
+  readonly format: number;
+  /** The output directory this index describes; an index whose output is gone is dropped by prune. */
+  readonly outdir: string;
+  readonly patterns: string;
+  readonly listings: Record<string, string[] | null>;
+  readonly environments: IndexEntry[];
+  /** Size and mtime of every file of the output as last written: an intact output is left as is. */
+  readonly outputStamp: string;
+}
+
+const sha256 = (...parts: (string | Buffer)[]) => {
+  const hash = createHash('sha256');
+  for (const p of parts) hash.update(p).update('\0');
+  return hash.digest('hex');
+};
+
+/** Every compiled source the synth runs: dist/**.js when run from dist, the TypeScript sources under Jest. */
+function codeHash(root: string): string {
+  const SKIP = new Set(['node_modules', '.git', '__tests__', 'cdktf.out', 'cdktf.out.partial', 'dist', 'docs', 'environments', 'schema', 'coverage', '.synth-cache', 'scripts']);
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!SKIP.has(entry.name) && !entry.name.startsWith('.')) walk(full);
+      } else if (/\.(js|ts)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) files.push(full);
+    }
+  };
+  walk(root);
+  return sha256(...files.flatMap((f) => [path.relative(root, f), fs.readFileSync(f)]));
+}
+
+/** The Graphviz binary renders topology.svg: its identity is an input (a stat, not a run, to stay fast). */
+function graphvizIdentity(): string {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const candidate = path.join(dir, 'dot');
+    try {
+      const real = fs.realpathSync(candidate);
+      const stat = fs.statSync(real);
+      return `${real} ${stat.size} ${stat.mtimeMs}`;
+    } catch {
+      // not in this directory
+    }
+  }
+  return 'no dot';
+}
+
+function fileState(file: string): string {
+  try {
+    return sha256(fs.readFileSync(file));
+  } catch {
+    return 'missing';
+  }
+}
+
+/** Directories the patterns of XIVO_ENV_FILES list: adding or removing a file there changes the set of environments. */
+function listings(patterns: string): Record<string, string[] | null> {
+  const out: Record<string, string[] | null> = {};
+  for (const pattern of (patterns || 'environments/*.yaml').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const dir = path.dirname(pattern);
+    try {
+      out[dir] = fs.readdirSync(dir).sort();
+    } catch {
+      out[dir] = null;
+    }
+  }
+  return out;
+}
+
+/** Every file an environment names, relative to its directory (whether it exists or not). */
+function namedFiles(env: Environment): string[] {
+  const strings: string[] = [];
+  const walk = (value: unknown) => {
+    if (typeof value === 'string') strings.push(value);
+    else if (Array.isArray(value)) value.forEach(walk);
+    else if (value && typeof value === 'object') Object.values(value).forEach(walk);
+  };
+  walk(env.spec);
+  // Paths are what synth may read; URLs, host names and free text only add harmless "missing" entries.
+  const candidates = strings.filter((s) => !/\s|:\/\//.test(s) && /[/.]/.test(s) && s.length < 512);
+  return [...new Set(candidates.map((s) => path.resolve(env.directory, s)))].sort();
+}
+
+/** Files under a directory, relative, sorted. */
+function readTreeFiles(root: string): string[] {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else files.push(path.relative(root, full));
+    }
+  };
+  if (fs.existsSync(root)) walk(root);
+  return files.sort();
+}
+
+/** Copies a directory tree into another, merging directories (a plain walk: fs.cpSync costs more per file). */
+function copyTree(from: string, to: string): void {
+  fs.mkdirSync(to, { recursive: true });
+  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+    const source = path.join(from, entry.name);
+    if (entry.isDirectory()) copyTree(source, path.join(to, entry.name));
+    else fs.copyFileSync(source, path.join(to, entry.name), fs.constants.COPYFILE_FICLONE);
+  }
+}
+
+/** Path, size and mtime of every file of a directory: changes when anything is added, removed or rewritten. */
+function outputStamp(dir: string): string {
+  return sha256(...readTreeFiles(dir).map((f) => {
+    const stat = fs.statSync(path.join(dir, f));
+    return `${f} ${stat.size} ${stat.mtimeMs}`;
+  }));
+}
+
+class SynthCache {
+  readonly outdir: string;
+  private readonly dir: string;
+  private readonly indexFile: string;
+  private readonly globalKey: string;
+
+  constructor(options: CachedSynthOptions) {
+    this.outdir = path.resolve(options.outdir ?? (process.env.CDKTF_OUTDIR || 'cdktf.out'));
+    this.dir = path.resolve(options.cacheDir ?? '.synth-cache');
+    this.indexFile = path.join(this.dir, `index-${sha256(this.outdir).slice(0, 16)}.json`);
+    this.globalKey = sha256(String(CACHE_FORMAT), process.version, codeHash(path.resolve(__dirname, '..')), fileState('package-lock.json'), graphvizIdentity(), this.outdir);
+  }
+
+  keyOf(inputs: readonly string[]): string {
+    return sha256(this.globalKey, ...inputs.flatMap((f) => [f, fileState(f)]));
+  }
+
+  entryDir(key: string): string {
+    return path.join(this.dir, 'entries', key);
+  }
+
+  readIndex(): CacheIndex | undefined {
+    try {
+      const index = JSON.parse(fs.readFileSync(this.indexFile, 'utf8')) as CacheIndex;
+      return index.format === CACHE_FORMAT ? index : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  writeIndex(index: CacheIndex): void {
+    fs.mkdirSync(this.dir, { recursive: true });
+    const tmp = `${this.indexFile}.${process.pid}`;
+    fs.writeFileSync(tmp, JSON.stringify(index, null, 1));
+    fs.renameSync(tmp, this.indexFile);
+  }
+
+  /** Entries still usable for the index, when nothing about the set of environments changed. */
+  validEntries(index: CacheIndex | undefined, patterns: string): IndexEntry[] | undefined {
+    if (!index || index.patterns !== patterns || JSON.stringify(index.listings) !== JSON.stringify(listings(patterns))) return undefined;
+    const entries = index.environments.map((e) => ({ ...e, key: this.keyOf(e.inputs) }));
+    return entries.every((e, i) => e.key === index.environments[i].key && fs.existsSync(path.join(this.entryDir(e.key), 'meta.json'))) ? entries : undefined;
+  }
+
+  /**
+   * Synthesizes environments in one app (the cost of a full synth), then splits the output per
+   * environment into new entries: its stacks, runbooks/<env>, docs/<env>, manifest entries, warnings.
+   */
+  buildAll(environments: readonly { env: Environment; key: string }[]): void {
+    if (environments.length === 0) return;
+    const { synthesize } = require('../main') as typeof import('../main');
+    const building = path.join(this.dir, 'entries', `.${process.pid}.building`);
+    fs.rmSync(building, { recursive: true, force: true });
+    fs.mkdirSync(building, { recursive: true });
+    const tree = path.join(building, 'all');
+    const warnings: string[] = [];
+    synthesize(tree, { environments: environments.map((e) => e.env), referenceOutdir: this.outdir, onWarning: (w) => warnings.push(w) });
+    const manifest = JSON.parse(fs.readFileSync(path.join(tree, 'manifest.json'), 'utf8')) as EntryMeta['manifest'];
+    // Whole-output files, written again when the output is assembled.
+    fs.rmSync(path.join(tree, 'manifest.json'));
+    fs.rmSync(path.join(tree, OUTPUT_MARKER), { force: true });
+    const claimed = new Set<string>();
+    for (const { env, key } of environments) {
+      const stacks = env.servers.map((s) => s.stackName);
+      const entry = path.join(building, key);
+      const parts = [...stacks.map((s) => path.join('stacks', s)), path.join('runbooks', env.name), path.join('docs', env.name)];
+      for (const part of parts.filter((p) => fs.existsSync(path.join(tree, p)))) {
+        fs.mkdirSync(path.dirname(path.join(entry, 'tree', part)), { recursive: true });
+        fs.renameSync(path.join(tree, part), path.join(entry, 'tree', part));
+      }
+      const own = warnings.filter((w) => stacks.some((s) => w.startsWith(`${s}/`)) || w.startsWith(`${path.join('docs', env.name)}:`));
+      own.forEach((w) => claimed.add(w));
+      const meta: EntryMeta = {
+        format: CACHE_FORMAT,
+        stacks,
+        warnings: own,
+        manifest: { version: manifest.version, stacks: Object.fromEntries(stacks.map((s) => [s, manifest.stacks[s]])) },
+      };
+      fs.mkdirSync(path.join(entry, 'tree'), { recursive: true });
+      fs.writeFileSync(path.join(entry, 'meta.json'), JSON.stringify(meta));
+    }
+    // Anything synth writes must belong to one environment, or the cache would lose it.
+    const left = readTreeFiles(tree);
+    const orphans = warnings.filter((w) => !claimed.has(w));
+    if (left.length || orphans.length) {
+      fs.rmSync(building, { recursive: true, force: true });
+      throw new Error(`synth cache: output not attributable to one environment: ${[...left, ...orphans].join(', ')}`);
+    }
+    for (const { key } of environments) {
+      fs.rmSync(this.entryDir(key), { recursive: true, force: true });
+      fs.renameSync(path.join(building, key), this.entryDir(key));
+    }
+    fs.rmSync(building, { recursive: true, force: true });
+  }
+
+  /** Writes the final output from entries: `<outdir>.partial`, then moved into place. */
+  /** Stacks and warnings of entries whose output is already in place. */
+  replay(keys: readonly string[], onWarning?: (w: string) => void): string[] {
+    return keys.flatMap((key) => {
+      const meta = JSON.parse(fs.readFileSync(path.join(this.entryDir(key), 'meta.json'), 'utf8')) as EntryMeta;
+      meta.warnings.forEach((w) => onWarning?.(w));
+      return meta.stacks;
+    });
+  }
+
+  assemble(keys: readonly string[], environmentFiles: readonly string[], onWarning?: (w: string) => void): string[] {
+    checkOutputDirectory(this.outdir, environmentFiles);
+    const partial = stagingDirectory(this.outdir);
+    const stacks: string[] = [];
+    let manifest: EntryMeta['manifest'] | undefined;
+    try {
+      fs.mkdirSync(partial, { recursive: true });
+      for (const key of keys) {
+        const meta = JSON.parse(fs.readFileSync(path.join(this.entryDir(key), 'meta.json'), 'utf8')) as EntryMeta;
+        copyTree(path.join(this.entryDir(key), 'tree'), partial);
+        manifest = { version: meta.manifest.version, stacks: { ...manifest?.stacks, ...meta.manifest.stacks } };
+        stacks.push(...meta.stacks);
+        meta.warnings.forEach((w) => onWarning?.(w));
+      }
+      // cdktf's own serializer (sorted keys, its spacing), so the merged manifest equals a full synth's.
+      const stringify = require(require.resolve('json-stable-stringify', { paths: [path.dirname(require.resolve('cdktf'))] }));
+      fs.writeFileSync(path.join(partial, 'manifest.json'), stringify(manifest ?? { stacks: {} }, { space: 2 }));
+    } catch (e) {
+      fs.rmSync(partial, { recursive: true, force: true });
+      throw e;
+    }
+    replaceOutputDirectory(partial, this.outdir, { deleteOldInBackground: true });
+    return stacks;
+  }
+
+  /** Removes the indexes of output directories that no longer exist, then entries no index refers to. */
+  prune(): void {
+    const used = new Set<string>();
+    for (const name of fs.readdirSync(this.dir).filter((n) => /^index-.*\.json$/.test(n))) {
+      let index: CacheIndex;
+      try {
+        index = JSON.parse(fs.readFileSync(path.join(this.dir, name), 'utf8')) as CacheIndex;
+      } catch {
+        return; // an index being written by another synth: keep everything
+      }
+      if (index.format !== CACHE_FORMAT || !fs.existsSync(index.outdir)) fs.rmSync(path.join(this.dir, name), { force: true });
+      else index.environments.forEach((e) => used.add(e.key));
+    }
+    const entries = path.join(this.dir, 'entries');
+    for (const name of fs.existsSync(entries) ? fs.readdirSync(entries) : []) {
+      if (!used.has(name) && !name.endsWith('.building')) fs.rmSync(path.join(entries, name), { recursive: true, force: true });
+    }
+  }
+}
+
+/** Synthesizes the environments of XIVO_ENV_FILES into the output directory, reusing unchanged ones. */
+export function cachedSynth(options: CachedSynthOptions = {}): CachedSynthResult {
+  const cache = new SynthCache(options);
+  const patterns = process.env.XIVO_ENV_FILES ?? '';
+  const index = options.force ? undefined : cache.readIndex();
+  const unchanged = cache.validEntries(index, patterns);
+  if (unchanged) {
+    const keys = unchanged.map((e) => e.key);
+    // An output exactly as the same entries left it last time needs no writing at all.
+    if (outputStamp(cache.outdir) === index!.outputStamp) return { stacks: cache.replay(keys, options.onWarning), reused: unchanged.map((e) => e.file), rebuilt: [] };
+    const stacks = cache.assemble(keys, unchanged.map((e) => e.file), options.onWarning);
+    cache.writeIndex({ ...index!, outputStamp: outputStamp(cache.outdir) });
+    return { stacks, reused: unchanged.map((e) => e.file), rebuilt: [] };
+  }
+
+  // Something changed. Unchanged files keep their entry (their key proves their inputs, hence their
+  // validity, are the same); changed or new files are parsed and validated.
+  const loader = require('../config/loader') as typeof import('../config/loader');
+  const { files, issues } = loader.expandEnvFiles(patterns || loader.DEFAULT_ENV_FILES);
+  const known = new Map((index?.environments ?? []).map((e) => [e.file, e]));
+  const entries: IndexEntry[] = [];
+  const toBuild: { env: Environment; key: string }[] = [];
+  let invalid = issues.length > 0;
+  for (const file of files) {
+    const prior = known.get(file);
+    if (prior && cache.keyOf(prior.inputs) === prior.key && fs.existsSync(path.join(cache.entryDir(prior.key), 'meta.json'))) {
+      entries.push(prior);
+      continue;
+    }
+    const { environment: env } = loader.loadEnvironmentFile(file);
+    if (!env) {
+      invalid = true;
+      continue;
+    }
+    const inputs = [path.resolve(env.file), ...namedFiles(env)];
+    const key = cache.keyOf(inputs);
+    entries.push({ file, name: env.name, inputs, key });
+    if (options.force || !fs.existsSync(path.join(cache.entryDir(key), 'meta.json'))) toBuild.push({ env, key });
+  }
+  // Bad input or a name used twice: the loader reports every issue of every file at once (and throws).
+  if (invalid || new Set(entries.map((e) => e.name)).size !== entries.length) loader.loadEnvironments(patterns || undefined);
+
+  cache.buildAll(toBuild);
+  const stacks = cache.assemble(entries.map((e) => e.key), files, options.onWarning);
+  cache.writeIndex({ format: CACHE_FORMAT, outdir: cache.outdir, patterns, listings: listings(patterns), environments: entries, outputStamp: outputStamp(cache.outdir) });
+  cache.prune();
+  const rebuilt = new Set(toBuild.map((b) => b.env.file));
+  return { stacks, reused: entries.filter((e) => !rebuilt.has(e.file)).map((e) => e.file), rebuilt: [...rebuilt] };
+}

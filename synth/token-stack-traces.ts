@@ -1,0 +1,24 @@
+/**
+ * cdktf captures a full stack trace every time a token (Lazy, Fn.*, a reference) is created,
+ * only to decorate a later resolution error: about a fifth of synth's CPU time and tens of MiB on
+ * a big estate. Synth replaces cdktf's capture with a stub, as the unit tests do (their Jest
+ * moduleNameMapper). `XIVO_TOKEN_STACK_TRACES=1` keeps cdktf's traces when debugging such an error.
+ */
+
+/** cdktf's module, required by each token class as `(0, stack_trace_1.captureStackTrace)()` at every call. */
+const STACK_TRACE_MODULE = 'cdktf/lib/tokens/private/stack-trace';
+
+const noStackTrace = (): string[] => [];
+
+/** Replaces cdktf's token stack-trace capture, unless XIVO_TOKEN_STACK_TRACES=1. @returns whether the stub is active */
+export function stubTokenStackTraces(): boolean {
+  if (process.env.XIVO_TOKEN_STACK_TRACES === '1') return false;
+  const module = require(STACK_TRACE_MODULE) as { captureStackTrace: (below?: unknown) => string[] };
+  module.captureStackTrace = noStackTrace;
+  return true;
+}
+
+/** Whether cdktf's capture is the stub (for tests and the bench). */
+export function tokenStackTracesStubbed(): boolean {
+  return (require(STACK_TRACE_MODULE) as { captureStackTrace: unknown }).captureStackTrace === noStackTrace;
+}
