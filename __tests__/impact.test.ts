@@ -126,3 +126,9 @@ test.each([
   expect(args.length).toBeGreaterThan(2);
   expect(args.filter((a) => !classified.has(a))).toEqual([]);
 });
+
+test('a release upgrade replaces the containers but no data volume: volume labels are ignored after creation', () => {
+  const report = impactOf('release: "2024.05"', 'release: "2024.10"');
+  expect(changesOf(report).filter((c) => / (volume|docker_volume)/.test(c))).toEqual([]);
+  expect(report.environments[0].summary).toMatch(/, 0 data volumes at risk$/);
+});

@@ -60,3 +60,11 @@ describe('generated files are Terraform literals (their own "${" would be read a
     }
   });
 });
+
+describe('data volumes survive changes of their labels (a label change would replace, i.e. empty, a volume)', () => {
+  test.each(out.stacks)('%s: every docker_volume ignores label changes; data volumes are protected', (stack) => {
+    for (const [id, v] of Object.entries<any>(out.json(stack).resource?.docker_volume ?? {})) {
+      expect({ id, ignored: v.lifecycle?.ignore_changes }).toEqual({ id, ignored: expect.arrayContaining(['labels']) });
+    }
+  });
+});

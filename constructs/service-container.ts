@@ -101,11 +101,11 @@ export class ServiceContainer extends Construct {
         // An adopted volume keeps what its creator gave it (Compose labels, driver options):
         // any difference would force a replacement, i.e. an empty volume.
         labels: adopted ? undefined : labelList(labels),
+        // Labels are information (they carry the release): a label change would force replacing
+        // the volume, i.e. an empty one, so they are written at creation and never compared again.
         lifecycle: adopted
           ? { preventDestroy: true, ignoreChanges: ['labels', 'driver', 'driver_opts'] }
-          : v.persistent
-            ? { preventDestroy: true }
-            : undefined,
+          : { preventDestroy: v.persistent || undefined, ignoreChanges: ['labels'] },
       });
       // Taking over: the first apply imports the existing volume (docker_volume import id = its name).
       if (adopted) volume.importFrom(adopted);

@@ -88,6 +88,13 @@ export function changedKeys(attribute: string, before: unknown, after: unknown):
 
 const RANK: Readonly<Record<AttributeEffect, number>> = { update: 1, replace: 2, 'replace (assumed)': 2 };
 
+/** `lifecycle.ignore_changes` of a resource's configuration (`"all"`: every argument). */
+function ignoredArguments(config: Record<string, any>): readonly string[] {
+  const ignore = config.lifecycle?.ignore_changes;
+  if (ignore === 'all') return Object.keys(config);
+  return Array.isArray(ignore) ? ignore : [];
+}
+
 /** Direct changes of one stack: what its own configuration says, before consequences. */
 export function diffStack(stack: string, before: StackJson | undefined, after: StackJson | undefined): ResourceChange[] {
   const old = resourcesOf(before);
@@ -102,7 +109,9 @@ export function diffStack(stack: string, before: StackJson | undefined, after: S
       changes.push({ stack, type, id, action: 'create', causes: [], after: config });
       continue;
     }
-    const attributes = [...new Set([...Object.keys(prior), ...Object.keys(config)])].filter((a) => !META_ARGUMENTS.has(a)).sort();
+    // Terraform plans no change for an argument the configuration says to ignore (as it stood before).
+    const ignored = new Set<string>(ignoredArguments(prior));
+    const attributes = [...new Set([...Object.keys(prior), ...Object.keys(config)])].filter((a) => !META_ARGUMENTS.has(a) && !ignored.has(a)).sort();
     const causes: Cause[] = attributes
       .filter((a) => canonical(prior[a]) !== canonical(config[a]))
       .map((attribute) => ({ attribute, keys: changedKeys(attribute, prior[attribute], config[attribute]), effect: effectOf(type, attribute) }));
