@@ -11,6 +11,7 @@ import * as https from 'https';
 import * as path from 'path';
 import { SERVICES } from '../../catalogue/services';
 import { ASTERISK_WEBSOCKET } from '../../catalogue/routes';
+import { effectOf } from '../../impact/replacement-table';
 import {
   buildImageTarballs, buildTools, cdktf, CdktfRun, ContainerInfo, containers, deployEnv, docker, E2E_REQUIREMENTS, hostsDown, hostsUp,
   importImage, inspectEnv, isRoot, planDestroy, planStack, progress, randomSecret, REPO, stateResources, TestHost, Tools,
@@ -23,6 +24,9 @@ const OUTDIR = path.join(WORK, 'cdktf.out');
 const ENV_DIR = path.join(WORK, 'env');
 const STACKS = HOST_SPECS.map((s) => `${E2E_ENV}-${s.split(':')[0]}`);
 const ASTERISK_STAND_IN = 'xivo-e2e/asterisk-stand-in:test';
+const CONFIGMGT_STAND_IN = 'xivo-e2e/configmgt-stand-in:test';
+/** What XiVO's CC installer and an operator left in custom.env before we take over. */
+const PRESEEDED_CUSTOM_ENV = '# XiVO CC settings (written by xivocc-installer)\nXUC_HOST=198.18.77.12\nUSM_BACKEND_TOKEN=installer-value\n\n# operator: keep\nOPERATOR_KEY=kept as is\n';
 const WEBSOCKET_HEADERS = { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' };
 
 interface StackReport { resources: number; applySeconds: number; secondPlanChanges: string[] }
@@ -139,15 +143,28 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
     hosts = up.hosts;
     report.hosts = hosts.map((h) => ({ name: h.name, address: h.address, docker: h.tcp || h.socket }));
     envFile = writeEnvironment(ENV_DIR, hosts, up.tlsDir, { loginTimeoutMs: 6000 });
-    secrets = { play_auth_token: randomSecret(24), ldap_manager_password: `p'w"${randomSecret(6)}\\$x`, xuc_truststore_password: randomSecret(12) };
+    secrets = {
+      play_auth_token: randomSecret(24),
+      ldap_manager_password: `p'w"${randomSecret(6)}\\$x`,
+      xuc_truststore_password: randomSecret(12),
+      xuc_cti_password: randomSecret(12),
+      xuc_ws_password: randomSecret(12),
+      xuc_ami_secret: randomSecret(12),
+    };
     env = deployEnv(tools, envFile, secrets);
     const synth = await cdktf('synth', [], OUTDIR, env);
     if (synth.status !== 0) throw new Error(`cdktf synth failed:\n${synth.output.slice(-4000)}`);
     progress('importing stand-in images');
     importStandIns(tarballs);
-    // XiVO's own Asterisk (not deployed by us) serves SIP over WebSocket on the PBX host.
+    // XiVO's own services on the PBX host, not deployed by us: Asterisk (SIP over WebSocket) and configmgt.
     importImage(host('pbx'), path.join(tarballs, 'stub.tar'), ASTERISK_STAND_IN, { service: 'asterisk', ports: [ASTERISK_WEBSOCKET.port] });
     docker(host('pbx'), ['run', '-d', '--name', 'asterisk-stand-in', '-p', `${ASTERISK_WEBSOCKET.port}:${ASTERISK_WEBSOCKET.port}`, ASTERISK_STAND_IN]);
+    importImage(host('pbx'), path.join(tarballs, 'stub.tar'), CONFIGMGT_STAND_IN, { service: 'xivo-configmgt', ports: [9100] });
+    docker(host('pbx'), ['run', '-d', '--name', 'configmgt-stand-in', '-p', '9100:9100', CONFIGMGT_STAND_IN]);
+    // Taking over: the reporting server already has the installer's custom.env.
+    const existing = path.join(host('cc-reporting').fsRoot, 'etc/docker/compose/custom.env');
+    fs.mkdirSync(path.dirname(existing), { recursive: true });
+    fs.writeFileSync(existing, PRESEEDED_CUSTOM_ENV, { mode: 0o600 });
     progress('ready');
   });
 
@@ -209,10 +226,21 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
     expect(checked).toBeGreaterThanOrEqual(8);
   });
 
+  test("custom.env written by XiVO's installer keeps its lines: ours are added, a backup is kept, mode 0600", () => {
+    const dir = path.join(host('cc-reporting').fsRoot, 'etc/docker/compose');
+    const text = fs.readFileSync(path.join(dir, 'custom.env'), 'utf8');
+    expect(text.startsWith(PRESEEDED_CUSTOM_ENV)).toBe(true);
+    expect(text).toMatch(new RegExp(`^PLAY_AUTH_TOKEN=${secrets.play_auth_token}$`, 'm'));
+    expect((fs.statSync(path.join(dir, 'custom.env')).mode & 0o777).toString(8)).toBe('600');
+    const backups = fs.readdirSync(dir).filter((f) => f.startsWith('custom.env.backup-'));
+    expect(backups.length).toBeGreaterThanOrEqual(1);
+    expect(fs.readFileSync(path.join(dir, backups.sort()[0]), 'utf8')).toBe(PRESEEDED_CUSTOM_ENV);
+  });
+
   const FRONT_ROUTES: [string, string][] = [
     ['/', 'xucmgt'], ['/ccagent', 'xucmgt'], ['/ccmanager', 'xucmgt'], ['/fingerboard', 'xucmgt'], ['/ucassistant', 'xucmgt'], ['/switchboard', 'xucmgt'],
     ['/xuc/api/2.0/auth/login', 'xuc'], ['/xuc', 'xuc'],
-    ['/configmgt', 'config-mgt'], ['/recording', 'recording-server'], ['/SpagoBI', 'spagobi'], ['/kibana', 'kibana'],
+    ['/configmgt', 'xivo-configmgt'], ['/recording', 'recording-server'], ['/SpagoBI', 'spagobi'], ['/kibana', 'kibana'],
   ];
 
   test.each(FRONT_ROUTES)('the front routes %s to %s (HTTPS, SNI, verified with the internal CA)', async (urlPath, service) => {
@@ -297,6 +325,19 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
     report.settingChange.replaced = replacedSince(before);
     expect(report.settingChange.replaced).toEqual(['cc-core/xivocc-xuc']);
     expect(inspectEnv(host('cc-core'), 'xivocc-xuc').LOGIN_TIMEOUT_MS).toBe('6500');
+  });
+
+  test("the real plan agrees with impact's replacement table: memory updates xuc in place, an env change replaces it", () => {
+    const xucOf = (plan: ReturnType<typeof planStack>) => plan.changes.filter((c) => c.startsWith('docker_container.cc_xuc_service_container'));
+    writeEnvironment(ENV_DIR, hosts, path.join(process.env.XIVO_E2E_ROOT ?? '/tmp/xivo-e2e', 'tls'), { loginTimeoutMs: 6500, xucMemoryMb: 3000 });
+    const memory = planStack(stackDir(`${E2E_ENV}-cc-core`), env, true);
+    expect(xucOf(memory)).toEqual([expect.stringMatching(/: update \[(.*, )?memory, memory_swap(, .*)?\]$/)]);
+    expect([effectOf('docker_container', 'memory'), effectOf('docker_container', 'memory_swap')]).toEqual(['update', 'update']);
+    writeEnvironment(ENV_DIR, hosts, path.join(process.env.XIVO_E2E_ROOT ?? '/tmp/xivo-e2e', 'tls'), { loginTimeoutMs: 7000 });
+    const envChange = planStack(stackDir(`${E2E_ENV}-cc-core`), env, true);
+    expect(xucOf(envChange)).toEqual([expect.stringMatching(/: (delete\+create|create\+delete) \[(.*, )?env(, .*)?\]$/)]);
+    expect(effectOf('docker_container', 'env')).toBe('replace');
+    writeEnvironment(ENV_DIR, hosts, path.join(process.env.XIVO_E2E_ROOT ?? '/tmp/xivo-e2e', 'tls'), { loginTimeoutMs: 6500 });
   });
 
   test('rotating TF_VAR_play_auth_token leaves every holder on the new value', async () => {

@@ -14,6 +14,8 @@ export const PUBLIC = { xivoHost: 'pbx.e2e.test', xucHost: 'cc.e2e.test', edge: 
 
 export interface EnvironmentSettings {
   readonly loginTimeoutMs: number;
+  /** services.cc.xuc.memoryMb @default the catalogue's */
+  readonly xucMemoryMb?: number;
 }
 
 /** Writes `<dir>/e2e.yaml` (and its TLS and CA files beside it); returns its path. */
@@ -58,7 +60,7 @@ auth:
     serverUrl: https://id.e2e.test/realms/xivo
     clientId: xivo-web
     xucClientIds: [xivo-web, xivo-mobile]
-tls:
+${settings.xucMemoryMb ? `services:\n  cc.xuc:\n    memoryMb: ${settings.xucMemoryMb}\n` : ''}tls:
   mode: internal-ca
 edge:
   publicName: ${PUBLIC.edge}

@@ -238,8 +238,12 @@ export interface PlanResult {
   readonly changes: string[];
 }
 
-/** `terraform plan -detailed-exitcode` in a synthesized stack directory (already initialised by deploy). */
-export function planStack(stackDir: string, env: NodeJS.ProcessEnv): PlanResult {
+/**
+ * `terraform plan -detailed-exitcode` in a synthesized stack directory (already initialised by
+ * deploy). With `synthFirst`, the app is synthesized again first (the environment file changed).
+ */
+export function planStack(stackDir: string, env: NodeJS.ProcessEnv, synthFirst = false): PlanResult {
+  if (synthFirst) run('node', ['dist/main.js'], { env: { ...env, CDKTF_OUTDIR: path.dirname(path.dirname(stackDir)) } });
   const res = run('terraform', ['plan', '-detailed-exitcode', '-input=false', '-lock=false', '-no-color', '-out=e2e.plan'], { cwd: stackDir, env, allowFail: true });
   if (res.status === 1) throw new Error(`terraform plan failed in ${stackDir}:\n${res.stderr}\n${res.stdout.slice(-3000)}`);
   if (res.status === 0) return { exitCode: 0, changes: [] };
