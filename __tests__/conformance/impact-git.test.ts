@@ -51,19 +51,20 @@ describeWithPrograms('npm run impact on git commits', { git: 'git' }, () => {
   });
 
   test('a data volume renamed: data-loss risk shown first with its prevent_destroy, exit 3', () => {
-    sandbox.replaceIn('catalogue/services.ts', "{ name: 'data', containerPath: '/var/lib/postgresql/data', persistent: true }", "{ name: 'pgdata', containerPath: '/var/lib/postgresql/data', persistent: true }");
-    sandbox.commit('catalogue: rename the pgxivocc volume');
+    // The recordings volume (prod adopts pgxivocc's existing one by name: renaming that is refused).
+    sandbox.replaceIn('catalogue/services.ts', "{ name: 'recordings', containerPath: '/var/spool/recording-server', persistent: true }", "{ name: 'records', containerPath: '/var/spool/recording-server', persistent: true }");
+    sandbox.commit('catalogue: rename the recording-server volume');
 
     const { status, report, markdown } = impact();
 
     expect(status).toBe(3);
     expect(report.dataLoss).toEqual([
-      expect.objectContaining({ stack: 'prod-cc-core', volume: 'xivocc-pgxivocc-data', action: 'destroy', preventDestroy: true, createdInStack: ['xivocc-pgxivocc-pgdata'] }),
+      expect.objectContaining({ stack: 'prod-cc-reporting', volume: 'xivocc-recording-server-recordings', action: 'destroy', preventDestroy: true, createdInStack: ['xivocc-recording-server-records'] }),
     ]);
     const prod = report.environments.find((e) => e.name === 'prod')!;
-    expect(prod.summary).toBe('prod: 1 container replaced on 1 server (pgxivocc), 1 data volume at risk');
+    expect(prod.summary).toBe('prod: 1 container replaced on 1 server (recording-server), 1 data volume at risk');
     expect(markdown.indexOf('Data loss risk')).toBeLessThan(markdown.indexOf('### prod'));
-    expect(markdown).toContain('🔴 **prod-cc-core**: volume `xivocc-pgxivocc-data` would be destroyed');
+    expect(markdown).toContain('🔴 **prod-cc-reporting**: volume `xivocc-recording-server-recordings` would be destroyed');
     expect(markdown).toContain('`prevent_destroy` is set on it');
   });
 });
