@@ -158,9 +158,11 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
     importStandIns(tarballs);
     // XiVO's own services on the PBX host, not deployed by us: Asterisk (SIP over WebSocket) and configmgt.
     importImage(host('pbx'), path.join(tarballs, 'stub.tar'), ASTERISK_STAND_IN, { service: 'asterisk', ports: [ASTERISK_WEBSOCKET.port] });
-    docker(host('pbx'), ['run', '-d', '--name', 'asterisk-stand-in', '-p', `${ASTERISK_WEBSOCKET.port}:${ASTERISK_WEBSOCKET.port}`, ASTERISK_STAND_IN]);
+    // Our engines have no default bridge (--bridge none): the stand-ins get a network of their own.
+    docker(host('pbx'), ['network', 'create', 'xivo-host-stand-ins']);
+    docker(host('pbx'), ['run', '-d', '--name', 'asterisk-stand-in', '--network', 'xivo-host-stand-ins', '-p', `${ASTERISK_WEBSOCKET.port}:${ASTERISK_WEBSOCKET.port}`, ASTERISK_STAND_IN]);
     importImage(host('pbx'), path.join(tarballs, 'stub.tar'), CONFIGMGT_STAND_IN, { service: 'xivo-configmgt', ports: [9100] });
-    docker(host('pbx'), ['run', '-d', '--name', 'configmgt-stand-in', '-p', '9100:9100', CONFIGMGT_STAND_IN]);
+    docker(host('pbx'), ['run', '-d', '--name', 'configmgt-stand-in', '--network', 'xivo-host-stand-ins', '-p', '9100:9100', CONFIGMGT_STAND_IN]);
     // Taking over: the reporting server already has the installer's custom.env.
     const existing = path.join(host('cc-reporting').fsRoot, 'etc/docker/compose/custom.env');
     fs.mkdirSync(path.dirname(existing), { recursive: true });
@@ -212,7 +214,8 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
       for (const [address, values] of stateResources(stackDir(stack), env)) {
         if (!address.startsWith('docker_container.')) continue;
         const hostPath = (values.labels as { label: string; value: string }[]).find((l) => l.label === 'org.xivo.host-file')?.value;
-        if (!hostPath) continue;
+        // HostFile writers are never started (custom.env's job runs: checked in its own test).
+        if (!hostPath || values.start !== false) continue;
         const upload = values.upload[0];
         const file = path.join(h.fsRoot, hostPath);
         const expected = upload.content ? Buffer.from(upload.content) : Buffer.from(upload.content_base64, 'base64');
@@ -228,8 +231,20 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
 
   test("custom.env written by XiVO's installer keeps its lines: ours are added, a backup is kept, mode 0600", () => {
     const dir = path.join(host('cc-reporting').fsRoot, 'etc/docker/compose');
-    const text = fs.readFileSync(path.join(dir, 'custom.env'), 'utf8');
-    expect(text.startsWith(PRESEEDED_CUSTOM_ENV)).toBe(true);
+    const lines = fs.readFileSync(path.join(dir, 'custom.env'), 'utf8').split('\n');
+    const keyOf = (line: string) => /^([A-Za-z_][A-Za-z0-9_.]*)=/.exec(line)?.[1];
+    // Every line of the installer's file is still there, in its order, unless it sets a key we
+    // manage (then that line now holds our value, in the same place).
+    let at = -1;
+    for (const line of PRESEEDED_CUSTOM_ENV.split('\n')) {
+      const key = keyOf(line);
+      const found = lines.findIndex((l, i) => i > at && (l === line || (key !== undefined && keyOf(l) === key)));
+      expect({ line, kept: found > at }).toEqual({ line, kept: true });
+      at = found;
+    }
+    const text = lines.join('\n');
+    expect(text).toContain('OPERATOR_KEY=kept as is\n');
+    expect(text).toContain('USM_BACKEND_TOKEN=installer-value\n');
     expect(text).toMatch(new RegExp(`^PLAY_AUTH_TOKEN=${secrets.play_auth_token}$`, 'm'));
     expect((fs.statSync(path.join(dir, 'custom.env')).mode & 0o777).toString(8)).toBe('600');
     const backups = fs.readdirSync(dir).filter((f) => f.startsWith('custom.env.backup-'));

@@ -243,7 +243,11 @@ export interface PlanResult {
  * deploy). With `synthFirst`, the app is synthesized again first (the environment file changed).
  */
 export function planStack(stackDir: string, env: NodeJS.ProcessEnv, synthFirst = false): PlanResult {
-  if (synthFirst) run('node', ['dist/main.js'], { env: { ...env, CDKTF_OUTDIR: path.dirname(path.dirname(stackDir)) } });
+  if (synthFirst) {
+    // Synth replaces the output directory whole, Terraform's working files included: init again.
+    run('node', ['dist/main.js'], { env: { ...env, CDKTF_OUTDIR: path.dirname(path.dirname(stackDir)) } });
+    run('terraform', ['init', '-input=false', '-no-color'], { cwd: stackDir, env });
+  }
   const res = run('terraform', ['plan', '-detailed-exitcode', '-input=false', '-lock=false', '-no-color', '-out=e2e.plan'], { cwd: stackDir, env, allowFail: true });
   if (res.status === 1) throw new Error(`terraform plan failed in ${stackDir}:\n${res.stderr}\n${res.stdout.slice(-3000)}`);
   if (res.status === 0) return { exitCode: 0, changes: [] };
