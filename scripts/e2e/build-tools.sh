@@ -115,12 +115,15 @@ build_provider local github.com/terraform-providers/terraform-provider-local \
   "hashicorp/local v2.6.1 = commit ba8eb9d1: $REFUSED; stand-in is commit 3561e410 (v2.9.0)"
 
 # Terraform: the one on PATH when it is >= 1.5, else Terraform 1.11.4 built from its module.
-tf_on_path=$(command -v terraform || true)
+# Search PATH without our own bin/ (CI puts it first): else we would link our link to itself.
+path_without_ours=$(printf '%s' "$PATH" | tr ':' '\n' | grep -vxF "$OUT/bin" | paste -sd: -)
+tf_on_path=$(PATH=$path_without_ours command -v terraform || true)
+[ -n "$tf_on_path" ] && tf_on_path=$(readlink -f "$tf_on_path")
 tf_version=$( [ -n "$tf_on_path" ] && TF_CLI_CONFIG_FILE=/dev/null "$tf_on_path" version -json 2>/dev/null | sed -n 's/.*"terraform_version": *"\([^"]*\)".*/\1/p' || true)
-if [ -n "$tf_on_path" ] && [ "$(readlink -f "$tf_on_path")" != "$OUT/bin/terraform" ] && [[ "$tf_version" =~ ^1\.([5-9]|[1-9][0-9])\. ]]; then
+if [ -n "$tf_on_path" ] && [[ "$tf_version" =~ ^1\.([5-9]|[1-9][0-9])\. ]]; then
   log "terraform: using $tf_on_path ($tf_version)"
-  ln -sf "$tf_on_path" "$OUT/bin/terraform"
-elif [ -x "$OUT/bin/terraform" ]; then
+  ln -sfn "$tf_on_path" "$OUT/bin/terraform"
+elif [ -x "$OUT/bin/terraform" ] && [ ! -L "$OUT/bin/terraform" ]; then
   log "terraform: cached ($OUT/bin/terraform)"
 else
   fetch "github.com/hashicorp/terraform@v$TF_VERSION" ""
