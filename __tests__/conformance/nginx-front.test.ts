@@ -17,7 +17,7 @@ import { describeWithPrograms } from '../support/programs';
 import { synthEnvironments } from '../support/synth';
 import { makeLeaf, makePki, Pki } from '../support/pki-fixtures';
 import {
-  curl, freePort, mapToLoopback, nginxConfigs, nginxTest, startNginx, startStub, stopNginx, StubReply, upstreamServers, writeFile,
+  curl, freePorts, mapToLoopback, nginxConfigs, nginxTest, startNginx, startStub, stopNginx, StubReply, upstreamServers, writeFile,
 } from '../support/nginx-harness';
 
 /** Internal names in every spelling the edge must catch: case, trailing dot, port, scheme-relative, ws(s). */
@@ -134,13 +134,14 @@ describeWithPrograms('nginx runs the configuration we deploy', { nginx: 'nginx-l
         return true;
       });
       stub = started.server;
-      port = await freePort();
+      const [httpsPort, httpPort] = await freePorts(2);
+      port = httpsPort;
       const dir = path.join(root, 'live-substring');
       fs.mkdirSync(dir, { recursive: true });
       const leaf = makeLeaf(pki, 'live-substring', { names: ['rpx-cc.example.com'] });
       fs.writeFileSync(path.join(dir, 'edge.crt'), fs.readFileSync(leaf.cert, 'utf8') + fs.readFileSync(pki.intermediateCert, 'utf8'));
       fs.copyFileSync(leaf.key, path.join(dir, 'edge.key'));
-      nginx = await startNginx(dir, writeFile(dir, 'nginx.conf', site(started.port, { http: await freePort(), https: port }, dir)), port);
+      nginx = await startNginx(dir, writeFile(dir, 'nginx.conf', site(started.port, { http: httpPort, https: port }, dir)), port);
     }, 30000);
 
     afterAll(async () => {
@@ -167,7 +168,6 @@ describeWithPrograms('nginx runs the configuration we deploy', { nginx: 'nginx-l
     let frontCa: string;
 
     beforeAll(async () => {
-      ports = { http: await freePort(), https: await freePort(), edgeHttp: await freePort(), edgeHttps: await freePort() };
       const stubPorts = new Map<string, number>();
       for (const hostPort of upstreamServers(front)) {
         // Every stub also answers /ccagent/leak* with internal names in every place a browser sees.
@@ -175,6 +175,9 @@ describeWithPrograms('nginx runs the configuration we deploy', { nginx: 'nginx-l
         stubs.set(hostPort, server);
         stubPorts.set(hostPort, port);
       }
+      // After the stubs (port 0): else one of them may be handed a port chosen here for nginx.
+      const [http, https, edgeHttp, edgeHttps] = await freePorts(4);
+      ports = { http, https, edgeHttp, edgeHttps };
       const frontDir = path.join(root, 'live-front');
       fs.mkdirSync(frontDir, { recursive: true });
       const frontLeaf = makeLeaf(pki, 'live-front', { names: ['cc.prod.example.com', 'cc-core.prod.example.com'] });

@@ -87,6 +87,21 @@ function canConnect(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * `count` distinct free ports: all held open together, then released, so none is handed out twice.
+ * Take them after starting the servers that listen on port 0, or one of those may get one of them.
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: count }, () => new Promise<net.Server>((resolve) => {
+      const s = net.createServer().listen(0, '127.0.0.1', () => resolve(s));
+    })),
+  );
+  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const s = net.createServer().listen(0, '127.0.0.1', () => {
