@@ -14,12 +14,11 @@ import { ASTERISK_WEBSOCKET } from '../../catalogue/routes';
 import { effectOf } from '../../impact/replacement-table';
 import {
   buildImageTarballs, buildTools, cdktf, CdktfRun, ContainerInfo, containers, deployEnv, docker, E2E_REQUIREMENTS, hostsDown, hostsUp,
-  importImage, inspectEnv, isRoot, planDestroy, planStack, progress, randomSecret, REPO, stateResources, TestHost, Tools,
+  importImage, inspectEnv, isRoot, planDestroy, planStack, progress, WORK, randomSecret, REPO, stateResources, TestHost, Tools,
 } from './harness';
 import { E2E_ENV, HOST_SPECS, PUBLIC, writeEnvironment } from './environment';
 import { describeWithPrograms } from '../support/programs';
 
-const WORK = process.env.XIVO_E2E_WORK ?? '/tmp/xivo-e2e-work';
 const OUTDIR = path.join(WORK, 'cdktf.out');
 const ENV_DIR = path.join(WORK, 'env');
 const STACKS = HOST_SPECS.map((s) => `${E2E_ENV}-${s.split(':')[0]}`);
@@ -47,6 +46,7 @@ let hosts: TestHost[];
 let env: NodeJS.ProcessEnv;
 let secrets: Record<string, string>;
 let envFile: string;
+let tlsDir: string;
 const host = (name: string) => hosts.find((h) => h.name === name)!;
 const stackDir = (stack: string) => path.join(OUTDIR, 'stacks', stack);
 
@@ -141,8 +141,9 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
     progress('starting test hosts');
     const up = hostsUp(HOST_SPECS);
     hosts = up.hosts;
+    tlsDir = up.tlsDir;
     report.hosts = hosts.map((h) => ({ name: h.name, address: h.address, docker: h.tcp || h.socket }));
-    envFile = writeEnvironment(ENV_DIR, hosts, up.tlsDir, { loginTimeoutMs: 6000 });
+    envFile = writeEnvironment(ENV_DIR, hosts, tlsDir, { loginTimeoutMs: 6000 });
     secrets = {
       play_auth_token: randomSecret(24),
       ldap_manager_password: `p'w"${randomSecret(6)}\\$x`,
@@ -335,7 +336,7 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
 
   test('changing auth.loginTimeoutMs replaces exactly the containers that read it', async () => {
     const before = allContainers();
-    writeEnvironment(ENV_DIR, hosts, path.join(process.env.XIVO_E2E_ROOT ?? '/tmp/xivo-e2e', 'tls'), { loginTimeoutMs: 6500 });
+    writeEnvironment(ENV_DIR, hosts, tlsDir, { loginTimeoutMs: 6500 });
     await deploy();
     report.settingChange.replaced = replacedSince(before);
     expect(report.settingChange.replaced).toEqual(['cc-core/xivocc-xuc']);
@@ -344,15 +345,15 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
 
   test("the real plan agrees with impact's replacement table: memory updates xuc in place, an env change replaces it", () => {
     const xucOf = (plan: ReturnType<typeof planStack>) => plan.changes.filter((c) => c.startsWith('docker_container.cc_xuc_service_container'));
-    writeEnvironment(ENV_DIR, hosts, path.join(process.env.XIVO_E2E_ROOT ?? '/tmp/xivo-e2e', 'tls'), { loginTimeoutMs: 6500, xucMemoryMb: 3000 });
+    writeEnvironment(ENV_DIR, hosts, tlsDir, { loginTimeoutMs: 6500, xucMemoryMb: 3000 });
     const memory = planStack(stackDir(`${E2E_ENV}-cc-core`), env, true);
     expect(xucOf(memory)).toEqual([expect.stringMatching(/: update \[(.*, )?memory, memory_swap(, .*)?\]$/)]);
     expect([effectOf('docker_container', 'memory'), effectOf('docker_container', 'memory_swap')]).toEqual(['update', 'update']);
-    writeEnvironment(ENV_DIR, hosts, path.join(process.env.XIVO_E2E_ROOT ?? '/tmp/xivo-e2e', 'tls'), { loginTimeoutMs: 7000 });
+    writeEnvironment(ENV_DIR, hosts, tlsDir, { loginTimeoutMs: 7000 });
     const envChange = planStack(stackDir(`${E2E_ENV}-cc-core`), env, true);
     expect(xucOf(envChange)).toEqual([expect.stringMatching(/: (delete\+create|create\+delete) \[(.*, )?env(, .*)?\]$/)]);
     expect(effectOf('docker_container', 'env')).toBe('replace');
-    writeEnvironment(ENV_DIR, hosts, path.join(process.env.XIVO_E2E_ROOT ?? '/tmp/xivo-e2e', 'tls'), { loginTimeoutMs: 6500 });
+    writeEnvironment(ENV_DIR, hosts, tlsDir, { loginTimeoutMs: 6500 });
   });
 
   test('rotating TF_VAR_play_auth_token leaves every holder on the new value', async () => {

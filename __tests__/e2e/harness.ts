@@ -11,6 +11,10 @@ import * as path from 'path';
 
 export const REPO = path.resolve(__dirname, '../..');
 const SCRIPTS = path.join(REPO, 'scripts/e2e');
+/** Where the suite writes its environment, outputs, logs and report (`progress.log`, `cdktf-*.log`). */
+export const WORK = process.env.XIVO_E2E_WORK ?? '/tmp/xivo-e2e-work';
+/** Where scripts/e2e/hosts.sh keeps the test hosts and their TLS files. */
+export const HOSTS_ROOT = process.env.XIVO_E2E_ROOT ?? '/tmp/xivo-e2e';
 
 export interface TestHost {
   readonly name: string;
@@ -47,8 +51,7 @@ export const E2E_REQUIREMENTS: Record<string, string> = {
 export function progress(message: string): void {
   const line = `${new Date().toISOString()} e2e: ${message}\n`;
   process.stderr.write(line);
-  const work = process.env.XIVO_E2E_WORK ?? '/tmp/xivo-e2e-work';
-  if (fs.existsSync(work)) fs.appendFileSync(path.join(work, 'progress.log'), line);
+  if (fs.existsSync(WORK)) fs.appendFileSync(path.join(WORK, 'progress.log'), line);
 }
 
 export function isRoot(): boolean {
@@ -88,8 +91,7 @@ export function buildImageTarballs(): string {
 
 export function hostsUp(specs: readonly string[]): { hosts: TestHost[]; tlsDir: string } {
   run('bash', [path.join(SCRIPTS, 'hosts.sh'), 'up', ...specs]);
-  const root = process.env.XIVO_E2E_ROOT ?? '/tmp/xivo-e2e';
-  const parsed = JSON.parse(fs.readFileSync(path.join(root, 'hosts.json'), 'utf8'));
+  const parsed = JSON.parse(fs.readFileSync(path.join(HOSTS_ROOT, 'hosts.json'), 'utf8'));
   return { hosts: parsed.hosts, tlsDir: parsed.tls };
 }
 
@@ -223,9 +225,8 @@ export function cdktf(verb: 'deploy' | 'destroy' | 'synth', stacks: readonly str
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      const work = process.env.XIVO_E2E_WORK ?? '/tmp/xivo-e2e-work';
-      const log = path.join(work, `cdktf-${String(++cdktfRuns).padStart(2, '0')}-${verb}.log`);
-      if (fs.existsSync(work)) fs.writeFileSync(log, output);
+      const log = path.join(WORK, `cdktf-${String(++cdktfRuns).padStart(2, '0')}-${verb}.log`);
+      if (fs.existsSync(WORK)) fs.writeFileSync(log, output);
       progress(`cdktf ${verb} exited ${code} (output: ${log})`);
       resolve({ status: code ?? 1, output, stackSeconds: seconds, events });
     });

@@ -3,7 +3,7 @@
  * their Go modules into a filesystem mirror (scripts/e2e/build-tools.sh) with a CLI config
  * `terraform.rc` next to it, under ~/.cache/xivo-cdktf/tools/<key>/ (or XIVO_CDKTF_TOOLS).
  */
-import { execFile } from 'child_process';
+import { execFile, execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -19,13 +19,23 @@ export interface TerraformTools {
   readonly terraform: string;
 }
 
-/** The first tools directory whose mirror holds the docker provider; a path that does not exist otherwise. */
+/**
+ * The tools directory of the current pins, as scripts/e2e/build-tools.sh keys it (asked with
+ * --dir-only: it builds nothing), or XIVO_CDKTF_TOOLS. A directory left by older pins is never
+ * used. When it holds no mirror yet, the paths do not exist and the tests requiring them say so.
+ */
 export function findTerraformTools(): TerraformTools {
-  const root = process.env.XIVO_CDKTF_TOOLS ?? path.join(os.homedir(), '.cache', 'xivo-cdktf', 'tools');
-  const dirs = process.env.XIVO_CDKTF_TOOLS ? [root] : fs.existsSync(root) ? fs.readdirSync(root).sort().map((d) => path.join(root, d)) : [];
-  const dir = dirs.find((d) => fs.existsSync(path.join(d, 'terraform.rc')) && fs.existsSync(path.join(d, 'mirror', DOCKER_PROVIDER))) ?? path.join(root, '<none>');
+  const dir = process.env.XIVO_CDKTF_TOOLS ?? toolsDirectory();
   const own = path.join(dir, 'bin', 'terraform');
   return { cliConfig: path.join(dir, 'terraform.rc'), dockerProvider: path.join(dir, 'mirror', DOCKER_PROVIDER), terraform: fs.existsSync(own) ? own : 'terraform' };
+}
+
+function toolsDirectory(): string {
+  try {
+    return execFileSync('bash', [path.resolve(__dirname, '../../scripts/e2e/build-tools.sh'), '--dir-only'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return path.join(os.homedir(), '.cache', 'xivo-cdktf', 'tools', '<no go: cannot compute the key>');
+  }
 }
 
 export interface TerraformRun {

@@ -3,7 +3,8 @@
 # PATH) from their Go modules into a filesystem mirror, cached outside the repository. No
 # Terraform registry is needed, nor reached.
 #
-#   scripts/e2e/build-tools.sh        # last line of stdout: the cache directory
+#   scripts/e2e/build-tools.sh             # last line of stdout: the cache directory
+#   scripts/e2e/build-tools.sh --dir-only  # only print where that directory is (builds nothing)
 #
 # Cache layout ($XIVO_TOOLS_CACHE, default ~/.cache/xivo-cdktf/tools; key = sha256 of the module
 # versions below and the Go version, so a change of any pin rebuilds, an edit elsewhere does not):
@@ -40,6 +41,7 @@ command -v go >/dev/null || { echo "build-tools: go not found (Go >= 1.25 is nee
 CACHE_ROOT=${XIVO_TOOLS_CACHE:-$HOME/.cache/xivo-cdktf/tools}
 KEY=$(printf '%s\n' "$DOCKER_PINNED" "$DOCKER_STANDIN" "$TLS_PINNED" "$LOCAL_PINNED" "$LOCAL_STANDIN" "$TF_VERSION" "$TF_COMMIT_PSEUDO" "$(go env GOVERSION)" | sha256sum | cut -c1-16)
 OUT=$CACHE_ROOT/$KEY
+if [ "${1:-}" = --dir-only ]; then echo "$OUT"; exit 0; fi
 REG=$OUT/mirror/registry.terraform.io
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/xivo-build-tools.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
