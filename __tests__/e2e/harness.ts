@@ -8,6 +8,7 @@ import { execFileSync, spawn, spawnSync, SpawnSyncReturns } from 'child_process'
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { terraformEnvironment } from '../support/terraform-apply';
 
 export const REPO = path.resolve(__dirname, '../..');
 const SCRIPTS = path.join(REPO, 'scripts/e2e');
@@ -154,17 +155,7 @@ export function inspectEnv(host: TestHost, container: string): Record<string, st
 
 /** Environment of every Terraform/cdktf child process: offline mirror, secrets, the env file. */
 export function deployEnv(tools: Tools, envFile: string, secrets: Record<string, string>): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    PATH: `${tools.binDir}:${process.env.PATH}`,
-    TF_CLI_CONFIG_FILE: tools.terraformRc,
-    CHECKPOINT_DISABLE: '1',
-    TF_IN_AUTOMATION: '1',
-    XIVO_ENV_FILES: envFile,
-    FORCE_COLOR: '0',
-    NO_COLOR: '1',
-    ...Object.fromEntries(Object.entries(secrets).map(([k, v]) => [`TF_VAR_${k}`, v])),
-  };
+  return { ...terraformEnvironment(tools.terraformRc, secrets), PATH: `${tools.binDir}:${process.env.PATH}`, XIVO_ENV_FILES: envFile, FORCE_COLOR: '0', NO_COLOR: '1' };
 }
 
 let cdktfRuns = 0;

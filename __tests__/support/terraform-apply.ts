@@ -44,16 +44,21 @@ export interface TerraformRun {
   readonly stderr: string;
 }
 
-/** Runs terraform in `dir` with the mirror's CLI config; never throws on a non-zero exit. */
-export function terraform(tools: TerraformTools, dir: string, args: string[], vars: Readonly<Record<string, string>> = {}): Promise<TerraformRun> {
-  const env = {
+/** The environment of a Terraform (or cdktf) child process: offline mirror, no prompts, `TF_VAR_<name>` per variable. */
+export function terraformEnvironment(cliConfig: string, vars: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
+  return {
     ...process.env,
-    TF_CLI_CONFIG_FILE: tools.cliConfig,
+    TF_CLI_CONFIG_FILE: cliConfig,
     CHECKPOINT_DISABLE: '1',
     TF_IN_AUTOMATION: '1',
     TF_INPUT: '0',
     ...Object.fromEntries(Object.entries(vars).map(([k, v]) => [`TF_VAR_${k}`, v])),
   };
+}
+
+/** Runs terraform in `dir` with the mirror's CLI config; never throws on a non-zero exit. */
+export function terraform(tools: TerraformTools, dir: string, args: string[], vars: Readonly<Record<string, string>> = {}): Promise<TerraformRun> {
+  const env = terraformEnvironment(tools.cliConfig, vars);
   return new Promise((resolve) => {
     execFile(tools.terraform, ['-chdir=' + dir, ...args, '-no-color'], { env, timeout: 180_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? ((error as { code: number }).code) : 1) : 0;
