@@ -14,8 +14,10 @@ if (require.main === module) {
     console.log(`Synthesized ${stacks.length} stack${stacks.length === 1 ? '' : 's'} into ${outdir}/stacks${cached}: ${stacks.join(', ')}`);
   } catch (e) {
     // ConfigError messages list every issue with file, line and key; anything else is a bug or an I/O error.
+    // So does a refused output directory (it says what to do): both are printed as they are.
     const { ConfigError } = require('../config/errors') as typeof import('../config/errors');
-    console.error(e instanceof ConfigError ? e.message : `Synth failed: ${(e as Error).message}`);
+    const { OutputDirectoryError } = require('../stacks/output-directory') as typeof import('../stacks/output-directory');
+    console.error(e instanceof ConfigError || e instanceof OutputDirectoryError ? e.message : `Synth failed: ${(e as Error).message}`);
     process.exit(1);
   }
 }
