@@ -27,7 +27,7 @@ export const JOB_DIR = '/xivo-cdktf';
 export const JOB_SCRIPT = `${JOB_DIR}/update-env-file.sh`;
 export const JOB_VALUES = `${JOB_DIR}/managed.env`;
 /** Label value of `org.xivo.job` on the job container. */
-export const ENV_FILE_JOB = 'env-file-keys';
+const ENV_FILE_JOB = 'env-file-keys';
 
 const KEY = /^[A-Za-z_][A-Za-z0-9_.]*$/;
 
@@ -73,8 +73,9 @@ export class EnvFileKeys extends Construct {
     this.path = props.path;
     this.valuesFile = `${envList(props.values).join('\n')}\n`;
     const image = helperImage(this, props.helperImage ?? HOST_FILE_HELPER_IMAGE);
+    const name = EnvFileKeys.containerName(props.path);
     this.job = new Container(this, 'job', {
-      name: EnvFileKeys.containerName(props.path),
+      name,
       image: image.imageId,
       entrypoint: ['/bin/sh', JOB_SCRIPT, `/host/${path.posix.basename(props.path)}`, JOB_VALUES],
       user: '0',
@@ -93,7 +94,7 @@ export class EnvFileKeys extends Construct {
         postcondition: [
           {
             condition: '${self.exit_code == 0}',
-            errorMessage: `${props.path}: the job updating the managed keys failed; see docker logs ${EnvFileKeys.containerName(props.path)}`,
+            errorMessage: `${props.path}: the job updating the managed keys failed; see docker logs ${name}`,
           },
         ],
       },

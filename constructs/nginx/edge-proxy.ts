@@ -59,14 +59,15 @@ export function edgeSpecOf(env: Environment): EdgeSpec {
   return edgeSchema.parse(env.spec.edge);
 }
 
-export function edgeSite(env: Environment, server: ServerModel): NginxSite {
+/** The edge's site, and the front's routes it was derived from (resolved once). */
+function edgeSite(env: Environment, server: ServerModel): { site: NginxSite; frontRoutes: readonly ResolvedRoute[] } {
   const edge = edgeSpecOf(env);
   const target = edgeTarget(env);
   const front = target && endpoint(env, server, `${target.role}.nginx`, 'https');
   if (!target || !front) throw new Error(`environment ${env.name}: the edge proxy needs a cc or ucaddon front (cc.nginx or ucaddon.nginx) to forward to`);
-  const { site: inner } = frontSite(env, target.server, target.role);
+  const { site: inner, routes: frontRoutes } = frontSite(env, target.server, target.role);
   const upstreamHost = frontName(env, target.role);
-  return {
+  const site: NginxSite = {
     serverName: edge.publicName,
     httpsPort: 443,
     certificateFile: `${NGINX_SSL_DIR}/${EDGE_FILE_BASE}.crt`,
@@ -84,6 +85,7 @@ export function edgeSite(env: Environment, server: ServerModel): NginxSite {
       upstreamTrustFile: verifiesFront(env) ? `${NGINX_SSL_DIR}/${UPSTREAM_TRUST_FILE}` : undefined,
     },
   };
+  return { site, frontRoutes };
 }
 
 /**
@@ -115,10 +117,8 @@ function frontTrust(scope: Construct, env: Environment): string | undefined {
 }
 
 /** Routes published on the edge whose target is a data store (the synth warns about each). */
-export function publishedDataStores(env: Environment): ResolvedRoute[] {
-  const target = edgeTarget(env);
-  if (!target) return [];
-  return frontSite(env, target.server, target.role).routes.filter((r) => r.edgeZone && r.serviceId && DATA_STORES.has(r.serviceId));
+function publishedDataStores(frontRoutes: readonly ResolvedRoute[]): ResolvedRoute[] {
+  return frontRoutes.filter((r) => r.edgeZone && r.serviceId && DATA_STORES.has(r.serviceId));
 }
 
 export class EdgeProxy extends Construct {
@@ -127,12 +127,12 @@ export class EdgeProxy extends Construct {
   constructor(scope: Construct, id: string, props: ServiceFactoryProps) {
     super(scope, id);
     const { environment: env, server } = props;
-    const site = edgeSite(env, server);
+    const { site, frontRoutes } = edgeSite(env, server);
     const edge = edgeSpecOf(env);
     if (!edge.rateLimits) {
       Annotations.of(this).addWarning(`edge.rateLimits is false: the routes published on ${edge.publicName} (login, CTI and SIP WebSockets among them) have no rate limit; XiVO Edge always limits them`);
     }
-    for (const route of publishedDataStores(env)) {
+    for (const route of publishedDataStores(frontRoutes)) {
       Annotations.of(this).addWarning(
         `tls.routes publishes ${route.path} on the edge, and it leads to ${route.serviceId}, a data store: the Internet reaches it through ${edge.publicName}; remove "edge: true" unless this is intended`,
       );

@@ -47,7 +47,7 @@ export const REWRITES_PER_HEADER = 4;
 const escape = (name: string) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Longest first: `xivocc-xucmgt` is replaced whole, before `xivocc-xuc` could match its start. */
-export function orderedHiddenNames(hidden: readonly string[], publicName: string): string[] {
+function orderedHiddenNames(hidden: readonly string[], publicName: string): string[] {
   const lower = publicName.toLowerCase();
   return [...new Set(hidden)].filter((n) => n.toLowerCase() !== lower).sort((a, b) => b.length - a.length || a.localeCompare(b));
 }

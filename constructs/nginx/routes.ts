@@ -8,7 +8,6 @@ import { endpoint, Endpoint } from '../../config/endpoints';
 import { Environment, ServerModel, serversWithRole } from '../../config/model';
 import { RouteSpec, SipWebSocketSpec } from '../../config/schema-tls';
 
-export { RateZone } from '../../catalogue/routes';
 
 /** A route with the address nginx reaches it at, from the front's server. */
 export interface ResolvedRoute {
