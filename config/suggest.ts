@@ -18,7 +18,7 @@ const ALIASES: Readonly<Record<string, string>> = {
 };
 
 /** Edit distance with transpositions (optimal string alignment), case-insensitive: "ldpa" is 1 from "ldap". */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const s = a.toLowerCase();
   const t = b.toLowerCase();
   const d: number[][] = Array.from({ length: s.length + 1 }, (_, i) => [i, ...Array<number>(t.length).fill(0)]);
