@@ -83,6 +83,21 @@ test('a file the environment names is an input: changing a Docker TLS file rebui
   expect(names(cached().rebuilt)).toEqual(['tls.yaml']);
 });
 
+test('a named file is an input whatever the shape of its name (no "/" nor "." in it)', () => {
+  const file = path.join(envDir, 'tls.yaml');
+  const original = fs.readFileSync(file, 'utf8');
+  fs.copyFileSync(path.join(envDir, 'docker', 'key.pem'), path.join(envDir, 'clientkey'));
+  fs.writeFileSync(file, original.replace('keyFile: docker/key.pem', 'keyFile: clientkey'));
+  try {
+    cached();
+    fs.appendFileSync(path.join(envDir, 'clientkey'), '\n');
+    expect(names(cached().rebuilt)).toEqual(['tls.yaml']);
+  } finally {
+    fs.writeFileSync(file, original);
+    fs.rmSync(path.join(envDir, 'clientkey'));
+  }
+});
+
 test('a new environment file is validated with the others and built; --force rebuilds everything', () => {
   cached();
   const copy = fs.readFileSync(path.join(envDir, 'tls.yaml'), 'utf8').replace('name: tls', 'name: tls2');

@@ -139,7 +139,9 @@ function namedFiles(env: Environment): string[] {
   };
   walk(env.spec);
   // Paths are what synth may read; URLs, host names and free text only add harmless "missing" entries.
-  const candidates = strings.filter((s) => !/\s|:\/\//.test(s) && /[/.]/.test(s) && s.length < 512);
+  // A value naming an existing file counts whatever its shape (a keytab called `krb5keytab`).
+  const isFile = (s: string) => fs.statSync(path.resolve(env.directory, s), { throwIfNoEntry: false })?.isFile() ?? false;
+  const candidates = strings.filter((s) => !/\s|:\/\//.test(s) && s.length < 512 && (/[/.]/.test(s) || isFile(s)));
   return [...new Set(candidates.map((s) => path.resolve(env.directory, s)))].sort();
 }
 
@@ -270,7 +272,6 @@ class SynthCache {
     fs.rmSync(building, { recursive: true, force: true });
   }
 
-  /** Writes the final output from entries: `<outdir>.partial`, then moved into place. */
   /** Stacks and warnings of entries whose output is already in place. */
   replay(keys: readonly string[], onWarning?: (w: string) => void): string[] {
     return keys.flatMap((key) => {
@@ -280,6 +281,7 @@ class SynthCache {
     });
   }
 
+  /** Writes the final output from entries into a staging directory, then swaps it into place (guarded). */
   assemble(keys: readonly string[], environmentFiles: readonly string[], onWarning?: (w: string) => void): string[] {
     checkOutputDirectory(this.outdir, environmentFiles);
     const partial = stagingDirectory(this.outdir);
