@@ -14,6 +14,7 @@ import { PlanTimeFile } from '../constructs/plan-time-file';
 import { Runbook } from '../constructs/runbook';
 import * as fs from 'fs';
 import * as path from 'path';
+const CONTEXT = { environment: 'test' };
 import { build, containerNamed, envOf, uploadOf, warningsOf, withAuth } from './support/auth-stack';
 import { tempDir } from './support/environments';
 
@@ -259,13 +260,13 @@ describe('construct props are checked', () => {
   });
 
   test('AuthKerberos: encryption types, principal host, KDC', () => {
-    expect(() => new AuthKerberos(stack(), 'k', { ...kerberosProps, encryptionTypes: ['aes128' as any] })).toThrow(
+    expect(() => new AuthKerberos(stack(), 'k', { ...kerberosProps, encryptionTypes: ['aes128' as any] }, CONTEXT)).toThrow(
       'test/k: encryption type "aes128" is not supported by XiVO CC: use aes256-cts-hmac-sha1-96, arcfour-hmac, des3-cbc-sha1, des-cbc-crc',
     );
-    expect(() => new AuthKerberos(stack(), 'k', { ...kerberosProps, principal: 'HTTP/x.example.com' })).toThrow(
+    expect(() => new AuthKerberos(stack(), 'k', { ...kerberosProps, principal: 'HTTP/x.example.com' }, CONTEXT)).toThrow(
       'test/k: "HTTP/x.example.com" does not name the xuc front users open: the host must match its DNS name (seed 000); write HTTP/cc.example.com',
     );
-    expect(() => new AuthKerberos(stack(), 'k', { ...kerberosProps, kdc: [] })).toThrow('test/k: give at least one KDC');
+    expect(() => new AuthKerberos(stack(), 'k', { ...kerberosProps, kdc: [] }, CONTEXT)).toThrow('test/k: give at least one KDC');
   });
 
   test('AuthCas and AuthOidc: https and client ids', () => {
@@ -278,12 +279,12 @@ describe('construct props are checked', () => {
 
   test('OutboundQueue: name, number, length', () => {
     const q = { environment: 'test', name: 'outbound', number: '3000' };
-    expect(() => new OutboundQueue(stack(), 'q', { ...q, name: 'Out' })).toThrow(
+    expect(() => new OutboundQueue(stack(), 'q', { ...q, name: 'Out' }, CONTEXT)).toThrow(
       'test/q: "Out" must start with "out" (xuc routes agent calls to a queue named out…) and hold lowercase letters, digits, _ or -; e.g. "outbound"',
     );
-    expect(() => new OutboundQueue(stack(), 'q', { ...q, number: '' })).toThrow('test/q: "" must be the queue\'s number, digits only, e.g. "3000"');
-    expect(() => new OutboundQueue(stack(), 'q', { ...q, outboundLength: 2.5 })).toThrow('test/q: 2.5 must be a number of digits between 1 and 20 (default 6)');
-    expect(new OutboundQueue(stack(), 'q', q).contribution.conf).toEqual({ xuc: { outboundLength: 6 } });
+    expect(() => new OutboundQueue(stack(), 'q', { ...q, number: '' }, CONTEXT)).toThrow('test/q: "" must be the queue\'s number, digits only, e.g. "3000"');
+    expect(() => new OutboundQueue(stack(), 'q', { ...q, outboundLength: 2.5 }, CONTEXT)).toThrow('test/q: 2.5 must be a number of digits between 1 and 20 (default 6)');
+    expect(new OutboundQueue(stack(), 'q', q, CONTEXT).contribution.conf).toEqual({ xuc: { outboundLength: 6 } });
   });
 
   test('XucTruststore needs a certificate', () => {

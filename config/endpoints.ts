@@ -5,21 +5,10 @@
  */
 import { containerName, findService } from '../catalogue/services';
 import { Role, ServiceId } from '../catalogue/types';
+import { Endpoint, PlatformDirectory } from '../constructs/platform-directory';
+import { HOST_GATEWAY_NAME } from '../constructs/service-container';
 import { Environment, ServerModel } from './model';
 import { publishedPort } from './resolve';
-
-/**
- * Name by which a container reaches its own Docker host (Docker's `host-gateway`, 20.10+):
- * every container on a PBX host gets it as an extra host, for XiVO's own services.
- */
-export const HOST_GATEWAY_NAME = 'host.docker.internal';
-
-export interface Endpoint {
-  readonly host: string;
-  readonly port: number;
-  /** True when the target runs on the caller's server (reached over the server's Docker network). */
-  readonly local: boolean;
-}
 
 /**
  * @param portName the target's port name; @default its first port
@@ -42,4 +31,12 @@ export function endpoint(env: Environment, from: ServerModel, service: ServiceId
   if (!port) throw new Error(`${service} has no port ${portName ?? '(none defined)'}`);
   if (target === from) return { host: containerName(def), port: port.internal, local: true };
   return { host: target.address, port: publishedPort(env.spec, service, port.name) ?? port.internal, local: false };
+}
+
+/** The environment as seen from `server`: what the constructs ask to fill in catalogue variables. */
+export function directoryOf(env: Environment, server: ServerModel): PlatformDirectory {
+  return {
+    publicName: (name) => env.publicNames[name],
+    endpoint: (service, port) => endpoint(env, server, service, port),
+  };
 }

@@ -9,7 +9,8 @@ import { FILE_PATH_MESSAGE, MAX_CERTIFICATE_BYTES, MAX_KEYTAB_BYTES, OUTSIDE_MES
 import { MESSAGES } from './literal';
 import { MAX_UNKNOWN_KEYS } from './messages';
 import { HOST_FILE_DIRECTORIES, MOUNT_MESSAGES, SYSTEM_PATHS } from './mounts';
-import { MANAGED_JVM_VARIABLES, MANAGED_XUCMGT_VARIABLES } from './rules-auth';
+import { MANAGED_XUCMGT_VARIABLES } from '../constructs/xuc/auth-modes';
+import { MANAGED_JVM_VARIABLES } from '../constructs/xuc/xuc-variables';
 import { SECRET_MESSAGES } from './rules-secrets';
 import { ALLOWED_SSH_OPTIONS, SSH_MESSAGES } from './ssh-options';
 import { HYGIENE_MESSAGES } from './yaml-hygiene';

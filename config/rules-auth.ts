@@ -1,79 +1,26 @@
 /**
- * Cross-field rules of the `auth` section. The checks on single values are exported so that
- * the constructs (AuthLdap, AuthKerberos, OutboundQueue...) reject the same bad props with
- * the same words.
+ * Cross-field rules of the `auth` section. The checks on single values live with the
+ * constructs (constructs/xuc/auth-checks.ts), so both reject the same bad values with the
+ * same words.
  */
-import { X509Certificate } from 'crypto';
 import { DEFAULT_XUC_HEAP, findService } from '../catalogue/services';
 import { ServiceId } from '../catalogue/types';
 import { checkInputFile, MAX_KEYTAB_BYTES, readInputFile } from './input-files';
 import type { Rule } from './rules';
 import type { Problem } from './resolve';
 import type { EnvironmentFile } from './schema';
+import { MANAGED_XUC_VARIABLES, MANAGED_XUCMGT_VARIABLES } from '../constructs/xuc/auth-modes';
+import { MANAGED_JVM_VARIABLES } from '../constructs/xuc/xuc-variables';
+import {
+  caPemProblem,
+  ldapUrlProblem,
+  outboundLengthProblem,
+  principalHostProblem,
+  queueNameProblem,
+  queueNumberProblem,
+  userSearchFilterProblem,
+} from '../constructs/xuc/auth-checks';
 
-/** `ldap://host:389`: xuc needs the port (seed 000). */
-export function ldapUrlProblem(url: string): string | undefined {
-  const match = /^(ldaps?):\/\/([^/:]+)(:(\d+))?\/?$/.exec(url);
-  if (!match) return `"${url}" is not an LDAP URL: write ldaps://HOST:636 or ldap://HOST:389`;
-  if (!match[4]) {
-    const port = match[1] === 'ldaps' ? 636 : 389;
-    return `"${url}" has no port: xuc needs it (seed 000); write ${match[1]}://${match[2]}:${port}`;
-  }
-  return undefined;
-}
-
-export function userSearchFilterProblem(filter: string): string | undefined {
-  return filter.includes('%s') ? undefined : `"${filter}" has no %s: xuc puts the login in place of %s; write e.g. "uid=%s"`;
-}
-
-/** A public CA PEM (or full chain): certificates only, never a private key. */
-export function caPemProblem(pem: string): string | undefined {
-  if (/PRIVATE KEY-----/.test(pem)) return 'holds a PRIVATE KEY: give only the public CA or full-chain certificates, and never commit a key';
-  const blocks = splitPemCertificates(pem);
-  if (blocks.length === 0) return 'holds no PEM certificate (-----BEGIN CERTIFICATE-----): give the CA or full-chain file of the LDAP server';
-  for (const block of blocks) {
-    try {
-      new X509Certificate(block);
-    } catch {
-      return 'holds a certificate block that does not parse: give the PEM file exactly as exported';
-    }
-  }
-  return undefined;
-}
-
-/** Each `-----BEGIN CERTIFICATE-----` block of a PEM bundle, in order. */
-export function splitPemCertificates(pem: string): string[] {
-  return [...pem.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)].map((m) => `${m[0]}\n`);
-}
-
-/** The service principal must be the name users open (seed 000: "must match the dns name"). */
-export function principalHostProblem(principal: string, fronts: readonly string[]): string | undefined {
-  const host = principal.replace(/^HTTP\//, '');
-  if (fronts.includes(host)) return undefined;
-  return `"${principal}" does not name the xuc front users open: the host must match its DNS name (seed 000); write HTTP/${fronts[0] ?? '<publicNames.xucHost>'}`;
-}
-
-export function queueNameProblem(name: string): string | undefined {
-  return /^out[a-z0-9_-]*$/.test(name) ? undefined : `"${name}" must start with "out" (xuc routes agent calls to a queue named out…) and hold lowercase letters, digits, _ or -; e.g. "outbound"`;
-}
-
-export function queueNumberProblem(number: string): string | undefined {
-  return /^\d{1,10}$/.test(number) ? undefined : `"${number}" must be the queue's number, digits only, e.g. "3000"`;
-}
-
-export function outboundLengthProblem(length: number): string | undefined {
-  return Number.isInteger(length) && length >= 1 && length <= 20 ? undefined : `${length} must be a number of digits between 1 and 20 (default 6)`;
-}
-
-/** Variables of xuc/xucmgt that the auth constructs compose: an override would silently drop a mode. */
-export const MANAGED_XUC_VARIABLES = [
-  'AUTH_PREVENT_XUC_LOGIN', 'CAS_LOGOUT_ENABLE', 'CAS_SERVER_URL', 'CONFIG_FILE', 'ENABLE_OIDC', 'JAVA_OPTS', 'LOGIN_TIMEOUT_MS',
-  'OIDC_AUDIENCE', 'OIDC_CLIENT_ID', 'OIDC_LOGOUT_ENABLE', 'OIDC_SERVER_URL', 'OIDC_USERNAME_FIELD', 'USE_SSO',
-] as const;
-/** Variables the JVM of xuc reads besides JAVA_OPTS: they would override the composed flags. */
-export const MANAGED_JVM_VARIABLES = ['_JAVA_OPTIONS', 'JAVA_TOOL_OPTIONS', 'JDK_JAVA_OPTIONS'] as const;
-/** xucmgt's XUC_HOST is the Kerberos principal's host when Kerberos is on. */
-export const MANAGED_XUCMGT_VARIABLES = ['XUC_HOST'] as const;
 const XUC_SERVICES: readonly ServiceId[] = ['cc.xuc', 'cc.xucmgt', 'ucaddon.xuc', 'ucaddon.xucmgt'];
 const managedOf = (id: ServiceId): readonly string[] => [
   ...MANAGED_XUC_VARIABLES,

@@ -4,7 +4,7 @@
  * `-D` flags, URLs may not carry user info, and the `-D` flags the auth section composes
  * (Kerberos, truststore) cannot be written by hand. Each message says what to use instead.
  */
-import { AUTH_SECRET_VARIABLES } from './schema-auth';
+import { AUTH_SECRET_VARIABLES } from '../constructs/xuc/auth-modes';
 import type { Problem } from './resolve';
 import type { Rule } from './rules';
 

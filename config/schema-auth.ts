@@ -7,19 +7,11 @@
  * is an error that names the variable to set instead.
  */
 import { z } from 'zod';
+import { KERBEROS_ENCRYPTION_TYPES } from '../constructs/xuc/auth-kerberos';
+import { AUTH_SECRET_VARIABLES } from '../constructs/xuc/auth-modes';
 import { filePath } from './input-files';
 
 /** Fixed names of the secret Terraform variables (set `TF_VAR_<name>` when planning). */
-export const AUTH_SECRET_VARIABLES = {
-  ldapManagerPassword: 'ldap_manager_password',
-  kerberosPassword: 'kerberos_password',
-  truststorePassword: 'xuc_truststore_password',
-} as const;
-
-/** The only Kerberos encryption types XiVO CC supports (seed 000). */
-export const KERBEROS_ENCRYPTION_TYPES = ['aes256-cts-hmac-sha1-96', 'arcfour-hmac', 'des3-cbc-sha1', 'des-cbc-crc'] as const;
-export type KerberosEncryptionType = (typeof KERBEROS_ENCRYPTION_TYPES)[number];
-
 /** A key that would hold a secret: rejected with the variable to set instead. */
 const noSecret = (variable: string) =>
   z

@@ -1,24 +1,23 @@
-/** Resolves catalogue `EnvSource`s to values for a given server. */
+/** Resolves catalogue `EnvSource`s to values, through the platform's directory. */
 import { IConstruct } from 'constructs';
 import { EnvSource } from '../catalogue/types';
-import { endpoint } from '../config/endpoints';
-import { Environment, ServerModel } from '../config/model';
+import { PlatformDirectory } from './platform-directory';
 import { SharedToken } from './shared-token';
 
 /**
- * @returns the value, or undefined when its source is absent from the environment
- * (a public name not set, a service not deployed): the variable is then left out.
+ * @returns the value, or undefined when its source is absent from the platform (a public name
+ * not set, a service not deployed): the variable is then left out.
  */
-export function resolveEnvSource(scope: IConstruct, source: EnvSource, env: Environment, server: ServerModel): string | undefined {
+export function resolveEnvSource(scope: IConstruct, source: EnvSource, directory: PlatformDirectory): string | undefined {
   switch (source.kind) {
     case 'literal':
       return source.value;
     case 'public':
-      return env.publicNames[source.name];
+      return directory.publicName(source.name);
     case 'token':
       return SharedToken.of(scope).value;
     case 'endpoint': {
-      const target = endpoint(env, server, source.service, source.port);
+      const target = directory.endpoint(source.service, source.port);
       if (!target) return undefined;
       if (source.part === 'host') return target.host;
       if (source.part === 'port') return String(target.port);
@@ -28,15 +27,10 @@ export function resolveEnvSource(scope: IConstruct, source: EnvSource, env: Envi
 }
 
 /** Resolves a map of sources, leaving out absent ones. */
-export function resolveEnvSources(
-  scope: IConstruct,
-  sources: Readonly<Record<string, EnvSource>>,
-  env: Environment,
-  server: ServerModel,
-): Record<string, string> {
+export function resolveEnvSources(scope: IConstruct, sources: Readonly<Record<string, EnvSource>>, directory: PlatformDirectory): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, source] of Object.entries(sources)) {
-    const value = resolveEnvSource(scope, source, env, server);
+    const value = resolveEnvSource(scope, source, directory);
     if (value !== undefined) out[key] = value;
   }
   return out;

@@ -1,33 +1,30 @@
 /**
  * ServiceContainer: one catalogue service as `docker_image` + `docker_container` (+ its
- * named volumes) on a server, wired to the rest of the environment.
+ * named volumes) on a server, wired to the rest of the platform.
  *
- * Environment precedence: catalogue < `env` given by feature constructs (auth, TLS) <
- * the environment file's `services.<id>.env`. Nearly every container attribute forces
- * replacement, so inputs are kept minimal and every list is sorted.
+ * Environment precedence: catalogue < variables added by feature constructs (`addEnv`: auth,
+ * TLS) < the operator's `overrides.env`. The container's env, uploads and mounts are rendered
+ * again on every `addEnv`/`addUpload`/`addMount`, so what is added after construction still
+ * reaches the container. Nearly every
+ * container attribute forces replacement, so inputs are kept minimal and every list is sorted.
  */
 import { Construct } from 'constructs';
 import { Annotations, Fn } from 'cdktf';
-import { Container, ContainerUpload } from '@cdktf/provider-docker/lib/container';
+import { Container, ContainerUpload, ContainerVolumes } from '@cdktf/provider-docker/lib/container';
 import { Image } from '@cdktf/provider-docker/lib/image';
-import { Network } from '@cdktf/provider-docker/lib/network';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
 import { composeLabels, containerName } from '../catalogue/services';
-import { Role, ServiceDefinition } from '../catalogue/types';
-import { HOST_GATEWAY_NAME } from '../config/endpoints';
-import { Environment, ServerModel } from '../config/model';
-import { serviceImage } from './image-ref';
+import { ServiceDefinition } from '../catalogue/types';
+import { Deployment, deploymentLabels, distOf, logOptions, withRegistry } from './deployment';
 import { envList, labelList } from './labels';
 import { goDuration } from './go-duration';
 import { resolveEnvSources } from './env-source';
 
-/** Where a service is deployed: what every service construct receives. */
-export interface ServiceContext {
-  readonly environment: Environment;
-  readonly server: ServerModel;
-  /** The server's Docker network (one per server). */
-  readonly network: Network;
-}
+/**
+ * Name by which a container reaches its own Docker host (Docker's `host-gateway`, 20.10+):
+ * every container on a PBX host gets it as an extra host, for XiVO's own services.
+ */
+export const HOST_GATEWAY_NAME = 'host.docker.internal';
 
 export interface BindMount {
   readonly hostPath: string;
@@ -36,13 +33,47 @@ export interface BindMount {
   readonly readOnly?: boolean;
 }
 
-export interface ServiceContainerProps extends ServiceContext {
-  readonly definition: ServiceDefinition;
-  /** Variables set by feature constructs, over the catalogue's. @default none */
+/** A mount the operator adds: a host path or a named volume. */
+export interface ExtraMount {
+  readonly containerPath: string;
+  /** Host path to bind-mount. @default none: give `volume` */
+  readonly hostPath?: string;
+  /** Named Docker volume to mount. @default none: give `hostPath` */
+  readonly volume?: string;
+  /** @default true for a host path, false for a volume */
+  readonly readOnly?: boolean;
+  /** The host path is a system directory, accepted with a warning. @default false */
+  readonly allowSystemPath?: boolean;
+}
+
+/** The operator's changes to a catalogue service (an environment file's `services.<id>`). */
+export interface ServiceOverrides {
+  /** Image repository. @default the catalogue's */
+  readonly image?: string;
+  /** Image tag. @default the catalogue's rule: `<release>.<dist>` or a fixed tag */
+  readonly tag?: string;
+  /** Variables over every other source. @default none */
   readonly env?: Readonly<Record<string, string>>;
-  /** Files delivered into the container (`docker cp` at create time). @default none */
+  /** Published host port by catalogue port name. @default the catalogue's */
+  readonly ports?: Readonly<Record<string, number>>;
+  /** Memory limit in MiB. @default the catalogue's */
+  readonly memoryMb?: number;
+  /** Existing Docker volumes to adopt, by catalogue volume name (imported, never replaced). @default none */
+  readonly adoptVolumes?: Readonly<Record<string, string>>;
+  /** Extra mounts. @default none */
+  readonly volumes?: readonly ExtraMount[];
+}
+
+export interface ServiceContainerProps {
+  /** Where the container runs. */
+  readonly deployment: Deployment;
+  /** The catalogue service. */
+  readonly definition: ServiceDefinition;
+  /** Variables set by feature constructs, over the catalogue's (more with `addEnv`). @default none */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Files delivered into the container (`docker cp` at create time; more with `addUpload`). @default none */
   readonly uploads?: readonly ContainerUpload[];
-  /** Host directories or files mounted into the container. @default none */
+  /** Host directories or files mounted into the container (more with `addMount`). @default none */
   readonly mounts?: readonly BindMount[];
   /**
    * Inputs the container reads from a bind mount but cannot notice changing (nginx loads its
@@ -51,20 +82,18 @@ export interface ServiceContainerProps extends ServiceContext {
    * @default none
    */
   readonly recreateOn?: Readonly<Record<string, string>>;
+  /** The operator's changes. @default none */
+  readonly overrides?: ServiceOverrides;
 }
 
 /** Label prefix of the inputs that recreate a container when they change (see `recreateOn`). */
 export const INPUT_LABEL_PREFIX = 'org.xivo.input.';
 
-/** Labels every resource of a service carries. */
-export function serviceLabels(ctx: ServiceContext, role: string, service: string): Record<string, string> {
-  return {
-    'org.xivo.environment': ctx.environment.name,
-    'org.xivo.release': ctx.environment.release,
-    'org.xivo.role': role,
-    'org.xivo.server': ctx.server.name,
-    'org.xivo.service': service,
-  };
+/** `[registry/]repository:tag` for a catalogue service, after the operator's overrides. */
+export function serviceImage(deployment: Deployment, def: ServiceDefinition, overrides: ServiceOverrides = {}): string {
+  const repository = overrides.image ?? def.image;
+  const tag = overrides.tag ?? (def.tag.kind === 'release' ? `${deployment.release}.${distOf(deployment)}` : def.tag.tag);
+  return withRegistry(deployment, `${repository}:${tag}`);
 }
 
 export class ServiceContainer extends Construct {
@@ -74,28 +103,34 @@ export class ServiceContainer extends Construct {
   readonly container: Container;
   /** Data volumes by catalogue name. */
   readonly volumes: ReadonlyMap<string, Volume>;
-  /** The final environment of the container, before sorting into `KEY=VALUE`. */
-  readonly environment: Readonly<Record<string, string>>;
+  private readonly catalogueEnv: Readonly<Record<string, string>>;
+  private readonly featureEnv: Record<string, string> = {};
+  private readonly overrideEnv: Readonly<Record<string, string>>;
+  private readonly uploads: ContainerUpload[] = [];
+  private readonly mounts: BindMount[] = [];
+  /** Catalogue volumes and the operator's mounts, which never change after construction. */
+  private readonly fixedMounts: readonly ContainerVolumes[];
 
   constructor(scope: Construct, id: string, props: ServiceContainerProps) {
     super(scope, id);
-    const { definition: def, environment: env, server } = props;
-    if (!server.services.includes(def)) {
-      throw new Error(`${this.node.path}: service ${def.id} is not placed on server "${server.name}"`);
-    }
+    const { definition: def, deployment } = props;
+    const overrides = props.overrides ?? {};
     this.definition = def;
     this.name = containerName(def);
-    const override = env.overrides[def.id] ?? {};
-    const labels = serviceLabels(props, def.role, def.name);
+    const labels = deploymentLabels(deployment, def.role, def.name);
     const inputLabels = Object.fromEntries(Object.entries(props.recreateOn ?? {}).map(([name, value]) => [`${INPUT_LABEL_PREFIX}${name}`, Fn.sha256(value)]));
 
-    this.environment = { ...resolveEnvSources(this, def.env, env, server), ...props.env, ...override.env };
+    this.catalogueEnv = resolveEnvSources(this, def.env, deployment.directory);
+    this.overrideEnv = overrides.env ?? {};
+    Object.assign(this.featureEnv, props.env);
+    this.uploads.push(...(props.uploads ?? []));
+    this.mounts.push(...(props.mounts ?? []));
 
-    this.image = new Image(this, 'image', { name: serviceImage(env, def), keepLocally: true });
+    this.image = new Image(this, 'image', { name: serviceImage(deployment, def, overrides), keepLocally: true });
 
     const volumes = new Map<string, Volume>();
     for (const v of def.volumes) {
-      const adopted = override.adoptVolumes?.[v.name];
+      const adopted = overrides.adoptVolumes?.[v.name];
       const volume = new Volume(this, `volume-${v.name}`, {
         name: adopted ?? `${this.name}-${v.name}`,
         // An adopted volume keeps what its creator gave it (Compose labels, driver options):
@@ -113,21 +148,19 @@ export class ServiceContainer extends Construct {
     }
     this.volumes = volumes;
 
-    const mounts = [
+    this.fixedMounts = [
       ...def.volumes.map((v) => ({ volumeName: volumes.get(v.name)!.name, containerPath: v.containerPath })),
-      ...(props.mounts ?? []).map((m) => ({ hostPath: m.hostPath, containerPath: m.containerPath, readOnly: m.readOnly ?? true })),
       // A host directory is mounted read-only unless the file says otherwise: uploads must not write through to the host.
-      ...(override.volumes ?? []).map((v) => ({ hostPath: v.hostPath, volumeName: v.volume, containerPath: v.containerPath, readOnly: v.readOnly ?? (v.hostPath ? true : undefined) })),
-    ].sort((a, b) => a.containerPath.localeCompare(b.containerPath));
-
-    for (const v of override.volumes ?? []) {
+      ...(overrides.volumes ?? []).map((v) => ({ hostPath: v.hostPath, volumeName: v.volume, containerPath: v.containerPath, readOnly: v.readOnly ?? (v.hostPath ? true : undefined) })),
+    ];
+    for (const v of overrides.volumes ?? []) {
       if (v.allowSystemPath && v.hostPath) {
         Annotations.of(this).addWarning(`bind mount of the system path ${v.hostPath} (allowSystemPath: true): the container can change the host`);
       }
     }
 
     const health = def.healthcheck;
-    const memory = override.memoryMb ?? def.memoryMb;
+    const memory = overrides.memoryMb ?? def.memoryMb;
     this.container = new Container(this, 'container', {
       name: this.name,
       image: this.image.imageId,
@@ -135,16 +168,16 @@ export class ServiceContainer extends Construct {
       env: envList(this.environment),
       labels: labelList({ ...labels, ...composeLabels(def), ...inputLabels }),
       logDriver: 'json-file',
-      logOpts: { 'max-file': String(env.logging.maxFile), 'max-size': env.logging.maxSize },
-      networksAdvanced: [{ name: props.network.name, aliases: [this.name] }],
+      logOpts: logOptions(deployment),
+      networksAdvanced: [{ name: deployment.network.name, aliases: [this.name] }],
       ports: def.ports
-        .map((p) => ({ internal: p.internal, external: override.ports?.[p.name] ?? p.published, protocol: p.protocol ?? 'tcp' }))
+        .map((p) => ({ internal: p.internal, external: overrides.ports?.[p.name] ?? p.published, protocol: p.protocol ?? 'tcp' }))
         .filter((p) => p.external !== undefined)
         .sort((a, b) => a.internal - b.internal),
-      volumes: mounts.length ? mounts : undefined,
-      upload: props.uploads?.length ? [...props.uploads].sort((a, b) => a.file.localeCompare(b.file)) : undefined,
+      volumes: this.renderMounts(),
+      upload: this.renderUploads(),
       // On the PBX's host, XiVO's own services (configmgt on 9100) are reached on the host itself.
-      host: server.roles.includes(Role.XIVO) ? [{ host: HOST_GATEWAY_NAME, ip: 'host-gateway' }] : undefined,
+      host: deployment.onXivoHost ? [{ host: HOST_GATEWAY_NAME, ip: 'host-gateway' }] : undefined,
       memory,
       // Docker's default swap limit is twice the memory limit; left unset, the provider reads it
       // back from the engine and plans a change on every deploy.
@@ -159,5 +192,47 @@ export class ServiceContainer extends Construct {
           }
         : undefined,
     });
+  }
+
+  /** The final environment of the container, before sorting into `KEY=VALUE`. */
+  get environment(): Readonly<Record<string, string>> {
+    return { ...this.catalogueEnv, ...this.featureEnv, ...this.overrideEnv };
+  }
+
+  /** Sets variables over the catalogue's (the operator's overrides still win); a later value of a key replaces the earlier. */
+  addEnv(vars: Readonly<Record<string, string>>): void {
+    Object.assign(this.featureEnv, vars);
+    this.container.env = envList(this.environment);
+  }
+
+  /** Delivers a file into the container at create time; a later upload to the same path replaces the earlier. */
+  addUpload(upload: ContainerUpload): void {
+    const same = this.uploads.findIndex((u) => u.file === upload.file);
+    if (same >= 0) this.uploads.splice(same, 1);
+    this.uploads.push(upload);
+    const uploads = this.renderUploads();
+    if (uploads) this.container.putUpload(uploads);
+  }
+
+  /** Bind-mounts a host path (read-only unless said otherwise). */
+  addMount(mount: BindMount): void {
+    this.mounts.push(mount);
+    const mounts = this.renderMounts();
+    if (mounts) this.container.putVolumes(mounts);
+  }
+
+  private renderUploads(): ContainerUpload[] | undefined {
+    return this.uploads.length ? [...this.uploads].sort((a, b) => a.file.localeCompare(b.file)) : undefined;
+  }
+
+  /** Catalogue volumes, bind mounts, then the operator's: sorted by container path (a stable sort keeps that order on ties). */
+  private renderMounts(): ContainerVolumes[] | undefined {
+    const volumes = this.definition.volumes.length;
+    const all: ContainerVolumes[] = [
+      ...this.fixedMounts.slice(0, volumes),
+      ...this.mounts.map((m) => ({ hostPath: m.hostPath, containerPath: m.containerPath, readOnly: m.readOnly ?? true })),
+      ...this.fixedMounts.slice(volumes),
+    ].sort((a, b) => (a.containerPath ?? '').localeCompare(b.containerPath ?? ''));
+    return all.length ? all : undefined;
   }
 }

@@ -14,9 +14,8 @@ import { containerName, findService } from '../catalogue/services';
 import { endpoint } from '../config/endpoints';
 import { Environment, ServerModel } from '../config/model';
 import { publishedPort } from '../config/resolve';
-import { edgeTarget } from '../constructs/nginx/edge-proxy';
-import { extraRoutes, resolveRoutes } from '../constructs/nginx/routes';
-import { tlsOf } from '../constructs/tls/tls-options';
+import { edgeTarget, tlsOf } from '../config/fronts';
+import { extraRoutes, resolveRoutes } from '../config/front-routes';
 
 /** One side of a flow: a server (optionally one of its containers), or an actor outside the estate. */
 export interface FlowEnd {

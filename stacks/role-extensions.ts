@@ -1,14 +1,35 @@
 /**
  * Role-specific additions on top of the generic RoleDeployment (host custom.env + containers):
- * e.g. the CTI server certificate on the XiVO PBX (seed 004).
+ * on the XiVO PBX, the environment's internal CA (mode internal-ca; the PBX stack deploys
+ * first) and the CTI server's certificate (XiVO documentation, "CTI Server").
  */
 import { Construct } from 'constructs';
-import { Role } from '../catalogue/types';
-import { ServiceContext } from '../constructs/service-container';
+import { PublicName, Role } from '../catalogue/types';
+import { InternalCa } from '../constructs/tls/internal-ca';
+import { certificateNames } from '../constructs/tls/tls-options';
 import { XivoPbxTls } from '../constructs/xivo-pbx-tls';
+import { tlsOf } from '../config/fronts';
+import { certificateFor } from './certificates';
+import { deploymentOf } from './deployment';
+import { ServiceContext } from './service-factories';
 
 export type RoleExtension = (scope: Construct, ctx: ServiceContext) => void;
 
+function xivoPbxTls(scope: Construct, ctx: ServiceContext): void {
+  const { environment: env, server } = ctx;
+  const tls = tlsOf(env);
+  if (tls.mode === 'internal-ca') {
+    InternalCa.create(scope, { environment: env.name, key: tls.key, validityDays: tls.caValidityDays, earlyRenewalDays: tls.earlyRenewalDays });
+  }
+  const xivoHost = env.publicNames[PublicName.XIVO_HOST]!;
+  const fqdn = /^\d+(\.\d+){3}$/.test(xivoHost) ? server.fqdn : xivoHost;
+  new XivoPbxTls(scope, 'tls', {
+    deployment: deploymentOf(env, server, ctx.network),
+    ctiCertificate: fqdn ? certificateFor(scope, env, certificateNames(fqdn, [server.fqdn]), tls.cti?.provided) : undefined,
+    ctiAuthBackend: tls.cti?.authBackend,
+  });
+}
+
 export const ROLE_EXTENSIONS: Partial<Record<Role, readonly RoleExtension[]>> = {
-  [Role.XIVO]: [(scope, ctx) => new XivoPbxTls(scope, 'tls', ctx)],
+  [Role.XIVO]: [xivoPbxTls],
 };

@@ -1,15 +1,35 @@
 /**
- * Which construct builds which catalogue service. Services with their own construct
- * (xuc with its authentication modes, nginx with its routes and certificates) are listed
- * here; every other service is a plain ServiceContainer.
+ * Which construct builds which catalogue service, and with which props from the environment.
+ * Services with their own construct (xuc with its authentication modes, nginx with its routes
+ * and certificates) are listed here; every other service is a plain ServiceContainer.
  */
 import { Construct } from 'constructs';
+import { Network } from '@cdktf/provider-docker/lib/network';
 import { ServiceDefinition, ServiceId } from '../catalogue/types';
-import { ServiceContainer, ServiceContext } from '../constructs/service-container';
-import { XucService } from '../constructs/xuc/xuc-service';
-import { XucmgtService } from '../constructs/xuc/xucmgt-service';
 import { EdgeProxy } from '../constructs/nginx/edge-proxy';
 import { NginxFront } from '../constructs/nginx/nginx-front';
+import { ServiceContainer } from '../constructs/service-container';
+import { planTimePemBundle } from '../constructs/tls/provided-certificate';
+import { certificateNames } from '../constructs/tls/tls-options';
+import { XucService } from '../constructs/xuc/xuc-service';
+import { XucmgtService } from '../constructs/xuc/xucmgt-service';
+import { truststoreHostDirectory } from '../constructs/xuc/xuc-service';
+import { endpoint } from '../config/endpoints';
+import { extraRoutes, resolveRoutes } from '../config/front-routes';
+import { edgeSpecOf, edgeTarget, frontName, FrontRole, internalNames, tlsOf } from '../config/fronts';
+import { Environment, ServerModel } from '../config/model';
+import { publishedPort } from '../config/resolve';
+import { certificateFor, internalCaOf } from './certificates';
+import { deploymentOf, overridesOf } from './deployment';
+import { authModesOf, xucFeaturesOf } from './xuc-features';
+
+/** Where a service is deployed, in the environment's terms. */
+export interface ServiceContext {
+  readonly environment: Environment;
+  readonly server: ServerModel;
+  /** The server's Docker network (one per server). */
+  readonly network: Network;
+}
 
 export interface ServiceFactoryProps extends ServiceContext {
   readonly definition: ServiceDefinition;
@@ -17,12 +37,98 @@ export interface ServiceFactoryProps extends ServiceContext {
 
 export type ServiceFactory = (scope: Construct, id: string, props: ServiceFactoryProps) => Construct;
 
-const plain: ServiceFactory = (scope, id, props) => new ServiceContainer(scope, id, props);
+const common = (props: ServiceFactoryProps) => ({
+  deployment: deploymentOf(props.environment, props.server, props.network),
+  overrides: overridesOf(props.environment, props.definition.id),
+});
 
-const xuc: ServiceFactory = (scope, id, props) => new XucService(scope, id, props);
-const xucmgt: ServiceFactory = (scope, id, props) => new XucmgtService(scope, id, props);
-const nginxFront: ServiceFactory = (scope, id, props) => new NginxFront(scope, id, props);
-const edgeProxy: ServiceFactory = (scope, id, props) => new EdgeProxy(scope, id, props);
+const plain: ServiceFactory = (scope, id, props) => new ServiceContainer(scope, id, { ...common(props), definition: props.definition });
+
+const xuc: ServiceFactory = (scope, id, props) => {
+  const { environment: env, server, definition } = props;
+  const role = definition.role as FrontRole;
+  const auth = env.spec.auth;
+  const xucsOnHost = env.servers
+    .filter((s) => s.docker.host === server.docker.host)
+    .flatMap((s) => s.services)
+    .filter((d) => d.name === 'xuc').length;
+  return new XucService(scope, id, {
+    ...common(props),
+    role,
+    features: xucFeaturesOf(env, role),
+    xivoAuthentication: auth?.xivo,
+    allowXucUserLogin: auth?.allowXucUserLogin,
+    loginTimeoutMs: auth?.loginTimeoutMs,
+    jvm: auth?.jvm,
+    credentials: env.spec.xucCredentials,
+    truststoreHostDirectory: truststoreHostDirectory(role, xucsOnHost),
+  });
+};
+
+const xucmgt: ServiceFactory = (scope, id, props) =>
+  new XucmgtService(scope, id, { ...common(props), role: props.definition.role as FrontRole, authentication: authModesOf(props.environment, props.definition.role as FrontRole) });
+
+/** The routes of the front of `role` on `server`. */
+function frontRoutes(env: Environment, server: ServerModel, role: FrontRole) {
+  const tls = tlsOf(env);
+  return resolveRoutes(env, server, role, extraRoutes(tls.routes), tls.sipWebSocket);
+}
+
+const nginxFront: ServiceFactory = (scope, id, props) => {
+  const { environment: env, server } = props;
+  const role = props.definition.role as FrontRole;
+  const tls = tlsOf(env);
+  const publicName = frontName(env, role);
+  const certificate = certificateFor(scope, env, certificateNames(publicName, [server.fqdn, ...tls.extraNames]), tls.provided);
+  if (!certificate) throw new Error(`${scope.node.path}/${id}: tls.provided is required in mode provided`);
+  return new NginxFront(scope, id, {
+    ...common(props),
+    role,
+    publicName,
+    certificate,
+    routes: frontRoutes(env, server, role),
+    httpsPort: publishedPort(env.spec, `${role}.nginx`, 'https'),
+  });
+};
+
+/**
+ * The edge verifies the front with the internal CA, or in mode provided with the front's own
+ * chain files (the rules require them to reach the root). A self-signed front is not verified.
+ */
+function frontTrust(scope: Construct, env: Environment): string | undefined {
+  const tls = tlsOf(env);
+  if (tls.mode === 'internal-ca') return internalCaOf(scope, env).certPem;
+  if (tls.mode === 'provided' && tls.provided?.chainFiles.length) return planTimePemBundle(scope, env.directory, tls.provided.chainFiles);
+  return undefined;
+}
+
+const edgeProxy: ServiceFactory = (scope, id, props) => {
+  const { environment: env, server } = props;
+  const edge = edgeSpecOf(env);
+  const target = edgeTarget(env);
+  const front = target && endpoint(env, server, `${target.role}.nginx`, 'https');
+  if (!target || !front) throw new Error(`environment ${env.name}: the edge proxy needs a cc or ucaddon front (cc.nginx or ucaddon.nginx) to forward to`);
+  // Only the public name: an internal name in the certificate would leak it.
+  const certificate = certificateFor(scope, env, [edge.publicName], edge.provided);
+  if (!certificate) throw new Error(`${scope.node.path}/${id}: edge.provided is required in mode provided`);
+  return new EdgeProxy(scope, id, {
+    ...common(props),
+    publicName: edge.publicName,
+    certificate,
+    front: {
+      serverName: frontName(env, target.role),
+      endpoint: front,
+      routes: frontRoutes(env, target.server, target.role),
+      trustPem: frontTrust(scope, env),
+    },
+    hiddenNames: internalNames(env),
+    rateLimits: edge.rateLimits,
+    exemptNetworks: edge.exemptNetworks,
+    clientMaxBodySize: edge.clientMaxBodySize,
+    timeoutSeconds: edge.timeoutSeconds,
+    websocketTimeoutSeconds: edge.websocketTimeoutSeconds,
+  });
+};
 
 export const SERVICE_FACTORIES: Partial<Record<ServiceId, ServiceFactory>> = {
   'cc.xuc': xuc,
@@ -37,3 +143,4 @@ export const SERVICE_FACTORIES: Partial<Record<ServiceId, ServiceFactory>> = {
 export function serviceFactory(id: ServiceId): ServiceFactory {
   return SERVICE_FACTORIES[id] ?? plain;
 }
+

@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { loadEnvironmentFile } from '../../config/loader';
-import { internalNames } from '../../constructs/nginx/edge-proxy';
+import { internalNames } from '../../config/fronts';
 import { renderNginxConfig } from '../../constructs/nginx/nginx-config';
 import { RateZone } from '../../catalogue/routes';
 import { describeWithPrograms } from '../support/programs';

@@ -1,91 +1,72 @@
 /**
- * EdgeProxy: nginx in a DMZ in front of the XiVO CC (or UC-Addon) front (seed 003, XiVO Edge
- * reference §2.5). Users open its public name; it forwards the front's paths over HTTPS with the
- * front's own name, rewrites every internal name and address out of redirects, cookies and text
- * bodies, sends no server version, and applies XiVO Edge's per-route rate limits.
+ * EdgeProxy: nginx in a DMZ in front of the XiVO CC (or UC-Addon) front (XiVO documentation,
+ * "XiVO Edge"; hiding internal names as in "Using a Reverse Proxy between Agent Browser and
+ * Finesse Servers"). Users open its public name; it forwards the front's published paths over
+ * HTTPS with the front's own name, rewrites every internal name and address out of redirects,
+ * cookies and text bodies, sends no server version, and applies XiVO Edge's per-route rate limits.
  */
 import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
 import { DATA_STORES } from '../../catalogue/routes';
-import { containerName } from '../../catalogue/services';
-import { Role } from '../../catalogue/types';
-import { endpoint } from '../../config/endpoints';
-import { Environment, ServerModel } from '../../config/model';
-import { EdgeSpec, edgeSchema } from '../../config/schema-tls';
-import { ServiceFactoryProps } from '../../stacks/service-factories';
-import { certificateFor } from '../tls/certificate-for';
+import { findService } from '../../catalogue/services';
+import { Deployment } from '../deployment';
+import { Endpoint } from '../platform-directory';
+import { ServiceOverrides } from '../service-container';
+import { Certificate } from '../tls/certificate';
 import { NginxLocation, NginxSite } from './nginx-config';
 import { NGINX_SSL_DIR, NginxService, UPSTREAM_TRUST_FILE } from './nginx-service';
-import { InternalCa } from '../tls/internal-ca';
-import { tlsOf } from '../tls/tls-options';
-import { planTimePemBundle } from '../tls/provided-certificate';
-import { FrontRole, frontName, frontSite } from './nginx-front';
-import { ResolvedRoute } from './routes';
+import { frontSite } from './nginx-front';
+import { FrontRoute } from './routes';
 
 export const EDGE_SSL_HOST_DIR = '/etc/docker/edge/nginx/ssl';
 export const EDGE_FILE_BASE = 'edge';
 const FRONT_UPSTREAM = 'front';
 
-/** The front the edge forwards to: XiVO CC when deployed, else the UC-Addon. */
-export function edgeTarget(env: Environment): { role: FrontRole; server: ServerModel } | undefined {
-  for (const role of [Role.CC, Role.UC_ADDON] as const) {
-    const server = env.placement.get(`${role}.nginx`);
-    if (server) return { role, server };
-  }
-  return undefined;
+/** Defaults of the edge's limits (XiVO Edge's). */
+export const EDGE_DEFAULTS = {
+  rateLimits: true,
+  /** Private networks: agents inside never hit the limits. */
+  exemptNetworks: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] as readonly string[],
+  clientMaxBodySize: '10m',
+  timeoutSeconds: 60,
+  websocketTimeoutSeconds: 3600,
+} as const;
+
+/** The front the edge forwards to. */
+export interface EdgeUpstream {
+  /** The front's public name: Host header and TLS name sent to it. */
+  readonly serverName: string;
+  /** Where the edge reaches the front's HTTPS port. */
+  readonly endpoint: Endpoint;
+  /** The front's routes: those with an edge zone are published. */
+  readonly routes: readonly FrontRoute[];
+  /** PEM the front's certificate is verified with. @default none: not verified (a self-signed front) */
+  readonly trustPem?: string;
 }
 
-/** Host of `ldap://host:port` or `host:port` (KDC list), without the port. */
-const hostOf = (hostPort: string) => hostPort.replace(/^[a-z]+:\/\//i, '').replace(/[:/].*$/, '');
-
-/**
- * Every internal name and address a browser must never see: public names, servers' addresses
- * and FQDNs, container names (the network aliases), the servers' Docker networks, and the
- * directory and Kerberos servers of the auth section.
- */
-export function internalNames(env: Environment): string[] {
-  const auth = env.spec.auth;
-  const names = [
-    ...Object.values(env.publicNames).filter((n): n is string => typeof n === 'string'),
-    ...env.servers.flatMap((s) => [s.address, s.fqdn ?? '', s.stackName, ...s.services.map(containerName)]),
-    ...(auth?.ldap ? [hostOf(auth.ldap.url)] : []),
-    ...(auth?.kerberos ? [...auth.kerberos.kdc, auth.kerberos.adminServer].map(hostOf) : []),
-  ].filter((n) => n && !/^\d+$/.test(n));
-  return [...new Set(names)].sort();
-}
-
-export function edgeSpecOf(env: Environment): EdgeSpec {
-  if (!env.spec.edge) throw new Error(`environment ${env.name}: an edge server needs the edge section (edge.publicName)`);
-  return edgeSchema.parse(env.spec.edge);
-}
-
-/** The edge's site, and the front's routes it was derived from (resolved once). */
-function edgeSite(env: Environment, server: ServerModel): { site: NginxSite; frontRoutes: readonly ResolvedRoute[] } {
-  const edge = edgeSpecOf(env);
-  const target = edgeTarget(env);
-  const front = target && endpoint(env, server, `${target.role}.nginx`, 'https');
-  if (!target || !front) throw new Error(`environment ${env.name}: the edge proxy needs a cc or ucaddon front (cc.nginx or ucaddon.nginx) to forward to`);
-  const { site: inner, routes: frontRoutes } = frontSite(env, target.server, target.role);
-  const upstreamHost = frontName(env, target.role);
-  const site: NginxSite = {
-    serverName: edge.publicName,
-    httpsPort: 443,
-    certificateFile: `${NGINX_SSL_DIR}/${EDGE_FILE_BASE}.crt`,
-    keyFile: `${NGINX_SSL_DIR}/${EDGE_FILE_BASE}.key`,
-    upstreams: [{ name: FRONT_UPSTREAM, host: front.host, port: front.port, tls: true }],
-    locations: edgeLocations(inner.locations),
-    websocketTimeoutSeconds: edge.websocketTimeoutSeconds,
-    edge: {
-      upstreamHost,
-      hiddenNames: internalNames(env).filter((n) => n !== edge.publicName),
-      rateLimits: edge.rateLimits,
-      exemptNetworks: edge.exemptNetworks,
-      clientMaxBodySize: edge.clientMaxBodySize,
-      timeoutSeconds: edge.timeoutSeconds,
-      upstreamTrustFile: verifiesFront(env) ? `${NGINX_SSL_DIR}/${UPSTREAM_TRUST_FILE}` : undefined,
-    },
-  };
-  return { site, frontRoutes };
+export interface EdgeProxyProps {
+  /** Where the edge runs (the DMZ host). */
+  readonly deployment: Deployment;
+  /** The name users open from outside; the only name in its certificate. */
+  readonly publicName: string;
+  /** Where the certificate comes from (`Certificate.fromInternalCa(ca, [publicName])`...). */
+  readonly certificate: Certificate;
+  /** The front it forwards to. */
+  readonly front: EdgeUpstream;
+  /** Internal names and addresses rewritten to the public name in redirects, cookies and bodies. @default none */
+  readonly hiddenNames?: readonly string[];
+  /** XiVO Edge's per-route rate limits. @default true */
+  readonly rateLimits?: boolean;
+  /** Client networks exempt from rate limits. @default EDGE_DEFAULTS.exemptNetworks (RFC 1918) */
+  readonly exemptNetworks?: readonly string[];
+  /** nginx `client_max_body_size`. @default '10m' */
+  readonly clientMaxBodySize?: string;
+  /** Upstream timeout of HTTP requests, seconds. @default 60 */
+  readonly timeoutSeconds?: number;
+  /** Idle timeout of WebSockets, seconds. @default 3600 */
+  readonly websocketTimeoutSeconds?: number;
+  /** The operator's changes to the catalogue service. @default none */
+  readonly overrides?: ServiceOverrides;
 }
 
 /**
@@ -101,52 +82,57 @@ export function edgeLocations(front: readonly NginxLocation[]): NginxLocation[] 
   return [...published, ...shadowed];
 }
 
-/**
- * The edge verifies the front with the internal CA, or in mode provided with the front's own
- * chain files (the rules require them to reach the root). A self-signed front is not verified.
- */
-function verifiesFront(env: Environment): boolean {
-  const tls = tlsOf(env);
-  return tls.mode === 'internal-ca' || (tls.mode === 'provided' && !!tls.provided?.chainFiles.length);
-}
-
-function frontTrust(scope: Construct, env: Environment): string | undefined {
-  const tls = tlsOf(env);
-  if (!verifiesFront(env)) return undefined;
-  return tls.mode === 'internal-ca' ? InternalCa.of(scope, env).certPem : planTimePemBundle(scope, env.directory, tls.provided!.chainFiles);
+/** The edge's site from its props. */
+export function edgeSite(props: EdgeProxyProps): NginxSite {
+  const inner = frontSite(props.front.serverName, 443, props.front.routes);
+  return {
+    serverName: props.publicName,
+    httpsPort: 443,
+    certificateFile: `${NGINX_SSL_DIR}/${EDGE_FILE_BASE}.crt`,
+    keyFile: `${NGINX_SSL_DIR}/${EDGE_FILE_BASE}.key`,
+    upstreams: [{ name: FRONT_UPSTREAM, host: props.front.endpoint.host, port: props.front.endpoint.port, tls: true }],
+    locations: edgeLocations(inner.locations),
+    websocketTimeoutSeconds: props.websocketTimeoutSeconds ?? EDGE_DEFAULTS.websocketTimeoutSeconds,
+    edge: {
+      upstreamHost: props.front.serverName,
+      hiddenNames: (props.hiddenNames ?? []).filter((n) => n !== props.publicName),
+      rateLimits: props.rateLimits ?? EDGE_DEFAULTS.rateLimits,
+      exemptNetworks: props.exemptNetworks ?? EDGE_DEFAULTS.exemptNetworks,
+      clientMaxBodySize: props.clientMaxBodySize ?? EDGE_DEFAULTS.clientMaxBodySize,
+      timeoutSeconds: props.timeoutSeconds ?? EDGE_DEFAULTS.timeoutSeconds,
+      upstreamTrustFile: props.front.trustPem ? `${NGINX_SSL_DIR}/${UPSTREAM_TRUST_FILE}` : undefined,
+    },
+  };
 }
 
 /** Routes published on the edge whose target is a data store (the synth warns about each). */
-function publishedDataStores(frontRoutes: readonly ResolvedRoute[]): ResolvedRoute[] {
+function publishedDataStores(frontRoutes: readonly FrontRoute[]): FrontRoute[] {
   return frontRoutes.filter((r) => r.edgeZone && r.serviceId && DATA_STORES.has(r.serviceId));
 }
 
 export class EdgeProxy extends Construct {
   readonly nginx: NginxService;
 
-  constructor(scope: Construct, id: string, props: ServiceFactoryProps) {
+  constructor(scope: Construct, id: string, props: EdgeProxyProps) {
     super(scope, id);
-    const { environment: env, server } = props;
-    const { site, frontRoutes } = edgeSite(env, server);
-    const edge = edgeSpecOf(env);
-    if (!edge.rateLimits) {
-      Annotations.of(this).addWarning(`edge.rateLimits is false: the routes published on ${edge.publicName} (login, CTI and SIP WebSockets among them) have no rate limit; XiVO Edge always limits them`);
+    if (!(props.rateLimits ?? EDGE_DEFAULTS.rateLimits)) {
+      Annotations.of(this).addWarning(`edge.rateLimits is false: the routes published on ${props.publicName} (login, CTI and SIP WebSockets among them) have no rate limit; XiVO Edge always limits them`);
     }
-    for (const route of publishedDataStores(frontRoutes)) {
+    for (const route of publishedDataStores(props.front.routes)) {
       Annotations.of(this).addWarning(
-        `tls.routes publishes ${route.path} on the edge, and it leads to ${route.serviceId}, a data store: the Internet reaches it through ${edge.publicName}; remove "edge: true" unless this is intended`,
+        `tls.routes publishes ${route.path} on the edge, and it leads to ${route.serviceId}, a data store: the Internet reaches it through ${props.publicName}; remove "edge: true" unless this is intended`,
       );
     }
-    // Only the public name: an internal name in the certificate would leak it.
-    const material = certificateFor(this, 'certificate', env, { names: [edge.publicName], provided: edge.provided });
-    if (!material) throw new Error(`${this.node.path}: edge.provided is required in mode provided`);
+    const material = props.certificate.bind(this, 'certificate');
     this.nginx = new NginxService(this, 'nginx', {
-      ...props,
-      site,
+      deployment: props.deployment,
+      definition: findService('edge.nginx')!,
+      overrides: props.overrides,
+      site: edgeSite(props),
       tls: material,
       sslHostDir: EDGE_SSL_HOST_DIR,
       fileBaseName: EDGE_FILE_BASE,
-      upstreamTrustPem: frontTrust(this, env),
+      upstreamTrustPem: props.front.trustPem,
     });
   }
 }

@@ -10,11 +10,12 @@
  */
 import { Construct } from 'constructs';
 import { dependable } from 'cdktf';
-import { HostFile } from '../host-file';
-import { withRegistry } from '../image-ref';
 import { HOST_FILE_HELPER_IMAGE } from '../../catalogue/services';
-import { ServiceContainer, serviceLabels } from '../service-container';
-import { ServiceFactoryProps } from '../../stacks/service-factories';
+import { ServiceDefinition } from '../../catalogue/types';
+import { Deployment, deploymentLabels, withRegistry } from '../deployment';
+import { ValidationError } from '../errors';
+import { HostFile } from '../host-file';
+import { ServiceContainer, ServiceOverrides } from '../service-container';
 import { TlsMaterial } from '../tls/tls-material';
 import { NginxSite, renderNginxConfig } from './nginx-config';
 
@@ -23,7 +24,13 @@ export const NGINX_CONF_PATH = '/etc/nginx/nginx.conf';
 /** Where the certificate directory is mounted in the container. */
 export const NGINX_SSL_DIR = '/etc/nginx/ssl';
 
-export interface NginxServiceProps extends ServiceFactoryProps {
+export interface NginxServiceProps {
+  /** Where nginx runs. */
+  readonly deployment: Deployment;
+  /** The catalogue's nginx service (front or edge). */
+  readonly definition: ServiceDefinition;
+  /** The operator's changes to the catalogue service. @default none */
+  readonly overrides?: ServiceOverrides;
   /** The site, with certificate paths under NGINX_SSL_DIR. */
   readonly site: NginxSite;
   readonly tls: TlsMaterial;
@@ -39,9 +46,8 @@ export interface NginxServiceProps extends ServiceFactoryProps {
 export const UPSTREAM_TRUST_FILE = 'upstream-ca.crt';
 
 export class NginxService extends Construct {
-  /** The rendered `nginx.conf`. */
-  readonly config: string;
   readonly service: ServiceContainer;
+  private site: NginxSite;
   readonly tlsFiles: readonly HostFile[];
 
   constructor(scope: Construct, id: string, props: NginxServiceProps) {
@@ -49,17 +55,17 @@ export class NginxService extends Construct {
     const { site, tls, sslHostDir, fileBaseName: base } = props;
     const inContainer = (ext: string) => `${NGINX_SSL_DIR}/${base}.${ext}`;
     if (site.certificateFile !== inContainer('crt') || site.keyFile !== inContainer('key')) {
-      throw new Error(`${this.node.path}: the site's certificate must be ${inContainer('crt')} and key ${inContainer('key')}`);
+      throw new ValidationError(this, `the site's certificate must be ${inContainer('crt')} and key ${inContainer('key')}`);
     }
-    this.config = renderNginxConfig(site);
-    const labels = serviceLabels(props, props.definition.role, props.definition.name);
+    this.site = site;
+    const labels = deploymentLabels(props.deployment, props.definition.role, props.definition.name);
     const file = (fileId: string, name: string, content: string, permissions: string) =>
       new HostFile(this, fileId, {
         path: `${sslHostDir}/${name}`,
         content,
         permissions,
         labels,
-        helperImage: withRegistry(props.environment, HOST_FILE_HELPER_IMAGE),
+        helperImage: withRegistry(props.deployment, HOST_FILE_HELPER_IMAGE),
       });
     this.tlsFiles = [
       file('ssl-crt', `${base}.crt`, tls.certificateChainPem, '0644'),
@@ -68,13 +74,30 @@ export class NginxService extends Construct {
       ...(props.upstreamTrustPem ? [file('upstream-ca', UPSTREAM_TRUST_FILE, props.upstreamTrustPem, '0644')] : []),
     ];
     this.service = new ServiceContainer(this, 'service', {
-      ...props,
-      uploads: [{ file: NGINX_CONF_PATH, content: this.config, permissions: '0644' }],
+      deployment: props.deployment,
+      definition: props.definition,
+      overrides: props.overrides,
+      uploads: [this.configUpload()],
       mounts: [{ hostPath: sslHostDir, containerPath: NGINX_SSL_DIR, readOnly: true }],
       // A new key always comes with a new certificate: hashing the chain covers both.
       recreateOn: { certificate: tls.certificateChainPem, ...(props.upstreamTrustPem ? { 'upstream-ca': props.upstreamTrustPem } : {}) },
     });
     // dependable(): a bare reference ("${…}" is refused by Terraform in depends_on).
     this.service.container.dependsOn = this.tlsFiles.map((f) => dependable(f.container));
+  }
+
+  /** The rendered `nginx.conf`. */
+  get config(): string {
+    return renderNginxConfig(this.site);
+  }
+
+  /** Replaces the site (a route was added): the container gets the new `nginx.conf`. */
+  updateSite(site: NginxSite): void {
+    this.site = site;
+    this.service.addUpload(this.configUpload());
+  }
+
+  private configUpload() {
+    return { file: NGINX_CONF_PATH, content: this.config, permissions: '0644' };
   }
 }

@@ -1,82 +1,23 @@
-/**
- * Resolves the route table (catalogue/routes.ts) for one front: which paths exist, where each
- * leads from the front's server, and which ones the edge proxy publishes.
- */
-import { DEFAULT_EXTRA_EDGE_ZONE, EDGE_ONLY_PATHS, RateZone, RouteDefinition, ROUTES, SERVER_PLACEHOLDER } from '../../catalogue/routes';
-import { Role, ServiceId } from '../../catalogue/types';
-import { endpoint, Endpoint } from '../../config/endpoints';
-import { Environment, ServerModel, serversWithRole } from '../../config/model';
-import { RouteSpec, SipWebSocketSpec } from '../../config/schema-tls';
+/** A route of a front as nginx serves it: a path and the address it leads to from the front's server. */
+import { RateZone } from '../../catalogue/routes';
+import { ServiceId } from '../../catalogue/types';
+import { Endpoint } from '../platform-directory';
 
-
-/** A route with the address nginx reaches it at, from the front's server. */
-export interface ResolvedRoute {
+export interface FrontRoute {
   /** Prefix path, as nginx `location` matches it. */
   readonly path: string;
   /** What the path leads to: a service id, or `asterisk@<server>`. */
   readonly targetName: string;
   /** The catalogue service behind the route. @default none (Asterisk, a host package) */
   readonly serviceId?: ServiceId;
+  /** Where nginx reaches it. */
   readonly endpoint: Endpoint;
   /** URI the upstream receives in place of the matched path. @default the path, unchanged */
   readonly upstreamPath?: string;
+  /** A WebSocket route (upgrade headers, long idle timeout). */
   readonly websocket: boolean;
   /** Published on the edge, in this zone. @default not published */
   readonly edgeZone?: RateZone;
-  /** Added by the environment file (`tls.routes`). */
+  /** Added by the operator (not in the catalogue's route table). */
   readonly extra: boolean;
-}
-
-/** Full service id of a route target for a front of `role`. */
-export function routeServiceId(service: string, role: Role): ServiceId {
-  return (service.includes('.') ? service : `${role}.${service}`) as ServiceId;
-}
-
-/** The zone of an extra route on the edge: its own, the Edge table's for its path, else DEFAULT_EXTRA_EDGE_ZONE. */
-export function extraRouteZone(spec: Pick<RouteSpec, 'path' | 'edge' | 'zone'>): RateZone | undefined {
-  if (!spec.edge) return undefined;
-  return (spec.zone as RateZone | undefined) ?? EDGE_ONLY_PATHS[spec.path] ?? DEFAULT_EXTRA_EDGE_ZONE;
-}
-
-/** The environment's extra routes as route definitions (always on catalogue services). */
-export function extraRoutes(specs: readonly RouteSpec[]): RouteDefinition[] {
-  return specs.map((r) => ({
-    path: r.path,
-    target: { kind: 'service', service: r.service, port: r.port },
-    websocket: r.websocket,
-    edgeZone: extraRouteZone(r),
-    confidence: 'verified',
-  }));
-}
-
-function resolveOne(env: Environment, server: ServerModel, role: Role.CC | Role.UC_ADDON, route: RouteDefinition, extra: boolean, sip: SipWebSocketSpec): ResolvedRoute[] {
-  const common = { websocket: !!route.websocket, edgeZone: route.edgeZone, extra };
-  if (route.target.kind === 'asterisk') {
-    if (!sip.enabled) return [];
-    return serversWithRole(env, route.target.role).map((target) => ({
-      ...common,
-      path: route.path.replace(SERVER_PLACEHOLDER, target.name),
-      targetName: `asterisk@${target.name}`,
-      endpoint: { host: target.address, port: sip.port, local: false },
-      upstreamPath: sip.path,
-    }));
-  }
-  const serviceId = routeServiceId(route.target.service, role);
-  // CC services are not routed by the UC-Addon front (and vice versa); XiVO ones by both.
-  const targetRole = serviceId.split('.')[0];
-  if ((targetRole === Role.CC || targetRole === Role.UC_ADDON) && targetRole !== role) return [];
-  const at = endpoint(env, server, serviceId, route.target.port);
-  return at ? [{ ...common, path: route.path, targetName: serviceId, serviceId, endpoint: at }] : [];
-}
-
-/**
- * The routes of the front of `role` on `server`, sorted by path: every route whose target is
- * deployed somewhere in the environment; the others are left out, never pointed at nothing.
- * A front routes services of its own role and of the XiVO PBX, and the Asterisk of the PBX
- * and of each MDS.
- */
-export function resolveRoutes(env: Environment, server: ServerModel, role: Role.CC | Role.UC_ADDON, extra: readonly RouteDefinition[], sip: SipWebSocketSpec): ResolvedRoute[] {
-  return [...ROUTES.map((r) => [r, false] as const), ...extra.map((r) => [r, true] as const)]
-    .flatMap(([route, isExtra]) => resolveOne(env, server, role, route, isExtra, sip))
-    .sort((a, b) => a.path.localeCompare(b.path));
 }

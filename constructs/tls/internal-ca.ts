@@ -19,11 +19,11 @@ import { TerraformStack } from 'cdktf';
 import { File } from '@cdktf/provider-local/lib/file';
 import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
 import { SelfSignedCert } from '@cdktf/provider-tls/lib/self-signed-cert';
-import { Role } from '../../catalogue/types';
-import { Environment, serversWithRole } from '../../config/model';
+import { ValidationError } from '../errors';
 import { PlanTimeFile } from '../plan-time-file';
 import { Runbook } from '../runbook';
-import { CA_USES, HOURS_PER_DAY, privateKeyArgs, SUBJECT_ORGANIZATION, tlsOf } from './tls-options';
+import { CERTIFICATE_DEFAULTS, KeySpec } from './key-spec';
+import { CA_USES, HOURS_PER_DAY, privateKeyArgs, SUBJECT_ORGANIZATION } from './tls-options';
 import { localProvider, tlsProvider } from './providers';
 import { ServerCertificate, ServerCertificateProps } from './server-certificate';
 import { TlsMaterial } from './tls-material';
@@ -36,27 +36,31 @@ export interface CertificateAuthority {
 
 const CA_ID = 'InternalCa';
 
+export interface InternalCaProps {
+  /** Environment name: the CA's common name and the export path. */
+  readonly environment: string;
+  /** Key of the CA. @default CERTIFICATE_DEFAULTS.key (RSA 2048) */
+  readonly key?: KeySpec;
+  /** Validity of the CA certificate. @default CERTIFICATE_DEFAULTS.caValidityDays (3650) */
+  readonly validityDays?: number;
+  /** Early renewal of server certificates: the CA renews at three times this, at most half its validity. @default CERTIFICATE_DEFAULTS.earlyRenewalDays (30) */
+  readonly earlyRenewalDays?: number;
+}
+
 /** Where the CA certificate is exported, relative to the working directory of synth. */
 export function caExportPath(envName: string): string {
   return path.join('pki', envName, 'internal-ca.crt');
 }
 
 export class InternalCa extends Construct implements CertificateAuthority {
-  /**
-   * The CA of the environment, built with the XiVO PBX stack (which platform.ts builds before the
-   * others). Other stacks use only its certificate (`certPem`) or `issue`, never its key.
-   */
-  static of(scope: IConstruct, env: Environment): InternalCa {
-    const pbx = serversWithRole(env, Role.XIVO)[0];
-    const stack = pbx && (scope.node.root.node.tryFindChild(pbx.stackName) as TerraformStack | undefined);
-    const ca = stack?.node.tryFindChild(CA_ID) as InternalCa | undefined;
-    if (!ca) throw new Error(`${scope.node.path}: tls.mode internal-ca needs the CA of the XiVO PBX stack, which was not built first`);
-    return ca;
+  /** The CA created in `stack`, if any. Other stacks use only its certificate (`certPem`) or `issue`, never its key. */
+  static inStack(stack: TerraformStack): InternalCa | undefined {
+    return stack.node.tryFindChild(CA_ID) as InternalCa | undefined;
   }
 
-  /** Creates the CA in the XiVO PBX stack. */
-  static create(scope: Construct, env: Environment): InternalCa {
-    return new InternalCa(TerraformStack.of(scope), CA_ID, env);
+  /** Creates the CA in the stack of `scope` (one per stack): give it the stack deployed first. */
+  static create(scope: IConstruct, props: InternalCaProps): InternalCa {
+    return new InternalCa(TerraformStack.of(scope), CA_ID, props);
   }
 
   readonly certPem: string;
@@ -65,30 +69,31 @@ export class InternalCa extends Construct implements CertificateAuthority {
   readonly exportFile: File;
   private readonly issued: Construct;
 
-  private constructor(stack: TerraformStack, id: string, env: Environment) {
+  private constructor(stack: TerraformStack, id: string, props: InternalCaProps) {
     super(stack, id);
     tlsProvider(this);
     localProvider(this);
-    const tls = tlsOf(env);
-    const key = new PrivateKey(this, 'key', privateKeyArgs(tls.key));
+    const validityDays = props.validityDays ?? CERTIFICATE_DEFAULTS.caValidityDays;
+    const earlyRenewalDays = props.earlyRenewalDays ?? CERTIFICATE_DEFAULTS.earlyRenewalDays;
+    const key = new PrivateKey(this, 'key', privateKeyArgs(props.key ?? CERTIFICATE_DEFAULTS.key));
     const cert = new SelfSignedCert(this, 'cert', {
       privateKeyPem: key.privateKeyPem,
-      subject: [{ commonName: `XiVO ${env.name} internal CA`, organization: SUBJECT_ORGANIZATION }],
+      subject: [{ commonName: `XiVO ${props.environment} internal CA`, organization: SUBJECT_ORGANIZATION }],
       isCaCertificate: true,
       setSubjectKeyId: true,
       allowedUses: [...CA_USES],
-      validityPeriodHours: tls.caValidityDays * HOURS_PER_DAY,
-      earlyRenewalHours: Math.min(tls.earlyRenewalDays * 3, tls.caValidityDays / 2) * HOURS_PER_DAY,
+      validityPeriodHours: validityDays * HOURS_PER_DAY,
+      earlyRenewalHours: Math.min(earlyRenewalDays * 3, validityDays / 2) * HOURS_PER_DAY,
     });
     this.certPem = cert.certPem;
     this.privateKeyPem = key.privateKeyPem;
-    const exported = caExportPath(env.name);
+    const exported = caExportPath(props.environment);
     this.exportFile = new File(this, 'export', {
       filename: PlanTimeFile.fromFile(path.resolve(exported)).pathFrom(this),
       content: cert.certPem,
       filePermission: '0644',
     });
-    new Runbook(this, 'runbook', { environment: env.name, name: 'internal-ca', content: caRunbook(env.name, exported) });
+    new Runbook(this, 'runbook', { environment: props.environment, name: 'internal-ca', content: caRunbook(props.environment, exported) });
     this.issued = new Construct(this, 'issued');
   }
 
@@ -99,7 +104,7 @@ export class InternalCa extends Construct implements CertificateAuthority {
    */
   issue(consumer: IConstruct, props: Omit<ServerCertificateProps, 'ca'>): TlsMaterial {
     const id = consumer.node.path.replace(/\//g, '_');
-    if (this.issued.node.tryFindChild(id)) throw new Error(`${consumer.node.path}: a certificate was already issued for this construct`);
+    if (this.issued.node.tryFindChild(id)) throw new ValidationError(consumer, 'a certificate was already issued for this construct');
     return new ServerCertificate(this.issued, id, { ...props, ca: this });
   }
 }

@@ -10,15 +10,25 @@ import * as path from 'path';
 import { Construct } from 'constructs';
 import { Fn } from 'cdktf';
 import { CertRequest } from '@cdktf/provider-tls/lib/cert-request';
-import { ProvidedCertificateSpec } from '../../config/schema-tls';
+import { ValidationError } from '../errors';
 import { PlanTimeFile } from '../plan-time-file';
 import { checkChain } from './chain';
 import { tlsProvider } from './providers';
 import { TlsMaterial } from './tls-material';
 import { SUBJECT_ORGANIZATION } from './tls-options';
 
+/** The operator's files of one TLS endpoint. */
+export interface CertificateFiles {
+  /** The server certificate (PEM), possibly followed by its chain. */
+  readonly certFile: string;
+  /** Its private key (PEM, unencrypted). */
+  readonly keyFile: string;
+  /** Intermediate and root certificates, in any order. @default none */
+  readonly chainFiles?: readonly string[];
+}
+
 export interface ProvidedCertificateProps {
-  readonly spec: ProvidedCertificateSpec;
+  readonly spec: CertificateFiles;
   /** Directory the spec's paths are relative to (the environment file's). */
   readonly directory: string;
   /** DNS names; the first is the FQDN (CN of the CSR). */
@@ -36,12 +46,12 @@ export class ProvidedCertificate extends Construct implements TlsMaterial {
   /** Chain files in the order they are concatenated. */
   static orderedChain(props: ProvidedCertificateProps): string[] {
     const abs = (f: string) => path.resolve(props.directory, f);
-    const files = [props.spec.certFile, ...props.spec.chainFiles];
-    if (!files.every((f) => fs.existsSync(abs(f)))) return [...props.spec.chainFiles];
+    const files = [props.spec.certFile, ...(props.spec.chainFiles ?? [])];
+    if (!files.every((f) => fs.existsSync(abs(f)))) return [...(props.spec.chainFiles ?? [])];
     const read = (file: string) => ({ file, pem: fs.readFileSync(abs(file), 'utf8') });
-    const { order } = checkChain({ cert: read(props.spec.certFile), chain: props.spec.chainFiles.map(read), names: [] });
-    const rest = props.spec.chainFiles.filter((_, i) => !order.includes(i));
-    return [...order.map((i) => props.spec.chainFiles[i]), ...rest];
+    const { order } = checkChain({ cert: read(props.spec.certFile), chain: (props.spec.chainFiles ?? []).map(read), names: [] });
+    const rest = (props.spec.chainFiles ?? []).filter((_, i) => !order.includes(i));
+    return [...order.map((i) => (props.spec.chainFiles ?? [])[i]), ...rest];
   }
 
   readonly certificateChainPem: string;
@@ -50,7 +60,7 @@ export class ProvidedCertificate extends Construct implements TlsMaterial {
 
   constructor(scope: Construct, id: string, props: ProvidedCertificateProps) {
     super(scope, id);
-    if (props.names.length === 0) throw new Error(`${this.node.path}: a provided certificate needs at least its FQDN in names`);
+    if (props.names.length === 0) throw new ValidationError(this, 'a provided certificate needs at least its FQDN in names');
     tlsProvider(this);
     this.certificateChainPem = planTimePemBundle(this, props.directory, [props.spec.certFile, ...ProvidedCertificate.orderedChain(props)]);
     this.privateKeyPem = PlanTimeFile.fromFile(path.resolve(props.directory, props.spec.keyFile)).text(this);

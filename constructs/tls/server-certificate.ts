@@ -8,7 +8,8 @@ import { CertRequest } from '@cdktf/provider-tls/lib/cert-request';
 import { LocallySignedCert } from '@cdktf/provider-tls/lib/locally-signed-cert';
 import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
 import { SelfSignedCert } from '@cdktf/provider-tls/lib/self-signed-cert';
-import { KeySpec } from '../../config/schema-tls';
+import { ValidationError } from '../errors';
+import { CERTIFICATE_DEFAULTS, KeySpec } from './key-spec';
 import { CertificateAuthority } from './internal-ca';
 import { tlsProvider } from './providers';
 import { TlsMaterial } from './tls-material';
@@ -19,11 +20,11 @@ export interface ServerCertificateProps {
   readonly names: readonly string[];
   /** Signer: the internal CA, or undefined for a self-signed certificate. @default self-signed */
   readonly ca?: CertificateAuthority;
-  /** @default RSA 2048 */
+  /** @default CERTIFICATE_DEFAULTS.key (RSA 2048) */
   readonly key?: KeySpec;
-  /** @default 397 */
+  /** @default CERTIFICATE_DEFAULTS.validityDays (397) */
   readonly validityDays?: number;
-  /** @default 30 */
+  /** @default CERTIFICATE_DEFAULTS.earlyRenewalDays (30) */
   readonly earlyRenewalDays?: number;
 }
 
@@ -36,15 +37,15 @@ export class ServerCertificate extends Construct implements TlsMaterial {
 
   constructor(scope: Construct, id: string, props: ServerCertificateProps) {
     super(scope, id);
-    if (props.names.length === 0) throw new Error(`${this.node.path}: a server certificate needs at least its FQDN in names`);
-    const validityDays = props.validityDays ?? 397;
-    const earlyRenewalDays = props.earlyRenewalDays ?? 30;
+    if (props.names.length === 0) throw new ValidationError(this, 'a server certificate needs at least its FQDN in names');
+    const validityDays = props.validityDays ?? CERTIFICATE_DEFAULTS.validityDays;
+    const earlyRenewalDays = props.earlyRenewalDays ?? CERTIFICATE_DEFAULTS.earlyRenewalDays;
     if (earlyRenewalDays >= validityDays) {
-      throw new Error(`${this.node.path}: earlyRenewalDays (${earlyRenewalDays}) must be less than validityDays (${validityDays}), or every deploy re-issues the certificate`);
+      throw new ValidationError(this, `earlyRenewalDays (${earlyRenewalDays}) must be less than validityDays (${validityDays}), or every deploy re-issues the certificate`);
     }
     tlsProvider(this);
     this.names = [...props.names];
-    const key = new PrivateKey(this, 'key', privateKeyArgs(props.key ?? { algorithm: 'RSA', rsaBits: 2048, ecdsaCurve: 'P256' }));
+    const key = new PrivateKey(this, 'key', privateKeyArgs(props.key ?? CERTIFICATE_DEFAULTS.key));
     const subject = [{ commonName: props.names[0], organization: SUBJECT_ORGANIZATION }];
     const csr = new CertRequest(this, 'csr', { privateKeyPem: key.privateKeyPem, subject, dnsNames: this.names as string[] });
     const common = {

@@ -4,13 +4,7 @@
  * settable validity and early renewal. hashicorp/tls marks only key usage and basic
  * constraints critical.
  */
-import { Environment } from '../../config/model';
-import { KeySpec, tlsSchema, TlsSpec } from '../../config/schema-tls';
-
-/** The `tls` section with its defaults, also when the environment file has none. */
-export function tlsOf(env: Environment): TlsSpec {
-  return env.spec.tls ?? tlsSchema.parse({});
-}
+import { KeySpec } from './key-spec';
 
 /** Key usages of a TLS server certificate (`allowed_uses`). */
 export const SERVER_USES: readonly string[] = ['digital_signature', 'key_encipherment', 'server_auth'];

@@ -1,6 +1,8 @@
 /** AuthCas: CAS SSO (seed 000): `CAS_SERVER_URL` on xuc and xucmgt, `CAS_LOGOUT_ENABLE` on xuc. */
 import { Construct } from 'constructs';
+import { ValidationError } from '../errors';
 import { XucContribution } from './contribution';
+import { AuthModeInfo, XucFeature } from './xuc-feature';
 
 export interface AuthCasProps {
   /** https:// URL of the CAS server, e.g. `https://cas.example.com/cas`. */
@@ -10,6 +12,13 @@ export interface AuthCasProps {
 }
 
 export class AuthCas extends Construct {
+  static readonly info: AuthModeInfo = { name: 'cas', managedVariables: ['CAS_LOGOUT_ENABLE', 'CAS_SERVER_URL'] };
+
+  /** CAS SSO for `XucService.addAuthentication()` and the same front's XucmgtService. */
+  static mode(props: AuthCasProps): XucFeature {
+    return { id: 'cas', bind: (scope) => new AuthCas(scope, 'cas', props).contribution, xucmgtEnv: () => AuthCas.xucmgtEnv(props) };
+  }
+
   /** Variables of xucmgt (the web applications). */
   static xucmgtEnv(props: AuthCasProps): Record<string, string> {
     return { CAS_SERVER_URL: props.serverUrl };
@@ -20,7 +29,7 @@ export class AuthCas extends Construct {
   constructor(scope: Construct, id: string, props: AuthCasProps) {
     super(scope, id);
     if (!/^https:\/\/[^/\s]+/.test(props.serverUrl)) {
-      throw new Error(`${this.node.path}: CAS server URL "${props.serverUrl}" must be an https:// URL`);
+      throw new ValidationError(this, `CAS server URL "${props.serverUrl}" must be an https:// URL`);
     }
     this.contribution = { env: { ...AuthCas.xucmgtEnv(props), CAS_LOGOUT_ENABLE: String(props.logout ?? false) } };
   }

@@ -4,20 +4,32 @@
  * `-Dsecured.krb5.*` flags, and writes the browser settings as a runbook.
  */
 import { Construct } from 'constructs';
-import { KERBEROS_ENCRYPTION_TYPES, KerberosEncryptionType } from '../../config/schema-auth';
-import { principalHostProblem } from '../../config/rules-auth';
+import { ValidationError } from '../errors';
+import { principalHostProblem } from './auth-checks';
 import { PlanTimeFile } from '../plan-time-file';
 import { Runbook } from '../runbook';
 import { CONTAINER_FILE_MODE, XucContribution } from './contribution';
-import { authSecret } from './secrets';
+import { JVM_SAFE, SecretVariable, secretVariable } from './secrets';
+import { AuthModeInfo, XucFeature, XucFeatureContext } from './xuc-feature';
+
+/** The only Kerberos encryption types XiVO CC supports (seed 000). */
+export const KERBEROS_ENCRYPTION_TYPES = ['aes256-cts-hmac-sha1-96', 'arcfour-hmac', 'des3-cbc-sha1', 'des-cbc-crc'] as const;
+export type KerberosEncryptionType = (typeof KERBEROS_ENCRYPTION_TYPES)[number];
+
+/** `TF_VAR_kerberos_password`: the service principal's password, passed in JAVA_OPTS. */
+export const KERBEROS_PASSWORD: SecretVariable = {
+  name: 'kerberos_password',
+  description: 'Password of the Kerberos service principal (-Dsecured.krb5.password of xuc).',
+  validation: [
+    { condition: (v) => `\${can(regex("${JVM_SAFE}", ${v}))}`, errorMessage: 'kerberos_password must not be empty nor contain spaces, quotes or backslashes (it is passed in JAVA_OPTS).' },
+  ],
+};
 
 export const KRB5_CONF_PATH = '/etc/krb5.conf';
 export const KEYTAB_PATH = '/etc/kerberos/xuc.keytab';
 const WEAK: readonly KerberosEncryptionType[] = ['arcfour-hmac', 'des3-cbc-sha1', 'des-cbc-crc'];
 
 export interface AuthKerberosProps {
-  /** Environment name (runbook location). */
-  readonly environment: string;
   readonly realm: string;
   /** KDCs, `host[:port]`. */
   readonly kdc: readonly string[];
@@ -65,6 +77,22 @@ export function krb5Conf(o: Krb5ConfOptions): string {
 }
 
 export class AuthKerberos extends Construct {
+  static readonly info: AuthModeInfo = {
+    name: 'kerberos',
+    managedVariables: ['USE_SSO'],
+    managedXucmgtVariables: ['XUC_HOST'],
+    secrets: { kerberosPassword: KERBEROS_PASSWORD.name },
+  };
+
+  /** Kerberos SSO for `XucService.addAuthentication()` and the same front's XucmgtService. */
+  static mode(props: AuthKerberosProps): XucFeature {
+    return {
+      id: 'kerberos',
+      bind: (scope, context) => new AuthKerberos(scope, 'kerberos', props, context).contribution,
+      xucmgtEnv: () => AuthKerberos.xucmgtEnv(props.principal),
+    };
+  }
+
   /** Variables of the web applications: SSO on, and XUC_HOST the name the principal is for (seed 000). */
   static xucmgtEnv(principal: string): Record<string, string> {
     return { USE_SSO: 'true', XUC_HOST: principal.replace(/^HTTP\//, '') };
@@ -73,20 +101,20 @@ export class AuthKerberos extends Construct {
   readonly contribution: XucContribution;
   readonly krb5Conf: string;
 
-  constructor(scope: Construct, id: string, props: AuthKerberosProps) {
+  /** @param context the xuc's environment (the browser runbook is written there) */
+  constructor(scope: Construct, id: string, props: AuthKerberosProps, context: XucFeatureContext) {
     super(scope, id);
-    const where = this.node.path;
     const types = props.encryptionTypes ?? ['aes256-cts-hmac-sha1-96'];
     const unsupported = types.find((t) => !KERBEROS_ENCRYPTION_TYPES.includes(t));
     if (unsupported) {
-      throw new Error(`${where}: encryption type "${unsupported}" is not supported by XiVO CC: use ${KERBEROS_ENCRYPTION_TYPES.join(', ')}`);
+      throw new ValidationError(this, `encryption type "${unsupported}" is not supported by XiVO CC: use ${KERBEROS_ENCRYPTION_TYPES.join(', ')}`);
     }
     const hostProblem = principalHostProblem(props.principal, props.fronts);
-    if (hostProblem) throw new Error(`${where}: ${hostProblem}`);
-    if (props.kdc.length === 0) throw new Error(`${where}: give at least one KDC`);
+    if (hostProblem) throw new ValidationError(this, hostProblem);
+    if (props.kdc.length === 0) throw new ValidationError(this, 'give at least one KDC');
 
     this.krb5Conf = krb5Conf({ realm: props.realm, kdc: props.kdc, adminServer: props.adminServer, encryptionTypes: types });
-    const password = authSecret(this, 'kerberosPassword').stringValue;
+    const password = secretVariable(this, KERBEROS_PASSWORD).stringValue;
     this.contribution = {
       env: { XUC_HOST: props.principal.replace(/^HTTP\//, '') },
       kerberosOptions: [`-Dsecured.krb5.principal=${props.principal}`, `-Dsecured.krb5.password=${password}`, `-Dsecured.krb5.keyTab=${KEYTAB_PATH}`],
@@ -95,7 +123,7 @@ export class AuthKerberos extends Construct {
         { file: KEYTAB_PATH, contentBase64: props.keytab.base64(this), permissions: CONTAINER_FILE_MODE },
       ],
     };
-    new Runbook(this, 'browsers', { environment: props.environment, name: 'kerberos-browsers', content: browserRunbook(props.principal, props.realm) });
+    new Runbook(this, 'browsers', { environment: context.environment, name: 'kerberos-browsers', content: browserRunbook(props.principal, props.realm) });
   }
 }
 

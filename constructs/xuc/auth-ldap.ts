@@ -4,10 +4,19 @@
  * certificates the truststore is built from (see XucTruststore).
  */
 import { Construct } from 'constructs';
-import { caPemProblem, ldapUrlProblem, splitPemCertificates, userSearchFilterProblem } from '../../config/rules-auth';
+import { ValidationError } from '../errors';
+import { caPemProblem, ldapUrlProblem, splitPemCertificates, userSearchFilterProblem } from './auth-checks';
 import { XucContribution } from './contribution';
 import { HoconSecret } from './hocon';
-import { authSecret } from './secrets';
+import { SecretVariable, secretVariable } from './secrets';
+import { AuthModeInfo, XucFeature } from './xuc-feature';
+
+/** `TF_VAR_ldap_manager_password`: the bind password, never in the environment file. */
+export const LDAP_MANAGER_PASSWORD: SecretVariable = {
+  name: 'ldap_manager_password',
+  description: 'Password of auth.ldap.managerDN (xuc.conf managerPassword). Any characters.',
+  validation: [{ condition: (v) => `\${length(${v}) > 0}`, errorMessage: 'ldap_manager_password must not be empty.' }],
+};
 
 export interface AuthLdapProps {
   /** `ldap://HOST:389` or `ldaps://HOST:636`; the port is mandatory. */
@@ -21,26 +30,33 @@ export interface AuthLdapProps {
 }
 
 export class AuthLdap extends Construct {
+  static readonly info: AuthModeInfo = { name: 'ldap', managedVariables: [], secrets: { ldapManagerPassword: LDAP_MANAGER_PASSWORD.name } };
+
+  /** LDAP authentication for `XucService.addAuthentication()`. */
+  static mode(props: AuthLdapProps): XucFeature {
+    return { id: 'ldap', bind: (scope) => new AuthLdap(scope, 'ldap', props).contribution };
+  }
+
   readonly contribution: XucContribution;
   /** Certificates to trust, one PEM per entry; empty without a private CA. */
   readonly caCertificates: readonly string[];
 
   constructor(scope: Construct, id: string, props: AuthLdapProps) {
     super(scope, id);
-    const where = this.node.path;
     const problem =
       ldapUrlProblem(props.url) ??
       userSearchFilterProblem(props.userSearchFilter) ??
       (props.caPem !== undefined && !props.url.startsWith('ldaps://') ? 'a CA is given for a plain ldap:// URL: use ldaps://HOST:636' : undefined) ??
       (props.caPem !== undefined ? caPemProblem(props.caPem) : undefined);
-    if (problem) throw new Error(`${where}: ${problem}`);
+    if (problem) throw new ValidationError(this, problem);
     this.caCertificates = props.caPem ? splitPemCertificates(props.caPem) : [];
     this.contribution = {
+      trustedCertificates: this.caCertificates,
       conf: {
         authentication: {
           ldap: {
             managerDN: props.managerDN,
-            managerPassword: new HoconSecret(authSecret(this, 'ldapManagerPassword').stringValue),
+            managerPassword: new HoconSecret(secretVariable(this, LDAP_MANAGER_PASSWORD).stringValue),
             searchBase: props.searchBase,
             url: props.url,
             userSearchFilter: props.userSearchFilter,

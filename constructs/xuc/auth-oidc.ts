@@ -5,7 +5,9 @@
  */
 import { Construct } from 'constructs';
 import { Annotations } from 'cdktf';
+import { ValidationError } from '../errors';
 import { XucContribution } from './contribution';
+import { AuthModeInfo, XucFeature } from './xuc-feature';
 
 export interface AuthOidcProps {
   /** https:// URL of the OIDC realm. */
@@ -28,6 +30,16 @@ export const OIDC_LOGOUT_WARNING =
   'OIDC_LOGOUT_ENABLE=true only works with Keycloak servers older than 18 (seed 000); with another server, logging out may fail';
 
 export class AuthOidc extends Construct {
+  static readonly info: AuthModeInfo = {
+    name: 'oidc',
+    managedVariables: ['ENABLE_OIDC', 'OIDC_AUDIENCE', 'OIDC_CLIENT_ID', 'OIDC_LOGOUT_ENABLE', 'OIDC_SERVER_URL', 'OIDC_USERNAME_FIELD'],
+  };
+
+  /** OpenID Connect SSO for `XucService.addAuthentication()` and the same front's XucmgtService. */
+  static mode(props: AuthOidcProps): XucFeature {
+    return { id: 'oidc', bind: (scope) => new AuthOidc(scope, 'oidc', props).contribution, xucmgtEnv: () => AuthOidc.xucmgtEnv(props) };
+  }
+
   static xucmgtEnv(props: AuthOidcProps): Record<string, string> {
     return { OIDC_CLIENT_ID: props.clientId, OIDC_SERVER_URL: props.serverUrl };
   }
@@ -37,11 +49,11 @@ export class AuthOidc extends Construct {
   constructor(scope: Construct, id: string, props: AuthOidcProps) {
     super(scope, id);
     if (!/^https:\/\/[^/\s]+/.test(props.serverUrl)) {
-      throw new Error(`${this.node.path}: OIDC server URL "${props.serverUrl}" must be an https:// URL`);
+      throw new ValidationError(this, `OIDC server URL "${props.serverUrl}" must be an https:// URL`);
     }
     const ids = props.xucClientIds ?? [props.clientId];
     const bad = [props.clientId, ...ids].find((c) => !/^[^,\s]+$/.test(c));
-    if (bad !== undefined) throw new Error(`${this.node.path}: OIDC client id "${bad}" must not be empty nor contain commas or spaces`);
+    if (bad !== undefined) throw new ValidationError(this, `OIDC client id "${bad}" must not be empty nor contain commas or spaces`);
     if (props.logout) Annotations.of(this).addWarning(OIDC_LOGOUT_WARNING);
     this.contribution = {
       env: {

@@ -1,4 +1,4 @@
-/** What an authentication mode adds to the xuc container; XucService composes them. */
+/** What a feature (an authentication mode, the outbound queue) adds to the xuc container; XucService composes them. */
 import { ContainerUpload } from '@cdktf/provider-docker/lib/container';
 import { HoconObject } from './hocon';
 
@@ -7,12 +7,12 @@ export interface XucContribution {
   readonly env?: Readonly<Record<string, string>>;
   /** Part of `xuc.conf`. @default none */
   readonly conf?: HoconObject;
-  /** Truststore flags of JAVA_OPTS. @default none */
-  readonly truststoreOptions?: readonly string[];
   /** Kerberos flags of JAVA_OPTS. @default none */
   readonly kerberosOptions?: readonly string[];
   /** Files delivered into the xuc container. @default none */
   readonly uploads?: readonly ContainerUpload[];
+  /** PEM certificates xuc must trust (one per entry): XucService builds the truststore from them. @default none */
+  readonly trustedCertificates?: readonly string[];
 }
 
 /** Files delivered into containers are read by the image's own user, whose uid is not known. */

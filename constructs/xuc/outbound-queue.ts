@@ -4,15 +4,15 @@
  * queue API usable from our providers), from the specification in the generated runbook.
  */
 import { Construct } from 'constructs';
-import { outboundLengthProblem, queueNameProblem, queueNumberProblem } from '../../config/rules-auth';
+import { outboundLengthProblem, queueNameProblem, queueNumberProblem } from './auth-checks';
 import { Runbook } from '../runbook';
+import { ValidationError } from '../errors';
 import { XucContribution } from './contribution';
+import { XucFeature, XucFeatureContext } from './xuc-feature';
 
 export const DEFAULT_OUTBOUND_LENGTH = 6;
 
 export interface OutboundQueueProps {
-  /** Environment name (runbook location). */
-  readonly environment: string;
   /** Queue name, starting with `out`. */
   readonly name: string;
   /** Queue number, digits. */
@@ -22,15 +22,21 @@ export interface OutboundQueueProps {
 }
 
 export class OutboundQueue extends Construct {
+  /** The outbound queue as a feature of `XucService.addFeature()`. */
+  static feature(props: OutboundQueueProps): XucFeature {
+    return { id: 'outbound-queue', bind: (scope, context) => new OutboundQueue(scope, 'outbound-queue', props, context).contribution };
+  }
+
   readonly contribution: XucContribution;
 
-  constructor(scope: Construct, id: string, props: OutboundQueueProps) {
+  /** @param context the xuc's environment (the runbook is written there) */
+  constructor(scope: Construct, id: string, props: OutboundQueueProps, context: XucFeatureContext) {
     super(scope, id);
     const length = props.outboundLength ?? DEFAULT_OUTBOUND_LENGTH;
     const problem = queueNameProblem(props.name) ?? queueNumberProblem(props.number) ?? outboundLengthProblem(length);
-    if (problem) throw new Error(`${this.node.path}: ${problem}`);
+    if (problem) throw new ValidationError(this, problem);
     this.contribution = { conf: { xuc: { outboundLength: length } } };
-    new Runbook(this, 'runbook', { environment: props.environment, name: 'outbound-queue', content: runbook(props.name, props.number, length) });
+    new Runbook(this, 'runbook', { environment: context.environment, name: 'outbound-queue', content: runbook(props.name, props.number, length) });
   }
 }
 

@@ -11,7 +11,18 @@
 import { Construct, IConstruct } from 'constructs';
 import { Container } from '@cdktf/provider-docker/lib/container';
 import { labelList } from '../labels';
-import { authSecret } from './secrets';
+import { ValidationError } from '../errors';
+import { JVM_SAFE, SecretVariable, secretVariable } from './secrets';
+
+/** `TF_VAR_xuc_truststore_password`: the password of the store built for a private LDAP CA. */
+export const TRUSTSTORE_PASSWORD: SecretVariable = {
+  name: 'xuc_truststore_password',
+  description: 'Password of the Java truststore built for auth.ldap.caFile (-Djavax.net.ssl.trustStorePassword). Generate one: openssl rand -hex 16.',
+  validation: [
+    { condition: (v) => `\${length(${v}) >= 6}`, errorMessage: 'xuc_truststore_password must be at least 6 characters (keytool refuses shorter ones).' },
+    { condition: (v) => `\${can(regex("${JVM_SAFE}", ${v}))}`, errorMessage: 'xuc_truststore_password must not contain spaces, quotes or backslashes (it is passed in JAVA_OPTS).' },
+  ],
+};
 
 export const TRUSTSTORE_MOUNT = '/customSslTrustStore';
 export const TRUSTSTORE_FILE = `${TRUSTSTORE_MOUNT}/ldapCertTrustStore`;
@@ -49,7 +60,7 @@ export interface XucTruststoreProps {
 export class XucTruststore extends Construct {
   /** `-Djavax.net.ssl.trustStore…` flags for JAVA_OPTS; the password is a variable reference. */
   static javaOptions(scope: IConstruct): string[] {
-    const password = authSecret(scope, 'truststorePassword').stringValue;
+    const password = secretVariable(scope, TRUSTSTORE_PASSWORD).stringValue;
     return [`-Djavax.net.ssl.trustStore=${TRUSTSTORE_FILE}`, `-Djavax.net.ssl.trustStorePassword=${password}`];
   }
 
@@ -57,8 +68,8 @@ export class XucTruststore extends Construct {
 
   constructor(scope: Construct, id: string, props: XucTruststoreProps) {
     super(scope, id);
-    if (props.certificates.length === 0) throw new Error(`${this.node.path}: give at least one certificate to trust`);
-    const password = authSecret(this, 'truststorePassword').stringValue;
+    if (props.certificates.length === 0) throw new ValidationError(this, 'give at least one certificate to trust');
+    const password = secretVariable(this, TRUSTSTORE_PASSWORD).stringValue;
     this.builder = new Container(this, 'builder', {
       name: `${props.xucName}-truststore`,
       image: props.imageId,

@@ -1,46 +1,73 @@
 /**
- * XucService: the xuc container and its configuration (seed 000): XIVO_HOST, XUC_HOST and
- * PLAY_AUTH_TOKEN from the catalogue and SharedToken, LOGIN_TIMEOUT_MS,
- * AUTH_PREVENT_XUC_LOGIN, JAVA_OPTS composed from heap, truststore, Kerberos and extra
- * flags, and `xuc.conf` (HOCON) delivered at /conf/xuc.conf with CONFIG_FILE pointing at it.
+ * XucService: the xuc container and its configuration (XiVO CC documentation, "System
+ * Configuration"): XIVO_HOST, XUC_HOST and PLAY_AUTH_TOKEN, LOGIN_TIMEOUT_MS,
+ * AUTH_PREVENT_XUC_LOGIN, JAVA_OPTS composed from heap, truststore, Kerberos and extra flags,
+ * and `xuc.conf` (HOCON) delivered at /conf/xuc.conf with CONFIG_FILE pointing at it.
+ *
+ * Authentication modes and other features plug in through one seam, `XucFeature`
+ * (`AuthLdap.mode()`, `AuthKerberos.mode()`, `AuthCas.mode()`, `AuthOidc.mode()`,
+ * `OutboundQueue.feature()`), given in props or added later with `addAuthentication()`.
  *
  * Files are uploaded into the container rather than bind-mounted from /etc/docker/xuc: no
- * host file to keep in sync, and a changed file replaces the container (the seed's
+ * host file to keep in sync, and a changed file replaces the container (the documentation's
  * "recreate the container") by itself.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { Construct } from 'constructs';
 import { Annotations, dependable } from 'cdktf';
-import { XUC_TRUSTSTORE_HOST_DIR } from '../../catalogue/services';
+import { findService, XUC_TRUSTSTORE_HOST_DIR } from '../../catalogue/services';
 import { Role } from '../../catalogue/types';
-import { AuthSpec } from '../../config/schema-auth';
-import { PlanTimeFile } from '../plan-time-file';
-import { ServiceContainer, serviceLabels } from '../service-container';
-import type { ServiceFactoryProps } from '../../stacks/service-factories';
-import { frontsOf, xucFronts } from '../../config/rules-auth';
-import { AuthCas } from './auth-cas';
-import { AuthKerberos } from './auth-kerberos';
-import { AuthLdap } from './auth-ldap';
-import { AuthOidc } from './auth-oidc';
+import { Deployment, deploymentLabels, logOptions } from '../deployment';
+import { ServiceContainer, ServiceOverrides } from '../service-container';
+import { SharedToken } from '../shared-token';
 import { CONTAINER_FILE_MODE, XucContribution } from './contribution';
 import { mergeHocon, renderXucConf } from './hocon';
 import { javaOpts } from './java-opts';
-import { OutboundQueue } from './outbound-queue';
 import { TRUSTSTORE_MOUNT, XucTruststore } from './truststore';
-import { XivoCredentials } from './xivo-credentials';
+import { XivoCredentials, XivoCredentialsProps } from './xivo-credentials';
+import { XucFeature } from './xuc-feature';
 
 export const XUC_CONF_PATH = '/conf/xuc.conf';
 export const DEFAULT_LOGIN_TIMEOUT_MS = 5000;
 export const XUC_LOGIN_WARNING =
   'AUTH_PREVENT_XUC_LOGIN=false lets anyone who knows the internal xuc user log in to the API and applications; seed 000 strongly advises against it';
 
-/** The Kerberos principal of the environment, when it names a front of this xuc's role. */
-export function kerberosPrincipalFor(auth: AuthSpec | undefined, props: ServiceFactoryProps): string | undefined {
-  if (!auth?.kerberos) return undefined;
-  const principal = auth.kerberos.principal ?? `HTTP/${props.environment.publicNames.xucHost}`;
-  const role = props.definition.role === Role.UC_ADDON ? 'ucaddon' : 'cc';
-  return frontsOf(props.environment.spec, role).some((front) => principal === `HTTP/${front}`) ? principal : undefined;
+/** The JVM of xuc. */
+export interface XucJvmOptions {
+  /** `-Xms`. @default DEFAULT_XUC_HEAP.min ('512m') */
+  readonly heapMin?: string;
+  /** `-Xmx`. @default DEFAULT_XUC_HEAP.max ('2048m') */
+  readonly heapMax?: string;
+  /** Flags after every composed one (they win). @default none */
+  readonly extraOptions?: readonly string[];
+}
+
+export interface XucServiceProps {
+  /** Where xuc runs. */
+  readonly deployment: Deployment;
+  /** The product this xuc serves: XiVO CC or the UC-Addon. @default Role.CC */
+  readonly role?: Role.CC | Role.UC_ADDON;
+  /** `XIVO_HOST`: address of the XiVO PBX. @default the deployment directory's public name `xivoHost` */
+  readonly xivoHost?: string;
+  /** `XUC_HOST`: the name users open. @default the directory's `xucHost` (XiVO CC) or `ucAddonHost` (UC-Addon) */
+  readonly xucHost?: string;
+  /** The shared `PLAY_AUTH_TOKEN`. @default SharedToken.of(this): the stack's `play_auth_token` variable */
+  readonly token?: SharedToken;
+  /** Authentication modes and features (`AuthLdap.mode()`, `OutboundQueue.feature()`...); more with `addAuthentication()`. @default none: XiVO's own users */
+  readonly features?: readonly XucFeature[];
+  /** XiVO's own login. @default true */
+  readonly xivoAuthentication?: boolean;
+  /** `AUTH_PREVENT_XUC_LOGIN=false`: the internal xuc user may log in (a warning). @default false */
+  readonly allowXucUserLogin?: boolean;
+  /** `LOGIN_TIMEOUT_MS`. @default DEFAULT_LOGIN_TIMEOUT_MS (5000) */
+  readonly loginTimeoutMs?: number;
+  /** Heap and extra JVM flags. @default heap DEFAULT_XUC_HEAP, no extra flag */
+  readonly jvm?: XucJvmOptions;
+  /** xuc's users towards XiVO (CTI, web services, AMI). @default the catalogue's (inferred names) */
+  readonly credentials?: XivoCredentialsProps;
+  /** Host directory of the LDAPS truststore. @default XUC_TRUSTSTORE_HOST_DIR (`/etc/docker/xuc-custom-truststore`) */
+  readonly truststoreHostDirectory?: string;
+  /** The operator's changes to the catalogue service. @default none */
+  readonly overrides?: ServiceOverrides;
 }
 
 /**
@@ -53,95 +80,120 @@ export function truststoreHostDirectory(role: string, xucsOnHost: number): strin
 
 export class XucService extends Construct {
   readonly service: ServiceContainer;
-  /** `xuc.conf` as a Terraform template (secrets as `jsonencode(var.…)`); undefined when not needed. */
-  readonly xucConf?: string;
-  readonly truststore?: XucTruststore;
+  /** The LDAPS truststore builder, once a feature gives certificates to trust. */
+  truststore?: XucTruststore;
   /** xuc's credentials towards XiVO (CTI, web services, AMI). */
   readonly credentials: XivoCredentials;
+  private readonly props: XucServiceProps;
+  private readonly contributions: XucContribution[] = [];
+  private readonly xucmgtVariables: Record<string, string> = {};
 
-  constructor(scope: Construct, id: string, props: ServiceFactoryProps) {
+  constructor(scope: Construct, id: string, props: XucServiceProps) {
     super(scope, id);
-    const env = props.environment;
-    const auth = env.spec.auth;
-    const file = (p: string) => path.resolve(env.directory, p);
+    this.props = props;
+    const role = props.role ?? Role.CC;
+    for (const feature of props.features ?? []) this.bind(feature);
+    if (props.xivoAuthentication === false) this.contributions.push({ conf: { authentication: { xivo: '' } } });
+    if (props.allowXucUserLogin) Annotations.of(this).addWarning(XUC_LOGIN_WARNING);
+    // The truststore password variable is declared before the credentials', as it always was.
+    const trustsCertificates = this.trustedCertificates.length > 0;
+    if (trustsCertificates) XucTruststore.javaOptions(this);
 
-    const parts: XucContribution[] = [];
-    let ldap: AuthLdap | undefined;
-    if (auth?.ldap) {
-      const { caFile, ...ldapProps } = auth.ldap;
-      // The CA is public: read at synth to validate it and split the chain.
-      ldap = new AuthLdap(this, 'ldap', { ...ldapProps, caPem: caFile ? fs.readFileSync(file(caFile), 'utf8') : undefined });
-      parts.push(ldap.contribution);
-    }
-    const principal = kerberosPrincipalFor(auth, props);
-    if (auth?.kerberos && principal) {
-      const { keytabFile, ...k } = auth.kerberos;
-      const kerberos = new AuthKerberos(this, 'kerberos', {
-        ...k,
-        environment: env.name,
-        principal,
-        fronts: xucFronts(env.spec),
-        keytab: PlanTimeFile.fromFile(file(keytabFile)),
-      });
-      parts.push(kerberos.contribution);
-    }
-    if (auth?.cas) parts.push(new AuthCas(this, 'cas', auth.cas).contribution);
-    if (auth?.oidc) parts.push(new AuthOidc(this, 'oidc', auth.oidc).contribution);
-    if (auth?.outboundQueue) parts.push(new OutboundQueue(this, 'outbound-queue', { ...auth.outboundQueue, environment: env.name }).contribution);
-    if (auth?.xivo === false) parts.push({ conf: { authentication: { xivo: '' } } });
-    if (auth?.allowXucUserLogin) Annotations.of(this).addWarning(XUC_LOGIN_WARNING);
-
-    const conf = mergeHocon(parts.flatMap((p) => (p.conf ? [p.conf] : [])));
-    this.xucConf = Object.keys(conf).length ? renderXucConf(conf) : undefined;
-
-    const uploads = parts.flatMap((p) => p.uploads ?? []);
-    if (this.xucConf) uploads.push({ file: XUC_CONF_PATH, content: this.xucConf, permissions: CONTAINER_FILE_MODE });
-
-    const xucsOnHost = env.servers
-      .filter((s) => s.docker.host === props.server.docker.host)
-      .flatMap((s) => s.services)
-      .filter((d) => d.name === 'xuc').length;
-    const truststoreDir = truststoreHostDirectory(props.definition.role, xucsOnHost);
-    const mounts = ldap?.caCertificates.length ? [{ hostPath: truststoreDir, containerPath: TRUSTSTORE_MOUNT }] : [];
-    // The truststore password is only known once the builder exists: its flags are computed first.
-    const truststoreOptions = ldap?.caCertificates.length ? XucTruststore.javaOptions(this) : [];
-
-    this.credentials = new XivoCredentials(this, 'xivo-credentials', env.spec.xucCredentials ?? {});
-
+    this.credentials = new XivoCredentials(this, 'xivo-credentials', props.credentials ?? {});
     this.service = new ServiceContainer(this, 'service', {
-      ...props,
-      env: {
-        ...this.credentials.env,
-        ...Object.assign({}, ...parts.map((p) => p.env ?? {})),
-        AUTH_PREVENT_XUC_LOGIN: String(!auth?.allowXucUserLogin),
-        LOGIN_TIMEOUT_MS: String(auth?.loginTimeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS),
-        JAVA_OPTS: javaOpts({
-          heapMin: auth?.jvm?.heapMin,
-          heapMax: auth?.jvm?.heapMax,
-          truststore: truststoreOptions,
-          kerberos: parts.flatMap((p) => p.kerberosOptions ?? []),
-          extra: auth?.jvm?.extraOptions,
-        }),
-        ...(this.xucConf ? { CONFIG_FILE: XUC_CONF_PATH } : {}),
-      },
-      uploads,
-      mounts,
+      deployment: props.deployment,
+      definition: findService(`${role}.xuc`)!,
+      env: this.composedEnv(),
+      uploads: this.composedUploads(),
+      mounts: trustsCertificates ? [{ hostPath: this.truststoreDirectory, containerPath: TRUSTSTORE_MOUNT }] : [],
+      overrides: props.overrides,
     });
+    if (trustsCertificates) this.buildTruststore();
+  }
 
-    if (ldap?.caCertificates.length) {
-      this.truststore = new XucTruststore(this, 'truststore', {
-        xucName: this.service.name,
-        imageId: this.service.image.imageId,
-        certificates: ldap.caCertificates,
-        hostDirectory: truststoreDir,
-        labels: serviceLabels(props, props.definition.role, 'xuc-truststore'),
-        logOpts: { 'max-file': String(env.logging.maxFile), 'max-size': env.logging.maxSize },
-      });
-      // xuc starts after the store is written, and is replaced whenever it is rebuilt.
-      // dependable(): a bare reference. Terraform's JSON syntax refuses "${…}" in depends_on and
-      // replace_triggered_by, which is what `fqn` (and cdktf's own lifecycle rendering) gives.
-      this.service.container.dependsOn = [dependable(this.truststore.builder)];
-      this.service.container.lifecycle = { replaceTriggeredBy: [dependable(this.truststore.builder)] };
+  /** `xuc.conf` as a Terraform template (secrets as `jsonencode(var.…)`); undefined when not needed. */
+  get xucConf(): string | undefined {
+    const conf = mergeHocon(this.contributions.flatMap((p) => (p.conf ? [p.conf] : [])));
+    return Object.keys(conf).length ? renderXucConf(conf) : undefined;
+  }
+
+  /** Variables the features give xucmgt, the web applications of the same product. */
+  get xucmgtEnv(): Readonly<Record<string, string>> {
+    return { ...this.xucmgtVariables };
+  }
+
+  /** Adds an authentication mode (`AuthLdap.mode()`...) after construction: xuc.conf, JAVA_OPTS and files include it. */
+  addAuthentication(mode: XucFeature): void {
+    this.addFeature(mode);
+  }
+
+  /** Adds a feature (`OutboundQueue.feature()`...) after construction. */
+  addFeature(feature: XucFeature): void {
+    const hadTruststore = this.trustedCertificates.length > 0;
+    this.bind(feature);
+    if (!hadTruststore && this.trustedCertificates.length > 0) {
+      this.service.addMount({ hostPath: this.truststoreDirectory, containerPath: TRUSTSTORE_MOUNT });
+      this.buildTruststore();
     }
+    for (const upload of this.composedUploads()) this.service.addUpload(upload);
+    this.service.addEnv(this.composedEnv());
+  }
+
+  private bind(feature: XucFeature): void {
+    this.contributions.push(feature.bind(this, { environment: this.props.deployment.environment }));
+    Object.assign(this.xucmgtVariables, feature.xucmgtEnv?.() ?? {});
+  }
+
+  private get trustedCertificates(): string[] {
+    return this.contributions.flatMap((p) => p.trustedCertificates ?? []);
+  }
+
+  private get truststoreDirectory(): string {
+    return this.props.truststoreHostDirectory ?? XUC_TRUSTSTORE_HOST_DIR;
+  }
+
+  private composedUploads() {
+    const uploads = this.contributions.flatMap((p) => p.uploads ?? []);
+    const xucConf = this.xucConf;
+    if (xucConf) uploads.push({ file: XUC_CONF_PATH, content: xucConf, permissions: CONTAINER_FILE_MODE });
+    return uploads;
+  }
+
+  private composedEnv(): Record<string, string> {
+    const { props } = this;
+    return {
+      ...(props.xivoHost !== undefined ? { XIVO_HOST: props.xivoHost } : {}),
+      ...(props.xucHost !== undefined ? { XUC_HOST: props.xucHost } : {}),
+      ...(props.token ? { [SharedToken.ENV_NAME]: props.token.value } : {}),
+      ...this.credentials.env,
+      ...Object.assign({}, ...this.contributions.map((p) => p.env ?? {})),
+      AUTH_PREVENT_XUC_LOGIN: String(!props.allowXucUserLogin),
+      LOGIN_TIMEOUT_MS: String(props.loginTimeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS),
+      JAVA_OPTS: javaOpts({
+        heapMin: props.jvm?.heapMin,
+        heapMax: props.jvm?.heapMax,
+        truststore: this.trustedCertificates.length ? XucTruststore.javaOptions(this) : [],
+        kerberos: this.contributions.flatMap((p) => p.kerberosOptions ?? []),
+        extra: props.jvm?.extraOptions,
+      }),
+      ...(this.xucConf ? { CONFIG_FILE: XUC_CONF_PATH } : {}),
+    };
+  }
+
+  private buildTruststore(): void {
+    const { deployment } = this.props;
+    this.truststore = new XucTruststore(this, 'truststore', {
+      xucName: this.service.name,
+      imageId: this.service.image.imageId,
+      certificates: this.trustedCertificates,
+      hostDirectory: this.truststoreDirectory,
+      labels: deploymentLabels(deployment, this.service.definition.role, 'xuc-truststore'),
+      logOpts: logOptions(deployment),
+    });
+    // xuc starts after the store is written, and is replaced whenever it is rebuilt.
+    // dependable(): a bare reference. Terraform's JSON syntax refuses "${…}" in depends_on and
+    // replace_triggered_by, which is what `fqn` (and cdktf's own lifecycle rendering) gives.
+    this.service.container.dependsOn = [dependable(this.truststore.builder)];
+    this.service.container.lifecycle = { replaceTriggeredBy: [dependable(this.truststore.builder)] };
   }
 }

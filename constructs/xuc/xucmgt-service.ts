@@ -4,27 +4,38 @@
  * and USE_SSO=true with XUC_HOST = the principal's host when Kerberos serves this front.
  */
 import { Construct } from 'constructs';
-import { ServiceContainer } from '../service-container';
-import type { ServiceFactoryProps } from '../../stacks/service-factories';
-import { AuthCas } from './auth-cas';
-import { AuthKerberos } from './auth-kerberos';
-import { AuthOidc } from './auth-oidc';
-import { kerberosPrincipalFor } from './xuc-service';
+import { findService } from '../../catalogue/services';
+import { Role } from '../../catalogue/types';
+import { Deployment } from '../deployment';
+import { ServiceContainer, ServiceOverrides } from '../service-container';
+import { XucFeature } from './xuc-feature';
+
+export interface XucmgtServiceProps {
+  /** Where xucmgt runs. */
+  readonly deployment: Deployment;
+  /** The product: XiVO CC or the UC-Addon. @default Role.CC */
+  readonly role?: Role.CC | Role.UC_ADDON;
+  /** The authentication modes of the same product's xuc (their web-application variables); more with `addAuthentication()`. @default none */
+  readonly authentication?: readonly XucFeature[];
+  /** The operator's changes to the catalogue service. @default none */
+  readonly overrides?: ServiceOverrides;
+}
 
 export class XucmgtService extends Construct {
   readonly service: ServiceContainer;
 
-  constructor(scope: Construct, id: string, props: ServiceFactoryProps) {
+  constructor(scope: Construct, id: string, props: XucmgtServiceProps) {
     super(scope, id);
-    const auth = props.environment.spec.auth;
-    const principal = kerberosPrincipalFor(auth, props);
     this.service = new ServiceContainer(this, 'service', {
-      ...props,
-      env: {
-        ...(auth?.cas ? AuthCas.xucmgtEnv(auth.cas) : {}),
-        ...(auth?.oidc ? AuthOidc.xucmgtEnv(auth.oidc) : {}),
-        ...(principal ? AuthKerberos.xucmgtEnv(principal) : {}),
-      },
+      deployment: props.deployment,
+      definition: findService(`${props.role ?? Role.CC}.xucmgt`)!,
+      env: Object.assign({}, ...(props.authentication ?? []).map((mode) => mode.xucmgtEnv?.() ?? {})),
+      overrides: props.overrides,
     });
+  }
+
+  /** Adds the web-application variables of an authentication mode. */
+  addAuthentication(mode: XucFeature): void {
+    this.service.addEnv(mode.xucmgtEnv?.() ?? {});
   }
 }

@@ -6,11 +6,12 @@ import { Construct } from 'constructs';
 import { HOST_ENV_FILES, HOST_FILE_HELPER_IMAGE } from '../../catalogue/services';
 import { Role } from '../../catalogue/types';
 import { EnvFileKeys } from '../../constructs/env-file-keys';
-import { withRegistry } from '../../constructs/image-ref';
+import { deploymentLabels, withRegistry } from '../../constructs/deployment';
 import { resolveEnvSources } from '../../constructs/env-source';
-import { serviceLabels, ServiceContext } from '../../constructs/service-container';
+import { directoryOf } from '../../config/endpoints';
+import { deploymentOf } from '../deployment';
 import { ROLE_EXTENSIONS } from '../role-extensions';
-import { serviceFactory } from '../service-factories';
+import { serviceFactory, ServiceContext } from '../service-factories';
 
 export interface RoleDeploymentProps extends ServiceContext {
   readonly role: Role;
@@ -26,14 +27,15 @@ export class RoleDeployment extends Construct {
     super(scope, id);
     const { role, environment, server } = props;
     this.role = role;
+    const deployment = deploymentOf(environment, server, props.network);
 
     for (const file of HOST_ENV_FILES.filter((f) => f.role === role)) {
       this.envFiles.push(
         new EnvFileKeys(this, 'custom-env', {
           path: file.path,
-          values: resolveEnvSources(this, file.variables, environment, server),
-          labels: serviceLabels(props, role, 'custom-env'),
-          helperImage: withRegistry(environment, HOST_FILE_HELPER_IMAGE),
+          values: resolveEnvSources(this, file.variables, directoryOf(environment, server)),
+          labels: deploymentLabels(deployment, role, 'custom-env'),
+          helperImage: withRegistry(deployment, HOST_FILE_HELPER_IMAGE),
         }),
       );
     }

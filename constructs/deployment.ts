@@ -1,0 +1,70 @@
+/**
+ * Deployment: where a service's containers go and what they are labelled with. Every service
+ * construct takes one; it is plain data (the server's Docker network is the only resource), so
+ * a library user builds it in one line and the config layer builds it from the environment.
+ */
+import { Network } from '@cdktf/provider-docker/lib/network';
+import { DEFAULT_DIST } from '../catalogue/services';
+import { PlatformDirectory } from './platform-directory';
+
+/** Docker's json-file log rotation of every container. */
+export interface LogRotation {
+  /** `max-size`, e.g. `50m`. */
+  readonly maxSize: string;
+  /** `max-file`. */
+  readonly maxFile: number;
+}
+
+/** Log rotation when the deployment gives none. */
+export const DEFAULT_LOG_ROTATION: LogRotation = { maxSize: '50m', maxFile: 5 };
+
+export interface Deployment {
+  /** Environment name: the `org.xivo.environment` label and the runbooks' directory. */
+  readonly environment: string;
+  /** XiVO release (version, e.g. `2024.10.00`): the `org.xivo.release` label and the image tags. */
+  readonly release: string;
+  /** `<dist>` part of release tags (`<release>.<dist>`). @default 'latest' */
+  readonly dist?: string;
+  /** Registry mirror prefixed to every image. @default none: images are named as in the catalogue */
+  readonly registry?: string;
+  /** Server name: the `org.xivo.server` label. */
+  readonly server: string;
+  /** The server's Docker network: every container joins it, under its container name. */
+  readonly network: Network;
+  /** How the service finds the rest of the platform (public names, other services). */
+  readonly directory: PlatformDirectory;
+  /** Log rotation. @default DEFAULT_LOG_ROTATION (50m, 5 files) */
+  readonly logging?: LogRotation;
+  /**
+   * The Docker host also runs XiVO PBX: containers reach XiVO's own services (configmgt) at
+   * `host.docker.internal`. @default false
+   */
+  readonly onXivoHost?: boolean;
+}
+
+/** Labels every resource of a service carries. */
+export function deploymentLabels(deployment: Deployment, role: string, service: string): Record<string, string> {
+  return {
+    'org.xivo.environment': deployment.environment,
+    'org.xivo.release': deployment.release,
+    'org.xivo.role': role,
+    'org.xivo.server': deployment.server,
+    'org.xivo.service': service,
+  };
+}
+
+/** Docker `log_opts` of the deployment. */
+export function logOptions(deployment: Deployment): Record<string, string> {
+  const logging = deployment.logging ?? DEFAULT_LOG_ROTATION;
+  return { 'max-file': String(logging.maxFile), 'max-size': logging.maxSize };
+}
+
+/** Prefixes the deployment's registry mirror, if any. */
+export function withRegistry(deployment: Pick<Deployment, 'registry'>, reference: string): string {
+  return deployment.registry ? `${deployment.registry}/${reference}` : reference;
+}
+
+/** The `<dist>` of release tags. */
+export function distOf(deployment: Deployment): string {
+  return deployment.dist ?? DEFAULT_DIST;
+}

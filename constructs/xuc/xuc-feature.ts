@@ -1,0 +1,39 @@
+/**
+ * The one seam through which xuc is extended: an authentication mode (LDAP, Kerberos, CAS,
+ * OIDC) or another feature (the outbound queue) is a `XucFeature`. XucService binds each one
+ * under itself and composes what they return (variables, xuc.conf, JAVA_OPTS flags, files);
+ * XucmgtService takes the web applications' variables from the same objects.
+ */
+import { Construct } from 'constructs';
+import { XucContribution } from './contribution';
+
+/** What a feature learns from the xuc it is bound to. */
+export interface XucFeatureContext {
+  /** Environment name (runbooks are written per environment). */
+  readonly environment: string;
+}
+
+export interface XucFeature {
+  /** Construct id of the feature under its xuc: logical ids derive from it, so it never changes. */
+  readonly id: string;
+  /** Creates the feature's constructs under `scope` (a child of the xuc) and returns what the xuc container gets. */
+  bind(scope: Construct, context: XucFeatureContext): XucContribution;
+  /** Variables of xucmgt (the web applications) for this feature. @returns none when absent */
+  xucmgtEnv?(): Readonly<Record<string, string>>;
+}
+
+/**
+ * What the config layer needs to know of an authentication mode without building it: the
+ * variables it composes (the environment file may not override them, or a mode would silently
+ * lose a setting) and the sensitive Terraform variables it declares.
+ */
+export interface AuthModeInfo {
+  /** Key of the mode in the environment file's `auth` section. */
+  readonly name: string;
+  /** Variables the mode sets on xuc and, where it has them, on xucmgt. */
+  readonly managedVariables: readonly string[];
+  /** Variables the mode sets on xucmgt only. @default none */
+  readonly managedXucmgtVariables?: readonly string[];
+  /** Sensitive Terraform variables of the mode, by secret key. @default none */
+  readonly secrets?: Readonly<Record<string, string>>;
+}
