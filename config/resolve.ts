@@ -3,6 +3,7 @@
  * and the public names derived from placement. Problems are returned, not thrown, so that
  * every error of every file is reported at once.
  */
+import { DEFAULT_LOG_ROTATION } from '../constructs/deployment';
 import * as path from 'path';
 import { findRelease } from '../catalogue/releases';
 import { findService, SERVICES, servicesOfRole, UNIQUE_ROLES } from '../catalogue/services';
@@ -122,7 +123,7 @@ export function resolve(spec: EnvironmentFile, file: string): Resolution {
     dist: spec.dist ?? 'latest',
     registry: spec.registry,
     backend: spec.backend ?? { type: 'local' },
-    logging: { maxSize: spec.logging?.maxSize ?? '50m', maxFile: spec.logging?.maxFile ?? 5 },
+    logging: { maxSize: spec.logging?.maxSize ?? DEFAULT_LOG_ROTATION.maxSize, maxFile: spec.logging?.maxFile ?? DEFAULT_LOG_ROTATION.maxFile },
     publicNames,
     servers,
     placement,

@@ -9,6 +9,8 @@
 import { z } from 'zod';
 import { KERBEROS_ENCRYPTION_TYPES } from '../constructs/xuc/auth-kerberos';
 import { AUTH_SECRET_VARIABLES } from '../constructs/xuc/auth-modes';
+import { DEFAULT_LOGIN_TIMEOUT_MS } from '../constructs/xuc/xuc-service';
+import { DEFAULT_XUC_HEAP } from '../catalogue/services';
 import { filePath } from './input-files';
 
 /** Fixed names of the secret Terraform variables (set `TF_VAR_<name>` when planning). */
@@ -96,8 +98,8 @@ const outboundQueue = z
 
 const jvm = z
   .object({
-    heapMin: jvmSize.optional().describe('-Xms of xuc; default 512m'),
-    heapMax: jvmSize.optional().describe('-Xmx of xuc; default 2048m'),
+    heapMin: jvmSize.optional().describe(`-Xms of xuc; default ${DEFAULT_XUC_HEAP.min}`),
+    heapMax: jvmSize.optional().describe(`-Xmx of xuc; default ${DEFAULT_XUC_HEAP.max}`),
     extraOptions: z.array(z.string().regex(/^-\S+$/, { message: 'must be one JVM option starting with "-" and without spaces' })).optional(),
   })
   .strict();
@@ -105,7 +107,7 @@ const jvm = z
 export const authSchema = z
   .object({
     xivo: z.boolean().optional().describe('false disables XiVO authentication (authentication.xivo = ""); needs another mode'),
-    loginTimeoutMs: z.number().int().min(1000).max(120000).optional().describe('LOGIN_TIMEOUT_MS; default 5000'),
+    loginTimeoutMs: z.number().int().min(1000).max(120000).optional().describe(`LOGIN_TIMEOUT_MS; default ${DEFAULT_LOGIN_TIMEOUT_MS}`),
     allowXucUserLogin: z.boolean().optional().describe('true sets AUTH_PREVENT_XUC_LOGIN=false (advised against, seed 000); default false'),
     ldap: ldap.optional(),
     kerberos: kerberos.optional(),

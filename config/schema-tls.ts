@@ -3,6 +3,8 @@
  * (seeds 000, 001, 003, 004). Owned by the NginxFront / TLS feature.
  */
 import { z } from 'zod';
+import { EDGE_DEFAULTS } from '../constructs/nginx/edge-proxy';
+import { CERTIFICATE_DEFAULTS } from '../constructs/tls/key-spec';
 import { ASTERISK_WEBSOCKET, DEFAULT_EXTRA_EDGE_ZONE, RateZone } from '../catalogue/routes';
 
 const EDGE_ZONES = Object.values(RateZone) as [RateZone, ...RateZone[]];
@@ -31,11 +33,11 @@ export type ProvidedCertificateSpec = z.infer<typeof providedCertificateSchema>;
 
 const keySchema = z
   .object({
-    algorithm: z.enum(['RSA', 'ECDSA'], { message: 'must be "RSA" or "ECDSA"' }).default('RSA'),
+    algorithm: z.enum(['RSA', 'ECDSA'], { message: 'must be "RSA" or "ECDSA"' }).default(CERTIFICATE_DEFAULTS.key.algorithm),
     rsaBits: z
       .union([z.literal(2048), z.literal(3072), z.literal(4096)], { message: 'must be 2048, 3072 or 4096 (RSA keys under 2048 bits are refused, seed 001)' })
-      .default(2048),
-    ecdsaCurve: z.enum(['P256', 'P384'], { message: 'must be "P256" or "P384"' }).default('P256'),
+      .default(CERTIFICATE_DEFAULTS.key.rsaBits),
+    ecdsaCurve: z.enum(['P256', 'P384'], { message: 'must be "P256" or "P384"' }).default(CERTIFICATE_DEFAULTS.key.ecdsaCurve),
   })
   .strict();
 export type KeySpec = z.infer<typeof keySchema>;
@@ -70,10 +72,10 @@ export const tlsSchema = z
   .object({
     mode: z.enum(TLS_MODES, { message: `must be one of ${TLS_MODES.join(', ')}` }).default('internal-ca')
       .describe('internal-ca (default): an environment CA signs every server certificate; self-signed; provided: the operator\'s files'),
-    key: keySchema.default({ algorithm: 'RSA', rsaBits: 2048, ecdsaCurve: 'P256' }).describe('Key of generated certificates'),
-    validityDays: z.number().int().min(1).max(825).default(397).describe('Validity of generated server certificates (days)'),
-    earlyRenewalDays: z.number().int().min(0).default(30).describe('A certificate this close to expiry is re-issued by the next deploy'),
-    caValidityDays: z.number().int().min(30).max(7300).default(3650).describe('Validity of the internal CA (days)'),
+    key: keySchema.default({ ...CERTIFICATE_DEFAULTS.key }).describe('Key of generated certificates'),
+    validityDays: z.number().int().min(1).max(825).default(CERTIFICATE_DEFAULTS.validityDays).describe('Validity of generated server certificates (days)'),
+    earlyRenewalDays: z.number().int().min(0).default(CERTIFICATE_DEFAULTS.earlyRenewalDays).describe('A certificate this close to expiry is re-issued by the next deploy'),
+    caValidityDays: z.number().int().min(30).max(7300).default(CERTIFICATE_DEFAULTS.caValidityDays).describe('Validity of the internal CA (days)'),
     extraNames: z.array(dnsName).default([]).describe('More DNS names of the XiVO CC / UC-Addon front certificate'),
     provided: providedCertificateSchema.optional().describe('mode provided: the front certificate (xivoxc.crt)'),
     cti: z
@@ -95,14 +97,14 @@ export const edgeSchema = z
   .object({
     publicName: dnsName.describe('Name users open from outside; never an internal name'),
     provided: providedCertificateSchema.optional().describe('mode provided: the edge certificate'),
-    rateLimits: z.boolean().default(true).describe("Per-route rate limits of XiVO Edge (private addresses exempt)"),
+    rateLimits: z.boolean().default(EDGE_DEFAULTS.rateLimits).describe("Per-route rate limits of XiVO Edge (private addresses exempt)"),
     exemptNetworks: z
       .array(z.union([z.cidrv4(), z.cidrv6()], { message: 'must be an IPv4 or IPv6 network in CIDR form, e.g. "10.0.0.0/8" or "fd00::/8"' }))
-      .default(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'])
+      .default([...EDGE_DEFAULTS.exemptNetworks])
       .describe('Client networks exempt from rate limits'),
-    clientMaxBodySize: z.string().regex(SIZE, { message: 'must be an nginx size such as "10m"' }).default('10m'),
-    timeoutSeconds: z.number().int().min(1).max(3600).default(60).describe('Upstream timeout of HTTP requests'),
-    websocketTimeoutSeconds: z.number().int().min(60).max(86400).default(3600).describe('Idle timeout of WebSockets'),
+    clientMaxBodySize: z.string().regex(SIZE, { message: 'must be an nginx size such as "10m"' }).default(EDGE_DEFAULTS.clientMaxBodySize),
+    timeoutSeconds: z.number().int().min(1).max(3600).default(EDGE_DEFAULTS.timeoutSeconds).describe('Upstream timeout of HTTP requests'),
+    websocketTimeoutSeconds: z.number().int().min(60).max(86400).default(EDGE_DEFAULTS.websocketTimeoutSeconds).describe('Idle timeout of WebSockets'),
   })
   .strict();
 

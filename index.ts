@@ -1,0 +1,71 @@
+/**
+ * xivo-cdktf as a construct library: deploy XiVO PBX, XiVO CC, the UC-Addon and an edge proxy
+ * onto Docker hosts from your own cdktf app, without the environment YAML. See
+ * examples/two-servers/main.ts and docs/ARCHITECTURE.md.
+ */
+// Catalogue: the services, their roles and public names.
+export { findService, SERVICES, XUC_TRUSTSTORE_HOST_DIR, DEFAULT_XUC_HEAP, HOST_FILE_HELPER_IMAGE } from './catalogue/services';
+export { PublicName, Role } from './catalogue/types';
+export type { ServiceDefinition, ServiceId } from './catalogue/types';
+
+// Where services run.
+export { DEFAULT_LOG_ROTATION } from './constructs/deployment';
+export type { Deployment, LogRotation } from './constructs/deployment';
+export { PlatformDirectory } from './constructs/platform-directory';
+export type { Endpoint, StaticDirectoryProps } from './constructs/platform-directory';
+export { ValidationError, InternalError } from './constructs/errors';
+
+// Containers and host files.
+export { ServiceContainer, HOST_GATEWAY_NAME } from './constructs/service-container';
+export type { BindMount, ExtraMount, ServiceContainerProps, ServiceOverrides } from './constructs/service-container';
+export { HostFile } from './constructs/host-file';
+export type { HostFileProps } from './constructs/host-file';
+export { EnvFileKeys } from './constructs/env-file-keys';
+export type { EnvFileKeysProps } from './constructs/env-file-keys';
+export { SharedToken } from './constructs/shared-token';
+export { PlanTimeFile } from './constructs/plan-time-file';
+export { Runbook } from './constructs/runbook';
+export type { RunbookProps } from './constructs/runbook';
+
+// xuc, its web applications and their authentication modes.
+export { XucService, DEFAULT_LOGIN_TIMEOUT_MS } from './constructs/xuc/xuc-service';
+export type { XucServiceProps, XucJvmOptions } from './constructs/xuc/xuc-service';
+export { XucmgtService } from './constructs/xuc/xucmgt-service';
+export type { XucmgtServiceProps } from './constructs/xuc/xucmgt-service';
+export type { XucFeature, XucFeatureContext, AuthModeInfo } from './constructs/xuc/xuc-feature';
+export type { XucContribution } from './constructs/xuc/contribution';
+export { AuthLdap } from './constructs/xuc/auth-ldap';
+export type { AuthLdapProps } from './constructs/xuc/auth-ldap';
+export { AuthKerberos } from './constructs/xuc/auth-kerberos';
+export type { AuthKerberosProps } from './constructs/xuc/auth-kerberos';
+export { AuthCas } from './constructs/xuc/auth-cas';
+export type { AuthCasProps } from './constructs/xuc/auth-cas';
+export { AuthOidc } from './constructs/xuc/auth-oidc';
+export type { AuthOidcProps } from './constructs/xuc/auth-oidc';
+export { OutboundQueue } from './constructs/xuc/outbound-queue';
+export type { OutboundQueueProps } from './constructs/xuc/outbound-queue';
+export { XivoCredentials } from './constructs/xuc/xivo-credentials';
+export type { XivoCredentialsProps } from './constructs/xuc/xivo-credentials';
+export { XucTruststore } from './constructs/xuc/truststore';
+
+// nginx: the HTTPS front and the edge proxy.
+export { NginxFront } from './constructs/nginx/nginx-front';
+export type { NginxFrontProps, FrontRole } from './constructs/nginx/nginx-front';
+export type { FrontRoute } from './constructs/nginx/routes';
+export { EdgeProxy, EDGE_DEFAULTS } from './constructs/nginx/edge-proxy';
+export type { EdgeProxyProps, EdgeUpstream } from './constructs/nginx/edge-proxy';
+
+// TLS.
+export { Certificate } from './constructs/tls/certificate';
+export type { GeneratedCertificateOptions } from './constructs/tls/certificate';
+export { InternalCa } from './constructs/tls/internal-ca';
+export type { InternalCaProps } from './constructs/tls/internal-ca';
+export { ServerCertificate } from './constructs/tls/server-certificate';
+export type { ServerCertificateProps } from './constructs/tls/server-certificate';
+export { ProvidedCertificate } from './constructs/tls/provided-certificate';
+export type { CertificateFiles } from './constructs/tls/provided-certificate';
+export { CERTIFICATE_DEFAULTS } from './constructs/tls/key-spec';
+export type { KeySpec } from './constructs/tls/key-spec';
+export type { TlsMaterial } from './constructs/tls/tls-material';
+export { XivoPbxTls } from './constructs/xivo-pbx-tls';
+export type { XivoPbxTlsProps } from './constructs/xivo-pbx-tls';
