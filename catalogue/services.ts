@@ -10,10 +10,13 @@
 import {
   Confidence,
   env,
+  FrontRole,
   HostEnvFileDefinition,
+  isServiceId,
   PublicName,
   ReservedHostPort,
   Role,
+  SERVICE_IDS,
   ServiceDefinition,
   ServiceId,
 } from './types';
@@ -37,8 +40,11 @@ type Entry = Omit<ServiceDefinition, 'id' | 'optional' | 'volumes' | 'dependsOn'
   Partial<Pick<ServiceDefinition, 'optional' | 'volumes' | 'dependsOn' | 'imageConfidence' | 'tag'>>;
 
 function service(entry: Entry): ServiceDefinition {
+  const id = `${entry.role}.${entry.name}`;
+  // A definition whose id is not listed would be unreachable by id: caught when the catalogue loads.
+  if (!isServiceId(id)) throw new Error(`catalogue: service ${id} is not listed in SERVICE_IDS (catalogue/types.ts)`);
   return {
-    id: `${entry.role}.${entry.name}` as ServiceId,
+    id,
     optional: false,
     volumes: [],
     dependsOn: [],
@@ -55,8 +61,8 @@ const httpCheck = (port: number, path = '/'): ServiceDefinition['healthcheck'] =
 });
 
 /** The xuc/xucmgt/nginx trio shared by XiVO CC and UC-Addon, parameterised by role and public name. */
-function ccFront(role: Role.CC | Role.UC_ADDON, xucHost: PublicName): ServiceDefinition[] {
-  const id = (name: string) => `${role}.${name}` as ServiceId;
+function ccFront(role: FrontRole, xucHost: PublicName): ServiceDefinition[] {
+  const id = (name: 'xuc' | 'xucmgt'): ServiceId => `${role}.${name}`;
   return [
     service({
       role,
@@ -113,7 +119,7 @@ function ccFront(role: Role.CC | Role.UC_ADDON, xucHost: PublicName): ServiceDef
   ];
 }
 
-const CC_DB = 'cc.pgxivocc' as ServiceId;
+const CC_DB: ServiceId = 'cc.pgxivocc';
 const dbEnv = { DB_HOST: env.hostOf(CC_DB), DB_PORT: env.portOf(CC_DB) };
 
 export const SERVICES: readonly ServiceDefinition[] = [
@@ -329,10 +335,30 @@ export const RESERVED_HOST_PORTS: readonly ReservedHostPort[] = [
 /** Roles whose services may be placed only once in an environment (the CC may be split, but each service once). */
 export const UNIQUE_ROLES: ReadonlySet<Role> = new Set([Role.XIVO, Role.CC, Role.UC_ADDON, Role.EDGE]);
 
-const BY_ID = new Map(SERVICES.map((s) => [s.id, s]));
+/** Definitions by id; refuses to load when the definitions are not SERVICE_IDS, in its order. */
+function indexById(definitions: readonly ServiceDefinition[]): ReadonlyMap<ServiceId, ServiceDefinition> {
+  const ids = definitions.map((d) => d.id);
+  if (ids.join() !== SERVICE_IDS.join()) {
+    throw new Error(`catalogue: the service definitions (${ids.join(', ')}) are not SERVICE_IDS (${SERVICE_IDS.join(', ')}) in the same order`);
+  }
+  return new Map(definitions.map((d) => [d.id, d]));
+}
 
+const BY_ID = indexById(SERVICES);
+
+/** The definition of a service named by a string from outside (an environment file); undefined when unknown. */
 export function findService(id: string): ServiceDefinition | undefined {
-  return BY_ID.get(id as ServiceId);
+  return isServiceId(id) ? BY_ID.get(id) : undefined;
+}
+
+/** The definition of a service: every ServiceId has one (see indexById). */
+export function serviceDefinition(id: ServiceId): ServiceDefinition {
+  return BY_ID.get(id)!;
+}
+
+/** The role a service belongs to, from its definition. */
+export function roleOfService(id: ServiceId): Role {
+  return serviceDefinition(id).role;
 }
 
 export function servicesOfRole(role: Role): readonly ServiceDefinition[] {

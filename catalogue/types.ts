@@ -19,8 +19,49 @@ export enum Role {
 
 export const ALL_ROLES: readonly Role[] = [Role.XIVO, Role.MDS, Role.CC, Role.UC_ADDON, Role.EDGE];
 
+/** Roles with a web front (xuc, xucmgt and the nginx HTTPS entry point): XiVO CC and UC-Addon. */
+export type FrontRole = Role.CC | Role.UC_ADDON;
+
+export const FRONT_ROLES: readonly FrontRole[] = [Role.CC, Role.UC_ADDON];
+
+export function isFrontRole(role: Role): role is FrontRole {
+  return (FRONT_ROLES as readonly Role[]).includes(role);
+}
+
+/**
+ * Every service of the catalogue, `<role>.<service>`, in catalogue order (the start order on a server).
+ * Listed here once so that a service id is a closed type: a misspelt id does not compile. The
+ * catalogue's definitions (`SERVICES` in services.ts) must be exactly these, in this order; it
+ * refuses to load otherwise.
+ */
+export const SERVICE_IDS = [
+  'xivo.configmgt',
+  'cc.pgxivocc',
+  'cc.xivo-db-replication',
+  'cc.xivo-full-stats',
+  'cc.pack-reporting',
+  'cc.spagobi',
+  'cc.recording-server',
+  'cc.elasticsearch',
+  'cc.kibana',
+  'cc.xuc',
+  'cc.xucmgt',
+  'cc.nginx',
+  'edge.nginx',
+  'ucaddon.xuc',
+  'ucaddon.xucmgt',
+  'ucaddon.nginx',
+] as const;
+
 /** A service id is `<role>.<service>`, e.g. `cc.xuc`. It is how environment files name a service. */
-export type ServiceId = `${Role}.${string}`;
+export type ServiceId = (typeof SERVICE_IDS)[number];
+
+const KNOWN_SERVICE_IDS: ReadonlySet<string> = new Set(SERVICE_IDS);
+
+/** Whether a string read from an environment file (or built from labels) names a catalogue service. */
+export function isServiceId(candidate: string): candidate is ServiceId {
+  return KNOWN_SERVICE_IDS.has(candidate);
+}
 
 /** Public names of the platform, as the seeds name them in `custom.env`. */
 export enum PublicName {

@@ -3,7 +3,7 @@
  * Same server: the container's network alias and its internal port.
  * Other server: that server's address and the published host port.
  */
-import { containerName, findService } from '../catalogue/services';
+import { containerName, serviceDefinition } from '../catalogue/services';
 import { Role, ServiceId } from '../catalogue/types';
 import { Environment, ServerModel } from './model';
 import { publishedPort } from './resolve';
@@ -28,8 +28,7 @@ export interface Endpoint {
  */
 export function endpoint(env: Environment, from: ServerModel, service: ServiceId, portName?: string): Endpoint | undefined {
   const target = env.placement.get(service);
-  const def = findService(service);
-  if (!def) return undefined;
+  const def = serviceDefinition(service);
   if (!target) {
     // Not deployed by us, but served by XiVO itself on the PBX host (configmgt on 9100).
     const pbx = def.servedByXivo && env.servers.find((s) => s.roles.includes(Role.XIVO));

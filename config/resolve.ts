@@ -5,7 +5,7 @@
  */
 import * as path from 'path';
 import { findRelease } from '../catalogue/releases';
-import { findService, SERVICES, servicesOfRole, UNIQUE_ROLES } from '../catalogue/services';
+import { findService, serviceDefinition, SERVICES, servicesOfRole, UNIQUE_ROLES } from '../catalogue/services';
 import { PublicName, Role, ServiceDefinition, ServiceId } from '../catalogue/types';
 import { KeyPath } from './errors';
 import { Environment, ServerModel } from './model';
@@ -134,8 +134,7 @@ export function resolve(spec: EnvironmentFile, file: string): Resolution {
 
 /** Host port of a service's named port, after environment overrides. */
 export function publishedPort(spec: EnvironmentFile, id: ServiceId, portName: string): number | undefined {
-  const def = findService(id);
-  const port = def?.ports.find((p) => p.name === portName);
+  const port = serviceDefinition(id).ports.find((p) => p.name === portName);
   return spec.services?.[id]?.ports?.[portName] ?? port?.published;
 }
 

@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { findService } from '../catalogue/services';
-import { Role, ServiceId } from '../catalogue/types';
+import { Role } from '../catalogue/types';
 import { checkChain } from '../constructs/tls/chain';
 import { ROUTES, SERVER_PLACEHOLDER } from '../catalogue/routes';
 import { checkInputFile, MAX_CERTIFICATE_BYTES } from './input-files';
@@ -88,7 +88,7 @@ const routeTable: Rule = (spec, env) => {
     const def = findService(r.service);
     if (!def) {
       problems.push({ path: [...at, 'service'], message: `"${r.service}" is not a catalogue service: write "<role>.<service>" as listed by docs/catalogue.md (e.g. "cc.kibana")` });
-    } else if (!env.placement.has(r.service as ServiceId)) {
+    } else if (!env.placement.has(def.id)) {
       problems.push({ path: [...at, 'service'], message: `"${r.service}" is not deployed in this environment (disabled or no server has its role): a route must lead to a running service; enable it or remove the route` });
     } else if (r.port && !def.ports.some((p) => p.name === r.port)) {
       problems.push({ path: [...at, 'port'], message: `"${r.port}" is not a port of ${def.id}: use one of ${def.ports.map((p) => p.name).join(', ') || '(it has none)'}` });

@@ -2,7 +2,7 @@
  * Cross-field rules of an environment file: what the schema alone cannot see.
  * Each rule returns problems with the key path to blame and what to write instead.
  */
-import { HOST_ENV_FILES, RESERVED_HOST_PORTS, findService } from '../catalogue/services';
+import { HOST_ENV_FILES, RESERVED_HOST_PORTS, findService, serviceDefinition } from '../catalogue/services';
 import { Role } from '../catalogue/types';
 import { normalDockerHost } from './docker-host';
 import { checkInputFile, containmentProblem, MAX_CERTIFICATE_BYTES } from './input-files';
@@ -129,7 +129,7 @@ const splitReachability: Rule = (spec, env) => {
             message: `"${target.address}" is a loopback address, but ${def.id} on server "${server.name}" reaches ${dep} on this server: write an address the other servers can route to`,
           });
         }
-        if (!findService(dep)!.ports.some((p) => p.published !== undefined || spec.services?.[dep]?.ports?.[p.name])) {
+        if (!serviceDefinition(dep).ports.some((p) => p.published !== undefined || spec.services?.[dep]?.ports?.[p.name])) {
           problems.push({ path: ['services', dep, 'ports'], message: `${dep} is reached from server "${server.name}" but publishes no port: give it a host port` });
         }
       }

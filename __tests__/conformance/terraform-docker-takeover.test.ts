@@ -13,7 +13,7 @@ import * as path from 'path';
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { Network } from '@cdktf/provider-docker/lib/network';
-import { findService } from '../../catalogue/services';
+import { serviceDefinition } from '../../catalogue/services';
 import { EnvFileKeys } from '../../constructs/env-file-keys';
 import { ServiceContainer } from '../../constructs/service-container';
 import { DockerEngine, startDockerd, TEST_APPLETS_IMAGE } from '../support/docker-engine';
@@ -99,7 +99,7 @@ describeWithPrograms(
       const dir = path.join(tmp, 'volume');
       writeStack(dir, (stack) => {
         const network = new Network(stack, 'network', { name: `${PREFIX}-net` });
-        new ServiceContainer(stack, 'pgxivocc', { environment, server, network, definition: findService('cc.pgxivocc')! });
+        new ServiceContainer(stack, 'pgxivocc', { environment, server, network, definition: serviceDefinition('cc.pgxivocc') });
       });
       const json = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8'));
       expect(json.import).toEqual([{ id: volume, to: expect.stringMatching(/^docker_volume\./) }]);
