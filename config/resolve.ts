@@ -7,14 +7,9 @@ import * as path from 'path';
 import { findRelease } from '../catalogue/releases';
 import { findService, serviceDefinition, SERVICES, servicesOfRole, UNIQUE_ROLES } from '../catalogue/services';
 import { PublicName, Role, ServiceDefinition, ServiceId } from '../catalogue/types';
-import { KeyPath } from './errors';
 import { Environment, ServerModel } from './model';
+import type { Problem } from './rule';
 import { EnvironmentFile } from './schema';
-
-export interface Problem {
-  readonly path: KeyPath;
-  readonly message: string;
-}
 
 export interface Resolution {
   readonly environment: Environment;

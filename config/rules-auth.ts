@@ -7,8 +7,7 @@ import { X509Certificate } from 'crypto';
 import { DEFAULT_XUC_HEAP, serviceDefinition } from '../catalogue/services';
 import { ServiceId } from '../catalogue/types';
 import { checkInputFile, MAX_KEYTAB_BYTES, readInputFile } from './input-files';
-import type { Rule } from './rules';
-import type { Problem } from './resolve';
+import type { Problem, Rule } from './rule';
 import type { EnvironmentFile } from './schema';
 
 /** `ldap://host:389`: xuc needs the port (seed 000). */

@@ -6,8 +6,7 @@ import { Role } from '../catalogue/types';
 import { checkChain } from '../constructs/tls/chain';
 import { ROUTES, SERVER_PLACEHOLDER } from '../catalogue/routes';
 import { checkInputFile, MAX_CERTIFICATE_BYTES } from './input-files';
-import { Problem } from './resolve';
-import type { Rule } from './rules';
+import type { Problem, Rule } from './rule';
 import { ProvidedCertificateSpec, tlsSchema } from './schema-tls';
 import { EnvironmentFile } from './schema';
 

@@ -8,15 +8,14 @@ import { normalDockerHost } from './docker-host';
 import { checkInputFile, containmentProblem, MAX_CERTIFICATE_BYTES } from './input-files';
 import { Environment, ServerModel } from './model';
 import { mountProblems } from './mounts';
-import { Problem, publishedPort } from './resolve';
+import { publishedPort } from './resolve';
+import type { Problem, Rule } from './rule';
 import { EnvironmentFile } from './schema';
 import { AUTH_RULES } from './rules-auth';
 import { SECRET_RULES } from './rules-secrets';
 import { TLS_RULES } from './rules-tls';
 import { sshOptionProblems } from './ssh-options';
 import { HOST_RULES } from './rules-hosts';
-
-type Rule = (spec: EnvironmentFile, env: Environment) => Problem[];
 
 const LOOPBACK = /^(127\.|localhost$)/;
 
@@ -230,5 +229,3 @@ export const RULES: readonly Rule[] = [
 export function checkRules(spec: EnvironmentFile, env: Environment): Problem[] {
   return [...RULES, ...AUTH_RULES, ...TLS_RULES, ...SECRET_RULES, ...HOST_RULES].flatMap((rule) => rule(spec, env));
 }
-
-export type { Rule };
