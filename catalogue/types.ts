@@ -13,7 +13,7 @@ export enum Role {
   CC = 'cc',
   /** UC-Addon: the UC applications without the contact-centre part. */
   UC_ADDON = 'ucaddon',
-  /** Edge reverse proxy in a DMZ, in front of the CC/UC front (seed 003). */
+  /** Edge reverse proxy in a DMZ, in front of the CC/UC front (see the Cisco community discussion "Using a Reverse Proxy between Agent Browser and Finesse Servers"). */
   EDGE = 'edge',
 }
 
@@ -63,7 +63,7 @@ export function isServiceId(candidate: string): candidate is ServiceId {
   return KNOWN_SERVICE_IDS.has(candidate);
 }
 
-/** Public names of the platform, as the seeds name them in `custom.env`. */
+/** Public names of the platform, as XiVO's documentation names them in `custom.env`. */
 export enum PublicName {
   /** `XIVO_HOST`: the XiVO PBX. */
   XIVO_HOST = 'xivoHost',
@@ -130,8 +130,8 @@ export interface HealthcheckDefinition {
 }
 
 /**
- * How trustworthy a catalogue fact is (see `../shared/reference/xivo-domain.md`):
- * verified in the seeds/public docs, or inferred and to be confirmed on a real host
+ * How trustworthy a catalogue fact is: verified in XiVO's public documentation, or inferred
+ * and to be confirmed on a real host
  * (`xivocc-dcomp config`, `docker inspect`) and overridden in the environment file if wrong.
  */
 export type Confidence = 'verified' | 'inferred';

@@ -59,7 +59,7 @@ const edgeSection: Rule = (spec, env) => {
   const internal = [...Object.values(spec.publicNames), ...spec.servers.flatMap((s) => [s.fqdn, s.address])];
   const publicName = spec.edge.publicName.toLowerCase().replace(/\.$/, '');
   if (internal.some((name) => typeof name === 'string' && name.toLowerCase().replace(/\.$/, '') === publicName)) {
-    problems.push({ path: ['edge', 'publicName'], message: `"${spec.edge.publicName}" is an internal name (a public name or a server): the edge's public name must differ so that internal names stay hidden (seed 003), e.g. "rpx-cc.example.com"` });
+    problems.push({ path: ['edge', 'publicName'], message: `"${spec.edge.publicName}" is an internal name (a public name or a server): the edge's public name must differ so that internal names stay hidden (reverse-proxy guidance for agent browsers), e.g. "rpx-cc.example.com"` });
   }
   return problems;
 };
