@@ -6,7 +6,7 @@
 // Catalogue: the services, their roles and public names.
 export { findService, SERVICES, XUC_TRUSTSTORE_HOST_DIR, DEFAULT_XUC_HEAP, HOST_FILE_HELPER_IMAGE } from './catalogue/services';
 export { PublicName, Role } from './catalogue/types';
-export type { ServiceDefinition, ServiceId } from './catalogue/types';
+export type { FrontRole, ServiceDefinition, ServiceId } from './catalogue/types';
 
 // Where services run.
 export { DEFAULT_LOG_ROTATION } from './constructs/deployment';
@@ -50,7 +50,7 @@ export { XucTruststore } from './constructs/xuc/truststore';
 
 // nginx: the HTTPS front and the edge proxy.
 export { NginxFront } from './constructs/nginx/nginx-front';
-export type { NginxFrontProps, FrontRole } from './constructs/nginx/nginx-front';
+export type { NginxFrontProps } from './constructs/nginx/nginx-front';
 export type { FrontRoute } from './constructs/nginx/routes';
 export { EdgeProxy, EDGE_DEFAULTS } from './constructs/nginx/edge-proxy';
 export type { EdgeProxyProps, EdgeUpstream } from './constructs/nginx/edge-proxy';

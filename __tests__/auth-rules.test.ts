@@ -43,10 +43,10 @@ describe('valid auth sections', () => {
 describe('LDAP', () => {
   test('the URL needs a port', () => {
     expect(messagesOf(withAuth({ ldap: ldap({ url: 'ldaps://ldap.example.com' }) }))).toEqual([
-      'auth.ldap.url: "ldaps://ldap.example.com" has no port: xuc needs it (seed 000); write ldaps://ldap.example.com:636',
+      'auth.ldap.url: "ldaps://ldap.example.com" has no port: xuc needs it (XiVO CC "System Configuration"); write ldaps://ldap.example.com:636',
     ]);
     expect(messagesOf(withAuth({ ldap: ldap({ url: 'ldap://10.0.0.5' }) }))).toEqual([
-      'auth.ldap.url: "ldap://10.0.0.5" has no port: xuc needs it (seed 000); write ldap://10.0.0.5:389',
+      'auth.ldap.url: "ldap://10.0.0.5" has no port: xuc needs it (XiVO CC "System Configuration"); write ldap://10.0.0.5:389',
     ]);
   });
 
@@ -107,7 +107,7 @@ describe('LDAP', () => {
 describe('Kerberos', () => {
   test('the principal names the xuc front', () => {
     expect(messagesOf(withAuth({ kerberos: kerberos({ principal: 'HTTP/other.example.com' }) }))).toEqual([
-      'auth.kerberos.principal: "HTTP/other.example.com" does not name the xuc front users open: the host must match its DNS name (seed 000); write HTTP/cc.test.example.com',
+      'auth.kerberos.principal: "HTTP/other.example.com" does not name the xuc front users open: the host must match its DNS name (XiVO CC "System Configuration"); write HTTP/cc.test.example.com',
     ]);
   });
 
@@ -126,7 +126,7 @@ describe('Kerberos', () => {
     expect(messagesOf(env)).toEqual(['auth.kerberos.principal: is required without publicNames.xucHost: write HTTP/<DNS name of the xuc front>']);
   });
 
-  test('only the four encryption types of the seed', () => {
+  test('only the four encryption types XiVO CC documents', () => {
     expect(messagesOf(withAuth({ kerberos: kerberos({ encryptionTypes: ['aes256-cts-hmac-sha1-96', 'aes128-cts-hmac-sha1-96'] }) }))).toEqual([
       'auth.kerberos.encryptionTypes.1: is not supported by XiVO CC: use one of aes256-cts-hmac-sha1-96, arcfour-hmac, des3-cbc-sha1, des-cbc-crc',
     ]);

@@ -1,4 +1,4 @@
-/** The edge reverse proxy of prod (seed 003, XiVO Edge limits and route table). */
+/** The edge reverse proxy of prod (Cisco community discussion "Using a Reverse Proxy between Agent Browser and Finesse Servers"; XiVO documentation "XiVO Edge": limits and route table). */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';

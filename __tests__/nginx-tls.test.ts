@@ -70,7 +70,7 @@ describe('NginxFront and TLS material (bundled environments)', () => {
     expect(key).toMatchObject({ algorithm: 'RSA', rsa_bits: 3072 });
   });
 
-  test('files keep the seed names xivoxc.crt/.key/.csr in /etc/docker/nginx/ssl, bind-mounted read-only', () => {
+  test('files keep XiVO\'s names xivoxc.crt/.key/.csr in /etc/docker/nginx/ssl, bind-mounted read-only', () => {
     const files = hostFiles(synth, 'prod-cc-core');
     expect(files.get('/etc/docker/nginx/ssl/xivoxc.crt')).toMatchObject({ permissions: '0644' });
     const fromPbx = (output: string) => new RegExp(`^\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-prod-pbx\\.outputs\\.cross-stack-output-${output}\\}$`);
@@ -110,7 +110,7 @@ describe('NginxFront and TLS material (bundled environments)', () => {
     expect(synth.files().get('runbooks/prod/internal-ca.md')).toContain('Group Policy');
   });
 
-  test('CTI server (seed 004): STARTTLS certificate and key in /usr/share/xivo-certs, auth backend in conf.d', () => {
+  test('CTI server (XiVO "CTI Server"): STARTTLS certificate and key in /usr/share/xivo-certs, auth backend in conf.d', () => {
     const files = hostFiles(synth, 'prod-pbx');
     expect(files.get('/usr/share/xivo-certs/server.crt')).toMatchObject({ permissions: '0644' });
     expect(files.get('/usr/share/xivo-certs/server.key')).toMatchObject({ permissions: '0600' });

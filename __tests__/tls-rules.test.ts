@@ -31,7 +31,7 @@ describe('tls and edge rules', () => {
 
   test('RSA keys under 2048 bits are refused', () => {
     expect(messagesOf(withTls({ key: { algorithm: 'RSA', rsaBits: 1024 } }))).toEqual([
-      'tls.key.rsaBits: must be 2048, 3072 or 4096 (RSA keys under 2048 bits are refused, seed 001)',
+      'tls.key.rsaBits: must be 2048, 3072 or 4096: RSA keys under 2048 bits are refused (certificate guidance for contact centres)',
     ]);
   });
 
@@ -63,7 +63,7 @@ describe('tls and edge rules', () => {
     const env: Record<string, any> = { ...baseline(), edge: { publicName: 'cc.test.example.com' } };
     env.servers.push(edgeServer);
     expect(messagesOf(env)).toEqual([
-      'edge.publicName: "cc.test.example.com" is an internal name (a public name or a server): the edge\'s public name must differ so that internal names stay hidden (seed 003), e.g. "rpx-cc.example.com"',
+      'edge.publicName: "cc.test.example.com" is an internal name (a public name or a server): the edge\'s public name must differ so that internal names stay hidden (reverse-proxy guidance for agent browsers), e.g. "rpx-cc.example.com"',
     ]);
   });
 

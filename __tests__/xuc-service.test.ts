@@ -247,7 +247,7 @@ describe('construct props are checked', () => {
   const kerberosProps = { environment: 'test', realm: 'EXAMPLE.COM', kdc: ['kdc'], adminServer: 'kdc', principal: 'HTTP/cc.example.com', fronts, keytab: PlanTimeFile.fromFile('/tmp/x.keytab') };
 
   test('AuthLdap: port, %s, CA only for ldaps, CA without key', () => {
-    expect(() => new AuthLdap(stack(), 'ldap', { ...LDAP, url: 'ldap://h' })).toThrow('test/ldap: "ldap://h" has no port: xuc needs it (seed 000); write ldap://h:389');
+    expect(() => new AuthLdap(stack(), 'ldap', { ...LDAP, url: 'ldap://h' })).toThrow('test/ldap: "ldap://h" has no port: xuc needs it (XiVO CC "System Configuration"); write ldap://h:389');
     expect(() => new AuthLdap(stack(), 'ldap', { ...LDAP, userSearchFilter: 'uid' })).toThrow('test/ldap: "uid" has no %s: xuc puts the login in place of %s; write e.g. "uid=%s"');
     expect(() => new AuthLdap(stack(), 'ldap', { ...LDAP, url: 'ldap://h:389', caPem: CA })).toThrow('test/ldap: a CA is given for a plain ldap:// URL: use ldaps://HOST:636');
     expect(() => new AuthLdap(stack(), 'ldap', { ...LDAP, caPem: '-----BEGIN PRIVATE KEY-----' })).toThrow(
@@ -264,7 +264,7 @@ describe('construct props are checked', () => {
       'test/k: encryption type "aes128" is not supported by XiVO CC: use aes256-cts-hmac-sha1-96, arcfour-hmac, des3-cbc-sha1, des-cbc-crc',
     );
     expect(() => new AuthKerberos(stack(), 'k', { ...kerberosProps, principal: 'HTTP/x.example.com' }, CONTEXT)).toThrow(
-      'test/k: "HTTP/x.example.com" does not name the xuc front users open: the host must match its DNS name (seed 000); write HTTP/cc.example.com',
+      'test/k: "HTTP/x.example.com" does not name the xuc front users open: the host must match its DNS name (XiVO CC "System Configuration"); write HTTP/cc.example.com',
     );
     expect(() => new AuthKerberos(stack(), 'k', { ...kerberosProps, kdc: [] }, CONTEXT)).toThrow('test/k: give at least one KDC');
   });

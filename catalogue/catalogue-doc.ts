@@ -33,7 +33,7 @@ export function catalogueMarkdown(): string {
     '',
     'Every container xivo-cdktf deploys. Images are `[registry/]<image>:<release>.<dist>` (e.g. `xivoxc/xuc:2024.05.latest`);',
     'anything here can be overridden per environment under `services.<id>` (image, tag, env, volumes, ports, memoryMb, enabled).',
-    '"inferred" facts come from `xivo-domain.md` recollections: confirm them with `xivocc-dcomp config` on a real host.',
+    '"inferred" facts are not confirmed by XiVO\'s public documentation: confirm them with `xivocc-dcomp config` on a real host.',
     '',
     '| service id | what | image | ports (container→host) | data volumes | optional | environment | facts |',
     '|---|---|---|---|---|---|---|---|',

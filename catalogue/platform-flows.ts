@@ -1,6 +1,6 @@
 /**
  * Network flows between roles that no container wiring of ours shows: the XiVO host packages
- * (Asterisk, PostgreSQL, AMI) and the XDS wiring of reference §2.1 and §4 (multi-server
+ * (Asterisk, PostgreSQL, AMI) and the XDS wiring (XiVO documentation, "XiVO Distributed System"; multi-server
  * checklist). Flows between our containers are derived from the catalogue's env sources and the
  * nginx routes instead (estate/flows.ts); these complete the firewall matrix.
  */
@@ -27,7 +27,7 @@ export const PLATFORM_FLOWS: readonly PlatformFlow[] = [
   { from: 'ucaddon.xuc', to: Role.XIVO, port: '5038', protocol: 'tcp', use: 'xuc → XiVO Asterisk AMI', confidence: 'inferred' },
   { from: 'ucaddon.xuc', to: Role.XIVO, port: '9486', protocol: 'tcp', use: 'xuc → XiVO web services (confd API)', confidence: 'inferred' },
   { from: 'cc.xivo-db-replication', to: Role.XIVO, port: '5432', protocol: 'tcp', use: 'xivo-db-replication → XiVO PostgreSQL (cel, queue_log, configuration)', confidence: 'verified' },
-  // §2.1: "MDS receive data from Main by PostgreSQL replication"; the subscriber opens the connection.
+  // XiVO Distributed System: "MDS receive data from Main by PostgreSQL replication"; the subscriber opens the connection.
   { from: Role.MDS, to: Role.XIVO, port: '5432', protocol: 'tcp', use: 'MDS ← XiVO PostgreSQL replication (the MDS connects to Main)', confidence: 'inferred' },
   { from: Role.XIVO, to: Role.MDS, port: '5060', protocol: 'udp', use: 'XiVO ↔ MDS internal SIP trunk', confidence: 'verified' },
   { from: Role.XIVO, to: Role.MDS, port: '10000-20000', protocol: 'udp', use: 'XiVO ↔ MDS RTP media', confidence: 'verified' },

@@ -1,6 +1,6 @@
 /**
- * XiVO's LTS releases, by name and version (XiVO's install script, 2025.05 "Orion" edition,
- * reference §6: verified), and the host prerequisites per release (Debian 11 from 2022.04,
+ * XiVO's LTS releases, by name and version (XiVO's install script, 2025.05 "Orion" edition:
+ * verified), and the host prerequisites per release (Debian 11 from 2022.04,
  * Debian 12 from 2024.05; overlay2; XFS with ftype=1, verified). The environment file names its
  * release by either; an unknown one is refused with this list.
  */

@@ -1,8 +1,8 @@
 /**
  * The route table of the XiVO CC / UC-Addon front and of the edge proxy, as data.
  *
- * Sources: seed 000 path table (front), XiVO Edge's route table and rate-limit zones
- * (reference §2.5, documentation "Edge features" 2022.10 to 2024.05), the Asterisk HTTP
+ * Sources: the path table of the XiVO CC documentation, "System Configuration" (front), XiVO Edge's route table and
+ * rate-limit zones (XiVO documentation, "XiVO Edge", "Edge features" 2022.10 to 2024.05), the Asterisk HTTP
  * server page of XiVO's documentation (2022.10: WebRTC, port 5039). The front routes every
  * entry whose target is deployed; the edge publishes only the entries that carry an edge zone
  * (an allow-list, as XiVO Edge "proxifies only the needed routes"). Admin and reporting paths
@@ -10,7 +10,7 @@
  */
 import { Confidence, Role, ServiceId } from './types';
 
-/** XiVO Edge's rate-limit zones (reference §2.5): one nginx zone each, except the nodelay variants. */
+/** XiVO Edge's rate-limit zones (XiVO documentation, "XiVO Edge"): one nginx zone each, except the nodelay variants. */
 export enum RateZone {
   /** The agent and UC applications. */
   WEBAPP = 'webapp',
@@ -70,7 +70,7 @@ const xucmgt: RouteTarget = { kind: 'service', service: 'xucmgt' };
 const xuc: RouteTarget = { kind: 'service', service: 'xuc' };
 
 /**
- * Built-in routes. Seed 000 targets are verified; the XiVO Edge app paths sent to xucmgt/xuc
+ * Built-in routes. The targets of XiVO CC "System Configuration" are verified; the XiVO Edge app paths sent to xucmgt/xuc
  * are inferred (the Edge page lists the paths, not the service behind each). Meetingroom
  * (`/video`, `/invitation/video`, `/meetingrooms/token/validate/`) and the desktop-app paths
  * have no catalogue service: an operator who runs them adds `tls.routes` entries with

@@ -4,7 +4,8 @@
  * so that a reviewer knows whether a change needs a maintenance window.
  *
  * Durations are not promised: they depend on the image and the host. The effects follow the
- * role of each service in the catalogue (services.ts) and reference §2.3/§2.5.
+ * role of each service in the catalogue (services.ts), the XiVO CC documentation, "Reporting and statistics" and the
+ * XiVO documentation, "XiVO Edge".
  */
 import { ServiceId } from './types';
 

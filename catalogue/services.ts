@@ -2,7 +2,7 @@
  * The service catalogue: every container this project deploys, per role, with its image,
  * tag rule, ports, volumes, environment and health check.
  *
- * Facts come from the seeds (`../shared/seeds/`) and `../shared/reference/xivo-domain.md`.
+ * Facts come from XiVO's public documentation (mostly the XiVO CC documentation, "System Configuration") or are inferred.
  * Each entry says in `notes` what is verified and what is inferred. Everything here can be
  * overridden per environment (`services.<id>` in the environment file: image, tag, env,
  * volumes, ports, memory, enabled), so a wrong inference is fixed in data, not in code.
@@ -10,15 +10,18 @@
 import {
   Confidence,
   env,
+  FrontRole,
   HostEnvFileDefinition,
+  isServiceId,
   PublicName,
   ReservedHostPort,
   Role,
+  SERVICE_IDS,
   ServiceDefinition,
   ServiceId,
 } from './types';
 
-/** Default registry namespace of XiVO images (`xivoxc/...`, reference §1, inferred from a public build note). */
+/** Default registry namespace of XiVO images (`xivoxc/...`, inferred from a public build note). */
 export const XIVO_NAMESPACE = 'xivoxc';
 
 /** Default `<dist>` part of release tags (`XIVOCC_DIST`, inferred). */
@@ -27,18 +30,21 @@ export const DEFAULT_DIST = 'latest';
 /** Image of the tiny helper container that writes host files through the Docker API (never started). */
 export const HOST_FILE_HELPER_IMAGE = 'busybox:stable';
 
-/** Host directory of xuc's LDAPS truststore, mounted at /customSslTrustStore (seed 000, XiVO's documented path). */
+/** Host directory of xuc's LDAPS truststore, mounted at /customSslTrustStore (XiVO's documented path: XiVO CC documentation, "System Configuration"). */
 export const XUC_TRUSTSTORE_HOST_DIR = '/etc/docker/xuc-custom-truststore';
 
-/** Default JVM heap of xuc: the seed's example (`-Xms512m -Xmx2048m`); the image's own default is unknown. */
+/** Default JVM heap of xuc: the example of the XiVO CC documentation, "System Configuration" (`-Xms512m -Xmx2048m`); the image's own default is unknown. */
 export const DEFAULT_XUC_HEAP = { min: '512m', max: '2048m' } as const;
 
 type Entry = Omit<ServiceDefinition, 'id' | 'optional' | 'volumes' | 'dependsOn' | 'imageConfidence' | 'tag'> &
   Partial<Pick<ServiceDefinition, 'optional' | 'volumes' | 'dependsOn' | 'imageConfidence' | 'tag'>>;
 
 function service(entry: Entry): ServiceDefinition {
+  const id = `${entry.role}.${entry.name}`;
+  // A definition whose id is not listed would be unreachable by id: caught when the catalogue loads.
+  if (!isServiceId(id)) throw new Error(`catalogue: service ${id} is not listed in SERVICE_IDS (catalogue/types.ts)`);
   return {
-    id: `${entry.role}.${entry.name}` as ServiceId,
+    id,
     optional: false,
     volumes: [],
     dependsOn: [],
@@ -55,8 +61,8 @@ const httpCheck = (port: number, path = '/'): ServiceDefinition['healthcheck'] =
 });
 
 /** The xuc/xucmgt/nginx trio shared by XiVO CC and UC-Addon, parameterised by role and public name. */
-function ccFront(role: Role.CC | Role.UC_ADDON, xucHost: PublicName): ServiceDefinition[] {
-  const id = (name: string) => `${role}.${name}` as ServiceId;
+function ccFront(role: FrontRole, xucHost: PublicName): ServiceDefinition[] {
+  const id = (name: 'xuc' | 'xucmgt'): ServiceId => `${role}.${name}`;
   return [
     service({
       role,
@@ -71,7 +77,7 @@ function ccFront(role: Role.CC | Role.UC_ADDON, xucHost: PublicName): ServiceDef
       },
       healthcheck: httpCheck(8090, '/xuc/api/2.0/'),
       memoryMb: 3072,
-      notes: 'Port 8090 verified (seed 000 target port; older builds 9000). Env names verified (seed 000/002). Image name inferred.',
+      notes: 'Port 8090 verified (XiVO CC "System Configuration" target port; older builds 9000). Env names verified (XiVO CC "System Configuration", XiVO "API Security: Shared token"). Image name inferred.',
     }),
     service({
       role,
@@ -85,12 +91,12 @@ function ccFront(role: Role.CC | Role.UC_ADDON, xucHost: PublicName): ServiceDef
       },
       dependsOn: [id('xuc')],
       healthcheck: httpCheck(8070, '/ccagent'),
-      notes: 'Port 8070 verified (seed 000: XUC_HOST:8070/ccagent). Image name inferred.',
+      notes: 'Port 8070 verified (XiVO CC "System Configuration": XUC_HOST:8070/ccagent). Image name inferred.',
     }),
     service({
       role,
       name: 'nginx',
-      description: 'HTTPS entry point of every web application (seed 000 path table)',
+      description: 'HTTPS entry point of every web application (XiVO CC "System Configuration" path table)',
       image: xivoImage('xivoxc-nginx'),
       ports: [
         { name: 'http', internal: 80, published: 80 },
@@ -108,12 +114,12 @@ function ccFront(role: Role.CC | Role.UC_ADDON, xucHost: PublicName): ServiceDef
           : {}),
       },
       dependsOn: role === Role.CC ? [id('xuc'), id('xucmgt'), 'cc.recording-server', 'cc.spagobi', 'cc.kibana'] : [id('xuc'), id('xucmgt')],
-      notes: 'Ports 80/443 and env names verified (seed 000). Image from GitLab project xivoxc-nginx (reference §1).',
+      notes: 'Ports 80/443 and env names verified (XiVO CC "System Configuration"). Image from GitLab project xivoxc-nginx.',
     }),
   ];
 }
 
-const CC_DB = 'cc.pgxivocc' as ServiceId;
+const CC_DB: ServiceId = 'cc.pgxivocc';
 const dbEnv = { DB_HOST: env.hostOf(CC_DB), DB_PORT: env.portOf(CC_DB) };
 
 export const SERVICES: readonly ServiceDefinition[] = [
@@ -129,7 +135,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
     optIn: true,
     servedByXivo: { port: 9100, confidence: 'verified' },
     notes:
-      'XiVO serves configmgt itself on XIVO_HOST:9100 (seed 000; a configmgt auth secret is generated on XiVO since 2021, verified): ' +
+      'XiVO serves configmgt itself on XIVO_HOST:9100 (XiVO CC "System Configuration"; a configmgt auth secret is generated on XiVO since 2021, verified): ' +
       'not deployed unless services["xivo.configmgt"].enabled: true; routes and xuc reach XiVO\'s own otherwise. Image name inferred.',
   }),
 
@@ -143,7 +149,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
     volumes: [{ name: 'data', containerPath: '/var/lib/postgresql/data', persistent: true }],
     env: {},
     healthcheck: { test: ['CMD-SHELL', 'pg_isready -U postgres || exit 1'] },
-    notes: 'Name and host port 5443 inferred (reference §2.3). Data path is the PostgreSQL image default.',
+    notes: 'Name and host port 5443 inferred (XiVO CC "Reporting and statistics"). Data path is the PostgreSQL image default.',
   }),
   service({
     role: Role.CC,
@@ -153,7 +159,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
     ports: [],
     env: { XIVO_HOST: env.publicName(PublicName.XIVO_HOST), ...dbEnv },
     dependsOn: [CC_DB],
-    notes: 'Component verified (reference §2.3 reporting pipeline); image and env names (DB_HOST, DB_PORT) inferred.',
+    notes: 'Component verified (XiVO CC "Reporting and statistics", reporting pipeline); image and env names (DB_HOST, DB_PORT) inferred.',
   }),
   service({
     role: Role.CC,
@@ -163,7 +169,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
     ports: [],
     env: dbEnv,
     dependsOn: [CC_DB],
-    notes: 'Component verified (reference §2.3); image and env names inferred.',
+    notes: 'Component verified (XiVO CC "Reporting and statistics"); image and env names inferred.',
   }),
   service({
     role: Role.CC,
@@ -174,7 +180,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
     env: dbEnv,
     dependsOn: [CC_DB],
     optional: true,
-    notes: 'Component verified (reference §2.3); image and env names inferred.',
+    notes: 'Component verified (XiVO CC "Reporting and statistics"); image and env names inferred.',
   }),
   service({
     role: Role.CC,
@@ -187,7 +193,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
     healthcheck: httpCheck(9500, '/SpagoBI'),
     memoryMb: 2048,
     optional: true,
-    notes: 'Port 9500 verified (seed 000: REPORTING_HOST:9500/SpagoBI); image inferred.',
+    notes: 'Port 9500 verified (XiVO CC "System Configuration": REPORTING_HOST:9500/SpagoBI); image inferred.',
   }),
   service({
     role: Role.CC,
@@ -200,7 +206,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
     dependsOn: [CC_DB],
     healthcheck: httpCheck(9400, '/recording'),
     optional: true,
-    notes: 'Token use verified (seed 002). Port 9400 and data path inferred (seed 000 only says RECORDING_SERVER_PORT).',
+    notes: 'Token use verified (XiVO "API Security: Shared token"). Port 9400 and data path inferred (XiVO CC "System Configuration" only says RECORDING_SERVER_PORT).',
   }),
   service({
     role: Role.CC,
@@ -213,7 +219,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
     healthcheck: httpCheck(9200, '/_cluster/health'),
     memoryMb: 2048,
     optional: true,
-    notes: 'Presence in the CC compose set inferred (reference §2.3); port and data path are Elasticsearch defaults.',
+    notes: 'Presence in the CC compose set inferred; port and data path are Elasticsearch defaults.',
   }),
   service({
     role: Role.CC,
@@ -224,7 +230,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
     env: { ELASTICSEARCH_HOSTS: env.urlOf('cc.elasticsearch') },
     dependsOn: ['cc.elasticsearch'],
     optional: true,
-    notes: 'Route /kibana verified (seed 000); port 5601 and ELASTICSEARCH_HOSTS are Kibana defaults; image inferred.',
+    notes: 'Route /kibana verified (XiVO CC "System Configuration"); port 5601 and ELASTICSEARCH_HOSTS are Kibana defaults; image inferred.',
   }),
   ...ccFront(Role.CC, PublicName.XUC_HOST),
 
@@ -232,7 +238,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
   service({
     role: Role.EDGE,
     name: 'nginx',
-    description: 'Edge reverse proxy: public HTTPS entry in a DMZ in front of the XiVO CC / UC-Addon front (seed 003)',
+    description: 'Edge reverse proxy: public HTTPS entry in a DMZ in front of the XiVO CC / UC-Addon front (reverse-proxy guidance for agent browsers)',
     image: 'nginx',
     imageConfidence: 'verified',
     tag: { kind: 'fixed', tag: '1.27-alpine' },
@@ -242,7 +248,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
     ],
     env: {},
     healthcheck: { test: ['CMD-SHELL', 'nginx -t -q || exit 1'] },
-    notes: 'Stock nginx image with our generated nginx.conf (XiVO Edge web proxy role, reference §2.5); its own images are not modelled.',
+    notes: 'Stock nginx image with our generated nginx.conf (the web proxy role of XiVO Edge, XiVO documentation "XiVO Edge"); its own images are not modelled.',
   }),
 
   // --- UC-Addon ----------------------------------------------------------------------------
@@ -250,7 +256,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
 ];
 
 /**
- * Host env files (seed 002): each holds `PLAY_AUTH_TOKEN`, identical everywhere, plus the
+ * Host env files (XiVO documentation, "API Security: Shared token"): each holds `PLAY_AUTH_TOKEN`, identical everywhere, plus the
  * public names the role's tools read.
  */
 export const HOST_ENV_FILES: readonly HostEnvFileDefinition[] = [
@@ -288,7 +294,7 @@ export const HOST_ENV_FILES: readonly HostEnvFileDefinition[] = [
 ];
 
 /**
- * Ports the host packages of a role listen on (reference §2.1 and §6, legacy XiVO port table and
+ * Ports the host packages of a role listen on (XiVO's legacy network-flows table and the ports of
  * XiVO's own services, verified for the XiVO base unless marked inferred). Containers published
  * on the same Docker host must not take them.
  */
@@ -329,10 +335,30 @@ export const RESERVED_HOST_PORTS: readonly ReservedHostPort[] = [
 /** Roles whose services may be placed only once in an environment (the CC may be split, but each service once). */
 export const UNIQUE_ROLES: ReadonlySet<Role> = new Set([Role.XIVO, Role.CC, Role.UC_ADDON, Role.EDGE]);
 
-const BY_ID = new Map(SERVICES.map((s) => [s.id, s]));
+/** Definitions by id; refuses to load when the definitions are not SERVICE_IDS, in its order. */
+function indexById(definitions: readonly ServiceDefinition[]): ReadonlyMap<ServiceId, ServiceDefinition> {
+  const ids = definitions.map((d) => d.id);
+  if (ids.join() !== SERVICE_IDS.join()) {
+    throw new Error(`catalogue: the service definitions (${ids.join(', ')}) are not SERVICE_IDS (${SERVICE_IDS.join(', ')}) in the same order`);
+  }
+  return new Map(definitions.map((d) => [d.id, d]));
+}
 
+const BY_ID = indexById(SERVICES);
+
+/** The definition of a service named by a string from outside (an environment file); undefined when unknown. */
 export function findService(id: string): ServiceDefinition | undefined {
-  return BY_ID.get(id as ServiceId);
+  return isServiceId(id) ? BY_ID.get(id) : undefined;
+}
+
+/** The definition of a service: every ServiceId has one (see indexById). */
+export function serviceDefinition(id: ServiceId): ServiceDefinition {
+  return BY_ID.get(id)!;
+}
+
+/** The role a service belongs to, from its definition. */
+export function roleOfService(id: ServiceId): Role {
+  return serviceDefinition(id).role;
 }
 
 export function servicesOfRole(role: Role): readonly ServiceDefinition[] {

@@ -13,16 +13,57 @@ export enum Role {
   CC = 'cc',
   /** UC-Addon: the UC applications without the contact-centre part. */
   UC_ADDON = 'ucaddon',
-  /** Edge reverse proxy in a DMZ, in front of the CC/UC front (seed 003). */
+  /** Edge reverse proxy in a DMZ, in front of the CC/UC front (see the Cisco community discussion "Using a Reverse Proxy between Agent Browser and Finesse Servers"). */
   EDGE = 'edge',
 }
 
 export const ALL_ROLES: readonly Role[] = [Role.XIVO, Role.MDS, Role.CC, Role.UC_ADDON, Role.EDGE];
 
-/** A service id is `<role>.<service>`, e.g. `cc.xuc`. It is how environment files name a service. */
-export type ServiceId = `${Role}.${string}`;
+/** Roles with a web front (xuc, xucmgt and the nginx HTTPS entry point): XiVO CC and UC-Addon. */
+export type FrontRole = Role.CC | Role.UC_ADDON;
 
-/** Public names of the platform, as the seeds name them in `custom.env`. */
+export const FRONT_ROLES: readonly FrontRole[] = [Role.CC, Role.UC_ADDON];
+
+export function isFrontRole(role: Role): role is FrontRole {
+  return (FRONT_ROLES as readonly Role[]).includes(role);
+}
+
+/**
+ * Every service of the catalogue, `<role>.<service>`, in catalogue order (the start order on a server).
+ * Listed here once so that a service id is a closed type: a misspelt id does not compile. The
+ * catalogue's definitions (`SERVICES` in services.ts) must be exactly these, in this order; it
+ * refuses to load otherwise.
+ */
+export const SERVICE_IDS = [
+  'xivo.configmgt',
+  'cc.pgxivocc',
+  'cc.xivo-db-replication',
+  'cc.xivo-full-stats',
+  'cc.pack-reporting',
+  'cc.spagobi',
+  'cc.recording-server',
+  'cc.elasticsearch',
+  'cc.kibana',
+  'cc.xuc',
+  'cc.xucmgt',
+  'cc.nginx',
+  'edge.nginx',
+  'ucaddon.xuc',
+  'ucaddon.xucmgt',
+  'ucaddon.nginx',
+] as const;
+
+/** A service id is `<role>.<service>`, e.g. `cc.xuc`. It is how environment files name a service. */
+export type ServiceId = (typeof SERVICE_IDS)[number];
+
+const KNOWN_SERVICE_IDS: ReadonlySet<string> = new Set(SERVICE_IDS);
+
+/** Whether a string read from an environment file (or built from labels) names a catalogue service. */
+export function isServiceId(candidate: string): candidate is ServiceId {
+  return KNOWN_SERVICE_IDS.has(candidate);
+}
+
+/** Public names of the platform, as XiVO's documentation names them in `custom.env`. */
 export enum PublicName {
   /** `XIVO_HOST`: the XiVO PBX. */
   XIVO_HOST = 'xivoHost',
@@ -89,8 +130,8 @@ export interface HealthcheckDefinition {
 }
 
 /**
- * How trustworthy a catalogue fact is (see `../shared/reference/xivo-domain.md`):
- * verified in the seeds/public docs, or inferred and to be confirmed on a real host
+ * How trustworthy a catalogue fact is: verified in XiVO's public documentation, or inferred
+ * and to be confirmed on a real host
  * (`xivocc-dcomp config`, `docker inspect`) and overridden in the environment file if wrong.
  */
 export type Confidence = 'verified' | 'inferred';

@@ -1,5 +1,5 @@
 /**
- * What xuc needs from XiVO besides the token (reference §6, older installation guides and doc
+ * What xuc needs from XiVO besides the token (XiVO CC's older installation guides and doc
  * titles): the CTI user `xuc` and its password (random since 2021), a web-services user, AMI
  * access on the PBX and on each MDS over its VoIP address, a `pg_hba` entry for the CC server,
  * and "Multiqueues call stats sharing". The users are XiVO facts; the environment variable

@@ -3,7 +3,7 @@
  * Same server: the container's network alias and its internal port.
  * Other server: that server's address and the published host port.
  */
-import { containerName, findService } from '../catalogue/services';
+import { containerName, serviceDefinition } from '../catalogue/services';
 import { Role, ServiceId } from '../catalogue/types';
 import { Endpoint, PlatformDirectory } from '../constructs/platform-directory';
 import { HOST_GATEWAY_NAME } from '../constructs/service-container';
@@ -17,8 +17,7 @@ import { publishedPort } from './resolve';
  */
 export function endpoint(env: Environment, from: ServerModel, service: ServiceId, portName?: string): Endpoint | undefined {
   const target = env.placement.get(service);
-  const def = findService(service);
-  if (!def) return undefined;
+  const def = serviceDefinition(service);
   if (!target) {
     // Not deployed by us, but served by XiVO itself on the PBX host (configmgt on 9100).
     const pbx = def.servedByXivo && env.servers.find((s) => s.roles.includes(Role.XIVO));

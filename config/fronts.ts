@@ -3,11 +3,9 @@
  * answers to, which front the edge forwards to, and which names the edge must hide.
  */
 import { containerName } from '../catalogue/services';
-import { PublicName, Role } from '../catalogue/types';
+import { FrontRole, PublicName, Role } from '../catalogue/types';
 import { Environment, ServerModel } from './model';
 import { EdgeSpec, edgeSchema, tlsSchema, TlsSpec } from './schema-tls';
-
-export type FrontRole = Role.CC | Role.UC_ADDON;
 
 /** The `tls` section with its defaults, also when the environment file has none. */
 export function tlsOf(env: Environment): TlsSpec {

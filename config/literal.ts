@@ -7,7 +7,7 @@
  */
 import { Token } from 'cdktf';
 import { KeyPath } from './errors';
-import type { Problem } from './resolve';
+import type { Problem } from './rule';
 
 /** Text cdktf resolves as one of its own tokens (`${TfToken[TOKEN.4]}`, list tokens `#{TfToken[...]}`). */
 const CDKTF_TOKEN = /TfToken\[/i;

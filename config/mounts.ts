@@ -12,7 +12,7 @@ import { KEYTAB_PATH, KRB5_CONF_PATH } from '../constructs/xuc/auth-kerberos';
 import { TRUSTSTORE_MOUNT } from '../constructs/xuc/truststore';
 import { XUC_CONF_PATH } from '../constructs/xuc/xuc-service';
 import { NGINX_CONF_PATH, NGINX_SSL_DIR } from '../constructs/nginx/nginx-service';
-import type { Problem } from './resolve';
+import type { Problem } from './rule';
 import type { EnvironmentFile } from './schema';
 
 /** Host paths that are root on the host, or the host's own system: refused with everything below them. */

@@ -6,16 +6,11 @@
 import { DEFAULT_LOG_ROTATION } from '../constructs/deployment';
 import * as path from 'path';
 import { findRelease } from '../catalogue/releases';
-import { findService, SERVICES, servicesOfRole, UNIQUE_ROLES } from '../catalogue/services';
+import { findService, serviceDefinition, SERVICES, servicesOfRole, UNIQUE_ROLES } from '../catalogue/services';
 import { PublicName, Role, ServiceDefinition, ServiceId } from '../catalogue/types';
-import { KeyPath } from './errors';
 import { Environment, ServerModel } from './model';
+import type { Problem } from './rule';
 import { EnvironmentFile } from './schema';
-
-export interface Problem {
-  readonly path: KeyPath;
-  readonly message: string;
-}
 
 export interface Resolution {
   readonly environment: Environment;
@@ -135,8 +130,7 @@ export function resolve(spec: EnvironmentFile, file: string): Resolution {
 
 /** Host port of a service's named port, after environment overrides. */
 export function publishedPort(spec: EnvironmentFile, id: ServiceId, portName: string): number | undefined {
-  const def = findService(id);
-  const port = def?.ports.find((p) => p.name === portName);
+  const port = serviceDefinition(id).ports.find((p) => p.name === portName);
   return spec.services?.[id]?.ports?.[portName] ?? port?.published;
 }
 

@@ -3,11 +3,10 @@
  * constructs (constructs/xuc/auth-checks.ts), so both reject the same bad values with the
  * same words.
  */
-import { DEFAULT_XUC_HEAP, findService } from '../catalogue/services';
+import { DEFAULT_XUC_HEAP, serviceDefinition } from '../catalogue/services';
 import { ServiceId } from '../catalogue/types';
 import { checkInputFile, MAX_KEYTAB_BYTES, readInputFile } from './input-files';
-import type { Rule } from './rules';
-import type { Problem } from './resolve';
+import type { Problem, Rule } from './rule';
 import type { EnvironmentFile } from './schema';
 import { MANAGED_XUC_VARIABLES, MANAGED_XUCMGT_VARIABLES } from '../constructs/xuc/auth-modes';
 import { MANAGED_JVM_VARIABLES } from '../constructs/xuc/xuc-variables';
@@ -24,7 +23,7 @@ import {
 const XUC_SERVICES: readonly ServiceId[] = ['cc.xuc', 'cc.xucmgt', 'ucaddon.xuc', 'ucaddon.xucmgt'];
 const managedOf = (id: ServiceId): readonly string[] => [
   ...MANAGED_XUC_VARIABLES,
-  ...(id.endsWith('.xuc') ? MANAGED_JVM_VARIABLES : MANAGED_XUCMGT_VARIABLES),
+  ...(serviceDefinition(id).name === 'xuc' ? MANAGED_JVM_VARIABLES : MANAGED_XUCMGT_VARIABLES),
 ];
 
 /**
@@ -119,7 +118,7 @@ const heapFits: Rule = (spec, env) => {
   }
   const heapMax = jvmSizeMiB(jvm?.heapMax ?? DEFAULT_XUC_HEAP.max);
   for (const id of ['cc.xuc', 'ucaddon.xuc'] as const) {
-    const limit = spec.services?.[id]?.memoryMb ?? findService(id)?.memoryMb;
+    const limit = spec.services?.[id]?.memoryMb ?? serviceDefinition(id).memoryMb;
     if (!env.placement.has(id) || limit === undefined || heapMax < limit) continue;
     problems.push({
       path: jvm?.heapMax ? at('jvm', 'heapMax') : ['services', id, 'memoryMb'],

@@ -5,7 +5,7 @@
  */
 import { debianFor, findRelease } from '../catalogue/releases';
 import { RESERVED_HOST_PORTS } from '../catalogue/services';
-import type { Rule } from './rules';
+import type { Rule } from './rule';
 
 const debianMatchesRelease: Rule = (spec) => {
   const release = findRelease(spec.release);

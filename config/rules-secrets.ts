@@ -5,8 +5,7 @@
  * (Kerberos, truststore) cannot be written by hand. Each message says what to use instead.
  */
 import { AUTH_SECRET_VARIABLES } from '../constructs/xuc/auth-modes';
-import type { Problem } from './resolve';
-import type { Rule } from './rules';
+import type { Problem, Rule } from './rule';
 
 /** Names that hold a secret, in any case: password, passwd, pwd, passphrase, secret, token, private key, API key, credentials. */
 export const SECRET_NAME = /passw(or)?d|passphrase|(^|[^a-z])pass($|[^a-z])|pwd|secret|token|private[_.-]?key|api[_.-]?key|credential/i;

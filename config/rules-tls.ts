@@ -2,12 +2,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { findService } from '../catalogue/services';
-import { Role, ServiceId } from '../catalogue/types';
+import { Role } from '../catalogue/types';
 import { checkChain } from '../constructs/tls/chain';
 import { ROUTES, SERVER_PLACEHOLDER } from '../catalogue/routes';
 import { checkInputFile, MAX_CERTIFICATE_BYTES } from './input-files';
-import { Problem } from './resolve';
-import type { Rule } from './rules';
+import type { Problem, Rule } from './rule';
 import { ProvidedCertificateSpec, tlsSchema } from './schema-tls';
 import { EnvironmentFile } from './schema';
 
@@ -60,7 +59,7 @@ const edgeSection: Rule = (spec, env) => {
   const internal = [...Object.values(spec.publicNames), ...spec.servers.flatMap((s) => [s.fqdn, s.address])];
   const publicName = spec.edge.publicName.toLowerCase().replace(/\.$/, '');
   if (internal.some((name) => typeof name === 'string' && name.toLowerCase().replace(/\.$/, '') === publicName)) {
-    problems.push({ path: ['edge', 'publicName'], message: `"${spec.edge.publicName}" is an internal name (a public name or a server): the edge's public name must differ so that internal names stay hidden (seed 003), e.g. "rpx-cc.example.com"` });
+    problems.push({ path: ['edge', 'publicName'], message: `"${spec.edge.publicName}" is an internal name (a public name or a server): the edge's public name must differ so that internal names stay hidden (reverse-proxy guidance for agent browsers), e.g. "rpx-cc.example.com"` });
   }
   return problems;
 };
@@ -88,7 +87,7 @@ const routeTable: Rule = (spec, env) => {
     const def = findService(r.service);
     if (!def) {
       problems.push({ path: [...at, 'service'], message: `"${r.service}" is not a catalogue service: write "<role>.<service>" as listed by docs/catalogue.md (e.g. "cc.kibana")` });
-    } else if (!env.placement.has(r.service as ServiceId)) {
+    } else if (!env.placement.has(def.id)) {
       problems.push({ path: [...at, 'service'], message: `"${r.service}" is not deployed in this environment (disabled or no server has its role): a route must lead to a running service; enable it or remove the route` });
     } else if (r.port && !def.ports.some((p) => p.name === r.port)) {
       problems.push({ path: [...at, 'port'], message: `"${r.port}" is not a port of ${def.id}: use one of ${def.ports.map((p) => p.name).join(', ') || '(it has none)'}` });

@@ -2,21 +2,20 @@
  * Cross-field rules of an environment file: what the schema alone cannot see.
  * Each rule returns problems with the key path to blame and what to write instead.
  */
-import { HOST_ENV_FILES, RESERVED_HOST_PORTS, findService } from '../catalogue/services';
+import { HOST_ENV_FILES, RESERVED_HOST_PORTS, findService, serviceDefinition } from '../catalogue/services';
 import { Role } from '../catalogue/types';
 import { normalDockerHost } from './docker-host';
 import { checkInputFile, containmentProblem, MAX_CERTIFICATE_BYTES } from './input-files';
 import { Environment, ServerModel } from './model';
 import { mountProblems } from './mounts';
-import { Problem, publishedPort } from './resolve';
+import { publishedPort } from './resolve';
+import type { Problem, Rule } from './rule';
 import { EnvironmentFile } from './schema';
 import { AUTH_RULES } from './rules-auth';
 import { SECRET_RULES } from './rules-secrets';
 import { TLS_RULES } from './rules-tls';
 import { sshOptionProblems } from './ssh-options';
 import { HOST_RULES } from './rules-hosts';
-
-type Rule = (spec: EnvironmentFile, env: Environment) => Problem[];
 
 const LOOPBACK = /^(127\.|localhost$)/;
 
@@ -129,7 +128,7 @@ const splitReachability: Rule = (spec, env) => {
             message: `"${target.address}" is a loopback address, but ${def.id} on server "${server.name}" reaches ${dep} on this server: write an address the other servers can route to`,
           });
         }
-        if (!findService(dep)!.ports.some((p) => p.published !== undefined || spec.services?.[dep]?.ports?.[p.name])) {
+        if (!serviceDefinition(dep).ports.some((p) => p.published !== undefined || spec.services?.[dep]?.ports?.[p.name])) {
           problems.push({ path: ['services', dep, 'ports'], message: `${dep} is reached from server "${server.name}" but publishes no port: give it a host port` });
         }
       }
@@ -230,5 +229,3 @@ export const RULES: readonly Rule[] = [
 export function checkRules(spec: EnvironmentFile, env: Environment): Problem[] {
   return [...RULES, ...AUTH_RULES, ...TLS_RULES, ...SECRET_RULES, ...HOST_RULES].flatMap((rule) => rule(spec, env));
 }
-
-export type { Rule };

@@ -1,5 +1,5 @@
 /**
- * Environment-file section `auth`: xuc authentication modes (seed 000). Owned by the
+ * Environment-file section `auth`: xuc authentication modes (XiVO CC documentation, "System Configuration"). Owned by the
  * authentication feature (XucService, AuthLdap, AuthKerberos, AuthCas, AuthOidc, OutboundQueue).
  *
  * Secrets are never written here: they come from fixed, sensitive Terraform variables
@@ -34,7 +34,7 @@ const ldap = z
     url: z
       .string()
       .regex(/^ldaps?:\/\//, { message: 'must start with ldap:// or ldaps://, e.g. "ldaps://ldap.example.com:636"' })
-      .describe('ldap://HOST:389 or ldaps://HOST:636; the port is mandatory (seed 000)'),
+      .describe('ldap://HOST:389 or ldaps://HOST:636; the port is mandatory (XiVO CC "System Configuration")'),
     managerDN: z.string().min(1).describe('DN of an account with read rights on the users, e.g. uid=xuc,ou=people,dc=example,dc=com'),
     managerPassword: noSecret(AUTH_SECRET_VARIABLES.ldapManagerPassword),
     searchBase: z.string().min(1).describe('Where users are searched, e.g. ou=people,dc=example,dc=com'),
@@ -108,7 +108,7 @@ export const authSchema = z
   .object({
     xivo: z.boolean().optional().describe('false disables XiVO authentication (authentication.xivo = ""); needs another mode'),
     loginTimeoutMs: z.number().int().min(1000).max(120000).optional().describe(`LOGIN_TIMEOUT_MS; default ${DEFAULT_LOGIN_TIMEOUT_MS}`),
-    allowXucUserLogin: z.boolean().optional().describe('true sets AUTH_PREVENT_XUC_LOGIN=false (advised against, seed 000); default false'),
+    allowXucUserLogin: z.boolean().optional().describe('true sets AUTH_PREVENT_XUC_LOGIN=false (advised against by XiVO CC "System Configuration"); default false'),
     ldap: ldap.optional(),
     kerberos: kerberos.optional(),
     cas: cas.optional(),

@@ -1,6 +1,7 @@
 /**
  * Environment-file sections `tls` and `edge`: certificates and the nginx/edge fronts
- * (seeds 000, 001, 003, 004). Owned by the NginxFront / TLS feature.
+ * (XiVO CC documentation, "System Configuration"; Cisco's "UCCX Certificates: Self-Signed and CA-Signed" configuration guide;
+ * Cisco community discussion "Using a Reverse Proxy between Agent Browser and Finesse Servers"; XiVO documentation, "CTI Server"). Owned by the NginxFront / TLS feature.
  */
 import { z } from 'zod';
 import { EDGE_DEFAULTS } from '../constructs/nginx/edge-proxy';
@@ -35,7 +36,7 @@ const keySchema = z
   .object({
     algorithm: z.enum(['RSA', 'ECDSA'], { message: 'must be "RSA" or "ECDSA"' }).default(CERTIFICATE_DEFAULTS.key.algorithm),
     rsaBits: z
-      .union([z.literal(2048), z.literal(3072), z.literal(4096)], { message: 'must be 2048, 3072 or 4096 (RSA keys under 2048 bits are refused, seed 001)' })
+      .union([z.literal(2048), z.literal(3072), z.literal(4096)], { message: 'must be 2048, 3072 or 4096: RSA keys under 2048 bits are refused (certificate guidance for contact centres)' })
       .default(CERTIFICATE_DEFAULTS.key.rsaBits),
     ecdsaCurve: z.enum(['P256', 'P384'], { message: 'must be "P256" or "P384"' }).default(CERTIFICATE_DEFAULTS.key.ecdsaCurve),
   })
@@ -81,7 +82,7 @@ export const tlsSchema = z
     cti: z
       .object({
         authBackend: z.string().regex(/^[a-z][a-z0-9_]*$/, { message: 'must be a xivo-auth backend name such as "ldap_user"' }).optional()
-          .describe('xivo-ctid authentication backend (/etc/xivo-ctid/conf.d), seed 004'),
+          .describe('xivo-ctid authentication backend (/etc/xivo-ctid/conf.d; XiVO "CTI Server")'),
         provided: providedCertificateSchema.optional().describe('mode provided: the CTI STARTTLS certificate; without it XiVO keeps its own'),
       })
       .strict()

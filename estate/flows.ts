@@ -9,8 +9,8 @@
  * Flows inside one server (over its Docker network) are not listed: no firewall sees them.
  */
 import { PLATFORM_FLOWS } from '../catalogue/platform-flows';
-import { Role, ServiceId } from '../catalogue/types';
-import { containerName, findService } from '../catalogue/services';
+import { isServiceId, Role, ServiceId } from '../catalogue/types';
+import { containerName, serviceDefinition } from '../catalogue/services';
 import { endpoint } from '../config/endpoints';
 import { Environment, ServerModel } from '../config/model';
 import { publishedPort } from '../config/resolve';
@@ -51,8 +51,7 @@ function dockerApiPort(server: ServerModel): string | undefined {
 
 function serviceEnd(env: Environment, id: ServiceId): FlowEnd | undefined {
   const server = env.placement.get(id);
-  const def = findService(id);
-  return server && def ? { server, container: containerName(def) } : undefined;
+  return server ? { server, container: containerName(serviceDefinition(id)) } : undefined;
 }
 
 export function environmentFlows(env: Environment): Flow[] {
@@ -66,7 +65,7 @@ export function environmentFlows(env: Environment): Flow[] {
   const edge = env.servers.find((s) => s.roles.includes(Role.EDGE));
   const target = edgeTarget(env);
   if (edge && target) {
-    const edgeNginx = { server: edge, container: containerName(findService('edge.nginx')!) };
+    const edgeNginx = { server: edge, container: containerName(serviceDefinition('edge.nginx')) };
     add({ actor: INTERNET_BROWSERS }, edgeNginx, 443, 'tcp', 'browsers → edge nginx (HTTPS, every web app)');
     add({ actor: INTERNET_BROWSERS }, edgeNginx, 80, 'tcp', 'browsers → edge nginx (redirect to HTTPS)');
     const front = endpoint(env, edge, `${target.role}.nginx`, 'https');
@@ -86,7 +85,7 @@ export function environmentFlows(env: Environment): Flow[] {
       const paths = group.map((r) => r.path).join(' ');
       if (serviceId) {
         const to = serviceEnd(env, serviceId);
-        if (to) add(nginx, to, at.port, 'tcp', `nginx → ${findService(serviceId)?.name ?? serviceId} ${paths}`);
+        if (to) add(nginx, to, at.port, 'tcp', `nginx → ${serviceDefinition(serviceId).name} ${paths}`);
       } else {
         // A host package (Asterisk of the PBX or of an MDS): `asterisk@<server>`.
         const [what, serverName] = targetName.split('@');
@@ -106,16 +105,17 @@ export function environmentFlows(env: Environment): Flow[] {
       for (const [target, names] of variables) {
         const at = endpoint(env, server, target, (def.env[names[0]] as { port?: string }).port);
         const to = serviceEnd(env, target);
-        if (at && !at.local && to) add({ server, container: containerName(def) }, to, at.port, 'tcp', `${def.name} → ${findService(target)?.name} (${names.join(', ')})`);
+        if (at && !at.local && to) add({ server, container: containerName(def) }, to, at.port, 'tcp', `${def.name} → ${serviceDefinition(target).name} (${names.join(', ')})`);
       }
     }
   }
 
   // Host packages of the XDS.
   for (const flow of PLATFORM_FLOWS) {
-    const sources: FlowEnd[] = flow.from.includes('.')
-      ? [serviceEnd(env, flow.from as ServiceId)].filter((e): e is FlowEnd => !!e)
-      : env.servers.filter((s) => s.roles.includes(flow.from as Role)).map((server) => ({ server }));
+    const client = flow.from;
+    const sources: FlowEnd[] = isServiceId(client)
+      ? [serviceEnd(env, client)].filter((e): e is FlowEnd => !!e)
+      : env.servers.filter((s) => s.roles.includes(client)).map((server) => ({ server }));
     const use = flow.confidence === 'inferred' ? `${flow.use} [inferred]` : flow.use;
     for (const from of sources) {
       for (const server of env.servers.filter((s) => s.roles.includes(flow.to))) add(from, { server }, flow.port, flow.protocol, use);

@@ -4,7 +4,7 @@
  * labels the merge request with (0: no maintenance window, 2: something restarts, 3: data loss).
  */
 import { HOST_FILE_EFFECT, JOB_EFFECT, SERVICE_EFFECTS, UNKNOWN_EFFECT } from '../catalogue/service-effects';
-import { ServiceId } from '../catalogue/types';
+import { isServiceId } from '../catalogue/types';
 import { Action, addressOf, Cause, diffStack, ResourceChange, StackJson } from './changes';
 import { followConsequences } from './consequences';
 
@@ -121,8 +121,9 @@ function containerImpact(change: ResourceChange, changes: Upstream): ContainerIm
   const hostFile = labels['org.xivo.host-file'];
   const job = labels['org.xivo.job'];
   const kind: ContainerKind = hostFile ? 'host-file' : job ? 'job' : 'service';
-  const serviceId = `${labels['org.xivo.role']}.${labels['org.xivo.service']}` as ServiceId;
-  const effect = kind === 'host-file' ? HOST_FILE_EFFECT : kind === 'job' ? JOB_EFFECT : (SERVICE_EFFECTS[serviceId] ?? UNKNOWN_EFFECT);
+  const serviceId = `${labels['org.xivo.role']}.${labels['org.xivo.service']}`;
+  const serviceEffect = isServiceId(serviceId) ? SERVICE_EFFECTS[serviceId] : undefined;
+  const effect = kind === 'host-file' ? HOST_FILE_EFFECT : kind === 'job' ? JOB_EFFECT : (serviceEffect ?? UNKNOWN_EFFECT);
   return {
     container: String(config.name ?? change.id),
     service: hostFile ?? job ?? labels['org.xivo.service'] ?? String(config.name ?? change.id),

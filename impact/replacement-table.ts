@@ -6,9 +6,7 @@
  * - [docker-src] kreuzwerker/terraform-provider-docker internal/provider/resource_docker_<type>.go,
  *   `ForceNew: true` on the top-level schema attribute. Read in the Go module of a later
  *   release (v4.6-era, module cache), cross-checked against the 3.6.2 schema that the cdktf
- *   binding @cdktf/provider-docker 12.0.3 was generated from (attribute set), and against
- *   ../shared/reference/cdktf-notes.md ("only restart, max_retry_count, cpu_shares, memory,
- *   memory_swap, cpu_set update in place").
+ *   binding @cdktf/provider-docker 12.0.3 was generated from (attribute set).
  * - [tls-src] hashicorp/terraform-provider-tls v4.1.0 (commit eefba144) internal/provider/
  *   resource_*.go: `RequiresReplace()` plan modifiers and `requireReplaceIfStateContainsPEMString`.
  * - [local-doc] hashicorp/local 2.6.1 `local_file` documentation: every argument forces a new

@@ -5,7 +5,7 @@
  */
 import { Construct } from 'constructs';
 import { Network } from '@cdktf/provider-docker/lib/network';
-import { ServiceDefinition, ServiceId } from '../catalogue/types';
+import { FrontRole, isFrontRole, ServiceDefinition, ServiceId } from '../catalogue/types';
 import { EdgeProxy } from '../constructs/nginx/edge-proxy';
 import { NginxFront } from '../constructs/nginx/nginx-front';
 import { ServiceContainer } from '../constructs/service-container';
@@ -16,7 +16,7 @@ import { XucmgtService } from '../constructs/xuc/xucmgt-service';
 import { truststoreHostDirectory } from '../constructs/xuc/xuc-service';
 import { endpoint } from '../config/endpoints';
 import { extraRoutes, resolveRoutes } from '../config/front-routes';
-import { edgeSpecOf, edgeTarget, frontName, FrontRole, internalNames, tlsOf } from '../config/fronts';
+import { edgeSpecOf, edgeTarget, frontName, internalNames, tlsOf } from '../config/fronts';
 import { Environment, ServerModel } from '../config/model';
 import { publishedPort } from '../config/resolve';
 import { certificateFor, internalCaOf } from './certificates';
@@ -37,6 +37,12 @@ export interface ServiceFactoryProps extends ServiceContext {
 
 export type ServiceFactory = (scope: Construct, id: string, props: ServiceFactoryProps) => Construct;
 
+/** The product of a xuc, xucmgt or front service (the factories below are registered for those only). */
+function frontRoleOf(definition: ServiceDefinition): FrontRole {
+  if (!isFrontRole(definition.role)) throw new Error(`${definition.id} is not a XiVO CC or UC-Addon service`);
+  return definition.role;
+}
+
 const common = (props: ServiceFactoryProps) => ({
   deployment: deploymentOf(props.environment, props.server, props.network),
   overrides: overridesOf(props.environment, props.definition.id),
@@ -46,7 +52,7 @@ const plain: ServiceFactory = (scope, id, props) => new ServiceContainer(scope, 
 
 const xuc: ServiceFactory = (scope, id, props) => {
   const { environment: env, server, definition } = props;
-  const role = definition.role as FrontRole;
+  const role = frontRoleOf(definition);
   const auth = env.spec.auth;
   const xucsOnHost = env.servers
     .filter((s) => s.docker.host === server.docker.host)
@@ -66,7 +72,7 @@ const xuc: ServiceFactory = (scope, id, props) => {
 };
 
 const xucmgt: ServiceFactory = (scope, id, props) =>
-  new XucmgtService(scope, id, { ...common(props), role: props.definition.role as FrontRole, authentication: authModesOf(props.environment, props.definition.role as FrontRole) });
+  new XucmgtService(scope, id, { ...common(props), role: frontRoleOf(props.definition), authentication: authModesOf(props.environment, frontRoleOf(props.definition)) });
 
 /** The routes of the front of `role` on `server`. */
 function frontRoutes(env: Environment, server: ServerModel, role: FrontRole) {
@@ -76,7 +82,7 @@ function frontRoutes(env: Environment, server: ServerModel, role: FrontRole) {
 
 const nginxFront: ServiceFactory = (scope, id, props) => {
   const { environment: env, server } = props;
-  const role = props.definition.role as FrontRole;
+  const role = frontRoleOf(props.definition);
   const tls = tlsOf(env);
   const publicName = frontName(env, role);
   const certificate = certificateFor(scope, env, certificateNames(publicName, [server.fqdn, ...tls.extraNames]), tls.provided);

@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Role } from '../catalogue/types';
+import { FrontRole as XucRole, Role } from '../catalogue/types';
 import { PlanTimeFile } from '../constructs/plan-time-file';
 import { AuthCas } from '../constructs/xuc/auth-cas';
 import { AuthKerberos } from '../constructs/xuc/auth-kerberos';
@@ -14,8 +14,6 @@ import { OutboundQueue } from '../constructs/xuc/outbound-queue';
 import { XucFeature } from '../constructs/xuc/xuc-feature';
 import { frontsOf, xucFronts } from '../config/rules-auth';
 import { Environment } from '../config/model';
-
-type XucRole = Role.CC | Role.UC_ADDON;
 
 /** The Kerberos principal of the environment, when it names a front of this product. */
 export function kerberosPrincipalFor(env: Environment, role: XucRole): string | undefined {

@@ -2,7 +2,7 @@
  * LDAPS with a private CA against a real OpenLDAP: the truststore is built by the very
  * script the deployment's builder container runs (read from the synthesized resource), and
  * a Java LDAP client configured from our rendered xuc.conf and JAVA_OPTS binds as managerDN
- * and finds the user. Without our truststore the JVM fails as the seed shows (PKIX).
+ * and finds the user. Without our truststore the JVM fails as the XiVO CC documentation, "System Configuration" shows (PKIX).
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -89,7 +89,7 @@ describeWithPrograms(
       expect(ldapLogin(xucConf, 'nobody', javaOpts)).toEqual({ status: 0, output: '' });
     }, 60_000);
 
-    test('without our truststore: PKIX path building failed, as in the seed', () => {
+    test('without our truststore: PKIX path building failed, as XiVO CC documents', () => {
       const result = ldapLogin(xucConf, 'jdoe', javaOpts.filter((o) => !o.startsWith('-Djavax.net.ssl')));
       expect(result.status).toBe(2);
       expect(result.output).toContain('PKIX path building failed');

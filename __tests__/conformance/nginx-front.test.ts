@@ -208,9 +208,9 @@ describeWithPrograms('nginx runs the configuration we deploy', { nginx: 'nginx-l
     const viaEdge = (p: string, extra?: string[]) =>
       curl(`https://rpx-cc.example.com:${ports.edgeHttps}${p}`, { resolve: [`rpx-cc.example.com:${ports.edgeHttps}:127.0.0.1`], cacert: frontCa, extra });
 
-    // Seed 000 path table, with prod's placement: xuc/xucmgt on cc-core (container aliases),
+    // The path table of XiVO CC "System Configuration", with prod's placement: xuc/xucmgt on cc-core (container aliases),
     // configmgt on the PBX, Kibana/recording/SpagoBI on cc-reporting (addresses + published ports).
-    const SEED_TABLE: [string, string][] = [
+    const DOCUMENTED_PATHS: [string, string][] = [
       ['/fingerboard', 'xivocc-xucmgt:8070'],
       ['/', 'xivocc-xucmgt:8070'],
       ['/ccagent', 'xivocc-xucmgt:8070'],
@@ -222,7 +222,7 @@ describeWithPrograms('nginx runs the configuration we deploy', { nginx: 'nginx-l
       ['/xuc/api/2.0/agents', 'xivocc-xuc:8090'],
     ];
 
-    test.each(SEED_TABLE)('https://XUC_HOST%s reaches %s, path and Host kept', async (p, stub) => {
+    test.each(DOCUMENTED_PATHS)('https://XUC_HOST%s reaches %s, path and Host kept', async (p, stub) => {
       const r = await viaFront(p);
       expect(r.status).toBe(200);
       expect(JSON.parse(r.body) as StubReply).toEqual({ stub, path: p, host: 'cc.prod.example.com' });

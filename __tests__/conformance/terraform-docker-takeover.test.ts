@@ -13,7 +13,7 @@ import * as path from 'path';
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { Network } from '@cdktf/provider-docker/lib/network';
-import { findService } from '../../catalogue/services';
+import { serviceDefinition } from '../../catalogue/services';
 import { EnvFileKeys } from '../../constructs/env-file-keys';
 import { deploymentOf, overridesOf } from '../../stacks/deployment';
 import { ServiceContainer } from '../../constructs/service-container';
@@ -103,7 +103,7 @@ describeWithPrograms(
         new ServiceContainer(stack, 'pgxivocc', {
           deployment: deploymentOf(environment, server, network),
           overrides: overridesOf(environment, 'cc.pgxivocc'),
-          definition: findService('cc.pgxivocc')!,
+          definition: serviceDefinition('cc.pgxivocc'),
         });
       });
       const json = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8'));

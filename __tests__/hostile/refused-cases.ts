@@ -377,6 +377,6 @@ export const REFUSED_CASES: readonly RefusedCase[] = [
     family: 'edge',
     name,
     file: withEdge({ publicName }),
-    refused: [`edge.publicName: "${publicName}" is an internal name (a public name or a server): the edge's public name must differ so that internal names stay hidden (seed 003), e.g. "rpx-cc.example.com"`],
+    refused: [`edge.publicName: "${publicName}" is an internal name (a public name or a server): the edge's public name must differ so that internal names stay hidden (reverse-proxy guidance for agent browsers), e.g. "rpx-cc.example.com"`],
   })),
 ];

@@ -30,7 +30,7 @@ public class Client {
     env.put(Context.SECURITY_CREDENTIALS, ldap.getString("managerPassword"));
     try {
       // The TLS handshake on its own first: JNDI hides its failure behind "connection closed",
-      // while xuc's LDAP SDK reports it (seed 000: "PKIX path building failed").
+      // while xuc's LDAP SDK reports it (XiVO CC "System Configuration": "PKIX path building failed").
       java.net.URI uri = new java.net.URI(ldap.getString("url"));
       if (uri.getScheme().equals("ldaps")) {
         javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) javax.net.ssl.SSLSocketFactory.getDefault().createSocket(uri.getHost(), uri.getPort());

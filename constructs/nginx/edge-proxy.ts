@@ -8,7 +8,7 @@
 import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
 import { DATA_STORES } from '../../catalogue/routes';
-import { findService } from '../../catalogue/services';
+import { serviceDefinition } from '../../catalogue/services';
 import { Deployment } from '../deployment';
 import { Endpoint } from '../platform-directory';
 import { ServiceOverrides } from '../service-container';
@@ -126,7 +126,7 @@ export class EdgeProxy extends Construct {
     const material = props.certificate.bind(this, 'certificate');
     this.nginx = new NginxService(this, 'nginx', {
       deployment: props.deployment,
-      definition: findService('edge.nginx')!,
+      definition: serviceDefinition('edge.nginx'),
       overrides: props.overrides,
       site: edgeSite(props),
       tls: material,

@@ -6,8 +6,8 @@
  */
 import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
-import { findService } from '../../catalogue/services';
-import { Role } from '../../catalogue/types';
+import { serviceDefinition } from '../../catalogue/services';
+import { FrontRole, Role } from '../../catalogue/types';
 import { Deployment } from '../deployment';
 import { ServiceOverrides } from '../service-container';
 import { Certificate } from '../tls/certificate';
@@ -23,8 +23,6 @@ export const FRONT_FILE_BASE = 'xivoxc';
 export const FRONT_WEBSOCKET_TIMEOUT_SECONDS = 3600;
 /** Port users reach HTTPS on. */
 export const DEFAULT_HTTPS_PORT = 443;
-
-export type FrontRole = Role.CC | Role.UC_ADDON;
 
 /** Addresses that, seen from a container, are the container itself. */
 const LOOPBACK = /^(127\.|localhost$|::1$)/;
@@ -86,7 +84,7 @@ export class NginxFront extends Construct {
     const material = props.certificate.bind(this, 'certificate');
     this.nginx = new NginxService(this, 'nginx', {
       deployment: props.deployment,
-      definition: findService(`${props.role ?? Role.CC}.nginx`)!,
+      definition: serviceDefinition(`${props.role ?? Role.CC}.nginx`),
       overrides: props.overrides,
       site: this.site,
       tls: material,

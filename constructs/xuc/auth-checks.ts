@@ -4,13 +4,13 @@
  */
 import { X509Certificate } from 'crypto';
 
-/** `ldap://host:389`: xuc needs the port (seed 000). */
+/** `ldap://host:389`: xuc needs the port (XiVO CC documentation, "System Configuration"). */
 export function ldapUrlProblem(url: string): string | undefined {
   const match = /^(ldaps?):\/\/([^/:]+)(:(\d+))?\/?$/.exec(url);
   if (!match) return `"${url}" is not an LDAP URL: write ldaps://HOST:636 or ldap://HOST:389`;
   if (!match[4]) {
     const port = match[1] === 'ldaps' ? 636 : 389;
-    return `"${url}" has no port: xuc needs it (seed 000); write ${match[1]}://${match[2]}:${port}`;
+    return `"${url}" has no port: xuc needs it (XiVO CC "System Configuration"); write ${match[1]}://${match[2]}:${port}`;
   }
   return undefined;
 }
@@ -39,11 +39,11 @@ export function splitPemCertificates(pem: string): string[] {
   return [...pem.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)].map((m) => `${m[0]}\n`);
 }
 
-/** The service principal must be the name users open (seed 000: "must match the dns name"). */
+/** The service principal must be the name users open (XiVO CC documentation, "System Configuration": "must match the dns name"). */
 export function principalHostProblem(principal: string, fronts: readonly string[]): string | undefined {
   const host = principal.replace(/^HTTP\//, '');
   if (fronts.includes(host)) return undefined;
-  return `"${principal}" does not name the xuc front users open: the host must match its DNS name (seed 000); write HTTP/${fronts[0] ?? '<publicNames.xucHost>'}`;
+  return `"${principal}" does not name the xuc front users open: the host must match its DNS name (XiVO CC "System Configuration"); write HTTP/${fronts[0] ?? '<publicNames.xucHost>'}`;
 }
 
 export function queueNameProblem(name: string): string | undefined {

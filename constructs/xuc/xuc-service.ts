@@ -14,8 +14,8 @@
  */
 import { Construct } from 'constructs';
 import { Annotations, dependable } from 'cdktf';
-import { findService, XUC_TRUSTSTORE_HOST_DIR } from '../../catalogue/services';
-import { Role } from '../../catalogue/types';
+import { serviceDefinition, XUC_TRUSTSTORE_HOST_DIR } from '../../catalogue/services';
+import { FrontRole, Role } from '../../catalogue/types';
 import { Deployment, deploymentLabels, logOptions } from '../deployment';
 import { ServiceContainer, ServiceOverrides } from '../service-container';
 import { SharedToken } from '../shared-token';
@@ -45,7 +45,7 @@ export interface XucServiceProps {
   /** Where xuc runs. */
   readonly deployment: Deployment;
   /** The product this xuc serves: XiVO CC or the UC-Addon. @default Role.CC */
-  readonly role?: Role.CC | Role.UC_ADDON;
+  readonly role?: FrontRole;
   /** `XIVO_HOST`: address of the XiVO PBX. @default the deployment directory's public name `xivoHost` */
   readonly xivoHost?: string;
   /** `XUC_HOST`: the name users open. @default the directory's `xucHost` (XiVO CC) or `ucAddonHost` (UC-Addon) */
@@ -102,7 +102,7 @@ export class XucService extends Construct {
     this.credentials = new XivoCredentials(this, 'xivo-credentials', props.credentials ?? {});
     this.service = new ServiceContainer(this, 'service', {
       deployment: props.deployment,
-      definition: findService(`${role}.xuc`)!,
+      definition: serviceDefinition(`${role}.xuc`),
       env: this.composedEnv(),
       uploads: this.composedUploads(),
       mounts: trustsCertificates ? [{ hostPath: this.truststoreDirectory, containerPath: TRUSTSTORE_MOUNT }] : [],

@@ -4,8 +4,8 @@
  * and USE_SSO=true with XUC_HOST = the principal's host when Kerberos serves this front.
  */
 import { Construct } from 'constructs';
-import { findService } from '../../catalogue/services';
-import { Role } from '../../catalogue/types';
+import { serviceDefinition } from '../../catalogue/services';
+import { FrontRole, Role } from '../../catalogue/types';
 import { Deployment } from '../deployment';
 import { ServiceContainer, ServiceOverrides } from '../service-container';
 import { XucFeature } from './xuc-feature';
@@ -14,7 +14,7 @@ export interface XucmgtServiceProps {
   /** Where xucmgt runs. */
   readonly deployment: Deployment;
   /** The product: XiVO CC or the UC-Addon. @default Role.CC */
-  readonly role?: Role.CC | Role.UC_ADDON;
+  readonly role?: FrontRole;
   /** The authentication modes of the same product's xuc (their web-application variables); more with `addAuthentication()`. @default none */
   readonly authentication?: readonly XucFeature[];
   /** The operator's changes to the catalogue service. @default none */
@@ -28,7 +28,7 @@ export class XucmgtService extends Construct {
     super(scope, id);
     this.service = new ServiceContainer(this, 'service', {
       deployment: props.deployment,
-      definition: findService(`${props.role ?? Role.CC}.xucmgt`)!,
+      definition: serviceDefinition(`${props.role ?? Role.CC}.xucmgt`),
       env: Object.assign({}, ...(props.authentication ?? []).map((mode) => mode.xucmgtEnv?.() ?? {})),
       overrides: props.overrides,
     });
