@@ -1,5 +1,5 @@
 /**
- * SharedToken: the one source of `PLAY_AUTH_TOKEN` for an environment (seed 002).
+ * SharedToken: the one source of `PLAY_AUTH_TOKEN` for an environment (XiVO "API Security: Shared token").
  *
  * The token must be identical on XiVO, every MDS, every XiVO CC server and the UC-Addon.
  * Every stack of an environment declares the same sensitive Terraform variable, so one
@@ -41,7 +41,7 @@ export class SharedToken extends Construct {
       sensitive: true,
       nullable: false,
       description:
-        'PLAY_AUTH_TOKEN shared by every XiVO component of the environment (seed 002). Set TF_VAR_play_auth_token; ' +
+        'PLAY_AUTH_TOKEN shared by every XiVO component of the environment (XiVO "API Security: Shared token"). Set TF_VAR_play_auth_token; ' +
         'the same value for every stack. Generate one with: openssl rand -hex 32',
       validation: [
         {

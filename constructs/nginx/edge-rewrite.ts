@@ -1,5 +1,5 @@
 /**
- * How the edge proxy keeps internal names out of what it returns (seed 003): the nginx lines
+ * How the edge proxy keeps internal names out of what it returns ("Using a Reverse Proxy between Agent Browser and Finesse Servers"): the nginx lines
  * that rewrite redirects, cookies, headers and text bodies to the edge's public name.
  *
  * Vectors and what is done with each:

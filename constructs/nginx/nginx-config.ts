@@ -27,7 +27,7 @@ export interface NginxLocation {
   readonly deny?: boolean;
 }
 
-/** What the edge proxy adds: hide internal names, limits (seed 003, reference §2.5). */
+/** What the edge proxy adds: hide internal names, limits (XiVO "XiVO Edge"; "Using a Reverse Proxy between Agent Browser and Finesse Servers"). */
 export interface EdgeSiteOptions {
   /** Host header and TLS name sent to the front (its internal public name, XUC_HOST). */
   readonly upstreamHost: string;

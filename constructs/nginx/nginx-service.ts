@@ -3,7 +3,7 @@
  *
  * Delivery: the configuration is uploaded into the container (a route change recreates the
  * container, so it always runs what was rendered); the certificate, key and CSR are written
- * on the host with HostFile (`/etc/docker/nginx/ssl/xivoxc.*` as seed 000 keeps them) and
+ * on the host with HostFile (`/etc/docker/nginx/ssl/xivoxc.*` as XiVO CC "System Configuration" keeps them) and
  * bind-mounted read-only. nginx reads them only at start: the container carries the sha256 of
  * the certificate chain (and upstream CA) as labels, so a renewed certificate recreates it once
  * the files are rewritten (see ServiceContainer `recreateOn`).

@@ -1,7 +1,7 @@
 /**
  * Synth-time checks of an operator's certificate (mode provided), with Node's X509Certificate:
  * the chain is ordered leaf → intermediates → root, each certificate issued by the next, the
- * chain complete up to a self-signed root (seed 000: the Mobile Assistant needs it), the key
+ * chain complete up to a self-signed root (XiVO CC "System Configuration": the Mobile Assistant needs it), the key
  * matches the leaf, the names are covered, the keys are strong enough, nothing is expired.
  */
 import { createPrivateKey, X509Certificate } from 'crypto';
@@ -54,7 +54,7 @@ function checkKeyStrength(p: Parsed): string | undefined {
   const key = p.cert.publicKey;
   const details = key.asymmetricKeyDetails ?? {};
   if (key.asymmetricKeyType === 'rsa' && (details.modulusLength ?? 0) < 2048) {
-    return `certificate "${cn(p.cert.subject)}" in "${p.file}" has an RSA key of ${details.modulusLength} bits: use RSA of at least 2048 bits or ECDSA P-256/P-384 (seed 001)`;
+    return `certificate "${cn(p.cert.subject)}" in "${p.file}" has an RSA key of ${details.modulusLength} bits: use RSA of at least 2048 bits or ECDSA P-256/P-384 (certificate guidance for contact centres)`;
   }
   if (key.asymmetricKeyType === 'ec' && !['prime256v1', 'secp384r1'].includes(details.namedCurve ?? '')) {
     return `certificate "${cn(p.cert.subject)}" in "${p.file}" uses curve ${details.namedCurve}: use ECDSA P-256 or P-384, or RSA of at least 2048 bits`;
@@ -101,7 +101,7 @@ export function checkChain(input: ChainInput): ChainResult {
   if (missing.length) {
     const have = dnsNames(leaf.cert);
     problems.push(
-      `certificate in "${input.cert.file}" does not list ${missing.map((n) => `"${n}"`).join(', ')} in its subjectAltName (it lists ${have.length ? have.join(', ') : 'no DNS name'}): request a certificate whose SAN includes ${missing.join(', ')} (seed 001: the FQDN must be in the SAN)`,
+      `certificate in "${input.cert.file}" does not list ${missing.map((n) => `"${n}"`).join(', ')} in its subjectAltName (it lists ${have.length ? have.join(', ') : 'no DNS name'}): request a certificate whose SAN includes ${missing.join(', ')} (certificate guidance for contact centres: the FQDN must be in the SAN)`,
     );
   }
   if (!leaf.cert.keyUsage?.includes('1.3.6.1.5.5.7.3.1') && leaf.cert.keyUsage !== undefined) {
@@ -127,7 +127,7 @@ export function checkChain(input: ChainInput): ChainResult {
     const k = others.findIndex((o, i) => !used.has(i) && issues(o.cert, current.cert));
     if (k < 0) {
       problems.push(
-        `chain is incomplete: "${cn(current.cert.subject)}" is issued by "${cn(current.cert.issuer)}", which is in none of the chain files: add the certificate of "${cn(current.cert.issuer)}" (intermediates up to the root) to chainFiles (seed 000: a complete chain)`,
+        `chain is incomplete: "${cn(current.cert.subject)}" is issued by "${cn(current.cert.issuer)}", which is in none of the chain files: add the certificate of "${cn(current.cert.issuer)}" (intermediates up to the root) to chainFiles (XiVO CC "System Configuration": a complete chain)`,
       );
       complete = false;
       break;

@@ -11,7 +11,7 @@
  * root for every name: see the internal-ca runbook.
  *
  * The CA certificate is exported with the local provider to `pki/<env>/internal-ca.crt`
- * (next to cdktf.out) to be distributed to agent PCs (seed 001: group policy, browsers).
+ * (next to cdktf.out) to be distributed to agent PCs (certificate guidance for contact centres: group policy, browsers).
  */
 import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
@@ -114,7 +114,7 @@ function caRunbook(envName: string, exported: string): string {
 
 Every server certificate of this environment (XiVO CC / UC-Addon front, CTI server, edge proxy)
 is signed by the environment's internal CA. Browsers and the XiVO applications trust them once
-the CA certificate is trusted on the client machines (seed 001).
+the CA certificate is trusted on the client machines (certificate guidance for contact centres).
 
 1. After the first deploy of the XiVO PBX stack, the CA certificate is in \`${exported}\`
    (relative to the directory you ran \`cdktf deploy\` from).

@@ -61,7 +61,7 @@ export class ServerCertificate extends Construct implements TlsMaterial {
         caPrivateKeyPem: props.ca.privateKeyPem,
         setSubjectKeyId: true,
       });
-      // Leaf then CA: clients that trust the CA get the full chain (seed 000 complete chain).
+      // Leaf then CA: clients that trust the CA get the full chain (XiVO CC "System Configuration": a complete chain).
       this.certificateChainPem = `${cert.certPem}${props.ca.certPem}`;
     } else {
       const cert = new SelfSignedCert(this, 'cert', { ...common, privateKeyPem: key.privateKeyPem, subject, dnsNames: this.names as string[] });

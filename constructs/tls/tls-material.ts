@@ -4,6 +4,6 @@ export interface TlsMaterial {
   readonly certificateChainPem: string;
   /** Private key, PEM: only in Terraform state or read at plan time. */
   readonly privateKeyPem: string;
-  /** Certificate signing request for a public CA (seed 000 `xivoxc.csr`). */
+  /** Certificate signing request for a public CA (XiVO CC "System Configuration": `xivoxc.csr`). */
   readonly csrPem: string;
 }

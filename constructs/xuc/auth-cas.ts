@@ -1,4 +1,4 @@
-/** AuthCas: CAS SSO (seed 000): `CAS_SERVER_URL` on xuc and xucmgt, `CAS_LOGOUT_ENABLE` on xuc. */
+/** AuthCas: CAS SSO (XiVO CC "System Configuration"): `CAS_SERVER_URL` on xuc and xucmgt, `CAS_LOGOUT_ENABLE` on xuc. */
 import { Construct } from 'constructs';
 import { ValidationError } from '../errors';
 import { XucContribution } from './contribution';

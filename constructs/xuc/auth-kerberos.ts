@@ -1,5 +1,5 @@
 /**
- * AuthKerberos: Kerberos SSO of xuc (seed 000). Delivers a generated `/etc/krb5.conf` and the
+ * AuthKerberos: Kerberos SSO of xuc (XiVO CC "System Configuration"). Delivers a generated `/etc/krb5.conf` and the
  * keytab (read by Terraform at plan time) into the xuc container, adds the
  * `-Dsecured.krb5.*` flags, and writes the browser settings as a runbook.
  */
@@ -12,7 +12,7 @@ import { CONTAINER_FILE_MODE, XucContribution } from './contribution';
 import { JVM_SAFE, SecretVariable, secretVariable } from './secrets';
 import { AuthModeInfo, XucFeature, XucFeatureContext } from './xuc-feature';
 
-/** The only Kerberos encryption types XiVO CC supports (seed 000). */
+/** The only Kerberos encryption types XiVO CC supports (XiVO CC "System Configuration"). */
 export const KERBEROS_ENCRYPTION_TYPES = ['aes256-cts-hmac-sha1-96', 'arcfour-hmac', 'des3-cbc-sha1', 'des-cbc-crc'] as const;
 export type KerberosEncryptionType = (typeof KERBEROS_ENCRYPTION_TYPES)[number];
 
@@ -93,7 +93,7 @@ export class AuthKerberos extends Construct {
     };
   }
 
-  /** Variables of the web applications: SSO on, and XUC_HOST the name the principal is for (seed 000). */
+  /** Variables of the web applications: SSO on, and XUC_HOST the name the principal is for (XiVO CC "System Configuration"). */
   static xucmgtEnv(principal: string): Record<string, string> {
     return { USE_SSO: 'true', XUC_HOST: principal.replace(/^HTTP\//, '') };
   }
@@ -133,7 +133,7 @@ function browserRunbook(principal: string, realm: string): string {
 
 xuc authenticates users with the service principal \`${principal}@${realm}\`. Users open
 https://${host}/ and their browser must be allowed to send Kerberos (Negotiate) tickets to
-that name (seed 000: "the created domain name must be trusted by the user's browser").
+that name (XiVO CC "System Configuration": "the created domain name must be trusted by the user's browser").
 
 ## DNS
 \`${host}\` must resolve to the server users reach (the xuc front, nginx).

@@ -1,5 +1,5 @@
 /**
- * AuthLdap: `authentication.ldap` of xuc.conf (seed 000), the manager password from the
+ * AuthLdap: `authentication.ldap` of xuc.conf (XiVO CC "System Configuration"), the manager password from the
  * sensitive variable `ldap_manager_password`, and for ldaps:// with a private CA the
  * certificates the truststore is built from (see XucTruststore).
  */

@@ -1,5 +1,5 @@
 /**
- * AuthOidc: OpenID Connect SSO (seed 000). xucmgt gets one client id, xuc a list;
+ * AuthOidc: OpenID Connect SSO (XiVO CC "System Configuration"). xucmgt gets one client id, xuc a list;
  * `OIDC_AUDIENCE` is left unset unless given: xuc then defaults it to its own `OIDC_CLIENT_ID`
  * list (XiVO's documented default); the username field defaults to `preferred_username`.
  */
@@ -27,7 +27,7 @@ export interface AuthOidcProps {
 }
 
 export const OIDC_LOGOUT_WARNING =
-  'OIDC_LOGOUT_ENABLE=true only works with Keycloak servers older than 18 (seed 000); with another server, logging out may fail';
+  'OIDC_LOGOUT_ENABLE=true only works with Keycloak servers older than 18 (XiVO CC "System Configuration"); with another server, logging out may fail';
 
 export class AuthOidc extends Construct {
   static readonly info: AuthModeInfo = {

@@ -1,5 +1,5 @@
 /**
- * OutboundQueue: ACD outgoing calls for call blending (seed 000). xuc gets
+ * OutboundQueue: ACD outgoing calls for call blending (XiVO CC "System Configuration"). xuc gets
  * `xuc.outboundLength`; the queue itself is created in the XiVO web interface (XiVO has no
  * queue API usable from our providers), from the specification in the generated runbook.
  */

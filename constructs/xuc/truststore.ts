@@ -1,5 +1,5 @@
 /**
- * XucTruststore: the Java truststore xuc needs for ldaps:// with a private CA (seed 000,
+ * XucTruststore: the Java truststore xuc needs for ldaps:// with a private CA (XiVO CC "System Configuration",
  * "Note for LDAPs"), built on the target host instead of by hand with keytool.
  *
  * A one-shot container of the xuc image (it has the JDK's keytool) copies the JDK's CAs

@@ -29,7 +29,7 @@ import { XucFeature } from './xuc-feature';
 export const XUC_CONF_PATH = '/conf/xuc.conf';
 export const DEFAULT_LOGIN_TIMEOUT_MS = 5000;
 export const XUC_LOGIN_WARNING =
-  'AUTH_PREVENT_XUC_LOGIN=false lets anyone who knows the internal xuc user log in to the API and applications; seed 000 strongly advises against it';
+  'AUTH_PREVENT_XUC_LOGIN=false lets anyone who knows the internal xuc user log in to the API and applications; XiVO CC "System Configuration" strongly advises against it';
 
 /** The JVM of xuc. */
 export interface XucJvmOptions {
