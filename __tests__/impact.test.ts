@@ -55,7 +55,7 @@ test('an env value changed: the container is replaced, the key is named and its 
 });
 
 test('a new image tag replaces the image, and the container through its image_id', () => {
-  const report = impactOf(/services:\n  cc\.xuc:\n/, 'services:\n  cc.xuc:\n    tag: "2024.10.latest"\n');
+  const report = impactOf(/services:\n {2}cc\.xuc:\n/, 'services:\n  cc.xuc:\n    tag: "2024.10.latest"\n');
   expect(changesOf(report)).toEqual([
     'prod-cc-core prod-cc-core/cc/xuc/service/image replace: name',
     'prod-cc-core xuc replace: image (prod-cc-core/cc/xuc/service/image replaced)',

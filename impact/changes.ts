@@ -9,8 +9,18 @@
  */
 import { AttributeEffect, effectOf, META_ARGUMENTS } from './replacement-table';
 
+/**
+ * A value of `cdk.tf.json` as parsed: its shape is the provider's schema, which nothing here
+ * types, so it is read as Terraform reads it (a missing argument is undefined).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the one untyped door: JSON read back from synth output
+export type Json = any;
+
+/** A JSON object of `cdk.tf.json` (a resource's configuration, a block). */
+export type JsonObject = Record<string, Json>;
+
 /** Parsed `cdk.tf.json` of one stack. */
-export type StackJson = Record<string, any>;
+export type StackJson = JsonObject;
 
 export type Action = 'create' | 'update' | 'replace' | 'destroy';
 
@@ -32,9 +42,9 @@ export interface ResourceChange {
   action: Action;
   readonly causes: Cause[];
   /** Configuration in the old synth (undefined when created). */
-  readonly before?: Record<string, any>;
+  readonly before?: JsonObject;
   /** Configuration in the new synth (undefined when destroyed). */
-  readonly after?: Record<string, any>;
+  readonly after?: JsonObject;
 }
 
 /** `type.id` */
@@ -43,10 +53,10 @@ export function addressOf(change: Pick<ResourceChange, 'type' | 'id'>): string {
 }
 
 /** Every resource of a stack as `type.id` → configuration. */
-export function resourcesOf(json: StackJson | undefined): Map<string, { type: string; id: string; config: Record<string, any> }> {
-  const out = new Map<string, { type: string; id: string; config: Record<string, any> }>();
-  for (const [type, byId] of Object.entries<Record<string, any>>(json?.resource ?? {})) {
-    for (const [id, config] of Object.entries<Record<string, any>>(byId)) out.set(`${type}.${id}`, { type, id, config });
+export function resourcesOf(json: StackJson | undefined): Map<string, { type: string; id: string; config: JsonObject }> {
+  const out = new Map<string, { type: string; id: string; config: JsonObject }>();
+  for (const [type, byId] of Object.entries<JsonObject>(json?.resource ?? {})) {
+    for (const [id, config] of Object.entries<JsonObject>(byId)) out.set(`${type}.${id}`, { type, id, config });
   }
   return out;
 }
@@ -55,13 +65,13 @@ export function resourcesOf(json: StackJson | undefined): Map<string, { type: st
 export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().filter((k) => k !== '//').map((k) => `${JSON.stringify(k)}:${canonical((value as any)[k])}`).join(',')}}`;
+    return `{${Object.keys(value).sort().filter((k) => k !== '//').map((k) => `${JSON.stringify(k)}:${canonical((value as JsonObject)[k])}`).join(',')}}`;
   }
   return JSON.stringify(value);
 }
 
 /** How entries of a list argument are identified, to name the ones that changed. */
-const ENTRY_KEYS: Readonly<Record<string, (entry: any) => string>> = {
+const ENTRY_KEYS: Readonly<Record<string, (entry: Json) => string>> = {
   env: (e: string) => e.slice(0, e.includes('=') ? e.indexOf('=') : undefined),
   labels: (e) => e.label,
   upload: (e) => e.file,
@@ -89,7 +99,7 @@ export function changedKeys(attribute: string, before: unknown, after: unknown):
 const RANK: Readonly<Record<AttributeEffect, number>> = { update: 1, replace: 2, 'replace (assumed)': 2 };
 
 /** `lifecycle.ignore_changes` of a resource's configuration (`"all"`: every argument). */
-function ignoredArguments(config: Record<string, any>): readonly string[] {
+function ignoredArguments(config: JsonObject): readonly string[] {
   const ignore = config.lifecycle?.ignore_changes;
   if (ignore === 'all') return Object.keys(config);
   return Array.isArray(ignore) ? ignore : [];

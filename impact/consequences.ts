@@ -7,7 +7,7 @@
  * containers that use them. Stacks are followed through their cross-stack outputs: a stack that
  * reads a replaced resource of another stack changes when it is deployed after that one.
  */
-import { addressOf, Cause, changedKeys, escalate, ResourceChange, resourcesOf, StackJson } from './changes';
+import { addressOf, Cause, changedKeys, escalate, JsonObject, ResourceChange, resourcesOf, StackJson } from './changes';
 import { effectOf, META_ARGUMENTS } from './replacement-table';
 
 /** `${type.id.attribute}` references inside a value (any depth, nested interpolations included). */
@@ -66,7 +66,7 @@ export function followConsequences(changes: ResourceChange[], after: ReadonlyMap
     upstreams.sort((a, b) => Number(a.stack !== from) - Number(b.stack !== from) || key(a.stack, addressOf(a)).localeCompare(key(b.stack, addressOf(b))))[0];
 
   /** Causes that other changes give a resource, with the changes known so far. */
-  const consequencesOf = (stack: string, type: string, config: Record<string, any>): Cause[] => {
+  const consequencesOf = (stack: string, type: string, config: JsonObject): Cause[] => {
     const causes: Cause[] = [];
     for (const [attribute, value] of Object.entries(config)) {
       if (META_ARGUMENTS.has(attribute)) continue;

@@ -5,7 +5,7 @@
  */
 import { HOST_FILE_EFFECT, JOB_EFFECT, SERVICE_EFFECTS, UNKNOWN_EFFECT } from '../catalogue/service-effects';
 import { isServiceId } from '../catalogue/types';
-import { Action, addressOf, Cause, diffStack, ResourceChange, StackJson } from './changes';
+import { Action, addressOf, Cause, diffStack, JsonObject, ResourceChange, StackJson } from './changes';
 import { followConsequences } from './consequences';
 
 export const EXIT_NO_WINDOW = 0;
@@ -85,13 +85,13 @@ export interface ImpactReport {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-function labelsOf(config: Record<string, any> | undefined): Record<string, string> {
+function labelsOf(config: JsonObject | undefined): Record<string, string> {
   return Object.fromEntries(((config?.labels ?? []) as { label: string; value: string }[]).map((l) => [l.label, l.value]));
 }
 
 /** Environment and server of a stack, from its network's labels (stack names may contain '-'). */
 function placeOf(stack: string, json: StackJson | undefined): { environment: string; server: string } {
-  const network = Object.values<Record<string, any>>(json?.resource?.docker_network ?? {})[0];
+  const network = Object.values<JsonObject>(json?.resource?.docker_network ?? {})[0];
   const labels = labelsOf(network);
   const dash = stack.indexOf('-');
   return {

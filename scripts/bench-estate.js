@@ -61,7 +61,7 @@ function estateBench({ copies = 58, runs = 3, baseline } = {}) {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'xivo-estate-out-'));
   const envs = (files) => `XIVO_ENV_FILES='${files}' CDKTF_OUTDIR='${out}/cdktf.out'`;
   const all = `${estate}/*.yaml`;
-  const stacks = copies * (fs.readFileSync(path.join(root, 'environments', 'prod.yaml'), 'utf8').match(/^  - name: /gm) || []).length;
+  const stacks = copies * (fs.readFileSync(path.join(root, 'environments', 'prod.yaml'), 'utf8').match(/^ {2}- name: /gm) || []).length;
   const base = baseline ? baselineWorktree(baseline) : undefined;
   const figures = {};
   try {
@@ -71,7 +71,7 @@ function estateBench({ copies = 58, runs = 3, baseline } = {}) {
     let flip = 0;
     const changeOne = () => {
       const file = path.join(estate, 'c001.yaml');
-      const text = fs.readFileSync(file, 'utf8').replace(/memoryMb: \d+\n  cc\.elasticsearch/, `memoryMb: ${4096 + (++flip % 2) * 1024}\n  cc.elasticsearch`);
+      const text = fs.readFileSync(file, 'utf8').replace(/memoryMb: \d+\n {2}cc\.elasticsearch/, `memoryMb: ${4096 + (++flip % 2) * 1024}\n  cc.elasticsearch`);
       fs.writeFileSync(file, text);
     };
     figures.changed = time('  now: one environment changed (node dist/synth/cli.js)', `${envs(all)} node dist/synth/cli.js`, { n: runs, before: changeOne });

@@ -18,7 +18,10 @@ export function stubTokenStackTraces(): boolean {
   return true;
 }
 
-/** Whether cdktf's capture is the stub (for tests and the bench). */
+/**
+ * Whether cdktf's capture is the stub (for tests and the bench).
+ * @public token-stack-traces.test.ts calls it from dist/ in a child process, where knip cannot see it
+ */
 export function tokenStackTracesStubbed(): boolean {
   return (require(STACK_TRACE_MODULE) as { captureStackTrace: unknown }).captureStackTrace === noStackTrace;
 }

@@ -1,0 +1,87 @@
+/**
+ * Import rules of the layers (npm run deps; npm run deps:graph prints every edge and cycle).
+ *
+ * One direction only:
+ *   catalogue/ (data) <- constructs/ (library) <- config/ (YAML -> model) <- stacks/ (model -> constructs)
+ *   <- main.ts, synth/
+ * estate/ and impact/ sit beside stacks/: they may use catalogue/, constructs/ and config/, never
+ * the other way round. `import type` edges count (tsPreCompilationDeps): a type-only cycle is a cycle.
+ */
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'Import cycle (type-only imports included): break it by moving the shared piece to the lower layer.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'catalogue-is-data',
+      severity: 'error',
+      comment: 'catalogue/ is plain data: it imports nothing from constructs/, config/, stacks/, estate/, impact/, synth/ or main.ts.',
+      from: { path: '^catalogue/' },
+      to: { path: '^(constructs|config|stacks|estate|impact|synth)/|^main\\.ts$' },
+    },
+    {
+      name: 'constructs-never-import-config-or-stacks',
+      severity: 'error',
+      comment:
+        'constructs/ is the library: it knows catalogue/ and cdktf, never the YAML model (config/), the stacks (stacks/), ' +
+        'estate/, impact/, synth/ or main.ts. Pass what the construct needs through narrow props.',
+      from: { path: '^constructs/' },
+      to: { path: '^(config|stacks|estate|impact|synth)/|^main\\.ts$' },
+    },
+    {
+      name: 'config-never-imports-stacks',
+      severity: 'error',
+      comment: 'config/ turns YAML into the model: it never imports stacks/, estate/, impact/, synth/ or main.ts (they sit above it).',
+      from: { path: '^config/' },
+      to: { path: '^(stacks|estate|impact|synth)/|^main\\.ts$' },
+    },
+    {
+      name: 'stacks-never-import-entry-points',
+      severity: 'error',
+      comment: 'stacks/, estate/ and impact/ sit below the entry points: they never import synth/ or main.ts.',
+      from: { path: '^(stacks|estate|impact)/' },
+      to: { path: '^synth/|^main\\.ts$' },
+    },
+    {
+      name: 'no-production-import-of-tests',
+      severity: 'error',
+      comment: 'Production code never imports __tests__/ (fixtures and harnesses are for tests only).',
+      from: { pathNot: '^__tests__/' },
+      to: { path: '^__tests__/' },
+    },
+    {
+      name: 'no-dev-dependency-in-production',
+      severity: 'error',
+      comment: 'Production code imports a devDependency: it is not installed with --omit=dev. Move it to dependencies or out of production code.',
+      from: { path: '^(catalogue|constructs|config|stacks|estate|impact|synth)/|^main\\.ts$|^index\\.ts$' },
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'not-to-unresolvable',
+      severity: 'error',
+      comment: 'This import resolves to no file or package: a typo or a missing dependency in package.json.',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(dist|cdktf\\.out|docs/api|\\.gen)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    moduleSystems: ['cjs', 'es6'],
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.js', '.cjs', '.mjs', '.json', '.d.ts'],
+    },
+    reporterOptions: {
+      text: { highlightFocused: true },
+    },
+  },
+};
