@@ -1,9 +1,12 @@
 /**
- * A stack built the way a library user builds one: a cdktf app, a TerraformStack, the server's
- * Docker network and a Deployment with a fixed PlatformDirectory. No environment file, no config layer.
+ * A stack built the way a library user builds one: a cdktf app, a TerraformStack, the Docker
+ * provider, the server's Docker network and a Deployment with a fixed PlatformDirectory. No environment file, no config layer.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { Network } from '@cdktf/provider-docker/lib/network';
+import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { Deployment } from '../../constructs/deployment';
 import { PlatformDirectory, StaticDirectoryProps } from '../../constructs/platform-directory';
 
@@ -32,6 +35,7 @@ export interface LibraryStackOptions {
 export function libraryStack(options: LibraryStackOptions = {}): LibraryStack {
   const app = options.app ?? Testing.app();
   const stack = new TerraformStack(app, options.id ?? 'library');
+  new DockerProvider(stack, 'docker', {});
   const network = new Network(stack, 'network', { name: 'xivo' });
   const deployment: Deployment = {
     environment: 'lib',
@@ -46,4 +50,13 @@ export function libraryStack(options: LibraryStackOptions = {}): LibraryStack {
 /** Every resource of `type` in a synthesized stack (empty when none). */
 export function resourcesOf(json: Record<string, any>, type: string): Record<string, any>[] {
   return Object.values(json.resource?.[type] ?? {});
+}
+
+/**
+ * Synthesizes the whole app (cross-stack references become outputs and `terraform_remote_state`,
+ * which `Testing.synth` of one stack does not do) and reads each stack's `cdk.tf.json`.
+ */
+export function synthApp(app: App): (stackId: string) => Record<string, any> {
+  app.synth();
+  return (stackId) => JSON.parse(fs.readFileSync(path.join(app.outdir, 'stacks', stackId, 'cdk.tf.json'), 'utf8'));
 }
