@@ -5,6 +5,7 @@ import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { EnvFileKeys, EnvFileKeysProps } from '../constructs/env-file-keys';
 import { ENV_FILE_KEYS_SCRIPT } from '../constructs/env-file-keys-script';
 import { strings } from './support/synth';
+import { expectValidationError } from './support/thrown';
 
 function synth(props: EnvFileKeysProps[], withSecret = false) {
   const app = Testing.app();
@@ -60,5 +61,5 @@ test.each<[string, EnvFileKeysProps, string]>([
   ['bad key', { path: '/etc/x.env', values: { 'A-B': '1' } }, `stack/env0: "A-B" is not an env file key (letters, digits, '_' and '.', not starting with a digit)`],
   ['line break in a value', { path: '/etc/x.env', values: { A: '1\nB=2' } }, 'stack/env0: the value of A contains a line break: an env file holds one KEY=VALUE per line'],
 ])('rejects a %s', (_name, props, message) => {
-  expect(() => synth([props])).toThrow(message);
+  expectValidationError(() => synth([props]), 'stack/env0', message);
 });

@@ -3,6 +3,7 @@ import { TerraformStack } from 'cdktf';
 import { Testing } from 'cdktf/lib/testing';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { HostFile, HostFileProps } from '../constructs/host-file';
+import { expectValidationError } from './support/thrown';
 
 function synth(props: HostFileProps[]) {
   const app = Testing.app();
@@ -39,5 +40,5 @@ test.each<[string, HostFileProps, string]>([
   ['empty base64 content', { path: '/etc/x', contentBase64: '' }, 'stack/file0: content must not be empty (the Docker provider rejects an empty upload)'],
   ['bad mode', { path: '/etc/x', content: 'a', permissions: '644' }, 'stack/file0: permissions "644" must be an octal mode like "0600"'],
 ])('rejects a %s', (_name, props, message) => {
-  expect(() => synth([props])).toThrow(message);
+  expectValidationError(() => synth([props]), 'stack/file0', message);
 });

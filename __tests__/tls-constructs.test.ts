@@ -3,16 +3,17 @@ import { Testing, TerraformStack } from 'cdktf';
 import { ServerCertificate } from '../constructs/tls/server-certificate';
 import { renderNginxConfig } from '../constructs/nginx/nginx-config';
 import { certificateNames } from '../constructs/tls/tls-options';
+import { expectValidationError } from './support/thrown';
 
 describe('TLS construct props', () => {
   const stack = () => new TerraformStack(Testing.app(), 's');
 
   test('a server certificate needs its FQDN', () => {
-    expect(() => new ServerCertificate(stack(), 'cert', { names: [] })).toThrow('s/cert: a server certificate needs at least its FQDN in names');
+    expectValidationError(() => new ServerCertificate(stack(), 'cert', { names: [] }), 's/cert', 's/cert: a server certificate needs at least its FQDN in names');
   });
 
   test('early renewal must be shorter than validity', () => {
-    expect(() => new ServerCertificate(stack(), 'cert', { names: ['a.example.com'], validityDays: 10, earlyRenewalDays: 10 })).toThrow(
+    expectValidationError(() => new ServerCertificate(stack(), 'cert', { names: ['a.example.com'], validityDays: 10, earlyRenewalDays: 10 }), 's/cert',
       's/cert: earlyRenewalDays (10) must be less than validityDays (10), or every deploy re-issues the certificate',
     );
   });

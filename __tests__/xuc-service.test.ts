@@ -17,6 +17,7 @@ import * as path from 'path';
 const CONTEXT = { environment: 'test' };
 import { build, containerNamed, envOf, uploadOf, warningsOf, withAuth } from './support/auth-stack';
 import { tempDir } from './support/environments';
+import { expectValidationError } from './support/thrown';
 
 const CA = fs.readFileSync(path.join(__dirname, '..', 'environments', 'sso', 'ldap-ca.pem'), 'utf8');
 fs.writeFileSync(path.join(tempDir(), 'ca.pem'), CA);
@@ -247,10 +248,10 @@ describe('construct props are checked', () => {
   const kerberosProps = { environment: 'test', realm: 'EXAMPLE.COM', kdc: ['kdc'], adminServer: 'kdc', principal: 'HTTP/cc.example.com', fronts, keytab: PlanTimeFile.fromFile('/tmp/x.keytab') };
 
   test('AuthLdap: port, %s, CA only for ldaps, CA without key', () => {
-    expect(() => new AuthLdap(stack(), 'ldap', { ...LDAP, url: 'ldap://h' })).toThrow('test/ldap: "ldap://h" has no port: xuc needs it (XiVO CC "System Configuration"); write ldap://h:389');
-    expect(() => new AuthLdap(stack(), 'ldap', { ...LDAP, userSearchFilter: 'uid' })).toThrow('test/ldap: "uid" has no %s: xuc puts the login in place of %s; write e.g. "uid=%s"');
-    expect(() => new AuthLdap(stack(), 'ldap', { ...LDAP, url: 'ldap://h:389', caPem: CA })).toThrow('test/ldap: a CA is given for a plain ldap:// URL: use ldaps://HOST:636');
-    expect(() => new AuthLdap(stack(), 'ldap', { ...LDAP, caPem: '-----BEGIN PRIVATE KEY-----' })).toThrow(
+    expectValidationError(() => new AuthLdap(stack(), 'ldap', { ...LDAP, url: 'ldap://h' }), 'test/ldap', 'test/ldap: "ldap://h" has no port: xuc needs it (XiVO CC "System Configuration"); write ldap://h:389');
+    expectValidationError(() => new AuthLdap(stack(), 'ldap', { ...LDAP, userSearchFilter: 'uid' }), 'test/ldap', 'test/ldap: "uid" has no %s: xuc puts the login in place of %s; write e.g. "uid=%s"');
+    expectValidationError(() => new AuthLdap(stack(), 'ldap', { ...LDAP, url: 'ldap://h:389', caPem: CA }), 'test/ldap', 'test/ldap: a CA is given for a plain ldap:// URL: use ldaps://HOST:636');
+    expectValidationError(() => new AuthLdap(stack(), 'ldap', { ...LDAP, caPem: '-----BEGIN PRIVATE KEY-----' }), 'test/ldap',
       'test/ldap: holds a PRIVATE KEY: give only the public CA or full-chain certificates, and never commit a key',
     );
   });
@@ -260,35 +261,35 @@ describe('construct props are checked', () => {
   });
 
   test('AuthKerberos: encryption types, principal host, KDC', () => {
-    expect(() => new AuthKerberos(stack(), 'k', { ...kerberosProps, encryptionTypes: ['aes128' as any] }, CONTEXT)).toThrow(
+    expectValidationError(() => new AuthKerberos(stack(), 'k', { ...kerberosProps, encryptionTypes: ['aes128' as any] }, CONTEXT), 'test/k',
       'test/k: encryption type "aes128" is not supported by XiVO CC: use aes256-cts-hmac-sha1-96, arcfour-hmac, des3-cbc-sha1, des-cbc-crc',
     );
-    expect(() => new AuthKerberos(stack(), 'k', { ...kerberosProps, principal: 'HTTP/x.example.com' }, CONTEXT)).toThrow(
+    expectValidationError(() => new AuthKerberos(stack(), 'k', { ...kerberosProps, principal: 'HTTP/x.example.com' }, CONTEXT), 'test/k',
       'test/k: "HTTP/x.example.com" does not name the xuc front users open: the host must match its DNS name (XiVO CC "System Configuration"); write HTTP/cc.example.com',
     );
-    expect(() => new AuthKerberos(stack(), 'k', { ...kerberosProps, kdc: [] }, CONTEXT)).toThrow('test/k: give at least one KDC');
+    expectValidationError(() => new AuthKerberos(stack(), 'k', { ...kerberosProps, kdc: [] }, CONTEXT), 'test/k', 'test/k: give at least one KDC');
   });
 
   test('AuthCas and AuthOidc: https and client ids', () => {
-    expect(() => new AuthCas(stack(), 'cas', { serverUrl: 'http://cas' })).toThrow('test/cas: CAS server URL "http://cas" must be an https:// URL');
-    expect(() => new AuthOidc(stack(), 'oidc', { serverUrl: 'http://id', clientId: 'a' })).toThrow('test/oidc: OIDC server URL "http://id" must be an https:// URL');
-    expect(() => new AuthOidc(stack(), 'oidc', { serverUrl: 'https://id', clientId: 'a', xucClientIds: ['a,b'] })).toThrow(
+    expectValidationError(() => new AuthCas(stack(), 'cas', { serverUrl: 'http://cas' }), 'test/cas', 'test/cas: CAS server URL "http://cas" must be an https:// URL');
+    expectValidationError(() => new AuthOidc(stack(), 'oidc', { serverUrl: 'http://id', clientId: 'a' }), 'test/oidc', 'test/oidc: OIDC server URL "http://id" must be an https:// URL');
+    expectValidationError(() => new AuthOidc(stack(), 'oidc', { serverUrl: 'https://id', clientId: 'a', xucClientIds: ['a,b'] }), 'test/oidc',
       'test/oidc: OIDC client id "a,b" must not be empty nor contain commas or spaces',
     );
   });
 
   test('OutboundQueue: name, number, length', () => {
     const q = { environment: 'test', name: 'outbound', number: '3000' };
-    expect(() => new OutboundQueue(stack(), 'q', { ...q, name: 'Out' }, CONTEXT)).toThrow(
+    expectValidationError(() => new OutboundQueue(stack(), 'q', { ...q, name: 'Out' }, CONTEXT), 'test/q',
       'test/q: "Out" must start with "out" (xuc routes agent calls to a queue named out…) and hold lowercase letters, digits, _ or -; e.g. "outbound"',
     );
-    expect(() => new OutboundQueue(stack(), 'q', { ...q, number: '' }, CONTEXT)).toThrow('test/q: "" must be the queue\'s number, digits only, e.g. "3000"');
-    expect(() => new OutboundQueue(stack(), 'q', { ...q, outboundLength: 2.5 }, CONTEXT)).toThrow('test/q: 2.5 must be a number of digits between 1 and 20 (default 6)');
+    expectValidationError(() => new OutboundQueue(stack(), 'q', { ...q, number: '' }, CONTEXT), 'test/q', 'test/q: "" must be the queue\'s number, digits only, e.g. "3000"');
+    expectValidationError(() => new OutboundQueue(stack(), 'q', { ...q, outboundLength: 2.5 }, CONTEXT), 'test/q', 'test/q: 2.5 must be a number of digits between 1 and 20 (default 6)');
     expect(new OutboundQueue(stack(), 'q', q, CONTEXT).contribution.conf).toEqual({ xuc: { outboundLength: 6 } });
   });
 
   test('XucTruststore needs a certificate', () => {
-    expect(() => new XucTruststore(stack(), 'ts', { xucName: 'x', imageId: 'i', certificates: [], hostDirectory: '/d' })).toThrow(
+    expectValidationError(() => new XucTruststore(stack(), 'ts', { xucName: 'x', imageId: 'i', certificates: [], hostDirectory: '/d' }), 'test/ts',
       'test/ts: give at least one certificate to trust',
     );
   });

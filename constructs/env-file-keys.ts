@@ -18,6 +18,7 @@ import * as path from 'path';
 import { Construct } from 'constructs';
 import { Container } from '@cdktf/provider-docker/lib/container';
 import { HOST_FILE_HELPER_IMAGE } from '../catalogue/services';
+import { ValidationError } from './errors';
 import { ENV_FILE_KEYS_SCRIPT } from './env-file-keys-script';
 import { assertHostFilePath, helperImage, hostPathSlug } from './host-file';
 import { envList, labelList } from './labels';
@@ -58,17 +59,16 @@ export class EnvFileKeys extends Construct {
 
   constructor(scope: Construct, id: string, props: EnvFileKeysProps) {
     super(scope, id);
-    const where = this.node.path;
-    assertHostFilePath(where, props.path);
+    assertHostFilePath(this, props.path);
     if (path.posix.basename(props.path) === 'factory.env') {
-      throw new Error(`${where}: ${props.path} holds XiVO's factory defaults and must never be edited: manage keys in custom.env next to it`);
+      throw new ValidationError(this, `${props.path} holds XiVO's factory defaults and must never be edited: manage keys in custom.env next to it`);
     }
     const keys = Object.keys(props.values);
-    if (keys.length === 0) throw new Error(`${where}: give at least one key to manage`);
+    if (keys.length === 0) throw new ValidationError(this, `give at least one key to manage`);
     const badKey = keys.find((k) => !KEY.test(k));
-    if (badKey !== undefined) throw new Error(`${where}: "${badKey}" is not an env file key (letters, digits, '_' and '.', not starting with a digit)`);
+    if (badKey !== undefined) throw new ValidationError(this, `"${badKey}" is not an env file key (letters, digits, '_' and '.', not starting with a digit)`);
     const badValue = keys.find((k) => /[\r\n]/.test(props.values[k]));
-    if (badValue !== undefined) throw new Error(`${where}: the value of ${badValue} contains a line break: an env file holds one KEY=VALUE per line`);
+    if (badValue !== undefined) throw new ValidationError(this, `the value of ${badValue} contains a line break: an env file holds one KEY=VALUE per line`);
 
     this.path = props.path;
     this.valuesFile = `${envList(props.values).join('\n')}\n`;

@@ -12,6 +12,7 @@ import { TerraformStack } from 'cdktf';
 import { Container } from '@cdktf/provider-docker/lib/container';
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { HOST_FILE_HELPER_IMAGE } from '../catalogue/services';
+import { ValidationError } from './errors';
 import { labelList } from './labels';
 
 export interface HostFileProps {
@@ -43,17 +44,16 @@ export class HostFile extends Construct {
 
   constructor(scope: Construct, id: string, props: HostFileProps) {
     super(scope, id);
-    const where = this.node.path;
-    assertHostFilePath(where, props.path);
+    assertHostFilePath(this, props.path);
     if ((props.content === undefined) === (props.contentBase64 === undefined)) {
-      throw new Error(`${where}: give exactly one of content and contentBase64`);
+      throw new ValidationError(this, `give exactly one of content and contentBase64`);
     }
     if ((props.content ?? props.contentBase64) === '') {
-      throw new Error(`${where}: content must not be empty (the Docker provider rejects an empty upload)`);
+      throw new ValidationError(this, `content must not be empty (the Docker provider rejects an empty upload)`);
     }
     const permissions = props.permissions ?? '0600';
     if (!/^0[0-7]{3}$/.test(permissions)) {
-      throw new Error(`${where}: permissions "${permissions}" must be an octal mode like "0600"`);
+      throw new ValidationError(this, `permissions "${permissions}" must be an octal mode like "0600"`);
     }
     this.path = props.path;
     const image = helperImage(this, props.helperImage ?? HOST_FILE_HELPER_IMAGE);
@@ -76,10 +76,10 @@ export class HostFile extends Construct {
   }
 }
 
-/** Throws unless `hostPath` is an absolute file path (what a bind-mounted directory + file name need). */
-export function assertHostFilePath(where: string, hostPath: string): void {
+/** Throws a ValidationError of `scope` unless `hostPath` is an absolute file path (what a bind-mounted directory + file name need). */
+export function assertHostFilePath(scope: IConstruct, hostPath: string): void {
   if (!path.posix.isAbsolute(hostPath) || hostPath.endsWith('/')) {
-    throw new Error(`${where}: path "${hostPath}" must be an absolute file path on the Docker host`);
+    throw new ValidationError(scope, `path "${hostPath}" must be an absolute file path on the Docker host`);
   }
 }
 

@@ -5,6 +5,7 @@
  * `cdktf.out/runbooks/<env>/<name>.md`; runbooks never hold secrets.
  */
 import { Construct, IConstruct } from 'constructs';
+import { ValidationError } from './errors';
 
 export interface RunbookProps {
   /** Environment the runbook belongs to. */
@@ -31,7 +32,7 @@ export class Runbook extends Construct {
   constructor(scope: Construct, id: string, props: RunbookProps) {
     super(scope, id);
     if (!/^[a-z0-9][a-z0-9-]*$/.test(props.name)) {
-      throw new Error(`${this.node.path}: runbook name "${props.name}" must be lowercase letters, digits and '-'`);
+      throw new ValidationError(this, `runbook name "${props.name}" must be lowercase letters, digits and '-'`);
     }
     this.environment = props.environment;
     this.fileName = `${props.name}.md`;

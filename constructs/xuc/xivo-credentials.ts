@@ -8,6 +8,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { TerraformStack, TerraformVariable } from 'cdktf';
 import { XUC_CREDENTIALS, XucCredential } from '../../catalogue/xuc-credentials';
+import { InternalError, ValidationError } from '../errors';
 
 export interface XivoCredentialsProps {
   /** CTI user of xuc. @default catalogue ('xuc') */
@@ -25,7 +26,7 @@ const USERS = { ctiUser: 'ctiUser', webServicesUser: 'webServicesUser', amiUser:
 /** The sensitive variable of a secret credential in the stack of `scope`, created on first use. */
 export function credentialSecret(scope: IConstruct, credential: XucCredential): TerraformVariable {
   const fact = XUC_CREDENTIALS[credential];
-  if (!fact.secretVariable) throw new Error(`${credential} is not a secret credential`);
+  if (!fact.secretVariable) throw new InternalError(scope, `${credential} is not a secret credential`);
   const stack = TerraformStack.of(scope);
   const existing = stack.node.tryFindChild(fact.secretVariable) as TerraformVariable | undefined;
   return (
@@ -52,7 +53,7 @@ export class XivoCredentials extends Construct {
     const byName = new Map<string, XucCredential>();
     for (const [credential, name] of Object.entries(names) as [XucCredential, string][]) {
       const other = byName.get(name);
-      if (other) throw new Error(`${this.node.path}: ${credential} and ${other} would both be given to xuc as ${name}: give them different envNames`);
+      if (other) throw new ValidationError(this, `${credential} and ${other} would both be given to xuc as ${name}: give them different envNames`);
       byName.set(name, credential);
     }
     const env: Record<string, string> = {};
