@@ -3,7 +3,7 @@
  * Each rule returns problems with the key path to blame and what to write instead.
  */
 import { HOST_ENV_FILES, RESERVED_HOST_PORTS, findService, serviceDefinition } from '../catalogue/services';
-import { Role } from '../catalogue/types';
+import { Role, ServiceId } from '../catalogue/types';
 import { normalDockerHost } from './docker-host';
 import { checkInputFile, containmentProblem, MAX_CERTIFICATE_BYTES } from './input-files';
 import { Environment, ServerModel } from './model';
@@ -141,23 +141,25 @@ interface HostUse {
   readonly key: string;
   readonly what: string;
   readonly server: ServerModel;
+  /** The service publishing the port; undefined for a host file. */
+  readonly service?: ServiceId;
 }
 
 /** Published ports and host files of every server sharing a Docker host must not collide. */
 const hostClashes: Rule = (spec, env) => {
   const problems: Problem[] = [];
   const byHost = new Map<string, HostUse[]>();
-  const use = (server: ServerModel, key: string, what: string) => {
+  const use = (server: ServerModel, key: string, what: string, service?: ServiceId) => {
     const host = normalDockerHost(server.docker.host);
     const list = byHost.get(host) ?? [];
-    list.push({ key, what, server });
+    list.push({ key, what, server, service });
     byHost.set(host, list);
   };
   for (const server of env.servers) {
     for (const def of server.services) {
       for (const p of def.ports) {
         const port = publishedPort(spec, def.id, p.name);
-        if (port) use(server, `port ${port}/${p.protocol ?? 'tcp'}`, `${def.id} (port "${p.name}")`);
+        if (port) use(server, `port ${port}/${p.protocol ?? 'tcp'}`, `${def.id} (port "${p.name}")`, def.id);
       }
     }
     for (const file of HOST_ENV_FILES.filter((f) => server.roles.includes(f.role))) use(server, `file ${file.path}`, `role "${file.role}"`);
@@ -172,9 +174,9 @@ const hostClashes: Rule = (spec, env) => {
       }
       const index = spec.servers.findIndex((s) => s.name === u.server.name);
       problems.push({
-        path: u.key.startsWith('port') ? ['services', u.what.split(' ')[0], 'ports'] : ['servers', index, 'roles'],
+        path: u.service ? ['services', u.service, 'ports'] : ['servers', index, 'roles'],
         message: `${u.key} on Docker host ${first.server.docker.host} is taken twice: by ${first.what} on server "${first.server.name}" and by ${u.what} on server "${u.server.name}"; ${
-          u.key.startsWith('port') ? 'publish one of them on another port' : 'put these roles on different Docker hosts'
+          u.service ? 'publish one of them on another port' : 'put these roles on different Docker hosts'
         }`,
       });
     }
@@ -185,9 +187,9 @@ const hostClashes: Rule = (spec, env) => {
       (r) => roles.has(r.role) && !(r.unlessDeployed && env.placement.has(r.unlessDeployed)) && !(r.confidence === 'inferred' && freed.has(`${r.port}/${r.protocol}`)),
     )) {
       const clash = uses.find((u) => u.key === `port ${reserved.port}/${reserved.protocol}`);
-      if (clash) {
+      if (clash?.service) {
         problems.push({
-          path: ['services', clash.what.split(' ')[0], 'ports'],
+          path: ['services', clash.service, 'ports'],
           message: `port ${reserved.port}/${reserved.protocol} on Docker host ${clash.server.docker.host} is used by ${reserved.owner}: publish ${clash.what} on another host port`,
         });
       }
