@@ -22,6 +22,7 @@ export const FILE_PATH_MESSAGE =
 export const filePath = z
   .string()
   .min(1, { message: 'must be a file path relative to the environment file' })
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
   .refine((p) => !/["\\\u0000-\u001f\u007f]|\$\{|%\{/.test(p), { message: FILE_PATH_MESSAGE });
 
 /** The deepest existing ancestor's real path, with the rest appended: where a path really points. */

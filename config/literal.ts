@@ -12,7 +12,9 @@ import type { Problem } from './rule';
 /** Text cdktf resolves as one of its own tokens (`${TfToken[TOKEN.4]}`, list tokens `#{TfToken[...]}`). */
 const CDKTF_TOKEN = /TfToken\[/i;
 /** C0 controls and DEL. Newlines and tabs pass only in free text: never in keys nor URLs. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
 const CONTROL = /[\u0000-\u001f\u007f]/;
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
 const CONTROL_BUT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f]/;
 const URL_LIKE = /^\s*[A-Za-z][A-Za-z0-9+.-]*:\/\//;
 

@@ -21,6 +21,7 @@ export const MAX_UNKNOWN_KEYS = 20;
 
 /** A value as quoted in a message, cut to MAX_ECHO characters. */
 export function echo(value: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are replaced so a message stays on one line
   const oneLine = value.replace(/[\u0000-\u001f\u007f]/g, '?');
   return oneLine.length <= MAX_ECHO ? oneLine : `${oneLine.slice(0, MAX_ECHO)}… (${value.length} characters)`;
 }
@@ -114,6 +115,7 @@ export function defaultMessage(issue: zcore.$ZodRawIssue): string | undefined {
 /** The keys an object of the schema accepts at `path` (through optional, default, union...). */
 export function knownKeysAt(schema: ZodType, path: KeyPath): string[] {
   const candidates = (node: unknown, rest: KeyPath): string[][] => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- zod's internal def is untyped
     const def = (node as { _zod?: { def?: Record<string, any> } })?._zod?.def;
     if (!def) return [];
     switch (def.type) {

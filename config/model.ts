@@ -37,10 +37,6 @@ export interface Environment {
   readonly spec: EnvironmentFile;
 }
 
-export function serverOf(env: Environment, service: ServiceId): ServerModel | undefined {
-  return env.placement.get(service);
-}
-
 export function serversWithRole(env: Environment, role: Role): ServerModel[] {
   return env.servers.filter((s) => s.roles.includes(role));
 }

@@ -118,10 +118,3 @@ export const authSchema = z
   })
   .strict();
 
-export type AuthSpec = z.infer<typeof authSchema>;
-export type LdapSpec = z.infer<typeof ldap>;
-export type KerberosSpec = z.infer<typeof kerberos>;
-export type CasSpec = z.infer<typeof cas>;
-export type OidcSpec = z.infer<typeof oidc>;
-export type OutboundQueueSpec = z.infer<typeof outboundQueue>;
-export type JvmSpec = z.infer<typeof jvm>;

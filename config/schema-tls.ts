@@ -17,7 +17,6 @@ const SIZE = /^\d+[km]?$/;
 
 /** How the certificates of the fronts and of the PBX are made. */
 export const TLS_MODES = ['internal-ca', 'self-signed', 'provided'] as const;
-export type TlsMode = (typeof TLS_MODES)[number];
 
 /** An operator's certificate: files on the machine running Terraform, relative to the environment file. */
 export const providedCertificateSchema = z
@@ -41,11 +40,10 @@ const keySchema = z
     ecdsaCurve: z.enum(['P256', 'P384'], { message: 'must be "P256" or "P384"' }).default(CERTIFICATE_DEFAULTS.key.ecdsaCurve),
   })
   .strict();
-export type KeySpec = z.infer<typeof keySchema>;
 
 const routeSchema = z
   .object({
-    path: z.string().regex(/^\/[A-Za-z0-9._~\/-]*$/, { message: 'must be a URL path starting with "/" (e.g. "/myapp")' }),
+    path: z.string().regex(/^\/[A-Za-z0-9._~/-]*$/, { message: 'must be a URL path starting with "/" (e.g. "/myapp")' }),
     service: z.string().describe('Catalogue service id the path is proxied to, e.g. "cc.kibana"'),
     port: z.string().optional().describe("Port name of the service. Default: its first port"),
     websocket: z.boolean().default(false).describe('Forward WebSocket upgrades (long timeouts)'),
@@ -63,7 +61,7 @@ const sipWebSocketSchema = z
     enabled: z.boolean().default(true).describe('Route /wssip and /wssip-<mds> (front and edge)'),
     port: z.number().int().min(1).max(65535).default(ASTERISK_WEBSOCKET.port)
       .describe(`Port of Asterisk's HTTP server on the PBX and each MDS (XiVO: ${ASTERISK_WEBSOCKET.port}; its bindaddr must accept the front's address)`),
-    path: z.string().regex(/^\/[A-Za-z0-9._~\/-]*$/, { message: 'must be a URL path starting with "/" (e.g. "/ws")' }).default(ASTERISK_WEBSOCKET.path)
+    path: z.string().regex(/^\/[A-Za-z0-9._~/-]*$/, { message: 'must be a URL path starting with "/" (e.g. "/ws")' }).default(ASTERISK_WEBSOCKET.path)
       .describe(`WebSocket URI of Asterisk (inferred: ${ASTERISK_WEBSOCKET.path}, res_http_websocket's default)`),
   })
   .strict();

@@ -196,7 +196,6 @@ export const environmentSchema = z
   .strict();
 
 export type EnvironmentFile = z.infer<typeof environmentSchema>;
-export type ServerSpec = EnvironmentFile['servers'][number];
 export type ServiceOverride = z.infer<typeof serviceOverride>;
 export type BackendSpec = z.infer<typeof backend>;
 export type DockerConnectionSpec = z.infer<typeof dockerConnection>;

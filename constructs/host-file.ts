@@ -21,9 +21,10 @@ export interface HostFileProps {
   /**
    * Text content. May hold Terraform references (variables, `file()`): secrets then stay out
    * of `cdktf.out`. Give exactly one of `content` and `contentBase64`.
+   * @default none: give `contentBase64`
    */
   readonly content?: string;
-  /** Binary content as base64 (e.g. `PlanTimeFile.base64()` of a keytab). */
+  /** Binary content as base64 (e.g. `PlanTimeFile.base64()` of a keytab). @default none: give `content` */
   readonly contentBase64?: string;
   /** Octal mode of the file. @default '0600' (these files hold secrets) */
   readonly permissions?: string;

@@ -18,10 +18,12 @@ export function stubTokenStackTraces(): boolean {
   return true;
 }
 
+/* eslint-disable jsdoc/check-tag-names -- @public tells knip that a child process uses it */
 /**
  * Whether cdktf's capture is the stub (for tests and the bench).
  * @public token-stack-traces.test.ts calls it from dist/ in a child process, where knip cannot see it
  */
+/* eslint-enable jsdoc/check-tag-names */
 export function tokenStackTracesStubbed(): boolean {
   return (require(STACK_TRACE_MODULE) as { captureStackTrace: unknown }).captureStackTrace === noStackTrace;
 }

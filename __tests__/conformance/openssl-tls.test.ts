@@ -48,7 +48,7 @@ describeWithPrograms('openssl and our TLS material', { openssl: 'openssl', terra
   test('an incomplete chain is rejected without advising to remove the root (and openssl agrees)', () => {
     const { problems } = checkChain({ cert: read(leaf.cert), key: read(leaf.key), chain: [read(pki.rootCert)], names: [FQDN] });
     expect(problems).toEqual([
-      `chain is incomplete: "${FQDN}" is issued by "Test Intermediate CA", which is in none of the chain files: add the certificate of "Test Intermediate CA" (intermediates up to the root) to chainFiles (seed 000: a complete chain)`,
+      `chain is incomplete: "${FQDN}" is issued by "Test Intermediate CA", which is in none of the chain files: add the certificate of "Test Intermediate CA" (intermediates up to the root) to chainFiles (XiVO CC "System Configuration": a complete chain)`,
     ]);
     expect(() => openssl(['verify', '-CAfile', pki.rootCert, leaf.cert], dir)).toThrow(/unable to get local issuer certificate/);
   });
@@ -56,7 +56,7 @@ describeWithPrograms('openssl and our TLS material', { openssl: 'openssl', terra
   test('a chain without its root is incomplete', () => {
     const { problems } = checkChain({ cert: read(leaf.cert), key: read(leaf.key), chain: [read(pki.intermediateCert)], names: [FQDN] });
     expect(problems).toEqual([
-      'chain is incomplete: "Test Intermediate CA" is issued by "Test Root CA", which is in none of the chain files: add the certificate of "Test Root CA" (intermediates up to the root) to chainFiles (seed 000: a complete chain)',
+      'chain is incomplete: "Test Intermediate CA" is issued by "Test Root CA", which is in none of the chain files: add the certificate of "Test Root CA" (intermediates up to the root) to chainFiles (XiVO CC "System Configuration": a complete chain)',
     ]);
   });
 
@@ -69,14 +69,14 @@ describeWithPrograms('openssl and our TLS material', { openssl: 'openssl', terra
     const other = makeLeaf(pki, 'nosan', { names: ['other.test.example.com'] });
     const { problems } = checkChain({ cert: read(other.cert), key: read(other.key), chain: [read(pki.intermediateCert), read(pki.rootCert)], names: [FQDN] });
     expect(problems).toEqual([
-      `certificate in "nosan.crt" does not list "${FQDN}" in its subjectAltName (it lists other.test.example.com): request a certificate whose SAN includes ${FQDN} (seed 001: the FQDN must be in the SAN)`,
+      `certificate in "nosan.crt" does not list "${FQDN}" in its subjectAltName (it lists other.test.example.com): request a certificate whose SAN includes ${FQDN} (certificate guidance for contact centres: the FQDN must be in the SAN)`,
     ]);
   });
 
   test('an RSA 1024 key is rejected', () => {
     const weak = makeLeaf(pki, 'weak', { names: [FQDN], bits: 1024 });
     const { problems } = checkChain({ cert: read(weak.cert), key: read(weak.key), chain: [read(pki.intermediateCert), read(pki.rootCert)], names: [FQDN] });
-    expect(problems).toEqual([`certificate "${FQDN}" in "weak.crt" has an RSA key of 1024 bits: use RSA of at least 2048 bits or ECDSA P-256/P-384 (seed 001)`]);
+    expect(problems).toEqual([`certificate "${FQDN}" in "weak.crt" has an RSA key of 1024 bits: use RSA of at least 2048 bits or ECDSA P-256/P-384 (certificate guidance for contact centres)`]);
   });
 
   test('an expired certificate is rejected', () => {
@@ -91,7 +91,7 @@ describeWithPrograms('openssl and our TLS material', { openssl: 'openssl', terra
     const file = writeEnvironment(env, 'provided');
     for (const f of ['xivoxc.crt', 'xivoxc.key', 'intermediate.crt']) fs.copyFileSync(path.join(dir, f), path.join(path.dirname(file), f));
     expect(messagesOf(env)).toEqual([
-      'tls.provided.certFile: chain is incomplete: "Test Intermediate CA" is issued by "Test Root CA", which is in none of the chain files: add the certificate of "Test Root CA" (intermediates up to the root) to chainFiles (seed 000: a complete chain)',
+      'tls.provided.certFile: chain is incomplete: "Test Intermediate CA" is issued by "Test Root CA", which is in none of the chain files: add the certificate of "Test Root CA" (intermediates up to the root) to chainFiles (XiVO CC "System Configuration": a complete chain)',
     ]);
   });
 

@@ -26,13 +26,8 @@ import { CERTIFICATE_DEFAULTS, KeySpec } from './key-spec';
 import { CA_USES, HOURS_PER_DAY, privateKeyArgs, SUBJECT_ORGANIZATION } from './tls-options';
 import { localProvider, tlsProvider } from './providers';
 import { ServerCertificate, ServerCertificateProps } from './server-certificate';
-import { TlsMaterial } from './tls-material';
+import { CertificateAuthority, TlsMaterial } from './tls-material';
 
-/** What a signer needs: the CA certificate and key, as Terraform references. */
-export interface CertificateAuthority {
-  readonly certPem: string;
-  readonly privateKeyPem: string;
-}
 
 const CA_ID = 'InternalCa';
 

@@ -10,9 +10,8 @@ import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
 import { SelfSignedCert } from '@cdktf/provider-tls/lib/self-signed-cert';
 import { ValidationError } from '../errors';
 import { CERTIFICATE_DEFAULTS, KeySpec } from './key-spec';
-import { CertificateAuthority } from './internal-ca';
 import { tlsProvider } from './providers';
-import { TlsMaterial } from './tls-material';
+import { CertificateAuthority, TlsMaterial } from './tls-material';
 import { HOURS_PER_DAY, privateKeyArgs, SERVER_USES, SUBJECT_ORGANIZATION } from './tls-options';
 
 export interface ServerCertificateProps {

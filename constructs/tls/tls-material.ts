@@ -7,3 +7,9 @@ export interface TlsMaterial {
   /** Certificate signing request for a public CA (XiVO CC "System Configuration": `xivoxc.csr`). */
   readonly csrPem: string;
 }
+
+/** What a signer needs: the CA certificate and key, as Terraform references. */
+export interface CertificateAuthority {
+  readonly certPem: string;
+  readonly privateKeyPem: string;
+}
