@@ -5,11 +5,17 @@
 import { containerName } from '../catalogue/services';
 import { FrontRole, PublicName, Role } from '../catalogue/types';
 import { Environment, ServerModel } from './model';
+import type { EnvironmentFile } from './schema';
 import { EdgeSpec, edgeSchema, tlsSchema, TlsSpec } from './schema-tls';
 
-/** The `tls` section with its defaults, also when the environment file has none. */
+/** The `tls` section of a file with its defaults, also when the file has none. */
+export function tlsOfSpec(spec: EnvironmentFile): TlsSpec {
+  return spec.tls ?? tlsSchema.parse({});
+}
+
+/** The environment's `tls` section with its defaults. */
 export function tlsOf(env: Environment): TlsSpec {
-  return env.spec.tls ?? tlsSchema.parse({});
+  return tlsOfSpec(env.spec);
 }
 
 /** Public name of the front of a role (XUC_HOST of XiVO CC or of the UC-Addon). */

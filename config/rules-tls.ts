@@ -1,4 +1,5 @@
 /** Cross-field rules of the `tls` and `edge` sections. */
+import { tlsOfSpec } from './fronts';
 import * as fs from 'fs';
 import * as path from 'path';
 import { findService } from '../catalogue/services';
@@ -7,14 +8,13 @@ import { checkChain } from '../constructs/tls/chain';
 import { ROUTES, SERVER_PLACEHOLDER } from '../catalogue/routes';
 import { checkInputFile, MAX_CERTIFICATE_BYTES } from './input-files';
 import type { Problem, Rule } from './rule';
-import { ProvidedCertificateSpec, tlsSchema } from './schema-tls';
+import { ProvidedCertificateSpec } from './schema-tls';
 import { EnvironmentFile } from './schema';
 
-const tlsOf = (spec: EnvironmentFile) => spec.tls ?? tlsSchema.parse({});
 const hasRole = (spec: EnvironmentFile, role: Role) => spec.servers.some((s) => s.roles.includes(role));
 
 const providedMatchesMode: Rule = (spec) => {
-  const tls = tlsOf(spec);
+  const tls = tlsOfSpec(spec);
   const problems: Problem[] = [];
   if (tls.mode === 'provided') {
     if (!tls.provided) {
@@ -37,7 +37,7 @@ const providedMatchesMode: Rule = (spec) => {
 };
 
 const renewalBeforeExpiry: Rule = (spec) => {
-  const tls = tlsOf(spec);
+  const tls = tlsOfSpec(spec);
   return tls.earlyRenewalDays >= tls.validityDays
     ? [{ path: ['tls', 'earlyRenewalDays'], message: `(${tls.earlyRenewalDays}) must be less than tls.validityDays (${tls.validityDays}), or every deploy re-issues the certificates; 30 is a sane value` }]
     : [];
@@ -65,7 +65,7 @@ const edgeSection: Rule = (spec, env) => {
 };
 
 const routeTable: Rule = (spec, env) => {
-  const routes = tlsOf(spec).routes;
+  const routes = tlsOfSpec(spec).routes;
   // Per-server paths (`/wssip-{server}`) count once per server of their role.
   const builtin = new Set(
     ROUTES.flatMap(({ path, target }) => {
@@ -122,7 +122,7 @@ function providedProblems(spec: ProvidedCertificateSpec | undefined, at: (string
 }
 
 const providedFiles: Rule = (spec, env) => {
-  const tls = tlsOf(spec);
+  const tls = tlsOfSpec(spec);
   if (tls.mode !== 'provided') return [];
   const fronts = [hasRole(spec, Role.CC) ? spec.publicNames.xucHost : undefined, hasRole(spec, Role.UC_ADDON) ? spec.publicNames.ucAddonHost : undefined];
   const frontNames = [...fronts, ...tls.extraNames].filter((n): n is string => !!n);

@@ -10,7 +10,6 @@ import { certificateNames } from '../constructs/tls/tls-options';
 import { XivoPbxTls } from '../constructs/xivo-pbx-tls';
 import { tlsOf } from '../config/fronts';
 import { certificateFor } from './certificates';
-import { deploymentOf } from './deployment';
 import { ServiceContext } from './service-factories';
 
 export type RoleExtension = (scope: Construct, ctx: ServiceContext) => void;
@@ -24,7 +23,7 @@ function xivoPbxTls(scope: Construct, ctx: ServiceContext): void {
   const xivoHost = env.publicNames[PublicName.XIVO_HOST]!;
   const fqdn = /^\d+(\.\d+){3}$/.test(xivoHost) ? server.fqdn : xivoHost;
   new XivoPbxTls(scope, 'tls', {
-    deployment: deploymentOf(env, server, ctx.network),
+    deployment: ctx.deployment,
     ctiCertificate: fqdn ? certificateFor(scope, env, certificateNames(fqdn, [server.fqdn]), tls.cti?.provided) : undefined,
     ctiAuthBackend: tls.cti?.authBackend,
   });

@@ -10,6 +10,7 @@ import { Network } from '@cdktf/provider-docker/lib/network';
 import { Environment, ServerModel } from '../config/model';
 import { labelList } from '../constructs/labels';
 import { PlanTimeFile } from '../constructs/plan-time-file';
+import { deploymentOf } from './deployment';
 import { RoleDeployment } from './roles/role-deployment';
 
 /** Directory of local state files, relative to the working directory (git-ignored). */
@@ -40,8 +41,9 @@ export class ServerStack extends TerraformStack {
       driver: 'bridge',
       labels: labelList({ 'org.xivo.environment': environment.name, 'org.xivo.server': server.name }),
     });
+    const deployment = deploymentOf(environment, server, this.network);
     this.roles = server.roles.map(
-      (role) => new RoleDeployment(this, role, { role, environment, server, network: this.network }),
+      (role) => new RoleDeployment(this, role, { role, environment, server, network: this.network, deployment }),
     );
   }
 

@@ -6,6 +6,7 @@
 import { Construct } from 'constructs';
 import { Network } from '@cdktf/provider-docker/lib/network';
 import { FrontRole, isFrontRole, ServiceDefinition, ServiceId } from '../catalogue/types';
+import { Deployment } from '../constructs/deployment';
 import { EdgeProxy } from '../constructs/nginx/edge-proxy';
 import { NginxFront } from '../constructs/nginx/nginx-front';
 import { ServiceContainer } from '../constructs/service-container';
@@ -20,7 +21,7 @@ import { edgeSpecOf, edgeTarget, frontName, internalNames, tlsOf } from '../conf
 import { Environment, ServerModel } from '../config/model';
 import { publishedPort } from '../config/resolve';
 import { certificateFor, internalCaOf } from './certificates';
-import { deploymentOf, overridesOf } from './deployment';
+import { overridesOf } from './deployment';
 import { authModesOf, xucFeaturesOf } from './xuc-features';
 
 /** Where a service is deployed, in the environment's terms. */
@@ -29,6 +30,8 @@ export interface ServiceContext {
   readonly server: ServerModel;
   /** The server's Docker network (one per server). */
   readonly network: Network;
+  /** The server as the constructs take it: built once per server. */
+  readonly deployment: Deployment;
 }
 
 export interface ServiceFactoryProps extends ServiceContext {
@@ -44,7 +47,7 @@ function frontRoleOf(definition: ServiceDefinition): FrontRole {
 }
 
 const common = (props: ServiceFactoryProps) => ({
-  deployment: deploymentOf(props.environment, props.server, props.network),
+  deployment: props.deployment,
   overrides: overridesOf(props.environment, props.definition.id),
 });
 

@@ -176,7 +176,8 @@ export class XucService extends Construct {
         kerberos: this.contributions.flatMap((p) => p.kerberosOptions ?? []),
         extra: props.jvm?.extraOptions,
       }),
-      ...(this.xucConf ? { CONFIG_FILE: XUC_CONF_PATH } : {}),
+      // Whether xuc.conf exists, without rendering it a second time: any conf part makes it non-empty.
+      ...(this.contributions.some((p) => p.conf && Object.keys(p.conf).length) ? { CONFIG_FILE: XUC_CONF_PATH } : {}),
     };
   }
 

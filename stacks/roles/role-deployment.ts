@@ -9,7 +9,6 @@ import { EnvFileKeys } from '../../constructs/env-file-keys';
 import { deploymentLabels, withRegistry } from '../../constructs/deployment';
 import { resolveEnvSources } from '../../constructs/env-source';
 import { directoryOf } from '../../config/endpoints';
-import { deploymentOf } from '../deployment';
 import { ROLE_EXTENSIONS } from '../role-extensions';
 import { serviceFactory, ServiceContext } from '../service-factories';
 
@@ -27,7 +26,7 @@ export class RoleDeployment extends Construct {
     super(scope, id);
     const { role, environment, server } = props;
     this.role = role;
-    const deployment = deploymentOf(environment, server, props.network);
+    const { deployment } = props;
 
     for (const file of HOST_ENV_FILES.filter((f) => f.role === role)) {
       this.envFiles.push(
