@@ -176,11 +176,11 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
     const resources = Object.values(report.stacks).reduce((n, s) => n + s.resources, 0);
     const changes = Object.values(report.stacks).reduce((n, s) => n + s.secondPlanChanges.length, 0);
     const routesOk = report.routes.filter((r) => r.ok).length;
-    const standIns = report.tools.providers?.filter((p) => p.kind === 'stand-in').map((p) => p.provider) ?? [];
+    const providers = (report.tools.providers ?? []).map((p) => `${p.provider} ${p.version}`).join(', ');
     console.log(
       `e2e: ${report.hosts.length} hosts, ${Object.keys(report.stacks).length} stacks, ${resources} resources applied in ${Math.round(report.deploySeconds)} s; ` +
         `second plan: ${changes} changes; routes ${routesOk}/${report.routes.length}; edge leaks ${report.edgeLeaks.length}` +
-        (standIns.length ? `; stand-in providers: ${standIns.join(', ')} (see e2e-report.json)` : ''),
+        `; terraform ${report.tools.terraform}; providers from source: ${providers}`,
     );
     if (!process.env.XIVO_E2E_KEEP) {
       hostsDown();

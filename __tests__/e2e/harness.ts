@@ -32,12 +32,19 @@ export interface Tools {
   readonly dir: string;
   readonly terraformRc: string;
   readonly binDir: string;
-  readonly provenance: { terraform: string; providers: { provider: string; kind: string; module: string; pinned: string; why?: string }[] };
+  /** What scripts/e2e/build-tools.sh built, from which verified source (its provenance.json). */
+  readonly provenance: {
+    terraform: string;
+    terraform_source: string;
+    tofu: string;
+    go: string;
+    providers: { provider: string; version: string; source: string; sha256: string; commit: string }[];
+  };
 }
 
 /** What the suite needs, with the Debian package (or tool) that provides each. */
 export const E2E_REQUIREMENTS: Record<string, string> = {
-  go: 'Go >= 1.25 (golang.org/dl or the machine image)',
+  go: 'Go >= 1.26 (golang.org/dl or the machine image)',
   dockerd: 'docker.io',
   ip: 'iproute2',
   nsenter: 'util-linux',
