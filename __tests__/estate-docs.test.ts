@@ -1,7 +1,7 @@
 /**
  * The firewall matrix and topology written at synth (cdktf.out/docs/<env>/), derived from the
  * placement and wiring model: the flows the network team needs, following every change of
- * placement or port. Rendering with the real Graphviz is in conformance/topology-graphviz.test.ts.
+ * placement or port; the topology drawn by Graphviz compiled to WebAssembly, with no program on PATH.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -89,19 +89,44 @@ test('synth writes topology.dot, flows.md and flows.csv of every environment; fl
   expect(fs.readFileSync(path.join(__dirname, '..', 'docs', 'topology-prod.dot'), 'utf8')).toBe(files.get('docs/prod/topology.dot'));
 });
 
-test('without Graphviz, synth writes the DOT source and warns once per environment, naming the Debian package', () => {
-  // A PATH holding only sh: dot cannot be found.
-  const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'xivo-nodot-'));
-  fs.symlinkSync('/bin/sh', path.join(bin, 'sh'));
+/** The `<title>` of every graph element of a Graphviz SVG (clusters, nodes, edges), entities decoded. */
+const titles = (svg: string) =>
+  [...svg.matchAll(/<title>([^<]*)<\/title>/g)].map((m) => m[1].replace(/&#45;/g, '-').replace(/&gt;/g, '>').replace(/&lt;/g, '<').replace(/&amp;/g, '&')).sort();
+
+/** Renders prod's documents into a new directory with an empty PATH: no program can run. */
+function renderProdWithoutPrograms(): { svg: string; warnings: string[] } {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'xivo-docs-'));
   const saved = process.env.PATH;
-  process.env.PATH = bin;
+  process.env.PATH = '';
   const warnings: string[] = [];
   try {
     startEstateDocs([loadProd()], outdir).finish((w) => warnings.push(w));
   } finally {
     process.env.PATH = saved;
   }
-  expect(warnings).toEqual(['docs/prod: topology.svg not rendered, topology.dot written: Graphviz dot is not installed (apt-get install graphviz)']);
-  expect(fs.readdirSync(path.join(outdir, 'docs', 'prod')).sort()).toEqual(['flows.csv', 'flows.md', 'topology.dot']);
+  expect(fs.readdirSync(path.join(outdir, 'docs', 'prod')).sort()).toEqual(['flows.csv', 'flows.md', 'topology.dot', 'topology.svg']);
+  return { svg: fs.readFileSync(path.join(outdir, 'docs', 'prod', 'topology.svg'), 'utf8'), warnings };
+}
+
+describe('topology.svg: Graphviz in WebAssembly, no program needed', () => {
+  const first = renderProdWithoutPrograms();
+
+  test('rendered with an empty PATH, without a warning: a box per server, an arrow per flow', () => {
+    expect(first.warnings).toEqual([]);
+    expect(first.svg).toMatch(/^<\?xml[^]*<svg [^]*<\/svg>\s*$/);
+    const all = titles(first.svg);
+    for (const server of ['pbx', 'mds1', 'mds2', 'cc-core', 'cc-reporting', 'uc', 'edge']) expect(all).toContain(`cluster_${server}`);
+    expect(all).toContain('cc-core/xivocc-nginx->cc-reporting/xivocc-spagobi');
+    expect(all).toContain('browsers (internet)->edge/edge-nginx');
+    expect(all).toContain('cc-core/xivocc-xuc->mds1/host');
+    expect(first.svg).toContain('>9500/tcp</text>');
+  });
+
+  test('the same bytes on every run and every machine: a second render, and the picture committed for the README, are identical', () => {
+    // The committed picture was rendered on another machine: equal bytes prove the layout and the
+    // text metrics depend on nothing but the DOT source and the pinned @viz-js/viz.
+    // Refresh: npm run synth && cp cdktf.out/docs/prod/topology.svg docs/topology-prod.svg
+    expect(renderProdWithoutPrograms().svg).toBe(first.svg);
+    expect(fs.readFileSync(path.join(__dirname, '..', 'docs', 'topology-prod.svg'), 'utf8')).toBe(first.svg);
+  });
 });

@@ -4,14 +4,18 @@
  * environment whose inputs did not change (synth-cache.ts). `--force` rebuilds everything.
  * Bad input is reported with file, line and key, and nothing is written (exit 1).
  */
+import { reportLines, writtenLine } from './report';
 import { cachedSynth } from './synth-cache';
 
 if (require.main === module) {
   const outdir = process.env.CDKTF_OUTDIR || 'cdktf.out';
   try {
-    const { stacks, reused } = cachedSynth({ outdir, force: process.argv.includes('--force'), onWarning: (w) => console.warn(`warning: ${w}`) });
-    const cached = reused.length ? ` (${reused.length} environment${reused.length === 1 ? '' : 's'} unchanged, from the cache)` : '';
-    console.log(`Synthesized ${stacks.length} stack${stacks.length === 1 ? '' : 's'} into ${outdir}/stacks${cached}: ${stacks.join(', ')}`);
+    const warnings: string[] = [];
+    const notes: string[] = [];
+    const { stacks, reused, environments } = cachedSynth({ outdir, force: process.argv.includes('--force'), onWarning: (w) => warnings.push(w), onNote: (n) => notes.push(n) });
+    // Each finding once, with its places; then the last line: what was written, and where.
+    reportLines(warnings, notes).forEach((l) => console.warn(l));
+    console.log(writtenLine({ outdir, stacks, environments, fromCache: reused.length }));
   } catch (e) {
     // ConfigError messages list every issue with file, line and key; anything else is a bug or an I/O error.
     // So does a refused output directory (it says what to do): both are printed as they are.
