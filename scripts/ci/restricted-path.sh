@@ -9,7 +9,7 @@ mkdir -p "$dir"
 # The README's two commands need these: npm scripts run through sh; jest, tsc and eslint are node.
 TOOLS="node npm npx git sh bash env cat ls mkdir rm rmdir cp mv ln chmod touch sed grep find xargs
 sort uniq head tail wc tr cut date dirname basename realpath readlink mktemp tee true false test [
-printf echo sleep uname id pwd stat du tar gzip diff cmp expr seq sha256sum kill ps awk"
+printf echo sleep uname id pwd stat du tar gzip diff cmp expr seq sha256sum kill ps awk mkfifo"
 for tool in $TOOLS; do
   target=$(command -v "$tool" 2>/dev/null || true)
   case "$target" in
