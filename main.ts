@@ -10,8 +10,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { AnnotationMetadataEntryType, App } from 'cdktf';
-import { ConfigError } from './config/errors';
-import { loadEnvironments } from './config/loader';
+import { ConfigError, formatIssue } from './config/errors';
+import { DEFAULT_ENV_FILES, loadEnvironments, skippedEnvFiles } from './config/loader';
 import { OUTDIR_CONTEXT } from './constructs/plan-time-file';
 import { Runbook } from './constructs/runbook';
 import { buildEnvironment } from './stacks/platform';
@@ -60,6 +60,8 @@ export function synthesize(outdir = process.env.CDKTF_OUTDIR || 'cdktf.out', opt
     app.synth();
     writeRunbooks(app, partialDir);
     docs.finish(options.onWarning);
+    // The file's own warnings first, at their file, line and key; then the constructs'.
+    if (options.onWarning) environments.flatMap((e) => e.warnings ?? []).map(formatIssue).forEach(options.onWarning);
     if (options.onWarning) annotationsOf(app, AnnotationMetadataEntryType.WARN).forEach(options.onWarning);
     if (options.onNote) annotationsOf(app, AnnotationMetadataEntryType.INFO).forEach(options.onNote);
     replaceOutputDirectory(partialDir, finalDir);
@@ -94,7 +96,7 @@ if (require.main === module) {
   try {
     const outdir = process.env.CDKTF_OUTDIR || 'cdktf.out';
     const environments = loadEnvironments();
-    const warnings: string[] = [];
+    const warnings = skippedEnvFiles(process.env.XIVO_ENV_FILES || DEFAULT_ENV_FILES).map((s) => `${s.file}: ${s.message}`);
     const notes: string[] = [];
     const stacks = synthesize(outdir, { environments, onWarning: (w) => warnings.push(w), onNote: (n) => notes.push(n) });
     reportLines(warnings, notes).forEach((l) => console.warn(l));

@@ -79,6 +79,47 @@ test('flows follow port overrides', () => {
   expect(find(rows, 'cc-core', 'cc-reporting', '9600')).toEqual(['cc-core -> cc-reporting 9600/tcp: nginx → spagobi /SpagoBI; nginx → spagobi (REPORTING_HOST)']);
 });
 
+describe('the firewall matrix follows the path ssh takes (ProxyJump)', () => {
+  const SSH = 'sshOpts: ["-o", "StrictHostKeyChecking=yes", "-i", "~/.ssh/xivo_deploy"]';
+  // Every internal server through a bastion outside the estate; mds2 with -o ProxyJump=; the edge directly.
+  const text = PROD.replace(/host: ssh:\/\/deploy@(10\.[\d.]+)(:\d+)?\n(\s+)sshOpts: .*/g, (_m, addr: string, port = '', indent: string) =>
+    `host: ssh://deploy@${addr}${port}\n${indent}${addr === '10.20.0.22' ? 'sshOpts: ["-o", "ProxyJump=jump@bastion.prod.example.com:2200"]' : 'sshOpts: ["-J", "jump@bastion.prod.example.com:2200", "-i", "~/.ssh/xivo_deploy"]'}`,
+  );
+  const rows = rowsOf(loadProd(text));
+  const deploy = rows.filter((r) => r.usedBy.startsWith('terraform'));
+
+  test('deploy machine → bastion, bastion → each server; no direct ssh flow to a server behind it', () => {
+    expect(text.split(SSH).length - 1).toBe(1); // only the edge keeps its direct ssh
+    expect(deploy.map(line)).toEqual([
+      'deploy machine (terraform) -> jump host bastion.prod.example.com 2200/tcp: terraform → ssh jump host bastion.prod.example.com (ProxyJump)',
+      'jump host bastion.prod.example.com -> pbx 22/tcp: terraform → Docker API (ssh, through bastion.prod.example.com)',
+      'jump host bastion.prod.example.com -> mds1 22/tcp: terraform → Docker API (ssh, through bastion.prod.example.com)',
+      'jump host bastion.prod.example.com -> mds2 2222/tcp: terraform → Docker API (ssh, through bastion.prod.example.com)',
+      'jump host bastion.prod.example.com -> cc-core 22/tcp: terraform → Docker API (ssh, through bastion.prod.example.com)',
+      'jump host bastion.prod.example.com -> cc-reporting 22/tcp: terraform → Docker API (ssh, through bastion.prod.example.com)',
+      'jump host bastion.prod.example.com -> uc 22/tcp: terraform → Docker API (ssh, through bastion.prod.example.com)',
+      'deploy machine (terraform) -> edge 22/tcp: terraform → Docker API (ssh)',
+    ]);
+    expect(flowsCsv(rows)).toContain('deploy machine (terraform),any,jump host bastion.prod.example.com,bastion.prod.example.com,2200,tcp,terraform → ssh jump host bastion.prod.example.com (ProxyJump)\r\n');
+    expect(flowsCsv(rows)).toContain('jump host bastion.prod.example.com,bastion.prod.example.com,pbx,10.20.0.10,22,tcp,');
+  });
+
+  test('a jump host that is a server of the estate (the edge), in a chain of two, and the port of -p', () => {
+    const chained = PROD.replace(
+      'host: ssh://deploy@10.20.0.10\n      sshOpts: ["-o", "StrictHostKeyChecking=yes", "-i", "~/.ssh/xivo_deploy"]',
+      'host: ssh://deploy@10.20.0.10\n      sshOpts: ["-J", "admin@192.0.2.10,jump@bastion.prod.example.com", "-p", "2022"]',
+    );
+    const pbx = rowsOf(loadProd(chained)).filter((r) => r.usedBy.startsWith('terraform') && [r.source, r.destination].some((n) => n === 'pbx' || n.startsWith('jump host')));
+    expect(pbx.map(line)).toEqual([
+      'edge -> jump host bastion.prod.example.com 22/tcp: terraform → ssh jump host bastion.prod.example.com (ProxyJump)',
+      'jump host bastion.prod.example.com -> pbx 2022/tcp: terraform → Docker API (ssh, through 192.0.2.10, bastion.prod.example.com)',
+    ]);
+    expect(find(rowsOf(loadProd(chained)), 'deploy machine (terraform)', 'edge', '22')).toEqual([
+      'deploy machine (terraform) -> edge 22/tcp: terraform → ssh jump host 192.0.2.10 (ProxyJump); terraform → Docker API (ssh)',
+    ]);
+  });
+});
+
 test('synth writes topology.dot, flows.md and flows.csv of every environment; flows.md of prod', () => {
   const files = synthEnvironments().files();
   for (const env of ['lab', 'prod', 'sso', 'corp']) {

@@ -17,6 +17,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Environment } from '../config/model';
+import { DEFAULT_ENV_FILES } from '../config/env-files';
 import { checkOutputDirectory, OUTPUT_MARKER, replaceOutputDirectory, stagingDirectory } from '../stacks/output-directory';
 
 /** Bumped when the layout of cache entries changes. */
@@ -108,7 +109,7 @@ function fileState(file: string): string {
 /** Directories the patterns of XIVO_ENV_FILES list: adding or removing a file there changes the set of environments. */
 function listings(patterns: string): Record<string, string[] | null> {
   const out: Record<string, string[] | null> = {};
-  for (const pattern of (patterns || 'environments/*.yaml').split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const pattern of (patterns || DEFAULT_ENV_FILES).split(',').map((p) => p.trim()).filter(Boolean)) {
     const dir = path.dirname(pattern);
     try {
       out[dir] = fs.readdirSync(dir).sort();
@@ -238,7 +239,8 @@ class SynthCache {
         fs.mkdirSync(path.dirname(path.join(entry, 'tree', part)), { recursive: true });
         fs.renameSync(path.join(tree, part), path.join(entry, 'tree', part));
       }
-      const isOwn = (w: string) => stacks.some((s) => w.startsWith(`${s}/`) || w.startsWith(`${s}: `)) || w.startsWith(`${path.join('docs', env.name)}:`);
+      const isOwn = (w: string) =>
+        stacks.some((s) => w.startsWith(`${s}/`) || w.startsWith(`${s}: `)) || w.startsWith(`${path.join('docs', env.name)}:`) || w.startsWith(`${env.file}:`);
       const own = warnings.filter(isOwn);
       const ownNotes = notes.filter(isOwn);
       [...own, ...ownNotes].forEach((w) => claimed.add(w));
