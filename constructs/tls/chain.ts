@@ -115,7 +115,12 @@ export function checkChain(input: ChainInput): ChainResult {
     problems.push(`certificate in "${input.cert.file}" is not for TLS servers (its extended key usage lacks serverAuth): request a TLS server certificate`);
   }
 
-  if (input.key) {
+  if (input.key && /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(input.key.pem)) {
+    problems.push(
+      `"${input.key.file}" is protected by a passphrase, which nginx cannot be given when it starts: give the key without it (openssl pkey -in ${input.key.file} -out ${input.key.file}.plain, then keep that file as private as the key)`,
+      input.key.file,
+    );
+  } else if (input.key) {
     try {
       if (!leaf.cert.checkPrivateKey(createPrivateKey(input.key.pem))) {
         problems.push(`key in "${input.key.file}" does not match the certificate in "${input.cert.file}": give the private key the certificate was requested with`, input.key.file);
