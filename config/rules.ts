@@ -43,6 +43,17 @@ const OWN_ENGINE: Readonly<Partial<Record<Role, string>>> = {
   [Role.EDGE]: 'the edge is the DMZ host, apart from the internal servers',
 };
 
+/** The message of a server on the Docker engine of another one when a role of the two needs its own. */
+export function sharedEngineMessage(host: string, server: string, other: string, otherIndex: number, owner: Role, ownerServer: string): string {
+  return `"${host}" is the Docker engine of server "${other}" (servers[${otherIndex}]) too, and server "${ownerServer}" has role "${owner}": ${OWN_ENGINE[owner]}, so it needs a Docker host of its own; give server "${server}" its own Docker host, or list its roles in server "${other}"`;
+}
+
+/** The message of a second machine with the address (or DNS name) of another. */
+export function sharedAddressMessage(value: string, key: 'address' | 'fqdn', other: string, otherIndex: number): string {
+  const what = key === 'address' ? 'address' : 'DNS name';
+  return `"${value}" is already the ${what} of server "${other}" (servers[${otherIndex}]), which has another Docker host: two machines cannot share one (flows, nginx upstreams and xuc would reach the wrong one); write this server's own ${key === 'address' ? 'address' : 'name'}`;
+}
+
 /** Server entries on one Docker engine: only the pairs the rule above allows. */
 const sharedEngines: Rule = (spec) => {
   const problems: Problem[] = [];
@@ -57,11 +68,8 @@ const sharedEngines: Rule = (spec) => {
     const other = spec.servers[first];
     const owner = [...s.roles, ...other.roles].find((r) => OWN_ENGINE[r]);
     if (!owner) return;
-    const whose = s.roles.includes(owner) ? `server "${s.name}"` : `server "${other.name}"`;
-    problems.push({
-      path: ['servers', i, 'docker', 'host'],
-      message: `"${s.docker.host}" is the Docker engine of server "${other.name}" (servers[${first}]) too, and ${whose} has role "${owner}": ${OWN_ENGINE[owner]}, so it needs a Docker host of its own; give server "${s.name}" its own Docker host, or list its roles in server "${other.name}"`,
-    });
+    const ownerServer = s.roles.includes(owner) ? s.name : other.name;
+    problems.push({ path: ['servers', i, 'docker', 'host'], message: sharedEngineMessage(s.docker.host, s.name, other.name, first, owner, ownerServer) });
   });
   return problems;
 };
@@ -80,10 +88,7 @@ const uniqueAddresses: Rule = (spec) =>
       }
       const other = spec.servers[first];
       if (normalDockerHost(other.docker.host) === normalDockerHost(s.docker.host)) return [];
-      return [{
-        path: ['servers', i, key],
-        message: `"${s[key]}" is already the ${key === 'address' ? 'address' : 'DNS name'} of server "${other.name}" (servers[${first}]), which has another Docker host: two machines cannot share one (flows, nginx upstreams and xuc would reach the wrong one); write this server's own ${key === 'address' ? 'address' : 'name'}`,
-      }];
+      return [{ path: ['servers', i, key], message: sharedAddressMessage(s[key]!, key, other.name, first) }];
     });
   });
 
