@@ -71,7 +71,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^(dist|cdktf\\.out|docs/api|\\.gen)/' },
+    exclude: { path: '^(dist|lib|cdktf\\.out|docs/api|\\.gen)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     moduleSystems: ['cjs', 'es6'],

@@ -10,8 +10,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { AnnotationMetadataEntryType, App } from 'cdktf';
-import { ConfigError } from './config/errors';
-import { loadEnvironments } from './config/loader';
+import { ConfigError, formatIssue } from './config/errors';
+import { DEFAULT_ENV_FILES, loadEnvironments, skippedEnvFiles } from './config/loader';
 import { OUTDIR_CONTEXT } from './constructs/plan-time-file';
 import { Runbook } from './constructs/runbook';
 import { buildEnvironment } from './stacks/platform';
@@ -19,6 +19,7 @@ import { ServerStack } from './stacks/server-stack';
 import { checkOutputDirectory, OutputDirectoryError, replaceOutputDirectory, stagingDirectory } from './stacks/output-directory';
 import { startEstateDocs } from './estate/estate-docs';
 import { stubTokenStackTraces } from './synth/token-stack-traces';
+import { reportLines, writtenLine } from './synth/report';
 import { Environment } from './config/model';
 
 export interface SynthesizeOptions {
@@ -34,6 +35,11 @@ export interface SynthesizeOptions {
    * @default warnings are dropped
    */
   readonly onWarning?: (warning: string) => void;
+  /**
+   * Receives each note of the constructs (`construct path: message`): a fact that holds for every
+   * environment it applies to (an inferred catalogue fact), not a risk in the file. @default dropped
+   */
+  readonly onNote?: (note: string) => void;
   /** Environments to synthesize (the synth cache gives them one by one). @default those of XIVO_ENV_FILES */
   readonly environments?: readonly Environment[];
 }
@@ -54,7 +60,10 @@ export function synthesize(outdir = process.env.CDKTF_OUTDIR || 'cdktf.out', opt
     app.synth();
     writeRunbooks(app, partialDir);
     docs.finish(options.onWarning);
-    if (options.onWarning) warningsOf(app).forEach(options.onWarning);
+    // The file's own warnings first, at their file, line and key; then the constructs'.
+    if (options.onWarning) environments.flatMap((e) => e.warnings ?? []).map(formatIssue).forEach(options.onWarning);
+    if (options.onWarning) annotationsOf(app, AnnotationMetadataEntryType.WARN).forEach(options.onWarning);
+    if (options.onNote) annotationsOf(app, AnnotationMetadataEntryType.INFO).forEach(options.onNote);
     replaceOutputDirectory(partialDir, finalDir);
   } catch (e) {
     fs.rmSync(partialDir, { recursive: true, force: true });
@@ -63,10 +72,8 @@ export function synthesize(outdir = process.env.CDKTF_OUTDIR || 'cdktf.out', opt
   return stacks.map((s) => s.node.id);
 }
 
-function warningsOf(app: App): string[] {
-  return app.node
-    .findAll()
-    .flatMap((c) => c.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => `${c.node.path}: ${m.data}`));
+function annotationsOf(app: App, type: string): string[] {
+  return app.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === type).map((m) => `${c.node.path}: ${m.data}`));
 }
 
 /** Runbooks of the same name from several stacks of one environment must agree. */
@@ -88,8 +95,12 @@ function writeRunbooks(app: App, outdir: string): void {
 if (require.main === module) {
   try {
     const outdir = process.env.CDKTF_OUTDIR || 'cdktf.out';
-    const names = synthesize(outdir, { onWarning: (w) => console.warn(`warning: ${w}`) });
-    console.log(`Synthesized ${names.length} stack${names.length === 1 ? '' : 's'} into ${outdir}/stacks: ${names.join(', ')}`);
+    const environments = loadEnvironments();
+    const warnings = skippedEnvFiles(process.env.XIVO_ENV_FILES || DEFAULT_ENV_FILES).map((s) => `${s.file}: ${s.message}`);
+    const notes: string[] = [];
+    const stacks = synthesize(outdir, { environments, onWarning: (w) => warnings.push(w), onNote: (n) => notes.push(n) });
+    reportLines(warnings, notes).forEach((l) => console.warn(l));
+    console.log(writtenLine({ outdir, stacks, environments: environments.map((e) => e.name) }));
   } catch (e) {
     console.error(e instanceof ConfigError || e instanceof OutputDirectoryError ? e.message : `Synth failed: ${(e as Error).message}`);
     process.exit(1);

@@ -198,7 +198,8 @@ describe('XiVO authentication, outbound queue, JVM, overrides', () => {
   });
 
   test('heap sizes are JVM sizes', () => {
-    expect(messagesOf(withAuth({ jvm: { heapMax: '2 GB' } }))).toEqual(['auth.jvm.heapMax: must be a JVM memory size such as "512m" or "2g"']);
+    expect(messagesOf(withAuth({ jvm: { heapMax: '2 GB' } }))).toEqual(['auth.jvm.heapMax: "2 GB": the JVM reads a size as digits and one letter (k, m or g); write "2g"']);
+    expect(messagesOf(withAuth({ jvm: { heapMax: 'lots' } }))).toEqual(['auth.jvm.heapMax: must be a JVM memory size such as "512m" or "2g"']);
   });
 
   test('the heap fits in the memory limit of xuc', () => {

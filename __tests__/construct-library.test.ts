@@ -12,6 +12,7 @@ import { NginxFront } from '../constructs/nginx/nginx-front';
 import { FrontRoute } from '../constructs/nginx/routes';
 import { PlanTimeFile } from '../constructs/plan-time-file';
 import { ServiceContainer } from '../constructs/service-container';
+import { REQUIRED_TERRAFORM_VERSION } from '../constructs/terraform-version';
 import { Certificate } from '../constructs/tls/certificate';
 import { InternalCa } from '../constructs/tls/internal-ca';
 import { AuthCas } from '../constructs/xuc/auth-cas';
@@ -175,6 +176,26 @@ describe('ServiceContainer mutators', () => {
   test('addMount bind-mounts the host path read-only', () => {
     expect(mutated().volumes).toEqual([{ host_path: '/etc/docker/lib', container_path: '/lib-conf', read_only: true }]);
   });
+});
+
+test('an adopted volume: an import block, the Terraform version it needs in required_version, and no validation that runs terraform', () => {
+  const built = libraryStack();
+  new ServiceContainer(built.stack, 'pgxivocc', {
+    deployment: built.deployment,
+    definition: findService('cc.pgxivocc')!,
+    overrides: { adoptVolumes: { data: 'xivocc_pgxivocc_data' } },
+  });
+  const json = built.synth();
+  expect(json.import).toEqual([{ id: 'xivocc_pgxivocc_data', to: expect.stringMatching(/^docker_volume\./) }]);
+  expect(json.terraform.required_version).toBe(REQUIRED_TERRAFORM_VERSION);
+  // cdktf's importFrom would add a validation running `terraform version`: none is registered.
+  const saved = process.env.PATH;
+  process.env.PATH = '';
+  try {
+    expect(built.app.node.findAll().flatMap((c) => c.node.validate())).toEqual([]);
+  } finally {
+    process.env.PATH = saved;
+  }
 });
 
 describe('Certificate factories', () => {

@@ -132,3 +132,46 @@ test('a release upgrade replaces the containers but no data volume: volume label
   expect(changesOf(report).filter((c) => / (volume|docker_volume)/.test(c))).toEqual([]);
   expect(report.environments[0].summary).toMatch(/, 0 data volumes at risk$/);
 });
+
+test('an environment absent at the base (a merge request that adds it): every container created, exit 2', () => {
+  const report = buildImpactReport(new Map(), base, 'test', { addedFiles: ['environments/prod.yaml'] });
+  const [prod] = report.environments;
+  expect(prod.added).toBe(true);
+  expect(prod.summary).toBe(`prod: new environment, ${prod.containersCreated} containers created on 7 servers`);
+  expect(prod.containersCreated).toBeGreaterThan(10);
+  expect(changesOf(report).every((c) => / create: new in this change$/.test(c))).toBe(true);
+  expect(report.exitCode).toBe(EXIT_RESTARTS);
+  expect(report.addedFiles).toEqual(['environments/prod.yaml']);
+  expect(renderMarkdown(report)).toContain(
+    '**Verdict:** new environment prod: every container is created; on servers taken over, what runs there stops first (runbook takeover.md): deploy in a maintenance window (exit 2).',
+  );
+});
+
+describe('a provided certificate chain listed in another order restarts nothing', () => {
+  const CORP = fs.readFileSync(path.join(__dirname, '..', 'environments', 'provided-certs.yaml'), 'utf8');
+  // One directory for both synths (plan-time paths are relative to it), without the certificate files (git-ignored, as in a fresh clone).
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xivo-impact-corp-'));
+  function synthCorp(text: string) {
+    fs.writeFileSync(path.join(dir, 'corp.yaml'), text);
+    return readStacks(synthEnvironments(path.join(dir, 'corp.yaml')).outdir);
+  }
+
+  test('files absent: the bundle is rendered in one order whatever the listing (sorted by path)', () => {
+    const listed = 'chainFiles: [provided-certs/intermediate.crt, provided-certs/root.crt]';
+    expect(CORP).toContain(listed);
+    const reordered = CORP.replace(listed, 'chainFiles: [provided-certs/root.crt, provided-certs/intermediate.crt]');
+    const report = buildImpactReport(synthCorp(CORP), synthCorp(reordered), 'test');
+    expect(changesOf(report)).toEqual([]);
+    expect(report.exitCode).toBe(EXIT_NO_WINDOW);
+  });
+
+  test('the inputs that could not be compared are listed in the report', () => {
+    const notCompared = [{ file: 'environments/provided-certs/xivoxc.crt', why: "not in main (git-ignored or untracked): the working tree's file stood in for it at the base, so a change to it is not shown" }];
+    const report = buildImpactReport(base, base, 'test', { notCompared });
+    expect(report.notCompared).toEqual(notCompared);
+    expect(renderMarkdown(report)).toContain(
+      "### Inputs not compared\n\n- `environments/provided-certs/xivoxc.crt`: not in main (git-ignored or untracked): the working tree's file stood in for it at the base, so a change to it is not shown\n",
+    );
+    expect(report.exitCode).toBe(EXIT_NO_WINDOW);
+  });
+});

@@ -1,5 +1,5 @@
 /** The synth command as operators run it: exit codes, nothing half-written, identical bytes, no secrets. */
-import { XUC_CREDENTIALS_WARNING } from '../catalogue/xuc-credentials';
+import { XUC_CREDENTIALS_NOTE } from '../catalogue/xuc-credentials';
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -13,7 +13,7 @@ beforeAll(() => {
 });
 
 function runMain(envFiles: string, outdir: string, extraEnv: Record<string, string> = {}) {
-  return spawnSync('node', ['dist/main.js'], {
+  return spawnSync(process.execPath, ['dist/main.js'], {
     encoding: 'utf8',
     env: { ...process.env, XIVO_ENV_FILES: envFiles, CDKTF_OUTDIR: outdir, ...extraEnv },
   });
@@ -45,27 +45,57 @@ describe('a broken environment file', () => {
 });
 
 describe('synth', () => {
-  test('the app prints the stacks it wrote, and the warnings of the constructs on stderr', () => {
+  test('prints each warning once with every place it applies to, one note per fact, and last what it wrote where', () => {
     const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xivo-main-')), 'cdktf.out');
-    const warned = baseline();
-    warned.name = 'warned';
-    warned.auth = { oidc: { serverUrl: 'https://id.test.example.com/realms/xivo', clientId: 'xivo-web', logout: true } };
-    const file = writeEnvironment(warned, 'warned');
-    const result = runMain(`environments/lab.yaml,${file}`, outdir);
+    const files = ['warned', 'warned2'].map((name) => {
+      const warned = baseline();
+      warned.name = name;
+      warned.auth = { oidc: { serverUrl: 'https://id.test.example.com/realms/xivo', clientId: 'xivo-web', logout: true } };
+      return writeEnvironment(warned, name);
+    });
+    const result = runMain(`environments/lab.yaml,${files.join(',')}`, outdir);
     expect(result.status).toBe(0);
-    expect(result.stdout).toBe(`Synthesized 3 stacks into ${outdir}/stacks: warned-pbx, warned-cc, lab-allinone\n`);
     expect(result.stderr).toBe(
       [
-        `warning: warned-cc/cc/xuc/oidc: ${OIDC_LOGOUT_WARNING}`,
-        // Once per environment: xuc's credential variable names are inferred.
-        `warning: warned-cc/cc/xuc/xivo-credentials: ${XUC_CREDENTIALS_WARNING}`,
-        `warning: lab-allinone/cc/xuc/xivo-credentials: ${XUC_CREDENTIALS_WARNING}`,
-        // the single-host lab's address is 127.0.0.1: its SIP WebSocket routes cannot reach Asterisk
-        'warning: lab-allinone/cc/nginx: /wssip, /wssip-allinone lead to Asterisk at 127.0.0.1:5039, a loopback address: inside the nginx container it is the container itself; give the server its LAN address, or set tls.sipWebSocket.enabled: false',
+        // The same risky setting in two environments: one warning, both places.
+        `warning: warned-cc/cc/xuc/oidc, warned2-cc/cc/xuc/oidc: ${OIDC_LOGOUT_WARNING}`,
+        // xuc's credential variable names are inferred: a fact of every environment with a xuc, said once.
+        `note: warned-cc, warned2-cc, lab-allinone: ${XUC_CREDENTIALS_NOTE}`,
         '',
       ].join('\n'),
     );
-    expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(['lab-allinone', 'warned-cc', 'warned-pbx']);
+    expect(result.stdout).toBe(
+      `Wrote 5 stacks into ${outdir}/stacks (warned-pbx, warned-cc, warned2-pbx, warned2-cc, lab-allinone), and for warned, warned2, lab ` +
+        `the runbooks into ${outdir}/runbooks/<env> and the topology (topology.svg) and firewall matrix (flows.md, flows.csv) into ${outdir}/docs/<env>\n`,
+    );
+    expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(['lab-allinone', 'warned-cc', 'warned-pbx', 'warned2-cc', 'warned2-pbx']);
+  });
+
+  test('the bundled environments synthesize without a warning', () => {
+    const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xivo-main-')), 'cdktf.out');
+    const result = runMain('environments/*.yaml', outdir);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toBe(`note: lab-allinone, prod-cc-core, corp-cc, sso-cc: ${XUC_CREDENTIALS_NOTE}\n`);
+  });
+
+  test('runs no program: with only a terraform and a dot on PATH that record any call, prod (an adopted volume: an import block) synthesizes, its picture included', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'xivo-noprogram-'));
+    const bin = path.join(root, 'bin');
+    const calls = path.join(root, 'calls');
+    fs.mkdirSync(bin);
+    for (const program of ['terraform', 'tofu', 'dot', 'sh', 'openssl', 'docker', 'git']) {
+      fs.writeFileSync(path.join(bin, program), `#!${process.execPath}\nrequire('fs').appendFileSync(${JSON.stringify(calls)}, '${program}\\n'); process.exit(1);\n`, { mode: 0o755 });
+    }
+    const outdir = path.join(root, 'cdktf.out');
+    const result = runMain('environments/prod.yaml', outdir, { PATH: bin });
+    expect(result.stderr).toBe(`note: prod-cc-core: ${XUC_CREDENTIALS_NOTE}\n`);
+    expect(result.status).toBe(0);
+    expect(fs.existsSync(calls) ? fs.readFileSync(calls, 'utf8') : 'no call').toBe('no call');
+    const stack = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'prod-cc-core', 'cdk.tf.json'), 'utf8'));
+    // Terraform checks the version import blocks need; synth does not.
+    expect(stack.import).toEqual([{ id: 'xivocc_pgxivocc_data', to: 'docker_volume.cc_pgxivocc_volume-data_9362E000' }]);
+    expect(stack.terraform.required_version).toBe('>= 1.5.0');
+    expect(fs.readFileSync(path.join(outdir, 'docs', 'prod', 'topology.svg'), 'utf8')).toContain('</svg>');
   });
 });
 

@@ -25,7 +25,9 @@ beforeEach(() => {
   outdir = path.join(work, 'cdktf.out');
   cacheDir = path.join(work, 'cache');
   fs.mkdirSync(envDir);
-  fs.copyFileSync(path.join(__dirname, '..', 'environments', 'prod.yaml'), path.join(envDir, 'prod.yaml'));
+  // prod with a setting warned about at its line (the file's own warnings travel through the cache too).
+  const prod = fs.readFileSync(path.join(__dirname, '..', 'environments', 'prod.yaml'), 'utf8');
+  fs.writeFileSync(path.join(envDir, 'prod.yaml'), prod.replace('edge:\n  publicName: rpx-cc.example.com\n', 'edge:\n  publicName: rpx-cc.example.com\n  rateLimits: false\n'));
   // A small environment whose Docker host uses client TLS files: files synth checks.
   const tls = baseline();
   tls.name = 'tls';
@@ -42,13 +44,15 @@ afterEach(() => {
 
 const cached = (force = false) => {
   const warnings: string[] = [];
-  const result = cachedSynth({ outdir, cacheDir, force, onWarning: (w) => warnings.push(w) });
-  return { ...result, warnings, tree: readTree(outdir) };
+  const notes: string[] = [];
+  const result = cachedSynth({ outdir, cacheDir, force, onWarning: (w) => warnings.push(w), onNote: (n) => notes.push(n) });
+  return { ...result, warnings, notes, tree: readTree(outdir) };
 };
 const full = () => {
   const warnings: string[] = [];
-  synthesize(outdir, { onWarning: (w) => warnings.push(w) });
-  return { warnings, tree: readTree(outdir) };
+  const notes: string[] = [];
+  synthesize(outdir, { onWarning: (w) => warnings.push(w), onNote: (n) => notes.push(n) });
+  return { warnings, notes, tree: readTree(outdir) };
 };
 const names = (files: string[]) => files.map((f) => path.basename(f)).sort();
 
@@ -63,6 +67,10 @@ test('a synth from the cache equals a full synth byte for byte, warnings include
   expect(names(second.reused)).toEqual(['prod.yaml', 'tls.yaml']);
   expect(second.tree).toEqual(reference.tree);
   expect(second.warnings).toEqual(reference.warnings);
+  expect(reference.warnings).toEqual([expect.stringMatching(/prod\.yaml:\d+:3: edge\.rateLimits: is false: /)]);
+  expect(second.notes).toEqual(reference.notes);
+  expect(reference.notes.map((n) => n.split('/')[0])).toEqual(['prod-cc-core', 'tls-cc']);
+  expect(second.environments).toEqual(['prod', 'tls']);
   expect(second.stacks).toEqual(['prod-pbx', 'prod-mds1', 'prod-mds2', 'prod-cc-core', 'prod-cc-reporting', 'prod-uc', 'prod-edge', 'tls-pbx', 'tls-cc']);
 });
 

@@ -1,13 +1,14 @@
-/** xuc's credentials towards XiVO: inferred env names, overridable; secrets only in the stacks running xuc; one warning per environment. */
+/** xuc's credentials towards XiVO: inferred env names, overridable; secrets only in the stacks running xuc; a note, not a warning, while a name is inferred. */
 import * as fs from 'fs';
+import { AnnotationMetadataEntryType } from 'cdktf';
 import * as path from 'path';
-import { XUC_CREDENTIALS, XUC_CREDENTIALS_WARNING } from '../catalogue/xuc-credentials';
+import { XUC_CREDENTIALS, XUC_CREDENTIALS_NOTE } from '../catalogue/xuc-credentials';
+import { reportLines } from '../synth/report';
 import { synthesize } from '../main';
 import { build, containerNamed, envOf, withAuth } from './support/auth-stack';
 import { synthEnvironments, SynthOutput, resources } from './support/synth';
 
 let out: SynthOutput;
-const warnings: string[] = [];
 beforeAll(() => {
   out = synthEnvironments();
 });
@@ -53,12 +54,25 @@ test.each(['prod-pbx', 'prod-mds1', 'prod-cc-core', 'prod-cc-reporting', 'prod-u
   },
 );
 
-test('synth warns once per environment with a xuc', () => {
-  const outdir = path.join(path.dirname(out.outdir), 'warnings', 'cdktf.out');
+test('inferred names are a note of each environment with a xuc, printed once per run, never a warning', () => {
+  const outdir = path.join(path.dirname(out.outdir), 'notes', 'cdktf.out');
   fs.mkdirSync(path.dirname(outdir), { recursive: true });
-  synthesize(outdir, { referenceOutdir: 'cdktf.out', onWarning: (w) => warnings.push(w) });
-  const credentialWarnings = warnings.filter((w) => w.endsWith(XUC_CREDENTIALS_WARNING));
-  expect(credentialWarnings.map((w) => w.split('/')[0]).sort()).toEqual(['corp-cc', 'lab-allinone', 'prod-cc-core', 'sso-cc']);
+  const warnings: string[] = [];
+  const notes: string[] = [];
+  synthesize(outdir, { referenceOutdir: 'cdktf.out', onWarning: (w) => warnings.push(w), onNote: (n) => notes.push(n) });
+  expect(warnings).toEqual([]);
+  expect(notes.map((n) => n.split('/')[0]).sort()).toEqual(['corp-cc', 'lab-allinone', 'prod-cc-core', 'sso-cc']);
+  expect(reportLines(warnings, notes)).toEqual([`note: lab-allinone, prod-cc-core, corp-cc, sso-cc: ${XUC_CREDENTIALS_NOTE}`]);
+});
+
+test('no note once every name is set in the environment file', () => {
+  const envNames = Object.fromEntries(Object.values(XUC_CREDENTIALS).map((f, i) => [Object.keys(XUC_CREDENTIALS)[i], f.env]));
+  const built = build(withAuth({}, (e) => (e.xucCredentials = { envNames })));
+  const infos = built.app.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.INFO));
+  expect(infos).toEqual([]);
+  const partly = build(withAuth({}, (e) => (e.xucCredentials = { envNames: { ctiUser: 'CTI_LOGIN' } })));
+  const partlyInfos = partly.app.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.INFO).map((m) => m.data));
+  expect(partlyInfos).toEqual([XUC_CREDENTIALS_NOTE]);
 });
 
 test('the xivo-side runbook lists the users, AMI on the PBX and each MDS, pg_hba, the option, the variables', () => {

@@ -9,7 +9,6 @@ import { javaOpts } from '../constructs/xuc/java-opts';
 import { OutboundQueue } from '../constructs/xuc/outbound-queue';
 import { XucTruststore } from '../constructs/xuc/truststore';
 import { truststoreHostDirectory, XUC_LOGIN_WARNING } from '../constructs/xuc/xuc-service';
-import { XUC_CREDENTIALS_WARNING } from '../catalogue/xuc-credentials';
 import { PlanTimeFile } from '../constructs/plan-time-file';
 import { Runbook } from '../constructs/runbook';
 import * as fs from 'fs';
@@ -170,7 +169,7 @@ describe('LDAPS with a private CA + Kerberos + OIDC + CAS + outbound queue, XiVO
   });
 
   test('no warning for safe settings', () => {
-    expect(warningsOf(built.xuc())).toEqual([XUC_CREDENTIALS_WARNING]);
+    expect(warningsOf(built.xuc())).toEqual([]);
   });
 });
 
@@ -178,14 +177,14 @@ describe('options with warnings', () => {
   test('AUTH_PREVENT_XUC_LOGIN=false needs allowXucUserLogin and warns', () => {
     const built = build(withAuth({ allowXucUserLogin: true }));
     expect(container(built.json(built.xuc()), 'xivocc-xuc').env.AUTH_PREVENT_XUC_LOGIN).toBe('false');
-    expect(warningsOf(built.xuc())).toEqual([XUC_LOGIN_WARNING, XUC_CREDENTIALS_WARNING]);
+    expect(warningsOf(built.xuc())).toEqual([XUC_LOGIN_WARNING]);
   });
 
   test('OIDC_LOGOUT_ENABLE warns (Keycloak < 18 only)', () => {
     const built = build(withAuth({ oidc: { serverUrl: 'https://id.example.com', clientId: 'web', logout: true, audience: 'aud', usernameField: 'email' } }));
     const env = container(built.json(built.xuc()), 'xivocc-xuc').env;
     expect(env).toMatchObject({ OIDC_LOGOUT_ENABLE: 'true', OIDC_AUDIENCE: 'aud', OIDC_USERNAME_FIELD: 'email', ENABLE_OIDC: 'false', OIDC_CLIENT_ID: 'web' });
-    expect(warningsOf(built.xuc())).toEqual([OIDC_LOGOUT_WARNING, XUC_CREDENTIALS_WARNING]);
+    expect(warningsOf(built.xuc())).toEqual([OIDC_LOGOUT_WARNING]);
   });
 });
 

@@ -4,8 +4,9 @@
  * access on the PBX and on each MDS over its VoIP address, a `pg_hba` entry for the CC server,
  * and "Multiqueues call stats sharing". The users are XiVO facts; the environment variable
  * names xuc reads them from are NOT public: every name here is inferred, overridable in the
- * environment file (`xucCredentials.envNames`), and synth warns once per environment until
- * they are confirmed with `xivocc-dcomp config` on a real host.
+ * environment file (`xucCredentials.envNames`). That they are inferred is a fact of the
+ * platform, not a risk in an operator's file: the runbook xivo-side.md and docs/catalogue.md say
+ * it, and synth prints one short note per run while an environment uses an inferred name.
  */
 import { Confidence } from './types';
 
@@ -34,7 +35,6 @@ export const XUC_CREDENTIALS: Readonly<Record<XucCredential, XucCredentialFact>>
 /** AMI port of Asterisk on the PBX and the MDS (legacy XiVO port table, verified). */
 export const AMI_PORT = 5038;
 
-export const XUC_CREDENTIALS_WARNING =
-  'xuc reads its XiVO credentials (CTI user, web-services user, AMI) from environment variables whose names are not public: ' +
-  'the names used (xucCredentials.envNames, catalogue/xuc-credentials.ts) are inferred; confirm them with `xivocc-dcomp config` ' +
-  'on a real XiVO CC host and override them in the environment file. XiVO-side steps: runbook xivo-side.md';
+/** The note of synth (one line per run, with the stacks) while an environment uses an inferred name. */
+export const XUC_CREDENTIALS_NOTE =
+  "xuc's credential variable names (XIVO_CTI_USER...) are inferred: confirm them with `xivocc-dcomp config` (runbook xivo-side.md), set xucCredentials.envNames if they differ";

@@ -95,3 +95,24 @@ export function readInputFile(environmentDirectory: string, file: string, maxByt
   if (checked.problem || !checked.absolute) return { problem: checked.problem };
   return { text: fs.readFileSync(checked.absolute, 'utf8') };
 }
+
+/** Where an environment file names files of its own (relative to it): the keys holding one path, or a list of them. */
+const NAMED_FILE_KEYS: readonly (readonly string[])[] = [
+  ['auth', 'ldap', 'caFile'],
+  ['auth', 'kerberos', 'keytabFile'],
+  ...['tls.provided', 'tls.cti.provided', 'edge.provided'].flatMap((at) => ['certFile', 'keyFile', 'chainFiles'].map((k) => [...at.split('.'), k])),
+];
+const DOCKER_TLS_KEYS = ['caFile', 'certFile', 'keyFile'];
+
+/**
+ * The files an environment file names (paths as written, relative to it), read from its parsed
+ * YAML whether it is valid or not: the impact report uses it on a base commit's files too.
+ */
+export function namedInputFiles(spec: unknown): string[] {
+  const at = (value: unknown, keys: readonly string[]): unknown =>
+    keys.reduce<unknown>((v, k) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>)[k] : undefined), value);
+  const found: unknown[] = NAMED_FILE_KEYS.map((keys) => at(spec, keys));
+  const servers = at(spec, ['servers']);
+  if (Array.isArray(servers)) for (const server of servers) found.push(...DOCKER_TLS_KEYS.map((k) => at(server, ['docker', 'tls', k])));
+  return [...new Set(found.flat().filter((f): f is string => typeof f === 'string' && f.length > 0))].sort();
+}

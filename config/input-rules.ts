@@ -1,6 +1,7 @@
 /**
  * The rules that keep a hostile or careless environment file from running code, moving a
- * secret or changing the host (issue 9), as one table for README.md and docs/environment.md.
+ * secret or changing the host (issue 9), or from breaking a deploy day with a slip (issue 15),
+ * as one table for README.md and docs/environment.md.
  * Built from the messages the code gives, so the documentation says what synth says.
  * `npm run generate` writes it between the markers; a test fails while it is stale.
  */
@@ -14,6 +15,12 @@ import { MANAGED_JVM_VARIABLES } from '../constructs/xuc/xuc-variables';
 import { SECRET_MESSAGES } from './rules-secrets';
 import { ALLOWED_SSH_OPTIONS, SSH_MESSAGES } from './ssh-options';
 import { HYGIENE_MESSAGES } from './yaml-hygiene';
+import { Role } from '../catalogue/types';
+import { casServerUrlProblem, ldapUrlProblem } from '../constructs/xuc/auth-checks';
+import { hostNearMiss } from './host-names';
+import { memoryMessage } from './messages';
+import { sharedAddressMessage, sharedEngineMessage } from './rules';
+import { DEFAULT_ENV_FILES } from './env-files';
 
 export interface InputRule {
   /** What the rule protects against. */
@@ -81,6 +88,31 @@ export const INPUT_RULES: readonly InputRule[] = [
     rule: 'one Docker engine, one spelling',
     refused: `two servers on ${code('ssh://deploy@h')} and ${code('ssh://root@h:22')}, or ${code('unix:///run/docker.sock')} and ${code('unix:///var/run/docker.sock')}, using the same port or host file`,
     instead: 'put the roles on different Docker hosts or publish on other ports (hosts compare without the user, with the default port, case-insensitively)',
+  },
+  {
+    rule: 'one machine, one address; an MDS and the edge on an engine of their own',
+    refused: `two servers on different Docker hosts with one ${code('address')} (or ${code('fqdn')}): ${code(sharedAddressMessage('10.0.0.10', 'address', 'pbx', 0))}; a server on the Docker engine of another when either has role ${code('mds')} or ${code('edge')}: ${code(sharedEngineMessage('ssh://root@10.0.0.10:22', 'mds1', 'pbx', 0, Role.MDS, 'mds1'))}`,
+    instead: `each machine its own address and Docker host; a XiVO CC or UC-Addon server may share the PBX's engine (XiVO's own ports are checked), never another CC or UC-Addon server's (both write ${code('/etc/docker/compose/custom.env')}); or one server entry listing the roles, as ${code('lab')} does`,
+  },
+  {
+    rule: 'addresses and names are what they look like',
+    refused: `${code('10.40.0.330')}: ${code(hostNearMiss('10.40.0.330')!)}; leading zeros (${code('10.040.0.1')}), a URL or a port where a name goes, a trailing dot: ${code(hostNearMiss('cc.example.com.')!)}`,
+    instead: 'the bare IPv4 address or DNS name',
+  },
+  {
+    rule: 'values in the unit and form their program reads',
+    refused: `${code('memoryMb: 4G')}: ${code(memoryMessage('4G')!)}, and ${code('memoryMb: 8')} (GiB meant); JVM sizes like ${code('4GB')}; ${code(ldapUrlProblem('ldaps://ldap.example.com:389')!)}, and ldap:// on 636; a CAS URL ending in an endpoint: ${code(casServerUrlProblem('https://cas.example.com/cas/login')!)}, an OIDC discovery or endpoint URL; an ${code('sshOpts')} item holding a flag and its value: ${code(SSH_MESSAGES.joined('-i', '~/.ssh/key'))}, or spaces around a value`,
+    instead: 'what the message says',
+  },
+  {
+    rule: 'nothing written twice',
+    refused: `a duplicated YAML key: ${code(HYGIENE_MESSAGES.duplicateKey(6, 9))}; a role, service, extra name, exempt network, KDC or client id listed twice`,
+    instead: 'each key and item once',
+  },
+  {
+    rule: 'every environment file is read, or named',
+    refused: `nothing: ${DEFAULT_ENV_FILES.split(',').map(code).join(' and ')} are read by default, and a file that looks like an environment but is not selected (${code('prod.YAML')}) is named on stderr: ${code('warning: environments/prod.YAML: not read: …')}`,
+    instead: `${code('.yaml')} or ${code('.yml')}, or list the file in ${code('XIVO_ENV_FILES')}`,
   },
   {
     rule: 'messages say what to write',

@@ -3,7 +3,6 @@
  * cross-field rules. Every problem of every file is collected, then thrown together.
  */
 import * as fs from 'fs';
-import * as path from 'path';
 import { isMap, isSeq, LineCounter, parseDocument, visit, Document, Node } from 'yaml';
 import { ConfigError, ConfigIssue, KeyPath } from './errors';
 import { literalize, literalProblems } from './literal';
@@ -12,38 +11,10 @@ import { Environment } from './model';
 import { resolve } from './resolve';
 import { checkRules } from './rules';
 import { environmentSchema } from './schema';
-import { HYGIENE_MESSAGES, yamlHygieneProblems } from './yaml-hygiene';
+import { duplicateKeys, HYGIENE_MESSAGES, yamlHygieneProblems } from './yaml-hygiene';
+import { DEFAULT_ENV_FILES, expandEnvFiles } from './env-files';
 
-/** Default value of `XIVO_ENV_FILES`. */
-export const DEFAULT_ENV_FILES = 'environments/*.yaml';
-
-/**
- * Expands `XIVO_ENV_FILES`: comma-separated paths or globs. `*` and `?` are allowed in the
- * last path segment only (`environments/*.yaml`, `envs/prod-?.yaml`). Results are sorted.
- */
-export function expandEnvFiles(patterns: string, cwd = process.cwd()): { files: string[]; issues: ConfigIssue[] } {
-  const files: string[] = [];
-  const issues: ConfigIssue[] = [];
-  for (const pattern of patterns.split(',').map((p) => p.trim()).filter(Boolean)) {
-    const dir = path.dirname(pattern);
-    const base = path.basename(pattern);
-    if (/[*?]/.test(dir)) {
-      issues.push({ file: pattern, path: [], message: 'XIVO_ENV_FILES: wildcards are only allowed in the file name, e.g. "environments/*.yaml"' });
-      continue;
-    }
-    if (!/[*?]/.test(base)) {
-      if (fs.existsSync(path.resolve(cwd, pattern))) files.push(pattern);
-      else issues.push({ file: pattern, path: [], message: 'XIVO_ENV_FILES names a file that does not exist' });
-      continue;
-    }
-    const regex = new RegExp(`^${base.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-    const entries = fs.existsSync(path.resolve(cwd, dir)) ? fs.readdirSync(path.resolve(cwd, dir)) : [];
-    const matches = entries.filter((e) => regex.test(e)).map((e) => path.join(dir, e));
-    if (matches.length === 0) issues.push({ file: pattern, path: [], message: 'XIVO_ENV_FILES pattern matches no file' });
-    files.push(...matches);
-  }
-  return { files: [...new Set(files)].sort(), issues };
-}
+export { DEFAULT_ENV_FILES, expandEnvFiles, skippedEnvFiles } from './env-files';
 
 /** Finds the YAML node of a key path (the key itself for map entries), for line numbers. */
 function positionOf(doc: Document, lines: LineCounter, keyPath: KeyPath): { line: number; column: number } | undefined {
@@ -94,7 +65,8 @@ export function loadEnvironmentFile(file: string): LoadedFile {
   const { text, problem } = readEnvironmentText(file);
   if (text === undefined) return { issues: [{ file, path: [], message: problem! }], locate: () => ({}) };
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  // Duplicate keys are found below, with both lines: the parser's own error names only one.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
   const locate = (keyPath: KeyPath) => positionOf(doc, lines, keyPath) ?? {};
   const at = (offset: number) => {
     const { line, col } = lines.linePos(offset);
@@ -103,6 +75,13 @@ export function loadEnvironmentFile(file: string): LoadedFile {
   const issueAt = (p: { path: KeyPath; message: string }): ConfigIssue => ({ file, path: p.path, message: p.message, ...locate(p.path) });
   if (doc.errors.length > 0) {
     return { issues: doc.errors.map((e) => ({ file, ...at(e.pos[0]), path: [], message: `YAML syntax: ${e.message.split('\n')[0]}` })), locate };
+  }
+  const duplicates = duplicateKeys(doc);
+  if (duplicates.length) {
+    return {
+      issues: duplicates.map((d) => ({ file, ...at(d.offset), path: d.path, message: HYGIENE_MESSAGES.duplicateKey(at(d.firstOffset).line, at(d.offset).line) })),
+      locate,
+    };
   }
   const hygiene = yamlHygieneProblems(doc);
   if (hygiene.length) {
@@ -131,8 +110,10 @@ export function loadEnvironmentFile(file: string): LoadedFile {
   // The one choke point: the model is built from Terraform literals only. Backend settings
   // are the exception: Terraform reads them without template evaluation, so they stay as written.
   const { environment, problems } = resolve({ ...literalize(parsed.data), backend: parsed.data.backend }, file);
-  const issues = [...problems, ...checkRules(parsed.data, environment)].map(issueAt);
-  return { environment: issues.length ? undefined : environment, issues, locate };
+  const found = [...problems, ...checkRules(parsed.data, environment)];
+  const issues = found.filter((p) => p.severity !== 'warning').map(issueAt);
+  const warnings = found.filter((p) => p.severity === 'warning').map(issueAt);
+  return { environment: issues.length ? undefined : { ...environment, warnings }, issues, locate };
 }
 
 /** Aliases expanded per document before we call it an attack (yaml's own guard). */
@@ -150,7 +131,7 @@ function firstAliasOffset(doc: Document): number | undefined {
 }
 
 /**
- * Loads every environment selected by `XIVO_ENV_FILES` (default `environments/*.yaml`).
+ * Loads every environment selected by `XIVO_ENV_FILES` (default `environments/*.yaml` and `environments/*.yml`).
  * @throws ConfigError with all issues of all files.
  */
 export function loadEnvironments(patterns = process.env.XIVO_ENV_FILES || DEFAULT_ENV_FILES): Environment[] {

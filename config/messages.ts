@@ -19,6 +19,32 @@ export const MAX_ECHO = 40;
 /** Unknown-key messages reported per file; the rest are counted. */
 export const MAX_UNKNOWN_KEYS = 20;
 
+/** Bounds of `services.<id>.memoryMb` (MiB): below, no XiVO container starts; above 1 TiB, the number was not MiB. */
+export const MIN_MEMORY_MIB = 64;
+export const MAX_MEMORY_MIB = 1024 * 1024;
+
+const MEMORY_UNITS: Readonly<Record<string, number>> = { k: 1 / 1024, m: 1, g: 1024, t: 1024 * 1024 };
+
+/**
+ * `memoryMb` written with a unit ("4G", "4096m", "2 GiB") or in the wrong unit (8 meaning GiB):
+ * the message says the unit is MiB and gives the number to write. Undefined for other mistakes.
+ */
+export function memoryMessage(input: unknown): string | undefined {
+  if (typeof input === 'string') {
+    const match = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*$/i.exec(input);
+    if (!match) return undefined;
+    const mib = Math.round(Number(match[1]) * (MEMORY_UNITS[match[2].toLowerCase() || 'm'] ?? 1));
+    return match[2] ? `is in MiB, a number without unit: ${JSON.stringify(input)} is ${mib} MiB; write memoryMb: ${mib}` : `is in MiB, a number without quotes: write memoryMb: ${mib}`;
+  }
+  if (typeof input === 'number' && input > 0 && input < MIN_MEMORY_MIB) {
+    return `is in MiB: ${input} MiB is too little for a container (at least ${MIN_MEMORY_MIB}); for ${input} GiB write memoryMb: ${input * 1024}`;
+  }
+  if (typeof input === 'number' && input > MAX_MEMORY_MIB) {
+    return `is in MiB: ${input} MiB is over 1 TiB, so it was written in another unit; write the limit in MiB, e.g. 4096 for 4 GiB`;
+  }
+  return undefined;
+}
+
 /** A value as quoted in a message, cut to MAX_ECHO characters. */
 export function echo(value: string): string {
   // eslint-disable-next-line no-control-regex -- control characters are replaced so a message stays on one line
@@ -149,6 +175,8 @@ export function knownKeysAt(schema: ZodType, path: KeyPath): string[] {
 export function describeIssue(issue: zcore.$ZodIssue, schema: ZodType, sourceOf: (path: KeyPath) => string | undefined): Described[] {
   const at = issue.path as (string | number)[];
   const input = (issue as { input?: unknown }).input;
+  const memory = at[at.length - 1] === 'memoryMb' ? memoryMessage(input) : undefined;
+  if (memory) return [{ path: at, message: memory }];
   switch (issue.code) {
     case 'unrecognized_keys': {
       const known = knownKeysAt(schema, at);

@@ -3,6 +3,7 @@
  * Placement (which service runs on which server) and public names are decided here, once.
  */
 import { PublicName, Role, ServiceDefinition, ServiceId } from '../catalogue/types';
+import type { ConfigIssue } from './errors';
 import { BackendSpec, DockerConnectionSpec, EnvironmentFile, ServiceOverride } from './schema';
 
 export interface ServerModel {
@@ -35,6 +36,8 @@ export interface Environment {
   readonly overrides: Readonly<Record<string, ServiceOverride>>;
   /** The validated file as written, for constructs that read their own section. */
   readonly spec: EnvironmentFile;
+  /** Settings that work but deserve a word, at their file, line and key (printed by synth). @default none */
+  readonly warnings?: readonly ConfigIssue[];
 }
 
 export function serversWithRole(env: Environment, role: Role): ServerModel[] {

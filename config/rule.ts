@@ -10,6 +10,11 @@ import type { EnvironmentFile } from './schema';
 export interface Problem {
   readonly path: KeyPath;
   readonly message: string;
+  /**
+   * 'warning': a setting that works but that an operator should know about (synth goes on and
+   * prints it at its file, line and key). @default an error: nothing is synthesized
+   */
+  readonly severity?: 'warning';
 }
 
 /** Checks one aspect of a schema-valid file against its resolved model; every problem is returned, none thrown. */

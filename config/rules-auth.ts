@@ -11,6 +11,8 @@ import type { EnvironmentFile } from './schema';
 import { MANAGED_XUC_VARIABLES, MANAGED_XUCMGT_VARIABLES } from '../constructs/xuc/auth-modes';
 import { MANAGED_JVM_VARIABLES } from '../constructs/xuc/xuc-variables';
 import {
+  casServerUrlProblem,
+  oidcServerUrlProblem,
   caPemProblem,
   ldapUrlProblem,
   outboundLengthProblem,
@@ -67,6 +69,12 @@ const kerberosRules: Rule = (spec, env) => {
   }
   return [...keytab, ...problem(['kerberos', 'principal'], principalHostProblem(kerberos.principal, xucFronts(spec)))];
 };
+
+/** SSO server URLs: the base (CAS) or realm (OIDC) URL, not an endpoint copied from the browser. */
+const ssoUrls: Rule = (spec) => [
+  ...(spec.auth?.cas ? problem(['cas', 'serverUrl'], casServerUrlProblem(spec.auth.cas.serverUrl)) : []),
+  ...(spec.auth?.oidc ? problem(['oidc', 'serverUrl'], oidcServerUrlProblem(spec.auth.oidc.serverUrl)) : []),
+];
 
 const xivoDisabled: Rule = (spec) => {
   const auth = spec.auth;
@@ -128,4 +136,4 @@ const heapFits: Rule = (spec, env) => {
   return problems;
 };
 
-export const AUTH_RULES: readonly Rule[] = [ldapRules, kerberosRules, xivoDisabled, outboundQueueRules, managedVariables, authNeedsXuc, heapFits];
+export const AUTH_RULES: readonly Rule[] = [ldapRules, kerberosRules, ssoUrls, xivoDisabled, outboundQueueRules, managedVariables, authNeedsXuc, heapFits];

@@ -7,6 +7,7 @@ import { Role } from '../catalogue/types';
 import { checkChain } from '../constructs/tls/chain';
 import { ROUTES, SERVER_PLACEHOLDER } from '../catalogue/routes';
 import { checkInputFile, MAX_CERTIFICATE_BYTES } from './input-files';
+import { parseCidr } from './host-names';
 import type { Problem, Rule } from './rule';
 import { ProvidedCertificateSpec } from './schema-tls';
 import { EnvironmentFile } from './schema';
@@ -98,6 +99,37 @@ const routeTable: Rule = (spec, env) => {
   });
 };
 
+/** What is lost without the edge's rate limits: XiVO Edge always limits these routes. */
+const UNLIMITED = (publicName: string) => `the routes published on ${publicName} (login, CTI and SIP WebSockets among them) have no rate limit; XiVO Edge always limits them`;
+/** Narrowest exempt network that is "a large part of the Internet" (IPv4 /7 = 33 million addresses; IPv6 /15). */
+const BROAD_PREFIX: Readonly<Record<4 | 6, number>> = { 4: 8, 6: 16 };
+
+/**
+ * The edge's rate limits, off or emptied: `rateLimits: false`, or exempt networks that cover every
+ * client (0.0.0.0/0, ::/0) or a large part of the Internet, are warned about at their line; a
+ * network written with host bits set (10.0.0.5/8: the network or the one address?) is refused.
+ */
+const edgeRateLimits: Rule = (spec) => {
+  const edge = spec.edge;
+  if (!edge) return [];
+  const problems: Problem[] = [];
+  if (edge.rateLimits === false) problems.push({ path: ['edge', 'rateLimits'], severity: 'warning', message: `is false: ${UNLIMITED(edge.publicName)}` });
+  edge.exemptNetworks.forEach((network, i) => {
+    const cidr = parseCidr(network);
+    const at = ['edge', 'exemptNetworks', i];
+    if (!cidr) return;
+    const single = cidr.version === 4 ? 32 : 128;
+    if (cidr.hostBitsSet) {
+      problems.push({ path: at, message: `"${network}" has host bits set past /${cidr.prefix}: write the network, "${cidr.network}", or one address, "${network.split('/')[0]}/${single}"` });
+    } else if (edge.rateLimits !== false && cidr.prefix === 0) {
+      problems.push({ path: at, severity: 'warning', message: `"${network}" exempts every client, as rateLimits: false would: ${UNLIMITED(edge.publicName)}; list only your own networks` });
+    } else if (edge.rateLimits !== false && cidr.prefix < BROAD_PREFIX[cidr.version]) {
+      problems.push({ path: at, severity: 'warning', message: `"${network}" exempts a large part of the Internet from the rate limits of ${edge.publicName} (login, CTI and SIP WebSockets among them); list only your own networks` });
+    }
+  });
+  return problems;
+};
+
 /** `chainFiles[2]` → ['chainFiles', 2]. */
 const keyPath = (key: string): (string | number)[] => {
   const match = /^(\w+)\[(\d+)\]$/.exec(key);
@@ -117,8 +149,11 @@ function providedProblems(spec: ProvidedCertificateSpec | undefined, at: (string
   if (unusable.length) return unusable.map((c) => ({ path: [...at, ...keyPath(c.key)], message: c.problem! }));
   if (!checked.every((c) => c.absolute)) return [];
   const read = (file: string) => ({ file, pem: fs.readFileSync(path.resolve(directory, file), 'utf8') });
-  const { problems } = checkChain({ cert: read(spec.certFile), key: read(spec.keyFile), chain: spec.chainFiles.map(read), names });
-  return problems.map((message) => ({ path: [...at, 'certFile'], message }));
+  const { located } = checkChain({ cert: read(spec.certFile), key: read(spec.keyFile), chain: spec.chainFiles.map(read), names });
+  // Each problem at the key of the file it is about: a passphrase at keyFile's line, an expired intermediate at its chainFiles item.
+  const keyOf = (file: string): (string | number)[] =>
+    file === spec.certFile ? ['certFile'] : file === spec.keyFile ? ['keyFile'] : spec.chainFiles.includes(file) ? ['chainFiles', spec.chainFiles.indexOf(file)] : ['certFile'];
+  return located.map(({ file, message }) => ({ path: [...at, ...keyOf(file)], message }));
 }
 
 const providedFiles: Rule = (spec, env) => {
@@ -133,4 +168,4 @@ const providedFiles: Rule = (spec, env) => {
   ];
 };
 
-export const TLS_RULES: readonly Rule[] = [providedMatchesMode, renewalBeforeExpiry, edgeSection, routeTable, providedFiles];
+export const TLS_RULES: readonly Rule[] = [providedMatchesMode, renewalBeforeExpiry, edgeSection, edgeRateLimits, routeTable, providedFiles];

@@ -31,6 +31,88 @@ const uniqueServerNames: Rule = (spec) => {
   });
 };
 
+/**
+ * Roles that keep a Docker engine to themselves: an MDS is a machine of its own (XiVO's MDS
+ * packages, Asterisk and a PostgreSQL replica, answer at its own VoIP address), and the edge is
+ * the DMZ host. A XiVO CC or UC-Addon server may run on the PBX's engine (XiVO's own ports are
+ * checked, hostClashes); two servers writing one host file (two XiVO CC or UC-Addon servers:
+ * /etc/docker/compose/custom.env) are refused by hostClashes.
+ */
+const OWN_ENGINE: Readonly<Partial<Record<Role, string>>> = {
+  [Role.MDS]: 'an MDS is a machine of its own (its Asterisk and PostgreSQL replica are XiVO packages, reached at its own VoIP address)',
+  [Role.EDGE]: 'the edge is the DMZ host, apart from the internal servers',
+};
+
+/** The message of a server on the Docker engine of another one when a role of the two needs its own. */
+export function sharedEngineMessage(host: string, server: string, other: string, otherIndex: number, owner: Role, ownerServer: string): string {
+  return `"${host}" is the Docker engine of server "${other}" (servers[${otherIndex}]) too, and server "${ownerServer}" has role "${owner}": ${OWN_ENGINE[owner]}, so it needs a Docker host of its own; give server "${server}" its own Docker host, or list its roles in server "${other}"`;
+}
+
+/** The message of a second machine with the address (or DNS name) of another. */
+export function sharedAddressMessage(value: string, key: 'address' | 'fqdn', other: string, otherIndex: number): string {
+  const what = key === 'address' ? 'address' : 'DNS name';
+  return `"${value}" is already the ${what} of server "${other}" (servers[${otherIndex}]), which has another Docker host: two machines cannot share one (flows, nginx upstreams and xuc would reach the wrong one); write this server's own ${key === 'address' ? 'address' : 'name'}`;
+}
+
+/** Server entries on one Docker engine: only the pairs the rule above allows. */
+const sharedEngines: Rule = (spec) => {
+  const problems: Problem[] = [];
+  const firstOn = new Map<string, number>();
+  spec.servers.forEach((s, i) => {
+    const engine = normalDockerHost(s.docker.host);
+    const first = firstOn.get(engine);
+    if (first === undefined) {
+      firstOn.set(engine, i);
+      return;
+    }
+    const other = spec.servers[first];
+    const owner = [...s.roles, ...other.roles].find((r) => OWN_ENGINE[r]);
+    if (!owner) return;
+    const ownerServer = s.roles.includes(owner) ? s.name : other.name;
+    problems.push({ path: ['servers', i, 'docker', 'host'], message: sharedEngineMessage(s.docker.host, s.name, other.name, first, owner, ownerServer) });
+  });
+  return problems;
+};
+
+/** Two machines cannot answer at one address or name; server entries on one engine are one machine. */
+const uniqueAddresses: Rule = (spec) =>
+  (['address', 'fqdn'] as const).flatMap((key) => {
+    const seen = new Map<string, number>();
+    return spec.servers.flatMap((s, i) => {
+      const value = s[key]?.toLowerCase();
+      if (!value) return [];
+      const first = seen.get(value);
+      if (first === undefined) {
+        seen.set(value, i);
+        return [];
+      }
+      const other = spec.servers[first];
+      if (normalDockerHost(other.docker.host) === normalDockerHost(s.docker.host)) return [];
+      return [{ path: ['servers', i, key], message: sharedAddressMessage(s[key]!, key, other.name, first) }];
+    });
+  });
+
+/** A list item written twice is a slip (a copy-paste, a merge): a duplicate role or service would be dropped or placed twice without a word. */
+const duplicateItems: Rule = (spec) => {
+  const lists: [(string | number)[], readonly unknown[] | undefined][] = [
+    ...spec.servers.flatMap((s, i): [(string | number)[], readonly unknown[] | undefined][] => [
+      [['servers', i, 'roles'], s.roles],
+      [['servers', i, 'services'], s.services],
+    ]),
+    [['tls', 'extraNames'], spec.tls?.extraNames],
+    [['edge', 'exemptNetworks'], spec.edge?.exemptNetworks],
+    [['auth', 'kerberos', 'kdc'], spec.auth?.kerberos?.kdc],
+    [['auth', 'oidc', 'xucClientIds'], spec.auth?.oidc?.xucClientIds],
+    [['freeHostPorts'], spec.freeHostPorts],
+  ];
+  return lists.flatMap(([at, items]) =>
+    (items ?? []).flatMap((item, j) => {
+      const first = (items ?? []).findIndex((x) => typeof x === 'string' && typeof item === 'string' && x.toLowerCase() === item.toLowerCase());
+      return first >= 0 && first < j ? [{ path: [...at, j], message: `"${String(item)}" is already listed (item ${first}): remove this one` }] : [];
+    }),
+  );
+};
+
 const onePbx: Rule = (spec) => {
   const carriers = spec.servers.map((s, i) => ({ s, i })).filter(({ s }) => s.roles.includes(Role.XIVO));
   if (carriers.length === 0) {
@@ -217,6 +299,9 @@ function dedupe(problems: Problem[]): Problem[] {
 
 export const RULES: readonly Rule[] = [
   uniqueServerNames,
+  uniqueAddresses,
+  sharedEngines,
+  duplicateItems,
   onePbx,
   requiredPublicNames,
   unusedPublicNames,

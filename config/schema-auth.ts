@@ -27,7 +27,15 @@ const HOST_PORT = /^[A-Za-z0-9.-]+(:\d{1,5})?$/;
 const hostPort = z.string().regex(HOST_PORT, { message: 'must be a host name or address with an optional port, e.g. "kdc.example.com" or "10.0.0.5:88"' });
 const httpsUrl = z.url({ protocol: /^https$/, message: 'must be an https:// URL (the browser and xuc both reach it; http would leak tokens)' });
 const JVM_SIZE = /^\d+[kmgKMG]$/;
-const jvmSize = z.string().regex(JVM_SIZE, { message: 'must be a JVM memory size such as "512m" or "2g"' });
+/** "4GB", "512 MiB": the JVM reads one letter; say which. */
+const jvmSize = z.string().regex(JVM_SIZE, {
+  error: (issue) => {
+    const near = /^\s*(\d+)\s*([kmgKMG])(?:i?[bB])?\s*$/.exec(String(issue.input));
+    return near
+      ? `"${String(issue.input)}": the JVM reads a size as digits and one letter (k, m or g); write "${near[1]}${near[2].toLowerCase()}"`
+      : 'must be a JVM memory size such as "512m" or "2g"';
+  },
+});
 
 const ldap = z
   .object({

@@ -10,9 +10,15 @@ import { ASTERISK_WEBSOCKET, DEFAULT_EXTRA_EDGE_ZONE, RateZone } from '../catalo
 
 const EDGE_ZONES = Object.values(RateZone) as [RateZone, ...RateZone[]];
 import { filePath } from './input-files';
+import { hostNearMiss, isDnsName } from './host-names';
 
-const HOSTNAME = /^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$/;
-const dnsName = z.string().regex(HOSTNAME, { message: 'must be a fully qualified DNS name (e.g. "cc.example.com")' });
+/** A fully qualified DNS name: the pattern (for editors), then the all-digit last label that the pattern lets through. */
+const FQDN_PATTERN = /^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$/;
+const DNS_NAME_MESSAGE = 'must be a fully qualified DNS name (e.g. "cc.example.com")';
+const dnsName = z
+  .string()
+  .regex(FQDN_PATTERN, { abort: true, error: (issue) => hostNearMiss(String(issue.input)) ?? DNS_NAME_MESSAGE })
+  .refine(isDnsName, { error: (issue) => hostNearMiss(String(issue.input)) ?? DNS_NAME_MESSAGE });
 const SIZE = /^\d+[km]?$/;
 
 /** How the certificates of the fronts and of the PBX are made. */

@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { findRelease, releaseList } from '../catalogue/releases';
 import { ALL_ROLES, Role } from '../catalogue/types';
 import { filePath } from './input-files';
+import { hostCheck, IPV4, isDnsName } from './host-names';
+import { MAX_MEMORY_MIB, MIN_MEMORY_MIB } from './messages';
 import { authSchema } from './schema-auth';
 import { ALLOWED_SSH_OPTIONS } from './ssh-options';
 import { edgeSchema, tlsSchema } from './schema-tls';
@@ -17,17 +19,17 @@ const name = (what: string) =>
     message: `${what} must be 2-32 characters of lowercase letters, digits and '-', starting with a letter (e.g. "cc-core")`,
   });
 
-const HOSTNAME = /^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
-const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
-export const hostname = z.string().refine((v) => HOSTNAME.test(v) || IPV4.test(v), {
-  message: 'must be a DNS name or an IPv4 address (e.g. "cc.example.com" or "10.0.0.5")',
-});
-export const fqdn = z.string().refine((v) => HOSTNAME.test(v) && v.includes('.') && !IPV4.test(v), {
-  message: 'must be a fully qualified DNS name with at least one dot (e.g. "cc.example.com"), not an IP address',
-});
-export const address = z.string().refine((v) => IPV4.test(v) || HOSTNAME.test(v), {
-  message: 'must be the IPv4 address or DNS name by which other servers reach this one (e.g. "10.0.0.5")',
-});
+/** A string that `check` accepts (it returns the message of what is wrong otherwise). */
+const checked = (check: (v: string) => string | undefined) =>
+  z.string().superRefine((v, ctx) => {
+    const message = check(v);
+    if (message) ctx.addIssue({ code: 'custom', message });
+  });
+export const hostname = checked(hostCheck((v) => isDnsName(v) || IPV4.test(v), 'must be a DNS name or an IPv4 address (e.g. "cc.example.com" or "10.0.0.5")'));
+export const fqdn = checked(
+  hostCheck((v) => isDnsName(v) && v.includes('.'), 'must be a fully qualified DNS name with at least one dot (e.g. "cc.example.com"), not an IP address'),
+);
+export const address = checked(hostCheck((v) => IPV4.test(v) || isDnsName(v), 'must be the IPv4 address or DNS name by which other servers reach this one (e.g. "10.0.0.5")'));
 const port = z.number().int().min(1).max(65535);
 
 /** `unix:///path`, `ssh://user@host[:port]` or `tcp://host:port` (kreuzwerker/docker provider `host`). */
@@ -100,7 +102,7 @@ const serviceOverride = z
     env: z.record(z.string().regex(ENV_NAME, { message: 'is not a valid environment variable name' }), z.string()).optional(),
     volumes: z.array(volumeOverride).optional(),
     ports: z.record(z.string(), port).optional(),
-    memoryMb: z.number().int().min(64).optional(),
+    memoryMb: z.number().int().min(MIN_MEMORY_MIB).max(MAX_MEMORY_MIB).optional().describe('Memory limit of the container in MiB, a number without unit (4096 for 4 GiB)'),
     adoptVolumes: z
       .record(
         z.string(),

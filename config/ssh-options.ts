@@ -37,6 +37,11 @@ export const SSH_MESSAGES = {
     `-o ${name} is not allowed (it can run a command or load other configuration on the machine that plans): use only ${OPTION_NAMES.join(', ')}`,
   missingValue: (flag: string): string => `"${flag}" needs a value as the next item, e.g. ["${flag}", "${flag === '-p' ? '2222' : flag === '-o' ? 'ConnectTimeout=10' : '...'}"]`,
   badValue: (_flag: string, what: string) => `is not ${what}: write it without spaces, quotes, "$" or shell characters`,
+  joined: (flag: string, value: string) =>
+    `holds the flag ${flag} and its value in one item: ssh would get them as one argument and read the value with a leading space (${JSON.stringify(` ${value}`)}), ${
+      flag === '-i' ? 'a file that does not exist, and go on without the key' : 'which is not what you wrote'
+    }; write two items: "${flag}", ${JSON.stringify(value)}`,
+  spaces: (item: string) => `has spaces around it, which ssh would keep as part of the value: write ${JSON.stringify(item.trim())}`,
 } as const;
 
 export interface SshOptionProblem {
@@ -54,18 +59,29 @@ function optionProblem(option: string): string | undefined {
   return ALLOWED_SSH_OPTIONS[name].test(match[2]) ? undefined : SSH_MESSAGES.badValue('-o', `a valid ${name} value`);
 }
 
-/** Problems of an sshOpts list, by index. */
+/** Problems of an sshOpts list, by index. Each item is checked exactly as it is written into the stack. */
 export function sshOptionProblems(options: readonly string[]): SshOptionProblem[] {
   const problems: SshOptionProblem[] = [];
   for (let i = 0; i < options.length; i++) {
     const item = options[i];
+    if (item !== item.trim()) {
+      problems.push({ index: i, message: SSH_MESSAGES.spaces(item) });
+      // " -p" still takes the next item as its value.
+      if (FLAGS[item.trim()]) i++;
+      continue;
+    }
     const flag = item.slice(0, 2);
     const spec = FLAGS[flag];
     if (!spec || !item.startsWith('-')) {
       problems.push({ index: i, message: SSH_MESSAGES.flag(item.length > 40 ? `${item.slice(0, 40)}…` : item) });
       continue;
     }
-    let value = item.slice(2).trim();
+    const joined = /^-[A-Za-z]\s+(\S.*)$/s.exec(item);
+    if (joined) {
+      problems.push({ index: i, message: SSH_MESSAGES.joined(flag, joined[1]) });
+      continue;
+    }
+    let value = item.slice(2);
     let at = i;
     if (!value) {
       if (i + 1 >= options.length) {
@@ -74,9 +90,32 @@ export function sshOptionProblems(options: readonly string[]): SshOptionProblem[
       }
       value = options[++i];
       at = i;
+      if (value !== value.trim()) {
+        problems.push({ index: at, message: SSH_MESSAGES.spaces(value) });
+        continue;
+      }
     }
     const problem = flag === '-o' ? optionProblem(value) : spec.valid.test(value) ? undefined : SSH_MESSAGES.badValue(flag, spec.what);
     if (problem) problems.push({ index: at, message: problem });
   }
   return problems;
+}
+
+/**
+ * The jump hosts ssh goes through (`-J a,b` or `-o ProxyJump=a,b`; as in ssh, the first value
+ * given is the one used), in order: `[user@]host[:port]` each. Empty without ProxyJump, or `none`.
+ */
+export function proxyJumps(options: readonly string[]): string[] {
+  for (let i = 0; i < options.length; i++) {
+    const item = options[i];
+    let value: string | undefined;
+    if (item.startsWith('-J')) value = item.length > 2 ? item.slice(2) : options[++i];
+    else if (item.startsWith('-o')) {
+      const option = item.length > 2 ? item.slice(2) : options[++i];
+      const match = /^\s*proxyjump(?:\s*=\s*|\s+)(.*)$/i.exec(option ?? '');
+      value = match?.[1];
+    }
+    if (value !== undefined) return value.trim().toLowerCase() === 'none' ? [] : value.split(',').map((j) => j.trim()).filter(Boolean);
+  }
+  return [];
 }

@@ -23,7 +23,41 @@ export const HYGIENE_MESSAGES = {
   reservedKey: (key: string) => `"${key}" is not an accepted key (JavaScript drops or misreads it): remove it`,
   aliases:
     'uses too many YAML aliases (*name), as a "billion laughs" file does: write the values out, or reference each anchor only a few times',
+  duplicateKey: (firstLine: number, line: number) =>
+    `is given twice, on lines ${firstLine} and ${line}: YAML keeps only one of the two values, silently; remove one (or merge them)`,
 } as const;
+
+export interface DuplicateKey {
+  readonly path: KeyPath;
+  /** Offsets of the first and of the repeated key. */
+  readonly firstOffset: number;
+  readonly offset: number;
+}
+
+/** Keys given twice in one mapping, anywhere in the document (the repeated one, and where the first is). */
+export function duplicateKeys(doc: Document): DuplicateKey[] {
+  const found: DuplicateKey[] = [];
+  const visit = (node: unknown, path: KeyPath) => {
+    if (isMap(node)) {
+      const seen = new Map<string, number>();
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+        const offset = (pair.key as Node | null)?.range?.[0];
+        if (key !== undefined && offset !== undefined) {
+          const first = seen.get(key);
+          if (first !== undefined) found.push({ path: [...path, key], firstOffset: first, offset });
+          else seen.set(key, offset);
+        }
+        visit(pair.value, key === undefined ? path : [...path, key]);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => visit(item, [...path, i]));
+    }
+  };
+  visit(doc.contents, []);
+  return found;
+}
 
 /** Unknown tags and reserved keys anywhere in the document. */
 export function yamlHygieneProblems(doc: Document): NodeProblem[] {

@@ -19,6 +19,7 @@ import { Deployment, deploymentLabels, distOf, logOptions, withRegistry } from '
 import { envList, labelList } from './labels';
 import { goDuration } from './go-duration';
 import { resolveEnvSources } from './env-source';
+import { importExisting } from './terraform-version';
 
 /**
  * Name by which a container reaches its own Docker host (Docker's `host-gateway`, 20.10+):
@@ -143,7 +144,7 @@ export class ServiceContainer extends Construct {
           : { preventDestroy: v.persistent || undefined, ignoreChanges: ['labels'] },
       });
       // Taking over: the first apply imports the existing volume (docker_volume import id = its name).
-      if (adopted) volume.importFrom(adopted);
+      if (adopted) importExisting(volume, adopted);
       volumes.set(v.name, volume);
     }
     this.volumes = volumes;

@@ -1,15 +1,16 @@
 /**
  * Writes the pictures and tables of each environment into `<outdir>/docs/<env>/` at synth:
- * `topology.dot` and `topology.svg` (rendered by Graphviz `dot`), `flows.md` and `flows.csv`.
+ * `topology.dot` and `topology.svg`, `flows.md` and `flows.csv`.
  *
- * `dot` runs in the background, one process per environment, while cdktf resolves and writes
- * the stacks (synth is single-threaded: the renders use the other core); `finish()` waits for
- * them. Without Graphviz the DOT source is still written and a warning names the Debian package.
+ * The SVG is drawn by Graphviz compiled to WebAssembly (`@viz-js/viz`, an npm dependency), so
+ * synth needs no system program and the picture is the same bytes on every machine: the layout
+ * runs in WebAssembly, and text is measured with Graphviz's built-in font metrics, never with the
+ * fonts a machine happens to have. The renders run in a worker thread while cdktf resolves and
+ * writes the stacks (synth is single-threaded: the worker uses the other core); `finish()` waits.
  */
-import { spawn } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
 import { Environment } from '../config/model';
 import { flowRows, flowsCsv, flowsMarkdown } from './flow-tables';
 import { environmentFlows } from './flows';
@@ -21,8 +22,33 @@ export const estateDocsDir = (env: string) => path.join('docs', env);
 /** Longest wait for the renders before giving up with a warning. */
 const RENDER_TIMEOUT_MS = 120_000;
 
-/** Renders every DOT file to SVG next to it; the shell writes `done` once every `dot` has exited. */
-const RENDER_SCRIPT = 'done="$1"; errors="$2"; shift 2; for f; do dot -Tsvg "$f" -o "${f%.dot}.svg" 2>>"$errors" & done; wait; : > "$done"';
+/**
+ * The worker: loads Graphviz (WebAssembly) once, renders each DOT file to the SVG next to it,
+ * posts the errors, then raises the shared flag that `finish()` waits on. Plain CommonJS, so that
+ * it runs the same from dist/ and under Jest.
+ */
+const RENDER_WORKER = `
+const { workerData } = require('worker_threads');
+const fs = require('fs');
+const { files, viz, port, flag } = workerData;
+const errors = [];
+(async () => {
+  try {
+    const graphviz = await require(viz).instance();
+    for (const file of files) {
+      const result = graphviz.render(fs.readFileSync(file, 'utf8'), { format: 'svg' });
+      if (result.status === 'success') fs.writeFileSync(file.replace(/\\.dot$/, '.svg'), result.output);
+      else errors.push({ file, message: result.errors.map((e) => e.message).join('; ') });
+    }
+  } catch (e) {
+    errors.push({ message: String((e && e.message) || e) });
+  }
+  port.postMessage(errors);
+  const signal = new Int32Array(flag);
+  Atomics.store(signal, 0, 1);
+  Atomics.notify(signal, 0);
+})();
+`;
 
 export interface EstateDocs {
   /**
@@ -54,33 +80,33 @@ export function startEstateDocs(environments: readonly Environment[], outdir: st
   }
   if (dotFiles.length === 0) return { finish: () => written };
 
-  // Markers live outside the output directory (and survive nothing but a crash, in the temp dir).
-  const marker = path.join(os.tmpdir(), `xivo-render-${process.pid}-${Date.now()}`);
-  const done = `${marker}.done`;
-  const errors = `${marker}.errors`;
-  fs.rmSync(done, { force: true });
-  fs.writeFileSync(errors, '');
-  const child = spawn('sh', ['-c', RENDER_SCRIPT, 'sh', done, errors, ...dotFiles], { stdio: 'ignore', env: process.env });
-  child.unref();
+  const flag = new SharedArrayBuffer(4);
+  const { port1, port2 } = new MessageChannel();
+  const worker = new Worker(RENDER_WORKER, {
+    eval: true,
+    workerData: { files: dotFiles, viz: require.resolve('@viz-js/viz'), port: port2, flag },
+    transferList: [port2],
+  });
+  // The worker ends by itself; it never keeps the process alive.
+  worker.unref();
 
   return {
     finish(onWarning = () => undefined) {
       // A synchronous wait: synth is synchronous, and the renders ran meanwhile.
-      const sleeper = new Int32Array(new SharedArrayBuffer(4));
-      const deadline = Date.now() + RENDER_TIMEOUT_MS;
-      while (!fs.existsSync(done) && Date.now() < deadline) Atomics.wait(sleeper, 0, 0, 5);
-      const stderr = fs.existsSync(errors) ? fs.readFileSync(errors, 'utf8').trim() : '';
-      fs.rmSync(done, { force: true });
-      fs.rmSync(errors, { force: true });
-      const why = /not found/.test(stderr) ? 'Graphviz dot is not installed (apt-get install graphviz)' : fs.existsSync(done) ? `dot failed: ${stderr}` : `dot failed or timed out: ${stderr}`;
+      const rendered = Atomics.wait(new Int32Array(flag), 0, 0, RENDER_TIMEOUT_MS) !== 'timed-out';
+      const errors = (rendered ? (receiveMessageOnPort(port1)?.message as { file?: string; message: string }[] | undefined) : undefined) ?? [];
+      port1.close();
+      if (!rendered) void worker.terminate();
       for (const file of dotFiles) {
         const svg = file.replace(/\.dot$/, '.svg');
-        if (fs.existsSync(svg) && fs.statSync(svg).size > 0) {
+        const error = errors.find((e) => e.file === file) ?? errors.find((e) => !e.file);
+        if (rendered && !error && fs.existsSync(svg)) {
           written.push(path.relative(outdir, svg));
           continue;
         }
         // One warning per environment, so that a synth of environments one by one (the cache) warns the same.
         fs.rmSync(svg, { force: true });
+        const why = rendered ? `Graphviz (WebAssembly) failed: ${error?.message ?? 'no SVG written'}` : `Graphviz (WebAssembly) did not finish in ${RENDER_TIMEOUT_MS / 1000} s`;
         onWarning(`${path.relative(outdir, path.dirname(svg))}: topology.svg not rendered, topology.dot written: ${why}`);
       }
       return written;

@@ -18,7 +18,7 @@ export interface FlowRow {
 }
 
 const name = (end: FlowEnd) => end.server?.name ?? end.actor ?? '';
-const address = (end: FlowEnd) => end.server?.address ?? 'any';
+const address = (end: FlowEnd) => end.server?.address ?? end.address ?? 'any';
 
 /** Flows merged per server pair and port (containers of one server share its address). */
 export function flowRows(flows: readonly Flow[]): FlowRow[] {

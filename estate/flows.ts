@@ -16,6 +16,7 @@ import { Environment, ServerModel } from '../config/model';
 import { publishedPort } from '../config/resolve';
 import { edgeTarget, tlsOf } from '../config/fronts';
 import { extraRoutes, resolveRoutes } from '../config/front-routes';
+import { proxyJumps } from '../config/ssh-options';
 
 /** One side of a flow: a server (optionally one of its containers), or an actor outside the estate. */
 export interface FlowEnd {
@@ -24,6 +25,8 @@ export interface FlowEnd {
   readonly container?: string;
   /** Who is outside the estate (`browsers (internet)`); set when `server` is not. */
   readonly actor?: string;
+  /** Address of an actor that has one (a jump host). @default any */
+  readonly address?: string;
 }
 
 export interface Flow {
@@ -39,14 +42,46 @@ export interface Flow {
 export const INTERNET_BROWSERS = 'browsers (internet)';
 export const LAN_BROWSERS = 'browsers (LAN)';
 export const DEPLOY_MACHINE = 'deploy machine (terraform)';
+/** How every deployment flow's use starts (to a Docker API, or to a jump host on the way). */
+export const DEPLOYMENT_USE = 'terraform → ';
 
 const nameOf = (end: FlowEnd) => end.server?.name ?? end.actor ?? '';
 
-/** Docker API port of a server: ssh:// (22 or given), tcp:// (given or 2376); unix:// is local only. */
+/**
+ * Docker API port of a server: tcp:// (given or 2376); ssh:// (given in the URL, else `-p` or
+ * `-o Port` of sshOpts, else 22); unix:// is local only.
+ */
 function dockerApiPort(server: ServerModel): string | undefined {
   const match = /^(ssh|tcp):\/\/(?:[^@/]+@)?(?:\[[^\]]+\]|[^:/]+)(?::(\d+))?/.exec(server.docker.host);
   if (!match) return undefined;
-  return match[2] ?? (match[1] === 'ssh' ? '22' : '2376');
+  if (match[1] === 'tcp') return match[2] ?? '2376';
+  return match[2] ?? sshPortOption(server.docker.sshOpts ?? []) ?? '22';
+}
+
+/** `-p 2222`, `-p2222`, `-o Port=2222` of an sshOpts list (the first one: ssh uses the first value it reads). */
+function sshPortOption(options: readonly string[]): string | undefined {
+  for (let i = 0; i < options.length; i++) {
+    const item = options[i];
+    if (item === '-p') return options[i + 1];
+    if (/^-p\d+$/.test(item)) return item.slice(2);
+    const option = item === '-o' ? options[i + 1] : item.startsWith('-o') ? item.slice(2) : undefined;
+    const port = option && /^port(?:\s*=\s*|\s+)(\d+)$/i.exec(option.trim());
+    if (port) return port[1];
+  }
+  return undefined;
+}
+
+/** `[user@]host[:port]` of ProxyJump: the host and its ssh port. */
+function jumpHost(jump: string): { host: string; port: string } {
+  const match = /^(?:[^@]+@)?([^:]+)(?::(\d+))?$/.exec(jump);
+  return { host: match?.[1] ?? jump, port: match?.[2] ?? '22' };
+}
+
+/** A jump host is a server of the estate when it names one (address, fqdn or name), else a host outside it. */
+function jumpEnd(env: Environment, host: string): FlowEnd {
+  const h = host.toLowerCase();
+  const server = env.servers.find((s) => [s.address, s.fqdn, s.name].some((n) => n?.toLowerCase() === h));
+  return server ? { server } : { actor: `jump host ${host}`, address: host };
 }
 
 function serviceEnd(env: Environment, id: ServiceId): FlowEnd | undefined {
@@ -122,10 +157,21 @@ export function environmentFlows(env: Environment): Flow[] {
     }
   }
 
-  // Deployment: Terraform talks to each Docker API.
+  // Deployment: Terraform talks to each Docker API; over ssh with ProxyJump, through each jump
+  // host in turn (the deploy machine reaches only the first, the last one reaches the server).
   for (const server of env.servers) {
     const port = dockerApiPort(server);
-    if (port) add({ actor: DEPLOY_MACHINE }, { server }, port, 'tcp', `terraform → Docker API (${server.docker.host.split(':')[0]})`);
+    if (!port) continue;
+    const scheme = server.docker.host.split(':')[0];
+    const jumps = scheme === 'ssh' ? proxyJumps(server.docker.sshOpts ?? []) : [];
+    let from: FlowEnd = { actor: DEPLOY_MACHINE };
+    for (const jump of jumps) {
+      const { host, port: jumpPort } = jumpHost(jump);
+      const to = jumpEnd(env, host);
+      add(from, to, jumpPort, 'tcp', `${DEPLOYMENT_USE}ssh jump host ${host} (ProxyJump)`);
+      from = to;
+    }
+    add(from, { server }, port, 'tcp', `${DEPLOYMENT_USE}Docker API (${scheme}${jumps.length ? `, through ${jumps.map((j) => jumpHost(j).host).join(', ')}` : ''})`);
   }
   return merge(flows);
 }

@@ -7,7 +7,7 @@
 import { Role } from '../catalogue/types';
 import { containerName } from '../catalogue/services';
 import { Environment, ServerModel } from '../config/model';
-import { DEPLOY_MACHINE, Flow, FlowEnd } from './flows';
+import { DEPLOY_MACHINE, DEPLOYMENT_USE, Flow, FlowEnd } from './flows';
 
 const ROLE_COLOURS: Readonly<Record<Role, string>> = {
   [Role.XIVO]: '#e3f2fd',
@@ -56,12 +56,14 @@ export function topologyDot(env: Environment, flows: readonly Flow[]): string {
     lines.push('  }');
   }
   const edges = new Map<string, string[]>();
+  const deployment = new Set<string>();
   for (const f of flows) {
     const key = `${q(nodeOf(f.from))} -> ${q(nodeOf(f.to))}`;
     edges.set(key, [...(edges.get(key) ?? []), `${f.port}/${f.protocol}`]);
+    if (f.from.actor === DEPLOY_MACHINE || f.uses.every((u) => u.startsWith(DEPLOYMENT_USE))) deployment.add(key);
   }
-  // Deployment traffic is drawn light: it is not what the platform needs to run.
-  const style = (edge: string) => (edge.startsWith(q(DEPLOY_MACHINE)) ? ', style=dashed, color="#aaaaaa", fontcolor="#888888"' : '');
+  // Deployment traffic (to the Docker APIs, through any jump host) is drawn light: it is not what the platform needs to run.
+  const style = (edge: string) => (deployment.has(edge) ? ', style=dashed, color="#aaaaaa", fontcolor="#888888"' : '');
   for (const [edge, ports] of edges) lines.push(`  ${edge} [label=${q([...new Set(ports)].join(', '))}${style(edge)}];`);
   lines.push('}', '');
   return lines.join('\n');

@@ -4,7 +4,9 @@
  * Prints Markdown (or JSON) on stdout and exits 0 (no maintenance window), 2 (containers
  * restart) or 3 (a data volume would be destroyed); 1 when a synth fails.
  */
+import { DEFAULT_ENV_FILES, expandEnvFiles } from '../config/env-files';
 import { buildImpactReport } from './impact-report';
+import { InputNotCompared, placeStandIns } from './inputs';
 import { renderMarkdown } from './markdown';
 import { defaultBase, synthesizeRef, synthesizeTree } from './synth-at-ref';
 
@@ -17,9 +19,12 @@ export interface ImpactOptions {
 
 export function runImpact(options: ImpactOptions) {
   const base = options.base ?? defaultBase(options.root);
-  const before = synthesizeRef(options.root, base);
+  const patterns = process.env.XIVO_ENV_FILES || DEFAULT_ENV_FILES;
+  const notCompared: InputNotCompared[] = [];
+  const before = synthesizeRef(options.root, base, { envFiles: patterns, prepare: (tree) => notCompared.push(...placeStandIns(options.root, tree, patterns, base)) });
   const after = synthesizeTree(options.root, 'the working tree');
-  return buildImpactReport(before, after, `${base} → working tree`);
+  const added = expandEnvFiles(patterns, options.root).files.filter((f) => !before.environmentFiles.includes(f));
+  return buildImpactReport(before.stacks, after, `${base} → working tree`, { notCompared, addedFiles: added });
 }
 
 function argument(args: string[], name: string): string | undefined {

@@ -7,6 +7,7 @@ import { HOST_FILE_EFFECT, JOB_EFFECT, SERVICE_EFFECTS, UNKNOWN_EFFECT } from '.
 import { isServiceId } from '../catalogue/types';
 import { Action, addressOf, Cause, diffStack, JsonObject, ResourceChange, StackJson } from './changes';
 import { followConsequences } from './consequences';
+import type { InputNotCompared } from './inputs';
 
 export const EXIT_NO_WINDOW = 0;
 export const EXIT_RESTARTS = 2;
@@ -70,6 +71,10 @@ export interface EnvironmentImpact {
   /** Names of the replaced services, sorted, each once. */
   readonly servicesReplaced: readonly string[];
   readonly dataVolumesAtRisk: number;
+  /** The environment has no stack at the base: a new deployment, every container created. */
+  readonly added: boolean;
+  /** Service containers created. */
+  readonly containersCreated: number;
   /** `prod: 2 containers replaced on 2 servers (xuc, nginx), 0 data volumes at risk` */
   readonly summary: string;
 }
@@ -80,7 +85,19 @@ export interface ImpactReport {
   /** Shown first: volumes whose data the plan would delete. */
   readonly dataLoss: readonly DataLossRisk[];
   readonly environments: readonly EnvironmentImpact[];
+  /** Environment files of the working tree that the base does not have (new environments). */
+  readonly addedFiles: readonly string[];
+  /** Input files named by the environments that could not be compared, and why. */
+  readonly notCompared: readonly InputNotCompared[];
   readonly exitCode: number;
+}
+
+/** What the comparison knows besides the two synths. */
+export interface ImpactContext {
+  /** @default none */
+  readonly notCompared?: readonly InputNotCompared[];
+  /** @default none */
+  readonly addedFiles?: readonly string[];
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -142,7 +159,7 @@ function whyOf(change: ResourceChange, changes: Upstream): string[] {
 }
 
 /** Compares two synths (stack name → `cdk.tf.json`) and builds the report. */
-export function buildImpactReport(before: ReadonlyMap<string, StackJson>, after: ReadonlyMap<string, StackJson>, compared: string): ImpactReport {
+export function buildImpactReport(before: ReadonlyMap<string, StackJson>, after: ReadonlyMap<string, StackJson>, compared: string, context: ImpactContext = {}): ImpactReport {
   const stackNames = [...new Set([...before.keys(), ...after.keys()])].sort();
   const changes = followConsequences(
     stackNames.flatMap((s) => diffStack(s, before.get(s), after.get(s))),
@@ -179,24 +196,40 @@ export function buildImpactReport(before: ReadonlyMap<string, StackJson>, after:
     stacks.push({ stack, ...place, containers, others });
   }
 
-  const environments = [...new Set(stacks.map((s) => s.environment))].sort().map((name) => environmentImpact(name, stacks.filter((s) => s.environment === name), dataLoss));
+  const environments = [...new Set(stacks.map((s) => s.environment))].sort().map((name) => {
+    const own = stacks.filter((s) => s.environment === name);
+    return environmentImpact(name, own, dataLoss, own.every((s) => !before.has(s.stack)));
+  });
   const restarts = stacks.some(
     (s) =>
       s.containers.some((c) => c.kind === 'service' && (c.action === 'replace' || c.action === 'destroy')) ||
       s.others.some((o) => o.address.startsWith('docker_network.') && (o.action === 'replace' || o.action === 'destroy')),
   );
-  return { compared, dataLoss, environments, exitCode: dataLoss.length ? EXIT_DATA_LOSS : restarts ? EXIT_RESTARTS : EXIT_NO_WINDOW };
+  // A new environment starts a whole platform, often on servers taken over (runbook takeover.md):
+  // what ran there stops. That needs a maintenance window as much as a restart does.
+  const added = environments.some((e) => e.added);
+  return {
+    compared,
+    dataLoss,
+    environments,
+    addedFiles: [...(context.addedFiles ?? [])],
+    notCompared: [...(context.notCompared ?? [])],
+    exitCode: dataLoss.length ? EXIT_DATA_LOSS : restarts || added ? EXIT_RESTARTS : EXIT_NO_WINDOW,
+  };
 }
 
-function environmentImpact(name: string, stacks: StackImpact[], dataLoss: readonly DataLossRisk[]): EnvironmentImpact {
+function environmentImpact(name: string, stacks: StackImpact[], dataLoss: readonly DataLossRisk[], added: boolean): EnvironmentImpact {
   const services = stacks.flatMap((s) => s.containers.filter((c) => c.kind === 'service').map((c) => ({ ...c, stack: s.stack })));
+  const created = services.filter((c) => c.action === 'create');
   const replaced = services.filter((c) => c.action === 'replace');
   const removed = services.filter((c) => c.action === 'destroy');
   const names = [...new Set(replaced.map((c) => c.service))].sort();
   const servers = new Set(replaced.map((c) => c.stack)).size;
   const atRisk = dataLoss.filter((d) => stacks.some((s) => s.stack === d.stack)).length;
   const unchanged = stacks.every((s) => s.containers.length === 0 && s.others.length === 0);
-  const summary = unchanged
+  const summary = added
+    ? `${name}: new environment, ${plural(created.length, 'container')} created on ${plural(stacks.length, 'server')}`
+    : unchanged
     ? `${name}: no change`
     : `${name}: ${plural(replaced.length, 'container')} replaced${replaced.length ? ` on ${plural(servers, 'server')} (${names.join(', ')})` : ''}` +
       `${removed.length ? `, ${plural(removed.length, 'container')} removed` : ''}, ${plural(atRisk, 'data volume')} at risk`;
@@ -208,6 +241,8 @@ function environmentImpact(name: string, stacks: StackImpact[], dataLoss: readon
     serversAffected: servers,
     servicesReplaced: names,
     dataVolumesAtRisk: atRisk,
+    added,
+    containersCreated: created.length,
     summary,
   };
 }

@@ -48,13 +48,20 @@ export function renderMarkdown(report: ImpactReport): string {
     lines.push(`### ${env.name}`, '');
     for (const s of env.stacks) lines.push(...stackSection(s));
   }
+  if (report.notCompared.length) {
+    lines.push('### Inputs not compared', '', ...report.notCompared.map((i) => `- \`${i.file}\`: ${i.why}`), '');
+  }
   lines.push('### Summary', '', ...report.environments.map((e) => `- ${e.summary}`), '');
+  const added = report.environments.filter((e) => e.added).map((e) => e.name);
+  const restarts = report.environments.some((e) => e.containersReplaced || e.containersRemoved);
   const verdict =
     report.exitCode === EXIT_DATA_LOSS
       ? 'data volumes at risk: do not merge as is (exit 3)'
-      : report.exitCode === EXIT_RESTARTS
-        ? 'containers restart: deploy in a maintenance window (exit 2)'
-        : 'no service restarts: no maintenance window needed (exit 0)';
+      : report.exitCode === EXIT_RESTARTS && added.length && !restarts
+        ? `new environment${added.length > 1 ? 's' : ''} ${added.join(', ')}: every container is created; on servers taken over, what runs there stops first (runbook takeover.md): deploy in a maintenance window (exit 2)`
+        : report.exitCode === EXIT_RESTARTS
+          ? 'containers restart: deploy in a maintenance window (exit 2)'
+          : 'no service restarts: no maintenance window needed (exit 0)';
   lines.push(`**Verdict:** ${verdict}.`, '');
   return lines.join('\n');
 }

@@ -2,11 +2,16 @@
  * Synthesizes a checkout and reads its stacks: the working tree as it is, or a git ref in a
  * temporary worktree (sharing the working tree's node_modules) that is removed afterwards.
  * Each tree runs its own `npm run synth`, so a base commit is synthesized by its own code.
+ *
+ * Both sides read the same XIVO_ENV_FILES. At the base, only the environment files that exist
+ * there are synthesized: an environment added by the change is absent at the base, which is
+ * then compared as having none of its stacks (everything created), never a failed synth.
  */
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { DEFAULT_ENV_FILES, expandEnvFiles } from '../config/env-files';
 import { StackJson } from './changes';
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
@@ -21,11 +26,11 @@ export function defaultBase(root: string): string {
 }
 
 /** Runs the tree's synth (`npm run synth`) and returns its stacks by name. Throws with the synth's output on failure. */
-export function synthesizeTree(dir: string, label: string): Map<string, StackJson> {
+export function synthesizeTree(dir: string, label: string, env: Readonly<Record<string, string>> = {}): Map<string, StackJson> {
   const result = spawnSync('npm', ['run', '--silent', 'synth'], {
     cwd: dir,
     encoding: 'utf8',
-    env: { ...process.env, CHECKPOINT_DISABLE: '1', CDKTF_OUTDIR: 'cdktf.out' },
+    env: { ...process.env, CHECKPOINT_DISABLE: '1', CDKTF_OUTDIR: 'cdktf.out', ...env },
   });
   if (result.status !== 0) throw new Error(`synth of ${label} failed:\n${result.stdout}${result.stderr}`);
   return readStacks(path.join(dir, 'cdktf.out'));
@@ -42,8 +47,21 @@ export function readStacks(outdir: string): Map<string, StackJson> {
   return stacks;
 }
 
+export interface RefSynthOptions {
+  /** XIVO_ENV_FILES of the comparison, as the working tree reads it. @default XIVO_ENV_FILES, else the default */
+  readonly envFiles?: string;
+  /** Runs in the base worktree before its synth (stand-ins for files git does not hold: impact/inputs.ts). */
+  readonly prepare?: (tree: string) => void;
+}
+
+export interface RefSynth {
+  readonly stacks: Map<string, StackJson>;
+  /** The environment files the base holds, relative to its root (those the patterns select). */
+  readonly environmentFiles: readonly string[];
+}
+
 /** Synthesizes `ref` of the repository at `root` in a temporary worktree. */
-export function synthesizeRef(root: string, ref: string): Map<string, StackJson> {
+export function synthesizeRef(root: string, ref: string, options: RefSynthOptions = {}): RefSynth {
   const commit = git(root, 'rev-parse', '--verify', `${ref}^{commit}`);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xivo-impact-'));
   const tree = path.join(tmp, 'base');
@@ -51,7 +69,11 @@ export function synthesizeRef(root: string, ref: string): Map<string, StackJson>
   try {
     const modules = path.join(tree, 'node_modules');
     if (!fs.existsSync(modules)) fs.symlinkSync(path.join(root, 'node_modules'), modules, 'dir');
-    return synthesizeTree(tree, ref);
+    options.prepare?.(tree);
+    const environmentFiles = expandEnvFiles(options.envFiles ?? (process.env.XIVO_ENV_FILES || DEFAULT_ENV_FILES), tree).files;
+    // No environment at the base: nothing deployed, every stack of the working tree is new.
+    if (environmentFiles.length === 0) return { stacks: new Map(), environmentFiles };
+    return { stacks: synthesizeTree(tree, ref, { XIVO_ENV_FILES: environmentFiles.join(',') }), environmentFiles };
   } finally {
     git(root, 'worktree', 'remove', '--force', tree);
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { Role } from '../catalogue/types';
 import { Environment } from '../config/model';
 import { Annotations } from 'cdktf';
-import { XUC_CREDENTIALS_WARNING } from '../catalogue/xuc-credentials';
+import { XUC_CREDENTIALS, XUC_CREDENTIALS_NOTE } from '../catalogue/xuc-credentials';
 import { Runbook } from '../constructs/runbook';
 import { XucService } from '../constructs/xuc/xuc-service';
 import { ServerStack } from './server-stack';
@@ -39,11 +39,14 @@ export function buildEnvironment(scope: Construct, environment: Environment): Se
   if (order.length) {
     new Runbook(order[0], 'takeover-runbook', { environment: environment.name, name: 'takeover', content: takeoverRunbook(environment, order.map((s) => s.server)) });
     new Runbook(order[0], 'host-prerequisites-runbook', { environment: environment.name, name: 'host-prerequisites', content: hostPrerequisitesRunbook(environment) });
-    // xuc's credentials towards XiVO: one runbook and one warning per environment, on its first xuc.
+    // xuc's credentials towards XiVO: one runbook per environment; a note (not a warning: the file
+    // is not at fault) on its first xuc while a variable name is still the catalogue's inference.
     const xuc = order.flatMap((s) => s.node.findAll()).find((c): c is XucService => c instanceof XucService);
     if (xuc) {
       new Runbook(order[0], 'xivo-side-runbook', { environment: environment.name, name: 'xivo-side', content: xivoSideRunbook(environment) });
-      Annotations.of(xuc.credentials).addWarning(XUC_CREDENTIALS_WARNING);
+      const named = environment.spec.xucCredentials?.envNames ?? {};
+      const inferred = Object.entries(XUC_CREDENTIALS).some(([c, fact]) => fact.envConfidence === 'inferred' && !named[c]);
+      if (inferred) Annotations.of(xuc.credentials).addInfo(XUC_CREDENTIALS_NOTE);
     }
   }
   return stacks;

@@ -10,6 +10,7 @@ import { Network } from '@cdktf/provider-docker/lib/network';
 import { Environment, ServerModel } from '../config/model';
 import { labelList } from '../constructs/labels';
 import { PlanTimeFile } from '../constructs/plan-time-file';
+import { requireTerraformVersion } from '../constructs/terraform-version';
 import { deploymentOf } from './deployment';
 import { RoleDeployment } from './roles/role-deployment';
 
@@ -35,6 +36,7 @@ export class ServerStack extends TerraformStack {
 
     this.configureProvider();
     this.configureBackend();
+    requireTerraformVersion(this);
 
     this.network = new Network(this, 'network', {
       name: server.stackName,

@@ -36,8 +36,8 @@ ${xucs.map((s) => `\`${s.name}\` (${s.address})`).join(', ')}.
 
 The variable names xuc reads are not public: those marked "inferred" must be confirmed with
 \`xivocc-dcomp config\` on a real XiVO CC host (look for the CTI, web-services and AMI settings of
-\`xuc\`) and, if different, set under \`xucCredentials.envNames\` in the environment file. Synth
-warns once per environment until then.
+\`xuc\`) and, if different, set under \`xucCredentials.envNames\` in the environment file. Until
+every name is set there, synth ends with one short note saying so.
 
 | credential | xuc variable | value |
 |---|---|---|

@@ -5,7 +5,7 @@
  *
  * The key of an environment covers every input of its output: the environment file, every file
  * it names (certificates, CA files, keytabs, Docker TLS files: missing ones count as missing), the
- * compiled code, package-lock.json, the Node version, the Graphviz binary, and the output
+ * compiled code, package-lock.json (Graphviz is an npm package), the Node version, and the output
  * directory (plan-time paths are relative to it). The set of environment files is checked too
  * (XIVO_ENV_FILES and the listing of its directories). A cached synth equals a full synth byte
  * for byte, and is assembled in `<outdir>.partial` and moved into place like a full one, so a
@@ -17,10 +17,11 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Environment } from '../config/model';
+import { DEFAULT_ENV_FILES } from '../config/env-files';
 import { checkOutputDirectory, OUTPUT_MARKER, replaceOutputDirectory, stagingDirectory } from '../stacks/output-directory';
 
 /** Bumped when the layout of cache entries changes. */
-const CACHE_FORMAT = 3;
+const CACHE_FORMAT = 4;
 
 export interface CachedSynthOptions {
   /** Final output directory. @default CDKTF_OUTDIR or cdktf.out */
@@ -31,11 +32,15 @@ export interface CachedSynthOptions {
   readonly force?: boolean;
   /** Receives each warning, as a full synth would give it. @default warnings are dropped */
   readonly onWarning?: (warning: string) => void;
+  /** Receives each note, as a full synth would give it. @default notes are dropped */
+  readonly onNote?: (note: string) => void;
 }
 
 export interface CachedSynthResult {
   /** Stack names in synth order. */
   readonly stacks: string[];
+  /** Environment names in synth order. */
+  readonly environments: string[];
   /** Environment files served from the cache / rebuilt. */
   readonly reused: string[];
   readonly rebuilt: string[];
@@ -46,6 +51,7 @@ interface EntryMeta {
   readonly format: number;
   readonly stacks: string[];
   readonly warnings: string[];
+  readonly notes: string[];
   /** The environment's manifest.json, to merge with the others'. */
   readonly manifest: { version: string; stacks: Record<string, unknown> };
 }
@@ -92,21 +98,6 @@ function codeHash(root: string): string {
   return sha256(...files.flatMap((f) => [path.relative(root, f), fs.readFileSync(f)]));
 }
 
-/** The Graphviz binary renders topology.svg: its identity is an input (a stat, not a run, to stay fast). */
-function graphvizIdentity(): string {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const candidate = path.join(dir, 'dot');
-    try {
-      const real = fs.realpathSync(candidate);
-      const stat = fs.statSync(real);
-      return `${real} ${stat.size} ${stat.mtimeMs}`;
-    } catch {
-      // not in this directory
-    }
-  }
-  return 'no dot';
-}
-
 function fileState(file: string): string {
   try {
     return sha256(fs.readFileSync(file));
@@ -118,7 +109,7 @@ function fileState(file: string): string {
 /** Directories the patterns of XIVO_ENV_FILES list: adding or removing a file there changes the set of environments. */
 function listings(patterns: string): Record<string, string[] | null> {
   const out: Record<string, string[] | null> = {};
-  for (const pattern of (patterns || 'environments/*.yaml').split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const pattern of (patterns || DEFAULT_ENV_FILES).split(',').map((p) => p.trim()).filter(Boolean)) {
     const dir = path.dirname(pattern);
     try {
       out[dir] = fs.readdirSync(dir).sort();
@@ -187,7 +178,7 @@ class SynthCache {
     this.outdir = path.resolve(options.outdir ?? (process.env.CDKTF_OUTDIR || 'cdktf.out'));
     this.dir = path.resolve(options.cacheDir ?? '.synth-cache');
     this.indexFile = path.join(this.dir, `index-${sha256(this.outdir).slice(0, 16)}.json`);
-    this.globalKey = sha256(String(CACHE_FORMAT), process.version, codeHash(path.resolve(__dirname, '..')), fileState('package-lock.json'), graphvizIdentity(), this.outdir);
+    this.globalKey = sha256(String(CACHE_FORMAT), process.version, codeHash(path.resolve(__dirname, '..')), fileState('package-lock.json'), this.outdir);
   }
 
   keyOf(inputs: readonly string[]): string {
@@ -233,7 +224,8 @@ class SynthCache {
     fs.mkdirSync(building, { recursive: true });
     const tree = path.join(building, 'all');
     const warnings: string[] = [];
-    synthesize(tree, { environments: environments.map((e) => e.env), referenceOutdir: this.outdir, onWarning: (w) => warnings.push(w) });
+    const notes: string[] = [];
+    synthesize(tree, { environments: environments.map((e) => e.env), referenceOutdir: this.outdir, onWarning: (w) => warnings.push(w), onNote: (n) => notes.push(n) });
     const manifest = JSON.parse(fs.readFileSync(path.join(tree, 'manifest.json'), 'utf8')) as EntryMeta['manifest'];
     // Whole-output files, written again when the output is assembled.
     fs.rmSync(path.join(tree, 'manifest.json'));
@@ -247,12 +239,16 @@ class SynthCache {
         fs.mkdirSync(path.dirname(path.join(entry, 'tree', part)), { recursive: true });
         fs.renameSync(path.join(tree, part), path.join(entry, 'tree', part));
       }
-      const own = warnings.filter((w) => stacks.some((s) => w.startsWith(`${s}/`)) || w.startsWith(`${path.join('docs', env.name)}:`));
-      own.forEach((w) => claimed.add(w));
+      const isOwn = (w: string) =>
+        stacks.some((s) => w.startsWith(`${s}/`) || w.startsWith(`${s}: `)) || w.startsWith(`${path.join('docs', env.name)}:`) || w.startsWith(`${env.file}:`);
+      const own = warnings.filter(isOwn);
+      const ownNotes = notes.filter(isOwn);
+      [...own, ...ownNotes].forEach((w) => claimed.add(w));
       const meta: EntryMeta = {
         format: CACHE_FORMAT,
         stacks,
         warnings: own,
+        notes: ownNotes,
         manifest: { version: manifest.version, stacks: Object.fromEntries(stacks.map((s) => [s, manifest.stacks[s]])) },
       };
       fs.mkdirSync(path.join(entry, 'tree'), { recursive: true });
@@ -260,7 +256,7 @@ class SynthCache {
     }
     // Anything synth writes must belong to one environment, or the cache would lose it.
     const left = readTreeFiles(tree);
-    const orphans = warnings.filter((w) => !claimed.has(w));
+    const orphans = [...warnings, ...notes].filter((w) => !claimed.has(w));
     if (left.length || orphans.length) {
       fs.rmSync(building, { recursive: true, force: true });
       throw new Error(`synth cache: output not attributable to one environment: ${[...left, ...orphans].join(', ')}`);
@@ -272,17 +268,18 @@ class SynthCache {
     fs.rmSync(building, { recursive: true, force: true });
   }
 
-  /** Stacks and warnings of entries whose output is already in place. */
-  replay(keys: readonly string[], onWarning?: (w: string) => void): string[] {
+  /** Stacks, warnings and notes of entries whose output is already in place. */
+  replay(keys: readonly string[], options: CachedSynthOptions): string[] {
     return keys.flatMap((key) => {
       const meta = JSON.parse(fs.readFileSync(path.join(this.entryDir(key), 'meta.json'), 'utf8')) as EntryMeta;
-      meta.warnings.forEach((w) => onWarning?.(w));
+      meta.warnings.forEach((w) => options.onWarning?.(w));
+      meta.notes.forEach((n) => options.onNote?.(n));
       return meta.stacks;
     });
   }
 
   /** Writes the final output from entries into a staging directory, then swaps it into place (guarded). */
-  assemble(keys: readonly string[], environmentFiles: readonly string[], onWarning?: (w: string) => void): string[] {
+  assemble(keys: readonly string[], environmentFiles: readonly string[], options: CachedSynthOptions): string[] {
     checkOutputDirectory(this.outdir, environmentFiles);
     const partial = stagingDirectory(this.outdir);
     const stacks: string[] = [];
@@ -294,7 +291,8 @@ class SynthCache {
         copyTree(path.join(this.entryDir(key), 'tree'), partial);
         manifest = { version: meta.manifest.version, stacks: { ...manifest?.stacks, ...meta.manifest.stacks } };
         stacks.push(...meta.stacks);
-        meta.warnings.forEach((w) => onWarning?.(w));
+        meta.warnings.forEach((w) => options.onWarning?.(w));
+        meta.notes.forEach((n) => options.onNote?.(n));
       }
       // cdktf's own serializer (sorted keys, its spacing), so the merged manifest equals a full synth's.
       const stringify = require(require.resolve('json-stable-stringify', { paths: [path.dirname(require.resolve('cdktf'))] }));
@@ -336,10 +334,11 @@ export function cachedSynth(options: CachedSynthOptions = {}): CachedSynthResult
   if (unchanged) {
     const keys = unchanged.map((e) => e.key);
     // An output exactly as the same entries left it last time needs no writing at all.
-    if (outputStamp(cache.outdir) === index!.outputStamp) return { stacks: cache.replay(keys, options.onWarning), reused: unchanged.map((e) => e.file), rebuilt: [] };
-    const stacks = cache.assemble(keys, unchanged.map((e) => e.file), options.onWarning);
+    const environments = unchanged.map((e) => e.name);
+    if (outputStamp(cache.outdir) === index!.outputStamp) return { stacks: cache.replay(keys, options), environments, reused: unchanged.map((e) => e.file), rebuilt: [] };
+    const stacks = cache.assemble(keys, unchanged.map((e) => e.file), options);
     cache.writeIndex({ ...index!, outputStamp: outputStamp(cache.outdir) });
-    return { stacks, reused: unchanged.map((e) => e.file), rebuilt: [] };
+    return { stacks, environments, reused: unchanged.map((e) => e.file), rebuilt: [] };
   }
 
   // Something changed. Unchanged files keep their entry (their key proves their inputs, hence their
@@ -370,9 +369,9 @@ export function cachedSynth(options: CachedSynthOptions = {}): CachedSynthResult
   if (invalid || new Set(entries.map((e) => e.name)).size !== entries.length) loader.loadEnvironments(patterns || undefined);
 
   cache.buildAll(toBuild);
-  const stacks = cache.assemble(entries.map((e) => e.key), files, options.onWarning);
+  const stacks = cache.assemble(entries.map((e) => e.key), files, options);
   cache.writeIndex({ format: CACHE_FORMAT, outdir: cache.outdir, patterns, listings: listings(patterns), environments: entries, outputStamp: outputStamp(cache.outdir) });
   cache.prune();
   const rebuilt = new Set(toBuild.map((b) => b.env.file));
-  return { stacks, reused: entries.filter((e) => !rebuilt.has(e.file)).map((e) => e.file), rebuilt: [...rebuilt] };
+  return { stacks, environments: entries.map((e) => e.name), reused: entries.filter((e) => !rebuilt.has(e.file)).map((e) => e.file), rebuilt: [...rebuilt] };
 }

@@ -3,6 +3,7 @@
  * openssl's own verdict on what we build: the ordered chain bundle, a server certificate
  * issued with the attributes of our internal-CA resources, and the CSR we request.
  */
+import { createPrivateKey } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -11,7 +12,7 @@ import { ProvidedCertificate } from '../../constructs/tls/provided-certificate';
 import { describeWithPrograms, TERRAFORM } from '../support/programs';
 import { issuedFor, resources, synthEnvironments } from '../support/synth';
 import { Pki, makeLeaf, makePki, openssl } from '../support/pki-fixtures';
-import { baseline, messagesOf, writeEnvironment } from '../support/environments';
+import { baseline, issuesOf, messagesOf, writeEnvironment } from '../support/environments';
 import { applyConfiguration } from '../support/terraform-render';
 
 const FQDN = 'cc.test.example.com';
@@ -83,6 +84,25 @@ describeWithPrograms('openssl and our TLS material', { openssl: 'openssl', terra
     const old = makeLeaf(pki, 'expired', { names: [FQDN], notBefore: '20200101000000Z', notAfter: '20210101000000Z' });
     const { problems } = checkChain({ cert: read(old.cert), key: read(old.key), chain: [read(pki.intermediateCert), read(pki.rootCert)], names: [FQDN] });
     expect(problems).toEqual([`certificate "${FQDN}" in "expired.crt" expired on 2021-01-01: renew it`]);
+  });
+
+  test('a key with a passphrase is reported at keyFile\'s own line, as is a key of another certificate', () => {
+    const env = baseline();
+    env.tls = { mode: 'provided', provided: { certFile: 'xivoxc.crt', keyFile: 'locked.key', chainFiles: ['intermediate.crt', 'root.crt'] } };
+    const here = path.dirname(writeEnvironment(env));
+    for (const f of ['xivoxc.crt', 'intermediate.crt', 'root.crt']) fs.copyFileSync(path.join(dir, f), path.join(here, f));
+    // The right key, encrypted as `openssl pkey -aes256` would.
+    const locked = createPrivateKey(fs.readFileSync(leaf.key)).export({ format: 'pem', type: 'pkcs8', cipher: 'aes-256-cbc', passphrase: 'hunter2' });
+    fs.writeFileSync(path.join(here, 'locked.key'), locked);
+    // Line 22 is certFile, line 23 keyFile: the message goes to the key's line.
+    expect(fs.readFileSync(path.join(here, 'test.yaml'), 'utf8').split('\n').slice(21, 23)).toEqual(['    certFile: xivoxc.crt', '    keyFile: locked.key']);
+    expect(issuesOf(env)).toEqual([
+      'test.yaml:23:5: tls.provided.keyFile: "locked.key" is protected by a passphrase, which nginx cannot be given when it starts: give the key without it (openssl pkey -in locked.key -out locked.key.plain, then keep that file as private as the key)',
+    ]);
+    fs.copyFileSync(pki.intermediateKey, path.join(here, 'locked.key'));
+    expect(issuesOf(env)).toEqual([
+      'test.yaml:23:5: tls.provided.keyFile: key in "locked.key" does not match the certificate in "xivoxc.crt": give the private key the certificate was requested with',
+    ]);
   });
 
   test('the rules report provided-file problems at the key path, with the same message', () => {

@@ -20,7 +20,7 @@ import { ServiceContainer } from '../../constructs/service-container';
 import { DockerEngine, startDockerd, TEST_APPLETS_IMAGE } from '../support/docker-engine';
 import { tarArchive } from '../support/docker-tar';
 import { baseline, load } from '../support/environments';
-import { describeWithPrograms } from '../support/programs';
+import { describeWithPrograms, TERRAFORM } from '../support/programs';
 import { findTerraformTools, terraform } from '../support/terraform-apply';
 
 jest.setTimeout(240_000);
@@ -37,6 +37,7 @@ describeWithPrograms(
     dockerd: 'docker.io',
     docker: 'docker.io',
     '/bin/busybox': 'busybox-static',
+    [tools.terraform]: TERRAFORM,
     [tools.dockerProvider]: 'terraform providers built into a filesystem mirror (scripts/e2e/build-tools.sh, ~/.cache/xivo-cdktf/tools)',
   },
   () => {

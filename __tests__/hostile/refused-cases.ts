@@ -129,7 +129,7 @@ export const REFUSED_CASES: readonly RefusedCase[] = [
     ['release unquoted', releaseLine('release: 2024.10'), 'test.yaml:2:1: release: must be a string but is a number (2024.10): quote it, "2024.10" (YAML reads it as a number otherwise)'],
     ['outbound length in words', (e: Env) => (e.auth = { outboundQueue: { name: 'outbound', number: '3000', outboundLength: 'six' } }), 'auth.outboundQueue.outboundLength: must be a number but is a string ("six"): write digits without quotes, e.g. 6'],
     ['queue number unquoted', (e: Env) => (e.auth = { outboundQueue: { name: 'outbound', number: 3000 } }), 'auth.outboundQueue.number: must be a string but is a number (3000): quote it, "3000" (YAML reads it as a number otherwise)'],
-    ['memory as a string', setService('cc.xuc', { memoryMb: '4096' }), 'services["cc.xuc"].memoryMb: must be a number but is a string ("4096"): write digits without quotes, e.g. 6'],
+    ['memory as a string', setService('cc.xuc', { memoryMb: '4096' }), 'services["cc.xuc"].memoryMb: is in MiB, a number without quotes: write memoryMb: 4096'],
     ['enabled as "yes"', setService('cc.kibana', { enabled: 'no' }), 'services["cc.kibana"].enabled: must be true or false but is a string ("no"): write true or false without quotes'],
     ['roles as one string', (e: Env) => (e.servers[0].roles = 'xivo'), 'servers[0].roles: must be a list but is a string ("xivo"): write a list, e.g. [xivo]'],
     ['docker as a URL', (e: Env) => (e.servers[0].docker = 'ssh://deploy@10.0.0.10'), 'servers[0].docker: must be a mapping (key: value) but is a string ("ssh://deploy@10.0.0.10")'],
@@ -145,7 +145,7 @@ export const REFUSED_CASES: readonly RefusedCase[] = [
   ...([
     ['login timeout too small', withAuth({ loginTimeoutMs: 10 }), 'auth.loginTimeoutMs: must be at least 1000'],
     ['login timeout too large', withAuth({ loginTimeoutMs: 999999 }), 'auth.loginTimeoutMs: must be at most 120000'],
-    ['memory too small', setService('cc.xuc', { memoryMb: 10 }), 'services["cc.xuc"].memoryMb: must be at least 64'],
+    ['memory too small', setService('cc.xuc', { memoryMb: 10 }), 'services["cc.xuc"].memoryMb: is in MiB: 10 MiB is too little for a container (at least 64); for 10 GiB write memoryMb: 10240'],
     ['port out of range', setService('cc.xuc', { ports: { http: 70000 } }), 'services["cc.xuc"].ports.http: must be at most 65535'],
     ['port not whole', setService('cc.xuc', { ports: { http: 80.5 } }), 'services["cc.xuc"].ports.http: must be a whole number but is a number (80.5)'],
     ['empty image', setService('cc.xuc', { image: '' }), 'services["cc.xuc"].image: must not be empty'],

@@ -14,7 +14,8 @@ export interface GitSandbox {
   readonly dir: string;
   /** Rewrites a file (path relative to the sandbox); throws when `from` is not in it, so a test never passes on a no-op. */
   replaceIn(file: string, from: string, to: string): void;
-  commit(message: string): void;
+  /** Commits the tracked files' changes, and with `addNew` the new files too (git add -A). */
+  commit(message: string, addNew?: boolean): void;
   /** Runs an npm script; returns its exit status and output. */
   npm(script: string, args: string[], env?: Record<string, string>): { status: number | null; stdout: string; stderr: string };
   remove(): void;
@@ -42,7 +43,8 @@ export function gitSandbox(): GitSandbox {
       if (!text.includes(from)) throw new Error(`${file} does not contain ${JSON.stringify(from)}`);
       fs.writeFileSync(full, text.replace(from, to));
     },
-    commit(message) {
+    commit(message, addNew = false) {
+      if (addNew) git('add', '-A');
       git('commit', '--quiet', '-a', '-m', message);
     },
     npm(script, args, env = {}) {

@@ -55,9 +55,15 @@ export interface EdgeProxyProps {
   readonly front: EdgeUpstream;
   /** Internal names and addresses rewritten to the public name in redirects, cookies and bodies. @default none */
   readonly hiddenNames?: readonly string[];
-  /** XiVO Edge's per-route rate limits. @default true */
+  /**
+   * XiVO Edge's per-route rate limits. false leaves login and the CTI and SIP WebSockets open to
+   * brute force (an environment file saying so is warned about at synth). @default true
+   */
   readonly rateLimits?: boolean;
-  /** Client networks exempt from rate limits. @default EDGE_DEFAULTS.exemptNetworks (RFC 1918) */
+  /**
+   * Client networks exempt from rate limits: 0.0.0.0/0 is the same as `rateLimits: false` (an
+   * environment file saying so is warned about at synth). @default EDGE_DEFAULTS.exemptNetworks (RFC 1918)
+   */
   readonly exemptNetworks?: readonly string[];
   /** nginx `client_max_body_size`. @default '10m' */
   readonly clientMaxBodySize?: string;
@@ -115,9 +121,6 @@ export class EdgeProxy extends Construct {
 
   constructor(scope: Construct, id: string, props: EdgeProxyProps) {
     super(scope, id);
-    if (!(props.rateLimits ?? EDGE_DEFAULTS.rateLimits)) {
-      Annotations.of(this).addWarning(`edge.rateLimits is false: the routes published on ${props.publicName} (login, CTI and SIP WebSockets among them) have no rate limit; XiVO Edge always limits them`);
-    }
     for (const route of publishedDataStores(props.front.routes)) {
       Annotations.of(this).addWarning(
         `tls.routes publishes ${route.path} on the edge, and it leads to ${route.serviceId}, a data store: the Internet reaches it through ${props.publicName}; remove "edge: true" unless this is intended`,

@@ -25,6 +25,8 @@ export interface ChainInput {
 export interface ChainResult {
   /** Problems, each a full sentence saying what to do. */
   readonly problems: string[];
+  /** The same problems with the file each is about (`file` of the input it blames), for messages at that file's key. */
+  readonly located: readonly { readonly file: string; readonly message: string }[];
   /** Indexes into `chain` in issuing order (leaf's issuer first); when problems, possibly partial. */
   readonly order: number[];
 }
@@ -76,14 +78,19 @@ export function dnsNames(cert: X509Certificate): string[] {
 }
 
 export function checkChain(input: ChainInput): ChainResult {
-  const problems: string[] = [];
+  const located: { file: string; message: string }[] = [];
+  const problems = { push: (message: string, file = input.cert.file) => located.push({ file, message }) };
+  const result = (order: number[]): ChainResult => ({ problems: located.map((l) => l.message), located, order });
   const leafParsed = parse(input.cert);
-  if (typeof leafParsed === 'string') return { problems: [leafParsed], order: [] };
+  if (typeof leafParsed === 'string') {
+    problems.push(leafParsed);
+    return result([]);
+  }
   const leaf = leafParsed[0];
   const others: (Parsed & { index: number })[] = [];
   input.chain.forEach((f, index) => {
     const parsed = parse(f);
-    if (typeof parsed === 'string') problems.push(parsed);
+    if (typeof parsed === 'string') problems.push(parsed, f.file);
     else others.push(...parsed.map((p) => ({ ...p, index })));
   });
   // certFile may itself be a bundle: its extra certificates count as chain.
@@ -92,9 +99,9 @@ export function checkChain(input: ChainInput): ChainResult {
   const now = input.now ?? new Date();
   for (const p of [leaf, ...others]) {
     const weak = checkKeyStrength(p);
-    if (weak) problems.push(weak);
-    if (new Date(p.cert.validTo) < now) problems.push(`certificate "${cn(p.cert.subject)}" in "${p.file}" expired on ${new Date(p.cert.validTo).toISOString().slice(0, 10)}: renew it`);
-    else if (new Date(p.cert.validFrom) > now) problems.push(`certificate "${cn(p.cert.subject)}" in "${p.file}" is not valid before ${new Date(p.cert.validFrom).toISOString().slice(0, 10)}: check the clock or wait`);
+    if (weak) problems.push(weak, p.file);
+    if (new Date(p.cert.validTo) < now) problems.push(`certificate "${cn(p.cert.subject)}" in "${p.file}" expired on ${new Date(p.cert.validTo).toISOString().slice(0, 10)}: renew it`, p.file);
+    else if (new Date(p.cert.validFrom) > now) problems.push(`certificate "${cn(p.cert.subject)}" in "${p.file}" is not valid before ${new Date(p.cert.validFrom).toISOString().slice(0, 10)}: check the clock or wait`, p.file);
   }
 
   const missing = input.names.filter((n) => !covers(leaf.cert, n));
@@ -108,13 +115,18 @@ export function checkChain(input: ChainInput): ChainResult {
     problems.push(`certificate in "${input.cert.file}" is not for TLS servers (its extended key usage lacks serverAuth): request a TLS server certificate`);
   }
 
-  if (input.key) {
+  if (input.key && /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(input.key.pem)) {
+    problems.push(
+      `"${input.key.file}" is protected by a passphrase, which nginx cannot be given when it starts: give the key without it (openssl pkey -in ${input.key.file} -out ${input.key.file}.plain, then keep that file as private as the key)`,
+      input.key.file,
+    );
+  } else if (input.key) {
     try {
       if (!leaf.cert.checkPrivateKey(createPrivateKey(input.key.pem))) {
-        problems.push(`key in "${input.key.file}" does not match the certificate in "${input.cert.file}": give the private key the certificate was requested with`);
+        problems.push(`key in "${input.key.file}" does not match the certificate in "${input.cert.file}": give the private key the certificate was requested with`, input.key.file);
       }
     } catch (e) {
-      problems.push(`"${input.key.file}" is not a readable unencrypted PEM private key (${(e as Error).message}): give the key without a passphrase`);
+      problems.push(`"${input.key.file}" is not a readable unencrypted PEM private key (${(e as Error).message}): give the key without a passphrase`, input.key.file);
     }
   }
 
@@ -138,7 +150,7 @@ export function checkChain(input: ChainInput): ChainResult {
   }
   // With a link missing, the certificates left over are likely the ones above it (the root): keep them.
   others.forEach((o, i) => {
-    if (complete && !used.has(i)) problems.push(`certificate "${cn(o.cert.subject)}" in "${o.file}" is not in the issuing chain of "${input.cert.file}": remove it from chainFiles`);
+    if (complete && !used.has(i)) problems.push(`certificate "${cn(o.cert.subject)}" in "${o.file}" is not in the issuing chain of "${input.cert.file}": remove it from chainFiles`, o.file);
   });
-  return { problems, order };
+  return result(order);
 }

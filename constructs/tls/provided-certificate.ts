@@ -1,8 +1,9 @@
 /**
  * ProvidedCertificate: the operator's certificate, key and chain (mode provided), read by
  * Terraform at plan time (never copied into cdktf.out). The bundle is leaf first, then the
- * chain in issuing order, as computed at synth by the rules when the files are present
- * (config/rules-tls.ts checks them); otherwise in the order given. A CSR for the same
+ * chain in issuing order, as computed at synth when the files are present (config/rules-tls.ts
+ * checks them); otherwise sorted by path. Either way the listed order of `chainFiles` never
+ * changes the output (a reordered list restarts nothing). A CSR for the same
  * names is made from the operator's key so that a public CA can sign it (`xivoxc.csr`).
  */
 import * as fs from 'fs';
@@ -43,11 +44,11 @@ export function planTimePemBundle(scope: Construct, directory: string, files: re
 }
 
 export class ProvidedCertificate extends Construct implements TlsMaterial {
-  /** Chain files in the order they are concatenated. */
+  /** Chain files in the order they are concatenated: issuing order when the files are there, else sorted by path. */
   static orderedChain(props: ProvidedCertificateProps): string[] {
     const abs = (f: string) => path.resolve(props.directory, f);
     const files = [props.spec.certFile, ...(props.spec.chainFiles ?? [])];
-    if (!files.every((f) => fs.existsSync(abs(f)))) return [...(props.spec.chainFiles ?? [])];
+    if (!files.every((f) => fs.existsSync(abs(f)))) return [...(props.spec.chainFiles ?? [])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const read = (file: string) => ({ file, pem: fs.readFileSync(abs(file), 'utf8') });
     const { order } = checkChain({ cert: read(props.spec.certFile), chain: (props.spec.chainFiles ?? []).map(read), names: [] });
     const rest = (props.spec.chainFiles ?? []).filter((_, i) => !order.includes(i));

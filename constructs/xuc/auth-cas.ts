@@ -1,6 +1,7 @@
 /** AuthCas: CAS SSO (XiVO CC "System Configuration"): `CAS_SERVER_URL` on xuc and xucmgt, `CAS_LOGOUT_ENABLE` on xuc. */
 import { Construct } from 'constructs';
 import { ValidationError } from '../errors';
+import { casServerUrlProblem } from './auth-checks';
 import { XucContribution } from './contribution';
 import { AuthModeInfo, XucFeature } from './xuc-feature';
 
@@ -31,6 +32,8 @@ export class AuthCas extends Construct {
     if (!/^https:\/\/[^/\s]+/.test(props.serverUrl)) {
       throw new ValidationError(this, `CAS server URL "${props.serverUrl}" must be an https:// URL`);
     }
+    const endpoint = casServerUrlProblem(props.serverUrl);
+    if (endpoint) throw new ValidationError(this, endpoint);
     this.contribution = { env: { ...AuthCas.xucmgtEnv(props), CAS_LOGOUT_ENABLE: String(props.logout ?? false) } };
   }
 }

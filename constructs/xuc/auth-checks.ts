@@ -12,7 +12,33 @@ export function ldapUrlProblem(url: string): string | undefined {
     const port = match[1] === 'ldaps' ? 636 : 389;
     return `"${url}" has no port: xuc needs it (XiVO CC "System Configuration"); write ${match[1]}://${match[2]}:${port}`;
   }
+  // The scheme says whether TLS starts at once; the well-known ports say what the server speaks there.
+  if (match[1] === 'ldaps' && match[4] === '389') {
+    return `"${url}" asks for TLS from the first byte on port 389, where LDAP servers speak plain LDAP (or StartTLS): the connection fails; write ldaps://${match[2]}:636, or ldap://${match[2]}:389`;
+  }
+  if (match[1] === 'ldap' && match[4] === '636') {
+    return `"${url}" speaks plain LDAP to port 636, where LDAP servers expect TLS (LDAPS): the connection fails; write ldaps://${match[2]}:636`;
+  }
   return undefined;
+}
+
+/** CAS endpoints an operator copies from a browser instead of the base URL (apereo CAS protocol: /login, /logout, /serviceValidate...). */
+const CAS_ENDPOINT = /\/(login|logout|validate|serviceValidate|proxyValidate|p3\/serviceValidate|p3\/proxyValidate)\/?$/i;
+
+/** `CAS_SERVER_URL` is the CAS base URL: xuc and the web applications add the endpoints themselves. */
+export function casServerUrlProblem(url: string): string | undefined {
+  const endpoint = CAS_ENDPOINT.exec(url);
+  if (!endpoint) return undefined;
+  const base = url.slice(0, endpoint.index);
+  return `"${url}" ends with the CAS endpoint /${endpoint[1]}: CAS_SERVER_URL is the CAS base URL, the applications add /login and /logout themselves; write "${base}"`;
+}
+
+/** The OIDC server URL is the realm (issuer) URL, not its discovery document or one of its endpoints. */
+export function oidcServerUrlProblem(url: string): string | undefined {
+  const endpoint = /\/(\.well-known\/openid-configuration|protocol\/openid-connect(\/[a-z/]*)?)\/?$/i.exec(url);
+  if (!endpoint) return undefined;
+  const base = url.slice(0, endpoint.index);
+  return `"${url}" is the realm's ${endpoint[1].startsWith('.well-known') ? 'discovery document' : 'endpoint'} /${endpoint[1]}: OIDC_SERVER_URL is the realm (issuer) URL, the applications find the rest; write "${base}"`;
 }
 
 export function userSearchFilterProblem(filter: string): string | undefined {

@@ -6,6 +6,7 @@
 import { Construct } from 'constructs';
 import { Annotations } from 'cdktf';
 import { ValidationError } from '../errors';
+import { oidcServerUrlProblem } from './auth-checks';
 import { XucContribution } from './contribution';
 import { AuthModeInfo, XucFeature } from './xuc-feature';
 
@@ -51,6 +52,8 @@ export class AuthOidc extends Construct {
     if (!/^https:\/\/[^/\s]+/.test(props.serverUrl)) {
       throw new ValidationError(this, `OIDC server URL "${props.serverUrl}" must be an https:// URL`);
     }
+    const endpoint = oidcServerUrlProblem(props.serverUrl);
+    if (endpoint) throw new ValidationError(this, endpoint);
     const ids = props.xucClientIds ?? [props.clientId];
     const bad = [props.clientId, ...ids].find((c) => !/^[^,\s]+$/.test(c));
     if (bad !== undefined) throw new ValidationError(this, `OIDC client id "${bad}" must not be empty nor contain commas or spaces`);
