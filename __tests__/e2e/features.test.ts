@@ -47,6 +47,8 @@ const report = {
   fileSeconds: 0,
   routes: [] as { path: string; expected: string; got: string; ok: boolean }[],
   features: [] as FeatureLine[],
+  /** Secrets (variables, keys, keytabs) found in what cdktf printed: none expected. */
+  secretsInOutput: [] as string[],
   /** Containers the deploy of a new keytab and a renewed front certificate replaced. */
   renewal: { replaced: [] as string[] },
 };
@@ -58,12 +60,36 @@ let env: NodeJS.ProcessEnv;
 let secrets: Record<string, string>;
 let files: FeatureFiles;
 let synthOutput = '';
+/** Everything cdktf printed (synth, plans, applies): what a CI log keeps. */
+const cdktfOutputs: string[] = [];
+/** Secret material the test made (keys, keytabs), by name: none may appear in cdktf's output. */
+const secretMaterial = new Map<string, string>();
+
+/**
+ * What would show a secret file in a log: a keytab's base64, or the body lines of a PEM key, less
+ * the lines its certificate shares with it (the public modulus may fall on the same base64 lines).
+ */
+function rememberSecretFile(name: string, file: string, certificate?: string): void {
+  const bytes = fs.readFileSync(file);
+  if (!certificate) {
+    secretMaterial.set(name, bytes.toString('base64'));
+    return;
+  }
+  const publicLines = new Set(fs.readFileSync(certificate, 'utf8').split('\n'));
+  bytes
+    .toString('utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      if (/^[A-Za-z0-9+/=]{40,}$/.test(line) && !publicLines.has(line)) secretMaterial.set(`${name} line ${i + 1}`, line);
+    });
+}
 const host = (server: FeatureServer) => hosts.find((h) => h.name === FEATURE_SERVERS[server])!;
 const stackDir = (stack: string) => path.join(OUTDIR, 'stacks', stack);
 
 /** The README's `cdktf deploy '<env>-*'`; fails with the CLI's output when it fails. */
 async function deploy(): Promise<CdktfRun> {
   const res = await cdktf('deploy', [`${FEATURES_ENV}-*`], OUTDIR, env);
+  cdktfOutputs.push(res.output);
   if (res.status !== 0) throw new Error(`cdktf deploy failed (${res.status}):\n${res.output.slice(-6000)}`);
   return res;
 }
@@ -180,6 +206,11 @@ describeWithPrograms('every feature applied at least once: MDS, UC-Addon, Kerber
     const synth = await cdktf('synth', [], OUTDIR, env);
     if (synth.status !== 0) throw new Error(`cdktf synth failed:\n${synth.output.slice(-4000)}`);
     synthOutput = synth.output;
+    cdktfOutputs.push(synth.output);
+    for (const [name, value] of Object.entries(secrets)) secretMaterial.set(`TF_VAR_${name}`, value);
+    rememberSecretFile('keytab (kvno 3)', files.keytab);
+    rememberSecretFile('front key', files.frontKey, files.frontCert);
+    rememberSecretFile('CTI key', files.ctiKey, files.ctiCert);
     progress('features: importing stand-in images');
     for (const server of SERVERS) importStackStandIns(host(server), path.join(stackDir(`${FEATURES_ENV}-${server}`), 'cdk.tf.json'), tarballs);
     // XiVO's own services, not deployed by us: Asterisk's HTTP server (SIP over WebSocket) on the
@@ -315,14 +346,16 @@ describeWithPrograms('every feature applied at least once: MDS, UC-Addon, Kerber
     }));
 
   test('renewals: a new keytab and a renewed front certificate are read at plan time and replace exactly their readers', () =>
-    feature('keytab rotation and certificate renewal', UC_STACK, 'cdk.tf.json holds filebase64() of the keytab, not its bytes (nor any private key: see the certificates line); after a new keytab (kvno 4) and a new front key and certificate are written, a plan without synth replaces exactly xuc, nginx, the CSR and the xivoxc.{crt,key,csr} writers; the README deploy replaces exactly those; the front then serves the new leaf (openssl s_client, root only) and xuc\'s JVM finds kvno 4', async () => {
+    feature('keytab rotation and certificate renewal', UC_STACK, 'cdk.tf.json holds sensitive(filebase64()) of the keytab, not its bytes (nor any private key: see the certificates line); after a new keytab (kvno 4) and a new front key and certificate are written, a plan without synth replaces exactly xuc, nginx, the CSR and the xivoxc.{crt,key,csr} writers; the README deploy replaces exactly those; the front then serves the new leaf (openssl s_client, root only) and xuc\'s JVM finds kvno 4', async () => {
       const synthesized = fs.readFileSync(path.join(stackDir(UC_STACK), 'cdk.tf.json'), 'utf8');
       const xucJson = Object.values<any>(JSON.parse(synthesized).resource.docker_container).find((c) => c.name === XUC);
-      expect(xucJson.upload.find((u: any) => u.file === '/etc/kerberos/xuc.keytab').content_base64).toMatch(/^\$\{filebase64\("[^"]*\/xuc\.keytab"\)\}$/);
+      expect(xucJson.upload.find((u: any) => u.file === '/etc/kerberos/xuc.keytab').content_base64).toMatch(/^\$\{sensitive\(filebase64\("[^"]*\/xuc\.keytab"\)\)\}$/);
       expect(synthesized.includes(fs.readFileSync(files.keytab).toString('base64'))).toBe(false);
 
       writeKeytab(files.keytab, 4, secrets.kerberos_password);
       renewFrontCertificate(files);
+      rememberSecretFile('keytab (kvno 4)', files.keytab);
+      rememberSecretFile('renewed front key', files.frontKey, files.frontCert);
       const names = new Map([...stateResources(stackDir(UC_STACK), env)].map(([address, v]) => [address, v.name as string]));
       const planned = planStack(stackDir(UC_STACK), env).changes.map((c) => {
         const [, address, actions] = /^(\S+): (\S+)/.exec(c)!;
@@ -339,6 +372,15 @@ describeWithPrograms('every feature applied at least once: MDS, UC-Addon, Kerber
       expect(servedChain()).toEqual({ verify: '0 (ok)', chain: fingerprintsOf(files.frontCert, files.intermediateCa, files.rootCa) });
       expect(xucCheck().kerberos.keys).toEqual([{ type: 18, version: 4 }]);
     }));
+
+  test('no secret in what cdktf printed: plans mask the keys and keytabs read at plan time', () => {
+    const output = cdktfOutputs.join('\n');
+    report.secretsInOutput = [...secretMaterial].filter(([, value]) => output.includes(value)).map(([name]) => name);
+    expect(report.secretsInOutput).toEqual([]);
+    // The renewal's plan replaced the keytab's and the key's uploads: Terraform masked both blocks, old and new.
+    const masked = cdktfOutputs[cdktfOutputs.length - 1].match(/# At least one attribute in this block is \(or was\) sensitive/g) ?? [];
+    expect(masked.length).toBeGreaterThanOrEqual(4);
+  });
 
   test('a second plan of every feature stack is empty', () => {
     for (const stack of STACKS) report.stacks[stack].secondPlanChanges = planStack(stackDir(stack), env).changes;
