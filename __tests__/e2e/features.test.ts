@@ -255,7 +255,7 @@ describeWithPrograms('every feature applied at least once: MDS, UC-Addon, Kerber
     }));
 
   test('UC-Addon: its front routes the UC applications, xuc and configmgt; its custom.env and xuc carry its public name and the token', () =>
-    feature('UC-Addon', UC_STACK, '/etc/docker/compose/custom.env on the UC host; through its front (HTTPS, SNI): /, /ucassistant, /switchboard -> xucmgt, /xuc and login -> xuc, /configmgt -> the PBX\'s, CTI WebSocket 101; xuc env XUC_HOST, XIVO_HOST, PLAY_AUTH_TOKEN', async () => {
+    feature('UC-Addon', UC_STACK, '/etc/docker/compose/custom.env on the UC host; through its front (HTTPS, SNI): /, /ucassistant, /switchboard -> xucmgt, /xuc and login -> xuc, /configmgt -> the PBX\'s, CTI WebSocket 101; xuc env XUC_HOST, XIVO_HOST, PLAY_AUTH_TOKEN; the containers takeover.md lists for uc are the ones running there, and xivo-side.md\'s log check names its xuc', async () => {
       const file = hostFile('uc', 'etc/docker/compose/custom.env');
       expect(envFileKeys(file.content.toString('utf8'))).toEqual({ PLAY_AUTH_TOKEN: secrets.play_auth_token, XIVO_HOST: FEATURE_PUBLIC.xivoHost, XUC_HOST: FEATURE_PUBLIC.ucAddonHost });
       expect(file.mode).toBe('0600');
@@ -267,6 +267,13 @@ describeWithPrograms('every feature applied at least once: MDS, UC-Addon, Kerber
       expect({ XUC_HOST: xuc.XUC_HOST, XIVO_HOST: xuc.XIVO_HOST, PLAY_AUTH_TOKEN: xuc.PLAY_AUTH_TOKEN }).toEqual({
         XUC_HOST: FEATURE_PUBLIC.ucAddonHost, XIVO_HOST: FEATURE_PUBLIC.xivoHost, PLAY_AUTH_TOKEN: secrets.play_auth_token,
       });
+      // The runbooks name what runs: takeover.md's managed containers, xivo-side.md's log check.
+      const runbook = (name: string) => fs.readFileSync(path.join(OUTDIR, 'runbooks', FEATURES_ENV, `${name}.md`), 'utf8');
+      const managed = /### \d+\. uc \(ucaddon\)[\s\S]*?Containers now managed: (.*)\./.exec(runbook('takeover'))![1].match(/[\w.-]+/g)!.sort();
+      const running = containers(host('uc')).filter((c) => c.state === 'running').map((c) => c.name).sort();
+      expect(managed).toEqual(running);
+      const logsOf = /- `uc`: .*`docker logs ([\w.-]+)`/.exec(runbook('xivo-side'))![1];
+      expect({ logsOf, running: running.includes(logsOf) }).toEqual({ logsOf: XUC, running: true });
     }));
 
   test('Kerberos: the keytab and krb5.conf are in xuc, and its JVM finds the service key with JAVA_OPTS as deployed; xucmgt has SSO on', () =>
