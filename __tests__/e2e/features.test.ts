@@ -38,6 +38,9 @@ const XUC = 'ucaddon-xuc';
 const XUC_CHECK = 'exec java $JAVA_OPTS -cp /opt/xuc-check/check:/opt/xuc-check/typesafe-config.jar XucCheck';
 
 interface FeatureLine { feature: string; stack: string; checked: string; ok: boolean; error?: string }
+/** e2e-report.json `features`: a line per feature. */
+const features: FeatureLine[] = [];
+/** e2e-report.json `featuresEstate`: the environment the features were applied with. */
 const report = {
   environment: FEATURES_ENV,
   hosts: [] as { name: string; address: string; docker: string }[],
@@ -46,7 +49,6 @@ const report = {
   /** Wall time of this file: what it adds to the e2e suite. */
   fileSeconds: 0,
   routes: [] as { path: string; expected: string; got: string; ok: boolean }[],
-  features: [] as FeatureLine[],
   /** Secrets (variables, keys, keytabs) found in what cdktf printed: none expected. */
   secretsInOutput: [] as string[],
   /** Containers the deploy of a new keytab and a renewed front certificate replaced. */
@@ -98,9 +100,9 @@ async function deploy(): Promise<CdktfRun> {
 async function feature(name: string, stack: string, checked: string, body: () => void | Promise<void>): Promise<void> {
   try {
     await body();
-    report.features.push({ feature: name, stack, checked, ok: true });
+    features.push({ feature: name, stack, checked, ok: true });
   } catch (e) {
-    report.features.push({ feature: name, stack, checked, ok: false, error: (e as Error).message.slice(0, 2000) });
+    features.push({ feature: name, stack, checked, ok: false, error: (e as Error).message.slice(0, 2000) });
     throw e;
   }
 }
@@ -223,11 +225,12 @@ describeWithPrograms('every feature applied at least once: MDS, UC-Addon, Kerber
 
   afterAll(() => {
     report.fileSeconds = Math.round((Date.now() - started) / 100) / 10;
-    writeReportSection('features', report);
-    const ok = report.features.filter((f) => f.ok).length;
+    writeReportSection('features', features);
+    writeReportSection('featuresEstate', report);
+    const ok = features.filter((f) => f.ok).length;
     const changes = Object.values(report.stacks).reduce((n, s) => n + s.secondPlanChanges.length, 0);
     console.log(
-      `e2e features: ${ok}/${report.features.length} features checked after a real apply (${report.features.map((f) => `${f.feature} ${f.ok ? 'ok' : 'FAILED'}`).join(', ')}); ` +
+      `e2e features: ${ok}/${features.length} features checked after a real apply (${features.map((f) => `${f.feature} ${f.ok ? 'ok' : 'FAILED'}`).join(', ')}); ` +
         `${Object.keys(report.stacks).length} stacks on ${report.hosts.length} hosts applied in ${Math.round(report.deploySeconds)} s; second plan: ${changes} changes; ` +
         `routes ${report.routes.filter((r) => r.ok).length}/${report.routes.length}; this file: ${report.fileSeconds} s`,
     );
