@@ -95,7 +95,7 @@ describe('environments/sso.yaml', () => {
       }
     }
     const keytab = uploadOf(containerOf(withKeytab, 'sso-cc', 'xivocc-xuc'), '/etc/kerberos/xuc.keytab');
-    expect(keytab.content_base64).toMatch(/^\$\{filebase64\(".*sso\/xuc\.keytab"\)\}$/);
+    expect(keytab.content_base64).toMatch(/^\$\{sensitive\(filebase64\(".*sso\/xuc\.keytab"\)\)\}$/);
   });
 });
 

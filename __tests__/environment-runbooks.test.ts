@@ -40,6 +40,13 @@ test('prod: servers in start order, Compose services to stop per CC server, the 
   expect(text).not.toMatch(/\$\{var\./);
 });
 
+test('a server that publishes no port (PBX, MDS) gets no port check command', () => {
+  const pbx = runbook('prod')!.split('### 2. ')[0].split('### 1. ')[1];
+  expect(pbx).toContain('publish here (Docker refuses to start a container whose port is taken): none.\n');
+  expect(pbx).not.toContain('ss -ltnup');
+  expect(runbook('prod')).not.toContain(":(-)");
+});
+
 test('an environment without adoptVolumes says how to adopt', () => {
   expect(runbook('lab')).toContain('adoptVolumes: { data: <name shown by docker volume ls> }');
 });

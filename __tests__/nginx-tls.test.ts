@@ -121,12 +121,13 @@ describe('NginxFront and TLS material (bundled environments)', () => {
 
   test('mode provided (corp): files read at plan time, chain in order, a CSR from the operator key', () => {
     const files = hostFiles(synth, 'corp-cc');
-    expect(files.get('/etc/docker/nginx/ssl/xivoxc.key')?.content).toBe('${file("../../../environments/provided-certs/xivoxc.key")}');
+    // The key is a sensitive value: plans print "(sensitive value)", never the key (file() is not marked).
+    expect(files.get('/etc/docker/nginx/ssl/xivoxc.key')?.content).toBe('${sensitive(file("../../../environments/provided-certs/xivoxc.key"))}');
     expect(files.get('/etc/docker/nginx/ssl/xivoxc.crt')?.content).toBe(
       '${join("\\n", [trimspace(file("../../../environments/provided-certs/xivoxc.crt")), trimspace(file("../../../environments/provided-certs/intermediate.crt")), trimspace(file("../../../environments/provided-certs/root.crt"))])}\n',
     );
     const [, csr] = resources(synth.json('corp-cc'), 'tls_cert_request')[0];
-    expect(csr).toMatchObject({ dns_names: ['cc.corp.example.com'], private_key_pem: '${file("../../../environments/provided-certs/xivoxc.key")}' });
+    expect(csr).toMatchObject({ dns_names: ['cc.corp.example.com'], private_key_pem: '${sensitive(file("../../../environments/provided-certs/xivoxc.key"))}' });
     expect(resources(synth.json('corp-pbx'), 'tls_self_signed_cert')).toEqual([]);
   });
 

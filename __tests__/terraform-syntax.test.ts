@@ -48,7 +48,7 @@ describe('values in the form the Docker provider reads back (else every plan sho
 
 describe('generated files are Terraform literals (their own "${" would be read as an interpolation)', () => {
   // The only "${…}" our uploads may hold are the references and functions we put there ourselves.
-  const OURS = /^\$\{(var\.|jsonencode\(|join\(|trimspace\(|file\(|filebase64\(|sha256\(|base64encode\(|docker_|tls_|local_|data\.terraform_remote_state\.)/;
+  const OURS = /^\$\{(var\.|jsonencode\(|join\(|trimspace\(|file\(|filebase64\(|sensitive\(|sha256\(|base64encode\(|docker_|tls_|local_|data\.terraform_remote_state\.)/;
 
   test.each(out.stacks)('%s: every "${" in an uploaded file is one of our references', (stack) => {
     const uploads = Object.entries<any>(out.json(stack).resource?.docker_container ?? {}).flatMap(([id, c]) =>

@@ -85,3 +85,9 @@ test('the xivo-side runbook lists the users, AMI on the PBX and each MDS, pg_hba
   expect(text).toContain('"Multiqueues call stats sharing"');
   expect(out.files().has('runbooks/prod/xivo-side.md')).toBe(true);
 });
+
+test("the xivo-side runbook's checks name each xuc server's own container (the UC-Addon's is ucaddon-xuc)", () => {
+  const checks = out.files().get('runbooks/prod/xivo-side.md')!.split('## Checks')[1];
+  expect(checks.match(/docker logs \S+/g)).toEqual(['docker logs xivocc-xuc`', 'docker logs ucaddon-xuc`']);
+  expect(checks).toContain('- `uc`: `nc -vz 10.20.0.10 5038`, `nc -vz 10.20.0.21 5038`, `nc -vz 10.20.0.22 5038`; `docker logs ucaddon-xuc`');
+});

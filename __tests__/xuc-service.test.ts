@@ -95,11 +95,11 @@ describe('LDAPS with a private CA + Kerberos + OIDC + CAS + outbound queue, XiVO
     );
   });
 
-  test('Kerberos files: generated krb5.conf and the keytab read at plan time', () => {
+  test('Kerberos files: generated krb5.conf and the keytab read at plan time, a sensitive value (never printed by a plan)', () => {
     expect(uploadOf(xuc.res, '/etc/krb5.conf').content).toBe(
       krb5Conf({ realm: 'EXAMPLE.COM', kdc: KERBEROS.kdc, adminServer: 'kdc1.example.com', encryptionTypes: ['aes256-cts-hmac-sha1-96'] }),
     );
-    expect(uploadOf(xuc.res, '/etc/kerberos/xuc.keytab').content_base64).toMatch(/^\$\{filebase64\("\.\.\/\.\.\/.*\/xuc\.keytab"\)\}$/);
+    expect(uploadOf(xuc.res, '/etc/kerberos/xuc.keytab').content_base64).toMatch(/^\$\{sensitive\(filebase64\("\.\.\/\.\.\/.*\/xuc\.keytab"\)\)\}$/);
   });
 
   test('login, CAS and OIDC variables of xuc', () => {

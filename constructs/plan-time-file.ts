@@ -2,6 +2,11 @@
  * A file read by Terraform at plan time (`file()` / `filebase64()`), never at synth: its
  * content stays out of `cdktf.out` and snapshots. The path is written relative to the
  * stack's directory, so the output does not depend on where the checkout lives.
+ *
+ * Terraform does not mark what `file()` returns as sensitive: a construct reading a secret (a
+ * private key, a keytab) asks for `secretText()` / `secretBase64()`, `sensitive(file(...))`, or
+ * every plan that creates or replaces the resource (`cdktf diff` in a merge request pipeline,
+ * `cdktf deploy`) prints the secret in its log.
  */
 import * as path from 'path';
 import { IConstruct } from 'constructs';
@@ -31,8 +36,18 @@ export class PlanTimeFile {
     return Fn.file(this.pathFrom(scope));
   }
 
-  /** The content as base64 (binary files such as keytabs): `${filebase64("...")}`. */
+  /** The content as base64 (binary files): `${filebase64("...")}`. */
   base64(scope: IConstruct): string {
     return Fn.filebase64(this.pathFrom(scope));
+  }
+
+  /** A secret's content as text, a sensitive value (plans show `(sensitive value)`): `${sensitive(file("..."))}`. */
+  secretText(scope: IConstruct): string {
+    return Fn.sensitive(this.text(scope));
+  }
+
+  /** A secret binary file's content (a keytab) as base64, a sensitive value: `${sensitive(filebase64("..."))}`. */
+  secretBase64(scope: IConstruct): string {
+    return Fn.sensitive(this.base64(scope));
   }
 }

@@ -96,6 +96,23 @@ export function changedKeys(attribute: string, before: unknown, after: unknown):
   return [...names].filter((k) => a?.get(k) !== b?.get(k)).sort();
 }
 
+/**
+ * The value with every whole-string `${sensitive(X)}` read as `${X}`. Marking an expression
+ * sensitive changes no value: Terraform plans it as an in-place update (the mark goes into the
+ * state), never a replacement, even of an argument that forces one.
+ */
+export function withoutSensitiveMarks(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(/^\$\{sensitive\(([\s\S]*)\)\}$/, '$${$1}');
+  if (Array.isArray(value)) return value.map(withoutSensitiveMarks);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutSensitiveMarks(v)]));
+  return value;
+}
+
+/** What changing `attribute` from `before` to `after` does: its schema effect, or an update when only sensitive() marks changed. */
+function effectOfChange(type: string, attribute: string, before: unknown, after: unknown): AttributeEffect {
+  return canonical(withoutSensitiveMarks(before)) === canonical(withoutSensitiveMarks(after)) ? 'update' : effectOf(type, attribute);
+}
+
 const RANK: Readonly<Record<AttributeEffect, number>> = { update: 1, replace: 2, 'replace (assumed)': 2 };
 
 /** `lifecycle.ignore_changes` of a resource's configuration (`"all"`: every argument). */
@@ -124,7 +141,7 @@ export function diffStack(stack: string, before: StackJson | undefined, after: S
     const attributes = [...new Set([...Object.keys(prior), ...Object.keys(config)])].filter((a) => !META_ARGUMENTS.has(a) && !ignored.has(a)).sort();
     const causes: Cause[] = attributes
       .filter((a) => canonical(prior[a]) !== canonical(config[a]))
-      .map((attribute) => ({ attribute, keys: changedKeys(attribute, prior[attribute], config[attribute]), effect: effectOf(type, attribute) }));
+      .map((attribute) => ({ attribute, keys: changedKeys(attribute, prior[attribute], config[attribute]), effect: effectOfChange(type, attribute, prior[attribute], config[attribute]) }));
     if (causes.length === 0) continue;
     const worst = Math.max(...causes.map((c) => RANK[c.effect]));
     changes.push({ stack, type, id, action: worst === 2 ? 'replace' : 'update', causes, before: prior, after: config });

@@ -51,10 +51,9 @@ function serverSteps(env: Environment, server: ServerModel, index: number): stri
     lines.push(`   configmgt is opted in (${code('services["xivo.configmgt"].enabled: true')}): stop XiVO's own configmgt first, it holds port 9100.`);
   }
   const ports = publishedPorts(env, server);
-  lines.push(
-    `2. Ports our containers publish here (Docker refuses to start a container whose port is taken): ${ports.length ? ports.join(', ') : 'none'}.`,
-    `   Check they are free: ${code(`ss -ltnup | grep -E ':(${[...new Set(ports.map((p) => p.split('/')[0]))].join('|') || '-'})\\b'`)}.`,
-  );
+  lines.push(`2. Ports our containers publish here (Docker refuses to start a container whose port is taken): ${ports.length ? ports.join(', ') : 'none'}.`);
+  // A server that only gets host files (a PBX, an MDS) has nothing to check.
+  if (ports.length) lines.push(`   Check they are free: ${code(`ss -ltnup | grep -E ':(${[...new Set(ports.map((p) => p.split('/')[0]))].join('|')})\\b'`)}.`);
   const files = HOST_ENV_FILES.filter((f) => server.roles.includes(f.role)).map((f) => f.path);
   lines.push(
     `3. Deploy: ${code(`npx cdktf deploy ${server.stackName} --ignore-missing-stack-dependencies`)}.`,

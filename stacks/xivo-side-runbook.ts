@@ -5,12 +5,18 @@
  * which env variables and Terraform variables carry the credentials. No secrets.
  */
 import { AMI_PORT, XUC_CREDENTIALS, XucCredential } from '../catalogue/xuc-credentials';
+import { containerName } from '../catalogue/services';
 import { Role } from '../catalogue/types';
 import { Environment } from '../config/model';
 
 /** Servers that run a xuc (XiVO CC or UC-Addon). */
 export function xucServers(env: Environment) {
   return env.servers.filter((s) => s.services.some((d) => d.name === 'xuc'));
+}
+
+/** The xuc container of a server (`xivocc-xuc` for XiVO CC, `ucaddon-xuc` for the UC-Addon). */
+function xucContainerOf(server: ReturnType<typeof xucServers>[number]): string {
+  return containerName(server.services.find((d) => d.name === 'xuc')!);
 }
 
 export function xivoSideRunbook(env: Environment): string {
@@ -65,7 +71,7 @@ ${mds.length ? mds.map((m) => `- \`${m.name}\`: AMI user \`${user('amiUser')}\` 
 
 ## Checks
 
-- From a CC server: \`nc -vz ${pbx?.address ?? '<PBX>'} ${AMI_PORT}\`${mds.map((m) => `, \`nc -vz ${m.address} ${AMI_PORT}\``).join('')}.
-- \`docker logs xivocc-xuc\` shows the CTI and AMI connections established, no authentication failure.
+On each server that runs xuc:
+${xucs.map((s) => `- \`${s.name}\`: \`nc -vz ${pbx?.address ?? '<PBX>'} ${AMI_PORT}\`${mds.map((m) => `, \`nc -vz ${m.address} ${AMI_PORT}\``).join('')}; \`docker logs ${xucContainerOf(s)}\` shows the CTI and AMI connections established, no authentication failure.`).join('\n')}
 `;
 }

@@ -64,7 +64,7 @@ export class ProvidedCertificate extends Construct implements TlsMaterial {
     if (props.names.length === 0) throw new ValidationError(this, 'a provided certificate needs at least its FQDN in names');
     tlsProvider(this);
     this.certificateChainPem = planTimePemBundle(this, props.directory, [props.spec.certFile, ...ProvidedCertificate.orderedChain(props)]);
-    this.privateKeyPem = PlanTimeFile.fromFile(path.resolve(props.directory, props.spec.keyFile)).text(this);
+    this.privateKeyPem = PlanTimeFile.fromFile(path.resolve(props.directory, props.spec.keyFile)).secretText(this);
     this.csrPem = new CertRequest(this, 'csr', {
       privateKeyPem: this.privateKeyPem,
       subject: [{ commonName: props.names[0], organization: SUBJECT_ORGANIZATION }],

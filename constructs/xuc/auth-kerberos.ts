@@ -120,7 +120,8 @@ export class AuthKerberos extends Construct {
       kerberosOptions: [`-Dsecured.krb5.principal=${props.principal}`, `-Dsecured.krb5.password=${password}`, `-Dsecured.krb5.keyTab=${KEYTAB_PATH}`],
       uploads: [
         { file: KRB5_CONF_PATH, content: this.krb5Conf, permissions: CONTAINER_FILE_MODE },
-        { file: KEYTAB_PATH, contentBase64: props.keytab.base64(this), permissions: CONTAINER_FILE_MODE },
+        // The keytab holds the service's keys: a sensitive value, never printed by a plan.
+        { file: KEYTAB_PATH, contentBase64: props.keytab.secretBase64(this), permissions: CONTAINER_FILE_MODE },
       ],
     };
     new Runbook(this, 'browsers', { environment: context.environment, name: 'kerberos-browsers', content: browserRunbook(props.principal, props.realm) });

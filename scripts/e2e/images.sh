@@ -6,19 +6,23 @@
 #   nginx.tar     Debian's real nginx binary and its libraries (+ busybox): front and edge
 #   stub.tar      the stub HTTP server (scripts/e2e/stub) + busybox: every other XiVO service
 #   stub-jre.tar  stub.tar + a Java runtime made by jlink (keytool, the JDK's CA bundle): xuc,
-#                 whose image also runs the truststore job (our keytool script)
+#                 whose image also runs the truststore job (our keytool script); and XucCheck
+#                 (scripts/e2e/xuc-check/) with Typesafe Config under /opt/xuc-check, which reads
+#                 xuc.conf and the Kerberos keytab inside the container as xuc's JVM reads them
 #
 #   scripts/e2e/images.sh     # prints the directory holding the tarballs (cached by input hash)
 #
-# Needs: busybox-static, nginx-light, openjdk-17-jdk-headless (jlink), go.
+# Needs: busybox-static, nginx-light, openjdk-17-jdk-headless (jlink, javac), libtypesafe-config-java, go.
 set -euo pipefail
 PATH=$PATH:/usr/sbin:/sbin
 HERE=$(cd "$(dirname "$0")" && pwd)
 CACHE_ROOT=${XIVO_E2E_IMAGE_CACHE:-$HOME/.cache/xivo-cdktf/images}
-for f in /bin/busybox /usr/sbin/nginx /usr/bin/jlink; do
+TYPESAFE_CONFIG_JAR=/usr/share/java/typesafe-config.jar
+for f in /bin/busybox /usr/sbin/nginx /usr/bin/jlink /usr/bin/javac; do
   [ -x "$f" ] || { echo "images: $f missing (apt-get install busybox-static nginx-light openjdk-17-jdk-headless)" >&2; exit 1; }
 done
-KEY=$( { cat "$0" "$HERE"/stub/*.go "$HERE"/stub/go.mod; sha256sum /bin/busybox /usr/sbin/nginx /usr/bin/jlink; go env GOVERSION; } | sha256sum | cut -c1-16)
+[ -s "$TYPESAFE_CONFIG_JAR" ] || { echo "images: $TYPESAFE_CONFIG_JAR missing (apt-get install libtypesafe-config-java)" >&2; exit 1; }
+KEY=$( { cat "$0" "$HERE"/stub/*.go "$HERE"/stub/go.mod "$HERE"/xuc-check/*.java; sha256sum /bin/busybox /usr/sbin/nginx /usr/bin/jlink "$TYPESAFE_CONFIG_JAR"; go env GOVERSION; } | sha256sum | cut -c1-16)
 OUT=$CACHE_ROOT/$KEY
 if [ -s "$OUT/stub-jre.tar" ]; then echo "$OUT"; exit 0; fi
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/xivo-images.XXXXXX")
@@ -67,7 +71,8 @@ mkdir -p "$WORK/stub/stub"
 pack "$WORK/stub" "$OUT/stub.tar"
 
 # keytool lives in java.base; the truststore script finds cacerts next to keytool's bin/.
-jlink --add-modules java.base,jdk.crypto.ec --strip-debug --no-man-pages --no-header-files --output "$WORK/stub/opt/java"
+# java.security.jgss: the Kerberos classes XucCheck reads the keytab with, as xuc's JVM does.
+jlink --add-modules java.base,jdk.crypto.ec,java.security.jgss --strip-debug --no-man-pages --no-header-files --output "$WORK/stub/opt/java"
 rm -f "$WORK/stub/opt/java/lib/security/cacerts"
 cp /etc/ssl/certs/java/cacerts "$WORK/stub/opt/java/lib/security/cacerts"
 for lib in $(find "$WORK/stub/opt/java" -name '*.so' -o -path '*/bin/*' -type f); do
@@ -77,5 +82,8 @@ for lib in $(find "$WORK/stub/opt/java" -name '*.so' -o -path '*/bin/*' -type f)
 done
 ln -s /opt/java/bin/keytool "$WORK/stub/usr/bin/keytool"
 ln -s /opt/java/bin/java "$WORK/stub/usr/bin/java"
+mkdir -p "$WORK/stub/opt/xuc-check/check"
+javac --release 17 -nowarn -cp "$TYPESAFE_CONFIG_JAR" -d "$WORK/stub/opt/xuc-check/check" "$HERE/xuc-check/XucCheck.java"
+cp "$(readlink -f "$TYPESAFE_CONFIG_JAR")" "$WORK/stub/opt/xuc-check/typesafe-config.jar"
 pack "$WORK/stub" "$OUT/stub-jre.tar"
 echo "$OUT"
