@@ -16,7 +16,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Diagnostic, initIfNeeded, terraform, TerraformMessage, TerraformResult } from './terraform';
+import { initIfNeeded, terraform, TerraformMessage, TerraformResult } from './terraform';
 import { explain, hostLabel, isLockError, isStalePlan, Leftover, leftoversOf } from './failures';
 import { ApplyJournal } from './journal';
 import { StackInfo } from './stack-info';
@@ -370,4 +370,3 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   return { stacks: results, seconds, cpuSeconds: cpu };
 }
 
-export type { Diagnostic };
