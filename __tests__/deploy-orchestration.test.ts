@@ -202,7 +202,7 @@ describe('failures and recoveries', () => {
   /** What a deploy killed in the middle of creating the container left in the stack's journal. */
   const interruptedCreate = (stack: string, address: string) => {
     fs.mkdirSync(path.join(outdir, 'stacks', stack, '.terraform'), { recursive: true });
-    fs.writeFileSync(path.join(outdir, 'stacks', stack, '.terraform', 'xivo-deploy-journal.jsonl'), `${JSON.stringify({ event: 'start', address, at: 'then' })}\n`);
+    fs.writeFileSync(path.join(outdir, 'stacks', stack, '.terraform', 'xivo-deploy-journal.jsonl'), `${JSON.stringify({ event: 'apply', creates: [address], at: 'then' })}\n`);
   };
 
   test('a container an interrupted apply of this stack left behind (its journal says so) is imported, then replaced', async () => {
@@ -227,19 +227,21 @@ describe('failures and recoveries', () => {
     ]);
   });
 
-  test('the journal records the creates of an apply as they happen; a create that completed is known by its id', async () => {
+  test('the journal: the creates of an apply that never finished are ours; those of a finished one are in the state', async () => {
     const { ApplyJournal } = await import('../deploy/journal');
     const journal = new ApplyJournal(path.join(outdir, 'stacks', 'x-uc'));
-    const hook = (type: string, action: string, id?: string) => ({ type, hook: { resource: { addr: 'docker_container.a' }, action, ...(id ? { id_value: id } : {}) } });
-    journal.record(hook('apply_start', 'delete'));
+    const done = (address: string, id: string) => ({ type: 'apply_complete', hook: { resource: { addr: address }, action: 'create', id_value: id } });
     expect(journal.owns('docker_container.a', 'c1', 'container')).toBe(false);
-    journal.record(hook('apply_start', 'create'));
-    expect(journal.owns('docker_container.a', 'c1', 'container')).toBe(true);
-    journal.record(hook('apply_complete', 'create', 'c1'));
-    expect([journal.owns('docker_container.a', 'c1', 'container'), journal.owns('docker_container.a', 'c2', 'container')]).toEqual([true, false]);
-    journal.record(hook('apply_start', 'create'));
-    journal.record(hook('apply_errored', 'create'));
-    expect(journal.owns('docker_container.a', 'c2', 'container')).toBe(false);
+    journal.starting(['docker_container.a', 'docker_network.n']);
+    journal.record(done('docker_container.a', 'c1'));
+    journal.finished(false); // exited with an error: the state has what it made
+    expect(journal.owns('docker_container.a', 'c1', 'container')).toBe(false);
+    journal.starting(['docker_container.b']); // then killed ...
+    journal.record(done('docker_container.b', 'c2'));
+    journal.starting(['docker_container.c']); // ... and the next one too
+    expect([journal.owns('docker_container.b', 'c9', 'container'), journal.owns('docker_container.c', 'c3', 'container'), journal.owns('docker_container.a', 'c1', 'container')]).toEqual([true, true, false]);
+    journal.finished(true);
+    expect(fs.existsSync(journal.path)).toBe(false);
   });
 
   test('plan only: nothing is applied, and the changes are listed', async () => {
@@ -273,7 +275,7 @@ test('a leftover gone by the time it is imported is simply created again', async
   };
   const scenario = { 'x-pbx': { plans: [CHANGE, CHANGE], applies: [conflict, {}], imports: [{ code: 1, text: 'Error: Cannot import non-existent remote object' }] } };
   fs.mkdirSync(path.join(outdir, 'stacks', 'x-pbx', '.terraform'), { recursive: true });
-  fs.writeFileSync(path.join(outdir, 'stacks', 'x-pbx', '.terraform', 'xivo-deploy-journal.jsonl'), `${JSON.stringify({ event: 'start', address: 'docker_container.job' })}\n`);
+  fs.writeFileSync(path.join(outdir, 'stacks', 'x-pbx', '.terraform', 'xivo-deploy-journal.jsonl'), `${JSON.stringify({ event: 'apply', creates: ['docker_container.job'] })}\n`);
   fs.writeFileSync(path.join(dir, 'scenario.json'), JSON.stringify(scenario));
   const log: string[] = [];
   const env = { ...process.env, FAKE_TF_SCENARIO: path.join(dir, 'scenario.json'), FAKE_TF_LOG: path.join(dir, 'calls.jsonl') };

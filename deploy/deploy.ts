@@ -123,6 +123,8 @@ interface Plan {
   readonly hasChanges: boolean;
   readonly outputsChange: boolean;
   readonly planned: string[];
+  /** Resources the plan creates (or replaces): what its apply may leave behind if killed. */
+  readonly creates: string[];
   readonly result: TerraformResult;
 }
 
@@ -186,7 +188,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
         o.initSeconds += init.seconds;
         if (init.code !== 0) {
           const hint = /Backend configuration changed/.test(init.text) ? '\n(the backend changed: deploy again with --migrate-state to copy the state to the new one)' : '';
-          return { ok: false, changes: NO_CHANGES, hasChanges: false, outputsChange: false, planned: [], result: { ...init, text: init.text + hint } };
+          return { ok: false, changes: NO_CHANGES, hasChanges: false, outputsChange: false, planned: [], creates: [], result: { ...init, text: init.text + hint } };
         }
       }
       // -lock=false: a plan writes nothing; the saved plan is applied under the lock, and
@@ -208,15 +210,18 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
         hasChanges: result.code === 2,
         outputsChange: Object.values(outputs).some((out) => out.action && out.action !== 'noop'),
         planned: result.messages.filter((m) => m.type === 'planned_change' && m.change).map((m) => `${m.change!.resource.addr}: ${m.change!.action}`),
+        creates: result.messages.filter((m) => m.type === 'planned_change' && ['create', 'replace'].includes(m.change?.action ?? '')).map((m) => m.change!.resource.addr),
         result,
       };
     });
   }
 
-  async function apply(stack: StackInfo): Promise<TerraformResult> {
+  async function apply(stack: StackInfo, creates: readonly string[]): Promise<TerraformResult> {
     const o = outcome(stack);
     return slots.run(async () => {
       const journal = new ApplyJournal(stack.dir);
+      // Written before Terraform starts: a kill at any moment leaves the trace of what it was creating.
+      journal.starting(creates);
       const progress = (m: TerraformMessage) => {
         journal.record(m);
         if (m.hook && m.type === 'apply_complete') log(`${stack.name}:   ${m.hook.resource.addr}: ${m.hook.action} complete after ${m.hook.elapsed_seconds} s`);
@@ -240,8 +245,8 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       }
       o.applySeconds += (Date.now() - t) / 1000;
       o.applyEndMs = Date.now() - t0;
-      // Everything this apply created is in the state now.
-      if (result.code === 0) journal.clear();
+      // Terraform exited on its own (not killed): it has saved the state.
+      if (result.code < 128) journal.finished(result.code === 0);
       return result;
     });
   }
@@ -325,7 +330,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
         }
       }
       if (current.outputsChange) outputsChanged.add(stack.name);
-      const result = await apply(stack);
+      const result = await apply(stack, current.creates);
       if (result.code === 0) {
         const done = result.messages.find((m) => m.type === 'change_summary')?.changes ?? current.changes;
         o.result = 'applied';

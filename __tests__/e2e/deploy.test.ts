@@ -22,7 +22,7 @@ import { effectOf } from '../../impact/replacement-table';
 import {
   buildImageTarballs, buildTools, cdktf, ContainerInfo, containers, deployCommand, DeployRun, deployEnv, docker, E2E_REQUIREMENTS, hostsDown, hostsUp,
   importImage, inspectEnv, isRoot, planDestroy, planStack, progress, WORK, randomSecret, REPO, stateResources, TestHost, TestService, Tools,
-  useSshClientConfig,
+  useSshClientConfig, writeReportSection,
 } from './harness';
 import { E2E_ENV, EnvironmentSettings, PUBLIC, writeEnvironment } from './environment';
 import { describeWithPrograms } from '../support/programs';
@@ -268,22 +268,6 @@ async function killDuringApply(stack: string, beforeKill: () => void = () => und
   if (!after) throw new Error(`the deploy ended before ${stack} created a container:\n${run.output.slice(-3000)}`);
   await waitFor(() => spawnSync('pgrep', ['-g', String(group)]).status === 1, 'every process of the killed deploy to be gone');
   return after;
-}
-
-/**
- * e2e-report.json holds one section per e2e file (`<work>/report-sections/<name>.json`), this run's
- * only; the deploy section's fields also stay at the top level, as before.
- */
-function writeReportSection(name: string, section: object): void {
-  const dir = path.join(WORK, 'report-sections');
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(section));
-  const runStart = Date.now() - process.uptime() * 1000;
-  const sections: Record<string, unknown> = {};
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
-    if (fs.statSync(path.join(dir, file)).mtimeMs >= runStart) sections[file.replace(/\.json$/, '')] = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
-  }
-  fs.writeFileSync(path.join(REPO, 'e2e-report.json'), `${JSON.stringify({ ...section, sections }, null, 2)}\n`);
 }
 
 /** Beyond the shared requirements: sshd and its client for the ssh hosts, PostgreSQL for the state. */
@@ -728,7 +712,8 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
   test('terraform killed (SIGKILL) in the middle of an apply: no lock left, and a plain re-run converges', async () => {
     writeMarkers('kill');
     rotateToken();
-    const killed = await killDuringApply(`${E2E_ENV}-pbx`);
+    // cc-core: its apply replaces several containers; the kill lands after the first is created.
+    const killed = await killDuringApply(`${E2E_ENV}-cc-core`);
     // The pg lock is a session lock: the kernel closed the killed process's connection, PostgreSQL released it.
     await waitFor(() => advisoryLocks().length === 0, 'PostgreSQL to release the killed deploy\'s lock');
     const rerun = await deployCommand(DEPLOY_ARGS, OUTDIR, env);
@@ -742,7 +727,7 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
     rotateToken();
     const pg = service('pg');
     const dropped: string[] = [];
-    const killed = await killDuringApply(`${E2E_ENV}-pbx`, () => {
+    const killed = await killDuringApply(`${E2E_ENV}-cc-core`, () => {
       // The machine vanishes: its connections to PostgreSQL get no FIN, no RST (dropped at the
       // database host), as when the machine loses power or its network.
       const ports = spawnSync('ss', ['-Htn', 'state', 'established', 'dst', `${pg.address}:5432`], { encoding: 'utf8' }).stdout
@@ -756,29 +741,34 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
       }
     });
     expect(dropped.length).toBeGreaterThan(0);
-    const stack = `${E2E_ENV}-pbx`;
+    const stack = `${E2E_ENV}-cc-core`;
     const id = stateId(stack);
-    // Stale: the lock is held by a session whose client is gone.
-    const stale = advisoryLocks().filter((l) => l.startsWith(`${id}|`));
-    expect(stale).toHaveLength(1);
+    // Stale: cc-core's lock (and that of any stack applying beside it) is held by a session whose client is gone.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(advisoryLocks().filter((l) => l.startsWith(`${id}|`))).toHaveLength(1);
     const refused = await deployCommand([...DEPLOY_ARGS, '--lock-timeout', '3s'], OUTDIR, env);
     expect(refused.status).toBe(1);
-    expect(refused.output).toContain(`${stack}: apply refused: the state (pg backend, schema e2e_pbx) is locked by another Terraform run.`);
+    expect(refused.output).toContain(`${stack}: apply refused: the state (pg backend, schema e2e_cc_core) is locked by another Terraform run.`);
+    expect(refused.output).toContain('Workspace is already locked: default');
     // terraform force-unlock claims success and releases nothing under pg (the runbook says so).
     const forced = spawnSync('terraform', ['force-unlock', '-force', 'any-id'], { cwd: stackDir(stack), env, encoding: 'utf8' });
     expect(forced.status).toBe(0);
     expect(advisoryLocks().filter((l) => l.startsWith(`${id}|`))).toHaveLength(1);
-    // The runbook (runbooks/e2e/interrupted-deploy.md), followed with the deploy's own credentials.
+    // The runbook (runbooks/e2e/interrupted-deploy.md), followed with the deploy's own credentials:
+    // list the locks and their sessions, check their machine is not deploying, end each session.
     const runbook = fs.readFileSync(path.join(OUTDIR, 'runbooks', E2E_ENV, 'interrupted-deploy.md'), 'utf8');
     const listLocks = /```sql\n([\s\S]*?)```/.exec(runbook)![1].replace(/^ {3}/gm, '');
-    expect(runbook).toContain(`SELECT id FROM e2e_pbx.states WHERE name = 'default';`);
-    const holders = psql(listLocks).split('\n').filter((l) => l.startsWith(`${id}|`));
-    expect(holders).toHaveLength(1);
-    const [, pid, client] = holders[0].split('|');
-    expect(client).toBe('198.18.77.1'); // the deploy machine: the test bridge's own address
-    expect(psql(`SELECT pg_terminate_backend(${pid})`)).toBe('t');
+    expect(runbook).toContain("SELECT id FROM e2e_cc_core.states WHERE name = 'default';");
+    const holders = psql(listLocks).split('\n').filter(Boolean).map((l) => l.split('|'));
+    expect(holders.map(([stateIdOf]) => stateIdOf)).toContain(id);
+    for (const [, pid, client] of holders) {
+      expect(client).toBe('198.18.77.1'); // the deploy machine: the test bridge's own address
+      expect(psql(`SELECT pg_terminate_backend(${pid})`)).toBe('t');
+    }
+    const pid = holders.find(([stateIdOf]) => stateIdOf === id)![1];
+    const client = holders[0][2];
     for (const port of dropped) spawnSync('nsenter', [`--net=/var/run/netns/${pg.netns}`, 'iptables', '-D', 'INPUT', '-p', 'tcp', '--sport', port, '-j', 'DROP']);
-    await waitFor(() => advisoryLocks().length === 0, 'the stale lock to go');
+    await waitFor(() => advisoryLocks().length === 0, 'the stale locks to go');
     const rerun = await deployCommand(DEPLOY_ARGS, OUTDIR, env);
     const recovered = rerun.report?.stacks.flatMap((s) => s.recovered) ?? [];
     const result = convergence(
@@ -837,7 +827,7 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
     docker(reporting, ['rm', '-f', 'xivocc-kibana']);
     docker(reporting, ['stop', 'xivocc-spagobi']);
     const plan = planStack(stackDir(`${E2E_ENV}-cc-reporting`), env);
-    const shown = (name: string) => plan.changes.filter((c) => c.startsWith(`docker_container.cc_${name}_service_container`));
+    const shown = (name: string) => plan.changes.filter((c) => c.startsWith(`docker_container.cc_${name}_`));
     expect(shown('kibana')).toEqual([expect.stringMatching(/: create \[/)]);
     // The docker provider removes a stopped container it manages when it reads it: the plan creates it again.
     expect(shown('spagobi')).toEqual([expect.stringMatching(/: create \[/)]);
