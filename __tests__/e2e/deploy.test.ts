@@ -309,10 +309,13 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
     fs.writeFileSync(knownHosts, [...hosts, ...services].filter((h) => h.sshHostKey).map((h) => `${h.address} ${h.sshHostKey}\n`).join(''));
     // The bastion's entry in the deploy machine's ssh configuration: OpenSSH gives the jump
     // connection none of the target's -i/-o options (README "Docker hosts over ssh").
+    // And, as README recommends, one shared connection per host (ControlMaster): every Docker API
+    // call over ssh otherwise opens its own connection and starts `docker system dial-stdio`.
     const bastion = service('bastion');
     useSshClientConfig(
       `Host ${bastion.address}\n  User root\n  IdentityFile ${identity}\n  IdentitiesOnly yes\n  UserKnownHostsFile ${knownHosts}\n` +
-        '  StrictHostKeyChecking yes\n  ConnectTimeout 5\n  ServerAliveInterval 2\n  ServerAliveCountMax 3\n',
+        '  StrictHostKeyChecking yes\n  ConnectTimeout 5\n  ServerAliveInterval 2\n  ServerAliveCountMax 3\n' +
+        `Host 198.18.77.*\n  ControlMaster auto\n  ControlPath ${sshDir}/cm-%C\n  ControlPersist 60\n`,
     );
     report.hosts = hosts.map((h) => ({ name: h.name, address: h.address, docker: h.ssh ? `${h.ssh}${h.sshJump ? ` via ${h.sshJump}` : ''}` : h.tcp || h.socket }));
     report.ssh.hosts = hosts.filter((h) => h.ssh).map((h) => `${h.name}: ${h.ssh}${h.sshJump ? ` via ${h.sshJump}` : ''}`);
@@ -717,7 +720,7 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
     // The pg lock is a session lock: the kernel closed the killed process's connection, PostgreSQL released it.
     await waitFor(() => advisoryLocks().length === 0, 'PostgreSQL to release the killed deploy\'s lock');
     const rerun = await deployCommand(DEPLOY_ARGS, OUTDIR, env);
-    const recovered = rerun.report?.stacks.flatMap((s) => s.recovered) ?? [];
+    const recovered = rerun.report?.stacks.flatMap((s) => s.recovered.map((r) => `${s.name}: ${r}`)) ?? [];
     const result = convergence('terraform SIGKILLed mid-apply (pg backend)', [`killed after: ${killed}`, 'no advisory lock left', ...recovered.map((r) => `imported then replaced: ${r}`)], rerun, 'kill');
     expect(result).toMatchObject(CONVERGED);
   });
@@ -770,7 +773,7 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
     for (const port of dropped) spawnSync('nsenter', [`--net=/var/run/netns/${pg.netns}`, 'iptables', '-D', 'INPUT', '-p', 'tcp', '--sport', port, '-j', 'DROP']);
     await waitFor(() => advisoryLocks().length === 0, 'the stale locks to go');
     const rerun = await deployCommand(DEPLOY_ARGS, OUTDIR, env);
-    const recovered = rerun.report?.stacks.flatMap((s) => s.recovered) ?? [];
+    const recovered = rerun.report?.stacks.flatMap((s) => s.recovered.map((r) => `${s.name}: ${r}`)) ?? [];
     const result = convergence(
       'deploy machine lost mid-apply: stale pg lock released by the runbook',
       [`killed after: ${killed}`, `stale lock of ${stack} held by pid ${pid} from ${client}`, 'terraform force-unlock: reported success, lock kept', 'pg_terminate_backend released it', ...recovered.map((r) => `imported then replaced: ${r}`)],
@@ -811,7 +814,7 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
     // The stacks that do not depend on it are deployed and settled while it is away.
     for (const s of ['pbx', 'cc-core']) expect({ s, changes: planStack(stackDir(`${E2E_ENV}-${s}`), env).changes }).toEqual({ s, changes: [] });
     const rerun = await deployCommand(DEPLOY_ARGS, OUTDIR, env);
-    const recovered = rerun.report?.stacks.flatMap((x) => x.recovered) ?? [];
+    const recovered = rerun.report?.stacks.flatMap((x) => x.recovered.map((r) => `${x.name}: ${r}`)) ?? [];
     const result = convergence(
       'a Docker host (cc-reporting, ssh) stopped answering mid-apply',
       [failure.split('\n')[0], `pbx ${outcome('pbx').result}, cc-core ${outcome('cc-core').result}, edge ${outcome('edge').result}`, ...recovered.map((r) => `imported then replaced: ${r}`)],
@@ -834,7 +837,7 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
     const rerun = await deployCommand(DEPLOY_ARGS, OUTDIR, env);
     const running = containers(reporting).filter((c) => c.state === 'running').map((c) => c.name);
     expect(running).toEqual(expect.arrayContaining(['xivocc-kibana', 'xivocc-spagobi']));
-    const result = convergence('hand edits: docker rm -f xivocc-kibana, docker stop xivocc-spagobi', [...shown('kibana'), ...shown('spagobi')], rerun, 'hand-edits');
+    const result = convergence('hand edits: docker rm -f xivocc-kibana, docker stop xivocc-spagobi', [...shown('kibana'), ...shown('spagobi')].map((c) => `planned: ${c.replace(/ \[\]$/, '')}`), rerun, 'hand-edits');
     expect(result).toMatchObject(CONVERGED);
   });
 

@@ -9,6 +9,7 @@ import { ChildProcess, execFileSync, spawn, spawnSync, SpawnSyncReturns } from '
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import type { StackOutcome } from '../../deploy/deploy';
 import { terraformEnvironment } from '../support/terraform-apply';
 
 export const REPO = path.resolve(__dirname, '../..');
@@ -301,22 +302,7 @@ export interface DeployReport {
   /** From the start of the deploy's node process to its end (npm's own start-up excluded). */
   readonly seconds: number;
   readonly cpuSeconds: number;
-  readonly stacks: {
-    name: string;
-    result: 'unchanged' | 'applied' | 'planned' | 'failed' | 'skipped' | 'declined';
-    changes: { add: number; change: number; remove: number };
-    planned: string[];
-    plans: number;
-    initSeconds: number;
-    planSeconds: number;
-    applySeconds: number;
-    applyStartMs: number;
-    applyEndMs: number;
-    recovered: string[];
-    waitedForLock: boolean;
-    stalePlans: number;
-    errors: string[];
-  }[];
+  readonly stacks: StackOutcome[];
 }
 
 export interface DeployRun {
