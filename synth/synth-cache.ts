@@ -79,7 +79,7 @@ const sha256 = (...parts: (string | Buffer)[]) => {
 
 /** Every compiled source the synth runs: dist/**.js when run from dist, the TypeScript sources under Jest. */
 function codeHash(root: string): string {
-  const SKIP = new Set(['node_modules', '.git', '__tests__', 'cdktf.out', 'cdktf.out.partial', 'dist', 'docs', 'environments', 'schema', 'coverage', '.synth-cache', 'scripts', 'deploy']);
+  const SKIP = new Set(['node_modules', '.git', '__tests__', 'cdktf.out', 'cdktf.out.partial', 'dist', 'docs', 'environments', 'schema', 'coverage', '.synth-cache', 'scripts', 'deploy', 'lib']);
   const files: string[] = [];
   const walk = (dir: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
