@@ -43,9 +43,16 @@ module.exports = {
     {
       name: 'stacks-never-import-entry-points',
       severity: 'error',
-      comment: 'stacks/, estate/ and impact/ sit below the entry points: they never import synth/ or main.ts.',
+      comment: 'stacks/, estate/ and impact/ sit below the entry points: they never import synth/, deploy/ or main.ts.',
       from: { path: '^(stacks|estate|impact)/' },
-      to: { path: '^synth/|^main\\.ts$' },
+      to: { path: '^(synth|deploy)/|^main\\.ts$' },
+    },
+    {
+      name: 'deploy-is-an-entry-point',
+      severity: 'error',
+      comment: 'deploy/ runs Terraform on the output of synth: it may use synth/ (and what synth uses), nothing imports it.',
+      from: { pathNot: '^(deploy|__tests__)/' },
+      to: { path: '^deploy/' },
     },
     {
       name: 'no-production-import-of-tests',
@@ -58,7 +65,7 @@ module.exports = {
       name: 'no-dev-dependency-in-production',
       severity: 'error',
       comment: 'Production code imports a devDependency: it is not installed with --omit=dev. Move it to dependencies or out of production code.',
-      from: { path: '^(catalogue|constructs|config|stacks|estate|impact|synth)/|^main\\.ts$|^index\\.ts$' },
+      from: { path: '^(catalogue|constructs|config|stacks|estate|impact|synth|deploy)/|^main\\.ts$|^index\\.ts$' },
       to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
     },
     {

@@ -17,6 +17,7 @@ import { Runbook } from './constructs/runbook';
 import { buildEnvironment } from './stacks/platform';
 import { ServerStack } from './stacks/server-stack';
 import { checkOutputDirectory, OutputDirectoryError, replaceOutputDirectory, stagingDirectory } from './stacks/output-directory';
+import { writeStackLockFiles } from './stacks/provider-lock';
 import { startEstateDocs } from './estate/estate-docs';
 import { stubTokenStackTraces } from './synth/token-stack-traces';
 import { reportLines, writtenLine } from './synth/report';
@@ -58,6 +59,8 @@ export function synthesize(outdir = process.env.CDKTF_OUTDIR || 'cdktf.out', opt
     // The topology renders run in the background while cdktf synthesizes.
     const docs = startEstateDocs(environments, partialDir);
     app.synth();
+    // The provider lock: Terraform installs exactly the pinned binaries, with no `providers lock` run.
+    writeStackLockFiles(partialDir, stacks.map((s) => s.node.id));
     writeRunbooks(app, partialDir);
     docs.finish(options.onWarning);
     // The file's own warnings first, at their file, line and key; then the constructs'.

@@ -25,7 +25,8 @@ const FILES: Record<string, string> = {
   'config/rules.ts': "import type { Auth } from './rules-auth';\nexport type Rule = Auth;\nexport const RULES = 1;\n",
   'config/rules-auth.ts': "import type { Rule } from './rules';\nexport type Auth = { rule?: Rule };\n",
   'estate/flows.ts': "import { cli } from '../synth/cli';\nexport const flows = cli;\n",
-  'synth/cli.ts': "export const cli = 1;\n",
+  'synth/cli.ts': "import { deploy } from '../deploy/cli';\nexport const cli = deploy;\n",
+  'deploy/cli.ts': "export const deploy = 1;\n",
   'impact/report.ts': "import { harness } from '../__tests__/support/harness';\nimport devLib from 'dev-lib';\nexport const r = [harness, devLib];\n",
   '__tests__/support/harness.ts': 'export const harness = 1;\n',
   'constructs/typo.ts': "import { nothing } from './no-such-file';\nexport const t = nothing;\n",
@@ -59,8 +60,9 @@ test('every rule fails the build with its name and message', () => {
       'error no-production-import-of-tests: impact/report.ts → __tests__/support/harness.ts',
       'error not-to-unresolvable: constructs/typo.ts → ./no-such-file',
       'error stacks-never-import-entry-points: estate/flows.ts → synth/cli.ts',
+      'error deploy-is-an-entry-point: synth/cli.ts → deploy/cli.ts',
     ].sort(),
   );
   expect(run.stdout).toContain('constructs/ is the library: it knows catalogue/ and cdktf, never the YAML');
-  expect(run.stdout).toMatch(/x 8 dependency violations \(8 errors, 0 warnings\)/);
+  expect(run.stdout).toMatch(/x 9 dependency violations \(9 errors, 0 warnings\)/);
 }, 30_000);

@@ -1,9 +1,11 @@
-/** The runbooks of every environment: takeover (linked from the README) and host prerequisites per XiVO release. */
+/** The runbooks of every environment: takeover (linked from the README), host prerequisites per XiVO release, interrupted deploys. */
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { debianFor, findRelease } from '../catalogue/releases';
 import { FORBIDDEN_COMPOSE_COMMANDS } from '../stacks/takeover-runbook';
+import { interruptedDeployRunbook } from '../stacks/interrupted-deploy-runbook';
+import { baseline, load } from './support/environments';
 import { synthEnvironments, SynthOutput } from './support/synth';
 
 let out: SynthOutput;
@@ -79,4 +81,30 @@ test.each(specs.map((s) => [s.name as string, s] as const))('%s: host-prerequisi
 
 test('prod states Debian 12 for its PBX', () => {
   expect(out.files().get('runbooks/prod/host-prerequisites.md')).toContain('| `pbx` | `ssh://deploy@10.20.0.10` | xivo | 12 |');
+});
+
+describe('interrupted-deploy.md: what a re-run does, and the state lock of each backend', () => {
+  test.each(environments)('%s has one, with the deploy command to re-run', (env) => {
+    expect(out.files().get(`runbooks/${env}/interrupted-deploy.md`)).toContain(`npm run deploy -- --env ${env}\n`);
+  });
+
+  test('pg: each stack with its schema and the query of its state id; the SQL that finds and ends a stale session', () => {
+    const env = { ...baseline(), backend: { type: 'pg', schemaPrefix: 'xivo_' } };
+    const text = interruptedDeployRunbook(load(env), load(env).servers);
+    expect(text).toContain("| `test-pbx` | `xivo_test_pbx` | `SELECT id FROM xivo_test_pbx.states WHERE name = 'default';` |");
+    expect(text).toContain("| `test-cc` | `xivo_test_cc` | `SELECT id FROM xivo_test_cc.states WHERE name = 'default';` |");
+    expect(text).toContain(
+      "   SELECT l.objid AS state_id, a.pid, a.client_addr, a.backend_start, a.state, a.state_change\n   FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid\n   WHERE l.locktype = 'advisory' AND l.granted;\n",
+    );
+    expect(text).toContain('`terraform force-unlock` does **not** release a pg lock');
+    expect(text).toContain('`SELECT pg_terminate_backend(<pid>);`');
+  });
+
+  test('s3 with a lock table and http: force-unlock with the id the error gives; local: a crash leaves no lock', () => {
+    expect(out.files().get('runbooks/prod/interrupted-deploy.md')).toContain('locked in the DynamoDB table `terraform-locks`');
+    expect(out.files().get('runbooks/prod/interrupted-deploy.md')).toContain('terraform force-unlock <lock id>');
+    const http = interruptedDeployRunbook(load({ ...baseline(), backend: { type: 'http', address: 'https://state.example.com/xivo' } }), []);
+    expect(http).toContain('State lives behind `https://state.example.com/xivo` (`backend: http`)');
+    expect(out.files().get('runbooks/lab/interrupted-deploy.md')).toContain('it ends with the process, so a crashed deploy leaves none');
+  });
 });

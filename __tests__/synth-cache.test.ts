@@ -151,3 +151,23 @@ test('entries of an output directory that is gone are pruned', () => {
   expect(indexes()).toBe(1);
   expect(entries()).toBe(2);
 });
+
+test("Terraform's working files are not synth's output: they cost no rewrite, and survive a rebuild", () => {
+  cached();
+  const stackDir = path.join(outdir, 'stacks', 'prod-pbx');
+  const written = fs.statSync(path.join(stackDir, 'cdk.tf.json')).mtimeMs;
+  // What `terraform init` (and cdktf's plan, and a saved plan) leave in a stack directory.
+  fs.mkdirSync(path.join(stackDir, '.terraform', 'providers'), { recursive: true });
+  fs.writeFileSync(path.join(stackDir, '.terraform', 'terraform.tfstate'), '{"backend":{}}\n');
+  fs.writeFileSync(path.join(stackDir, 'plan'), 'cdktf plan');
+  fs.writeFileSync(path.join(stackDir, 'deploy.tfplan'), 'saved plan');
+  const again = cached();
+  expect(again.rebuilt).toEqual([]);
+  expect(fs.statSync(path.join(stackDir, 'cdk.tf.json')).mtimeMs).toBe(written);
+
+  // A change rebuilds the output; the stacks' initialised working directories move into the new one.
+  fs.writeFileSync(path.join(envDir, 'prod.yaml'), fs.readFileSync(path.join(envDir, 'prod.yaml'), 'utf8').replace('memoryMb: 4096', 'memoryMb: 6144'));
+  expect(names(cached().rebuilt)).toEqual(['prod.yaml']);
+  expect(fs.readFileSync(path.join(stackDir, '.terraform', 'terraform.tfstate'), 'utf8')).toBe('{"backend":{}}\n');
+  expect(fs.existsSync(path.join(stackDir, 'plan'))).toBe(false);
+});

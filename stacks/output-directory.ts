@@ -79,6 +79,24 @@ export interface ReplaceOptions {
   readonly deleteOldInBackground?: boolean;
 }
 
+/**
+ * Moves Terraform's working directory of each stack (`stacks/<stack>/.terraform`: the installed
+ * providers and the initialised backend) from the old output into the new one, for the stacks
+ * both have: a new synth does not cost a `terraform init` of every stack. Terraform itself
+ * notices a backend or provider change and asks for init again (deploy/ does it).
+ */
+function keepTerraformWorkingDirectories(from: string, to: string): void {
+  const stacks = path.join(from, 'stacks');
+  if (!fs.existsSync(stacks)) return;
+  for (const stack of fs.readdirSync(stacks)) {
+    const working = path.join(stacks, stack, '.terraform');
+    const target = path.join(to, 'stacks', stack);
+    if (fs.existsSync(working) && fs.existsSync(target) && !fs.existsSync(path.join(target, '.terraform'))) {
+      fs.renameSync(working, path.join(target, '.terraform'));
+    }
+  }
+}
+
 /** Marks `staged` as synth output, then swaps it in place of `outdir` (see the file comment). */
 export function replaceOutputDirectory(staged: string, outdir: string, options: ReplaceOptions = {}): void {
   const final = path.resolve(outdir);
@@ -87,6 +105,7 @@ export function replaceOutputDirectory(staged: string, outdir: string, options: 
     fs.renameSync(staged, final);
     return;
   }
+  keepTerraformWorkingDirectories(final, staged);
   const aside = fs.mkdtempSync(`${final}.old-`);
   const old = path.join(aside, 'output');
   fs.renameSync(final, old);

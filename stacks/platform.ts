@@ -12,6 +12,7 @@ import { Runbook } from '../constructs/runbook';
 import { XucService } from '../constructs/xuc/xuc-service';
 import { ServerStack } from './server-stack';
 import { hostPrerequisitesRunbook } from './host-prerequisites-runbook';
+import { interruptedDeployRunbook } from './interrupted-deploy-runbook';
 import { takeoverRunbook } from './takeover-runbook';
 import { xivoSideRunbook } from './xivo-side-runbook';
 
@@ -39,6 +40,7 @@ export function buildEnvironment(scope: Construct, environment: Environment): Se
   if (order.length) {
     new Runbook(order[0], 'takeover-runbook', { environment: environment.name, name: 'takeover', content: takeoverRunbook(environment, order.map((s) => s.server)) });
     new Runbook(order[0], 'host-prerequisites-runbook', { environment: environment.name, name: 'host-prerequisites', content: hostPrerequisitesRunbook(environment) });
+    new Runbook(order[0], 'interrupted-deploy-runbook', { environment: environment.name, name: 'interrupted-deploy', content: interruptedDeployRunbook(environment, order.map((s) => s.server)) });
     // xuc's credentials towards XiVO: one runbook per environment; a note (not a warning: the file
     // is not at fault) on its first xuc while a variable name is still the catalogue's inference.
     const xuc = order.flatMap((s) => s.node.findAll()).find((c): c is XucService => c instanceof XucService);

@@ -17,6 +17,12 @@ import { RoleDeployment } from './roles/role-deployment';
 /** Directory of local state files, relative to the working directory (git-ignored). */
 export const LOCAL_STATE_DIR = 'terraform-state';
 
+/** The PostgreSQL schema holding a stack's state under the pg backend (one schema per stack). */
+export function pgSchemaOf(environment: Environment, stackName: string): string {
+  const prefix = environment.backend.type === 'pg' ? (environment.backend.schemaPrefix ?? '') : '';
+  return `${prefix}${stackName}`.replace(/-/g, '_');
+}
+
 export interface ServerStackProps {
   readonly environment: Environment;
   readonly server: ServerModel;
@@ -82,7 +88,7 @@ export class ServerStack extends TerraformStack {
         break;
       case 'pg':
         // conn_str holds a password: left out so Terraform reads PG_CONN_STR at init.
-        new PgBackend(this, { schemaName: `${backend.schemaPrefix ?? ''}${name}`.replace(/-/g, '_') } as PgBackendConfig);
+        new PgBackend(this, { schemaName: pgSchemaOf(this.environment, name) } as PgBackendConfig);
         break;
       case 'http':
         // Credentials come from TF_HTTP_USERNAME / TF_HTTP_PASSWORD.

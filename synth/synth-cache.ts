@@ -19,9 +19,10 @@ import * as path from 'path';
 import type { Environment } from '../config/model';
 import { DEFAULT_ENV_FILES } from '../config/env-files';
 import { checkOutputDirectory, OUTPUT_MARKER, replaceOutputDirectory, stagingDirectory } from '../stacks/output-directory';
+import { providerLockPath } from '../stacks/provider-lock';
 
 /** Bumped when the layout of cache entries changes. */
-const CACHE_FORMAT = 4;
+const CACHE_FORMAT = 5;
 
 export interface CachedSynthOptions {
   /** Final output directory. @default CDKTF_OUTDIR or cdktf.out */
@@ -84,7 +85,7 @@ const sha256 = (...parts: (string | Buffer)[]) => {
 
 /** Every compiled source the synth runs: dist/**.js when run from dist, the TypeScript sources under Jest. */
 function codeHash(root: string): string {
-  const SKIP = new Set(['node_modules', '.git', '__tests__', 'cdktf.out', 'cdktf.out.partial', 'dist', 'docs', 'environments', 'schema', 'coverage', '.synth-cache', 'scripts']);
+  const SKIP = new Set(['node_modules', '.git', '__tests__', 'cdktf.out', 'cdktf.out.partial', 'dist', 'docs', 'environments', 'schema', 'coverage', '.synth-cache', 'scripts', 'deploy', 'lib']);
   const files: string[] = [];
   const walk = (dir: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
@@ -160,9 +161,16 @@ function copyTree(from: string, to: string): void {
   }
 }
 
-/** Path, size and mtime of every file of a directory: changes when anything is added, removed or rewritten. */
+/**
+ * What Terraform and cdktf write into a stack directory (`stacks/<stack>/.terraform/`, plan files,
+ * state of a default local backend): not synth's output, so not part of its stamp. Otherwise the
+ * first `terraform init` would make the next synth rebuild the output and init start again.
+ */
+const TERRAFORM_WORKING_FILE = /^stacks\/[^/]+\/(\.terraform\/|plan$|[^/]*\.(tfplan|plan)$|terraform\.tfstate|\.terraform\.tfstate)/;
+
+/** Path, size and mtime of every file synth wrote in a directory: changes when any is added, removed or rewritten. */
 function outputStamp(dir: string): string {
-  return sha256(...readTreeFiles(dir).map((f) => {
+  return sha256(...readTreeFiles(dir).filter((f) => !TERRAFORM_WORKING_FILE.test(f.split(path.sep).join('/'))).map((f) => {
     const stat = fs.statSync(path.join(dir, f));
     return `${f} ${stat.size} ${stat.mtimeMs}`;
   }));
@@ -178,7 +186,7 @@ class SynthCache {
     this.outdir = path.resolve(options.outdir ?? (process.env.CDKTF_OUTDIR || 'cdktf.out'));
     this.dir = path.resolve(options.cacheDir ?? '.synth-cache');
     this.indexFile = path.join(this.dir, `index-${sha256(this.outdir).slice(0, 16)}.json`);
-    this.globalKey = sha256(String(CACHE_FORMAT), process.version, codeHash(path.resolve(__dirname, '..')), fileState('package-lock.json'), this.outdir);
+    this.globalKey = sha256(String(CACHE_FORMAT), process.version, codeHash(path.resolve(__dirname, '..')), fileState('package-lock.json'), fileState(providerLockPath()), this.outdir);
   }
 
   keyOf(inputs: readonly string[]): string {

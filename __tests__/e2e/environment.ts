@@ -16,6 +16,29 @@ export interface EnvironmentSettings {
   readonly loginTimeoutMs: number;
   /** services.cc.xuc.memoryMb @default the catalogue's */
   readonly xucMemoryMb?: number;
+  /** Where state lives: local files beside the environment, or the pg backend (PG_CONN_STR at plan time). @default 'local' */
+  readonly backend?: 'local' | 'pg';
+  /**
+   * ssh client files of the hosts that run sshd (TestHost.ssh): they are reached over ssh:// with
+   * these sshOpts (key-only, known_hosts pinned, StrictHostKeyChecking yes, through their jump
+   * host when they have one). @default every host over its unix socket or tcp://
+   */
+  readonly ssh?: { readonly identity: string; readonly knownHosts: string };
+}
+
+/** The docker.sshOpts of a host reached over ssh: what the README documents for operators. */
+export function sshOptsOf(host: TestHost, ssh: NonNullable<EnvironmentSettings['ssh']>): string[] {
+  return [
+    '-i', ssh.identity,
+    '-o', 'IdentitiesOnly=yes',
+    '-o', `UserKnownHostsFile=${ssh.knownHosts}`,
+    '-o', 'StrictHostKeyChecking=yes',
+    // A host that stops answering fails its stack in seconds instead of hanging the deploy.
+    '-o', 'ConnectTimeout=5',
+    '-o', 'ServerAliveInterval=2',
+    '-o', 'ServerAliveCountMax=3',
+    ...(host.sshJump ? ['-J', host.sshJump] : []),
+  ];
 }
 
 /** Writes `<dir>/e2e.yaml` (and its TLS and CA files beside it); returns its path. */
@@ -29,18 +52,17 @@ export function writeEnvironment(dir: string, hosts: readonly TestHost[], tlsDir
   const host = (name: string) => hosts.find((h) => h.name === name)!;
   const server = (name: string, roles: string, extra = '') => {
     const h = host(name);
-    const docker = h.tcp
-      ? `      host: ${h.tcp}\n      tls: { caFile: files/docker-ca.pem, certFile: files/docker-client.pem, keyFile: files/docker-client-key.pem }`
-      : `      host: ${h.socket}`;
+    const docker = h.ssh && settings.ssh
+      ? `      host: ${h.ssh}\n      sshOpts: ${JSON.stringify(sshOptsOf(h, settings.ssh))}`
+      : h.tcp
+        ? `      host: ${h.tcp}\n      tls: { caFile: files/docker-ca.pem, certFile: files/docker-client.pem, keyFile: files/docker-client-key.pem }`
+        : `      host: ${h.socket}`;
     return `  - name: ${name}\n    address: ${h.address}\n    fqdn: ${name}.e2e.test\n    docker:\n${docker}\n    roles: [${roles}]\n${extra}`;
   };
   const yaml = `# Written by the end-to-end suite (__tests__/e2e): a split XiVO CC on test hosts.
 name: ${E2E_ENV}
 release: "2024.05"
-backend:
-  type: local
-  directory: state
-publicNames:
+${settings.backend === 'pg' ? 'backend:\n  type: pg\n' : 'backend:\n  type: local\n  directory: state\n'}publicNames:
   xivoHost: ${PUBLIC.xivoHost}
   xucHost: ${PUBLIC.xucHost}
 servers:

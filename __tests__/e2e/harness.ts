@@ -1,13 +1,15 @@
 /**
- * End-to-end harness: real Terraform and providers (built from their Go modules by
- * scripts/e2e/build-tools.sh), real Docker engines in network namespaces (scripts/e2e/hosts.sh),
- * stand-in images imported under the exact names the stacks use (scripts/e2e/images.sh), and
- * the README's own `cdktf deploy` command.
+ * End-to-end harness: real Terraform and providers (built from their pinned sources by
+ * scripts/e2e/build-tools.sh), real Docker engines in network namespaces (scripts/e2e/hosts.sh,
+ * some reached over ssh, one through a bastion), PostgreSQL for the pg state backend, stand-in
+ * images imported under the exact names the stacks use (scripts/e2e/images.sh), and the README's
+ * own deploy commands (`npm run deploy`, and `cdktf deploy`).
  */
-import { execFileSync, spawn, spawnSync, SpawnSyncReturns } from 'child_process';
+import { ChildProcess, execFileSync, spawn, spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import type { StackOutcome } from '../../deploy/deploy';
 import { terraformEnvironment } from '../support/terraform-apply';
 
 export const REPO = path.resolve(__dirname, '../..');
@@ -26,6 +28,34 @@ export interface TestHost {
   readonly tcp: string;
   /** Directory holding the host's own /etc/docker, /usr/share/xivo-certs, … */
   readonly fsRoot: string;
+  /** `ssh://root@address` when the host runs sshd (spec `:ssh`, `:ssh-via-B`), else '' or absent. */
+  readonly ssh?: string;
+  /** `root@<bastion address>` when sshd accepts only connections from that jump host, else '' or absent. */
+  readonly sshJump?: string;
+  /** sshd's host public key (`ssh-ed25519 AAAA…`) when it runs one. */
+  readonly sshHostKey?: string;
+  /** Network namespace of the host (`xe2e-<name>`). */
+  readonly netns?: string;
+}
+
+/** A test namespace that is not a Docker host: an ssh bastion or the PostgreSQL of the pg backend. */
+export interface TestService {
+  readonly name: string;
+  readonly kind: 'bastion' | 'pg';
+  readonly address: string;
+  readonly netns: string;
+  /** bastion: sshd's host public key. */
+  readonly sshHostKey?: string;
+  /** pg: Terraform's PG_CONN_STR (TLS verified against the test CA), for the `terraform` role and database. */
+  readonly connStr?: string;
+  /** pg: directory of the server's unix socket (superuser `postgres`, local trust: the runbook's SQL). */
+  readonly psqlDir?: string;
+}
+
+/** The ssh client key every test sshd accepts (made by hosts.sh at each `up`). */
+export interface TestSshKey {
+  readonly identity: string;
+  readonly publicKey: string;
 }
 
 export interface Tools {
@@ -67,7 +97,9 @@ export function isRoot(): boolean {
 }
 
 function run(cmd: string, args: readonly string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string; allowFail?: boolean; timeoutMs?: number } = {}): SpawnSyncReturns<string> {
-  const res = spawnSync(cmd, args, {
+  // Terraform reaches the Docker hosts (refresh, import): as the deploy machine does.
+  const [file, argv] = cmd === 'terraform' ? operatorCommand(cmd, args) : [cmd, [...args]];
+  const res = spawnSync(file, argv, {
     cwd: opts.cwd ?? REPO,
     env: opts.env ?? process.env,
     input: opts.input,
@@ -97,10 +129,40 @@ export function buildImageTarballs(): string {
   return run('bash', [path.join(SCRIPTS, 'images.sh')]).stdout.trim().split('\n').pop()!;
 }
 
-export function hostsUp(specs: readonly string[]): { hosts: TestHost[]; tlsDir: string } {
+/** Starts the hosts of `specs` (see scripts/e2e/hosts.sh: `NAME[:tls|:ssh|:ssh-via-B|:bastion|:pg]`). */
+export function hostsUp(specs: readonly string[]): { hosts: TestHost[]; tlsDir: string; services: TestService[]; ssh?: TestSshKey } {
   run('bash', [path.join(SCRIPTS, 'hosts.sh'), 'up', ...specs]);
   const parsed = JSON.parse(fs.readFileSync(path.join(HOSTS_ROOT, 'hosts.json'), 'utf8'));
-  return { hosts: parsed.hosts, tlsDir: parsed.tls };
+  return { hosts: parsed.hosts, tlsDir: parsed.tls, services: parsed.services ?? [], ssh: parsed.ssh?.identity ? parsed.ssh : undefined };
+}
+
+/**
+ * The deploy machine's ssh configuration. OpenSSH gives a ProxyJump connection only -l, -p and
+ * -F of the command line (not -i nor -o): the jump host's key and known_hosts come from the ssh
+ * configuration files, as an operator's ~/.ssh/config would give them. The suite never touches
+ * this machine's own files: every command that reaches a Docker host runs in a private mount
+ * namespace where /etc/ssh/ssh_config first includes `config` (see operatorCommand).
+ */
+let sshClientConfig: string | undefined;
+
+/** Sets (or with undefined, clears) the ssh client configuration of the deploy commands run from here on. */
+export function useSshClientConfig(config: string | undefined): void {
+  if (!config) {
+    sshClientConfig = undefined;
+    return;
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xivo-e2e-ssh-'));
+  const own = path.join(dir, 'config');
+  fs.writeFileSync(own, config, { mode: 0o600 });
+  const system = fs.existsSync('/etc/ssh/ssh_config') ? fs.readFileSync('/etc/ssh/ssh_config', 'utf8') : '';
+  sshClientConfig = path.join(dir, 'ssh_config');
+  fs.writeFileSync(sshClientConfig, `# xivo-cdktf e2e: the deploy machine's ssh configuration\nInclude ${own}\n\n${system}`, { mode: 0o644 });
+}
+
+/** `cmd args` as the deploy machine runs it: under the ssh configuration set by useSshClientConfig, if any. */
+export function operatorCommand(cmd: string, args: readonly string[]): [string, string[]] {
+  if (!sshClientConfig || !fs.existsSync('/etc/ssh/ssh_config')) return [cmd, [...args]];
+  return ['unshare', ['--mount', '--propagation', 'private', '--', 'sh', '-c', 'mount --bind "$0" /etc/ssh/ssh_config && exec "$@"', sshClientConfig, cmd, ...args]];
 }
 
 export function hostsDown(): void {
@@ -180,19 +242,21 @@ export interface CdktfRun {
 }
 
 /**
- * The README's commands, offline: `npx cdktf deploy '<env>-*' --auto-approve --skip-provider-lock`
- * (the CLI would otherwise run `terraform providers lock` against the registry). Output lines
- * are timestamped as they arrive to time each stack.
+ * cdktf's commands, offline: `npx cdktf deploy '<env>-*' --auto-approve`. Synth writes each
+ * stack's `.terraform.lock.hcl` (the pinned provider hashes), so the CLI finds its providers
+ * locked and never runs `terraform providers lock` against the registry: no
+ * `--skip-provider-lock`. Output lines are timestamped as they arrive to time each stack.
  */
 export function cdktf(verb: 'deploy' | 'destroy' | 'synth', stacks: readonly string[], outdir: string, env: NodeJS.ProcessEnv): Promise<CdktfRun> {
   const args = ['cdktf', verb, ...stacks, '--output', outdir];
-  if (verb !== 'synth') args.push('--auto-approve', '--skip-provider-lock');
+  if (verb !== 'synth') args.push('--auto-approve');
   // One stack of an environment: the README's flag for deploying or destroying one server.
   if (verb !== 'synth' && stacks.every((st) => !st.includes('*'))) args.push('--ignore-missing-stack-dependencies');
   progress(`npx ${args.join(' ')}`);
   const stackNamePattern = new RegExp(`^(${stacks.map((st) => st.replace(/[.]/g, '\\.').replace(/\*/g, '[\\w.-]*')).join('|')})$`);
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', args, { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [file, argv] = operatorCommand('npx', args);
+    const child = spawn(file, argv, { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const applying: Record<string, number> = {};
     const seconds: Record<string, number> = {};
@@ -227,6 +291,77 @@ export function cdktf(verb: 'deploy' | 'destroy' | 'synth', stacks: readonly str
       if (fs.existsSync(WORK)) fs.writeFileSync(log, output);
       progress(`cdktf ${verb} exited ${code} (output: ${log})`);
       resolve({ status: code ?? 1, output, stackSeconds: seconds, events });
+    });
+  });
+}
+
+/** What `npm run deploy -- --report FILE` writes (deploy/cli.ts). */
+export interface DeployReport {
+  readonly synthSeconds: number;
+  readonly deploySeconds: number;
+  /** From the start of the deploy's node process to its end (npm's own start-up excluded). */
+  readonly seconds: number;
+  readonly cpuSeconds: number;
+  readonly stacks: StackOutcome[];
+}
+
+export interface DeployRun {
+  readonly status: number;
+  readonly output: string;
+  /** Wall seconds of the whole command, npm included. */
+  readonly seconds: number;
+  /** CPU seconds of the whole command and everything it ran (bash `times`). */
+  readonly cpuSeconds: number;
+  readonly report?: DeployReport;
+}
+
+let deployRuns = 0;
+
+/**
+ * The README's deploy command: `npm run deploy -- <args> --output <outdir> --report <file>` (add
+ * `--env <name> --auto-approve`). `onLine` sees each output line as it arrives (to act in the
+ * middle of a deploy); `detached` runs it in its own process group (to kill it whole).
+ */
+export function deployCommand(
+  args: readonly string[],
+  outdir: string,
+  env: NodeJS.ProcessEnv,
+  options: { onLine?: (line: string, child: ChildProcess) => void; detached?: boolean } = {},
+): Promise<DeployRun> {
+  const n = String(++deployRuns).padStart(2, '0');
+  const reportFile = path.join(WORK, `deploy-${n}.json`);
+  fs.rmSync(reportFile, { force: true });
+  const command = ['npm', 'run', '--silent', 'deploy', '--', ...args, '--output', outdir, '--report', reportFile];
+  progress(command.join(' '));
+  // bash's `times` adds up the CPU of every process the command ran (npm, node, terraform, providers).
+  const [file, argv] = operatorCommand('bash', ['-c', '"$@"; status=$?; times >&2; exit $status', 'deploy', ...command]);
+  const t0 = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, argv, { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'], detached: options.detached ?? false });
+    let output = '';
+    let partial = '';
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      output += text;
+      partial += text;
+      const lines = partial.split('\n');
+      partial = lines.pop()!;
+      for (const line of lines) options.onLine?.(line, child);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    const timer = setTimeout(() => child.kill('SIGTERM'), 30 * 60 * 1000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const seconds = (Date.now() - t0) / 1000;
+      // `times`: two lines, the shell's then its children's: "0m1.234s 0m0.567s".
+      const times = [...output.matchAll(/^(\d+)m([\d.]+)s (\d+)m([\d.]+)s$/gm)].pop();
+      const cpuSeconds = times ? Number(times[1]) * 60 + Number(times[2]) + Number(times[3]) * 60 + Number(times[4]) : 0;
+      fs.writeFileSync(path.join(WORK, `deploy-${n}.log`), output);
+      const report = fs.existsSync(reportFile) ? (JSON.parse(fs.readFileSync(reportFile, 'utf8')) as DeployReport) : undefined;
+      progress(`deploy exited ${code ?? signal} in ${seconds.toFixed(1)} s (output: ${path.join(WORK, `deploy-${n}.log`)})`);
+      resolve({ status: code ?? 128, output, seconds, cpuSeconds, report });
     });
   });
 }
@@ -284,4 +419,23 @@ export function stateResources(stackDir: string, env: NodeJS.ProcessEnv): Map<st
 
 export function randomSecret(bytes = 24): string {
   return execFileSync('openssl', ['rand', '-hex', String(bytes)], { encoding: 'utf8' }).trim();
+}
+
+/**
+ * Writes this e2e file's part of the report (`<work>/report-sections/<name>.json`) and rebuilds
+ * `e2e-report.json` from every section written during this run: `{ ...deploy section, sections: { <name>: … } }`
+ * (the fields of deploy.test.ts stay at the top level, as before sections existed). Every e2e file
+ * calls it in its afterAll, so the report holds them all whatever order Jest runs them in.
+ */
+export function writeReportSection(name: string, section: object): void {
+  const dir = path.join(WORK, 'report-sections');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(section));
+  const runStart = Date.now() - process.uptime() * 1000;
+  const sections: Record<string, unknown> = {};
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    if (fs.statSync(path.join(dir, file)).mtimeMs >= runStart) sections[file.replace(/\.json$/, '')] = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+  }
+  const top = (sections.deploy as object | undefined) ?? section;
+  fs.writeFileSync(path.join(REPO, 'e2e-report.json'), `${JSON.stringify({ ...top, sections }, null, 2)}\n`);
 }

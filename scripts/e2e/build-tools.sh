@@ -12,6 +12,14 @@
 # build. Their dependencies come from the Go module proxy and are checked against each tree's
 # own go.sum (-mod=readonly), with the checksum database on.
 #
+# Reproducible: the Go toolchain is pinned (GOTOOLCHAIN=go1.26.8: a machine with another Go
+# >= 1.21 fetches that toolchain from the module proxy, checked by the checksum database), and
+# the build is path- and machine-independent (-trimpath, CGO_ENABLED=0, -buildvcs=false,
+# GOOS/GOARCH/GOAMD64 set). So the binaries are byte-identical on every machine, and their
+# hashes are the ones committed in providers.lock.hcl (scripts/lock-providers.sh writes it),
+# which synth copies into every stack: Terraform refuses any other binary. Each build is
+# checked against that file here (XIVO_SKIP_LOCK_CHECK=1 skips it, for lock-providers.sh).
+#
 # Cache layout ($XIVO_TOOLS_CACHE, default ~/.cache/xivo-cdktf/tools, mode 0700; key = sha256 of
 # the pins below and the Go version, so a change of any pin rebuilds, an edit elsewhere does not):
 #   <key>/mirror/registry.terraform.io/<ns>/<type>/<ver>/linux_amd64/terraform-provider-<type>_v<ver>[_x5]
@@ -41,8 +49,12 @@ TF_COMMIT_PSEUDO=v0.0.0-20250409131005-35645b8fca68   # its nested modules have 
 TOFU_VERSION=1.12.6
 TOFU_H1=h1:0VT4P8pMmGcCUnQ9JDrJ+Qg2d35Vzm4FFd/9+H7oF98=
 TOFU_HCL_REPLACE=github.com/opentofu/hcl/v2@v2.20.2-0.20251021132045-587d123c2828
+# The Go toolchain every binary is built with (golang.org/toolchain from the module proxy when
+# the machine's Go is another version).
+GO_TOOLCHAIN=go1.26.8
 
-command -v go >/dev/null || { echo "build-tools: go not found (Go >= 1.26 is needed)" >&2; exit 1; }
+command -v go >/dev/null || { echo "build-tools: go not found (Go >= 1.21 is needed; it fetches $GO_TOOLCHAIN)" >&2; exit 1; }
+export GOTOOLCHAIN=$GO_TOOLCHAIN
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 SRC=${XIVO_PROVIDER_SRC:-}
 if [ -z "$SRC" ]; then
@@ -65,7 +77,8 @@ trap 'rm -rf "$WORK"' EXIT
 # The checksum database stays on: nothing is exempted from it, whatever the machine's settings.
 unset GONOSUMDB GONOSUMCHECK GONOSUMIGNORE GOPRIVATE GOINSECURE GOFLAGS
 [ "$(go env GOSUMDB)" != off ] || export GOSUMDB=sum.golang.org
-export CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS="-trimpath -mod=readonly"
+unset GOEXPERIMENT GOFIPS140 GOARM64 GO386
+export CGO_ENABLED=0 GOOS=linux GOARCH=amd64 GOAMD64=v1 GOFLAGS="-trimpath -mod=readonly -buildvcs=false"
 mkdir -p "$REG" "$OUT/bin"
 SUMS=$OUT/sha256sums
 touch "$SUMS"
@@ -102,6 +115,27 @@ build_provider tls "$TLS_TGZ" "$TLS_SHA" \
   "$REG/hashicorp/tls/4.1.0/linux_amd64/terraform-provider-tls_v4.1.0_x5" "-s -w"
 build_provider local "$LOCAL_TGZ" "$LOCAL_SHA" \
   "$REG/hashicorp/local/2.6.1/linux_amd64/terraform-provider-local_v2.6.1_x5" "-s -w"
+# h1 hash of an unpacked provider directory (Terraform's dirhash: sha256 of "<sha256>  <file>" lines).
+h1_of() { echo "h1:$(cd "$(dirname "$1")" && sha256sum -- * | openssl dgst -sha256 -binary | base64)"; }
+LOCK_FILE=$REPO/providers.lock.hcl
+# check_lock ADDRESS BINARY: the binary's h1 is among the hashes providers.lock.hcl pins for ADDRESS.
+check_lock() {
+  local addr=$1 bin=$2 h1 pinned
+  h1=$(h1_of "$bin")
+  [ "${XIVO_SKIP_LOCK_CHECK:-}" = 1 ] && return
+  pinned=$(awk -v a="provider \"$addr\" {" '$0 == a {on=1; next} on && /^}/ {on=0} on && /"h1:/ {gsub(/[ ",]/, ""); print}' "$LOCK_FILE")
+  if ! grep -qxF "$h1" <<<"$pinned"; then
+    log "$addr: the binary built here has $h1, providers.lock.hcl pins ${pinned:-nothing}."
+    log "  Terraform would refuse it. Same sources and Go toolchain ($GO_TOOLCHAIN) give the same bytes: check both;"
+    log "  after a deliberate change of a provider version, run scripts/lock-providers.sh and commit providers.lock.hcl."
+    exit 1
+  fi
+}
+check_lock registry.terraform.io/kreuzwerker/docker "$REG/kreuzwerker/docker/3.6.2/linux_amd64/terraform-provider-docker_v3.6.2"
+check_lock registry.terraform.io/hashicorp/tls "$REG/hashicorp/tls/4.1.0/linux_amd64/terraform-provider-tls_v4.1.0_x5"
+check_lock registry.terraform.io/hashicorp/local "$REG/hashicorp/local/2.6.1/linux_amd64/terraform-provider-local_v2.6.1_x5"
+log "providers: hashes match providers.lock.hcl"
+
 # OpenTofu resolves the same providers under registry.opentofu.org.
 for p in kreuzwerker/docker hashicorp/tls hashicorp/local; do
   mkdir -p "$OUT/mirror/registry.opentofu.org/${p%/*}"
@@ -176,13 +210,13 @@ provider_installation {
 }
 RC
 version_of() { TF_CLI_CONFIG_FILE="$OUT/terraform.rc" "$1" version -json | sed -n 's/.*"terraform_version": *"\([^"]*\)".*/\1/p'; }
-provider_json() { printf '{"provider":"%s","version":"%s","source":"%s","sha256":"%s","commit":"%s"}' "$1" "$2" "$3" "$4" "$5"; }
+provider_json() { printf '{"provider":"%s","version":"%s","source":"%s","sha256":"%s","commit":"%s","h1":"%s"}' "$1" "$2" "$3" "$4" "$5" "$(h1_of "$6")"; }
 {
-  printf '{"terraform":"%s","terraform_source":"%s","tofu":"%s","go":"%s","providers":[' \
+  printf '{"terraform":"%s","terraform_source":"%s","tofu":"%s","go":"%s","lock":"providers.lock.hcl","providers":[' \
     "$(version_of "$OUT/bin/terraform")" "$TF_SOURCE" "$(version_of "$OUT/bin/tofu")" "$(go env GOVERSION)"
-  provider_json docker 3.6.2 "$DOCKER_TGZ" "$DOCKER_SHA" "$DOCKER_COMMIT"; printf ','
-  provider_json tls 4.1.0 "$TLS_TGZ" "$TLS_SHA" "$TLS_COMMIT"; printf ','
-  provider_json local 2.6.1 "$LOCAL_TGZ" "$LOCAL_SHA" "$LOCAL_COMMIT"
+  provider_json docker 3.6.2 "$DOCKER_TGZ" "$DOCKER_SHA" "$DOCKER_COMMIT" "$REG/kreuzwerker/docker/3.6.2/linux_amd64/terraform-provider-docker_v3.6.2"; printf ','
+  provider_json tls 4.1.0 "$TLS_TGZ" "$TLS_SHA" "$TLS_COMMIT" "$REG/hashicorp/tls/4.1.0/linux_amd64/terraform-provider-tls_v4.1.0_x5"; printf ','
+  provider_json local 2.6.1 "$LOCAL_TGZ" "$LOCAL_SHA" "$LOCAL_COMMIT" "$REG/hashicorp/local/2.6.1/linux_amd64/terraform-provider-local_v2.6.1_x5"
   printf ']}\n'
 } > "$OUT/provenance.json"
 echo "$OUT"

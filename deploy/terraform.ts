@@ -1,0 +1,125 @@
+/**
+ * Terraform, run the way deploy needs it: machine-readable (`-json`: one message per line), with
+ * no prompt, every child tracked so an interrupt reaches them all.
+ */
+import { spawn, ChildProcess } from 'child_process';
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** A diagnostic of Terraform's JSON UI (`{"type":"diagnostic","diagnostic":{…}}`). */
+export interface Diagnostic {
+  readonly severity: string;
+  readonly summary: string;
+  readonly detail: string;
+  /** Resource address the diagnostic is about, when Terraform knows it. */
+  readonly address?: string;
+}
+
+/** One line of Terraform's machine-readable UI (`-json`): the fields deploy reads. */
+export interface TerraformMessage {
+  readonly type: string;
+  readonly diagnostic?: { readonly severity: string; readonly summary: string; readonly detail?: string; readonly address?: string };
+  /** change_summary */
+  readonly changes?: { readonly add: number; readonly change: number; readonly remove: number };
+  /** outputs: the action of each output (plan) */
+  readonly outputs?: Record<string, { readonly action?: string }>;
+  /** planned_change, resource_drift */
+  readonly change?: { readonly resource: { readonly addr: string }; readonly action: string };
+  /** apply_start, apply_complete, apply_errored */
+  readonly hook?: { readonly resource: { readonly addr: string }; readonly action: string; readonly id_value?: string; readonly elapsed_seconds?: number };
+}
+
+export interface TerraformResult {
+  readonly code: number;
+  /** Every JSON message, in order. */
+  readonly messages: TerraformMessage[];
+  readonly diagnostics: Diagnostic[];
+  /** stderr and any non-JSON stdout (init, import and state commands print text). */
+  readonly text: string;
+  readonly seconds: number;
+}
+
+const running = new Set<ChildProcess>();
+
+/** Sends `signal` to every Terraform still running (an interrupted deploy lets them stop cleanly). */
+export function signalAll(signal: NodeJS.Signals): void {
+  for (const child of running) child.kill(signal);
+}
+
+/** Runs `terraform args` in `cwd`; resolves with its exit code and output, never rejects on a non-zero exit. */
+export function terraform(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv, onMessage?: (message: TerraformMessage) => void): Promise<TerraformResult> {
+  const t0 = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.env.XIVO_TERRAFORM ?? 'terraform', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    running.add(child);
+    const messages: TerraformMessage[] = [];
+    let text = '';
+    let pending = '';
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      pending += chunk;
+      const lines = pending.split('\n');
+      pending = lines.pop()!;
+      for (const line of lines) {
+        if (!line.startsWith('{')) {
+          text += `${line}\n`;
+          continue;
+        }
+        try {
+          const message = JSON.parse(line) as TerraformMessage;
+          messages.push(message);
+          onMessage?.(message);
+        } catch {
+          text += `${line}\n`;
+        }
+      }
+    });
+    child.stderr.on('data', (chunk: string) => (text += chunk));
+    child.on('error', (e) => {
+      running.delete(child);
+      reject(new Error(`terraform could not be started (${(e as Error).message}): install Terraform >= 1.5 and put it on PATH`));
+    });
+    child.on('close', (code, signal) => {
+      running.delete(child);
+      if (pending) text += pending;
+      const diagnostics = messages.filter((m) => m.diagnostic).map((m) => ({ ...m.diagnostic!, detail: m.diagnostic!.detail ?? '' }));
+      resolve({ code: code ?? (signal ? 128 : 1), messages, diagnostics, text, seconds: (Date.now() - t0) / 1000 });
+    });
+  });
+}
+
+/** What `terraform init` depends on: if none of it changed, the stack's `.terraform` is current. */
+function initFingerprint(dir: string): string {
+  const config = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8'));
+  const lock = path.join(dir, '.terraform.lock.hcl');
+  const cli = process.env.TF_CLI_CONFIG_FILE ?? '';
+  return createHash('sha256')
+    .update(JSON.stringify(config.terraform ?? {}))
+    .update('\0')
+    .update(fs.existsSync(lock) ? fs.readFileSync(lock) : 'no lock')
+    .update('\0')
+    .update(cli)
+    .update('\0')
+    .update(cli && fs.existsSync(cli) ? fs.readFileSync(cli) : '')
+    .digest('hex');
+}
+
+const FINGERPRINT_FILE = path.join('.terraform', 'xivo-deploy-init');
+
+/**
+ * `terraform init`, only when the stack's backend, required providers, lock file or CLI
+ * configuration changed since the last one (synth keeps `.terraform` across outputs).
+ * Returns undefined when nothing had to be done.
+ */
+export async function initIfNeeded(dir: string, env: NodeJS.ProcessEnv, migrateState: boolean): Promise<TerraformResult | undefined> {
+  const fingerprint = initFingerprint(dir);
+  const file = path.join(dir, FINGERPRINT_FILE);
+  if (!migrateState && fs.existsSync(path.join(dir, '.terraform', 'terraform.tfstate')) && fs.existsSync(file) && fs.readFileSync(file, 'utf8') === fingerprint) return undefined;
+  const args = ['init', '-input=false', '-no-color'];
+  if (migrateState) args.push('-migrate-state', '-force-copy');
+  const result = await terraform(dir, args, env);
+  if (result.code === 0) fs.writeFileSync(file, fingerprint);
+  return result;
+}
