@@ -5,7 +5,7 @@
  */
 import { ContainerImpact, EXIT_DATA_LOSS, EXIT_RESTARTS, ImpactReport, StackImpact } from './impact-report';
 
-const ACTION_WORD: Readonly<Record<string, string>> = { replace: '**replaced**', destroy: '**removed**', create: 'created', update: 'updated in place' };
+const ACTION_WORD: Readonly<Record<string, string>> = { replace: '**replaced**', destroy: '**removed**', create: 'created', import: 'adopted', update: 'updated in place' };
 
 /** Markdown table cells cannot hold `|` or line breaks. */
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');

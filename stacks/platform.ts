@@ -8,6 +8,7 @@ import { Role } from '../catalogue/types';
 import { Environment } from '../config/model';
 import { Annotations } from 'cdktf';
 import { XUC_CREDENTIALS_WARNING } from '../catalogue/xuc-credentials';
+import { assumedReleaseWarning, resolveRelease } from '../catalogue/releases';
 import { Runbook } from '../constructs/runbook';
 import { XucService } from '../constructs/xuc/xuc-service';
 import { ServerStack } from './server-stack';
@@ -39,6 +40,9 @@ export function buildEnvironment(scope: Construct, environment: Environment): Se
   if (order.length) {
     new Runbook(order[0], 'takeover-runbook', { environment: environment.name, name: 'takeover', content: takeoverRunbook(environment, order.map((s) => s.server)) });
     new Runbook(order[0], 'host-prerequisites-runbook', { environment: environment.name, name: 'host-prerequisites', content: hostPrerequisitesRunbook(environment) });
+    // A release newer than the catalogue: accepted, once per environment, with what is assumed.
+    const releaseWarning = assumedReleaseWarning(resolveRelease(environment.release)!, environment.dist);
+    if (releaseWarning) Annotations.of(order[0]).addWarning(releaseWarning);
     // xuc's credentials towards XiVO: one runbook and one warning per environment, on its first xuc.
     const xuc = order.flatMap((s) => s.node.findAll()).find((c): c is XucService => c instanceof XucService);
     if (xuc) {

@@ -145,7 +145,7 @@ export const REFUSED_CASES: readonly RefusedCase[] = [
   ...([
     ['login timeout too small', withAuth({ loginTimeoutMs: 10 }), 'auth.loginTimeoutMs: must be at least 1000'],
     ['login timeout too large', withAuth({ loginTimeoutMs: 999999 }), 'auth.loginTimeoutMs: must be at most 120000'],
-    ['memory too small', setService('cc.xuc', { memoryMb: 10 }), 'services["cc.xuc"].memoryMb: must be at least 64'],
+    ['memory too small', setService('cc.xuc', { memoryMb: 10 }), 'services["cc.xuc"].memoryMb: must be at least 64 (or 0: no memory limit)'],
     ['port out of range', setService('cc.xuc', { ports: { http: 70000 } }), 'services["cc.xuc"].ports.http: must be at most 65535'],
     ['port not whole', setService('cc.xuc', { ports: { http: 80.5 } }), 'services["cc.xuc"].ports.http: must be a whole number but is a number (80.5)'],
     ['empty image', setService('cc.xuc', { image: '' }), 'services["cc.xuc"].image: must not be empty'],
