@@ -11,17 +11,6 @@ import { COMPOSE_PROJECT, DEFAULT_DIST, SERVICES } from './services';
 import { PortDefinition, Role, ServiceId, VolumeDefinition } from './types';
 import { XUC_CREDENTIALS, XucCredential } from './xuc-credentials';
 
-export type InferredFactKind =
-  | 'image'
-  | 'tag-rule'
-  | 'compose-project'
-  | 'compose-service'
-  | 'port'
-  | 'volume'
-  | 'env-name'
-  | 'xuc-credential-env'
-  | 'xuc-credential-user';
-
 interface FactBase {
   /** Stable key, e.g. `cc.xuc image`, `xuc credential amiSecret env`. */
   readonly key: string;

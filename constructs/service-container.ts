@@ -216,8 +216,11 @@ export class ServiceContainer extends Construct {
     });
     if (overrides.adoptContainer) {
       // What the plan cannot compare with the running container, as finally configured (after addEnv, addUpload, addMount).
+      // The inputs themselves rather than their sha256 labels: cdktf cannot nest its functions around tokens.
       adoptContainer(this, this.container, overrides.adoptContainer, () => ({
         ...fixed,
+        labels: labelList({ ...labels, ...composeLabels(def) }),
+        recreateOn: props.recreateOn ?? {},
         image: imageName,
         imageId: this.image.imageId,
         env: envList(this.environment),
