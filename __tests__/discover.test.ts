@@ -101,7 +101,7 @@ describe('the recorded installation maps to overrides, adoption and findings', (
     const text = JSON.stringify(CC);
     const tokens = [...new Set([...text.matchAll(/PLAY_AUTH_TOKEN=([^"\\\n]*)/g)].map((m) => m[1]))];
     expect(tokens).toEqual([expect.stringMatching(/^<redacted-\d+>$/)]);
-    const again = redactSnapshot({ ...CC, files: { '/x/custom.env': 'A=1\nPLAY_AUTH_TOKEN=secret\nDB_PASSWORD=secret\nOTHER_SECRET=s2\n' } });
+    const again = redactSnapshot({ ...CC, containers: [], images: {}, files: { '/x/custom.env': 'A=1\nPLAY_AUTH_TOKEN=secret\nDB_PASSWORD=secret\nOTHER_SECRET=s2\n' } });
     expect(again.files['/x/custom.env']).toBe('A=1\nPLAY_AUTH_TOKEN=<redacted-1>\nDB_PASSWORD=<redacted-1>\nOTHER_SECRET=<redacted-2>\n');
   });
 
@@ -177,11 +177,11 @@ describe('the environment file', () => {
     expect(result.findings.map((f) => `${f.subject}: ${f.text}`)).toContainEqual(expect.stringMatching(/^cc\.nginx: mount of \/etc\/docker\/nginx\/ssl at \/etc\/nginx\/ssl is not written \("\/etc\/docker\/nginx\/ssl" overlaps \/etc\/docker/));
     expect(result.findings.map((f) => f.subject)).toContain('cc.xuc (xivocc_xuc_1)');
     expect(result.summary).toContain(`${ADOPTED_SERVICES.length} containers adopted`);
-    const text = fs.readFileSync(file, 'utf8').replace(/id: [0-9a-f]{64}/g, 'id: <id>');
+    const text = fs.readFileSync(file, 'utf8').replace(/id: [0-9a-f]{64}/g, 'id: <id>').replace(/\$schema=\S+/, '$schema=<relative path of schema/environment.schema.json>');
     expect(text).toMatchSnapshot();
     // Discovering again gives the same file.
     await run('cc');
-    expect(fs.readFileSync(file, 'utf8').replace(/id: [0-9a-f]{64}/g, 'id: <id>')).toBe(text);
+    expect(fs.readFileSync(file, 'utf8').replace(/id: [0-9a-f]{64}/g, 'id: <id>').replace(/\$schema=\S+/, '$schema=<relative path of schema/environment.schema.json>')).toBe(text);
     expect(fs.readdirSync(dir).sort()).toEqual(['tko.cc.catalogue-report.md', 'tko.pbx.catalogue-report.md', 'tko.yaml']);
   });
 

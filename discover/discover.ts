@@ -158,7 +158,8 @@ export async function discover(options: DiscoverOptions): Promise<DiscoverResult
   const reported = { ...discovery, findings };
   fs.writeFileSync(report, catalogueReport(environment, [reported]));
   atomicWrite(file, text);
-  return { discovery: reported, file, report, environment: loaded, findings, summary: summaryOf(reported, path.relative(process.cwd(), file), path.relative(process.cwd(), report)) };
+  const summary = summaryOf(reported, environment, path.relative(process.cwd(), file), path.relative(process.cwd(), report));
+  return { discovery: reported, file, report, environment: loaded, findings, summary };
 }
 
 function atomicWrite(file: string, text: string): void {
@@ -177,7 +178,8 @@ function writeValidated(file: string, existing: string | undefined, environment:
   const tmp = path.join(path.dirname(file), `.${path.basename(file, path.extname(file))}.discover-check-${process.pid}.yaml`);
   try {
     for (let round = 0; round < 8; round++) {
-      const { text, notes: fileNotes } = environmentFileText({ existing, environment, server, discovery });
+      const schema = path.relative(path.dirname(file), path.resolve('schema', 'environment.schema.json'));
+      const { text, notes: fileNotes } = environmentFileText({ existing, environment, server, discovery, schema });
       fs.writeFileSync(tmp, text);
       const result = loadEnvironmentFile(tmp);
       if (result.environment) return { text, notes: [...fileNotes, ...notes], loaded: { ...result.environment, file: path.relative(process.cwd(), file) } };
@@ -236,7 +238,7 @@ function leaveOut(discovery: ServerDiscovery, issues: readonly ConfigIssue[], no
   return unfixed;
 }
 
-function summaryOf(d: ServerDiscovery, file: string, report: string): string {
+function summaryOf(d: ServerDiscovery, environment: string, file: string, report: string): string {
   const checks = checkFacts([d]);
   const count = (v: string) => checks.filter((c) => c.verdict === v).length;
   const disabled = Object.values(d.services).filter((s) => s?.enabled === false).length;
@@ -249,7 +251,7 @@ function summaryOf(d: ServerDiscovery, file: string, report: string): string {
       `${disabled} optional services disabled, ${d.created.length} to create`,
     `  secrets (values never written): ${variables.length ? `export ${variables.join(', ')} with the values the host holds` : 'none carried'}${uncarried.length ? `; not carried by this project: ${uncarried.join(', ')}` : ''}`,
     `  catalogue: ${checks.length} inferred facts, ${count('matches')} match, ${count('differs')} differ, ${count('absent')} absent: ${report}`,
-    `  wrote ${file}; next: npm run synth, npm run impact (adoption only, no restart), then npx cdktf deploy '<env>-*'`,
+    `  wrote ${file}; next: npm run synth, npm run impact (adoption only, no restart), then npx cdktf deploy '${environment}-*'`,
     ...d.findings.filter((f) => f.level === 'warning').map((f) => `  warning: ${f.subject}: ${f.text}`),
   ];
   return lines.join('\n');

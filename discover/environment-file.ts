@@ -5,7 +5,7 @@
  * the file does not say yet (release, dist, registry, public names, auth settings, xuc's user
  * names) and reports where the file and the host disagree instead of changing the file.
  */
-import { Document, isMap, isSeq, parseDocument, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { Document, isMap, isScalar, isSeq, parseDocument, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { PublicName } from '../catalogue/types';
 import { Finding, ServerDiscovery, ServiceOverrideOut } from './mapping';
 
@@ -25,6 +25,8 @@ export interface EnvironmentFileInput {
   readonly environment: string;
   readonly server: ServerEntry;
   readonly discovery: ServerDiscovery;
+  /** The JSON Schema for editors, relative to the file. @default ../schema/environment.schema.json */
+  readonly schema?: string;
 }
 
 const HEADER = 'Written by npm run discover: review it (the catalogue report next to it lists what differs from the catalogue), then synth.';
@@ -34,7 +36,7 @@ export function environmentFileText(input: EnvironmentFileInput): { text: string
   const { discovery: d } = input;
   const notes: Finding[] = [];
   const doc: Document = input.existing ? parseDocument(input.existing) : new Document({});
-  if (!input.existing) doc.commentBefore = ` ${HEADER}\n yaml-language-server: $schema=../schema/environment.schema.json`;
+  if (!input.existing) doc.commentBefore = ` ${HEADER}\n yaml-language-server: $schema=${input.schema ?? '../schema/environment.schema.json'}`;
   const has = (key: string) => doc.hasIn([key]);
 
   if (!has('name')) doc.setIn(['name'], input.environment);
@@ -70,7 +72,13 @@ export function environmentFileText(input: EnvironmentFileInput): { text: string
   // services.<id> of the roles read.
   if (!isMap(doc.getIn(['services'])) && Object.keys(d.services).length) doc.setIn(['services'], new YAMLMap());
   const services = doc.getIn(['services']);
-  if (isMap(services)) services.flow = false;
+  if (isMap(services)) {
+    services.flow = false;
+    // Read back, the comment of the first entry belongs to the map: drop it when it is discover's own (it is written again).
+    const first = services.items[0]?.key;
+    const firstId = String(isScalar(first) ? first.value : first);
+    if (services.commentBefore?.startsWith(` ${firstId}: `) && firstId in d.services) services.commentBefore = undefined;
+  }
   for (const [id, override] of Object.entries(d.services) as [string, ServiceOverrideOut][]) {
     const node = serviceNode(doc, id, override, d);
     blockStyle(node);

@@ -218,6 +218,8 @@ export function mapHost(snapshot: HostSnapshot, target: DiscoverTarget): ServerD
 
   // --- containers: catalogue services, by project ---------------------------------------------
   const candidates: { c: ContainerInspect; def: ServiceDefinition; compose?: { project: string; service: string } }[] = [];
+  /** XiVO's own containers of a service we deploy only on request (its configmgt): XiVO is there. */
+  let xivosOwn = 0;
   for (const c of snapshot.containers) {
     const labels = c.Config.Labels ?? {};
     if (labels[COMPOSE_ONEOFF_LABEL] === 'True') {
@@ -228,6 +230,7 @@ export function mapHost(snapshot: HostSnapshot, target: DiscoverTarget): ServerD
     if (labels[DISCOVER_LABEL] !== undefined) continue;
     const found = serviceOf(c, roles);
     if (found?.def.optIn) {
+      xivosOwn++;
       leftAlone.push({ name: nameOf(c), image: c.Config.Image, reason: `XiVO's own ${found.def.name} (${found.def.id} stays opt-in: enabled: true deploys ours instead)` });
     } else if (found) {
       candidates.push({ c, ...found });
@@ -250,7 +253,7 @@ export function mapHost(snapshot: HostSnapshot, target: DiscoverTarget): ServerD
   for (const k of chosen) byService.set(k.def.id, [...(byService.get(k.def.id) ?? []), k]);
   for (const [id, list] of byService) if (list.length > 1) throw new DiscoverError(REFUSALS.twoContainers(server, id, list.map((k) => nameOf(k.c))));
 
-  if (chosen.length === 0 && envFiles.length === 0) {
+  if (chosen.length === 0 && envFiles.length === 0 && xivosOwn === 0) {
     const dirs = roles.map(envFileDirectory).filter((d): d is string => !!d);
     throw new DiscoverError(
       REFUSALS.noXivo(server, snapshot.host, roles, roles.flatMap((r) => servicesOfRole(r).map((d) => d.name)), dirs.flatMap((d) => [`${d}/factory.env`, `${d}/custom.env`])),
