@@ -138,7 +138,7 @@ describeWithPrograms('taking over a running XiVO installation without restarting
     fs.writeFileSync(path.join(DIR, 'takeover-report.json'), `${JSON.stringify(report, null, 2)}\n`);
     console.log(
       `takeover: ${report.adopted} containers adopted, ${report.replaced < 0 ? 'unmeasured' : report.replaced} replaced, ${report.restarted < 0 ? 'unmeasured' : report.restarted} restarted, ` +
-        `volumes ${report.volumesIntact ? 'intact' : 'NOT intact'}; first apply: ${Object.entries(report.firstApply).map(([s, l]) => `${s} ${l.replace('Apply complete! Resources: ', '')}`).join('; ')}; ` +
+        `volumes ${report.volumesIntact ? 'intact' : 'NOT intact'}; first apply: ${Object.entries(report.firstApply).map(([s, l]) => `${s} ${l.replace('Apply complete! Resources: ', '').replace(/\.$/, '')}`).join('; ')}; ` +
         `second plan: ${Object.values(report.secondPlan).flat().length} changes; later change replaced ${report.laterChange.join(', ') || 'nothing'}; catalogue: ${report.catalogue}`,
     );
     if (!process.env.XIVO_E2E_KEEP) {

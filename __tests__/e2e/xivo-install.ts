@@ -114,28 +114,25 @@ export interface Installation {
 export function installXivo(pbx: TestHost, cc: TestHost, tarballs: string, secrets: InstallSecrets): Installation {
   const services = ccServices(secrets);
   const ports = [5432, 9400, 8090, 8070, 80, 443, 9100, 5672];
-  importImages(cc, tarballs, Object.values(services).map((s) => s.image), ports);
-  const ccDir = path.join(cc.fsRoot, 'etc/docker/compose');
-  fs.mkdirSync(ccDir, { recursive: true });
-  const cFiles = ccFiles(secrets);
-  fs.writeFileSync(path.join(ccDir, 'factory.env'), cFiles.factory, { mode: 0o644 });
-  fs.writeFileSync(path.join(ccDir, 'custom.env'), cFiles.custom, { mode: 0o600 });
-  fs.writeFileSync(path.join(ccDir, 'docker-xivocc.yml'), composeYaml(services, ['pgxivocc-data', 'recordings']));
+  const project = (host: TestHost, dir: string, name: string, file: string, files: { factory: string; custom: string }, projectServices: typeof services, volumes: string[]) => {
+    importImages(host, tarballs, Object.values(projectServices).map((s) => s.image), ports);
+    const at = path.join(host.fsRoot, dir);
+    fs.mkdirSync(at, { recursive: true });
+    fs.writeFileSync(path.join(at, 'factory.env'), files.factory, { mode: 0o644 });
+    fs.writeFileSync(path.join(at, 'custom.env'), files.custom, { mode: 0o600 });
+    fs.writeFileSync(path.join(at, file), composeYaml(projectServices, volumes));
+    compose(host, at, name, file, ['up', '-d']);
+    return at;
+  };
   fs.mkdirSync(path.join(cc.fsRoot, 'etc/docker/nginx/ssl'), { recursive: true });
-  compose(cc, ccDir, 'xivocc', 'docker-xivocc.yml', ['up', '-d']);
-
+  const cFiles = ccFiles(secrets);
+  const ccDir = project(cc, 'etc/docker/compose', 'xivocc', 'docker-xivocc.yml', cFiles, services, ['pgxivocc-data', 'recordings']);
+  const pFiles = pbxFiles(secrets);
   const pbxServices = {
     configmgt: { image: `xivoxc/config-mgt:${TAG}`, ports: ['9100:9100'], environment: {} },
     rabbitmq: { image: `xivoxc/rabbitmq:${TAG}`, environment: {} },
   };
-  importImages(pbx, tarballs, Object.values(pbxServices).map((s) => s.image), ports);
-  const pbxDir = path.join(pbx.fsRoot, 'etc/docker/xivo');
-  fs.mkdirSync(pbxDir, { recursive: true });
-  const pFiles = pbxFiles(secrets);
-  fs.writeFileSync(path.join(pbxDir, 'factory.env'), pFiles.factory, { mode: 0o644 });
-  fs.writeFileSync(path.join(pbxDir, 'custom.env'), pFiles.custom, { mode: 0o600 });
-  fs.writeFileSync(path.join(pbxDir, 'docker-xivo.yml'), composeYaml(pbxServices, []));
-  compose(pbx, pbxDir, 'xivo', 'docker-xivo.yml', ['up', '-d']);
+  const pbxDir = project(pbx, 'etc/docker/xivo', 'xivo', 'docker-xivo.yml', pFiles, pbxServices, []);
 
   const markers: Record<string, string> = {};
   for (const volume of ['xivocc_pgxivocc-data', 'xivocc_recordings']) {
