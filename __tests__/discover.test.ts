@@ -284,7 +284,29 @@ describe('refusals, word for word', () => {
     expect(refusal(() => mapHost(address, { server: 'cc', roles: [Role.CC] }))).toBe(
       'XUC_HOST is the address 198.18.77.12 in /etc/docker/compose/custom.env: publicNames.xucHost must be the DNS name users open; give it with --public-name xucHost=<fqdn> (the first deploy then writes it into the file)',
     );
-    expect(mapHost(address, { server: 'cc', roles: [Role.CC], publicNames: { xucHost: 'cc.example.com' } as never }).publicNames.xucHost).toBe('cc.example.com');
+    const given = mapHost(address, { server: 'cc', roles: [Role.CC], publicNames: { xucHost: 'cc.example.com' } as never });
+    expect(given.publicNames.xucHost).toBe('cc.example.com');
+    expect(given.findings).toContainEqual({
+      level: 'warning',
+      subject: 'publicNames.xucHost',
+      text: 'is cc.example.com (given), the host says 198.18.77.12 (/etc/docker/compose/custom.env): the first deploy writes cc.example.com there',
+    });
+  });
+
+  test('XUC_HOST is an address, and the environment file already names the front', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xivo-discover-'));
+    const file = path.join(dir, 'tko.yaml');
+    const customEnv = '/etc/docker/compose/custom.env';
+    const address: HostSnapshot = { ...CC, files: { ...CC.files, [customEnv]: CC.files[customEnv]!.replace(/XUC_HOST=.*/, 'XUC_HOST=198.18.77.12') } };
+    await discover({ file, server: 'pbx', roles: [Role.XIVO], docker: { host: 'unix:///run/pbx.sock' }, address: '198.18.77.11', recorded: { pbx: PBX } });
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('publicNames:\n', 'publicNames:\n  xucHost: cc.tko.test\n'));
+    const result = await discover({ file, server: 'cc', roles: [Role.CC], docker: { host: 'tcp://198.18.77.12:2376', tls: undefined }, recorded: { pbx: PBX, cc: address } }).catch((e) => e);
+    // tcp:// needs TLS files: the loader refuses the file, nothing is written.
+    expect(result).toBeInstanceOf(DiscoverError);
+    expect((result as Error).message).toMatch(/^the environment file discover would write is refused by the loader \(nothing written; please report it with the catalogue report\):\n.*tko\.yaml:\d+:\d+: servers\[1\]\.docker\.tls: is required for tcp:\/\/ hosts \(an unencrypted Docker API is root on that host\): give caFile, certFile and keyFile$/);
+    const ok = await discover({ file, server: 'cc', roles: [Role.CC], docker: { host: 'ssh://deploy@198.18.77.12' }, recorded: { pbx: PBX, cc: address } });
+    expect(parse(fs.readFileSync(file, 'utf8')).publicNames.xucHost).toBe('cc.tko.test');
+    expect(ok.findings.map((f) => f.subject)).toContain('publicNames.xucHost');
   });
 
   test('a unix socket without --address, and another environment in the file', async () => {

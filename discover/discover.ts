@@ -79,6 +79,7 @@ interface ExistingFile {
   readonly release?: unknown;
   readonly dist?: unknown;
   readonly registry?: string;
+  readonly publicNames?: Readonly<Partial<Record<PublicName, string>>>;
   readonly servers?: readonly {
     readonly name: string;
     readonly roles?: readonly Role[];
@@ -113,7 +114,11 @@ export async function discover(options: DiscoverOptions): Promise<DiscoverResult
     roles: options.roles,
     project: options.project,
     release: options.release,
-    publicNames: options.publicNames,
+    // The fronts' names the file already gives stand for an address the host holds (XUC_HOST as the installer writes it).
+    publicNames: {
+      ...Object.fromEntries(Object.entries(current?.publicNames ?? {}).filter(([k]) => k === PublicName.XUC_HOST || k === PublicName.UC_ADDON_HOST)),
+      ...options.publicNames,
+    },
     environment: current?.release ? { release: String(current.release), dist: String(current.dist ?? 'latest'), registry: current.registry } : undefined,
   });
 

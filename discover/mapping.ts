@@ -291,7 +291,13 @@ export function mapHost(snapshot: HostSnapshot, target: DiscoverTarget): ServerD
       publicSources.set(name, fileValues.get(key)?.file ?? 'the containers');
     }
   }
-  for (const [name, value] of Object.entries(target.publicNames ?? {}) as [PublicName, string][]) publicNames[name] = value;
+  for (const [name, value] of Object.entries(target.publicNames ?? {}) as [PublicName, string][]) {
+    const found = publicNames[name];
+    if (found !== undefined && found !== value) {
+      findings.push({ level: 'warning', subject: `publicNames.${name}`, text: `is ${value} (given), the host says ${found} (${publicSources.get(name)}): the first deploy writes ${value} there` });
+    }
+    publicNames[name] = value;
+  }
   for (const name of [PublicName.XUC_HOST, PublicName.UC_ADDON_HOST]) {
     const value = publicNames[name];
     if (value !== undefined && IPV4.test(value) && !target.publicNames?.[name]) {
