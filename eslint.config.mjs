@@ -10,7 +10,7 @@ import tseslint from 'typescript-eslint';
 import propsDefault from './scripts/eslint-rules/props-default.js';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'cdktf.out/', 'cdktf.out.*/', 'node_modules/', 'docs/api/', '.gen/', 'coverage/', '.synth-cache/', '.bench/'] },
+  { ignores: ['dist/', 'lib/', 'cdktf.out/', 'cdktf.out.*/', 'node_modules/', 'docs/api/', '.gen/', 'coverage/', '.synth-cache/', '.bench/'] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {

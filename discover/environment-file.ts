@@ -6,7 +6,7 @@
  * names) and reports where the file and the host disagree instead of changing the file.
  */
 import { Document, isMap, isScalar, isSeq, parseDocument, Scalar, YAMLMap, YAMLSeq } from 'yaml';
-import { PublicName } from '../catalogue/types';
+import { PublicName, Role } from '../catalogue/types';
 import { Finding, ServerDiscovery, ServiceOverrideOut } from './mapping';
 
 /** The `servers[]` entry of the server read. */
@@ -56,8 +56,14 @@ export function environmentFileText(input: EnvironmentFileInput): { text: string
     }
   }
 
-  // servers[]: replace the entry of this server, or append it.
-  const entry = doc.createNode(serverNode(input.server, d));
+  // servers[]: replace the entry of this server, or append it. When another server of the file carries one of
+  // its roles (a split XiVO CC), this one lists the services it runs: the placement rule wants each listed.
+  const others = doc.getIn(['servers']);
+  const rolesOf = (s: unknown) => (isMap(s) ? ((s.toJSON() as { roles?: string[] }).roles ?? []) : []);
+  const split =
+    isSeq(others) &&
+    others.items.some((s) => isMap(s) && s.get('name') !== input.server.name && input.server.roles.some((r) => r !== Role.MDS && rolesOf(s).includes(r)));
+  const entry = doc.createNode({ ...serverNode(input.server, d), ...(split && d.adopted.length ? { services: d.adopted.map((a) => a.def.id) } : {}) });
   blockStyle(entry);
   const servers = doc.getIn(['servers']);
   if (isSeq(servers)) {
