@@ -4,8 +4,8 @@
  * One direction only:
  *   catalogue/ (data) <- constructs/ (library) <- config/ (YAML -> model) <- stacks/ (model -> constructs)
  *   <- main.ts, synth/
- * estate/ and impact/ sit beside stacks/: they may use catalogue/, constructs/ and config/, never
- * the other way round. `import type` edges count (tsPreCompilationDeps): a type-only cycle is a cycle.
+ * estate/, impact/ and discover/ sit beside stacks/: they may use catalogue/, constructs/, config/
+ * (and stacks/), never the other way round. `import type` edges count (tsPreCompilationDeps): a type-only cycle is a cycle.
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -22,7 +22,7 @@ module.exports = {
       severity: 'error',
       comment: 'catalogue/ is plain data: it imports nothing from constructs/, config/, stacks/, estate/, impact/, synth/ or main.ts.',
       from: { path: '^catalogue/' },
-      to: { path: '^(constructs|config|stacks|estate|impact|synth)/|^main\\.ts$' },
+      to: { path: '^(constructs|config|stacks|estate|impact|discover|synth)/|^main\\.ts$' },
     },
     {
       name: 'constructs-never-import-config-or-stacks',
@@ -31,20 +31,20 @@ module.exports = {
         'constructs/ is the library: it knows catalogue/ and cdktf, never the YAML model (config/), the stacks (stacks/), ' +
         'estate/, impact/, synth/ or main.ts. Pass what the construct needs through narrow props.',
       from: { path: '^constructs/' },
-      to: { path: '^(config|stacks|estate|impact|synth)/|^main\\.ts$' },
+      to: { path: '^(config|stacks|estate|impact|discover|synth)/|^main\\.ts$' },
     },
     {
       name: 'config-never-imports-stacks',
       severity: 'error',
       comment: 'config/ turns YAML into the model: it never imports stacks/, estate/, impact/, synth/ or main.ts (they sit above it).',
       from: { path: '^config/' },
-      to: { path: '^(stacks|estate|impact|synth)/|^main\\.ts$' },
+      to: { path: '^(stacks|estate|impact|discover|synth)/|^main\\.ts$' },
     },
     {
       name: 'stacks-never-import-entry-points',
       severity: 'error',
-      comment: 'stacks/, estate/ and impact/ sit below the entry points: they never import synth/, deploy/ or main.ts.',
-      from: { path: '^(stacks|estate|impact)/' },
+      comment: 'stacks/, estate/, impact/ and discover/ sit below the entry points: they never import synth/, deploy/ or main.ts.',
+      from: { path: '^(stacks|estate|impact|discover)/' },
       to: { path: '^(synth|deploy)/|^main\\.ts$' },
     },
     {
@@ -65,7 +65,7 @@ module.exports = {
       name: 'no-dev-dependency-in-production',
       severity: 'error',
       comment: 'Production code imports a devDependency: it is not installed with --omit=dev. Move it to dependencies or out of production code.',
-      from: { path: '^(catalogue|constructs|config|stacks|estate|impact|synth|deploy)/|^main\\.ts$|^index\\.ts$' },
+      from: { path: '^(catalogue|constructs|config|stacks|estate|impact|discover|synth|deploy)/|^main\\.ts$|^index\\.ts$' },
       to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
     },
     {

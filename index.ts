@@ -18,6 +18,8 @@ export { ValidationError, InternalError } from './constructs/errors';
 // Containers and host files.
 export { ServiceContainer, HOST_GATEWAY_NAME } from './constructs/service-container';
 export type { BindMount, ExtraMount, ServiceContainerProps, ServiceOverrides } from './constructs/service-container';
+export { ADOPTED_CONTAINER_IGNORED, ADOPTED_NETWORK_IGNORED } from './constructs/adoption';
+export type { AdoptedContainer } from './constructs/adoption';
 export { HostFile } from './constructs/host-file';
 export type { HostFileProps } from './constructs/host-file';
 export { EnvFileKeys } from './constructs/env-file-keys';

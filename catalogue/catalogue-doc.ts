@@ -7,6 +7,7 @@ import { ASTERISK_WEBSOCKET, DEFAULT_EXTRA_EDGE_ZONE, EDGE_ONLY_PATHS, RATE_LIMI
 import { HOST_ENV_FILES, RESERVED_HOST_PORTS, SERVICES } from './services';
 import { EnvSource } from './types';
 import { XUC_CREDENTIALS } from './xuc-credentials';
+import { INFERRED_FACTS } from './inferred-facts';
 
 export const CATALOGUE_DOC = 'docs/catalogue.md';
 
@@ -39,8 +40,9 @@ export function catalogueMarkdown(): string {
     '|---|---|---|---|---|---|---|---|',
   ];
   for (const s of SERVICES) {
-    const ports = s.ports.map((p) => `${p.name} ${p.internal}${p.published ? `→${p.published}` : ''}`).join(', ') || '–';
-    const volumes = s.volumes.map((v) => `\`${v.containerPath}\`${v.persistent ? ' (protected)' : ''}`).join(', ') || '–';
+    const inferred = (c?: string) => (c === 'inferred' ? ' (inferred)' : '');
+    const ports = s.ports.map((p) => `${p.name} ${p.internal}${p.published ? `→${p.published}` : ''}${inferred(p.confidence)}`).join(', ') || '–';
+    const volumes = s.volumes.map((v) => `\`${v.containerPath}\`${v.persistent ? ' (protected)' : ''}${inferred(v.confidence)}`).join(', ') || '–';
     const env = Object.entries(s.env).map(([k, v]) => `\`${k}\` ← ${describeSource(v)}`).join('<br>') || '–';
     lines.push(`| \`${s.id}\` | ${cell(s.description)} | \`${s.image}\` (${s.imageConfidence}) | ${ports} | ${volumes} | ${s.optIn ? 'opt-in (`enabled: true`)' : s.optional ? 'yes' : 'no'} | ${cell(env)} | ${cell(s.notes)} |`);
   }
@@ -83,7 +85,7 @@ export function catalogueMarkdown(): string {
     const value = fact.secretVariable ? `\`TF_VAR_${fact.secretVariable}\` (sensitive)` : `\`${fact.defaultValue}\``;
     lines.push(`| ${cell(fact.what)} | \`${fact.env}\` (${fact.envConfidence}) | ${value} |`);
   }
-  lines.push(...routesMarkdown());
+  lines.push(...inferredFactsMarkdown(), ...routesMarkdown());
   return `${lines.join('\n')}\n`;
 }
 
@@ -91,6 +93,22 @@ const describeTarget = (t: RouteTarget): string =>
   t.kind === 'service'
     ? `\`${t.service}\`${t.port ? ` port ${t.port}` : ''}`
     : `Asterisk HTTP server of ${t.role === 'xivo' ? 'the PBX' : 'each MDS'}, port ${ASTERISK_WEBSOCKET.port} (${ASTERISK_WEBSOCKET.portConfidence}), URI \`${ASTERISK_WEBSOCKET.path}\` (${ASTERISK_WEBSOCKET.pathConfidence})`;
+
+/** Every inferred fact a running installation can confirm (catalogue/inferred-facts.ts): what `npm run discover` reports on. */
+function inferredFactsMarkdown(): string[] {
+  return [
+    '',
+    '## Inferred facts checked by discover',
+    '',
+    `The ${INFERRED_FACTS.length} inferred facts of this catalogue that a running installation shows through the Docker API. \`npm run discover\``,
+    'writes, next to the environment file, a report of each one against what it found (matches, differs, absent): send it back to',
+    'turn an inferred fact into a verified one.',
+    '',
+    '| fact | catalogue value |',
+    '|---|---|',
+    ...INFERRED_FACTS.map((f) => `| ${cell(f.subject)} | \`${cell(f.expected)}\` |`),
+  ];
+}
 
 /** The route table of the fronts and the edge's allow-list (catalogue/routes.ts). */
 function routesMarkdown(): string[] {

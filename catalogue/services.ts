@@ -63,10 +63,13 @@ const httpCheck = (port: number, path = '/'): ServiceDefinition['healthcheck'] =
 /** The xuc/xucmgt/nginx trio shared by XiVO CC and UC-Addon, parameterised by role and public name. */
 function ccFront(role: FrontRole, xucHost: PublicName): ServiceDefinition[] {
   const id = (name: 'xuc' | 'xucmgt'): ServiceId => `${role}.${name}`;
+  // XiVO CC's documentation names these Compose services (xivocc-dcomp logs xuc, xivocc_xuc_1); the UC-Addon's set is not documented.
+  const nameConfidence: Confidence = role === Role.CC ? 'verified' : 'inferred';
   return [
     service({
       role,
       name: 'xuc',
+      nameConfidence,
       description: 'xuc server: CTI, REST and WebSocket API (Play/JVM)',
       image: xivoImage('xuc'),
       ports: [{ name: 'http', internal: 8090, published: 8090 }],
@@ -82,6 +85,7 @@ function ccFront(role: FrontRole, xucHost: PublicName): ServiceDefinition[] {
     service({
       role,
       name: 'xucmgt',
+      nameConfidence,
       description: role === Role.CC ? 'CC Agent, CC Manager and UC assistant web applications' : 'UC assistant web application',
       image: xivoImage('xucmgt'),
       ports: [{ name: 'http', internal: 8070, published: 8070 }],
@@ -96,6 +100,7 @@ function ccFront(role: FrontRole, xucHost: PublicName): ServiceDefinition[] {
     service({
       role,
       name: 'nginx',
+      nameConfidence,
       description: 'HTTPS entry point of every web application (XiVO CC "System Configuration" path table)',
       image: xivoImage('xivoxc-nginx'),
       ports: [
@@ -121,6 +126,7 @@ function ccFront(role: FrontRole, xucHost: PublicName): ServiceDefinition[] {
 
 const CC_DB: ServiceId = 'cc.pgxivocc';
 const dbEnv = { DB_HOST: env.hostOf(CC_DB), DB_PORT: env.portOf(CC_DB) };
+const DB_ENV_NAMES = Object.keys(dbEnv);
 
 export const SERVICES: readonly ServiceDefinition[] = [
   // --- XiVO PBX ---------------------------------------------------------------------------
@@ -145,8 +151,8 @@ export const SERVICES: readonly ServiceDefinition[] = [
     name: 'pgxivocc',
     description: 'PostgreSQL of the xivo_stats database',
     image: xivoImage('pgxivocc'),
-    ports: [{ name: 'postgres', internal: 5432, published: 5443 }],
-    volumes: [{ name: 'data', containerPath: '/var/lib/postgresql/data', persistent: true }],
+    ports: [{ name: 'postgres', internal: 5432, published: 5443, confidence: 'inferred' }],
+    volumes: [{ name: 'data', containerPath: '/var/lib/postgresql/data', persistent: true, confidence: 'inferred' }],
     env: {},
     healthcheck: { test: ['CMD-SHELL', 'pg_isready -U postgres || exit 1'] },
     notes: 'Name and host port 5443 inferred (XiVO CC "Reporting and statistics"). Data path is the PostgreSQL image default.',
@@ -158,6 +164,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
     image: xivoImage('xivo-db-replication'),
     ports: [],
     env: { XIVO_HOST: env.publicName(PublicName.XIVO_HOST), ...dbEnv },
+    inferredEnv: DB_ENV_NAMES,
     dependsOn: [CC_DB],
     notes: 'Component verified (XiVO CC "Reporting and statistics", reporting pipeline); image and env names (DB_HOST, DB_PORT) inferred.',
   }),
@@ -168,6 +175,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
     image: xivoImage('xivo-full-stats'),
     ports: [],
     env: dbEnv,
+    inferredEnv: DB_ENV_NAMES,
     dependsOn: [CC_DB],
     notes: 'Component verified (XiVO CC "Reporting and statistics"); image and env names inferred.',
   }),
@@ -178,6 +186,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
     image: xivoImage('pack-reporting'),
     ports: [],
     env: dbEnv,
+    inferredEnv: DB_ENV_NAMES,
     dependsOn: [CC_DB],
     optional: true,
     notes: 'Component verified (XiVO CC "Reporting and statistics"); image and env names inferred.',
@@ -189,6 +198,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
     image: xivoImage('spagobi'),
     ports: [{ name: 'http', internal: 9500, published: 9500 }],
     env: dbEnv,
+    inferredEnv: DB_ENV_NAMES,
     dependsOn: [CC_DB],
     healthcheck: httpCheck(9500, '/SpagoBI'),
     memoryMb: 2048,
@@ -200,9 +210,10 @@ export const SERVICES: readonly ServiceDefinition[] = [
     name: 'recording-server',
     description: 'Recording server REST API and file store, reached through nginx /recording',
     image: xivoImage('recording-server'),
-    ports: [{ name: 'http', internal: 9400, published: 9400 }],
-    volumes: [{ name: 'recordings', containerPath: '/var/spool/recording-server', persistent: true }],
+    ports: [{ name: 'http', internal: 9400, published: 9400, confidence: 'inferred' }],
+    volumes: [{ name: 'recordings', containerPath: '/var/spool/recording-server', persistent: true, confidence: 'inferred' }],
     env: { PLAY_AUTH_TOKEN: env.sharedToken(), XIVO_HOST: env.publicName(PublicName.XIVO_HOST), ...dbEnv },
+    inferredEnv: DB_ENV_NAMES,
     dependsOn: [CC_DB],
     healthcheck: httpCheck(9400, '/recording'),
     optional: true,
@@ -213,9 +224,10 @@ export const SERVICES: readonly ServiceDefinition[] = [
     name: 'elasticsearch',
     description: 'Search index behind Kibana dashboards',
     image: xivoImage('elasticsearch'),
-    ports: [{ name: 'http', internal: 9200, published: 9200 }],
-    volumes: [{ name: 'data', containerPath: '/usr/share/elasticsearch/data', persistent: true }],
+    ports: [{ name: 'http', internal: 9200, published: 9200, confidence: 'inferred' }],
+    volumes: [{ name: 'data', containerPath: '/usr/share/elasticsearch/data', persistent: true, confidence: 'inferred' }],
     env: { 'discovery.type': env.literal('single-node') },
+    inferredEnv: ['discovery.type'],
     healthcheck: httpCheck(9200, '/_cluster/health'),
     memoryMb: 2048,
     optional: true,
@@ -226,8 +238,9 @@ export const SERVICES: readonly ServiceDefinition[] = [
     name: 'kibana',
     description: 'Dashboards, reached through nginx /kibana',
     image: xivoImage('kibana'),
-    ports: [{ name: 'http', internal: 5601, published: 5601 }],
+    ports: [{ name: 'http', internal: 5601, published: 5601, confidence: 'inferred' }],
     env: { ELASTICSEARCH_HOSTS: env.urlOf('cc.elasticsearch') },
+    inferredEnv: ['ELASTICSEARCH_HOSTS'],
     dependsOn: ['cc.elasticsearch'],
     optional: true,
     notes: 'Route /kibana verified (XiVO CC "System Configuration"); port 5601 and ELASTICSEARCH_HOSTS are Kibana defaults; image inferred.',

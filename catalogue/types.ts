@@ -106,6 +106,8 @@ export interface PortDefinition {
   readonly published?: number;
   /** @default 'tcp' */
   readonly protocol?: 'tcp' | 'udp';
+  /** Whether XiVO's documentation gives this port (internal and published). @default 'verified' */
+  readonly confidence?: Confidence;
 }
 
 /** A named Docker volume holding the service's data. */
@@ -115,6 +117,8 @@ export interface VolumeDefinition {
   readonly containerPath: string;
   /** Data that must survive (database, recordings, index): protected with `preventDestroy`. */
   readonly persistent: boolean;
+  /** Whether the data path in the container is documented. @default 'verified' */
+  readonly confidence?: Confidence;
 }
 
 export interface HealthcheckDefinition {
@@ -141,6 +145,8 @@ export interface ServiceDefinition {
   readonly role: Role;
   /** Compose service name as XiVO names it (`xuc`, `nginx`...). */
   readonly name: string;
+  /** Whether XiVO's documentation shows that Compose service name (`xivocc_xuc_1`). @default 'inferred' */
+  readonly nameConfidence?: Confidence;
   readonly description: string;
   /** Repository without registry prefix and tag. */
   readonly image: string;
@@ -155,6 +161,8 @@ export interface ServiceDefinition {
   readonly volumes: readonly VolumeDefinition[];
   /** Environment variables and where their values come from. */
   readonly env: Readonly<Record<string, EnvSource>>;
+  /** Names of `env` that no public source confirms (the others are verified). @default none */
+  readonly inferredEnv?: readonly string[];
   /** Services this one calls; used to check that split servers can reach each other. */
   readonly dependsOn: readonly ServiceId[];
   readonly healthcheck?: HealthcheckDefinition;

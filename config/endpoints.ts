@@ -3,11 +3,11 @@
  * Same server: the container's network alias and its internal port.
  * Other server: that server's address and the published host port.
  */
-import { containerName, serviceDefinition } from '../catalogue/services';
+import { serviceDefinition } from '../catalogue/services';
 import { Role, ServiceId } from '../catalogue/types';
 import { Endpoint, PlatformDirectory } from '../constructs/platform-directory';
 import { HOST_GATEWAY_NAME } from '../constructs/service-container';
-import { Environment, ServerModel } from './model';
+import { containerNameOf, Environment, ServerModel } from './model';
 import { publishedPort } from './resolve';
 
 /**
@@ -28,7 +28,7 @@ export function endpoint(env: Environment, from: ServerModel, service: ServiceId
   }
   const port = portName ? def.ports.find((p) => p.name === portName) : def.ports[0];
   if (!port) throw new Error(`${service} has no port ${portName ?? '(none defined)'}`);
-  if (target === from) return { host: containerName(def), port: port.internal, local: true };
+  if (target === from) return { host: containerNameOf(env, def), port: port.internal, local: true };
   return { host: target.address, port: publishedPort(env.spec, service, port.name) ?? port.internal, local: false };
 }
 

@@ -2,6 +2,7 @@
  * The resolved environment: what the stacks are built from, after validation.
  * Placement (which service runs on which server) and public names are decided here, once.
  */
+import { containerName } from '../catalogue/services';
 import { PublicName, Role, ServiceDefinition, ServiceId } from '../catalogue/types';
 import type { ConfigIssue } from './errors';
 import { BackendSpec, DockerConnectionSpec, EnvironmentFile, ServiceOverride } from './schema';
@@ -16,6 +17,8 @@ export interface ServerModel {
   readonly roles: readonly Role[];
   /** Enabled catalogue services placed on this server, in catalogue order. */
   readonly services: readonly ServiceDefinition[];
+  /** Existing Docker network adopted as the server's network (taking over an installation). @default a new network */
+  readonly adoptNetwork?: string;
 }
 
 export interface Environment {
@@ -42,4 +45,9 @@ export interface Environment {
 
 export function serversWithRole(env: Environment, role: Role): ServerModel[] {
   return env.servers.filter((s) => s.roles.includes(role));
+}
+
+/** Docker name of a service's container: the adopted container's own name, else the catalogue's. */
+export function containerNameOf(env: Environment, def: ServiceDefinition): string {
+  return env.overrides[def.id]?.adoptContainer?.name ?? containerName(def);
 }

@@ -5,7 +5,7 @@
  */
 import { DEFAULT_LOG_ROTATION } from '../constructs/deployment';
 import * as path from 'path';
-import { findRelease } from '../catalogue/releases';
+import { resolveRelease } from '../catalogue/releases';
 import { findService, serviceDefinition, SERVICES, servicesOfRole, UNIQUE_ROLES } from '../catalogue/services';
 import { PublicName, Role, ServiceDefinition, ServiceId } from '../catalogue/types';
 import { Environment, ServerModel } from './model';
@@ -93,6 +93,7 @@ export function resolve(spec: EnvironmentFile, file: string): Resolution {
     docker: s.docker,
     roles: [...new Set(s.roles)],
     services: sortByCatalogue(placedByIndex.get(i)!),
+    adoptNetwork: s.adoptNetwork,
   }));
   const placement = new Map<ServiceId, ServerModel>();
   for (const server of servers) for (const def of server.services) if (def.role !== Role.MDS) placement.set(def.id, server);
@@ -115,8 +116,8 @@ export function resolve(spec: EnvironmentFile, file: string): Resolution {
     name: spec.name,
     file,
     directory: path.dirname(path.resolve(file)),
-    // The schema accepted only known releases: by name or version, the version tags images.
-    release: findRelease(spec.release)!.version,
+    // The schema accepted only known releases (or a newer version): by name or version, the version tags images.
+    release: resolveRelease(spec.release)!.release.version,
     dist: spec.dist ?? 'latest',
     registry: spec.registry,
     backend: spec.backend ?? { type: 'local' },

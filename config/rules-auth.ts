@@ -127,7 +127,8 @@ const heapFits: Rule = (spec, env) => {
   const heapMax = jvmSizeMiB(jvm?.heapMax ?? DEFAULT_XUC_HEAP.max);
   for (const id of ['cc.xuc', 'ucaddon.xuc'] as const) {
     const limit = spec.services?.[id]?.memoryMb ?? serviceDefinition(id).memoryMb;
-    if (!env.placement.has(id) || limit === undefined || heapMax < limit) continue;
+    // 0: no limit (a container adopted without one).
+    if (!env.placement.has(id) || limit === undefined || limit === 0 || heapMax < limit) continue;
     problems.push({
       path: jvm?.heapMax ? at('jvm', 'heapMax') : ['services', id, 'memoryMb'],
       message: `-Xmx ${jvm?.heapMax ?? DEFAULT_XUC_HEAP.max} (${heapMax} MiB) does not fit in the ${limit} MiB memory limit of ${id}: keep auth.jvm.heapMax below it (the JVM needs room besides the heap) or raise services["${id}"].memoryMb`,

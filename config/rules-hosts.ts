@@ -3,17 +3,17 @@
  * release (Debian 11 from 2022.04, Debian 12 from 2024.05, catalogue/releases.ts), and
  * `freeHostPorts`, which may free only the reservations the catalogue marks inferred.
  */
-import { debianFor, findRelease } from '../catalogue/releases';
+import { debianFor, describeRelease, resolveRelease } from '../catalogue/releases';
 import { RESERVED_HOST_PORTS } from '../catalogue/services';
 import type { Rule } from './rule';
 
 const debianMatchesRelease: Rule = (spec) => {
-  const release = findRelease(spec.release);
+  const release = resolveRelease(spec.release)?.release;
   const wanted = release && debianFor(release);
   if (!release || !wanted) return [];
   return spec.servers.flatMap((s, i) =>
     s.debian !== undefined && s.debian !== wanted
-      ? [{ path: ['servers', i, 'debian'], message: `XiVO ${release.name} (${release.version}) runs on Debian ${wanted}, not Debian ${s.debian}: upgrade the host (runbook host-prerequisites.md) or write debian: ${wanted}` }]
+      ? [{ path: ['servers', i, 'debian'], message: `XiVO ${describeRelease(release)} runs on Debian ${wanted}, not Debian ${s.debian}: upgrade the host (runbook host-prerequisites.md) or write debian: ${wanted}` }]
       : [],
   );
 };

@@ -6,7 +6,7 @@ import { HOST_ENV_FILES, RESERVED_HOST_PORTS, findService, serviceDefinition } f
 import { Role, ServiceId } from '../catalogue/types';
 import { normalDockerHost } from './docker-host';
 import { checkInputFile, containmentProblem, MAX_CERTIFICATE_BYTES } from './input-files';
-import { Environment, ServerModel } from './model';
+import { containerNameOf, Environment, ServerModel } from './model';
 import { mountProblems } from './mounts';
 import { publishedPort } from './resolve';
 import type { Problem, Rule } from './rule';
@@ -157,7 +157,7 @@ const dockerConnections: Rule = (spec, env) =>
     return problems;
   });
 
-const serviceOverrides: Rule = (spec) =>
+const serviceOverrides: Rule = (spec, env) =>
   Object.entries(spec.services ?? {}).flatMap(([id, o]) => {
     const at = ['services', id];
     const def = findService(id);
@@ -179,12 +179,50 @@ const serviceOverrides: Rule = (spec) =>
         problems.push({ path: [...at, 'adoptVolumes', name], message: `"${id}" has no data volume named "${name}"; its volumes: ${def.volumes.map((v) => v.name).join(', ') || '(none)'}` });
       }
     }
+    if (o.adoptContainer && !env.placement.has(def.id)) {
+      problems.push({
+        path: [...at, 'adoptContainer'],
+        message: `"${id}" is not deployed in this environment (disabled, or no server carries role "${def.role}"): an adopted container needs its service; enable it or remove adoptContainer`,
+      });
+    }
     (o.volumes ?? []).forEach((v, j) => {
       if (!!v.hostPath === !!v.volume) problems.push({ path: [...at, 'volumes', j], message: 'give exactly one of hostPath or volume' });
       if (v.allowSystemPath !== undefined && !v.hostPath) problems.push({ path: [...at, 'volumes', j, 'allowSystemPath'], message: 'only applies to hostPath mounts: remove it' });
     });
     return problems;
   });
+
+/**
+ * Taking over: one container name, one adopted container and one adopted network per Docker
+ * host. Two services adopting the same container, or a container named like another service's,
+ * would make two resources manage one container; two servers adopting one network, two states.
+ */
+const adoptionClashes: Rule = (spec, env) => {
+  const problems: Problem[] = [];
+  const seen = new Map<string, string>();
+  const claim = (key: string, what: string, path: (string | number)[], message: (first: string) => string) => {
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, what);
+    else problems.push({ path, message: message(first) });
+  };
+  for (const server of env.servers) {
+    const host = normalDockerHost(server.docker.host);
+    for (const def of server.services) {
+      const adopted = spec.services?.[def.id]?.adoptContainer;
+      const name = containerNameOf(env, def);
+      const at = adopted ? ['services', def.id, 'adoptContainer', 'name'] : ['services', def.id];
+      claim(`${host} name ${name}`, def.id, at, (first) => `container name "${name}" on Docker host ${server.docker.host} is taken twice: by ${first} and by ${def.id}; adopt each running container once`);
+      if (adopted) {
+        claim(`${host} id ${adopted.id}`, def.id, ['services', def.id, 'adoptContainer', 'id'], (first) => `container ${adopted.id.slice(0, 12)} on Docker host ${server.docker.host} is adopted twice: by ${first} and by ${def.id}; adopt each running container once`);
+      }
+    }
+    if (server.adoptNetwork) {
+      const index = spec.servers.findIndex((s) => s.name === server.name);
+      claim(`${host} network ${server.adoptNetwork}`, `server "${server.name}"`, ['servers', index, 'adoptNetwork'], (first) => `network "${server.adoptNetwork}" on Docker host ${server.docker.host} is adopted twice: by ${first} and by server "${server.name}"; one server adopts it`);
+    }
+  }
+  return problems;
+};
 
 /** Bind mounts: no system path, no host-file directory, nothing over what we deliver into the container. */
 const bindMounts: Rule = (spec) => mountProblems(spec);
@@ -307,6 +345,7 @@ export const RULES: readonly Rule[] = [
   unusedPublicNames,
   dockerConnections,
   serviceOverrides,
+  adoptionClashes,
   bindMounts,
   localStateDirectory,
   splitReachability,

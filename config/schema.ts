@@ -4,7 +4,7 @@
  * `npm run schema` publishes it as JSON Schema for editors (yaml-language-server).
  */
 import { z } from 'zod';
-import { findRelease, releaseList } from '../catalogue/releases';
+import { NEWEST_RELEASE, releaseList, resolveRelease } from '../catalogue/releases';
 import { ALL_ROLES, Role } from '../catalogue/types';
 import { filePath } from './input-files';
 import { hostCheck, IPV4, isDnsName } from './host-names';
@@ -31,6 +31,10 @@ export const fqdn = checked(
 );
 export const address = checked(hostCheck((v) => IPV4.test(v) || isDnsName(v), 'must be the IPv4 address or DNS name by which other servers reach this one (e.g. "10.0.0.5")'));
 const port = z.number().int().min(1).max(65535);
+
+/** A Docker object name (container, network, volume): what `docker ps`, `docker network ls`, `docker volume ls` show. */
+const DOCKER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const dockerName = (message: string) => z.string().regex(DOCKER_NAME, { message });
 
 /** `unix:///path`, `ssh://user@host[:port]` or `tcp://host:port` (kreuzwerker/docker provider `host`). */
 export const DOCKER_HOST = /^(unix:\/\/\/\S+|ssh:\/\/[A-Za-z0-9._-]+@[A-Za-z0-9.-]+(:\d{1,5})?|tcp:\/\/[A-Za-z0-9.-]+:\d{1,5})$/;
@@ -77,6 +81,11 @@ const server = z
       .array(z.string())
       .optional()
       .describe('Split XiVO CC / UC-Addon: the services of those roles this server runs (e.g. cc.xuc); the server of a role without a list runs the rest'),
+    adoptNetwork: dockerName('a Docker network name: write the name `docker network ls` shows on the host')
+      .optional()
+      .describe(
+        'Taking over an installation: the existing Docker network (e.g. xivocc_default) that becomes this server\'s network, imported by the first apply, never replaced (written by npm run discover)',
+      ),
   })
   .strict();
 
@@ -94,6 +103,24 @@ const volumeOverride = z
   .strict();
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_.]*$/;
+
+
+/** Restart policies Docker knows (`docker run --restart`). */
+export const RESTART_POLICIES = ['no', 'always', 'unless-stopped', 'on-failure'] as const;
+
+const adoptContainer = z
+  .object({
+    name: dockerName('is not a Docker container name: write the name `docker ps` shows (e.g. xivocc_xuc_1)').describe('Name of the running container; it keeps it'),
+    id: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, { message: 'must be the full container id (64 hexadecimal digits, `docker inspect --format {{.Id}} <name>`)' })
+      .describe('Full id of the running container: the first apply imports it (a container recreated since has another id, and the import fails)'),
+    aliases: z
+      .array(dockerName('is not a network alias: letters, digits, ".", "_" and "-"'))
+      .optional()
+      .describe('Its network aliases besides its name (the Compose service name): a replacement keeps them, so containers still run by Compose find it'),
+  })
+  .strict();
 const serviceOverride = z
   .object({
     enabled: z.boolean().optional(),
@@ -102,11 +129,27 @@ const serviceOverride = z
     env: z.record(z.string().regex(ENV_NAME, { message: 'is not a valid environment variable name' }), z.string()).optional(),
     volumes: z.array(volumeOverride).optional(),
     ports: z.record(z.string(), port).optional(),
-    memoryMb: z.number().int().min(MIN_MEMORY_MIB).max(MAX_MEMORY_MIB).optional().describe('Memory limit of the container in MiB, a number without unit (4096 for 4 GiB)'),
+    memoryMb: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_MEMORY_MIB)
+      .refine((v) => v === 0 || v >= MIN_MEMORY_MIB, { message: `must be at least ${MIN_MEMORY_MIB} (or 0: no memory limit)` })
+      .optional()
+      .describe('Memory limit of the container in MiB, a number without unit (4096 for 4 GiB; updated in place); 0: no limit'),
+    restart: z
+      .enum(RESTART_POLICIES, { message: `is not a Docker restart policy: use one of ${RESTART_POLICIES.join(', ')}` })
+      .optional()
+      .describe('Docker restart policy (updated in place). Default: unless-stopped'),
+    adoptContainer: adoptContainer
+      .optional()
+      .describe(
+        'Taking over an installation: the running container of this service (written by npm run discover); imported by the first apply and not restarted; replaced only when its configuration changes',
+      ),
     adoptVolumes: z
       .record(
         z.string(),
-        z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { message: 'is not a Docker volume name: write the name `docker volume ls` shows on the host' }),
+        dockerName('is not a Docker volume name: write the name `docker volume ls` shows on the host'),
       )
       .optional()
       .describe('Taking over an installation: existing Docker volumes to adopt, by catalogue volume name (e.g. { data: xivocc_pgxivocc_data }); imported by the first apply, never replaced'),
@@ -137,10 +180,12 @@ export const environmentSchema = z
     /** XiVO LTS release by name or version ("Maia", "2024.05"); image tags use the version. */
     release: z
       .string()
-      .refine((v) => findRelease(v) !== undefined, {
+      .refine((v) => resolveRelease(v) !== undefined, {
         message: `is not a XiVO LTS release: write its name or version (quoted in YAML), one of ${releaseList()}`,
       })
-      .describe('XiVO LTS release, by name or version: "Maia" or "2024.05" (image tags start with the version)'),
+      .describe(
+        `XiVO LTS release, by name or version: "Maia" or "2024.05" (image tags start with the version); a version newer than ${NEWEST_RELEASE.name} (${NEWEST_RELEASE.version}) is accepted with a warning`,
+      ),
     dist: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/).optional().describe('Suffix of release tags: images are <image>:<release>.<dist>. Default: latest'),
     registry: z
       .string()

@@ -20,6 +20,10 @@ import { envList, labelList } from './labels';
 import { goDuration } from './go-duration';
 import { resolveEnvSources } from './env-source';
 import { importExisting } from './terraform-version';
+import { addLifecycle, AdoptedContainer, adoptContainer } from './adoption';
+
+/** Restart policy of service containers. */
+export const DEFAULT_RESTART = 'unless-stopped';
 
 /**
  * Name by which a container reaches its own Docker host (Docker's `host-gateway`, 20.10+):
@@ -57,10 +61,18 @@ export interface ServiceOverrides {
   readonly env?: Readonly<Record<string, string>>;
   /** Published host port by catalogue port name. @default the catalogue's */
   readonly ports?: Readonly<Record<string, number>>;
-  /** Memory limit in MiB. @default the catalogue's */
+  /** Memory limit in MiB; 0: no limit. @default the catalogue's */
   readonly memoryMb?: number;
+  /** Docker restart policy (`no`, `always`, `unless-stopped`, `on-failure`). @default 'unless-stopped' */
+  readonly restart?: string;
   /** Existing Docker volumes to adopt, by catalogue volume name (imported, never replaced). @default none */
   readonly adoptVolumes?: Readonly<Record<string, string>>;
+  /**
+   * The running container to adopt instead of creating one: imported by the first apply,
+   * not restarted, replaced only when its configuration changes (see constructs/adoption.ts).
+   * @default none: a new container
+   */
+  readonly adoptContainer?: AdoptedContainer;
   /** Extra mounts. @default none */
   readonly volumes?: readonly ExtraMount[];
 }
@@ -104,6 +116,8 @@ export class ServiceContainer extends Construct {
   readonly container: Container;
   /** Data volumes by catalogue name. */
   readonly volumes: ReadonlyMap<string, Volume>;
+  /** The running container this service adopted, if any. */
+  readonly adopted?: AdoptedContainer;
   private readonly catalogueEnv: Readonly<Record<string, string>>;
   private readonly featureEnv: Record<string, string> = {};
   private readonly overrideEnv: Readonly<Record<string, string>>;
@@ -117,7 +131,9 @@ export class ServiceContainer extends Construct {
     const { definition: def, deployment } = props;
     const overrides = props.overrides ?? {};
     this.definition = def;
-    this.name = containerName(def);
+    this.adopted = overrides.adoptContainer;
+    // An adopted container keeps its name: it is how the others reach it, before and after a replacement.
+    this.name = overrides.adoptContainer?.name ?? containerName(def);
     const labels = deploymentLabels(deployment, def.role, def.name);
     const inputLabels = Object.fromEntries(Object.entries(props.recreateOn ?? {}).map(([name, value]) => [`${INPUT_LABEL_PREFIX}${name}`, Fn.sha256(value)]));
 
@@ -127,7 +143,8 @@ export class ServiceContainer extends Construct {
     this.uploads.push(...(props.uploads ?? []));
     this.mounts.push(...(props.mounts ?? []));
 
-    this.image = new Image(this, 'image', { name: serviceImage(deployment, def, overrides), keepLocally: true });
+    const imageName = serviceImage(deployment, def, overrides);
+    this.image = new Image(this, 'image', { name: imageName, keepLocally: true });
 
     const volumes = new Map<string, Volume>();
     for (const v of def.volumes) {
@@ -162,27 +179,19 @@ export class ServiceContainer extends Construct {
 
     const health = def.healthcheck;
     const memory = overrides.memoryMb ?? def.memoryMb;
-    this.container = new Container(this, 'container', {
-      name: this.name,
-      image: this.image.imageId,
-      restart: 'unless-stopped',
-      env: envList(this.environment),
+    // The adopted container's aliases (the Compose service name) stay, so that containers Compose still runs find a replacement.
+    const aliases = [...new Set([this.name, ...(overrides.adoptContainer?.aliases ?? [])])];
+    const fixed = {
       labels: labelList({ ...labels, ...composeLabels(def), ...inputLabels }),
       logDriver: 'json-file',
       logOpts: logOptions(deployment),
-      networksAdvanced: [{ name: deployment.network.name, aliases: [this.name] }],
+      networksAdvanced: [{ name: deployment.network.name, aliases }],
       ports: def.ports
         .map((p) => ({ internal: p.internal, external: overrides.ports?.[p.name] ?? p.published, protocol: p.protocol ?? 'tcp' }))
         .filter((p) => p.external !== undefined)
         .sort((a, b) => a.internal - b.internal),
-      volumes: this.renderMounts(),
-      upload: this.renderUploads(),
       // On the PBX's host, XiVO's own services (configmgt on 9100) are reached on the host itself.
       host: deployment.onXivoHost ? [{ host: HOST_GATEWAY_NAME, ip: 'host-gateway' }] : undefined,
-      memory,
-      // Docker's default swap limit is twice the memory limit; left unset, the provider reads it
-      // back from the engine and plans a change on every deploy.
-      memorySwap: memory === undefined ? undefined : memory * 2,
       healthcheck: health
         ? {
             test: [...health.test],
@@ -192,7 +201,39 @@ export class ServiceContainer extends Construct {
             startPeriod: goDuration(health.startPeriod ?? '60s'),
           }
         : undefined,
+    };
+    this.container = new Container(this, 'container', {
+      name: this.name,
+      image: this.image.imageId,
+      restart: overrides.restart ?? DEFAULT_RESTART,
+      env: envList(this.environment),
+      ...fixed,
+      volumes: this.renderMounts(),
+      upload: this.renderUploads(),
+      memory,
+      // Docker's default swap limit is twice the memory limit; left unset, the provider reads it
+      // back from the engine and plans a change on every deploy.
+      memorySwap: memory === undefined ? undefined : memory * 2,
     });
+    if (overrides.adoptContainer) {
+      // What the plan cannot compare with the running container, as finally configured (after addEnv, addUpload, addMount).
+      // The inputs themselves rather than their sha256 labels: cdktf cannot nest its functions around tokens.
+      adoptContainer(this, this.container, overrides.adoptContainer, () => ({
+        ...fixed,
+        labels: labelList({ ...labels, ...composeLabels(def) }),
+        recreateOn: props.recreateOn ?? {},
+        image: imageName,
+        imageId: this.image.imageId,
+        env: envList(this.environment),
+        volumes: this.renderMounts() ?? [],
+        upload: this.renderUploads() ?? [],
+      }));
+    }
+  }
+
+  /** Replaces the container whenever `trigger` (a resource reference) is replaced or updated. */
+  addReplaceTrigger(trigger: string): void {
+    addLifecycle(this.container, { replaceTriggeredBy: [trigger] });
   }
 
   /** The final environment of the container, before sorting into `KEY=VALUE`. */

@@ -22,7 +22,8 @@ export type JsonObject = Record<string, Json>;
 /** Parsed `cdk.tf.json` of one stack. */
 export type StackJson = JsonObject;
 
-export type Action = 'create' | 'update' | 'replace' | 'destroy';
+/** `import`: an existing object taken over by an `import` block (adopted), not created. */
+export type Action = 'create' | 'import' | 'update' | 'replace' | 'destroy';
 
 /** Why a resource changes: one argument, possibly because another resource changes. */
 export interface Cause {
@@ -115,8 +116,13 @@ function effectOfChange(type: string, attribute: string, before: unknown, after:
 
 const RANK: Readonly<Record<AttributeEffect, number>> = { update: 1, replace: 2, 'replace (assumed)': 2 };
 
+/** Addresses (`type.id`) that a stack's `import` blocks take over. */
+export function importedAddresses(json: StackJson | undefined): ReadonlySet<string> {
+  return new Set(((json?.import ?? []) as { to: string }[]).map((i) => i.to));
+}
+
 /** `lifecycle.ignore_changes` of a resource's configuration (`"all"`: every argument). */
-function ignoredArguments(config: JsonObject): readonly string[] {
+export function ignoredArguments(config: JsonObject): readonly string[] {
   const ignore = config.lifecycle?.ignore_changes;
   if (ignore === 'all') return Object.keys(config);
   return Array.isArray(ignore) ? ignore : [];
@@ -126,6 +132,7 @@ function ignoredArguments(config: JsonObject): readonly string[] {
 export function diffStack(stack: string, before: StackJson | undefined, after: StackJson | undefined): ResourceChange[] {
   const old = resourcesOf(before);
   const now = resourcesOf(after);
+  const imported = importedAddresses(after);
   const changes: ResourceChange[] = [];
   for (const [address, { type, id, config }] of old) {
     if (!now.has(address)) changes.push({ stack, type, id, action: 'destroy', causes: [], before: config });
@@ -133,7 +140,8 @@ export function diffStack(stack: string, before: StackJson | undefined, after: S
   for (const [address, { type, id, config }] of now) {
     const prior = old.get(address)?.config;
     if (!prior) {
-      changes.push({ stack, type, id, action: 'create', causes: [], after: config });
+      // An import block adopts the existing object; once in state, the block is a no-op.
+      changes.push({ stack, type, id, action: imported.has(address) ? 'import' : 'create', causes: [], after: config });
       continue;
     }
     // Terraform plans no change for an argument the configuration says to ignore (as it stood before).
@@ -149,8 +157,9 @@ export function diffStack(stack: string, before: StackJson | undefined, after: S
   return changes;
 }
 
-/** The stronger of two actions on an existing resource. */
+/** The stronger of two actions on an existing resource (an adopted one stays adopted unless replaced). */
 export function escalate(action: Action, effect: AttributeEffect): Action {
   if (action === 'create' || action === 'destroy' || action === 'replace') return action;
-  return RANK[effect] === 2 ? 'replace' : 'update';
+  if (RANK[effect] === 2) return 'replace';
+  return action === 'import' ? 'import' : 'update';
 }

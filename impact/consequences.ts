@@ -7,7 +7,7 @@
  * containers that use them. Stacks are followed through their cross-stack outputs: a stack that
  * reads a replaced resource of another stack changes when it is deployed after that one.
  */
-import { addressOf, Cause, changedKeys, escalate, JsonObject, ResourceChange, resourcesOf, StackJson } from './changes';
+import { addressOf, canonical, Cause, changedKeys, escalate, ignoredArguments, JsonObject, ResourceChange, resourcesOf, StackJson } from './changes';
 import { effectOf, META_ARGUMENTS } from './replacement-table';
 
 /** `${type.id.attribute}` references inside a value (any depth, nested interpolations included). */
@@ -48,8 +48,9 @@ function referencesIn(stack: string, value: unknown, after: ReadonlyMap<string, 
 /**
  * Adds to `changes` every resource that changes because of another one, to a fixed point.
  * @param after the new synth's stacks by name (references are read from it)
+ * @param before the old synth's stacks by name (to name what changed behind a trigger) @default none
  */
-export function followConsequences(changes: ResourceChange[], after: ReadonlyMap<string, StackJson>): ResourceChange[] {
+export function followConsequences(changes: ResourceChange[], after: ReadonlyMap<string, StackJson>, before: ReadonlyMap<string, StackJson> = new Map()): ResourceChange[] {
   const key = (stack: string, address: string) => `${stack}/${address}`;
   const byKey = new Map(changes.map((c) => [key(c.stack, addressOf(c)), c]));
   const direct = new Map(changes.map((c) => [c, [...c.causes]]));
@@ -66,19 +67,32 @@ export function followConsequences(changes: ResourceChange[], after: ReadonlyMap
     upstreams.sort((a, b) => Number(a.stack !== from) - Number(b.stack !== from) || key(a.stack, addressOf(a)).localeCompare(key(b.stack, addressOf(b))))[0];
 
   /** Causes that other changes give a resource, with the changes known so far. */
-  const consequencesOf = (stack: string, type: string, config: JsonObject): Cause[] => {
+  const consequencesOf = (stack: string, address: string, type: string, config: JsonObject): Cause[] => {
     const causes: Cause[] = [];
+    // Terraform does not compare an ignored argument, even when its value becomes unknown.
+    const ignored = new Set(ignoredArguments(config));
     for (const [attribute, value] of Object.entries(config)) {
-      if (META_ARGUMENTS.has(attribute)) continue;
+      if (META_ARGUMENTS.has(attribute) || ignored.has(attribute)) continue;
       const upstreams = referencesIn(stack, value, after).filter((r) => r.attribute).map(unknownVia).filter((u): u is ResourceChange => !!u);
       if (upstreams.length === 0) continue;
       const upstream = preferred(stack, upstreams);
       causes.push({ attribute, via: via(stack, upstream), effect: effectOf(type, attribute), keys: keysReferencing(attribute, value, upstream) });
     }
+    // Terraform replaces on an update or replacement of the referenced resource, never on its creation.
     const triggers = referencesIn(stack, config.lifecycle?.replace_triggered_by ?? [], after)
       .map((r) => byKey.get(key(r.stack, r.address)))
-      .filter((u): u is ResourceChange => !!u && u.action !== 'destroy');
-    if (triggers.length) causes.push({ attribute: 'lifecycle.replace_triggered_by', via: via(stack, preferred(stack, triggers)), effect: 'replace' });
+      .filter((u): u is ResourceChange => !!u && (u.action === 'replace' || u.action === 'update'));
+    if (triggers.length) {
+      const trigger = via(stack, preferred(stack, triggers));
+      // An adopted container: the trigger is the fingerprint of its ignored arguments; name the ones that changed.
+      const prior = resourcesOf(before.get(stack)).get(address)?.config;
+      const shadowed = prior ? [...ignored].filter((a) => canonical(prior[a]) !== canonical(config[a])).sort() : [];
+      if (shadowed.length) {
+        for (const attribute of shadowed) causes.push({ attribute, keys: changedKeys(attribute, prior![attribute], config[attribute]), via: trigger, effect: 'replace' });
+      } else {
+        causes.push({ attribute: 'lifecycle.replace_triggered_by', via: trigger, effect: 'replace' });
+      }
+    }
     return causes;
   };
 
@@ -88,7 +102,7 @@ export function followConsequences(changes: ResourceChange[], after: ReadonlyMap
       for (const [address, { type, id, config }] of resourcesOf(json)) {
         const existing = byKey.get(key(stack, address));
         if (existing?.action === 'create') continue;
-        const causes = consequencesOf(stack, type, config);
+        const causes = consequencesOf(stack, address, type, config);
         if (causes.length === 0) continue;
         let change = existing;
         if (!change) {

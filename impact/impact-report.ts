@@ -66,6 +66,8 @@ export interface EnvironmentImpact {
   readonly stacks: readonly StackImpact[];
   /** Service containers replaced (helpers and jobs are not counted). */
   readonly containersReplaced: number;
+  /** Running service containers taken over (import blocks): not restarted. */
+  readonly containersAdopted: number;
   readonly containersRemoved: number;
   readonly serversAffected: number;
   /** Names of the replaced services, sorted, each once. */
@@ -147,13 +149,21 @@ function containerImpact(change: ResourceChange, changes: Upstream): ContainerIm
     kind,
     action: change.action,
     why: whyOf(change, changes),
-    effect: change.action === 'create' ? 'new service: nothing stops' : change.action === 'update' ? 'updated in place: no restart' : effect,
+    effect:
+      change.action === 'create'
+        ? 'new service: nothing stops'
+        : change.action === 'import'
+          ? 'adopted: keeps running, not restarted'
+          : change.action === 'update'
+            ? 'updated in place: no restart'
+            : effect,
     address: addressOf(change),
   };
 }
 
 function whyOf(change: ResourceChange, changes: Upstream): string[] {
   if (change.action === 'create') return ['new in this change'];
+  if (change.action === 'import' && change.causes.length === 0) return ['adopted: imported from the running installation'];
   if (change.action === 'destroy') return ['removed by this change'];
   return change.causes.map((c) => describeCause(c, changes));
 }
@@ -164,6 +174,7 @@ export function buildImpactReport(before: ReadonlyMap<string, StackJson>, after:
   const changes = followConsequences(
     stackNames.flatMap((s) => diffStack(s, before.get(s), after.get(s))),
     after,
+    before,
   );
   const byKey = new Map(changes.map((c) => [`${c.stack}/${addressOf(c)}`, c]));
   // Cause.via is `type.id` in the same stack, or `stack/type.id` across stacks.
@@ -206,8 +217,9 @@ export function buildImpactReport(before: ReadonlyMap<string, StackJson>, after:
       s.others.some((o) => o.address.startsWith('docker_network.') && (o.action === 'replace' || o.action === 'destroy')),
   );
   // A new environment starts a whole platform, often on servers taken over (runbook takeover.md):
-  // what ran there stops. That needs a maintenance window as much as a restart does.
-  const added = environments.some((e) => e.added);
+  // what ran there stops. That needs a maintenance window as much as a restart does, unless every
+  // container of it is adopted as it runs (an environment file written by discover).
+  const added = environments.some((e) => e.added && e.containersCreated > 0);
   return {
     compared,
     dataLoss,
@@ -223,20 +235,24 @@ function environmentImpact(name: string, stacks: StackImpact[], dataLoss: readon
   const created = services.filter((c) => c.action === 'create');
   const replaced = services.filter((c) => c.action === 'replace');
   const removed = services.filter((c) => c.action === 'destroy');
+  const adopted = services.filter((c) => c.action === 'import');
   const names = [...new Set(replaced.map((c) => c.service))].sort();
   const servers = new Set(replaced.map((c) => c.stack)).size;
   const atRisk = dataLoss.filter((d) => stacks.some((s) => s.stack === d.stack)).length;
   const unchanged = stacks.every((s) => s.containers.length === 0 && s.others.length === 0);
   const summary = added
-    ? `${name}: new environment, ${plural(created.length, 'container')} created on ${plural(stacks.length, 'server')}`
+    ? `${name}: new environment, ${plural(created.length, 'container')} created` +
+      `${adopted.length ? `, ${plural(adopted.length, 'container')} adopted without restart` : ''} on ${plural(stacks.length, 'server')}`
     : unchanged
     ? `${name}: no change`
     : `${name}: ${plural(replaced.length, 'container')} replaced${replaced.length ? ` on ${plural(servers, 'server')} (${names.join(', ')})` : ''}` +
-      `${removed.length ? `, ${plural(removed.length, 'container')} removed` : ''}, ${plural(atRisk, 'data volume')} at risk`;
+      `${removed.length ? `, ${plural(removed.length, 'container')} removed` : ''}` +
+      `${adopted.length ? `, ${plural(adopted.length, 'container')} adopted without restart` : ''}, ${plural(atRisk, 'data volume')} at risk`;
   return {
     name,
     stacks: stacks.filter((s) => s.containers.length || s.others.length),
     containersReplaced: replaced.length,
+    containersAdopted: adopted.length,
     containersRemoved: removed.length,
     serversAffected: servers,
     servicesReplaced: names,

@@ -5,7 +5,7 @@
  */
 import { ContainerImpact, EXIT_DATA_LOSS, EXIT_RESTARTS, ImpactReport, StackImpact } from './impact-report';
 
-const ACTION_WORD: Readonly<Record<string, string>> = { replace: '**replaced**', destroy: '**removed**', create: 'created', update: 'updated in place' };
+const ACTION_WORD: Readonly<Record<string, string>> = { replace: '**replaced**', destroy: '**removed**', create: 'created', import: 'adopted', update: 'updated in place' };
 
 /** Markdown table cells cannot hold `|` or line breaks. */
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -52,7 +52,7 @@ export function renderMarkdown(report: ImpactReport): string {
     lines.push('### Inputs not compared', '', ...report.notCompared.map((i) => `- \`${i.file}\`: ${i.why}`), '');
   }
   lines.push('### Summary', '', ...report.environments.map((e) => `- ${e.summary}`), '');
-  const added = report.environments.filter((e) => e.added).map((e) => e.name);
+  const added = report.environments.filter((e) => e.added && e.containersCreated > 0).map((e) => e.name);
   const restarts = report.environments.some((e) => e.containersReplaced || e.containersRemoved);
   const verdict =
     report.exitCode === EXIT_DATA_LOSS

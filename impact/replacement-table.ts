@@ -11,6 +11,8 @@
  *   resource_*.go: `RequiresReplace()` plan modifiers and `requireReplaceIfStateContainsPEMString`.
  * - [local-doc] hashicorp/local 2.6.1 `local_file` documentation: every argument forces a new
  *   resource (the resource has no update).
+ * - [terraform-doc] Terraform's built-in `terraform_data` (documentation of the resource):
+ *   a change of `triggers_replace` replaces it, of `input` updates it.
  *
  * An attribute missing from its table is assumed to force replacement (the safe answer for a
  * tool that decides maintenance windows), and the report says it was assumed.
@@ -99,6 +101,12 @@ export const REPLACEMENT_TABLE: Readonly<Record<string, ResourceTypeRules>> = {
     source: TLS,
     forceNew: ['ca_cert_pem', 'ca_private_key_pem', 'cert_request_pem', 'validity_period_hours', 'allowed_uses', 'is_ca_certificate', 'set_subject_key_id'],
     inPlace: ['early_renewal_hours'],
+  },
+  // [terraform-doc] terraform_data: the fingerprint of an adopted container (constructs/adoption.ts).
+  terraform_data: {
+    source: 'Terraform built-in [terraform-doc]',
+    forceNew: ['triggers_replace'],
+    inPlace: ['input'],
   },
   // [local-doc] local_file: every argument forces a new file.
   local_file: {

@@ -4,19 +4,21 @@
  * XFS with ftype=1) and how to check it. What the environment file states (`servers[].debian`)
  * is checked at synth; the rest is checked by the operator with the commands given.
  */
-import { debianFor, DOCKER_STORAGE_DRIVER, findRelease } from '../catalogue/releases';
+import { debianFor, describeRelease, DOCKER_STORAGE_DRIVER, resolveRelease } from '../catalogue/releases';
 import { Environment } from '../config/model';
 
 export function hostPrerequisitesRunbook(env: Environment): string {
-  const release = findRelease(env.release)!;
+  const resolved = resolveRelease(env.release)!;
+  const release = resolved.release;
+  const assumed = resolved.assumedFrom ? `\n\n${release.version} is newer than the newest XiVO LTS this project knows: what follows is assumed from ${describeRelease(resolved.assumedFrom)}; check it in XiVO's documentation of ${release.version}.` : '';
   const debian = debianFor(release);
   const rows = env.servers.map(
     (s) => `| \`${s.name}\` | \`${s.docker.host}\` | ${s.roles.join(', ')} | ${env.spec.servers.find((x) => x.name === s.name)?.debian ?? 'not stated (check below)'} |`,
   );
-  return `# Host prerequisites: environment \`${env.name}\`, XiVO ${release.name} (${release.version})
+  return `# Host prerequisites: environment \`${env.name}\`, XiVO ${describeRelease(release)}
 
 Every Docker host of the environment must meet these before the first deploy (XiVO's install
-script refuses other hosts; a mismatch shows up later as images that do not start).
+script refuses other hosts; a mismatch shows up later as images that do not start).${assumed}
 
 | prerequisite | required for ${release.name} | check on the host |
 |---|---|---|

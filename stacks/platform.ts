@@ -8,6 +8,7 @@ import { Role } from '../catalogue/types';
 import { Environment } from '../config/model';
 import { Annotations } from 'cdktf';
 import { XUC_CREDENTIALS, XUC_CREDENTIALS_NOTE } from '../catalogue/xuc-credentials';
+import { assumedReleaseWarning, resolveRelease } from '../catalogue/releases';
 import { Runbook } from '../constructs/runbook';
 import { XucService } from '../constructs/xuc/xuc-service';
 import { ServerStack } from './server-stack';
@@ -41,6 +42,9 @@ export function buildEnvironment(scope: Construct, environment: Environment): Se
     new Runbook(order[0], 'takeover-runbook', { environment: environment.name, name: 'takeover', content: takeoverRunbook(environment, order.map((s) => s.server)) });
     new Runbook(order[0], 'host-prerequisites-runbook', { environment: environment.name, name: 'host-prerequisites', content: hostPrerequisitesRunbook(environment) });
     new Runbook(order[0], 'interrupted-deploy-runbook', { environment: environment.name, name: 'interrupted-deploy', content: interruptedDeployRunbook(environment, order.map((s) => s.server)) });
+    // A release newer than the catalogue: accepted, once per environment, with what is assumed.
+    const releaseWarning = assumedReleaseWarning(resolveRelease(environment.release)!, environment.dist);
+    if (releaseWarning) Annotations.of(order[0]).addWarning(releaseWarning);
     // xuc's credentials towards XiVO: one runbook per environment; a note (not a warning: the file
     // is not at fault) on its first xuc while a variable name is still the catalogue's inference.
     const xuc = order.flatMap((s) => s.node.findAll()).find((c): c is XucService => c instanceof XucService);

@@ -9,7 +9,9 @@ import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { Network } from '@cdktf/provider-docker/lib/network';
 import { Environment, ServerModel } from '../config/model';
 import { labelList } from '../constructs/labels';
+import { ADOPTED_NETWORK_IGNORED } from '../constructs/adoption';
 import { PlanTimeFile } from '../constructs/plan-time-file';
+import { importExisting } from '../constructs/terraform-version';
 import { requireTerraformVersion } from '../constructs/terraform-version';
 import { deploymentOf } from './deployment';
 import { RoleDeployment } from './roles/role-deployment';
@@ -45,10 +47,13 @@ export class ServerStack extends TerraformStack {
     requireTerraformVersion(this);
 
     this.network = new Network(this, 'network', {
-      name: server.stackName,
+      name: server.adoptNetwork ?? server.stackName,
       driver: 'bridge',
       labels: labelList({ 'org.xivo.environment': environment.name, 'org.xivo.server': server.name }),
+      // Taking over: the installation's network (Compose's project network) stays, with what its creator gave it.
+      lifecycle: server.adoptNetwork ? { ignoreChanges: [...ADOPTED_NETWORK_IGNORED] } : undefined,
     });
+    if (server.adoptNetwork) importExisting(this.network, server.adoptNetwork);
     const deployment = deploymentOf(environment, server, this.network);
     this.roles = server.roles.map(
       (role) => new RoleDeployment(this, role, { role, environment, server, network: this.network, deployment }),

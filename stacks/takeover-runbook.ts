@@ -3,9 +3,9 @@
  * installation (XiVO's installer, `xivocc-installer`, Compose containers and their volumes)
  * under this deployment, server by server, and how to roll back. No secrets.
  */
-import { COMPOSE_PROJECT, containerName, findService, HOST_ENV_FILES, RESERVED_HOST_PORTS } from '../catalogue/services';
+import { COMPOSE_PROJECT, findService, HOST_ENV_FILES, RESERVED_HOST_PORTS } from '../catalogue/services';
 import { Role } from '../catalogue/types';
-import { Environment, ServerModel } from '../config/model';
+import { containerNameOf, Environment, ServerModel } from '../config/model';
 import { publishedPort } from '../config/resolve';
 import { EnvFileKeys } from '../constructs/env-file-keys';
 
@@ -35,8 +35,14 @@ function adopted(env: Environment): string[] {
 function serverSteps(env: Environment, server: ServerModel, index: number): string {
   const lines = [`### ${index}. ${server.name} (${server.roles.join(', ')}), stack ${code(server.stackName)}`, ''];
   const composeRoles = server.roles.filter((r) => COMPOSE_PROJECT[r]);
-  const composeServices = server.services.filter((d) => composeRoles.includes(d.role)).map((d) => d.name);
-  if (composeServices.length) {
+  const adopted = server.services.filter((d) => env.overrides[d.id]?.adoptContainer);
+  const composeServices = server.services.filter((d) => composeRoles.includes(d.role) && !env.overrides[d.id]?.adoptContainer).map((d) => d.name);
+  if (adopted.length) {
+    lines.push(
+      `1. Adopted, not stopped: ${adopted.map((d) => code(containerNameOf(env, d))).join(', ')} keep running; the first apply imports them (see "Adopted containers").` +
+        (composeServices.length ? ` Stop the others this server will run from now on: ${code(`xivocc-dcomp stop ${composeServices.join(' ')}`)}.` : ''),
+    );
+  } else if (composeServices.length) {
     lines.push(
       `1. Stop the Compose containers this server will run from now on (stop keeps containers and volumes; never ${code('rm -v')} nor ${code('down -v')}):`,
       '',
@@ -60,14 +66,22 @@ function serverSteps(env: Environment, server: ServerModel, index: number): stri
     files.length
       ? `   ${[...new Set(files)].map(code).join(', ')}: our keys are updated in place, every other line is kept, the previous file is saved as ${code('custom.env.backup-<UTC time>')}.`
       : '',
-    `4. Containers now managed: ${server.services.map((d) => code(containerName(d))).join(', ') || 'none'}.`,
+    `4. Containers now managed: ${server.services.map((d) => code(containerNameOf(env, d))).join(', ') || 'none'}.`,
     '',
   );
   return lines.filter((l) => l !== '').join('\n');
 }
 
+/** Rows of the adopted containers: service, container, id, server. */
+function adoptedContainers(env: Environment): string[] {
+  return Object.entries(env.overrides).flatMap(([id, o]) =>
+    o.adoptContainer ? [`| ${code(id)} | ${code(o.adoptContainer.name)} | ${code(o.adoptContainer.id.slice(0, 12))} | ${env.placement.get(findService(id)!.id)?.name ?? '(not deployed)'} |`] : [],
+  );
+}
+
 export function takeoverRunbook(env: Environment, deployOrder: readonly ServerModel[]): string {
   const adoptedRows = adopted(env);
+  const containerRows = adoptedContainers(env);
   const pbx = env.servers.find((s) => s.roles.includes(Role.XIVO));
   const xivoPorts = [...new Set(RESERVED_HOST_PORTS.filter((r) => r.role === Role.XIVO).map((r) => `${r.port}/${r.protocol}`))];
   return `# Taking over an existing installation: environment \`${env.name}\`
@@ -104,6 +118,26 @@ services:
   cc.pgxivocc:
     adoptVolumes: { data: <name shown by docker volume ls> }
 \`\`\``
+}
+
+## Adopted containers
+
+${
+  containerRows.length
+    ? `Written by \`npm run discover\`. The first apply imports each running container (Terraform \`import\`
+block, by id) instead of creating one: it is not stopped, restarted nor recreated, and keeps its
+name. What the provider cannot read back from a running container (env, labels, mounts, ports,
+networks, logging, health check) is not compared; a fingerprint of those settings as the environment
+file gives them (\`terraform_data\` \`adoption-inputs\`) replaces the container when they change, as
+any change would. That first replacement creates the container from the environment file: what
+it changes compared with the running one is listed in the catalogue report of discover (Findings:
+"its first replacement"), and \`npm run impact\` announces it. A container recreated since discover
+(another id) fails the import: run discover again.
+
+| service | container | id | server |
+|---|---|---|---|
+${containerRows.join('\n')}`
+    : 'None: `services.<id>.adoptContainer` names none. `npm run discover` writes them for a running installation.'
 }
 
 ## Order, server by server

@@ -59,7 +59,11 @@ describeWithPrograms('npm run impact on git commits', { git: 'git' }, () => {
 
   test('a data volume renamed: data-loss risk shown first with its prevent_destroy, exit 3', () => {
     // The recordings volume (prod adopts pgxivocc's existing one by name: renaming that is refused).
-    sandbox.replaceIn('catalogue/services.ts', "{ name: 'recordings', containerPath: '/var/spool/recording-server', persistent: true }", "{ name: 'records', containerPath: '/var/spool/recording-server', persistent: true }");
+    sandbox.replaceIn(
+      'catalogue/services.ts',
+      "{ name: 'recordings', containerPath: '/var/spool/recording-server', persistent: true, confidence: 'inferred' }",
+      "{ name: 'records', containerPath: '/var/spool/recording-server', persistent: true, confidence: 'inferred' }",
+    );
     sandbox.commit('catalogue: rename the recording-server volume');
 
     const { status, report, markdown } = impact();

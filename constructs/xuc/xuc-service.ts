@@ -195,6 +195,6 @@ export class XucService extends Construct {
     // dependable(): a bare reference. Terraform's JSON syntax refuses "${…}" in depends_on and
     // replace_triggered_by, which is what `fqn` (and cdktf's own lifecycle rendering) gives.
     this.service.container.dependsOn = [dependable(this.truststore.builder)];
-    this.service.container.lifecycle = { replaceTriggeredBy: [dependable(this.truststore.builder)] };
+    this.service.addReplaceTrigger(dependable(this.truststore.builder));
   }
 }
