@@ -33,6 +33,19 @@ export default tseslint.config(
     },
   },
   {
+    // Errors are typed (constructs/errors.ts: ValidationError, UnscopedValidationError, InternalError, or a
+    // module's own class): an entry point prints bad input as it is and anything else as a bug to report.
+    files: ['**/*.ts', '**/*.js', '**/*.mjs', '**/*.cjs'],
+    ignores: ['__tests__/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='Error']", message: 'Throw a typed error (ValidationError, UnscopedValidationError, InternalError or a class of this module), not a plain Error.' },
+        { selector: "CallExpression[callee.name='Error']", message: 'Throw a typed error (ValidationError, UnscopedValidationError, InternalError or a class of this module), not a plain Error.' },
+      ],
+    },
+  },
+  {
     // Tests read synthesized cdk.tf.json (untyped JSON) and build deliberately ill-typed hostile input:
     // `any` is their subject there (84 uses), not an accident.
     files: ['__tests__/**/*.ts'],

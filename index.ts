@@ -13,7 +13,7 @@ export { DEFAULT_LOG_ROTATION } from './constructs/deployment';
 export type { Deployment, LogRotation } from './constructs/deployment';
 export { PlatformDirectory } from './constructs/platform-directory';
 export type { Endpoint, StaticDirectoryProps } from './constructs/platform-directory';
-export { ValidationError, InternalError } from './constructs/errors';
+export { ValidationError, UnscopedValidationError, InternalError } from './constructs/errors';
 
 // Containers and host files.
 export { ServiceContainer, HOST_GATEWAY_NAME } from './constructs/service-container';

@@ -7,6 +7,7 @@
  * overridden per environment (`services.<id>` in the environment file: image, tag, env,
  * volumes, ports, memory, enabled), so a wrong inference is fixed in data, not in code.
  */
+import { CatalogueError } from './catalogue-error';
 import {
   Confidence,
   env,
@@ -42,7 +43,7 @@ type Entry = Omit<ServiceDefinition, 'id' | 'optional' | 'volumes' | 'dependsOn'
 function service(entry: Entry): ServiceDefinition {
   const id = `${entry.role}.${entry.name}`;
   // A definition whose id is not listed would be unreachable by id: caught when the catalogue loads.
-  if (!isServiceId(id)) throw new Error(`catalogue: service ${id} is not listed in SERVICE_IDS (catalogue/types.ts)`);
+  if (!isServiceId(id)) throw new CatalogueError(`service ${id} is not listed in SERVICE_IDS (catalogue/types.ts)`);
   return {
     id,
     optional: false,
@@ -352,7 +353,7 @@ export const UNIQUE_ROLES: ReadonlySet<Role> = new Set([Role.XIVO, Role.CC, Role
 function indexById(definitions: readonly ServiceDefinition[]): ReadonlyMap<ServiceId, ServiceDefinition> {
   const ids = definitions.map((d) => d.id);
   if (ids.join() !== SERVICE_IDS.join()) {
-    throw new Error(`catalogue: the service definitions (${ids.join(', ')}) are not SERVICE_IDS (${SERVICE_IDS.join(', ')}) in the same order`);
+    throw new CatalogueError(`the service definitions (${ids.join(', ')}) are not SERVICE_IDS (${SERVICE_IDS.join(', ')}) in the same order`);
   }
   return new Map(definitions.map((d) => [d.id, d]));
 }

@@ -9,6 +9,7 @@ import { Endpoint, PlatformDirectory } from '../constructs/platform-directory';
 import { HOST_GATEWAY_NAME } from '../constructs/service-container';
 import { containerNameOf, Environment, ServerModel } from './model';
 import { publishedPort } from './resolve';
+import { InternalError } from '../constructs/errors';
 
 /**
  * @param portName the target's port name; @default its first port
@@ -27,7 +28,7 @@ export function endpoint(env: Environment, from: ServerModel, service: ServiceId
     return { host, port: def.servedByXivo!.port, local: false };
   }
   const port = portName ? def.ports.find((p) => p.name === portName) : def.ports[0];
-  if (!port) throw new Error(`${service} has no port ${portName ?? '(none defined)'}`);
+  if (!port) throw new InternalError(`${service} has no port ${portName ?? '(none defined)'}`);
   if (target === from) return { host: containerNameOf(env, def), port: port.internal, local: true };
   return { host: target.address, port: publishedPort(env.spec, service, port.name) ?? port.internal, local: false };
 }

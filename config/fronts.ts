@@ -7,6 +7,7 @@ import { FrontRole, PublicName, Role } from '../catalogue/types';
 import { Environment, ServerModel } from './model';
 import type { EnvironmentFile } from './schema';
 import { EdgeSpec, edgeSchema, tlsSchema, TlsSpec } from './schema-tls';
+import { InternalError } from '../constructs/errors';
 
 /** The `tls` section of a file with its defaults, also when the file has none. */
 export function tlsOfSpec(spec: EnvironmentFile): TlsSpec {
@@ -21,7 +22,7 @@ export function tlsOf(env: Environment): TlsSpec {
 /** Public name of the front of a role (XUC_HOST of XiVO CC or of the UC-Addon). */
 export function frontName(env: Environment, role: FrontRole): string {
   const name = env.publicNames[role === Role.CC ? PublicName.XUC_HOST : PublicName.UC_ADDON_HOST];
-  if (!name) throw new Error(`publicNames.${role === Role.CC ? 'xucHost' : 'ucAddonHost'} is required for the ${role} front`);
+  if (!name) throw new InternalError(`publicNames.${role === Role.CC ? 'xucHost' : 'ucAddonHost'} is required for the ${role} front`);
   return name;
 }
 
@@ -36,7 +37,7 @@ export function edgeTarget(env: Environment): { role: FrontRole; server: ServerM
 
 /** The `edge` section with its defaults. */
 export function edgeSpecOf(env: Environment): EdgeSpec {
-  if (!env.spec.edge) throw new Error(`environment ${env.name}: an edge server needs the edge section (edge.publicName)`);
+  if (!env.spec.edge) throw new InternalError(`environment ${env.name}: an edge server needs the edge section (edge.publicName)`);
   return edgeSchema.parse(env.spec.edge);
 }
 

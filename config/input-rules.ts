@@ -21,6 +21,7 @@ import { hostNearMiss } from './host-names';
 import { memoryMessage } from './messages';
 import { sharedAddressMessage, sharedEngineMessage } from './rules';
 import { DEFAULT_ENV_FILES } from './env-files';
+import { InternalError } from '../constructs/errors';
 
 export interface InputRule {
   /** What the rule protects against. */
@@ -141,6 +142,6 @@ export const INPUT_RULES_DOCS = ['README.md', 'docs/environment.md'] as const;
 export function withInputRules(text: string): string {
   const begin = text.indexOf(INPUT_RULES_BEGIN);
   const end = text.indexOf(INPUT_RULES_END);
-  if (begin < 0 || end < begin) throw new Error(`the markers of the input rules are missing: add ${INPUT_RULES_BEGIN} and ${INPUT_RULES_END}`);
+  if (begin < 0 || end < begin) throw new InternalError(`the markers of the input rules are missing: add ${INPUT_RULES_BEGIN} and ${INPUT_RULES_END}`);
   return `${text.slice(0, begin)}${INPUT_RULES_BEGIN}\n${inputRulesMarkdown()}\n${text.slice(end)}`;
 }

@@ -61,14 +61,14 @@ export class EnvFileKeys extends Construct {
     super(scope, id);
     assertHostFilePath(this, props.path);
     if (path.posix.basename(props.path) === 'factory.env') {
-      throw new ValidationError(this, `${props.path} holds XiVO's factory defaults and must never be edited: manage keys in custom.env next to it`);
+      throw new ValidationError(`${props.path} holds XiVO's factory defaults and must never be edited: manage keys in custom.env next to it`, this);
     }
     const keys = Object.keys(props.values);
-    if (keys.length === 0) throw new ValidationError(this, `give at least one key to manage`);
+    if (keys.length === 0) throw new ValidationError(`give at least one key to manage`, this);
     const badKey = keys.find((k) => !KEY.test(k));
-    if (badKey !== undefined) throw new ValidationError(this, `"${badKey}" is not an env file key (letters, digits, '_' and '.', not starting with a digit)`);
+    if (badKey !== undefined) throw new ValidationError(`"${badKey}" is not an env file key (letters, digits, '_' and '.', not starting with a digit)`, this);
     const badValue = keys.find((k) => /[\r\n]/.test(props.values[k]));
-    if (badValue !== undefined) throw new ValidationError(this, `the value of ${badValue} contains a line break: an env file holds one KEY=VALUE per line`);
+    if (badValue !== undefined) throw new ValidationError(`the value of ${badValue} contains a line break: an env file holds one KEY=VALUE per line`, this);
 
     this.path = props.path;
     this.valuesFile = `${envList(props.values).join('\n')}\n`;

@@ -4,7 +4,10 @@
  * distribute to agent PCs...). Synth writes every runbook of an environment to
  * `cdktf.out/runbooks/<env>/<name>.md`; runbooks never hold secrets.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
+import { App } from 'cdktf';
 import { ValidationError } from './errors';
 
 export interface RunbookProps {
@@ -25,6 +28,29 @@ export class Runbook extends Construct {
       .sort((a, b) => a.relativePath.localeCompare(b.relativePath));
   }
 
+  /**
+   * Writes every runbook of `app` into `<outdir>/runbooks/<env>/<name>.md`, after `app.synth()`.
+   * Runbooks of the same name from several stacks of one environment must agree (an environment's
+   * runbook is written once, whichever stack holds it); two that differ are refused.
+   * @param outdir @default the app's output directory
+   * @returns the files written, relative to `outdir`
+   */
+  static writeAll(app: App, outdir: string = app.outdir): string[] {
+    const written = new Map<string, Runbook>();
+    for (const runbook of Runbook.all(app)) {
+      const first = written.get(runbook.relativePath);
+      if (first && first.content !== runbook.content) {
+        throw new ValidationError(`runbook ${runbook.relativePath} differs from the one of ${first.node.path}: give each runbook of an environment its own name`, runbook);
+      }
+      if (first) continue;
+      written.set(runbook.relativePath, runbook);
+      const file = path.join(outdir, runbook.relativePath);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, runbook.content);
+    }
+    return [...written.keys()];
+  }
+
   readonly environment: string;
   readonly fileName: string;
   readonly content: string;
@@ -32,7 +58,7 @@ export class Runbook extends Construct {
   constructor(scope: Construct, id: string, props: RunbookProps) {
     super(scope, id);
     if (!/^[a-z0-9][a-z0-9-]*$/.test(props.name)) {
-      throw new ValidationError(this, `runbook name "${props.name}" must be lowercase letters, digits and '-'`);
+      throw new ValidationError(`runbook name "${props.name}" must be lowercase letters, digits and '-'`, this);
     }
     this.environment = props.environment;
     this.fileName = `${props.name}.md`;

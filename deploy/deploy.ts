@@ -20,6 +20,7 @@ import { initIfNeeded, terraform, TerraformMessage, TerraformResult } from './te
 import { explain, hostLabel, isLockError, isStalePlan, Leftover, leftoversOf } from './failures';
 import { ApplyJournal } from './journal';
 import { StackInfo } from './stack-info';
+import { InternalError } from '../constructs/errors';
 
 export interface DeployOptions {
   /** The synthesized output the stacks come from (for the runbook paths of messages). */
@@ -138,7 +139,7 @@ export function deployOrder(stacks: readonly StackInfo[]): StackInfo[] {
   const state = new Map<string, 'visiting' | 'done'>();
   const visit = (stack: StackInfo, path: string[]) => {
     if (state.get(stack.name) === 'done') return;
-    if (state.get(stack.name) === 'visiting') throw new Error(`stacks depend on each other in a cycle: ${[...path, stack.name].join(' -> ')}`);
+    if (state.get(stack.name) === 'visiting') throw new InternalError(`stacks depend on each other in a cycle: ${[...path, stack.name].join(' -> ')}`);
     state.set(stack.name, 'visiting');
     for (const dep of stack.dependencies) if (byName.has(dep)) visit(byName.get(dep)!, [...path, stack.name]);
     state.set(stack.name, 'done');

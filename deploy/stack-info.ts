@@ -92,6 +92,9 @@ export function matchesPattern(name: string, pattern: string): boolean {
   return re.test(name);
 }
 
+/** A stack or environment named on the command line that the output does not hold. */
+export class StackSelectionError extends Error {}
+
 /**
  * The stacks to deploy: those matching a pattern or belonging to an environment named in
  * `environments`, in deploy order. Unknown names are an error listing what exists.
@@ -100,6 +103,6 @@ export function selectStacks(all: readonly StackInfo[], patterns: readonly strin
   const problems: string[] = [];
   for (const env of environments) if (!all.some((s) => s.environment === env)) problems.push(`no environment named "${env}" (have: ${[...new Set(all.map((s) => s.environment))].join(', ')})`);
   for (const p of patterns) if (!all.some((s) => matchesPattern(s.name, p))) problems.push(`no stack matches "${p}" (have: ${all.map((s) => s.name).join(', ')})`);
-  if (problems.length) throw new Error(problems.join('\n'));
+  if (problems.length) throw new StackSelectionError(problems.join('\n'));
   return all.filter((s) => environments.includes(s.environment) || patterns.some((p) => matchesPattern(s.name, p)));
 }

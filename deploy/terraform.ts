@@ -7,6 +7,9 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 
+/** The terraform program could not be started (not installed, not on PATH). */
+export class TerraformNotStarted extends Error {}
+
 /** A diagnostic of Terraform's JSON UI (`{"type":"diagnostic","diagnostic":{…}}`). */
 export interface Diagnostic {
   readonly severity: string;
@@ -79,7 +82,7 @@ export function terraform(cwd: string, args: readonly string[], env: NodeJS.Proc
     child.stderr.on('data', (chunk: string) => (text += chunk));
     child.on('error', (e) => {
       running.delete(child);
-      reject(new Error(`terraform could not be started (${(e as Error).message}): install Terraform >= 1.5 and put it on PATH`));
+      reject(new TerraformNotStarted(`terraform could not be started (${(e as Error).message}): install Terraform >= 1.5 and put it on PATH`));
     });
     child.on('close', (code, signal) => {
       running.delete(child);

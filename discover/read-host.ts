@@ -7,7 +7,7 @@
  * the host (a container's), so nothing is pulled.
  */
 import * as path from 'path';
-import { DockerApi } from './docker-api';
+import { DockerApi, DockerApiError } from './docker-api';
 import { ContainerInspect, DISCOVER_LABEL, HostSnapshot, ImageInspect, NetworkInspect } from './snapshot';
 import { firstFileOfTar } from './tar';
 
@@ -58,13 +58,13 @@ async function readDirectoryFiles(api: DockerApi, image: string, dir: string): P
     HostConfig: { NetworkMode: 'none', Mounts: [{ Type: 'bind', Source: dir, Target: '/host', ReadOnly: true }] },
   });
   if (created.status === 400 && /does not exist|no such file/i.test(created.body.toString())) return out;
-  if (created.status !== 201) throw new Error(`creating the helper container that reads ${dir}: HTTP ${created.status}: ${created.body.toString().trim()}`);
+  if (created.status !== 201) throw new DockerApiError(`creating the helper container that reads ${dir}: HTTP ${created.status}: ${created.body.toString().trim()}`);
   const { Id } = JSON.parse(created.body.toString()) as { Id: string };
   try {
     for (const name of ENV_FILE_NAMES) {
       const res = await api.request('GET', `/containers/${Id}/archive?path=${encodeURIComponent(`/host/${name}`)}`);
       if (res.status === 404) continue;
-      if (res.status !== 200) throw new Error(`reading ${dir}/${name}: HTTP ${res.status}: ${res.body.toString().trim()}`);
+      if (res.status !== 200) throw new DockerApiError(`reading ${dir}/${name}: HTTP ${res.status}: ${res.body.toString().trim()}`);
       out.set(name, firstFileOfTar(res.body)?.toString('utf8') ?? null);
     }
   } finally {

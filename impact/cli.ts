@@ -27,11 +27,14 @@ export function runImpact(options: ImpactOptions) {
   return buildImpactReport(before.stacks, after, `${base} → working tree`, { notCompared, addedFiles: added });
 }
 
+/** A command line the command cannot run with. */
+class UsageError extends Error {}
+
 function argument(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
   if (i < 0) return undefined;
   const value = args[i + 1];
-  if (!value || value.startsWith('--')) throw new Error(`${name} needs a value`);
+  if (!value || value.startsWith('--')) throw new UsageError(`${name} needs a value`);
   return value;
 }
 

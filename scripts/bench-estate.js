@@ -44,7 +44,10 @@ function timeWithCpu(label, command, { before, n = 3 } = {}) {
     const start = process.hrtime.bigint();
     const result = spawnSync('/usr/bin/time', ['-f', '%U %S', '-o', cpuFile, 'sh', '-c', command], { cwd: root, encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
     walls.push(Number(process.hrtime.bigint() - start) / 1e9);
-    if (result.status !== 0) throw new Error(`${label} failed:\n${result.stdout}\n${result.stderr}`);
+    if (result.status !== 0) {
+      console.error(`${label} failed:\n${result.stdout}\n${result.stderr}`);
+      process.exit(1);
+    }
     const [user, sys] = fs.readFileSync(cpuFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
     cpus.push(user + sys);
   }

@@ -7,6 +7,7 @@ import { Certificate } from '../constructs/tls/certificate';
 import { CertificateFiles } from '../constructs/tls/provided-certificate';
 import { tlsOf } from '../config/fronts';
 import { Environment, serversWithRole } from '../config/model';
+import { InternalError } from '../constructs/errors';
 
 /**
  * The CA of the environment, built with the XiVO PBX stack (which platform.ts builds before the
@@ -16,7 +17,7 @@ export function internalCaOf(scope: IConstruct, env: Environment): InternalCa {
   const pbx = serversWithRole(env, Role.XIVO)[0];
   const stack = pbx && (scope.node.root.node.tryFindChild(pbx.stackName) as TerraformStack | undefined);
   const ca = stack && InternalCa.inStack(stack);
-  if (!ca) throw new Error(`${scope.node.path}: tls.mode internal-ca needs the CA of the XiVO PBX stack, which was not built first`);
+  if (!ca) throw new InternalError('tls.mode internal-ca needs the CA of the XiVO PBX stack, which was not built first', scope);
   return ca;
 }
 

@@ -23,6 +23,7 @@ import { publishedPort } from '../config/resolve';
 import { certificateFor, internalCaOf } from './certificates';
 import { overridesOf } from './deployment';
 import { authModesOf, xucFeaturesOf } from './xuc-features';
+import { InternalError } from '../constructs/errors';
 
 /** Where a service is deployed, in the environment's terms. */
 export interface ServiceContext {
@@ -42,7 +43,7 @@ export type ServiceFactory = (scope: Construct, id: string, props: ServiceFactor
 
 /** The product of a xuc, xucmgt or front service (the factories below are registered for those only). */
 function frontRoleOf(definition: ServiceDefinition): FrontRole {
-  if (!isFrontRole(definition.role)) throw new Error(`${definition.id} is not a XiVO CC or UC-Addon service`);
+  if (!isFrontRole(definition.role)) throw new InternalError(`${definition.id} is not a XiVO CC or UC-Addon service`);
   return definition.role;
 }
 
@@ -89,7 +90,7 @@ const nginxFront: ServiceFactory = (scope, id, props) => {
   const tls = tlsOf(env);
   const publicName = frontName(env, role);
   const certificate = certificateFor(scope, env, certificateNames(publicName, [server.fqdn, ...tls.extraNames]), tls.provided);
-  if (!certificate) throw new Error(`${scope.node.path}/${id}: tls.provided is required in mode provided`);
+  if (!certificate) throw new InternalError(`${id}: tls.provided is required in mode provided`, scope);
   return new NginxFront(scope, id, {
     ...common(props),
     role,
@@ -116,10 +117,10 @@ const edgeProxy: ServiceFactory = (scope, id, props) => {
   const edge = edgeSpecOf(env);
   const target = edgeTarget(env);
   const front = target && endpoint(env, server, `${target.role}.nginx`, 'https');
-  if (!target || !front) throw new Error(`environment ${env.name}: the edge proxy needs a cc or ucaddon front (cc.nginx or ucaddon.nginx) to forward to`);
+  if (!target || !front) throw new InternalError(`environment ${env.name}: the edge proxy needs a cc or ucaddon front (cc.nginx or ucaddon.nginx) to forward to`);
   // Only the public name: an internal name in the certificate would leak it.
   const certificate = certificateFor(scope, env, [edge.publicName], edge.provided);
-  if (!certificate) throw new Error(`${scope.node.path}/${id}: edge.provided is required in mode provided`);
+  if (!certificate) throw new InternalError(`${id}: edge.provided is required in mode provided`, scope);
   return new EdgeProxy(scope, id, {
     ...common(props),
     publicName: edge.publicName,

@@ -20,6 +20,7 @@ import type { Environment } from '../config/model';
 import { DEFAULT_ENV_FILES } from '../config/env-files';
 import { checkOutputDirectory, OUTPUT_MARKER, replaceOutputDirectory, stagingDirectory } from '../stacks/output-directory';
 import { providerLockPath } from '../stacks/provider-lock';
+import { InternalError } from '../constructs/errors';
 
 /** Bumped when the layout of cache entries changes. */
 const CACHE_FORMAT = 5;
@@ -267,7 +268,7 @@ class SynthCache {
     const orphans = [...warnings, ...notes].filter((w) => !claimed.has(w));
     if (left.length || orphans.length) {
       fs.rmSync(building, { recursive: true, force: true });
-      throw new Error(`synth cache: output not attributable to one environment: ${[...left, ...orphans].join(', ')}`);
+      throw new InternalError(`synth cache: output not attributable to one environment: ${[...left, ...orphans].join(', ')}`);
     }
     for (const { key } of environments) {
       fs.rmSync(this.entryDir(key), { recursive: true, force: true });

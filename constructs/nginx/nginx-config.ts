@@ -4,6 +4,7 @@
  * map upstream addresses and listen ports to loopback).
  */
 import { RATE_LIMITS, RateZone } from '../../catalogue/routes';
+import { InternalError } from '../errors';
 import { edgeHeaderMaps, edgeRewriteLines } from './edge-rewrite';
 
 export interface NginxUpstream {
@@ -164,7 +165,7 @@ function edgeFallbackLines(site: NginxSite): string[] {
 function locationLines(site: NginxSite, l: NginxLocation): string[] {
   if (l.deny) return ['', `        location ${l.path} {`, '            return 404;', '        }'];
   const upstream = site.upstreams.find((u) => u.name === l.upstream);
-  if (!upstream) throw new Error(`nginx location ${l.path}: no upstream named ${l.upstream}`);
+  if (!upstream) throw new InternalError(`nginx location ${l.path}: no upstream named ${l.upstream}`);
   const edge = site.edge;
   const limit = edge?.rateLimits && l.zone ? RATE_LIMITS[l.zone] : undefined;
   const wsTimeout = `${site.websocketTimeoutSeconds}s`;

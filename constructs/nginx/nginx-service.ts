@@ -55,7 +55,7 @@ export class NginxService extends Construct {
     const { site, tls, sslHostDir, fileBaseName: base } = props;
     const inContainer = (ext: string) => `${NGINX_SSL_DIR}/${base}.${ext}`;
     if (site.certificateFile !== inContainer('crt') || site.keyFile !== inContainer('key')) {
-      throw new ValidationError(this, `the site's certificate must be ${inContainer('crt')} and key ${inContainer('key')}`);
+      throw new ValidationError(`the site's certificate must be ${inContainer('crt')} and key ${inContainer('key')}`, this);
     }
     this.site = site;
     const labels = deploymentLabels(props.deployment, props.definition.role, props.definition.name);

@@ -99,7 +99,7 @@ export class InternalCa extends Construct implements CertificateAuthority {
    */
   issue(consumer: IConstruct, props: Omit<ServerCertificateProps, 'ca'>): TlsMaterial {
     const id = consumer.node.path.replace(/\//g, '_');
-    if (this.issued.node.tryFindChild(id)) throw new ValidationError(consumer, 'a certificate was already issued for this construct');
+    if (this.issued.node.tryFindChild(id)) throw new ValidationError('a certificate was already issued for this construct', consumer);
     return new ServerCertificate(this.issued, id, { ...props, ca: this });
   }
 }

@@ -61,7 +61,7 @@ export class ProvidedCertificate extends Construct implements TlsMaterial {
 
   constructor(scope: Construct, id: string, props: ProvidedCertificateProps) {
     super(scope, id);
-    if (props.names.length === 0) throw new ValidationError(this, 'a provided certificate needs at least its FQDN in names');
+    if (props.names.length === 0) throw new ValidationError('a provided certificate needs at least its FQDN in names', this);
     tlsProvider(this);
     this.certificateChainPem = planTimePemBundle(this, props.directory, [props.spec.certFile, ...ProvidedCertificate.orderedChain(props)]);
     this.privateKeyPem = PlanTimeFile.fromFile(path.resolve(props.directory, props.spec.keyFile)).secretText(this);

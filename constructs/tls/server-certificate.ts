@@ -36,11 +36,11 @@ export class ServerCertificate extends Construct implements TlsMaterial {
 
   constructor(scope: Construct, id: string, props: ServerCertificateProps) {
     super(scope, id);
-    if (props.names.length === 0) throw new ValidationError(this, 'a server certificate needs at least its FQDN in names');
+    if (props.names.length === 0) throw new ValidationError('a server certificate needs at least its FQDN in names', this);
     const validityDays = props.validityDays ?? CERTIFICATE_DEFAULTS.validityDays;
     const earlyRenewalDays = props.earlyRenewalDays ?? CERTIFICATE_DEFAULTS.earlyRenewalDays;
     if (earlyRenewalDays >= validityDays) {
-      throw new ValidationError(this, `earlyRenewalDays (${earlyRenewalDays}) must be less than validityDays (${validityDays}), or every deploy re-issues the certificate`);
+      throw new ValidationError(`earlyRenewalDays (${earlyRenewalDays}) must be less than validityDays (${validityDays}), or every deploy re-issues the certificate`, this);
     }
     tlsProvider(this);
     this.names = [...props.names];

@@ -30,10 +30,10 @@ export class AuthCas extends Construct {
   constructor(scope: Construct, id: string, props: AuthCasProps) {
     super(scope, id);
     if (!/^https:\/\/[^/\s]+/.test(props.serverUrl)) {
-      throw new ValidationError(this, `CAS server URL "${props.serverUrl}" must be an https:// URL`);
+      throw new ValidationError(`CAS server URL "${props.serverUrl}" must be an https:// URL`, this);
     }
     const endpoint = casServerUrlProblem(props.serverUrl);
-    if (endpoint) throw new ValidationError(this, endpoint);
+    if (endpoint) throw new ValidationError(endpoint, this);
     this.contribution = { env: { ...AuthCas.xucmgtEnv(props), CAS_LOGOUT_ENABLE: String(props.logout ?? false) } };
   }
 }

@@ -107,11 +107,11 @@ export class AuthKerberos extends Construct {
     const types = props.encryptionTypes ?? ['aes256-cts-hmac-sha1-96'];
     const unsupported = types.find((t) => !KERBEROS_ENCRYPTION_TYPES.includes(t));
     if (unsupported) {
-      throw new ValidationError(this, `encryption type "${unsupported}" is not supported by XiVO CC: use ${KERBEROS_ENCRYPTION_TYPES.join(', ')}`);
+      throw new ValidationError(`encryption type "${unsupported}" is not supported by XiVO CC: use ${KERBEROS_ENCRYPTION_TYPES.join(', ')}`, this);
     }
     const hostProblem = principalHostProblem(props.principal, props.fronts);
-    if (hostProblem) throw new ValidationError(this, hostProblem);
-    if (props.kdc.length === 0) throw new ValidationError(this, 'give at least one KDC');
+    if (hostProblem) throw new ValidationError(hostProblem, this);
+    if (props.kdc.length === 0) throw new ValidationError('give at least one KDC', this);
 
     this.krb5Conf = krb5Conf({ realm: props.realm, kdc: props.kdc, adminServer: props.adminServer, encryptionTypes: types });
     const password = secretVariable(this, KERBEROS_PASSWORD).stringValue;

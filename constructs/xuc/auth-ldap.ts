@@ -48,7 +48,7 @@ export class AuthLdap extends Construct {
       userSearchFilterProblem(props.userSearchFilter) ??
       (props.caPem !== undefined && !props.url.startsWith('ldaps://') ? 'a CA is given for a plain ldap:// URL: use ldaps://HOST:636' : undefined) ??
       (props.caPem !== undefined ? caPemProblem(props.caPem) : undefined);
-    if (problem) throw new ValidationError(this, problem);
+    if (problem) throw new ValidationError(problem, this);
     this.caCertificates = props.caPem ? splitPemCertificates(props.caPem) : [];
     this.contribution = {
       trustedCertificates: this.caCertificates,

@@ -50,13 +50,13 @@ export class AuthOidc extends Construct {
   constructor(scope: Construct, id: string, props: AuthOidcProps) {
     super(scope, id);
     if (!/^https:\/\/[^/\s]+/.test(props.serverUrl)) {
-      throw new ValidationError(this, `OIDC server URL "${props.serverUrl}" must be an https:// URL`);
+      throw new ValidationError(`OIDC server URL "${props.serverUrl}" must be an https:// URL`, this);
     }
     const endpoint = oidcServerUrlProblem(props.serverUrl);
-    if (endpoint) throw new ValidationError(this, endpoint);
+    if (endpoint) throw new ValidationError(endpoint, this);
     const ids = props.xucClientIds ?? [props.clientId];
     const bad = [props.clientId, ...ids].find((c) => !/^[^,\s]+$/.test(c));
-    if (bad !== undefined) throw new ValidationError(this, `OIDC client id "${bad}" must not be empty nor contain commas or spaces`);
+    if (bad !== undefined) throw new ValidationError(`OIDC client id "${bad}" must not be empty nor contain commas or spaces`, this);
     if (props.logout) Annotations.of(this).addWarning(OIDC_LOGOUT_WARNING);
     this.contribution = {
       env: {

@@ -34,7 +34,7 @@ export class OutboundQueue extends Construct {
     super(scope, id);
     const length = props.outboundLength ?? DEFAULT_OUTBOUND_LENGTH;
     const problem = queueNameProblem(props.name) ?? queueNumberProblem(props.number) ?? outboundLengthProblem(length);
-    if (problem) throw new ValidationError(this, problem);
+    if (problem) throw new ValidationError(problem, this);
     this.contribution = { conf: { xuc: { outboundLength: length } } };
     new Runbook(this, 'runbook', { environment: context.environment, name: 'outbound-queue', content: runbook(props.name, props.number, length) });
   }

@@ -68,7 +68,7 @@ export class XucTruststore extends Construct {
 
   constructor(scope: Construct, id: string, props: XucTruststoreProps) {
     super(scope, id);
-    if (props.certificates.length === 0) throw new ValidationError(this, 'give at least one certificate to trust');
+    if (props.certificates.length === 0) throw new ValidationError('give at least one certificate to trust', this);
     const password = secretVariable(this, TRUSTSTORE_PASSWORD).stringValue;
     this.builder = new Container(this, 'builder', {
       name: `${props.xucName}-truststore`,
