@@ -41,6 +41,17 @@ module.exports = {
       to: { path: '^(stacks|estate|impact|discover|synth)/|^main\\.ts$' },
     },
     {
+      name: 'config-loads-no-cdktf',
+      severity: 'error',
+      comment:
+        'config/ validates environment files without cdktf and the providers (a synth of unchanged files, discover, impact and the ' +
+        'editors\' schema never pay for loading them): nothing config/ imports may reach them, type-only imports included. ' +
+        'Constants it shares with the constructs live in their pure modules (constructs/platform-rules.ts, xuc/xuc-defaults.ts, ' +
+        'xuc/auth-modes.ts, nginx/edge-defaults.ts, delivered-files.ts). __tests__/integration/config-loads-no-cdktf.test.ts checks require.cache.',
+      from: { path: '^config/' },
+      to: { path: '^node_modules/(cdktf|@cdktf)/', reachable: true },
+    },
+    {
       name: 'stacks-never-import-entry-points',
       severity: 'error',
       comment: 'stacks/, estate/, impact/ and discover/ sit below the entry points: they never import synth/, deploy/ or main.ts.',
@@ -85,7 +96,7 @@ module.exports = {
     enhancedResolveOptions: {
       exportsFields: ['exports'],
       conditionNames: ['import', 'require', 'node', 'default', 'types'],
-      extensions: ['.ts', '.js', '.cjs', '.mjs', '.json', '.d.ts'],
+      extensions: ['.ts', '.js', '.cjs', '.mjs', '.d.ts'],
     },
     reporterOptions: {
       text: { highlightFocused: true },

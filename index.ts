@@ -9,14 +9,15 @@ export { PublicName, Role } from './catalogue/types';
 export type { FrontRole, ServiceDefinition, ServiceId } from './catalogue/types';
 
 // Where services run.
-export { DEFAULT_LOG_ROTATION } from './constructs/deployment';
-export type { Deployment, LogRotation } from './constructs/deployment';
+export type { Deployment } from './constructs/deployment';
+export { DEFAULT_LOG_ROTATION, HOST_GATEWAY_NAME } from './constructs/platform-rules';
+export type { Endpoint, LogRotation } from './constructs/platform-rules';
 export { PlatformDirectory } from './constructs/platform-directory';
-export type { Endpoint, StaticDirectoryProps } from './constructs/platform-directory';
+export type { StaticDirectoryProps } from './constructs/platform-directory';
 export { ValidationError, UnscopedValidationError, InternalError } from './constructs/errors';
 
 // Containers and host files.
-export { ServiceContainer, HOST_GATEWAY_NAME } from './constructs/service-container';
+export { ServiceContainer } from './constructs/service-container';
 export type { BindMount, ExtraMount, ServiceContainerProps, ServiceOverrides } from './constructs/service-container';
 export { ADOPTED_CONTAINER_IGNORED, ADOPTED_NETWORK_IGNORED } from './constructs/adoption';
 export type { AdoptedContainer } from './constructs/adoption';
@@ -30,11 +31,13 @@ export { Runbook } from './constructs/runbook';
 export type { RunbookProps } from './constructs/runbook';
 
 // xuc, its web applications and their authentication modes.
-export { XucService, DEFAULT_LOGIN_TIMEOUT_MS } from './constructs/xuc/xuc-service';
+export { XucService } from './constructs/xuc/xuc-service';
+export { DEFAULT_LOGIN_TIMEOUT_MS } from './constructs/xuc/xuc-defaults';
 export type { XucServiceProps, XucJvmOptions } from './constructs/xuc/xuc-service';
 export { XucmgtService } from './constructs/xuc/xucmgt-service';
 export type { XucmgtServiceProps } from './constructs/xuc/xucmgt-service';
-export type { XucFeature, XucFeatureContext, AuthModeInfo } from './constructs/xuc/xuc-feature';
+export type { XucFeature, XucFeatureContext } from './constructs/xuc/xuc-feature';
+export type { AuthModeInfo } from './constructs/xuc/auth-modes';
 export type { XucContribution } from './constructs/xuc/contribution';
 export { AuthLdap } from './constructs/xuc/auth-ldap';
 export type { AuthLdapProps } from './constructs/xuc/auth-ldap';
@@ -54,7 +57,8 @@ export { XucTruststore } from './constructs/xuc/truststore';
 export { NginxFront } from './constructs/nginx/nginx-front';
 export type { NginxFrontProps } from './constructs/nginx/nginx-front';
 export type { FrontRoute } from './constructs/nginx/routes';
-export { EdgeProxy, EDGE_DEFAULTS } from './constructs/nginx/edge-proxy';
+export { EdgeProxy } from './constructs/nginx/edge-proxy';
+export { EDGE_DEFAULTS } from './constructs/nginx/edge-defaults';
 export type { EdgeProxyProps, EdgeUpstream } from './constructs/nginx/edge-proxy';
 
 // TLS.

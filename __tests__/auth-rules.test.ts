@@ -36,7 +36,7 @@ describe('valid auth sections', () => {
         outboundQueue: { name: 'outbound', number: '3000' },
       }),
     );
-    expect(env.spec.auth?.kerberos?.realm).toBe('EXAMPLE.COM');
+    expect(env.auth.kerberos?.realm).toBe('EXAMPLE.COM');
   });
 });
 
@@ -215,6 +215,12 @@ describe('XiVO authentication, outbound queue, JVM, overrides', () => {
   test('heapMin is not above heapMax', () => {
     expect(messagesOf(withAuth({ jvm: { heapMin: '2g', heapMax: '1024m' } }))).toEqual([
       'auth.jvm.heapMin: 2g is larger than heapMax 1024m: the JVM refuses to start; lower heapMin',
+    ]);
+  });
+
+  test('heapMin is not above the default heapMax either (the model applies it, as XucService does)', () => {
+    expect(messagesOf(withAuth({ jvm: { heapMin: '3g' } }, (e) => (e.services = { 'cc.xuc': { memoryMb: 4096 } })))).toEqual([
+      'auth.jvm.heapMin: 3g is larger than heapMax 2048m: the JVM refuses to start; lower heapMin',
     ]);
   });
 

@@ -11,11 +11,16 @@ const ROOT = path.resolve(__dirname, '..');
 
 const FILES: Record<string, string> = {
   'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'commonjs', strict: true, esModuleInterop: true } }),
-  'package.json': JSON.stringify({ name: 'fixture', dependencies: { 'prod-lib': '1.0.0' }, devDependencies: { 'dev-lib': '1.0.0' } }),
+  'package.json': JSON.stringify({ name: 'fixture', dependencies: { 'prod-lib': '1.0.0', cdktf: '0.21.0' }, devDependencies: { 'dev-lib': '1.0.0' } }),
   'node_modules/prod-lib/package.json': JSON.stringify({ name: 'prod-lib', version: '1.0.0', main: 'index.js' }),
   'node_modules/prod-lib/index.js': 'module.exports = 1;\n',
   'node_modules/dev-lib/package.json': JSON.stringify({ name: 'dev-lib', version: '1.0.0', main: 'index.js' }),
   'node_modules/dev-lib/index.js': 'module.exports = 1;\n',
+  'node_modules/cdktf/package.json': JSON.stringify({ name: 'cdktf', version: '0.21.0', main: 'lib/index.js' }),
+  'node_modules/cdktf/lib/index.js': 'exports.Token = 1;\n',
+  // config/ reaches cdktf through a construct: loading an environment file would load cdktf
+  'config/loader.ts': "import { tokens } from '../constructs/tokens';\nexport const load = tokens;\n",
+  'constructs/tokens.ts': "import { Token } from 'cdktf';\nexport const tokens = Token;\n",
   'catalogue/services.ts': "import { Library } from '../constructs/library';\nexport const services = [Library];\n",
   'constructs/library.ts': "import prodLib from 'prod-lib';\nexport class Library { n = prodLib; }\n",
   'constructs/uses-model.ts': "import { model } from '../config/model';\nexport const m = model;\n",
@@ -53,6 +58,7 @@ test('every rule fails the build with its name and message', () => {
   expect(violations).toEqual(
     [
       'error catalogue-is-data: catalogue/services.ts → constructs/library.ts',
+      'error config-loads-no-cdktf: config/loader.ts → node_modules/cdktf/lib/index.js',
       'error config-never-imports-stacks: config/model.ts → stacks/stack.ts',
       'error constructs-never-import-config-or-stacks: constructs/uses-model.ts → config/model.ts',
       'error no-circular: config/rules-auth.ts →',
@@ -64,5 +70,5 @@ test('every rule fails the build with its name and message', () => {
     ].sort(),
   );
   expect(run.stdout).toContain('constructs/ is the library: it knows catalogue/ and cdktf, never the YAML');
-  expect(run.stdout).toMatch(/x 9 dependency violations \(9 errors, 0 warnings\)/);
+  expect(run.stdout).toMatch(/x 10 dependency violations \(10 errors, 0 warnings\)/);
 }, 30_000);

@@ -1,23 +1,11 @@
 /**
- * The environment's TLS section with its defaults, and its fronts: which public name each front
- * answers to, which front the edge forwards to, and which names the edge must hide.
+ * The environment's fronts: which public name each front answers to, which front the edge
+ * forwards to, and which names the edge must hide.
  */
 import { containerName } from '../catalogue/services';
 import { FrontRole, PublicName, Role } from '../catalogue/types';
-import { Environment, ServerModel } from './model';
-import type { EnvironmentFile } from './schema';
-import { EdgeSpec, edgeSchema, tlsSchema, TlsSpec } from './schema-tls';
 import { InternalError } from '../constructs/errors';
-
-/** The `tls` section of a file with its defaults, also when the file has none. */
-export function tlsOfSpec(spec: EnvironmentFile): TlsSpec {
-  return spec.tls ?? tlsSchema.parse({});
-}
-
-/** The environment's `tls` section with its defaults. */
-export function tlsOf(env: Environment): TlsSpec {
-  return tlsOfSpec(env.spec);
-}
+import { Environment, ServerModel } from './model';
 
 /** Public name of the front of a role (XUC_HOST of XiVO CC or of the UC-Addon). */
 export function frontName(env: Environment, role: FrontRole): string {
@@ -35,12 +23,6 @@ export function edgeTarget(env: Environment): { role: FrontRole; server: ServerM
   return undefined;
 }
 
-/** The `edge` section with its defaults. */
-export function edgeSpecOf(env: Environment): EdgeSpec {
-  if (!env.spec.edge) throw new InternalError(`environment ${env.name}: an edge server needs the edge section (edge.publicName)`);
-  return edgeSchema.parse(env.spec.edge);
-}
-
 /** Host of `ldap://host:port` or `host:port` (KDC list), without the port. */
 const hostOf = (hostPort: string) => hostPort.replace(/^[a-z]+:\/\//i, '').replace(/[:/].*$/, '');
 
@@ -50,12 +32,12 @@ const hostOf = (hostPort: string) => hostPort.replace(/^[a-z]+:\/\//i, '').repla
  * directory and Kerberos servers of the auth section.
  */
 export function internalNames(env: Environment): string[] {
-  const auth = env.spec.auth;
+  const { ldap, kerberos } = env.auth;
   const names = [
     ...Object.values(env.publicNames).filter((n): n is string => typeof n === 'string'),
     ...env.servers.flatMap((s) => [s.address, s.fqdn ?? '', s.stackName, ...s.services.map(containerName)]),
-    ...(auth?.ldap ? [hostOf(auth.ldap.url)] : []),
-    ...(auth?.kerberos ? [...auth.kerberos.kdc, auth.kerberos.adminServer].map(hostOf) : []),
+    ...(ldap ? [hostOf(ldap.url)] : []),
+    ...(kerberos ? [...kerberos.kdc, kerberos.adminServer].map(hostOf) : []),
   ].filter((n) => n && !/^\d+$/.test(n));
   return [...new Set(names)].sort();
 }

@@ -11,7 +11,7 @@ import { MESSAGES } from './literal';
 import { MAX_UNKNOWN_KEYS } from './messages';
 import { HOST_FILE_DIRECTORIES, MOUNT_MESSAGES, SYSTEM_PATHS } from './mounts';
 import { MANAGED_XUCMGT_VARIABLES } from '../constructs/xuc/auth-modes';
-import { MANAGED_JVM_VARIABLES } from '../constructs/xuc/xuc-variables';
+import { MANAGED_JVM_VARIABLES } from '../constructs/xuc/xuc-defaults';
 import { SECRET_MESSAGES } from './rules-secrets';
 import { ALLOWED_SSH_OPTIONS, SSH_MESSAGES } from './ssh-options';
 import { HYGIENE_MESSAGES } from './yaml-hygiene';

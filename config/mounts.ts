@@ -8,10 +8,7 @@
  */
 import * as path from 'path';
 import { findService } from '../catalogue/services';
-import { KEYTAB_PATH, KRB5_CONF_PATH } from '../constructs/xuc/auth-kerberos';
-import { TRUSTSTORE_MOUNT } from '../constructs/xuc/truststore';
-import { XUC_CONF_PATH } from '../constructs/xuc/xuc-service';
-import { NGINX_CONF_PATH, NGINX_SSL_DIR } from '../constructs/nginx/nginx-service';
+import { UPLOAD_PATHS } from '../constructs/delivered-files';
 import type { Problem } from './rule';
 import type { EnvironmentFile } from './schema';
 
@@ -22,11 +19,6 @@ export const SYSTEM_PATHS = [
 ] as const;
 /** Where our host files live (custom.env, certificates, truststores, xivo-ctid configuration). */
 export const HOST_FILE_DIRECTORIES = ['/etc/docker', '/usr/share/xivo-certs', '/etc/xivo-ctid'] as const;
-/** Paths we deliver into containers, by compose service name. */
-export const UPLOAD_PATHS: Readonly<Record<string, readonly string[]>> = {
-  xuc: [XUC_CONF_PATH, KRB5_CONF_PATH, KEYTAB_PATH, TRUSTSTORE_MOUNT],
-  nginx: [NGINX_CONF_PATH, NGINX_SSL_DIR],
-};
 
 const covers = (outer: string, inner: string) => inner === outer || inner.startsWith(outer.endsWith('/') ? outer : `${outer}/`);
 const hasDotDot = (p: string) => p.split('/').includes('..');

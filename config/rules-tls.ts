@@ -1,5 +1,4 @@
 /** Cross-field rules of the `tls` and `edge` sections. */
-import { tlsOfSpec } from './fronts';
 import * as fs from 'fs';
 import * as path from 'path';
 import { findService } from '../catalogue/services';
@@ -14,8 +13,8 @@ import { EnvironmentFile } from './schema';
 
 const hasRole = (spec: EnvironmentFile, role: Role) => spec.servers.some((s) => s.roles.includes(role));
 
-const providedMatchesMode: Rule = (spec) => {
-  const tls = tlsOfSpec(spec);
+const providedMatchesMode: Rule = (spec, env) => {
+  const tls = env.tls;
   const problems: Problem[] = [];
   if (tls.mode === 'provided') {
     if (!tls.provided) {
@@ -37,8 +36,8 @@ const providedMatchesMode: Rule = (spec) => {
   return problems;
 };
 
-const renewalBeforeExpiry: Rule = (spec) => {
-  const tls = tlsOfSpec(spec);
+const renewalBeforeExpiry: Rule = (_spec, env) => {
+  const tls = env.tls;
   return tls.earlyRenewalDays >= tls.validityDays
     ? [{ path: ['tls', 'earlyRenewalDays'], message: `(${tls.earlyRenewalDays}) must be less than tls.validityDays (${tls.validityDays}), or every deploy re-issues the certificates; 30 is a sane value` }]
     : [];
@@ -66,7 +65,7 @@ const edgeSection: Rule = (spec, env) => {
 };
 
 const routeTable: Rule = (spec, env) => {
-  const routes = tlsOfSpec(spec).routes;
+  const routes = spec.tls?.routes ?? [];
   // Per-server paths (`/wssip-{server}`) count once per server of their role.
   const builtin = new Set(
     ROUTES.flatMap(({ path, target }) => {
@@ -157,7 +156,7 @@ function providedProblems(spec: ProvidedCertificateSpec | undefined, at: (string
 }
 
 const providedFiles: Rule = (spec, env) => {
-  const tls = tlsOfSpec(spec);
+  const tls = env.tls;
   if (tls.mode !== 'provided') return [];
   const fronts = [hasRole(spec, Role.CC) ? spec.publicNames.xucHost : undefined, hasRole(spec, Role.UC_ADDON) ? spec.publicNames.ucAddonHost : undefined];
   const frontNames = [...fronts, ...tls.extraNames].filter((n): n is string => !!n);

@@ -278,7 +278,7 @@ const hostClashes: Rule = (spec, env) => {
   for (const server of env.servers) {
     for (const def of server.services) {
       for (const p of def.ports) {
-        const port = publishedPort(spec, def.id, p.name);
+        const port = publishedPort(spec.services, def.id, p.name);
         if (port) use(server, `port ${port}/${p.protocol ?? 'tcp'}`, `${def.id} (port "${p.name}")`, def.id);
       }
     }

@@ -7,9 +7,8 @@
  * is an error that names the variable to set instead.
  */
 import { z } from 'zod';
-import { KERBEROS_ENCRYPTION_TYPES } from '../constructs/xuc/auth-kerberos';
 import { AUTH_SECRET_VARIABLES } from '../constructs/xuc/auth-modes';
-import { DEFAULT_LOGIN_TIMEOUT_MS } from '../constructs/xuc/xuc-service';
+import { DEFAULT_LOGIN_TIMEOUT_MS, KERBEROS_ENCRYPTION_TYPES, LOGIN_TIMEOUT_LIMITS_MS } from '../constructs/xuc/xuc-defaults';
 import { DEFAULT_XUC_HEAP } from '../catalogue/services';
 import { filePath } from './input-files';
 
@@ -115,7 +114,7 @@ const jvm = z
 export const authSchema = z
   .object({
     xivo: z.boolean().optional().describe('false disables XiVO authentication (authentication.xivo = ""); needs another mode'),
-    loginTimeoutMs: z.number().int().min(1000).max(120000).optional().describe(`LOGIN_TIMEOUT_MS; default ${DEFAULT_LOGIN_TIMEOUT_MS}`),
+    loginTimeoutMs: z.number().int().min(LOGIN_TIMEOUT_LIMITS_MS.min).max(LOGIN_TIMEOUT_LIMITS_MS.max).optional().describe(`LOGIN_TIMEOUT_MS; default ${DEFAULT_LOGIN_TIMEOUT_MS}`),
     allowXucUserLogin: z.boolean().optional().describe('true sets AUTH_PREVENT_XUC_LOGIN=false (advised against by XiVO CC "System Configuration"); default false'),
     ldap: ldap.optional(),
     kerberos: kerberos.optional(),

@@ -4,7 +4,7 @@
  * Cisco community discussion "Using a Reverse Proxy between Agent Browser and Finesse Servers"; XiVO documentation, "CTI Server"). Owned by the NginxFront / TLS feature.
  */
 import { z } from 'zod';
-import { EDGE_DEFAULTS } from '../constructs/nginx/edge-proxy';
+import { EDGE_DEFAULTS, EDGE_TIMEOUT_LIMITS, NGINX_SIZE } from '../constructs/nginx/edge-defaults';
 import { CERTIFICATE_DEFAULTS } from '../constructs/tls/key-spec';
 import { ASTERISK_WEBSOCKET, DEFAULT_EXTRA_EDGE_ZONE, RateZone } from '../catalogue/routes';
 
@@ -19,7 +19,6 @@ const dnsName = z
   .string()
   .regex(FQDN_PATTERN, { abort: true, error: (issue) => hostNearMiss(String(issue.input)) ?? DNS_NAME_MESSAGE })
   .refine(isDnsName, { error: (issue) => hostNearMiss(String(issue.input)) ?? DNS_NAME_MESSAGE });
-const SIZE = /^\d+[km]?$/;
 
 /** How the certificates of the fronts and of the PBX are made. */
 export const TLS_MODES = ['internal-ca', 'self-signed', 'provided'] as const;
@@ -107,9 +106,14 @@ export const edgeSchema = z
       .array(z.union([z.cidrv4(), z.cidrv6()], { message: 'must be an IPv4 or IPv6 network in CIDR form, e.g. "10.0.0.0/8" or "fd00::/8"' }))
       .default([...EDGE_DEFAULTS.exemptNetworks])
       .describe('Client networks exempt from rate limits'),
-    clientMaxBodySize: z.string().regex(SIZE, { message: 'must be an nginx size such as "10m"' }).default(EDGE_DEFAULTS.clientMaxBodySize),
-    timeoutSeconds: z.number().int().min(1).max(3600).default(EDGE_DEFAULTS.timeoutSeconds).describe('Upstream timeout of HTTP requests'),
-    websocketTimeoutSeconds: z.number().int().min(60).max(86400).default(EDGE_DEFAULTS.websocketTimeoutSeconds).describe('Idle timeout of WebSockets'),
+    clientMaxBodySize: z.string().regex(NGINX_SIZE, { message: 'must be an nginx size such as "10m"' }).default(EDGE_DEFAULTS.clientMaxBodySize),
+    timeoutSeconds: z.number().int().min(EDGE_TIMEOUT_LIMITS.timeoutSeconds.min).max(EDGE_TIMEOUT_LIMITS.timeoutSeconds.max).default(EDGE_DEFAULTS.timeoutSeconds).describe('Upstream timeout of HTTP requests'),
+    websocketTimeoutSeconds: z
+      .number()
+      .int()
+      .min(EDGE_TIMEOUT_LIMITS.websocketTimeoutSeconds.min)
+      .max(EDGE_TIMEOUT_LIMITS.websocketTimeoutSeconds.max)
+      .default(EDGE_DEFAULTS.websocketTimeoutSeconds).describe('Idle timeout of WebSockets'),
   })
   .strict();
 

@@ -6,17 +6,8 @@
 import { Network } from '@cdktf/provider-docker/lib/network';
 import { DEFAULT_DIST } from '../catalogue/services';
 import { PlatformDirectory } from './platform-directory';
+import { DEFAULT_LOG_ROTATION, LogRotation } from './platform-rules';
 
-/** Docker's json-file log rotation of every container. */
-export interface LogRotation {
-  /** `max-size`, e.g. `50m`. */
-  readonly maxSize: string;
-  /** `max-file`. */
-  readonly maxFile: number;
-}
-
-/** Log rotation when the deployment gives none. */
-export const DEFAULT_LOG_ROTATION: LogRotation = { maxSize: '50m', maxFile: 5 };
 
 export interface Deployment {
   /** Environment name: the `org.xivo.environment` label and the runbooks' directory. */

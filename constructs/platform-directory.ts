@@ -4,14 +4,7 @@
  * answers from the environment file; a library user answers with `PlatformDirectory.of()`.
  */
 import { PublicName, ServiceId } from '../catalogue/types';
-
-/** Where a service is reached from the caller's server. */
-export interface Endpoint {
-  readonly host: string;
-  readonly port: number;
-  /** True when the target runs on the caller's server (reached over the server's Docker network). */
-  readonly local: boolean;
-}
+import { Endpoint } from './platform-rules';
 
 export interface PlatformDirectory {
   /** The value of a public name (`XIVO_HOST`...). @returns undefined when the platform has none */

@@ -21,15 +21,11 @@ import { goDuration } from './go-duration';
 import { resolveEnvSources } from './env-source';
 import { importExisting } from './terraform-version';
 import { addLifecycle, AdoptedContainer, adoptContainer } from './adoption';
+import { HOST_GATEWAY_NAME } from './platform-rules';
 
 /** Restart policy of service containers. */
 export const DEFAULT_RESTART = 'unless-stopped';
 
-/**
- * Name by which a container reaches its own Docker host (Docker's `host-gateway`, 20.10+):
- * every container on a PBX host gets it as an extra host, for XiVO's own services.
- */
-export const HOST_GATEWAY_NAME = 'host.docker.internal';
 
 export interface BindMount {
   readonly hostPath: string;

@@ -13,7 +13,7 @@ import { DEFAULT_DIST, DEFAULT_XUC_HEAP, HOST_ENV_FILES, SERVICES, servicesOfRol
 import { PublicName, Role, ServiceDefinition, ServiceId } from '../catalogue/types';
 import { XUC_CREDENTIALS, XucCredential } from '../catalogue/xuc-credentials';
 import { DEFAULT_RESTART } from '../constructs/service-container';
-import { DEFAULT_LOGIN_TIMEOUT_MS } from '../constructs/xuc/xuc-service';
+import { DEFAULT_LOGIN_TIMEOUT_MS } from '../constructs/xuc/xuc-defaults';
 import { DiscoverError, REFUSALS } from './refusals';
 import { ContainerInspect, DISCOVER_LABEL, HostSnapshot, isSecretName, splitEnv } from './snapshot';
 

@@ -14,7 +14,7 @@ import { containerName, serviceDefinition } from '../catalogue/services';
 import { endpoint } from '../config/endpoints';
 import { Environment, ServerModel } from '../config/model';
 import { publishedPort } from '../config/resolve';
-import { edgeTarget, tlsOf } from '../config/fronts';
+import { edgeTarget } from '../config/fronts';
 import { extraRoutes, resolveRoutes } from '../config/front-routes';
 import { proxyJumps } from '../config/ssh-options';
 
@@ -109,10 +109,10 @@ export function environmentFlows(env: Environment): Flow[] {
   for (const role of [Role.CC, Role.UC_ADDON] as const) {
     const nginx = serviceEnd(env, `${role}.nginx`);
     if (!nginx) continue;
-    add({ actor: LAN_BROWSERS }, nginx, publishedPort(env.spec, `${role}.nginx`, 'https') ?? 443, 'tcp', `browsers → ${role} nginx (HTTPS)`);
-    add({ actor: LAN_BROWSERS }, nginx, publishedPort(env.spec, `${role}.nginx`, 'http') ?? 80, 'tcp', `browsers → ${role} nginx (redirect to HTTPS)`);
+    add({ actor: LAN_BROWSERS }, nginx, publishedPort(env.overrides, `${role}.nginx`, 'https') ?? 443, 'tcp', `browsers → ${role} nginx (HTTPS)`);
+    add({ actor: LAN_BROWSERS }, nginx, publishedPort(env.overrides, `${role}.nginx`, 'http') ?? 80, 'tcp', `browsers → ${role} nginx (redirect to HTTPS)`);
     // Routes of the front to services on other servers.
-    const routes = resolveRoutes(env, nginx.server!, role, extraRoutes(tlsOf(env).routes), tlsOf(env).sipWebSocket).filter((r) => !r.endpoint.local);
+    const routes = resolveRoutes(env, nginx.server!, role, extraRoutes(env.tls.routes), env.tls.sipWebSocket).filter((r) => !r.endpoint.local);
     const byTarget = new Map<string, typeof routes>();
     for (const r of routes) byTarget.set(`${r.targetName} ${r.endpoint.port}`, [...(byTarget.get(`${r.targetName} ${r.endpoint.port}`) ?? []), r]);
     for (const group of byTarget.values()) {

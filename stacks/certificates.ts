@@ -5,7 +5,6 @@ import { Role } from '../catalogue/types';
 import { InternalCa } from '../constructs/tls/internal-ca';
 import { Certificate } from '../constructs/tls/certificate';
 import { CertificateFiles } from '../constructs/tls/provided-certificate';
-import { tlsOf } from '../config/fronts';
 import { Environment, serversWithRole } from '../config/model';
 import { InternalError } from '../constructs/errors';
 
@@ -27,7 +26,7 @@ export function internalCaOf(scope: IConstruct, env: Environment): InternalCa {
  * endpoint has no files.
  */
 export function certificateFor(scope: IConstruct, env: Environment, names: readonly string[], provided?: CertificateFiles): Certificate | undefined {
-  const tls = tlsOf(env);
+  const tls = env.tls;
   const options = { key: tls.key, validityDays: tls.validityDays, earlyRenewalDays: tls.earlyRenewalDays };
   switch (tls.mode) {
     case 'provided':

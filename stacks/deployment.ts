@@ -3,7 +3,8 @@ import { Network } from '@cdktf/provider-docker/lib/network';
 import { Role, ServiceId } from '../catalogue/types';
 import { Deployment } from '../constructs/deployment';
 import { ServiceOverrides } from '../constructs/service-container';
-import { directoryOf } from '../config/endpoints';
+import { PlatformDirectory } from '../constructs/platform-directory';
+import { endpoint } from '../config/endpoints';
 import { Environment, ServerModel } from '../config/model';
 
 /** Where the services of `server` run, as the constructs take it. */
@@ -24,4 +25,12 @@ export function deploymentOf(env: Environment, server: ServerModel, network: Net
 /** The environment file's changes to a catalogue service (`services.<id>`). */
 export function overridesOf(env: Environment, id: ServiceId): ServiceOverrides {
   return env.overrides[id] ?? {};
+}
+
+/** The environment as seen from `server`: what the constructs ask to fill in catalogue variables. */
+export function directoryOf(env: Environment, server: ServerModel): PlatformDirectory {
+  return {
+    publicName: (name) => env.publicNames[name],
+    endpoint: (service, port) => endpoint(env, server, service, port),
+  };
 }

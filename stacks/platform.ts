@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { Role } from '../catalogue/types';
 import { Environment } from '../config/model';
 import { Annotations } from 'cdktf';
-import { XUC_CREDENTIALS, XUC_CREDENTIALS_NOTE } from '../catalogue/xuc-credentials';
+import { XUC_CREDENTIALS, XUC_CREDENTIALS_NOTE, XucCredential } from '../catalogue/xuc-credentials';
 import { assumedReleaseWarning, resolveRelease } from '../catalogue/releases';
 import { Runbook } from '../constructs/runbook';
 import { XucService } from '../constructs/xuc/xuc-service';
@@ -50,8 +50,8 @@ export function buildEnvironment(scope: Construct, environment: Environment): Se
     const xuc = order.flatMap((s) => s.node.findAll()).find((c): c is XucService => c instanceof XucService);
     if (xuc) {
       new Runbook(order[0], 'xivo-side-runbook', { environment: environment.name, name: 'xivo-side', content: xivoSideRunbook(environment) });
-      const named = environment.spec.xucCredentials?.envNames ?? {};
-      const inferred = Object.entries(XUC_CREDENTIALS).some(([c, fact]) => fact.envConfidence === 'inferred' && !named[c]);
+      const given = environment.xucCredentials.envNamesGiven;
+      const inferred = (Object.keys(XUC_CREDENTIALS) as XucCredential[]).some((c) => XUC_CREDENTIALS[c].envConfidence === 'inferred' && !given.includes(c));
       if (inferred) Annotations.of(xuc.credentials).addInfo(XUC_CREDENTIALS_NOTE);
     }
   }

@@ -8,7 +8,6 @@ import { PublicName, Role } from '../catalogue/types';
 import { InternalCa } from '../constructs/tls/internal-ca';
 import { certificateNames } from '../constructs/tls/tls-options';
 import { XivoPbxTls } from '../constructs/xivo-pbx-tls';
-import { tlsOf } from '../config/fronts';
 import { certificateFor } from './certificates';
 import { ServiceContext } from './service-factories';
 
@@ -16,7 +15,7 @@ export type RoleExtension = (scope: Construct, ctx: ServiceContext) => void;
 
 function xivoPbxTls(scope: Construct, ctx: ServiceContext): void {
   const { environment: env, server } = ctx;
-  const tls = tlsOf(env);
+  const tls = env.tls;
   if (tls.mode === 'internal-ca') {
     InternalCa.create(scope, { environment: env.name, key: tls.key, validityDays: tls.caValidityDays, earlyRenewalDays: tls.earlyRenewalDays });
   }

@@ -17,7 +17,7 @@ import { XucmgtService } from '../constructs/xuc/xucmgt-service';
 import { truststoreHostDirectory } from '../constructs/xuc/xuc-service';
 import { endpoint } from '../config/endpoints';
 import { extraRoutes, resolveRoutes } from '../config/front-routes';
-import { edgeSpecOf, edgeTarget, frontName, internalNames, tlsOf } from '../config/fronts';
+import { edgeTarget, frontName, internalNames } from '../config/fronts';
 import { Environment, ServerModel } from '../config/model';
 import { publishedPort } from '../config/resolve';
 import { certificateFor, internalCaOf } from './certificates';
@@ -57,7 +57,7 @@ const plain: ServiceFactory = (scope, id, props) => new ServiceContainer(scope, 
 const xuc: ServiceFactory = (scope, id, props) => {
   const { environment: env, server, definition } = props;
   const role = frontRoleOf(definition);
-  const auth = env.spec.auth;
+  const auth = env.auth;
   const xucsOnHost = env.servers
     .filter((s) => s.docker.host === server.docker.host)
     .flatMap((s) => s.services)
@@ -66,11 +66,11 @@ const xuc: ServiceFactory = (scope, id, props) => {
     ...common(props),
     role,
     features: xucFeaturesOf(env, role),
-    xivoAuthentication: auth?.xivo,
-    allowXucUserLogin: auth?.allowXucUserLogin,
-    loginTimeoutMs: auth?.loginTimeoutMs,
-    jvm: auth?.jvm,
-    credentials: env.spec.xucCredentials,
+    xivoAuthentication: auth.xivo,
+    allowXucUserLogin: auth.allowXucUserLogin,
+    loginTimeoutMs: auth.loginTimeoutMs,
+    jvm: auth.jvm,
+    credentials: env.xucCredentials,
     truststoreHostDirectory: truststoreHostDirectory(role, xucsOnHost),
   });
 };
@@ -80,14 +80,14 @@ const xucmgt: ServiceFactory = (scope, id, props) =>
 
 /** The routes of the front of `role` on `server`. */
 function frontRoutes(env: Environment, server: ServerModel, role: FrontRole) {
-  const tls = tlsOf(env);
+  const tls = env.tls;
   return resolveRoutes(env, server, role, extraRoutes(tls.routes), tls.sipWebSocket);
 }
 
 const nginxFront: ServiceFactory = (scope, id, props) => {
   const { environment: env, server } = props;
   const role = frontRoleOf(props.definition);
-  const tls = tlsOf(env);
+  const tls = env.tls;
   const publicName = frontName(env, role);
   const certificate = certificateFor(scope, env, certificateNames(publicName, [server.fqdn, ...tls.extraNames]), tls.provided);
   if (!certificate) throw new InternalError(`${id}: tls.provided is required in mode provided`, scope);
@@ -97,7 +97,7 @@ const nginxFront: ServiceFactory = (scope, id, props) => {
     publicName,
     certificate,
     routes: frontRoutes(env, server, role),
-    httpsPort: publishedPort(env.spec, `${role}.nginx`, 'https'),
+    httpsPort: publishedPort(env.overrides, `${role}.nginx`, 'https'),
   });
 };
 
@@ -106,7 +106,7 @@ const nginxFront: ServiceFactory = (scope, id, props) => {
  * chain files (the rules require them to reach the root). A self-signed front is not verified.
  */
 function frontTrust(scope: Construct, env: Environment): string | undefined {
-  const tls = tlsOf(env);
+  const tls = env.tls;
   if (tls.mode === 'internal-ca') return internalCaOf(scope, env).certPem;
   if (tls.mode === 'provided' && tls.provided?.chainFiles.length) return planTimePemBundle(scope, env.directory, tls.provided.chainFiles);
   return undefined;
@@ -114,7 +114,8 @@ function frontTrust(scope: Construct, env: Environment): string | undefined {
 
 const edgeProxy: ServiceFactory = (scope, id, props) => {
   const { environment: env, server } = props;
-  const edge = edgeSpecOf(env);
+  const edge = env.edge;
+  if (!edge) throw new InternalError(`environment ${env.name}: an edge server needs the edge section (edge.publicName)`, scope);
   const target = edgeTarget(env);
   const front = target && endpoint(env, server, `${target.role}.nginx`, 'https');
   if (!target || !front) throw new InternalError(`environment ${env.name}: the edge proxy needs a cc or ucaddon front (cc.nginx or ucaddon.nginx) to forward to`);

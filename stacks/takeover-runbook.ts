@@ -17,7 +17,7 @@ const code = (s: string) => `\`${s}\``;
 function publishedPorts(env: Environment, server: ServerModel): string[] {
   return server.services.flatMap((def) =>
     def.ports.flatMap((p) => {
-      const port = publishedPort(env.spec, def.id, p.name);
+      const port = publishedPort(env.overrides, def.id, p.name);
       return port ? [`${port}/${p.protocol ?? 'tcp'} (${def.id})`] : [];
     }),
   );

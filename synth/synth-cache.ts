@@ -23,7 +23,7 @@ import { providerLockPath } from '../stacks/provider-lock';
 import { InternalError } from '../constructs/errors';
 
 /** Bumped when the layout of cache entries changes. */
-const CACHE_FORMAT = 5;
+const CACHE_FORMAT = 6;
 
 export interface CachedSynthOptions {
   /** Final output directory. @default CDKTF_OUTDIR or cdktf.out */
@@ -122,21 +122,6 @@ function listings(patterns: string): Record<string, string[] | null> {
   return out;
 }
 
-/** Every file an environment names, relative to its directory (whether it exists or not). */
-function namedFiles(env: Environment): string[] {
-  const strings: string[] = [];
-  const walk = (value: unknown) => {
-    if (typeof value === 'string') strings.push(value);
-    else if (Array.isArray(value)) value.forEach(walk);
-    else if (value && typeof value === 'object') Object.values(value).forEach(walk);
-  };
-  walk(env.spec);
-  // Paths are what synth may read; URLs, host names and free text only add harmless "missing" entries.
-  // A value naming an existing file counts whatever its shape (a keytab called `krb5keytab`).
-  const isFile = (s: string) => fs.statSync(path.resolve(env.directory, s), { throwIfNoEntry: false })?.isFile() ?? false;
-  const candidates = strings.filter((s) => !/\s|:\/\//.test(s) && s.length < 512 && (/[/.]/.test(s) || isFile(s)));
-  return [...new Set(candidates.map((s) => path.resolve(env.directory, s)))].sort();
-}
 
 /** Files under a directory, relative, sorted. */
 function readTreeFiles(root: string): string[] {
@@ -369,7 +354,7 @@ export function cachedSynth(options: CachedSynthOptions = {}): CachedSynthResult
       invalid = true;
       continue;
     }
-    const inputs = [path.resolve(env.file), ...namedFiles(env)];
+    const inputs = [path.resolve(env.file), ...env.inputFiles];
     const key = cache.keyOf(inputs);
     entries.push({ file, name: env.name, inputs, key });
     if (options.force || !fs.existsSync(path.join(cache.entryDir(key), 'meta.json'))) toBuild.push({ env, key });

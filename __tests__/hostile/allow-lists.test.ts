@@ -9,6 +9,7 @@ import * as path from 'path';
 import { normalDockerHost } from '../../config/docker-host';
 import { SECRETS_DIRS_VARIABLE } from '../../config/input-files';
 import { mountProblems } from '../../config/mounts';
+import type { EnvironmentFile } from '../../config/schema';
 import { ALLOWED_SSH_OPTIONS, sshOptionProblems } from '../../config/ssh-options';
 import { build, containerNamed, warningsOf, withAuth } from '../support/auth-stack';
 import { baseline, load, messagesOf } from '../support/environments';
@@ -85,7 +86,8 @@ describe('bind mounts', () => {
 
   test('allowSystemPath: true accepts a system path with a warning at synth', () => {
     const env = withMount({ hostPath: '/etc/localtime', containerPath: '/etc/localtime', allowSystemPath: true });
-    expect(mountProblems(load(env).spec)).toEqual([]);
+    expect(mountProblems(env as EnvironmentFile)).toEqual([]);
+    expect(load(env).overrides['cc.kibana'].volumes).toHaveLength(1);
     const built = build(env);
     const kibana = built.app.node.findAll().find((c) => c.node.path.endsWith('/cc/kibana'))!;
     expect(warningsOf(kibana)).toEqual(['bind mount of the system path /etc/localtime (allowSystemPath: true): the container can change the host']);

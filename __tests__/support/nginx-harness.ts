@@ -9,7 +9,7 @@ import * as http from 'http';
 import * as net from 'net';
 import * as path from 'path';
 import { promisify } from 'util';
-import { NGINX_SSL_DIR } from '../../constructs/nginx/nginx-service';
+import { NGINX_SSL_DIR } from '../../constructs/delivered-files';
 import { resources, SynthOutput } from './synth';
 
 export const NGINX = fs.existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx';

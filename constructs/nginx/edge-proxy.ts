@@ -10,27 +10,19 @@ import { Construct } from 'constructs';
 import { DATA_STORES } from '../../catalogue/routes';
 import { serviceDefinition } from '../../catalogue/services';
 import { Deployment } from '../deployment';
-import { Endpoint } from '../platform-directory';
+import { Endpoint } from '../platform-rules';
 import { ServiceOverrides } from '../service-container';
 import { Certificate } from '../tls/certificate';
 import { NginxLocation, NginxSite } from './nginx-config';
-import { NGINX_SSL_DIR, NginxService, UPSTREAM_TRUST_FILE } from './nginx-service';
+import { NGINX_SSL_DIR } from '../delivered-files';
+import { EDGE_DEFAULTS } from './edge-defaults';
+import { NginxService, UPSTREAM_TRUST_FILE } from './nginx-service';
 import { frontSite } from './nginx-front';
 import { FrontRoute } from './routes';
 
 export const EDGE_SSL_HOST_DIR = '/etc/docker/edge/nginx/ssl';
 export const EDGE_FILE_BASE = 'edge';
 const FRONT_UPSTREAM = 'front';
-
-/** Defaults of the edge's limits (XiVO Edge's). */
-export const EDGE_DEFAULTS = {
-  rateLimits: true,
-  /** Private networks: agents inside never hit the limits. */
-  exemptNetworks: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] as readonly string[],
-  clientMaxBodySize: '10m',
-  timeoutSeconds: 60,
-  websocketTimeoutSeconds: 3600,
-} as const;
 
 /** The front the edge forwards to. */
 export interface EdgeUpstream {

@@ -12,7 +12,8 @@ import { Deployment } from '../deployment';
 import { ServiceOverrides } from '../service-container';
 import { Certificate } from '../tls/certificate';
 import { NginxLocation, NginxSite, NginxUpstream } from './nginx-config';
-import { NGINX_SSL_DIR, NginxService } from './nginx-service';
+import { NGINX_SSL_DIR } from '../delivered-files';
+import { NginxService } from './nginx-service';
 import { FrontRoute } from './routes';
 
 /** The front's certificate files on the host (XiVO CC documentation, "System Configuration"). */

@@ -17,12 +17,9 @@ import { ValidationError } from '../errors';
 import { HostFile } from '../host-file';
 import { ServiceContainer, ServiceOverrides } from '../service-container';
 import { TlsMaterial } from '../tls/tls-material';
+import { NGINX_CONF_PATH, NGINX_SSL_DIR } from '../delivered-files';
 import { NginxSite, renderNginxConfig } from './nginx-config';
 
-/** Where the image reads its main configuration file. */
-export const NGINX_CONF_PATH = '/etc/nginx/nginx.conf';
-/** Where the certificate directory is mounted in the container. */
-export const NGINX_SSL_DIR = '/etc/nginx/ssl';
 
 export interface NginxServiceProps {
   /** Where nginx runs. */

@@ -9,11 +9,12 @@ import { caPemProblem, ldapUrlProblem, splitPemCertificates, userSearchFilterPro
 import { XucContribution } from './contribution';
 import { HoconSecret } from './hocon';
 import { SecretVariable, secretVariable } from './secrets';
-import { AuthModeInfo, XucFeature } from './xuc-feature';
+import { AuthModeInfo, LDAP_MODE } from './auth-modes';
+import { XucFeature } from './xuc-feature';
 
 /** `TF_VAR_ldap_manager_password`: the bind password, never in the environment file. */
 export const LDAP_MANAGER_PASSWORD: SecretVariable = {
-  name: 'ldap_manager_password',
+  name: LDAP_MODE.secrets!.ldapManagerPassword,
   description: 'Password of auth.ldap.managerDN (xuc.conf managerPassword). Any characters.',
   validation: [{ condition: (v) => `\${length(${v}) > 0}`, errorMessage: 'ldap_manager_password must not be empty.' }],
 };
@@ -30,7 +31,7 @@ export interface AuthLdapProps {
 }
 
 export class AuthLdap extends Construct {
-  static readonly info: AuthModeInfo = { name: 'ldap', managedVariables: [], secrets: { ldapManagerPassword: LDAP_MANAGER_PASSWORD.name } };
+  static readonly info: AuthModeInfo = LDAP_MODE;
 
   /** LDAP authentication for `XucService.addAuthentication()`. */
   static mode(props: AuthLdapProps): XucFeature {

@@ -8,7 +8,9 @@ import { Annotations } from 'cdktf';
 import { ValidationError } from '../errors';
 import { oidcServerUrlProblem } from './auth-checks';
 import { XucContribution } from './contribution';
-import { AuthModeInfo, XucFeature } from './xuc-feature';
+import { AuthModeInfo, OIDC_MODE } from './auth-modes';
+import { DEFAULT_OIDC_USERNAME_FIELD } from './xuc-defaults';
+import { XucFeature } from './xuc-feature';
 
 export interface AuthOidcProps {
   /** https:// URL of the OIDC realm. */
@@ -31,10 +33,7 @@ export const OIDC_LOGOUT_WARNING =
   'OIDC_LOGOUT_ENABLE=true only works with Keycloak servers older than 18 (XiVO CC "System Configuration"); with another server, logging out may fail';
 
 export class AuthOidc extends Construct {
-  static readonly info: AuthModeInfo = {
-    name: 'oidc',
-    managedVariables: ['ENABLE_OIDC', 'OIDC_AUDIENCE', 'OIDC_CLIENT_ID', 'OIDC_LOGOUT_ENABLE', 'OIDC_SERVER_URL', 'OIDC_USERNAME_FIELD'],
-  };
+  static readonly info: AuthModeInfo = OIDC_MODE;
 
   /** OpenID Connect SSO for `XucService.addAuthentication()` and the same front's XucmgtService. */
   static mode(props: AuthOidcProps): XucFeature {
@@ -65,7 +64,7 @@ export class AuthOidc extends Construct {
         OIDC_CLIENT_ID: ids.join(','),
         OIDC_LOGOUT_ENABLE: String(props.logout ?? false),
         OIDC_SERVER_URL: props.serverUrl,
-        OIDC_USERNAME_FIELD: props.usernameField ?? 'preferred_username',
+        OIDC_USERNAME_FIELD: props.usernameField ?? DEFAULT_OIDC_USERNAME_FIELD,
       },
     };
   }

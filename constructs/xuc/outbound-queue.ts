@@ -8,9 +8,8 @@ import { outboundLengthProblem, queueNameProblem, queueNumberProblem } from './a
 import { Runbook } from '../runbook';
 import { ValidationError } from '../errors';
 import { XucContribution } from './contribution';
+import { DEFAULT_OUTBOUND_LENGTH } from './xuc-defaults';
 import { XucFeature, XucFeatureContext } from './xuc-feature';
-
-export const DEFAULT_OUTBOUND_LENGTH = 6;
 
 export interface OutboundQueueProps {
   /** Queue name, starting with `out`. */

@@ -12,11 +12,13 @@ import { Construct, IConstruct } from 'constructs';
 import { Container } from '@cdktf/provider-docker/lib/container';
 import { labelList } from '../labels';
 import { ValidationError } from '../errors';
+import { TRUSTSTORE_MOUNT } from '../delivered-files';
+import { TRUSTSTORE_PASSWORD_VARIABLE } from './auth-modes';
 import { JVM_SAFE, SecretVariable, secretVariable } from './secrets';
 
 /** `TF_VAR_xuc_truststore_password`: the password of the store built for a private LDAP CA. */
 export const TRUSTSTORE_PASSWORD: SecretVariable = {
-  name: 'xuc_truststore_password',
+  name: TRUSTSTORE_PASSWORD_VARIABLE,
   description: 'Password of the Java truststore built for auth.ldap.caFile (-Djavax.net.ssl.trustStorePassword). Generate one: openssl rand -hex 16.',
   validation: [
     { condition: (v) => `\${length(${v}) >= 6}`, errorMessage: 'xuc_truststore_password must be at least 6 characters (keytool refuses shorter ones).' },
@@ -24,7 +26,6 @@ export const TRUSTSTORE_PASSWORD: SecretVariable = {
   ],
 };
 
-export const TRUSTSTORE_MOUNT = '/customSslTrustStore';
 export const TRUSTSTORE_FILE = `${TRUSTSTORE_MOUNT}/ldapCertTrustStore`;
 const CA_DIR = '/tmp/ldap-ca';
 

@@ -22,12 +22,12 @@ import { SharedToken } from '../shared-token';
 import { CONTAINER_FILE_MODE, XucContribution } from './contribution';
 import { mergeHocon, renderXucConf } from './hocon';
 import { javaOpts } from './java-opts';
-import { TRUSTSTORE_MOUNT, XucTruststore } from './truststore';
+import { TRUSTSTORE_MOUNT, XUC_CONF_PATH } from '../delivered-files';
+import { XucTruststore } from './truststore';
+import { DEFAULT_LOGIN_TIMEOUT_MS } from './xuc-defaults';
 import { XivoCredentials, XivoCredentialsProps } from './xivo-credentials';
 import { XucFeature } from './xuc-feature';
 
-export const XUC_CONF_PATH = '/conf/xuc.conf';
-export const DEFAULT_LOGIN_TIMEOUT_MS = 5000;
 export const XUC_LOGIN_WARNING =
   'AUTH_PREVENT_XUC_LOGIN=false lets anyone who knows the internal xuc user log in to the API and applications; XiVO CC "System Configuration" strongly advises against it';
 

@@ -8,7 +8,7 @@ import { Role } from '../../catalogue/types';
 import { EnvFileKeys } from '../../constructs/env-file-keys';
 import { deploymentLabels, withRegistry } from '../../constructs/deployment';
 import { resolveEnvSources } from '../../constructs/env-source';
-import { directoryOf } from '../../config/endpoints';
+import { directoryOf } from '../deployment';
 import { ROLE_EXTENSIONS } from '../role-extensions';
 import { serviceFactory, ServiceContext } from '../service-factories';
 
