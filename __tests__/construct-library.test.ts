@@ -176,6 +176,18 @@ describe('ServiceContainer mutators', () => {
   test('addMount bind-mounts the host path read-only', () => {
     expect(mutated().volumes).toEqual([{ host_path: '/etc/docker/lib', container_path: '/lib-conf', read_only: true }]);
   });
+
+  test('rendered once, lazily: env and uploads given as functions are read when the stack is synthesized', () => {
+    const built = libraryStack();
+    const service = new ServiceContainer(built.stack, 'xucmgt', { deployment: built.deployment, definition: findService('cc.xucmgt')! });
+    let composed: Record<string, string> = { COMPOSED: 'at construction' };
+    service.addEnv(() => composed);
+    service.addUpload(() => [{ file: '/conf/composed.conf', content: composed.COMPOSED, permissions: '0644' }]);
+    composed = { COMPOSED: 'before synth' };
+    const container = containerNamed(built.synth(), 'xivocc-xucmgt');
+    expect(envOf(container).COMPOSED).toBe('before synth');
+    expect(container.upload).toEqual([{ file: '/conf/composed.conf', content: 'before synth', permissions: '0644' }]);
+  });
 });
 
 test('an adopted volume: an import block, the Terraform version it needs in required_version, and no validation that runs terraform', () => {

@@ -43,24 +43,25 @@ describe('XivoCredentials', () => {
 });
 
 describe('NginxService', () => {
-  test('a site whose certificate is not the service file base is refused', () => {
+  test('a site whose certificate is not the service file base is refused when nginx.conf is rendered', () => {
     const { stack: s, deployment } = libraryStack();
+    const nginx = new NginxService(s, 'nginx', {
+      deployment,
+      definition: findService('cc.nginx')!,
+      site: {
+        serverName: 'cc.lib.example.com', httpsPort: 443, websocketTimeoutSeconds: 60, upstreams: [], locations: [],
+        certificateFile: '/etc/nginx/ssl/other.crt', keyFile: '/etc/nginx/ssl/xivoxc.key',
+      },
+      tls: { certificateChainPem: 'chain', privateKeyPem: 'key', csrPem: 'csr' },
+      sslHostDir: '/etc/docker/nginx/ssl',
+      fileBaseName: 'xivoxc',
+    });
     expectValidationError(
-      () =>
-        new NginxService(s, 'nginx', {
-          deployment,
-          definition: findService('cc.nginx')!,
-          site: {
-            serverName: 'cc.lib.example.com', httpsPort: 443, websocketTimeoutSeconds: 60, upstreams: [], locations: [],
-            certificateFile: '/etc/nginx/ssl/other.crt', keyFile: '/etc/nginx/ssl/xivoxc.key',
-          },
-          tls: { certificateChainPem: 'chain', privateKeyPem: 'key', csrPem: 'csr' },
-          sslHostDir: '/etc/docker/nginx/ssl',
-          fileBaseName: 'xivoxc',
-        }),
+      () => Testing.synth(s),
       'library/nginx',
       "library/nginx: the site's certificate must be /etc/nginx/ssl/xivoxc.crt and key /etc/nginx/ssl/xivoxc.key",
     );
+    expect(() => nginx.config).toThrow("library/nginx: the site's certificate must be");
   });
 });
 

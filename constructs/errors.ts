@@ -15,6 +15,16 @@ import type { IConstruct } from 'constructs';
 const VALIDATION = Symbol.for('xivo-cdktf.ValidationError');
 const INTERNAL = Symbol.for('xivo-cdktf.InternalError');
 
+/**
+ * Keeps the message as written. Constructs render lazily (cdktf `Lazy`), so a refusal may be thrown
+ * while cdktf resolves a value; cdktf's token resolver then rewrites the message of whatever it
+ * catches into `Resolution error: <message>.`, once per nesting level. The sentence that names the
+ * construct and says what to write instead is the whole message: writes to it are ignored.
+ */
+function keepMessage(error: Error, message: string): void {
+  Object.defineProperty(error, 'message', { get: () => message, set: () => undefined, enumerable: false, configurable: true });
+}
+
 /** Bad input given to a construct: the message says what is wrong and what to write instead. */
 export class ValidationError extends Error {
   /** Whether `error` is a ValidationError or an UnscopedValidationError of this library (any copy of it). */
@@ -30,6 +40,7 @@ export class ValidationError extends Error {
     this.name = 'ValidationError';
     this.constructPath = scope.node.path;
     Object.defineProperty(this, VALIDATION, { value: true });
+    keepMessage(this, this.message);
   }
 }
 
@@ -39,6 +50,7 @@ export class UnscopedValidationError extends Error {
     super(message);
     this.name = 'ValidationError';
     Object.defineProperty(this, VALIDATION, { value: true });
+    keepMessage(this, this.message);
   }
 }
 
@@ -57,5 +69,6 @@ export class InternalError extends Error {
     this.name = 'InternalError';
     this.constructPath = scope?.node.path;
     Object.defineProperty(this, INTERNAL, { value: true });
+    keepMessage(this, this.message);
   }
 }

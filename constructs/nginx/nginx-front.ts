@@ -87,7 +87,7 @@ export class NginxFront extends Construct {
       deployment: props.deployment,
       definition: serviceDefinition(`${props.role ?? Role.CC}.nginx`),
       overrides: props.overrides,
-      site: this.site,
+      site: () => this.site,
       tls: material,
       sslHostDir: FRONT_SSL_HOST_DIR,
       fileBaseName: FRONT_FILE_BASE,
@@ -104,11 +104,10 @@ export class NginxFront extends Construct {
     return frontSite(this.props.publicName, this.props.httpsPort ?? DEFAULT_HTTPS_PORT, this.routeList);
   }
 
-  /** Serves one more route: nginx.conf is rendered again. */
+  /** Serves one more route (nginx.conf is rendered with it at synth). */
   addRoute(route: FrontRoute): void {
     this.routeList.push(route);
     this.warnLoopback([route]);
-    this.nginx.updateSite(this.site);
   }
 
   private warnLoopback(routes: readonly FrontRoute[]): void {

@@ -9,7 +9,8 @@
  * certificates or password re-runs the builder, and xuc is replaced after it.
  */
 import { Construct, IConstruct } from 'constructs';
-import { Container } from '@cdktf/provider-docker/lib/container';
+import { Lazy } from 'cdktf';
+import { Container, ContainerUpload, containerUploadToTerraform } from '@cdktf/provider-docker/lib/container';
 import { labelList } from '../labels';
 import { ValidationError } from '../errors';
 import { TRUSTSTORE_MOUNT } from '../delivered-files';
@@ -66,10 +67,12 @@ export class XucTruststore extends Construct {
   }
 
   readonly builder: Container;
+  private readonly certificates: string[];
 
   constructor(scope: Construct, id: string, props: XucTruststoreProps) {
     super(scope, id);
     if (props.certificates.length === 0) throw new ValidationError('give at least one certificate to trust', this);
+    this.certificates = [...props.certificates];
     const password = secretVariable(this, TRUSTSTORE_PASSWORD).stringValue;
     this.builder = new Container(this, 'builder', {
       name: `${props.xucName}-truststore`,
@@ -85,7 +88,15 @@ export class XucTruststore extends Construct {
       logOpts: props.logOpts ? { ...props.logOpts } : undefined,
       labels: labelList({ ...props.labels, 'org.xivo.job': 'xuc-truststore' }),
       volumes: [{ hostPath: props.hostDirectory, containerPath: TRUSTSTORE_MOUNT }],
-      upload: props.certificates.map((content, i) => ({ file: `${CA_DIR}/ca-${String(i + 1).padStart(2, '0')}.pem`, content, permissions: '0644' })),
+      // Rendered once, when the stack is synthesized: certificates added before then are in.
+      upload: Lazy.anyValue({
+        produce: () => this.certificates.map((content, i) => containerUploadToTerraform({ file: `${CA_DIR}/ca-${String(i + 1).padStart(2, '0')}.pem`, content, permissions: '0644' })),
+      }) as unknown as ContainerUpload[],
     });
+  }
+
+  /** Trusts more certificates (one PEM each): the store is built with them. */
+  addCertificates(certificates: readonly string[]): void {
+    this.certificates.push(...certificates);
   }
 }

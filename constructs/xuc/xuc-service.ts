@@ -87,6 +87,8 @@ export class XucService extends Construct {
   private readonly props: XucServiceProps;
   private readonly contributions: XucContribution[] = [];
   private readonly xucmgtVariables: Record<string, string> = {};
+  /** `-Djavax.net.ssl.trustStore…` flags, once a feature gives certificates to trust. */
+  private truststoreOptions: readonly string[] = [];
 
   constructor(scope: Construct, id: string, props: XucServiceProps) {
     super(scope, id);
@@ -97,14 +99,15 @@ export class XucService extends Construct {
     if (props.allowXucUserLogin) Annotations.of(this).addWarning(XUC_LOGIN_WARNING);
     // The truststore password variable is declared before the credentials', as it always was.
     const trustsCertificates = this.trustedCertificates.length > 0;
-    if (trustsCertificates) XucTruststore.javaOptions(this);
+    if (trustsCertificates) this.truststoreOptions = XucTruststore.javaOptions(this);
 
     this.credentials = new XivoCredentials(this, 'xivo-credentials', props.credentials ?? {});
+    // Composed once, when the stack is synthesized: features added later are in.
     this.service = new ServiceContainer(this, 'service', {
       deployment: props.deployment,
       definition: serviceDefinition(`${role}.xuc`),
-      env: this.composedEnv(),
-      uploads: this.composedUploads(),
+      env: () => this.composedEnv(),
+      uploads: () => this.composedUploads(),
       mounts: trustsCertificates ? [{ hostPath: this.truststoreDirectory, containerPath: TRUSTSTORE_MOUNT }] : [],
       overrides: props.overrides,
     });
@@ -127,16 +130,16 @@ export class XucService extends Construct {
     this.addFeature(mode);
   }
 
-  /** Adds a feature (`OutboundQueue.feature()`...) after construction. */
+  /** Adds a feature (`OutboundQueue.feature()`...) after construction: xuc.conf, JAVA_OPTS and files are composed with it at synth. */
   addFeature(feature: XucFeature): void {
-    const hadTruststore = this.trustedCertificates.length > 0;
+    const trusted = this.trustedCertificates.length;
     this.bind(feature);
-    if (!hadTruststore && this.trustedCertificates.length > 0) {
+    if (this.truststore) this.truststore.addCertificates(this.trustedCertificates.slice(trusted));
+    else if (this.trustedCertificates.length > 0) {
+      this.truststoreOptions = XucTruststore.javaOptions(this);
       this.service.addMount({ hostPath: this.truststoreDirectory, containerPath: TRUSTSTORE_MOUNT });
       this.buildTruststore();
     }
-    for (const upload of this.composedUploads()) this.service.addUpload(upload);
-    this.service.addEnv(this.composedEnv());
   }
 
   private bind(feature: XucFeature): void {
@@ -172,7 +175,7 @@ export class XucService extends Construct {
       JAVA_OPTS: javaOpts({
         heapMin: props.jvm?.heapMin,
         heapMax: props.jvm?.heapMax,
-        truststore: this.trustedCertificates.length ? XucTruststore.javaOptions(this) : [],
+        truststore: this.truststoreOptions,
         kerberos: this.contributions.flatMap((p) => p.kerberosOptions ?? []),
         extra: props.jvm?.extraOptions,
       }),

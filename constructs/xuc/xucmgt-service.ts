@@ -23,19 +23,22 @@ export interface XucmgtServiceProps {
 
 export class XucmgtService extends Construct {
   readonly service: ServiceContainer;
+  private readonly modes: XucFeature[];
 
   constructor(scope: Construct, id: string, props: XucmgtServiceProps) {
     super(scope, id);
+    this.modes = [...(props.authentication ?? [])];
     this.service = new ServiceContainer(this, 'service', {
       deployment: props.deployment,
       definition: serviceDefinition(`${props.role ?? Role.CC}.xucmgt`),
-      env: Object.assign({}, ...(props.authentication ?? []).map((mode) => mode.xucmgtEnv?.() ?? {})),
+      // Composed once, when the stack is synthesized: modes added later are in.
+      env: () => Object.assign({}, ...this.modes.map((mode) => mode.xucmgtEnv?.() ?? {})),
       overrides: props.overrides,
     });
   }
 
   /** Adds the web-application variables of an authentication mode. */
   addAuthentication(mode: XucFeature): void {
-    this.service.addEnv(mode.xucmgtEnv?.() ?? {});
+    this.modes.push(mode);
   }
 }
