@@ -12,8 +12,10 @@ export type { FrontRole, ServiceDefinition, ServiceId } from './catalogue/types'
 export type { Deployment } from './constructs/deployment';
 export { DEFAULT_LOG_ROTATION, HOST_GATEWAY_NAME } from './constructs/platform-rules';
 export type { Endpoint, LogRotation } from './constructs/platform-rules';
-export { PlatformDirectory } from './constructs/platform-directory';
-export type { StaticDirectoryProps } from './constructs/platform-directory';
+export { XivoPlatform } from './constructs/xivo-platform';
+export type { XivoPlatformProps, PlatformDirectory, PlatformServer, PlatformService } from './constructs/xivo-platform';
+export { XivoServer, ServerRole } from './constructs/xivo-server';
+export type { XivoServerProps, DockerHost, DockerTlsFiles } from './constructs/xivo-server';
 export { ValidationError, UnscopedValidationError, InternalError } from './constructs/errors';
 
 // Containers and host files.
@@ -59,7 +61,7 @@ export type { NginxFrontProps } from './constructs/nginx/nginx-front';
 export type { FrontRoute } from './constructs/nginx/routes';
 export { EdgeProxy } from './constructs/nginx/edge-proxy';
 export { EDGE_DEFAULTS } from './constructs/nginx/edge-defaults';
-export type { EdgeProxyProps, EdgeUpstream } from './constructs/nginx/edge-proxy';
+export type { EdgeProxyProps, EdgeSiteInput } from './constructs/nginx/edge-proxy';
 
 // TLS.
 export { Certificate } from './constructs/tls/certificate';

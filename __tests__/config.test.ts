@@ -58,6 +58,15 @@ describe('a valid environment', () => {
     const env = load(mutate((e) => (e.services = { 'cc.kibana': { enabled: false } })));
     expect(env.placement.has('cc.kibana')).toBe(false);
   });
+
+  test('a service another running one reads its variables from stays enabled: kibana without its index is refused', () => {
+    expect(messagesOf(mutate((e) => (e.services = { 'cc.elasticsearch': { enabled: false } })))).toEqual([
+      'services.cc.elasticsearch.enabled: is false, but cc.kibana runs and reads ELASTICSEARCH_HOSTS from cc.elasticsearch: enable cc.elasticsearch, or disable cc.kibana too',
+    ]);
+    expect(messagesOf(mutate((e) => (e.services = { 'cc.elasticsearch': { enabled: false }, 'cc.kibana': { enabled: false } })))).toEqual([]);
+    // nginx routes to the recording server and SpagoBI only when they run: they may be disabled.
+    expect(messagesOf(mutate((e) => (e.services = { 'cc.recording-server': { enabled: false }, 'cc.spagobi': { enabled: false } })))).toEqual([]);
+  });
 });
 
 describe('errors name file, line and key, all at once', () => {

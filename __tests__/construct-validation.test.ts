@@ -44,9 +44,8 @@ describe('XivoCredentials', () => {
 
 describe('NginxService', () => {
   test('a site whose certificate is not the service file base is refused when nginx.conf is rendered', () => {
-    const { stack: s, deployment } = libraryStack();
+    const { stack: s } = libraryStack();
     const nginx = new NginxService(s, 'nginx', {
-      deployment,
       definition: findService('cc.nginx')!,
       site: {
         serverName: 'cc.lib.example.com', httpsPort: 443, websocketTimeoutSeconds: 60, upstreams: [], locations: [],
@@ -58,10 +57,10 @@ describe('NginxService', () => {
     });
     expectValidationError(
       () => Testing.synth(s),
-      'library/nginx',
-      "library/nginx: the site's certificate must be /etc/nginx/ssl/xivoxc.crt and key /etc/nginx/ssl/xivoxc.key",
+      'lib-cc1/nginx',
+      "lib-cc1/nginx: the site's certificate must be /etc/nginx/ssl/xivoxc.crt and key /etc/nginx/ssl/xivoxc.key",
     );
-    expect(() => nginx.config).toThrow("library/nginx: the site's certificate must be");
+    expect(() => nginx.config).toThrow("lib-cc1/nginx: the site's certificate must be");
   });
 });
 

@@ -4,9 +4,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { RATE_LIMITS, RateZone, ROUTES } from '../catalogue/routes';
 import { edgeLocations } from '../constructs/nginx/edge-proxy';
-import { internalNames } from '../config/fronts';
 import { loadEnvironmentFile } from '../config/loader';
 import { synthesize } from '../main';
+import { internalNamesOf } from './support/auth-stack';
 import { baseline, messagesOf, writeEnvironment } from './support/environments';
 import { issuedFor, resources, synthEnvironments, SynthOutput } from './support/synth';
 
@@ -153,7 +153,7 @@ describe('extra routes on the edge (tls.routes)', () => {
     expect(conf).toMatch(/location \/pg \{\n\s+limit_req zone=dapp burst=15 nodelay;/);
     expect(conf).toMatch(/location \/reports \{\n\s+limit_req zone=apis burst=10;/);
     expect(warnings).toEqual([
-      'test-dmz/edge/nginx: tls.routes publishes /pg on the edge, and it leads to cc.pgxivocc, a data store: the Internet reaches it through rpx.example.com; remove "edge: true" unless this is intended',
+      'test-dmz/edge/nginx: route /pg is published on the edge and leads to cc.pgxivocc, a data store: the Internet reaches it through rpx.example.com; keep it on the front only (in an environment file, remove "edge: true") unless this is intended',
     ]);
   });
 
@@ -206,8 +206,8 @@ describe('SIP WebSockets on a loopback address', () => {
 
 describe('hidden names', () => {
   test('the auth section\'s LDAP server, KDCs and admin server, containers and networks are hidden (sso)', () => {
-    const env = loadEnvironmentFile(path.resolve('environments/sso.yaml')).environment!;
-    expect(internalNames(env)).toEqual(expect.arrayContaining(['ldap.sso.example.com', 'dc1.sso.example.com', 'dc2.sso.example.com', 'sso-cc', 'xivocc-xuc']));
-    expect(internalNames(env).filter((n) => /[:/]/.test(n))).toEqual([]);
+    const names = internalNamesOf(loadEnvironmentFile(path.resolve('environments/sso.yaml')).environment!);
+    expect(names).toEqual(expect.arrayContaining(['ldap.sso.example.com', 'dc1.sso.example.com', 'dc2.sso.example.com', 'sso-cc', 'xivocc-xuc']));
+    expect(names.filter((n) => /[:/]/.test(n))).toEqual([]);
   });
 });

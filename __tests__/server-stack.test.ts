@@ -61,3 +61,14 @@ test('a single host carrying PBX, MDS and CC needs no stack dependency and reach
   const kibana = Object.values<any>(json.resource.docker_container).find((c) => c.name === 'xivocc-kibana');
   expect(kibana.env).toEqual(['ELASTICSEARCH_HOSTS=http://xivocc-elasticsearch:9200']);
 });
+
+test('optional services disabled: nginx and custom.env leave out the recording server and SpagoBI, instead of pointing at nothing', () => {
+  const stacks = synthStacks((e) => (e.services = { 'cc.recording-server': { enabled: false }, 'cc.spagobi': { enabled: false } }));
+  const containers = Object.values<Record<string, any>>(stacks['test-cc'].resource.docker_container);
+  const nginx = containers.find((c) => c.name === 'xivocc-nginx')!;
+  expect(nginx.env).toEqual(['XIVO_HOST=pbx.test.example.com', 'XUC_HOST=cc.test.example.com']);
+  const customEnv = containers.find((c) => c.name === 'xivo-env-etc-docker-compose-custom.env')!;
+  expect(customEnv.upload.find((u: { file: string }) => u.file === '/xivo-cdktf/managed.env').content).toBe(
+    'PLAY_AUTH_TOKEN=${var.play_auth_token}\nXIVO_HOST=pbx.test.example.com\nXUC_HOST=cc.test.example.com\n',
+  );
+});

@@ -16,11 +16,11 @@ const describeSource = (s: EnvSource): string => {
     case 'literal':
       return `\`${s.value}\``;
     case 'public':
-      return `public name \`${s.name}\``;
+      return `public name \`${s.name}\`${s.optional ? ' (left out without it)' : ''}`;
     case 'token':
       return 'SharedToken';
     case 'endpoint':
-      return `${s.part} of \`${s.service}\``;
+      return `${s.part} of \`${s.service}\`${s.optional ? ' (left out when it does not run)' : ''}`;
   }
 };
 

@@ -113,9 +113,10 @@ function ccFront(role: FrontRole, xucHost: PublicName): ServiceDefinition[] {
         XIVO_HOST: env.publicName(PublicName.XIVO_HOST),
         ...(role === Role.CC
           ? {
-              RECORDING_SERVER_HOST: env.hostOf('cc.recording-server'),
-              RECORDING_SERVER_PORT: env.portOf('cc.recording-server'),
-              REPORTING_HOST: env.hostOf('cc.spagobi'),
+              // Optional services: nginx routes to them only when they run.
+              RECORDING_SERVER_HOST: env.hostOf('cc.recording-server', { optional: true }),
+              RECORDING_SERVER_PORT: env.portOf('cc.recording-server', undefined, { optional: true }),
+              REPORTING_HOST: env.hostOf('cc.spagobi', { optional: true }),
             }
           : {}),
       },
@@ -291,9 +292,10 @@ export const HOST_ENV_FILES: readonly HostEnvFileDefinition[] = [
       PLAY_AUTH_TOKEN: env.sharedToken(),
       XIVO_HOST: env.publicName(PublicName.XIVO_HOST),
       XUC_HOST: env.publicName(PublicName.XUC_HOST),
-      RECORDING_SERVER_HOST: env.publicName(PublicName.RECORDING_SERVER_HOST),
-      RECORDING_SERVER_PORT: env.publicName(PublicName.RECORDING_SERVER_PORT),
-      REPORTING_HOST: env.publicName(PublicName.REPORTING_HOST),
+      // Derived from the optional recording server and SpagoBI (or given): absent without them.
+      RECORDING_SERVER_HOST: env.publicName(PublicName.RECORDING_SERVER_HOST, { optional: true }),
+      RECORDING_SERVER_PORT: env.publicName(PublicName.RECORDING_SERVER_PORT, { optional: true }),
+      REPORTING_HOST: env.publicName(PublicName.REPORTING_HOST, { optional: true }),
     },
   },
   {

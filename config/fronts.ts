@@ -1,8 +1,7 @@
 /**
- * The environment's fronts: which public name each front answers to, which front the edge
- * forwards to, and which names the edge must hide.
+ * The environment's fronts: which public name each front answers to, and which front the edge
+ * forwards to. (The names the edge hides are the platform's: XivoPlatform.internalNames.)
  */
-import { containerName } from '../catalogue/services';
 import { FrontRole, PublicName, Role } from '../catalogue/types';
 import { InternalError } from '../constructs/errors';
 import { Environment, ServerModel } from './model';
@@ -21,23 +20,4 @@ export function edgeTarget(env: Environment): { role: FrontRole; server: ServerM
     if (server) return { role, server };
   }
   return undefined;
-}
-
-/** Host of `ldap://host:port` or `host:port` (KDC list), without the port. */
-const hostOf = (hostPort: string) => hostPort.replace(/^[a-z]+:\/\//i, '').replace(/[:/].*$/, '');
-
-/**
- * Every internal name and address a browser must never see: public names, servers' addresses
- * and FQDNs, container names (the network aliases), the servers' Docker networks, and the
- * directory and Kerberos servers of the auth section.
- */
-export function internalNames(env: Environment): string[] {
-  const { ldap, kerberos } = env.auth;
-  const names = [
-    ...Object.values(env.publicNames).filter((n): n is string => typeof n === 'string'),
-    ...env.servers.flatMap((s) => [s.address, s.fqdn ?? '', s.stackName, ...s.services.map(containerName)]),
-    ...(ldap ? [hostOf(ldap.url)] : []),
-    ...(kerberos ? [...kerberos.kdc, kerberos.adminServer].map(hostOf) : []),
-  ].filter((n) => n && !/^\d+$/.test(n));
-  return [...new Set(names)].sort();
 }

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { findService } from '../catalogue/services';
 import { Role } from '../catalogue/types';
 import { checkChain } from '../constructs/tls/chain';
+import { ROUTE_MESSAGES, routeTargetProblem } from '../constructs/nginx/front-routes';
 import { ROUTES, SERVER_PLACEHOLDER } from '../catalogue/routes';
 import { checkInputFile, MAX_CERTIFICATE_BYTES } from './input-files';
 import { parseCidr } from './host-names';
@@ -78,7 +79,7 @@ const routeTable: Rule = (spec, env) => {
     const at = ['tls', 'routes', i];
     const problems: Problem[] = [];
     const first = seen.get(r.path);
-    if (builtin.has(r.path)) problems.push({ path: [...at, 'path'], message: `"${r.path}" is already a built-in route of the front: two routes cannot share a path; choose another path` });
+    if (builtin.has(r.path)) problems.push({ path: [...at, 'path'], message: ROUTE_MESSAGES.builtIn(r.path) });
     else if (first !== undefined) problems.push({ path: [...at, 'path'], message: `"${r.path}" is already the path of tls.routes[${first}]: two routes cannot share a path; choose another path` });
     else seen.set(r.path, i);
     if (r.zone && !r.edge) {
@@ -89,10 +90,9 @@ const routeTable: Rule = (spec, env) => {
       problems.push({ path: [...at, 'service'], message: `"${r.service}" is not a catalogue service: write "<role>.<service>" as listed by docs/catalogue.md (e.g. "cc.kibana")` });
     } else if (!env.placement.has(def.id)) {
       problems.push({ path: [...at, 'service'], message: `"${r.service}" is not deployed in this environment (disabled or no server has its role): a route must lead to a running service; enable it or remove the route` });
-    } else if (r.port && !def.ports.some((p) => p.name === r.port)) {
-      problems.push({ path: [...at, 'port'], message: `"${r.port}" is not a port of ${def.id}: use one of ${def.ports.map((p) => p.name).join(', ') || '(it has none)'}` });
-    } else if (!r.port && def.ports.length === 0) {
-      problems.push({ path: [...at, 'service'], message: `${def.id} listens on no port: a route cannot lead to it` });
+    } else {
+      const target = routeTargetProblem(def, r.port);
+      if (target) problems.push({ path: [...at, r.port ? 'port' : 'service'], message: target });
     }
     return problems;
   });

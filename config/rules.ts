@@ -318,6 +318,30 @@ const hostClashes: Rule = (spec, env) => {
   return dedupe(problems);
 };
 
+/**
+ * A running service whose catalogue variables lead to another service (kibana's
+ * ELASTICSEARCH_HOSTS): that one runs too, or XiVO serves it. A missing link is refused here, at
+ * its line, as the constructs refuse it at synth: never a variable silently left out.
+ */
+const requiredServices: Rule = (_spec, env) => {
+  const needed = new Map<string, { consumer: ServiceId; target: ServiceId; variables: string[] }>();
+  for (const server of env.servers) {
+    for (const def of server.services) {
+      for (const [variable, source] of Object.entries(def.env)) {
+        if (source.kind !== 'endpoint' || source.optional || env.placement.has(source.service) || serviceDefinition(source.service).servedByXivo) continue;
+        const key = `${def.id} ${source.service}`;
+        const entry = needed.get(key) ?? { consumer: def.id, target: source.service, variables: [] };
+        entry.variables.push(variable);
+        needed.set(key, entry);
+      }
+    }
+  }
+  return [...needed.values()].map(({ consumer, target, variables }) => ({
+    path: ['services', target, 'enabled'],
+    message: `is false, but ${consumer} runs and reads ${variables.join(', ')} from ${target}: enable ${target}, or disable ${consumer} too`,
+  }));
+};
+
 const unusedPublicNames: Rule = (spec) => {
   const has = (role: Role) => spec.servers.some((s) => s.roles.includes(role));
   const problems: Problem[] = [];
@@ -350,6 +374,7 @@ export const RULES: readonly Rule[] = [
   localStateDirectory,
   splitReachability,
   hostClashes,
+  requiredServices,
 ];
 
 export function checkRules(spec: EnvironmentFile, env: Environment): Problem[] {

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { EDGE_DEFAULTS, EDGE_TIMEOUT_LIMITS, NGINX_SIZE } from '../constructs/nginx/edge-defaults';
 import { CERTIFICATE_DEFAULTS } from '../constructs/tls/key-spec';
 import { ASTERISK_WEBSOCKET, DEFAULT_EXTRA_EDGE_ZONE, RateZone } from '../catalogue/routes';
+import { ROUTE_PATH } from '../constructs/nginx/front-routes';
 
 const EDGE_ZONES = Object.values(RateZone) as [RateZone, ...RateZone[]];
 import { filePath } from './input-files';
@@ -48,7 +49,7 @@ const keySchema = z
 
 const routeSchema = z
   .object({
-    path: z.string().regex(/^\/[A-Za-z0-9._~/-]*$/, { message: 'must be a URL path starting with "/" (e.g. "/myapp")' }),
+    path: z.string().regex(ROUTE_PATH, { message: 'must be a URL path starting with "/" (e.g. "/myapp")' }),
     service: z.string().describe('Catalogue service id the path is proxied to, e.g. "cc.kibana"'),
     port: z.string().optional().describe("Port name of the service. Default: its first port"),
     websocket: z.boolean().default(false).describe('Forward WebSocket upgrades (long timeouts)'),

@@ -8,7 +8,7 @@
  *   service XiVO serves itself (configmgt) at the PBX.
  * - The public names derived from where services run (XIVO_HOST, the recording server...).
  */
-import { PublicName, ServiceDefinition } from '../catalogue/types';
+import { PublicName, Role, ServiceDefinition } from '../catalogue/types';
 
 /** Docker's json-file log rotation of every container. */
 export interface LogRotation {
@@ -107,4 +107,23 @@ export function derivePublicNames(given: Readonly<Partial<Record<PublicName, str
     [PublicName.RECORDING_SERVER_PORT]: recordingHost === undefined ? undefined : (given[PublicName.RECORDING_SERVER_PORT] ?? String(facts.recordingPort ?? '')),
     [PublicName.REPORTING_HOST]: given[PublicName.REPORTING_HOST] ?? facts.reporting?.address,
   };
+}
+
+/** The host of `ldap://host:port`, `host:port` (a KDC) or a bare host: what a browser must not see of it. */
+export function hostOfAddress(address: string): string {
+  return address.replace(/^[a-z]+:\/\//i, '').replace(/[:/].*$/, '');
+}
+
+/** Start tier of a role, in XiVO's start order: the PBX, then the MDS, then XiVO CC and the UC-Addon, the edge last. */
+const START_TIER: Readonly<Record<Role, number>> = {
+  [Role.XIVO]: 0,
+  [Role.MDS]: 1,
+  [Role.CC]: 2,
+  [Role.UC_ADDON]: 2,
+  [Role.EDGE]: 3,
+};
+
+/** A server's start tier: its earliest role's. A server's stack waits for every stack of a lower tier. */
+export function startTier(roles: readonly Role[]): number {
+  return Math.min(...roles.map((r) => START_TIER[r]));
 }

@@ -9,10 +9,11 @@ import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
 import { App } from 'cdktf';
 import { ValidationError } from './errors';
+import { XivoServer } from './xivo-server';
 
 export interface RunbookProps {
-  /** Environment the runbook belongs to. */
-  readonly environment: string;
+  /** Environment the runbook belongs to (its directory). @default the platform's, in a XivoServer */
+  readonly environment?: string;
   /** File name without extension, e.g. `kerberos-browsers`. */
   readonly name: string;
   /** Markdown content. */
@@ -60,7 +61,7 @@ export class Runbook extends Construct {
     if (!/^[a-z0-9][a-z0-9-]*$/.test(props.name)) {
       throw new ValidationError(`runbook name "${props.name}" must be lowercase letters, digits and '-'`, this);
     }
-    this.environment = props.environment;
+    this.environment = props.environment ?? XivoServer.of(this).platform.environment;
     this.fileName = `${props.name}.md`;
     this.content = props.content.endsWith('\n') ? props.content : `${props.content}\n`;
   }

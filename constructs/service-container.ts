@@ -1,6 +1,9 @@
 /**
  * ServiceContainer: one catalogue service as `docker_image` + `docker_container` (+ its
- * named volumes) on a server, wired to the rest of the platform.
+ * named volumes) on a server, wired to the rest of the platform. It is built under a XivoServer
+ * (`XivoServer.of(this)`: release, registry, network, labels) and registers its service with the
+ * platform, so that the others reach it by reference; its catalogue variables (XIVO_HOST, DB_HOST...)
+ * are read on the platform at synth.
  *
  * Environment precedence: catalogue < variables added by feature constructs (`addEnv`: auth,
  * TLS) < the operator's `overrides.env`. The container's env, uploads and mounts are rendered
@@ -18,10 +21,12 @@ import { ServiceDefinition } from '../catalogue/types';
 import { Deployment, deploymentLabels, distOf, logOptions, withRegistry } from './deployment';
 import { envList, labelList } from './labels';
 import { goDuration } from './go-duration';
-import { resolveEnvSources } from './env-source';
+import { prepareEnvSources } from './env-source';
 import { importExisting } from './terraform-version';
 import { addLifecycle, AdoptedContainer, adoptContainer } from './adoption';
 import { HOST_GATEWAY_NAME } from './platform-rules';
+import type { PlatformService } from './xivo-platform';
+import { XivoServer } from './xivo-server';
 
 /** Restart policy of service containers. */
 export const DEFAULT_RESTART = 'unless-stopped';
@@ -74,8 +79,6 @@ export interface ServiceOverrides {
 }
 
 export interface ServiceContainerProps {
-  /** Where the container runs. */
-  readonly deployment: Deployment;
   /** The catalogue service. */
   readonly definition: ServiceDefinition;
   /** Variables set by feature constructs, over the catalogue's (more with `addEnv`). @default none */
@@ -94,6 +97,9 @@ export interface ServiceContainerProps {
   /** The operator's changes. @default none */
   readonly overrides?: ServiceOverrides;
 }
+
+/** A construct running a catalogue service: a ServiceContainer, or a construct built around one (XucService, NginxFront...). */
+export type XivoServiceRef = ServiceContainer | { readonly service: ServiceContainer };
 
 /**
  * Variables given to a container: a map, or a function that gives it when the stack is
@@ -114,7 +120,7 @@ export function serviceImage(deployment: Deployment, def: ServiceDefinition, ove
   return withRegistry(deployment, `${repository}:${tag}`);
 }
 
-export class ServiceContainer extends Construct {
+export class ServiceContainer extends Construct implements PlatformService {
   readonly definition: ServiceDefinition;
   readonly name: string;
   readonly image: Image;
@@ -123,7 +129,11 @@ export class ServiceContainer extends Construct {
   readonly volumes: ReadonlyMap<string, Volume>;
   /** The running container this service adopted, if any. */
   readonly adopted?: AdoptedContainer;
-  private readonly catalogueEnv: Readonly<Record<string, string>>;
+  /** The server it runs on. */
+  readonly server: XivoServer;
+  /** Published host ports by port name, over the catalogue's (the operator's `ports`). */
+  readonly publishedPorts: Readonly<Record<string, number>>;
+  private readonly catalogueEnv: () => Readonly<Record<string, string>>;
   private readonly envParts: EnvPart[] = [];
   private readonly overrideEnv: Readonly<Record<string, string>>;
   private readonly uploadParts: UploadPart[] = [];
@@ -133,7 +143,9 @@ export class ServiceContainer extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceContainerProps) {
     super(scope, id);
-    const { definition: def, deployment } = props;
+    const { definition: def } = props;
+    this.server = XivoServer.of(this);
+    const deployment = this.server.deployment;
     const overrides = props.overrides ?? {};
     this.definition = def;
     this.adopted = overrides.adoptContainer;
@@ -142,7 +154,10 @@ export class ServiceContainer extends Construct {
     const labels = deploymentLabels(deployment, def.role, def.name);
     const inputLabels = Object.fromEntries(Object.entries(props.recreateOn ?? {}).map(([name, value]) => [`${INPUT_LABEL_PREFIX}${name}`, Fn.sha256(value)]));
 
-    this.catalogueEnv = resolveEnvSources(this, def.env, deployment.directory);
+    this.publishedPorts = { ...overrides.ports };
+    // Read on the platform at synth: the services it reaches may be built on servers built later.
+    this.catalogueEnv = prepareEnvSources(this, def.env, this.server.directory);
+    this.server.platform.addService(this, this);
     this.overrideEnv = overrides.env ?? {};
     if (props.env) this.envParts.push(props.env);
     if (props.uploads) this.uploadParts.push(props.uploads);
@@ -245,7 +260,7 @@ export class ServiceContainer extends Construct {
   /** The environment of the container as it is now (synth renders it once more, with everything added), before sorting into `KEY=VALUE`. */
   get environment(): Readonly<Record<string, string>> {
     const features = this.envParts.map((part) => (typeof part === 'function' ? part() : part));
-    return Object.assign({}, this.catalogueEnv, ...features, this.overrideEnv);
+    return Object.assign({}, this.catalogueEnv(), ...features, this.overrideEnv);
   }
 
   /**

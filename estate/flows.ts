@@ -15,7 +15,7 @@ import { endpoint } from '../config/endpoints';
 import { Environment, ServerModel } from '../config/model';
 import { publishedPort } from '../config/resolve';
 import { edgeTarget } from '../config/fronts';
-import { extraRoutes, resolveRoutes } from '../config/front-routes';
+import { resolveRoutes } from '../config/front-routes';
 import { proxyJumps } from '../config/ssh-options';
 
 /** One side of a flow: a server (optionally one of its containers), or an actor outside the estate. */
@@ -112,7 +112,7 @@ export function environmentFlows(env: Environment): Flow[] {
     add({ actor: LAN_BROWSERS }, nginx, publishedPort(env.overrides, `${role}.nginx`, 'https') ?? 443, 'tcp', `browsers → ${role} nginx (HTTPS)`);
     add({ actor: LAN_BROWSERS }, nginx, publishedPort(env.overrides, `${role}.nginx`, 'http') ?? 80, 'tcp', `browsers → ${role} nginx (redirect to HTTPS)`);
     // Routes of the front to services on other servers.
-    const routes = resolveRoutes(env, nginx.server!, role, extraRoutes(env.tls.routes), env.tls.sipWebSocket).filter((r) => !r.endpoint.local);
+    const routes = resolveRoutes(env, nginx.server!, role).filter((r) => !r.endpoint.local);
     const byTarget = new Map<string, typeof routes>();
     for (const r of routes) byTarget.set(`${r.targetName} ${r.endpoint.port}`, [...(byTarget.get(`${r.targetName} ${r.endpoint.port}`) ?? []), r]);
     for (const group of byTarget.values()) {

@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { loadEnvironmentFile } from '../../config/loader';
-import { internalNames } from '../../config/fronts';
+import { internalNamesOf } from '../support/auth-stack';
 import { renderNginxConfig } from '../../constructs/nginx/nginx-config';
 import { RateZone } from '../../catalogue/routes';
 import { describeWithPrograms } from '../support/programs';
@@ -161,7 +161,7 @@ describeWithPrograms('nginx runs the configuration we deploy', { nginx: 'nginx-l
     const front = [...nginxConfigs(synth, 'prod-cc-core').values()][0];
     const edge = [...nginxConfigs(synth, 'prod-edge').values()][0];
     const env = loadEnvironmentFile(path.resolve('environments/prod.yaml')).environment!;
-    const hidden = internalNames(env);
+    const hidden = internalNamesOf(env);
     const stubs = new Map<string, http.Server>();
     const running: ChildProcess[] = [];
     let ports: { http: number; https: number; edgeHttp: number; edgeHttps: number };

@@ -16,11 +16,11 @@ describe('npm pack', () => {
 
     execFileSync('tar', ['-xzf', path.join(dir, filename), '-C', dir]);
     // Resolved against this checkout's node_modules (cdktf, constructs and the providers are its dependencies).
-    const loaded = execFileSync(process.execPath, ['-e', `const x = require(${JSON.stringify(path.join(dir, 'package'))}); console.log(['XucService','NginxFront','EdgeProxy','Certificate','InternalCa','SharedToken','PlatformDirectory'].filter((n) => x[n]).join(','))`], {
+    const loaded = execFileSync(process.execPath, ['-e', `const x = require(${JSON.stringify(path.join(dir, 'package'))}); console.log(['XivoPlatform','XivoServer','XucService','NginxFront','EdgeProxy','Certificate','InternalCa','SharedToken'].filter((n) => x[n]).join(','))`], {
       encoding: 'utf8',
       env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules') },
     });
-    expect(loaded.trim()).toBe('XucService,NginxFront,EdgeProxy,Certificate,InternalCa,SharedToken,PlatformDirectory');
+    expect(loaded.trim()).toBe('XivoPlatform,XivoServer,XucService,NginxFront,EdgeProxy,Certificate,InternalCa,SharedToken');
     const declarations = fs.readFileSync(path.join(dir, 'package', 'lib', 'constructs', 'xuc', 'xuc-service.d.ts'), 'utf8');
     expect(declarations).toContain('addAuthentication(mode: XucFeature): void;');
   }, 120_000);

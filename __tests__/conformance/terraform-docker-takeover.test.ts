@@ -12,14 +12,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
-import { Network } from '@cdktf/provider-docker/lib/network';
 import { serviceDefinition } from '../../catalogue/services';
 import { EnvFileKeys } from '../../constructs/env-file-keys';
-import { deploymentOf, overridesOf } from '../../stacks/deployment';
 import { ServiceContainer } from '../../constructs/service-container';
+import { XivoPlatform } from '../../constructs/xivo-platform';
+import { XivoServer } from '../../constructs/xivo-server';
 import { DockerEngine, startDockerd, TEST_APPLETS_IMAGE } from '../support/docker-engine';
 import { tarArchive } from '../support/docker-tar';
-import { baseline, load } from '../support/environments';
 import { describeWithPrograms, TERRAFORM } from '../support/programs';
 import { findTerraformTools, terraform } from '../support/terraform-apply';
 
@@ -93,20 +92,21 @@ describeWithPrograms(
       docker('volume', 'create', '--label', 'com.docker.compose.project=xivocc', volume);
       docker('run', '--rm', '--network', 'none', '-v', `${volume}:/data`, TEST_APPLETS_IMAGE, 'sh', '-c', 'echo keep-me > /data/PG_VERSION');
 
-      const spec = baseline();
-      spec.servers[1].docker = { host: 'unix:///var/run/docker.sock' };
-      spec.services = { 'cc.pgxivocc': { image: 'xivo-cdktf-test/pgxivocc', tag: 'running', adoptVolumes: { data: volume } } };
-      const environment = load(spec);
-      const server = environment.servers[1];
       const dir = path.join(tmp, 'volume');
-      writeStack(dir, (stack) => {
-        const network = new Network(stack, 'network', { name: `${PREFIX}-net` });
-        new ServiceContainer(stack, 'pgxivocc', {
-          deployment: deploymentOf(environment, server, network),
-          overrides: overridesOf(environment, 'cc.pgxivocc'),
-          definition: serviceDefinition('cc.pgxivocc'),
-        });
+      // A server of the library (its stack and network `${PREFIX}-net`), with no role: only the service.
+      const app = Testing.app();
+      const server = new XivoServer(app, 'net', {
+        platform: new XivoPlatform(app, PREFIX, { release: '2024.05.00' }),
+        address: '127.0.0.1',
+        docker: { host: 'unix:///var/run/docker.sock' },
+        roles: [],
       });
+      new ServiceContainer(server, 'pgxivocc', {
+        definition: serviceDefinition('cc.pgxivocc'),
+        overrides: { image: 'xivo-cdktf-test/pgxivocc', tag: 'running', adoptVolumes: { data: volume } },
+      });
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'cdk.tf.json'), Testing.synth(server));
       const json = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8'));
       expect(json.import).toEqual([{ id: volume, to: expect.stringMatching(/^docker_volume\./) }]);
 

@@ -12,18 +12,17 @@ import { Construct } from 'constructs';
 import { dependable, Lazy } from 'cdktf';
 import { HOST_FILE_HELPER_IMAGE } from '../../catalogue/services';
 import { ServiceDefinition } from '../../catalogue/types';
-import { Deployment, deploymentLabels, withRegistry } from '../deployment';
+import { deploymentLabels, withRegistry } from '../deployment';
 import { ValidationError } from '../errors';
 import { HostFile } from '../host-file';
 import { ServiceContainer, ServiceOverrides } from '../service-container';
 import { TlsMaterial } from '../tls/tls-material';
+import { XivoServer } from '../xivo-server';
 import { NGINX_CONF_PATH, NGINX_SSL_DIR } from '../delivered-files';
 import { NginxSite, renderNginxConfig } from './nginx-config';
 
 
 export interface NginxServiceProps {
-  /** Where nginx runs. */
-  readonly deployment: Deployment;
   /** The catalogue's nginx service (front or edge). */
   readonly definition: ServiceDefinition;
   /** The operator's changes to the catalogue service. @default none */
@@ -53,14 +52,15 @@ export class NginxService extends Construct {
     const { site, tls, sslHostDir, fileBaseName: base } = props;
     this.site = typeof site === 'function' ? site : () => site;
     this.fileBaseName = base;
-    const labels = deploymentLabels(props.deployment, props.definition.role, props.definition.name);
+    const { deployment } = XivoServer.of(this);
+    const labels = deploymentLabels(deployment, props.definition.role, props.definition.name);
     const file = (fileId: string, name: string, content: string, permissions: string) =>
       new HostFile(this, fileId, {
         path: `${sslHostDir}/${name}`,
         content,
         permissions,
         labels,
-        helperImage: withRegistry(props.deployment, HOST_FILE_HELPER_IMAGE),
+        helperImage: withRegistry(deployment, HOST_FILE_HELPER_IMAGE),
       });
     this.tlsFiles = [
       file('ssl-crt', `${base}.crt`, tls.certificateChainPem, '0644'),
@@ -69,7 +69,6 @@ export class NginxService extends Construct {
       ...(props.upstreamTrustPem ? [file('upstream-ca', UPSTREAM_TRUST_FILE, props.upstreamTrustPem, '0644')] : []),
     ];
     this.service = new ServiceContainer(this, 'service', {
-      deployment: props.deployment,
       definition: props.definition,
       overrides: props.overrides,
       // nginx.conf is rendered once, when the stack is synthesized.

@@ -5,6 +5,7 @@
  */
 import { Construct } from 'constructs';
 import { ValidationError } from '../errors';
+import { hostOfAddress } from '../platform-rules';
 import { principalHostProblem } from './auth-checks';
 import { PlanTimeFile } from '../plan-time-file';
 import { Runbook } from '../runbook';
@@ -83,6 +84,7 @@ export class AuthKerberos extends Construct {
       id: 'kerberos',
       bind: (scope, context) => new AuthKerberos(scope, 'kerberos', props, context).contribution,
       xucmgtEnv: () => AuthKerberos.xucmgtEnv(props.principal),
+      internalNames: () => [...props.kdc, props.adminServer].map(hostOfAddress),
     };
   }
 

@@ -5,6 +5,7 @@
  */
 import { Construct } from 'constructs';
 import { ValidationError } from '../errors';
+import { hostOfAddress } from '../platform-rules';
 import { caPemProblem, ldapUrlProblem, splitPemCertificates, userSearchFilterProblem } from './auth-checks';
 import { XucContribution } from './contribution';
 import { HoconSecret } from './hocon';
@@ -35,7 +36,7 @@ export class AuthLdap extends Construct {
 
   /** LDAP authentication for `XucService.addAuthentication()`. */
   static mode(props: AuthLdapProps): XucFeature {
-    return { id: 'ldap', bind: (scope) => new AuthLdap(scope, 'ldap', props).contribution };
+    return { id: 'ldap', bind: (scope) => new AuthLdap(scope, 'ldap', props).contribution, internalNames: () => [hostOfAddress(props.url)] };
   }
 
   readonly contribution: XucContribution;

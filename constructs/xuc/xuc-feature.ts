@@ -20,4 +20,6 @@ export interface XucFeature {
   bind(scope: Construct, context: XucFeatureContext): XucContribution;
   /** Variables of xucmgt (the web applications) for this feature. @returns none when absent */
   xucmgtEnv?(): Readonly<Record<string, string>>;
+  /** Servers the feature talks to that a browser must never see (the directory, the KDCs): the edge proxy hides them. @returns none when absent */
+  internalNames?(): readonly string[];
 }
