@@ -50,7 +50,8 @@ if (!args.includes('--no-stock')) {
   console.log(`  -> README synth is ${(stock / warm).toFixed(1)}x faster than the stock ts-node synth`);
 }
 if (!args.includes('--no-tests')) {
-  time('unit + snapshot suite (jest --selectProjects unit)', 'npx jest --selectProjects unit --silent', { n: Math.min(runs, 3) });
+  time('unit + snapshot suite (jest --selectProjects unit)', 'npx jest --selectProjects unit --silent', { n: Math.min(runs, 5) });
+  time('integration suite (jest --selectProjects integration)', 'npx jest --selectProjects integration --silent', { n: 1 });
   time('conformance suite (jest --selectProjects conformance)', 'npx jest --selectProjects conformance --silent', { n: 1 });
   time('type check (tsc --noEmit)', 'npx tsc --noEmit -p .', { n: Math.min(runs, 3) });
 }

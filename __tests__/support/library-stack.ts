@@ -35,15 +35,17 @@ export interface LibraryStackOptions {
   readonly platform?: XivoPlatform;
   /** Props of the new platform. @default release 2024.10.00 and LIBRARY_NAMES */
   readonly platformProps?: Partial<XivoPlatformProps>;
+  /** Environment name of the new platform. @default 'lib' */
+  readonly environment?: string;
 }
 
-/** A new platform `lib` in a new test app. */
-export function libraryPlatform(props: Partial<XivoPlatformProps> = {}): XivoPlatform {
-  return new XivoPlatform(Testing.app(), 'lib', { release: '2024.10.00', publicNames: LIBRARY_NAMES, ...props });
+/** A new platform (`lib` by default) in a new test app. */
+export function libraryPlatform(props: Partial<XivoPlatformProps> = {}, environment = 'lib'): XivoPlatform {
+  return new XivoPlatform(Testing.app(), environment, { release: '2024.10.00', publicNames: LIBRARY_NAMES, ...props });
 }
 
 export function libraryStack(options: LibraryStackOptions = {}): LibraryStack {
-  const platform = options.platform ?? libraryPlatform(options.platformProps);
+  const platform = options.platform ?? libraryPlatform(options.platformProps, options.environment);
   const app = platform.node.scope as App;
   const stack = new XivoServer(app, options.name ?? 'cc1', {
     platform,

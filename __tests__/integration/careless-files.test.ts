@@ -9,10 +9,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
-import { formatIssue } from '../config/errors';
-import { DEFAULT_ENV_FILES, expandEnvFiles, skippedEnvFiles } from '../config/env-files';
-import { loadEnvironmentFile } from '../config/loader';
-import { baseline, issuesOf, writeEnvironment } from './support/environments';
+import { formatIssue } from '../../config/errors';
+import { DEFAULT_ENV_FILES, expandEnvFiles, skippedEnvFiles } from '../../config/env-files';
+import { loadEnvironmentFile } from '../../config/loader';
+import { baseline, issuesOf, writeEnvironment } from '../support/environments';
 
 type Env = Record<string, any>;
 const changed = (change: (e: Env) => void): Env => {

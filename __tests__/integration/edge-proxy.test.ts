@@ -2,13 +2,13 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { RATE_LIMITS, RateZone, ROUTES } from '../catalogue/routes';
-import { edgeLocations } from '../constructs/nginx/edge-proxy';
-import { loadEnvironmentFile } from '../config/loader';
-import { synthesize } from '../main';
-import { internalNamesOf } from './support/auth-stack';
-import { baseline, messagesOf, writeEnvironment } from './support/environments';
-import { issuedFor, resources, synthEnvironments, SynthOutput } from './support/synth';
+import { RATE_LIMITS, RateZone, ROUTES } from '../../catalogue/routes';
+import { edgeLocations } from '../../constructs/nginx/edge-proxy';
+import { loadEnvironmentFile } from '../../config/loader';
+import { synthesize } from '../../main';
+import { internalNamesOf } from '../support/auth-stack';
+import { baseline, messagesOf, writeEnvironment } from '../support/environments';
+import { issuedFor, resources, synthEnvironments, SynthOutput } from '../support/synth';
 
 /** Synthesizes one environment file; returns the output directory and the warnings. */
 function synthFile(file: string): { outdir: string; warnings: string[] } {

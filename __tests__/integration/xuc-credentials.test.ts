@@ -2,11 +2,11 @@
 import * as fs from 'fs';
 import { AnnotationMetadataEntryType } from 'cdktf';
 import * as path from 'path';
-import { XUC_CREDENTIALS, XUC_CREDENTIALS_NOTE } from '../catalogue/xuc-credentials';
-import { reportLines } from '../synth/report';
-import { synthesize } from '../main';
-import { build, containerNamed, envOf, withAuth } from './support/auth-stack';
-import { synthEnvironments, SynthOutput, resources } from './support/synth';
+import { XUC_CREDENTIALS, XUC_CREDENTIALS_NOTE } from '../../catalogue/xuc-credentials';
+import { reportLines } from '../../synth/report';
+import { synthesize } from '../../main';
+import { build, containerNamed, envOf, withAuth } from '../support/auth-stack';
+import { synthEnvironments, SynthOutput, resources } from '../support/synth';
 
 let out: SynthOutput;
 beforeAll(() => {

@@ -4,11 +4,11 @@
  * attributes the provider cannot read back, the fingerprint that replaces on a real change),
  * the rules of the environment file, and what `impact` says before the first deploy and after.
  */
-import { ADOPTED_CONTAINER_IGNORED } from '../constructs/adoption';
-import { buildImpactReport, EXIT_RESTARTS, ImpactReport } from '../impact/impact-report';
-import { readStacks } from '../impact/synth-at-ref';
-import { baseline, messagesOf, writeEnvironment } from './support/environments';
-import { synthEnvironments } from './support/synth';
+import { ADOPTED_CONTAINER_IGNORED } from '../../constructs/adoption';
+import { buildImpactReport, EXIT_RESTARTS, ImpactReport } from '../../impact/impact-report';
+import { readStacks } from '../../impact/synth-at-ref';
+import { baseline, messagesOf, writeEnvironment } from '../support/environments';
+import { synthEnvironments } from '../support/synth';
 
 const XUC_ID = 'a'.repeat(64);
 const PG_ID = 'b'.repeat(64);

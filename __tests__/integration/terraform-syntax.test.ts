@@ -2,7 +2,7 @@
  * Forms Terraform accepts that no snapshot can tell from the ones it refuses, found by the real
  * deploys of the end-to-end suite and pinned here so the fast suite catches them.
  */
-import { synthEnvironments } from './support/synth';
+import { synthEnvironments } from '../support/synth';
 
 const out = synthEnvironments();
 

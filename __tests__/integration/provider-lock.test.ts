@@ -6,14 +6,14 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { lockBlocks, providerLockPath, stackLockFile } from '../stacks/provider-lock';
-import { synthEnvironments } from './support/synth';
+import { lockBlocks, providerLockPath, stackLockFile } from '../../stacks/provider-lock';
+import { synthEnvironments } from '../support/synth';
 
-const committed = fs.readFileSync(path.join(__dirname, '..', 'providers.lock.hcl'), 'utf8');
+const committed = fs.readFileSync(path.join(__dirname, '..', '..', 'providers.lock.hcl'), 'utf8');
 const out = synthEnvironments();
 
 test('the committed lock pins one version and at least one hash of each of the three providers', () => {
-  expect(providerLockPath()).toBe(path.resolve(__dirname, '..', 'providers.lock.hcl'));
+  expect(providerLockPath()).toBe(path.resolve(__dirname, '..', '..', 'providers.lock.hcl'));
   const blocks = lockBlocks(committed);
   expect([...blocks.keys()]).toEqual(['registry.terraform.io/hashicorp/local', 'registry.terraform.io/hashicorp/tls', 'registry.terraform.io/kreuzwerker/docker']);
   for (const block of blocks.values()) expect(block).toMatch(/^ {4}"h1:[A-Za-z0-9+/]{43}=",$/m);

@@ -6,13 +6,13 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { buildImpactReport, EXIT_NO_WINDOW, EXIT_RESTARTS, ImpactReport } from '../impact/impact-report';
-import { renderMarkdown } from '../impact/markdown';
-import { readStacks } from '../impact/synth-at-ref';
-import { META_ARGUMENTS, REPLACEMENT_TABLE } from '../impact/replacement-table';
-import { synthEnvironments } from './support/synth';
+import { buildImpactReport, EXIT_NO_WINDOW, EXIT_RESTARTS, ImpactReport } from '../../impact/impact-report';
+import { renderMarkdown } from '../../impact/markdown';
+import { readStacks } from '../../impact/synth-at-ref';
+import { META_ARGUMENTS, REPLACEMENT_TABLE } from '../../impact/replacement-table';
+import { synthEnvironments } from '../support/synth';
 
-const PROD = fs.readFileSync(path.join(__dirname, '..', 'environments', 'prod.yaml'), 'utf8');
+const PROD = fs.readFileSync(path.join(__dirname, '..', '..', 'environments', 'prod.yaml'), 'utf8');
 
 function synthProd(text: string) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xivo-impact-env-'));
@@ -151,7 +151,7 @@ test('an environment absent at the base (a merge request that adds it): every co
 });
 
 describe('a provided certificate chain listed in another order restarts nothing', () => {
-  const CORP = fs.readFileSync(path.join(__dirname, '..', 'environments', 'provided-certs.yaml'), 'utf8');
+  const CORP = fs.readFileSync(path.join(__dirname, '..', '..', 'environments', 'provided-certs.yaml'), 'utf8');
   // One directory for both synths (plan-time paths are relative to it), without the certificate files (git-ignored, as in a fresh clone).
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xivo-impact-corp-'));
   function synthCorp(text: string) {

@@ -5,11 +5,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { CATALOGUE_DOC, catalogueMarkdown } from '../catalogue/catalogue-doc';
-import { INPUT_RULES_DOCS, withInputRules } from '../config/input-rules';
-import { environmentJsonSchema, SCHEMA_FILE } from '../config/json-schema';
-import { DOCKER_HOST } from '../config/schema';
-import { baseline } from './support/environments';
+import { CATALOGUE_DOC, catalogueMarkdown } from '../../catalogue/catalogue-doc';
+import { INPUT_RULES_DOCS, withInputRules } from '../../config/input-rules';
+import { environmentJsonSchema, SCHEMA_FILE } from '../../config/json-schema';
+import { DOCKER_HOST } from '../../config/schema';
+import { baseline } from '../support/environments';
 
 test.each([
   [SCHEMA_FILE, environmentJsonSchema],

@@ -8,10 +8,10 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { readTree } from './support/synth';
+import { readTree } from '../support/synth';
 
 jest.setTimeout(120_000);
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = path.resolve(__dirname, '..', '..');
 
 const PROBE = `
 const { synthesize } = require('./dist/main.js');

@@ -2,11 +2,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { debianFor, findRelease } from '../catalogue/releases';
-import { FORBIDDEN_COMPOSE_COMMANDS } from '../stacks/takeover-runbook';
-import { interruptedDeployRunbook } from '../stacks/interrupted-deploy-runbook';
-import { baseline, load } from './support/environments';
-import { synthEnvironments, SynthOutput } from './support/synth';
+import { debianFor, findRelease } from '../../catalogue/releases';
+import { FORBIDDEN_COMPOSE_COMMANDS } from '../../stacks/takeover-runbook';
+import { interruptedDeployRunbook } from '../../stacks/interrupted-deploy-runbook';
+import { baseline, load } from '../support/environments';
+import { synthEnvironments, SynthOutput } from '../support/synth';
 
 let out: SynthOutput;
 beforeAll(() => {

@@ -6,15 +6,15 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { loadEnvironmentFile } from '../config/loader';
-import { Environment } from '../config/model';
-import { flowRows, flowsCsv, FlowRow } from '../estate/flow-tables';
-import { environmentFlows } from '../estate/flows';
-import { topologyDot } from '../estate/topology-dot';
-import { startEstateDocs } from '../estate/estate-docs';
-import { synthEnvironments } from './support/synth';
+import { loadEnvironmentFile } from '../../config/loader';
+import { Environment } from '../../config/model';
+import { flowRows, flowsCsv, FlowRow } from '../../estate/flow-tables';
+import { environmentFlows } from '../../estate/flows';
+import { topologyDot } from '../../estate/topology-dot';
+import { startEstateDocs } from '../../estate/estate-docs';
+import { synthEnvironments } from '../support/synth';
 
-const PROD_FILE = path.join(__dirname, '..', 'environments', 'prod.yaml');
+const PROD_FILE = path.join(__dirname, '..', '..', 'environments', 'prod.yaml');
 const PROD = fs.readFileSync(PROD_FILE, 'utf8');
 
 function loadProd(text = PROD): Environment {
@@ -127,7 +127,7 @@ test('synth writes topology.dot, flows.md and flows.csv of every environment; fl
   }
   expect(files.get('docs/prod/flows.md')).toMatchSnapshot();
   // The picture in the README is the current one (refresh: npm run synth && cp cdktf.out/docs/prod/topology.{dot,svg} docs/ with the names below).
-  expect(fs.readFileSync(path.join(__dirname, '..', 'docs', 'topology-prod.dot'), 'utf8')).toBe(files.get('docs/prod/topology.dot'));
+  expect(fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'topology-prod.dot'), 'utf8')).toBe(files.get('docs/prod/topology.dot'));
 });
 
 /** The `<title>` of every graph element of a Graphviz SVG (clusters, nodes, edges), entities decoded. */
@@ -168,6 +168,6 @@ describe('topology.svg: Graphviz in WebAssembly, no program needed', () => {
     // text metrics depend on nothing but the DOT source and the pinned @viz-js/viz.
     // Refresh: npm run synth && cp cdktf.out/docs/prod/topology.svg docs/topology-prod.svg
     expect(renderProdWithoutPrograms().svg).toBe(first.svg);
-    expect(fs.readFileSync(path.join(__dirname, '..', 'docs', 'topology-prod.svg'), 'utf8')).toBe(first.svg);
+    expect(fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'topology-prod.svg'), 'utf8')).toBe(first.svg);
   });
 });

@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { resources, strings, synthEnvironments, SynthOutput } from './support/synth';
+import { resources, strings, synthEnvironments, SynthOutput } from '../support/synth';
 
 let out: SynthOutput;
 beforeAll(() => {

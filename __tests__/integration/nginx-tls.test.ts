@@ -1,7 +1,7 @@
 /** NginxFront, its certificates and the PBX TLS side, from a synth of the bundled environments. */
 import * as path from 'path';
-import { issuedFor, resources, strings, synthEnvironments, SynthOutput } from './support/synth';
-import { baseline, writeEnvironment } from './support/environments';
+import { issuedFor, resources, strings, synthEnvironments, SynthOutput } from '../support/synth';
+import { baseline, writeEnvironment } from '../support/environments';
 
 const containers = (synth: SynthOutput, stack: string) => resources(synth.json(stack), 'docker_container');
 const upload = (synth: SynthOutput, stack: string, file: string) =>

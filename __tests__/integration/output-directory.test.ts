@@ -3,8 +3,8 @@ import { spawnSync, execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { checkOutputDirectory, OUTPUT_MARKER, outputDirectoryProblem, replaceOutputDirectory, stagingDirectory } from '../stacks/output-directory';
-import { baseline, writeEnvironment } from './support/environments';
+import { checkOutputDirectory, OUTPUT_MARKER, outputDirectoryProblem, replaceOutputDirectory, stagingDirectory } from '../../stacks/output-directory';
+import { baseline, writeEnvironment } from '../support/environments';
 
 const tmp = () => fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'xivo-outdir-')));
 const write = (file: string, content = 'x') => {

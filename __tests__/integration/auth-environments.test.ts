@@ -5,11 +5,11 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { SynthOutput, synthEnvironments } from './support/synth';
-import { tempDir } from './support/environments';
-import { containerNamed, envOf, uploadOf } from './support/auth-stack';
+import { SynthOutput, synthEnvironments } from '../support/synth';
+import { tempDir } from '../support/environments';
+import { containerNamed, envOf, uploadOf } from '../support/auth-stack';
 
-const ROOT = path.join(__dirname, '..');
+const ROOT = path.join(__dirname, '..', '..');
 const SECRETS = {
   TF_VAR_play_auth_token: 'tok3n-that-must-never-appear-0123456789abcdef',
   TF_VAR_ldap_manager_password: 'ldap-S3cret-never-in-output',

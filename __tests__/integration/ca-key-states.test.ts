@@ -3,7 +3,7 @@
  * the XiVO PBX stack's. A value reaches another state only as one of its resources' attributes or
  * through a `terraform_remote_state` read of an output: both are checked for every bundled stack.
  */
-import { resources, strings, synthEnvironments, SynthOutput } from './support/synth';
+import { resources, strings, synthEnvironments, SynthOutput } from '../support/synth';
 
 describe('the internal CA private key lives in one state', () => {
   let synth: SynthOutput;

@@ -9,11 +9,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { deploy, deployOrder, DeployOptions } from '../deploy/deploy';
-import { explain, leftoversOf } from '../deploy/failures';
-import { jumpOf, matchesPattern, readStacks, selectStacks, StackInfo } from '../deploy/stack-info';
+import { deploy, deployOrder, DeployOptions } from '../../deploy/deploy';
+import { explain, leftoversOf } from '../../deploy/failures';
+import { jumpOf, matchesPattern, readStacks, selectStacks, StackInfo } from '../../deploy/stack-info';
 
-const FAKE = path.join(__dirname, 'support', 'fake-terraform.js');
+const FAKE = path.join(__dirname, '..', 'support', 'fake-terraform.js');
 
 interface Call {
   stack: string;
@@ -228,7 +228,7 @@ describe('failures and recoveries', () => {
   });
 
   test('the journal: the creates of an apply that never finished are ours; those of a finished one are in the state', async () => {
-    const { ApplyJournal } = await import('../deploy/journal');
+    const { ApplyJournal } = await import('../../deploy/journal');
     const journal = new ApplyJournal(path.join(outdir, 'stacks', 'x-uc'));
     const done = (address: string, id: string) => ({ type: 'apply_complete', hook: { resource: { addr: address }, action: 'create', id_value: id } });
     expect(journal.owns('docker_container.a', 'c1', 'container')).toBe(false);

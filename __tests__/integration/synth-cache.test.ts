@@ -6,11 +6,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { synthesize } from '../main';
-import { cachedSynth } from '../synth/synth-cache';
-import { ConfigError } from '../config/errors';
-import { baseline } from './support/environments';
-import { readTree } from './support/synth';
+import { synthesize } from '../../main';
+import { cachedSynth } from '../../synth/synth-cache';
+import { ConfigError } from '../../config/errors';
+import { baseline } from '../support/environments';
+import { readTree } from '../support/synth';
 import { stringify } from 'yaml';
 
 let work: string;
@@ -26,7 +26,7 @@ beforeEach(() => {
   cacheDir = path.join(work, 'cache');
   fs.mkdirSync(envDir);
   // prod with a setting warned about at its line (the file's own warnings travel through the cache too).
-  const prod = fs.readFileSync(path.join(__dirname, '..', 'environments', 'prod.yaml'), 'utf8');
+  const prod = fs.readFileSync(path.join(__dirname, '..', '..', 'environments', 'prod.yaml'), 'utf8');
   fs.writeFileSync(path.join(envDir, 'prod.yaml'), prod.replace('edge:\n  publicName: rpx-cc.example.com\n', 'edge:\n  publicName: rpx-cc.example.com\n  rateLimits: false\n'));
   // A small environment whose Docker host uses client TLS files: files synth checks.
   const tls = baseline();

@@ -1,12 +1,12 @@
 /** The synth command as operators run it: exit codes, nothing half-written, identical bytes, no secrets. */
-import { XUC_CREDENTIALS_NOTE } from '../catalogue/xuc-credentials';
+import { XUC_CREDENTIALS_NOTE } from '../../catalogue/xuc-credentials';
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { OIDC_LOGOUT_WARNING } from '../constructs/xuc/auth-oidc';
-import { baseline, writeEnvironment } from './support/environments';
-import { readTree } from './support/synth';
+import { OIDC_LOGOUT_WARNING } from '../../constructs/xuc/auth-oidc';
+import { baseline, writeEnvironment } from '../support/environments';
+import { readTree } from '../support/synth';
 
 beforeAll(() => {
   execFileSync('node', ['scripts/build.js']);
