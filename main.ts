@@ -9,7 +9,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { AnnotationMetadataEntryType, App } from 'cdktf';
+import { AnnotationMetadataEntryType, App } from './constructs/terraform-cdk';
 import { formatIssue } from './config/errors';
 import { DEFAULT_ENV_FILES, loadEnvironments, skippedEnvFiles } from './config/loader';
 import { OUTDIR_CONTEXT } from './constructs/plan-time-file';

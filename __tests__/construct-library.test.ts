@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Testing } from 'cdktf';
+import { Testing } from '../constructs/terraform-cdk';
 import { findService } from '../catalogue/services';
 import { NginxFront } from '../constructs/nginx/nginx-front';
 import { PlanTimeFile } from '../constructs/plan-time-file';

@@ -4,7 +4,7 @@
  * tested where they are built (HostFile, EnvFileKeys, the xuc features, ServerCertificate)
  * assert the same through `expectValidationError` in their own test files.
  */
-import { TerraformStack, Testing } from 'cdktf';
+import { TerraformStack, Testing } from '../constructs/terraform-cdk';
 import { Construct } from 'constructs';
 import { findService } from '../catalogue/services';
 import { NginxService } from '../constructs/nginx/nginx-service';

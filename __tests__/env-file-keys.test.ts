@@ -1,7 +1,5 @@
 /** EnvFileKeys: the keys we manage in a custom.env, updated by a one-shot job, never the whole file. */
-import { TerraformStack, TerraformVariable } from 'cdktf';
-import { Testing } from 'cdktf/lib/testing';
-import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import { DockerProvider, TerraformStack, TerraformVariable, Testing } from '../constructs/terraform-cdk';
 import { EnvFileKeys, EnvFileKeysProps } from '../constructs/env-file-keys';
 import { ENV_FILE_KEYS_SCRIPT } from '../constructs/env-file-keys-script';
 import { strings } from './support/synth';

@@ -2,7 +2,7 @@
  * The error types (constructs/errors.ts, shaped like aws-cdk's) and what the synth entry points
  * print for each: bad input as it is, anything else as a bug to report.
  */
-import { TerraformStack, Testing } from 'cdktf';
+import { TerraformStack, Testing } from '../constructs/terraform-cdk';
 import { ConfigError } from '../config/errors';
 import { InternalError, UnscopedValidationError, ValidationError } from '../constructs/errors';
 import { goDuration } from '../constructs/go-duration';

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Testing } from 'cdktf';
+import { App, Testing } from '../constructs/terraform-cdk';
 import { buildTwoServers } from '../examples/two-servers/main';
 import { Runbook } from '../constructs/runbook';
 import { Template } from './support/template';

@@ -1,7 +1,5 @@
 /** HostFile: a file on the Docker host written by a never-started helper container. */
-import { TerraformStack } from 'cdktf';
-import { Testing } from 'cdktf/lib/testing';
-import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import { DockerProvider, TerraformStack, Testing } from '../constructs/terraform-cdk';
 import { HostFile, HostFileProps } from '../constructs/host-file';
 import { expectValidationError } from './support/thrown';
 

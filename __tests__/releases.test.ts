@@ -3,7 +3,7 @@
  * one the catalogue knows, accepted with a warning that names what is assumed (tag rule and
  * Debian version of the newest known release).
  */
-import { Testing } from 'cdktf';
+import { Testing } from '../constructs/terraform-cdk';
 import { assumedReleaseWarning, debianFor, NEWEST_RELEASE, releaseList, resolveRelease } from '../catalogue/releases';
 import { Runbook } from '../constructs/runbook';
 import { buildEnvironment } from '../stacks/platform';

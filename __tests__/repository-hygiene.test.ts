@@ -42,6 +42,23 @@ describe('layers', () => {
   });
 });
 
+describe('packaging', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  /** The package a bare specifier names (`@cdktf/provider-docker/lib/container` → `@cdktf/provider-docker`). */
+  const packageOf = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+
+  test("the library's runtime dependencies are exactly what it imports: the providers, and cdktf and constructs as peers", () => {
+    const library = ['index.ts', ...filesUnder('catalogue'), ...filesUnder('constructs')].filter((file) => file.endsWith('.ts'));
+    const imported = new Set(
+      library.flatMap((file) => importsOf(fs.readFileSync(path.join(ROOT, file), 'utf8')).filter((s) => !s.startsWith('.') && !isBuiltin(s)).map(packageOf)),
+    );
+    expect([...imported].sort()).toEqual([...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDependencies)].sort());
+    expect(Object.keys(pkg.peerDependencies).sort()).toEqual(['cdktf', 'constructs']);
+    // The repository installs the peers itself, at the versions it is tested with.
+    for (const peer of Object.keys(pkg.peerDependencies)) expect(pkg.devDependencies[peer]).toBe(pkg.peerDependencies[peer]);
+  });
+});
+
 /**
  * A citation of a document that is not public: our private seeds (the word seed and their
  * three-digit number), sections of our reference notes (a section sign and a number) and their

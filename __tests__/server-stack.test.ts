@@ -1,7 +1,7 @@
 /** ServerStack: provider connection, state backends, deploy order. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Testing } from 'cdktf/lib/testing';
+import { Testing } from '../constructs/terraform-cdk';
 import { OUTDIR_CONTEXT } from '../constructs/plan-time-file';
 import { buildEnvironment } from '../stacks/platform';
 import { baseline, load, tempDir } from './support/environments';

@@ -1,8 +1,5 @@
 /** SharedToken: one sensitive variable per stack, and no other way to set PLAY_AUTH_TOKEN. */
-import { TerraformStack } from 'cdktf';
-import { Testing } from 'cdktf/lib/testing';
-import { Container } from '@cdktf/provider-docker/lib/container';
-import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import { Container, DockerProvider, TerraformStack, Testing } from '../constructs/terraform-cdk';
 import { SharedToken } from '../constructs/shared-token';
 
 function stackWith(build: (stack: TerraformStack) => void) {

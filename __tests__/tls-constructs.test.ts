@@ -1,5 +1,5 @@
 /** Props validation of the TLS and nginx constructs, with exact messages. */
-import { Testing, TerraformStack } from 'cdktf';
+import { TerraformStack, Testing } from '../constructs/terraform-cdk';
 import { ServerCertificate } from '../constructs/tls/server-certificate';
 import { renderNginxConfig } from '../constructs/nginx/nginx-config';
 import { certificateNames } from '../constructs/tls/tls-options';

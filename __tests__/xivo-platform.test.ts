@@ -5,7 +5,7 @@
  * port), the public names derived from placement, the start order of the stacks, and every internal
  * name. What the platform cannot answer is refused with the variable it was for.
  */
-import { TerraformStack, Testing } from 'cdktf';
+import { TerraformStack, Testing } from '../constructs/terraform-cdk';
 import { findService } from '../catalogue/services';
 import { PublicName, Role } from '../catalogue/types';
 import { ServiceContainer } from '../constructs/service-container';

@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Testing, TerraformStack } from 'cdktf';
+import { TerraformStack, Testing } from '../constructs/terraform-cdk';
 import { AuthCas } from '../constructs/xuc/auth-cas';
 import { AuthKerberos, krb5Conf } from '../constructs/xuc/auth-kerberos';
 import { AuthLdap } from '../constructs/xuc/auth-ldap';

@@ -24,8 +24,7 @@
  */
 import { Construct } from 'constructs';
 import { createHash } from 'crypto';
-import { DataResource, dependable, Fn, IResolvable, Lazy, TerraformResource, Token, Tokenization } from 'cdktf';
-import { Container } from '@cdktf/provider-docker/lib/container';
+import { Container, DataResource, dependable, Fn, IResolvable, Lazy, TerraformResource, Token, Tokenization } from './terraform-cdk';
 import { importExisting } from './terraform-version';
 
 /** The running container a service adopts. */

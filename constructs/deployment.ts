@@ -3,7 +3,7 @@
  * release and registry, the server's name and Docker network, the labels. XivoServer gives it to
  * the constructs built under it (`XivoServer.of(this).deployment`); it is plain data.
  */
-import { Network } from '@cdktf/provider-docker/lib/network';
+import { Network } from './terraform-cdk';
 import { DEFAULT_DIST } from '../catalogue/services';
 import { DEFAULT_LOG_ROTATION, LogRotation } from './platform-rules';
 

@@ -16,8 +16,7 @@
  */
 import * as path from 'path';
 import { Construct } from 'constructs';
-import { Lazy } from 'cdktf';
-import { Container } from '@cdktf/provider-docker/lib/container';
+import { Container, Lazy } from './terraform-cdk';
 import { HOST_FILE_HELPER_IMAGE } from '../catalogue/services';
 import { ValidationError } from './errors';
 import { ENV_FILE_KEYS_SCRIPT } from './env-file-keys-script';

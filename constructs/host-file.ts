@@ -8,9 +8,7 @@
  */
 import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
-import { TerraformStack } from 'cdktf';
-import { Container } from '@cdktf/provider-docker/lib/container';
-import { Image } from '@cdktf/provider-docker/lib/image';
+import { Container, Image, TerraformStack } from './terraform-cdk';
 import { HOST_FILE_HELPER_IMAGE } from '../catalogue/services';
 import { ValidationError } from './errors';
 import { labelList } from './labels';

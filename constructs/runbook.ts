@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
-import { App } from 'cdktf';
+import { App } from './terraform-cdk';
 import { ValidationError } from './errors';
 import { XivoServer } from './xivo-server';
 

@@ -12,10 +12,7 @@
  * every container attribute forces replacement, so inputs are kept minimal and every list is sorted.
  */
 import { Construct } from 'constructs';
-import { Annotations, Fn, Lazy } from 'cdktf';
-import { Container, ContainerUpload, containerUploadToTerraform, ContainerVolumes, containerVolumesToTerraform } from '@cdktf/provider-docker/lib/container';
-import { Image } from '@cdktf/provider-docker/lib/image';
-import { Volume } from '@cdktf/provider-docker/lib/volume';
+import { Annotations, Container, ContainerUpload, containerUploadToTerraform, ContainerVolumes, containerVolumesToTerraform, Fn, Image, Lazy, Volume } from './terraform-cdk';
 import { composeLabels, containerName } from '../catalogue/services';
 import { ServiceDefinition } from '../catalogue/types';
 import { Deployment, deploymentLabels, distOf, logOptions, withRegistry } from './deployment';

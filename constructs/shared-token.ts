@@ -10,8 +10,7 @@
  * Rotation: export a new `TF_VAR_play_auth_token`, then deploy every stack of the environment.
  */
 import { Construct, IConstruct } from 'constructs';
-import { DefaultTokenResolver, StringConcat, TerraformStack, TerraformVariable, Tokenization } from 'cdktf';
-import { Container } from '@cdktf/provider-docker/lib/container';
+import { Container, DefaultTokenResolver, StringConcat, TerraformStack, TerraformVariable, Tokenization } from './terraform-cdk';
 
 /** Characters safe in an env file, a docker env entry, a URL query string and a header. */
 export const TOKEN_CHARSET = 'A-Za-z0-9._~-';

@@ -5,7 +5,7 @@
  * library's own time for it: cdktf invokes aspects before it collects the annotations).
  */
 import { IConstruct } from 'constructs';
-import { Annotations, Aspects } from 'cdktf';
+import { Annotations, Aspects } from './terraform-cdk';
 
 /** Adds the warnings `produce` gives to `scope`, once, when its stack is synthesized. */
 export function warnAtSynth(scope: IConstruct, produce: () => readonly string[]): void {

@@ -7,7 +7,7 @@
  * only synthesizes and reviews. Synth needs no program; the version is Terraform's to check.
  */
 import { IConstruct } from 'constructs';
-import { TerraformResource, TerraformStack } from 'cdktf';
+import { TerraformResource, TerraformStack } from './terraform-cdk';
 
 /**
  * Oldest Terraform that runs every stack we write: `import` blocks (adopted volumes) came in 1.5;

@@ -10,9 +10,7 @@
  */
 import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
-import { TerraformStack } from 'cdktf';
-import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
-import { Network } from '@cdktf/provider-docker/lib/network';
+import { DockerProvider, Network, TerraformStack } from './terraform-cdk';
 import { HOST_ENV_FILES, HOST_FILE_HELPER_IMAGE } from '../catalogue/services';
 import { Role } from '../catalogue/types';
 import { ADOPTED_NETWORK_IGNORED } from './adoption';

@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App } from 'cdktf';
+import { App } from '../constructs/terraform-cdk';
 import { Environment } from '../config/model';
 import { OUTDIR_CONTEXT } from '../constructs/plan-time-file';
 import { buildEnvironment } from '../stacks/platform';

@@ -1,6 +1,6 @@
 /** The certificate of a TLS endpoint, chosen from the environment's `tls.mode`. */
 import { IConstruct } from 'constructs';
-import { TerraformStack } from 'cdktf';
+import { TerraformStack } from '../constructs/terraform-cdk';
 import { Role } from '../catalogue/types';
 import { InternalCa } from '../constructs/tls/internal-ca';
 import { Certificate } from '../constructs/tls/certificate';

@@ -6,7 +6,7 @@
  * services together at synth. Writes the environment's runbooks.
  */
 import { Construct } from 'constructs';
-import { Annotations } from 'cdktf';
+import { Annotations } from '../constructs/terraform-cdk';
 import { assumedReleaseWarning, resolveRelease } from '../catalogue/releases';
 import { SERVICES } from '../catalogue/services';
 import { PublicName, Role, ServiceId } from '../catalogue/types';

@@ -4,7 +4,7 @@
  */
 import * as path from 'path';
 import { Construct } from 'constructs';
-import { HttpBackend, LocalBackend, PgBackend, PgBackendConfig, S3Backend } from 'cdktf';
+import { HttpBackend, LocalBackend, PgBackend, PgBackendConfig, S3Backend } from '../constructs/terraform-cdk';
 import { Environment, ServerModel } from '../config/model';
 import { PlanTimeFile } from '../constructs/plan-time-file';
 import { XivoPlatform } from '../constructs/xivo-platform';

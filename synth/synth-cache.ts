@@ -288,9 +288,10 @@ class SynthCache {
         meta.warnings.forEach((w) => options.onWarning?.(w));
         meta.notes.forEach((n) => options.onNote?.(n));
       }
-      // cdktf's own serializer (sorted keys, its spacing), so the merged manifest equals a full synth's.
-      const stringify = require(require.resolve('json-stable-stringify', { paths: [path.dirname(require.resolve('cdktf'))] }));
-      fs.writeFileSync(path.join(partial, 'manifest.json'), stringify(manifest ?? { stacks: {} }, { space: 2 }));
+      // The CDK's own serializer (sorted keys, its spacing), so the merged manifest equals a full synth's.
+      // Loaded here only: the fast path (nothing changed) loads no CDK module.
+      const { manifestStringify } = require('../constructs/terraform-cdk') as typeof import('../constructs/terraform-cdk');
+      fs.writeFileSync(path.join(partial, 'manifest.json'), manifestStringify(manifest ?? { stacks: {} }));
     } catch (e) {
       fs.rmSync(partial, { recursive: true, force: true });
       throw e;

@@ -3,7 +3,7 @@
  * template sequence of the file stays live. (Terraform's own rendering of each: see
  * conformance/hostile-literals.test.ts.)
  */
-import { Lazy, Token } from 'cdktf';
+import { Lazy, Token } from '../../constructs/terraform-cdk';
 import { isNumberToken } from '../../config/literal';
 import { buildLiteralCases, HOSTILE_VALUES, HOSTILE_WORDS, liveTemplateSequences } from './literal-cases';
 

@@ -33,6 +33,11 @@ const FILES: Record<string, string> = {
   'synth/cli.ts': "import { deploy } from '../deploy/cli';\nexport const cli = deploy;\n",
   'deploy/cli.ts': "export const deploy = 1;\n",
   'impact/report.ts': "import { harness } from '../__tests__/support/harness';\nimport devLib from 'dev-lib';\nexport const r = [harness, devLib];\n",
+  // the library ships a devDependency; a package nobody declares
+  'constructs/uses-dev.ts': "import devLib from 'dev-lib';\nexport const d = devLib;\n",
+  'node_modules/stray-lib/package.json': JSON.stringify({ name: 'stray-lib', version: '1.0.0', main: 'index.js' }),
+  'node_modules/stray-lib/index.js': 'module.exports = 1;\n',
+  'estate/stray.ts': "import stray from 'stray-lib';\nexport const s = stray;\n",
   '__tests__/support/harness.ts': 'export const harness = 1;\n',
   'constructs/typo.ts': "import { nothing } from './no-such-file';\nexport const t = nothing;\n",
 };
@@ -62,7 +67,9 @@ test('every rule fails the build with its name and message', () => {
       'error config-never-imports-stacks: config/model.ts → stacks/stack.ts',
       'error constructs-never-import-config-or-stacks: constructs/uses-model.ts → config/model.ts',
       'error no-circular: config/rules-auth.ts →',
-      'error no-dev-dependency-in-production: impact/report.ts → node_modules/dev-lib/index.js',
+      'error library-runtime-dependencies: constructs/uses-dev.ts → node_modules/dev-lib/index.js',
+      'error one-cdk-module: constructs/tokens.ts → node_modules/cdktf/lib/index.js',
+      'error no-undeclared-dependency: estate/stray.ts → node_modules/stray-lib/index.js',
       'error no-production-import-of-tests: impact/report.ts → __tests__/support/harness.ts',
       'error not-to-unresolvable: constructs/typo.ts → ./no-such-file',
       'error stacks-never-import-entry-points: estate/flows.ts → synth/cli.ts',
@@ -70,5 +77,5 @@ test('every rule fails the build with its name and message', () => {
     ].sort(),
   );
   expect(run.stdout).toContain('constructs/ is the library: it knows catalogue/ and cdktf, never the YAML');
-  expect(run.stdout).toMatch(/x 10 dependency violations \(10 errors, 0 warnings\)/);
+  expect(run.stdout).toMatch(/x 12 dependency violations \(12 errors, 0 warnings\)/);
 }, 30_000);

@@ -1,6 +1,6 @@
 /** xuc's credentials towards XiVO: inferred env names, overridable; secrets only in the stacks running xuc; a note, not a warning, while a name is inferred. */
 import * as fs from 'fs';
-import { AnnotationMetadataEntryType } from 'cdktf';
+import { AnnotationMetadataEntryType } from '../../constructs/terraform-cdk';
 import * as path from 'path';
 import { XUC_CREDENTIALS, XUC_CREDENTIALS_NOTE } from '../../catalogue/xuc-credentials';
 import { reportLines } from '../../synth/report';

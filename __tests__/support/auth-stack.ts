@@ -1,5 +1,5 @@
 /** Builds the stacks of an environment object in memory and finds the xuc constructs in them. */
-import { App, AnnotationMetadataEntryType, Testing } from 'cdktf';
+import { AnnotationMetadataEntryType, App, Testing } from '../../constructs/terraform-cdk';
 import { IConstruct } from 'constructs';
 import { XivoPlatform } from '../../constructs/xivo-platform';
 import { XucService } from '../../constructs/xuc/xuc-service';

@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Testing } from 'cdktf';
+import { App, Testing } from '../../constructs/terraform-cdk';
 import { PublicName, Role } from '../../catalogue/types';
 import { Deployment } from '../../constructs/deployment';
 import { XivoPlatform, XivoPlatformProps } from '../../constructs/xivo-platform';

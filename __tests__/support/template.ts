@@ -5,7 +5,7 @@
  * mounts and labels by its Docker name, the stack's variables, and the constructs' warnings and
  * notes. A missing container or upload fails with what exists instead.
  */
-import { AnnotationMetadataEntryType, TerraformStack, Testing } from 'cdktf';
+import { AnnotationMetadataEntryType, TerraformStack, Testing } from '../../constructs/terraform-cdk';
 
 type Json = Record<string, any>;
 

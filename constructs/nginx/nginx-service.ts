@@ -9,7 +9,7 @@
  * the files are rewritten (see ServiceContainer `recreateOn`).
  */
 import { Construct } from 'constructs';
-import { dependable, Lazy } from 'cdktf';
+import { dependable, Lazy } from '../terraform-cdk';
 import { HOST_FILE_HELPER_IMAGE } from '../../catalogue/services';
 import { ServiceDefinition } from '../../catalogue/types';
 import { deploymentLabels, withRegistry } from '../deployment';

@@ -8,7 +8,7 @@
  * - `Certificate.fromFiles(files, names)`: the operator's files, read by Terraform at plan time.
  */
 import { Construct, IConstruct } from 'constructs';
-import { TerraformStack } from 'cdktf';
+import { TerraformStack } from '../terraform-cdk';
 import { InternalCa } from './internal-ca';
 import { CertificateFiles, planTimePemBundle, ProvidedCertificate } from './provided-certificate';
 import { KeySpec } from './key-spec';

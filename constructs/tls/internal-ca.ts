@@ -15,10 +15,7 @@
  */
 import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
-import { TerraformStack } from 'cdktf';
-import { File } from '@cdktf/provider-local/lib/file';
-import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
-import { SelfSignedCert } from '@cdktf/provider-tls/lib/self-signed-cert';
+import { File, PrivateKey, SelfSignedCert, TerraformStack } from '../terraform-cdk';
 import { ValidationError } from '../errors';
 import { XivoServer } from '../xivo-server';
 import { PlanTimeFile } from '../plan-time-file';

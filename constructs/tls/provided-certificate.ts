@@ -9,8 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Construct } from 'constructs';
-import { Fn } from 'cdktf';
-import { CertRequest } from '@cdktf/provider-tls/lib/cert-request';
+import { CertRequest, Fn } from '../terraform-cdk';
 import { ValidationError } from '../errors';
 import { PlanTimeFile } from '../plan-time-file';
 import { checkChain } from './chain';

@@ -4,10 +4,7 @@
  * makes a new CSR, hence a new certificate at the next deploy, as does the early-renewal window.
  */
 import { Construct } from 'constructs';
-import { CertRequest } from '@cdktf/provider-tls/lib/cert-request';
-import { LocallySignedCert } from '@cdktf/provider-tls/lib/locally-signed-cert';
-import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
-import { SelfSignedCert } from '@cdktf/provider-tls/lib/self-signed-cert';
+import { CertRequest, LocallySignedCert, PrivateKey, SelfSignedCert } from '../terraform-cdk';
 import { ValidationError } from '../errors';
 import { CERTIFICATE_DEFAULTS, KeySpec } from './key-spec';
 import { tlsProvider } from './providers';

@@ -4,7 +4,7 @@
  * list (XiVO's documented default); the username field defaults to `preferred_username`.
  */
 import { Construct } from 'constructs';
-import { Annotations } from 'cdktf';
+import { Annotations } from '../terraform-cdk';
 import { ValidationError } from '../errors';
 import { oidcServerUrlProblem } from './auth-checks';
 import { XucContribution } from './contribution';

@@ -7,7 +7,7 @@
  * `%%{`, see config/literal.ts); secrets are inserted at plan time as `${jsonencode(var.x)}`,
  * which is a valid JSON (hence HOCON) string whatever the secret holds.
  */
-import { Fn } from 'cdktf';
+import { Fn } from '../terraform-cdk';
 import { UnscopedValidationError } from '../errors';
 
 /** A string known only at plan time (a sensitive variable): rendered with `jsonencode`. */

@@ -9,8 +9,7 @@
  * certificates or password re-runs the builder, and xuc is replaced after it.
  */
 import { Construct, IConstruct } from 'constructs';
-import { Lazy } from 'cdktf';
-import { Container, ContainerUpload, containerUploadToTerraform } from '@cdktf/provider-docker/lib/container';
+import { Container, ContainerUpload, containerUploadToTerraform, Lazy } from '../terraform-cdk';
 import { labelList } from '../labels';
 import { ValidationError } from '../errors';
 import { TRUSTSTORE_MOUNT } from '../delivered-files';

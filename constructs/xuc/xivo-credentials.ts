@@ -6,7 +6,7 @@
  * inferred (catalogue/xuc-credentials.ts), each overridable through `envNames`.
  */
 import { Construct, IConstruct } from 'constructs';
-import { TerraformStack, TerraformVariable } from 'cdktf';
+import { TerraformStack, TerraformVariable } from '../terraform-cdk';
 import { XUC_CREDENTIALS, XucCredential } from '../../catalogue/xuc-credentials';
 import { InternalError, ValidationError } from '../errors';
 

@@ -16,7 +16,7 @@
  * "recreate the container") by itself.
  */
 import { Construct } from 'constructs';
-import { Annotations, dependable, Lazy } from 'cdktf';
+import { Annotations, dependable, Lazy } from '../terraform-cdk';
 import { DEFAULT_XUC_HEAP, serviceDefinition, XUC_TRUSTSTORE_HOST_DIR } from '../../catalogue/services';
 import { FrontRole, Role } from '../../catalogue/types';
 import { deploymentLabels, logOptions } from '../deployment';
