@@ -1,6 +1,6 @@
 /**
  * Why discover stops without writing anything: each refusal has one message, tested word for
- * word (__tests__/discover.test.ts), that says what was found and what to do.
+ * word (__tests__/integration/discover.test.ts), that says what was found and what to do.
  */
 
 /** A refusal of discover: nothing was written. */

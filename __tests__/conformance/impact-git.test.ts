@@ -2,7 +2,7 @@
  * `npm run impact -- --base HEAD~1` end to end, in a throwaway git repository holding this
  * checkout: a commit is made, both commits are synthesized by the real program (git worktree,
  * npm run synth), and the report and exit code are checked. The classification itself is
- * unit-tested in-process (__tests__/impact.test.ts).
+ * tested in-process (__tests__/integration/impact.test.ts).
  */
 import * as fs from 'fs';
 import * as os from 'os';
