@@ -23,6 +23,7 @@ import { XucmgtService } from '../constructs/xuc/xucmgt-service';
 import { Role } from '../catalogue/types';
 import { LIBRARY_NAMES, LibraryStack, libraryStack, synthApp } from './support/library-stack';
 import { Template } from './support/template';
+import { programsStartedBy } from './support/no-programs';
 
 const CA_PEM = fs.readFileSync(path.join(__dirname, '..', 'environments', 'sso', 'ldap-ca.pem'), 'utf8');
 const LDAP: AuthLdapProps = { url: 'ldaps://ldap.lib.example.com:636', managerDN: 'cn=reader,dc=lib,dc=example,dc=com', searchBase: 'dc=lib,dc=example,dc=com', userSearchFilter: 'uid=%s' };
@@ -190,13 +191,7 @@ test('an adopted volume: an import block, the Terraform version it needs in requ
   expect(json.import).toEqual([{ id: 'xivocc_pgxivocc_data', to: expect.stringMatching(/^docker_volume\./) }]);
   expect(json.terraform.required_version).toBe(REQUIRED_TERRAFORM_VERSION);
   // cdktf's importFrom would add a validation running `terraform version`: none is registered.
-  const saved = process.env.PATH;
-  process.env.PATH = '';
-  try {
-    expect(built.app.node.findAll().flatMap((c) => c.node.validate())).toEqual([]);
-  } finally {
-    process.env.PATH = saved;
-  }
+  expect(programsStartedBy(() => expect(built.app.node.findAll().flatMap((c) => c.node.validate())).toEqual([]))).toEqual([]);
 });
 
 describe('Certificate factories', () => {

@@ -25,7 +25,7 @@
 import { Construct } from 'constructs';
 import { createHash } from 'crypto';
 import { Container, DataResource, dependable, Fn, IResolvable, Lazy, TerraformResource, Token, Tokenization } from './terraform-cdk';
-import { importExisting } from './terraform-version';
+import { importExisting, withoutTerraformProbe } from './terraform-version';
 
 /** The running container a service adopts. */
 export interface AdoptedContainer {
@@ -93,7 +93,7 @@ export const FINGERPRINT_ID = 'adoption-inputs';
  */
 export function adoptContainer(scope: Construct, container: Container, adopted: AdoptedContainer, inputs: () => Record<string, unknown>): DataResource {
   importExisting(container, adopted.id);
-  const fingerprint = new DataResource(scope, FINGERPRINT_ID, {
+  const fingerprint = withoutTerraformProbe(scope, () => new DataResource(scope, FINGERPRINT_ID, {
     triggersReplace: {
       // The configuration as synthesized (literals, and references as expressions), hashed at synth.
       configuration: Lazy.stringValue({ produce: (context) => createHash('sha256').update(JSON.stringify(context.resolve(inputs()))).digest('hex') }),
@@ -106,7 +106,7 @@ export function adoptContainer(scope: Construct, container: Container, adopted: 
         },
       }),
     },
-  });
+  }));
   addLifecycle(container, { ignoreChanges: [...ADOPTED_CONTAINER_IGNORED], replaceTriggeredBy: [dependable(fingerprint)] });
   return fingerprint;
 }

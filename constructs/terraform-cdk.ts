@@ -33,6 +33,9 @@ export {
   Tokenization,
 } from 'cdktf';
 export type { IResolvable, PgBackendConfig } from 'cdktf';
+// Not re-exported by cdktf's index: the class its binary probes (`terraform version`) are made of,
+// which constructs/terraform-version.ts keeps from being registered.
+export { ValidateBinaryVersion } from 'cdktf/lib/validations/validate-binary-version';
 
 export { Container, containerUploadToTerraform, containerVolumesToTerraform } from '@cdktf/provider-docker/lib/container';
 export type { ContainerUpload, ContainerVolumes } from '@cdktf/provider-docker/lib/container';

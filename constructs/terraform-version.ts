@@ -6,8 +6,8 @@
  * synth, which then fails on a machine without Terraform: a newcomer's laptop, or a CI job that
  * only synthesizes and reviews. Synth needs no program; the version is Terraform's to check.
  */
-import { IConstruct } from 'constructs';
-import { TerraformResource, TerraformStack } from './terraform-cdk';
+import { IConstruct, IValidation, Node } from 'constructs';
+import { TerraformResource, TerraformStack, ValidateBinaryVersion } from './terraform-cdk';
 
 /**
  * Oldest Terraform that runs every stack we write: `import` blocks (adopted volumes) came in 1.5;
@@ -22,19 +22,27 @@ export function requireTerraformVersion(scope: IConstruct): void {
 }
 
 /**
- * `resource.importFrom(id)` (a Terraform `import` block) without cdktf's synth-time probe of the
- * Terraform binary: the version the block needs is written into the stack's `required_version`
- * instead. The probe is the one validation `importFrom` adds; it is not registered, so the
- * output (JSON, metadata) is cdktf's own.
+ * Runs `create` (a construct's constructor, an `importFrom` call) without cdktf's synth-time
+ * probes of the Terraform binary: `terraform_data` (cdktf `DataResource`) and `import` blocks each
+ * register a `ValidateBinaryVersion` that runs `terraform version` during synth. Those are the only
+ * validations dropped; every other one is kept. The version they check is written into the stack's
+ * `required_version` instead, for Terraform to check itself.
  */
-export function importExisting(resource: TerraformResource, id: string): void {
-  requireTerraformVersion(resource);
-  const node = resource.node;
-  // An own property shadows Node.prototype.addValidation for the duration of the call only.
-  Object.defineProperty(node, 'addValidation', { value: () => undefined, configurable: true, writable: true });
+export function withoutTerraformProbe<T>(scope: IConstruct, create: () => T): T {
+  requireTerraformVersion(scope);
+  const prototype = Node.prototype;
+  const addValidation = prototype.addValidation;
+  prototype.addValidation = function (this: Node, validation: IValidation): void {
+    if (!(validation instanceof ValidateBinaryVersion)) addValidation.call(this, validation);
+  };
   try {
-    resource.importFrom(id);
+    return create();
   } finally {
-    delete (node as { addValidation?: unknown }).addValidation;
+    prototype.addValidation = addValidation;
   }
+}
+
+/** `resource.importFrom(id)` (a Terraform `import` block), without cdktf's probe of the Terraform binary. */
+export function importExisting(resource: TerraformResource, id: string): void {
+  withoutTerraformProbe(resource, () => resource.importFrom(id));
 }

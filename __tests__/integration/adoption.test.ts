@@ -8,6 +8,7 @@ import { ADOPTED_CONTAINER_IGNORED } from '../../constructs/adoption';
 import { buildImpactReport, EXIT_RESTARTS, ImpactReport } from '../../impact/impact-report';
 import { readStacks } from '../../impact/synth-at-ref';
 import { baseline, messagesOf, writeEnvironment } from '../support/environments';
+import { programsStartedBy } from '../support/no-programs';
 import { synthEnvironments } from '../support/synth';
 
 const XUC_ID = 'a'.repeat(64);
@@ -30,6 +31,13 @@ function synth(spec: Record<string, any>, name = 'adopted') {
 }
 
 const containerOf = (json: Record<string, any>, name: string) => Object.entries<any>(json.resource.docker_container).find(([, c]) => c.name === name)!;
+
+test('an adopted estate synthesizes without starting a program: neither its import blocks nor its terraform_data run terraform', () => {
+  let json: Record<string, any> = {};
+  expect(programsStartedBy(() => (json = synth(adopted(), 'no-program').json('test-cc')))).toEqual([]);
+  expect(Object.keys(json.resource.terraform_data ?? {})).toHaveLength(2);
+  expect(json.terraform.required_version).toBe('>= 1.5.0');
+});
 
 describe('synth of an adopted service', () => {
   const out = synth(adopted());
