@@ -14,7 +14,7 @@ import { ServiceOverrides } from '../service-container';
 import { warnAtSynth } from '../synth-warnings';
 import { Certificate } from '../tls/certificate';
 import { XivoServer } from '../xivo-server';
-import { NginxLocation, NginxSite } from './nginx-config';
+import { EdgeSiteOptions, NginxLocation, NginxSite } from './nginx-config';
 import { NGINX_SSL_DIR } from '../delivered-files';
 import { EDGE_DEFAULTS, EDGE_TIMEOUT_LIMITS, NGINX_SIZE } from './edge-defaults';
 import { NginxService, UPSTREAM_TRUST_FILE } from './nginx-service';
@@ -57,8 +57,8 @@ export interface EdgeProxyProps {
   readonly overrides?: ServiceOverrides;
 }
 
-/** What the edge's site is rendered from, at synth. */
-export interface EdgeSiteInput {
+/** What the edge's site is rendered from, at synth: the limits as nginx-config.ts takes them, and the front it forwards to. */
+export interface EdgeSiteInput extends Pick<EdgeSiteOptions, 'hiddenNames' | 'rateLimits' | 'exemptNetworks' | 'clientMaxBodySize' | 'timeoutSeconds'> {
   readonly publicName: string;
   /** The front's public name: Host header and TLS name sent to it. */
   readonly frontName: string;
@@ -68,11 +68,6 @@ export interface EdgeSiteInput {
   readonly frontRoutes: readonly FrontRoute[];
   /** Whether the front's certificate is verified (a CA or chain to verify it with exists). */
   readonly verifyFront: boolean;
-  readonly hiddenNames: readonly string[];
-  readonly rateLimits: boolean;
-  readonly exemptNetworks: readonly string[];
-  readonly clientMaxBodySize: string;
-  readonly timeoutSeconds: number;
   readonly websocketTimeoutSeconds: number;
 }
 
