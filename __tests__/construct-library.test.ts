@@ -194,6 +194,22 @@ test('an adopted volume: an import block, the Terraform version it needs in requ
   expect(programsStartedBy(() => expect(built.app.node.findAll().flatMap((c) => c.node.validate())).toEqual([]))).toEqual([]);
 });
 
+test("an adopted front: its fingerprint hashes nginx.conf as rendered at synth, and Terraform's functions see only references", () => {
+  const built = libraryStack();
+  const front = new NginxFront(built.stack, 'nginx', {
+    certificate: Certificate.selfSigned(['cc.lib.example.com']),
+    overrides: { adoptContainer: { name: 'xivocc_nginx_1', id: 'e'.repeat(64) } },
+  });
+  front.addRoute('/newpath', new XucService(built.stack, 'xuc'));
+  const json = built.synth();
+  const [fingerprint] = Object.values<any>(json.resource.terraform_data);
+  expect(fingerprint.triggers_replace.configuration).toMatch(/^[0-9a-f]{64}$/);
+  // nginx.conf is a lazy value: its text is in the configuration hash, never inside the expression.
+  expect(fingerprint.triggers_replace.references).toMatch(/^\$\{sha256\(join\("\\n", \[[^\]]*\]\)\)\}$/);
+  expect(fingerprint.triggers_replace.references).toContain('tls_self_signed_cert.');
+  expect(fingerprint.triggers_replace.references).not.toContain('worker_processes');
+});
+
 describe('Certificate factories', () => {
   test('selfSigned: a self-signed certificate, no CA', () => {
     const built = libraryStack();

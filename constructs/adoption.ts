@@ -24,7 +24,7 @@
  */
 import { Construct } from 'constructs';
 import { createHash } from 'crypto';
-import { Container, DataResource, dependable, Fn, IResolvable, Lazy, TerraformResource, Token, Tokenization } from './terraform-cdk';
+import { Container, DataResource, dependable, Fn, IResolvable, IResolveContext, Lazy, LazyBase, TerraformResource, Token, Tokenization } from './terraform-cdk';
 import { importExisting, withoutTerraformProbe } from './terraform-version';
 
 /** The running container a service adopts. */
@@ -100,8 +100,8 @@ export function adoptContainer(scope: Construct, container: Container, adopted: 
       // The values behind the references (the token, an image id, a certificate), hashed by Terraform at plan.
       // Only references go through Terraform's functions: cdktf cannot pass an escaped literal "$${" through them.
       references: Lazy.anyValue({
-        produce: () => {
-          const references = referencesIn(inputs());
+        produce: (context) => {
+          const references = referencesIn(inputs(), context);
           return references.length ? Fn.sha256(Fn.join('\n', references.map((r) => Token.asString(r)))) : 'none';
         },
       }),
@@ -111,13 +111,17 @@ export function adoptContainer(scope: Construct, container: Container, adopted: 
   return fingerprint;
 }
 
-/** The cdktf tokens (references to variables, resources, functions) inside a value, in order. */
-function referencesIn(value: unknown): IResolvable[] {
-  if (typeof value === 'string') return Tokenization.reverseString(value).tokens;
-  if (typeof value === 'number') return [Tokenization.reverseNumber(value)].filter((t): t is IResolvable => t !== undefined);
-  if (Tokenization.isResolvable(value)) return [value];
-  if (Array.isArray(value)) return value.flatMap(referencesIn);
-  if (value && typeof value === 'object') return Object.values(value).flatMap(referencesIn);
+/**
+ * The cdktf tokens (references to variables, resources, functions) inside a value, in order. A lazy
+ * value (an nginx.conf or an env rendered at synth) is no reference: what it produces is searched.
+ */
+function referencesIn(value: unknown, context: IResolveContext): IResolvable[] {
+  const tokens = (found: IResolvable[]) => found.flatMap((t) => (t instanceof LazyBase ? referencesIn(t.resolve(context), context) : [t]));
+  if (typeof value === 'string') return tokens(Tokenization.reverseString(value).tokens);
+  if (typeof value === 'number') return tokens([Tokenization.reverseNumber(value)].filter((t): t is IResolvable => t !== undefined));
+  if (Tokenization.isResolvable(value)) return tokens([value]);
+  if (Array.isArray(value)) return value.flatMap((v) => referencesIn(v, context));
+  if (value && typeof value === 'object') return Object.values(value).flatMap((v) => referencesIn(v, context));
   return [];
 }
 

@@ -20,6 +20,7 @@ export {
   Fn,
   HttpBackend,
   Lazy,
+  LazyBase,
   LocalBackend,
   PgBackend,
   S3Backend,
@@ -32,7 +33,7 @@ export {
   Token,
   Tokenization,
 } from 'cdktf';
-export type { IResolvable, PgBackendConfig } from 'cdktf';
+export type { IResolvable, IResolveContext, PgBackendConfig } from 'cdktf';
 // Not re-exported by cdktf's index: the class its binary probes (`terraform version`) are made of,
 // which constructs/terraform-version.ts keeps from being registered.
 export { ValidateBinaryVersion } from 'cdktf/lib/validations/validate-binary-version';
