@@ -5,14 +5,13 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { LDAP, LDAP_CA_PEM, REALM } from './support/auth-fixtures';
 import { build, containerNamed, envOf, uploadOf, withAuth } from './support/auth-stack';
 import { tempDir } from './support/environments';
 
-const CA = fs.readFileSync(path.join(__dirname, '..', 'environments', 'sso', 'ldap-ca.pem'), 'utf8');
-fs.writeFileSync(path.join(tempDir(), 'ca.pem'), CA);
+fs.writeFileSync(path.join(tempDir(), 'ca.pem'), LDAP_CA_PEM);
 
-const LDAP = { url: 'ldaps://ldap.example.com:636', managerDN: 'cn=reader,dc=example,dc=com', searchBase: 'dc=example,dc=com', userSearchFilter: 'uid=%s' };
-const KERBEROS = { realm: 'EXAMPLE.COM', kdc: ['kdc1.example.com', 'kdc2.example.com:88'], adminServer: 'kdc1.example.com', keytabFile: 'xuc.keytab' };
+const KERBEROS = { ...REALM, keytabFile: 'xuc.keytab' };
 
 /** A synthesized container and its env as a map. */
 function container(json: Record<string, any>, name: string): { env: Record<string, string>; res: Record<string, any> } {

@@ -2,7 +2,6 @@
  * XucService, XucmgtService and the authentication constructs, built from props: what reaches the
  * containers. (The environment file's auth section as features: xuc-features.test.ts.)
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { TerraformStack, Testing } from '../constructs/terraform-cdk';
 import { AuthCas } from '../constructs/xuc/auth-cas';
@@ -17,19 +16,17 @@ import { truststoreHostDirectory, XUC_LOGIN_WARNING, XucService, XucServiceProps
 import { XucmgtService } from '../constructs/xuc/xucmgt-service';
 import { PlanTimeFile } from '../constructs/plan-time-file';
 import { Runbook } from '../constructs/runbook';
+import { LDAP, LDAP_CA_PEM, REALM } from './support/auth-fixtures';
 import { tempDir } from './support/environments';
 import { libraryStack } from './support/library-stack';
 import { Template } from './support/template';
 import { expectValidationError } from './support/thrown';
 
 const CONTEXT = { environment: 'test' };
-const CA = fs.readFileSync(path.join(__dirname, '..', 'environments', 'sso', 'ldap-ca.pem'), 'utf8');
+const CA = LDAP_CA_PEM;
 
-const LDAP = { url: 'ldaps://ldap.example.com:636', managerDN: 'cn=reader,dc=example,dc=com', searchBase: 'dc=example,dc=com', userSearchFilter: 'uid=%s' };
 const KERBEROS = {
-  realm: 'EXAMPLE.COM',
-  kdc: ['kdc1.example.com', 'kdc2.example.com:88'],
-  adminServer: 'kdc1.example.com',
+  ...REALM,
   principal: 'HTTP/cc.test.example.com',
   fronts: ['cc.test.example.com'],
   keytab: PlanTimeFile.fromFile(path.join(tempDir(), 'xuc.keytab')),

@@ -71,9 +71,14 @@ export function buildEnvironment(scope: Construct, environment: Environment): Se
   const stacks = environment.servers.map((server) => built.get(server)!);
   const order = platform.deployOrder().map((s) => s as ServerStack);
   if (order.length) {
-    new Runbook(order[0], 'takeover-runbook', { environment: environment.name, name: 'takeover', content: takeoverRunbook(environment, order.map((s) => s.server)) });
-    new Runbook(order[0], 'host-prerequisites-runbook', { environment: environment.name, name: 'host-prerequisites', content: hostPrerequisitesRunbook(environment) });
-    new Runbook(order[0], 'interrupted-deploy-runbook', { environment: environment.name, name: 'interrupted-deploy', content: interruptedDeployRunbook(environment, order.map((s) => s.server)) });
+    // The environment's own runbooks, on its first stack (whose platform names the environment).
+    const servers = order.map((s) => s.server);
+    const runbooks = {
+      takeover: takeoverRunbook(environment, servers),
+      'host-prerequisites': hostPrerequisitesRunbook(environment),
+      'interrupted-deploy': interruptedDeployRunbook(environment, servers),
+    };
+    for (const [name, content] of Object.entries(runbooks)) new Runbook(order[0], `${name}-runbook`, { name, content });
     // A release newer than the catalogue: accepted, once per environment, with what is assumed.
     const releaseWarning = assumedReleaseWarning(resolveRelease(environment.release)!, environment.dist);
     if (releaseWarning) Annotations.of(order[0]).addWarning(releaseWarning);
