@@ -45,7 +45,7 @@ module.exports = {
       severity: 'error',
       comment:
         'config/ validates environment files without cdktf and the providers (a synth of unchanged files, discover, impact and the ' +
-        'editors\' schema never pay for loading them): nothing config/ imports may reach them, type-only imports included. ' +
+        "editors' schema never pay for loading them): nothing config/ imports may reach them, type-only imports included. " +
         'Constants it shares with the constructs live in their pure modules (constructs/platform-rules.ts, xuc/xuc-defaults.ts, ' +
         'xuc/auth-modes.ts, nginx/edge-defaults.ts, delivered-files.ts). __tests__/integration/config-loads-no-cdktf.test.ts checks require.cache.',
       from: { path: '^config/' },

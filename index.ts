@@ -6,7 +6,16 @@
 // Catalogue: the services, their roles and public names.
 export { findService, SERVICES, XUC_TRUSTSTORE_HOST_DIR, DEFAULT_XUC_HEAP, HOST_FILE_HELPER_IMAGE } from './catalogue/services';
 export { PublicName, Role, SERVICE_IDS } from './catalogue/types';
-export type { Confidence, EnvSource, FrontRole, HealthcheckDefinition, PortDefinition, ServiceDefinition, ServiceId, VolumeDefinition } from './catalogue/types';
+export type {
+  Confidence,
+  EnvSource,
+  FrontRole,
+  HealthcheckDefinition,
+  PortDefinition,
+  ServiceDefinition,
+  ServiceId,
+  VolumeDefinition,
+} from './catalogue/types';
 export { RateZone } from './catalogue/routes';
 export type { XucCredential } from './catalogue/xuc-credentials';
 
@@ -22,7 +31,15 @@ export { ValidationError, UnscopedValidationError, InternalError } from './const
 
 // Containers and host files.
 export { ServiceContainer } from './constructs/service-container';
-export type { BindMount, EnvPart, ExtraMount, ServiceContainerProps, ServiceOverrides, UploadPart, XivoServiceRef } from './constructs/service-container';
+export type {
+  BindMount,
+  EnvPart,
+  ExtraMount,
+  ServiceContainerProps,
+  ServiceOverrides,
+  UploadPart,
+  XivoServiceRef,
+} from './constructs/service-container';
 export { ADOPTED_CONTAINER_IGNORED, ADOPTED_NETWORK_IGNORED } from './constructs/adoption';
 export type { AdoptedContainer } from './constructs/adoption';
 export { HostFile } from './constructs/host-file';

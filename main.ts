@@ -50,7 +50,10 @@ export function synthesize(outdir = process.env.CDKTF_OUTDIR || 'cdktf.out', opt
   const environments = options.environments ?? loadEnvironments();
   stubTokenStackTraces();
   const finalDir = path.resolve(outdir);
-  checkOutputDirectory(finalDir, environments.map((e) => e.file));
+  checkOutputDirectory(
+    finalDir,
+    environments.map((e) => e.file),
+  );
   const partialDir = stagingDirectory(finalDir);
   // Construct stack traces are never written to the output: skip collecting them.
   const app = new App({ outdir: partialDir, stackTraces: false, context: { [OUTDIR_CONTEXT]: path.resolve(options.referenceOutdir ?? finalDir) } });
@@ -61,11 +64,18 @@ export function synthesize(outdir = process.env.CDKTF_OUTDIR || 'cdktf.out', opt
     const docs = startEstateDocs(environments, partialDir);
     app.synth();
     // The provider lock: Terraform installs exactly the pinned binaries, with no `providers lock` run.
-    writeStackLockFiles(partialDir, stacks.map((s) => s.node.id));
+    writeStackLockFiles(
+      partialDir,
+      stacks.map((s) => s.node.id),
+    );
     Runbook.writeAll(app, partialDir);
     docs.finish(options.onWarning);
     // The file's own warnings first, at their file, line and key; then the constructs'.
-    if (options.onWarning) environments.flatMap((e) => e.warnings ?? []).map(formatIssue).forEach(options.onWarning);
+    if (options.onWarning)
+      environments
+        .flatMap((e) => e.warnings ?? [])
+        .map(formatIssue)
+        .forEach(options.onWarning);
     if (options.onWarning) annotationsOf(app, AnnotationMetadataEntryType.WARN).forEach(options.onWarning);
     if (options.onNote) annotationsOf(app, AnnotationMetadataEntryType.INFO).forEach(options.onNote);
     replaceOutputDirectory(partialDir, finalDir);

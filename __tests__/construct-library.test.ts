@@ -26,7 +26,12 @@ import { Template } from './support/template';
 import { programsStartedBy } from './support/no-programs';
 
 const CA_PEM = fs.readFileSync(path.join(__dirname, '..', 'environments', 'sso', 'ldap-ca.pem'), 'utf8');
-const LDAP: AuthLdapProps = { url: 'ldaps://ldap.lib.example.com:636', managerDN: 'cn=reader,dc=lib,dc=example,dc=com', searchBase: 'dc=lib,dc=example,dc=com', userSearchFilter: 'uid=%s' };
+const LDAP: AuthLdapProps = {
+  url: 'ldaps://ldap.lib.example.com:636',
+  managerDN: 'cn=reader,dc=lib,dc=example,dc=com',
+  searchBase: 'dc=lib,dc=example,dc=com',
+  userSearchFilter: 'uid=%s',
+};
 const KERBEROS = {
   realm: 'LIB.EXAMPLE.COM',
   kdc: ['kdc.lib.example.com'],
@@ -73,8 +78,12 @@ describe('XucService.addAuthentication', () => {
     new XucService(cc.stack, 'xuc', { features: [AuthLdap.mode({ ...LDAP, caPem: CA_PEM })] });
     const uc = libraryStack({ platform: cc.platform, name: 'uc', roles: [Role.UC_ADDON] });
     new XucService(uc.stack, 'xuc', { role: Role.UC_ADDON, features: [AuthLdap.mode({ ...LDAP, caPem: CA_PEM })] });
-    expect(Template.fromStack(cc.stack).container(XUC).mounts).toContainEqual(expect.objectContaining({ host_path: '/etc/docker/cc-xuc-custom-truststore' }));
-    expect(Template.fromStack(uc.stack).container('ucaddon-xuc').mounts).toContainEqual(expect.objectContaining({ host_path: '/etc/docker/ucaddon-xuc-custom-truststore' }));
+    expect(Template.fromStack(cc.stack).container(XUC).mounts).toContainEqual(
+      expect.objectContaining({ host_path: '/etc/docker/cc-xuc-custom-truststore' }),
+    );
+    expect(Template.fromStack(uc.stack).container('ucaddon-xuc').mounts).toContainEqual(
+      expect.objectContaining({ host_path: '/etc/docker/ucaddon-xuc-custom-truststore' }),
+    );
   });
 
   test('Kerberos added after construction: principal, password and keytab flags in JAVA_OPTS', () => {
@@ -88,7 +97,10 @@ describe('XucService.addAuthentication', () => {
     ['LDAP', () => [AuthLdap.mode(LDAP)]],
     ['LDAP with a private CA', () => [AuthLdap.mode({ ...LDAP, caPem: CA_PEM })]],
     ['Kerberos', () => [AuthKerberos.mode(KERBEROS)]],
-    ['LDAP with a private CA, Kerberos and CAS', () => [AuthLdap.mode({ ...LDAP, caPem: CA_PEM }), AuthKerberos.mode(KERBEROS), AuthCas.mode({ serverUrl: 'https://cas.lib.example.com/cas' })]],
+    [
+      'LDAP with a private CA, Kerberos and CAS',
+      () => [AuthLdap.mode({ ...LDAP, caPem: CA_PEM }), AuthKerberos.mode(KERBEROS), AuthCas.mode({ serverUrl: 'https://cas.lib.example.com/cas' })],
+    ],
   ])('%s: added after construction synthesizes what the same features at construction do', (_name, features) => {
     expect(xucStack(features(), 'added after').synth()).toEqual(xucStack(features(), 'at construction').synth());
   });
@@ -127,7 +139,10 @@ describe('XucmgtService takes its xuc', () => {
   });
 
   test("the xuc's product is xucmgt's: a UC-Addon xuc gets the UC-Addon's xucmgt", () => {
-    const built = libraryStack({ roles: [Role.UC_ADDON], platformProps: { publicNames: { xivoHost: 'pbx.lib.example.com', ucAddonHost: 'uc.lib.example.com' } } });
+    const built = libraryStack({
+      roles: [Role.UC_ADDON],
+      platformProps: { publicNames: { xivoHost: 'pbx.lib.example.com', ucAddonHost: 'uc.lib.example.com' } },
+    });
     const xuc = new XucService(built.stack, 'xuc', { role: Role.UC_ADDON });
     new XucmgtService(built.stack, 'xucmgt', { xuc });
     expect(Template.fromStack(built.stack).container('ucaddon-xucmgt').env.XUC_HOST).toBe('uc.lib.example.com');
@@ -186,7 +201,10 @@ describe('ServiceContainer mutators', () => {
 
 test('an adopted volume: an import block, the Terraform version it needs in required_version, and no validation that runs terraform', () => {
   const built = libraryStack();
-  new ServiceContainer(built.stack, 'pgxivocc', { definition: findService('cc.pgxivocc')!, overrides: { adoptVolumes: { data: 'xivocc_pgxivocc_data' } } });
+  new ServiceContainer(built.stack, 'pgxivocc', {
+    definition: findService('cc.pgxivocc')!,
+    overrides: { adoptVolumes: { data: 'xivocc_pgxivocc_data' } },
+  });
   const json = built.synth();
   expect(json.import).toEqual([{ id: 'xivocc_pgxivocc_data', to: expect.stringMatching(/^docker_volume\./) }]);
   expect(json.terraform.required_version).toBe(REQUIRED_TERRAFORM_VERSION);

@@ -48,8 +48,13 @@ describe('NginxService', () => {
     const nginx = new NginxService(s, 'nginx', {
       definition: findService('cc.nginx')!,
       site: {
-        serverName: 'cc.lib.example.com', httpsPort: 443, websocketTimeoutSeconds: 60, upstreams: [], locations: [],
-        certificateFile: '/etc/nginx/ssl/other.crt', keyFile: '/etc/nginx/ssl/xivoxc.key',
+        serverName: 'cc.lib.example.com',
+        httpsPort: 443,
+        websocketTimeoutSeconds: 60,
+        upstreams: [],
+        locations: [],
+        certificateFile: '/etc/nginx/ssl/other.crt',
+        keyFile: '/etc/nginx/ssl/xivoxc.key',
       },
       tls: { certificateChainPem: 'chain', privateKeyPem: 'key', csrPem: 'csr' },
       sslHostDir: '/etc/docker/nginx/ssl',
@@ -70,7 +75,11 @@ describe('InternalCa', () => {
     const ca = InternalCa.create(new TerraformStack(app, 'pbx'), { environment: 'lib' });
     const consumer = new Construct(new TerraformStack(app, 'cc'), 'front');
     ca.issue(consumer, { names: ['cc.lib.example.com'] });
-    expectValidationError(() => ca.issue(consumer, { names: ['cc.lib.example.com'] }), 'cc/front', 'cc/front: a certificate was already issued for this construct');
+    expectValidationError(
+      () => ca.issue(consumer, { names: ['cc.lib.example.com'] }),
+      'cc/front',
+      'cc/front: a certificate was already issued for this construct',
+    );
   });
 });
 

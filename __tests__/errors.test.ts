@@ -73,12 +73,20 @@ describe('what synth prints when it fails', () => {
     const internal = failureMessage(new InternalError('no upstream named up_x'));
     expect(internal.split('\n').slice(0, 2)).toEqual(['Synth failed: internal error: no upstream named up_x', BUG_REPORT]);
     expect(internal).toContain('at ');
-    expect(failureMessage(new TypeError('x is undefined')).split('\n').slice(0, 2)).toEqual(['Synth failed: unexpected error: x is undefined', BUG_REPORT]);
+    expect(failureMessage(new TypeError('x is undefined')).split('\n').slice(0, 2)).toEqual([
+      'Synth failed: unexpected error: x is undefined',
+      BUG_REPORT,
+    ]);
   });
 });
 
 describe('each warning once under the cdktf CLI', () => {
-  const messages = ['lab-allinone/cc/xuc: a warning', 'lab-allinone: a stack warning', 'environments/lab.yaml:3:1: edge.rateLimits: is false', 'docs/lab: a topology warning'];
+  const messages = [
+    'lab-allinone/cc/xuc: a warning',
+    'lab-allinone: a stack warning',
+    'environments/lab.yaml:3:1: edge.rateLimits: is false',
+    'docs/lab: a topology warning',
+  ];
 
   test('synth run by itself prints every message', () => {
     expect(shownBySynth(messages, ['lab-allinone'], {})).toEqual(messages);

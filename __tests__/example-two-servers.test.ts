@@ -36,7 +36,8 @@ describe('examples/two-servers', () => {
 
   test("the front serves the catalogue's routes, each to its service by its alias on the server", () => {
     const conf = cc.container('xivocc-nginx').upload('/etc/nginx/nginx.conf').content as string;
-    for (const location of ['location / {', 'location /ccagent {', 'location /xuc {', 'location /xuc/api/2.0/cti {', 'location /wssip {']) expect(conf).toContain(location);
+    for (const location of ['location / {', 'location /ccagent {', 'location /xuc {', 'location /xuc/api/2.0/cti {', 'location /wssip {'])
+      expect(conf).toContain(location);
     expect(conf).toContain('server xivocc-xuc:8090;');
     expect(conf).toContain('server xivocc-xucmgt:8070;');
     // Asterisk of the PBX server, on its address; configmgt, served by XiVO itself, too.
@@ -55,7 +56,9 @@ describe('examples/two-servers', () => {
 
   test("each server's custom.env from the catalogue: the shared token through its sensitive variable and the public names", () => {
     expect(pbx.variable('play_auth_token').sensitive).toBe(true);
-    expect(pbx.container('xivo-env-etc-docker-xivo-custom.env').upload('/xivo-cdktf/managed.env').content).toBe('PLAY_AUTH_TOKEN=${var.play_auth_token}\nXIVO_HOST=xivo.example.com\n');
+    expect(pbx.container('xivo-env-etc-docker-xivo-custom.env').upload('/xivo-cdktf/managed.env').content).toBe(
+      'PLAY_AUTH_TOKEN=${var.play_auth_token}\nXIVO_HOST=xivo.example.com\n',
+    );
     expect(cc.container('xivo-env-etc-docker-compose-custom.env').upload('/xivo-cdktf/managed.env').content).toBe(
       'PLAY_AUTH_TOKEN=${var.play_auth_token}\nXIVO_HOST=xivo.example.com\nXUC_HOST=cc.example.com\n',
     );

@@ -37,7 +37,13 @@ describe('NginxFront', () => {
   test("the catalogue's routes by default, each to where its service runs: alias on the front's server, address and published port elsewhere", () => {
     const { cc, front } = estate();
     const routes = Object.fromEntries(front.routes.map((r) => [r.path, `${r.endpoint.host}:${r.endpoint.port}`]));
-    expect(routes).toMatchObject({ '/': 'xivocc-xucmgt:8070', '/xuc': 'xivocc-xuc:8090', '/kibana': '10.0.0.3:5601', '/configmgt': '10.0.0.1:9100', '/wssip': '10.0.0.1:5039' });
+    expect(routes).toMatchObject({
+      '/': 'xivocc-xucmgt:8070',
+      '/xuc': 'xivocc-xuc:8090',
+      '/kibana': '10.0.0.3:5601',
+      '/configmgt': '10.0.0.1:9100',
+      '/wssip': '10.0.0.1:5039',
+    });
     // Services that do not run are not routed: no recording server, no SpagoBI.
     expect(Object.keys(routes)).not.toContain('/recording');
     expect(Object.keys(routes)).not.toContain('/SpagoBI');
@@ -48,7 +54,13 @@ describe('NginxFront', () => {
     const { cc, front, es } = estate();
     front.addRoute('/es', es, { websocket: true, edgeZone: RateZone.APIS });
     expect(front.routes.find((r) => r.path === '/es')).toEqual({
-      path: '/es', targetName: 'cc.elasticsearch', serviceId: 'cc.elasticsearch', endpoint: { host: '10.0.0.3', port: 9200, local: false }, websocket: true, edgeZone: 'apis', extra: true,
+      path: '/es',
+      targetName: 'cc.elasticsearch',
+      serviceId: 'cc.elasticsearch',
+      endpoint: { host: '10.0.0.3', port: 9200, local: false },
+      websocket: true,
+      edgeZone: 'apis',
+      extra: true,
     });
     expect(confOf(Template.fromStack(cc), 'xivocc-nginx')).toMatch(/location \/es \{[^}]*proxy_set_header Upgrade \$http_upgrade;/);
   });
@@ -60,7 +72,11 @@ describe('NginxFront', () => {
     const noSip = libraryStack({ platform: pbx.platform, name: 'cc' });
     expect(new NginxFront(noSip.stack, 'nginx', { certificate: CERT, sipWebSocket: false }).routes.map((r) => r.path)).not.toContain('/wssip');
     const sip = libraryStack({ platform: libraryStack({ name: 'pbx', roles: [Role.XIVO], address: '10.0.0.1' }).platform, name: 'cc' });
-    expect(new NginxFront(sip.stack, 'nginx', { certificate: CERT, sipWebSocket: { port: 8089, path: '/asterisk/ws' } }).routes.find((r) => r.path === '/wssip')).toMatchObject({
+    expect(
+      new NginxFront(sip.stack, 'nginx', { certificate: CERT, sipWebSocket: { port: 8089, path: '/asterisk/ws' } }).routes.find(
+        (r) => r.path === '/wssip',
+      ),
+    ).toMatchObject({
       endpoint: { host: '10.0.0.1', port: 8089, local: false },
       upstreamPath: '/asterisk/ws',
     });
@@ -86,9 +102,27 @@ describe('NginxFront', () => {
     });
 
     test.each([
-      ['a path nginx would not read as written', '/a b', 'cc.xuc', {}, '"/a b" must be a URL path starting with "/" of letters, digits and . _ ~ / - (nginx reads it as written), e.g. "/myapp"'],
-      ['a path without its slash', 'xuc', 'cc.xuc', {}, '"xuc" must be a URL path starting with "/" of letters, digits and . _ ~ / - (nginx reads it as written), e.g. "/myapp"'],
-      ['the path of a standard route', '/xuc', 'cc.xuc', {}, '"/xuc" is already a built-in route of the front: two routes cannot share a path; choose another path'],
+      [
+        'a path nginx would not read as written',
+        '/a b',
+        'cc.xuc',
+        {},
+        '"/a b" must be a URL path starting with "/" of letters, digits and . _ ~ / - (nginx reads it as written), e.g. "/myapp"',
+      ],
+      [
+        'a path without its slash',
+        'xuc',
+        'cc.xuc',
+        {},
+        '"xuc" must be a URL path starting with "/" of letters, digits and . _ ~ / - (nginx reads it as written), e.g. "/myapp"',
+      ],
+      [
+        'the path of a standard route',
+        '/xuc',
+        'cc.xuc',
+        {},
+        '"/xuc" is already a built-in route of the front: two routes cannot share a path; choose another path',
+      ],
       ['a port the service does not have', '/k', 'cc.kibana', { port: 'admin' }, '"admin" is not a port of cc.kibana: use one of http'],
       ['a service without a port', '/r', 'cc.xivo-db-replication', {}, 'cc.xivo-db-replication listens on no port: a route cannot lead to it'],
     ] as const)('%s', (_name, path, target, options, message) => {
@@ -99,7 +133,11 @@ describe('NginxFront', () => {
     test('a path added twice', () => {
       const { front, es } = estate();
       front.addRoute('/es', es);
-      expectValidationError(() => front.addRoute('/es', es), 'lib-cc/nginx', 'lib-cc/nginx: "/es" is already the path of a route added before: two routes cannot share a path; choose another path');
+      expectValidationError(
+        () => front.addRoute('/es', es),
+        'lib-cc/nginx',
+        'lib-cc/nginx: "/es" is already the path of a route added before: two routes cannot share a path; choose another path',
+      );
     });
 
     test('a route to a service nobody runs: refused at synth', () => {
@@ -116,7 +154,11 @@ describe('NginxFront', () => {
       const { cc, front, platform, es } = estate();
       libraryStack({ platform, name: 'mds1', roles: [Role.MDS], address: '10.0.0.21' });
       front.addRoute('/wssip-mds1', es);
-      expectValidationError(() => Template.fromStack(cc), 'lib-cc/nginx', 'lib-cc/nginx: "/wssip-mds1" is already a built-in route of the front: two routes cannot share a path; choose another path');
+      expectValidationError(
+        () => Template.fromStack(cc),
+        'lib-cc/nginx',
+        'lib-cc/nginx: "/wssip-mds1" is already a built-in route of the front: two routes cannot share a path; choose another path',
+      );
     });
   });
 });
@@ -125,8 +167,19 @@ describe('EdgeProxy', () => {
   /** An edge server forwarding to the estate's front. */
   function edge(props: Partial<EdgeProxyProps> = {}) {
     const built = estate();
-    const dmz = libraryStack({ platform: built.platform, name: 'edge', roles: [Role.EDGE], address: '192.0.2.10', dockerHost: 'ssh://root@192.0.2.10' });
-    const proxy = new EdgeProxy(dmz.stack, 'nginx', { front: built.front, publicName: 'rpx.lib.example.com', certificate: Certificate.selfSigned(['rpx.lib.example.com']), ...props });
+    const dmz = libraryStack({
+      platform: built.platform,
+      name: 'edge',
+      roles: [Role.EDGE],
+      address: '192.0.2.10',
+      dockerHost: 'ssh://root@192.0.2.10',
+    });
+    const proxy = new EdgeProxy(dmz.stack, 'nginx', {
+      front: built.front,
+      publicName: 'rpx.lib.example.com',
+      certificate: Certificate.selfSigned(['rpx.lib.example.com']),
+      ...props,
+    });
     return { ...built, dmz: dmz.stack, proxy };
   }
 
@@ -154,7 +207,11 @@ describe('EdgeProxy', () => {
     const db = new ServiceContainer(built.reporting, 'pgxivocc', { definition: findService('cc.pgxivocc')! });
     built.front.addRoute('/pg', db, { edgeZone: RateZone.DAPP });
     const dmz = libraryStack({ platform: built.platform, name: 'edge', roles: [Role.EDGE], address: '192.0.2.10' });
-    new EdgeProxy(dmz.stack, 'nginx', { front: built.front, publicName: 'rpx.lib.example.com', certificate: Certificate.selfSigned(['rpx.lib.example.com']) });
+    new EdgeProxy(dmz.stack, 'nginx', {
+      front: built.front,
+      publicName: 'rpx.lib.example.com',
+      certificate: Certificate.selfSigned(['rpx.lib.example.com']),
+    });
     expect(Template.fromStack(dmz.stack).warnings()).toEqual([
       'lib-edge/nginx: route /pg is published on the edge and leads to cc.pgxivocc, a data store: the Internet reaches it through rpx.lib.example.com; keep it on the front only (in an environment file, remove "edge: true") unless this is intended',
     ]);

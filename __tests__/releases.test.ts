@@ -36,7 +36,9 @@ test('a newer release is accepted and images are tagged with its version', () =>
 
 test('an older unknown release and an unknown name are still refused with the list', () => {
   for (const release of ['2019.01', 'Phoenix']) {
-    expect(messagesOf({ ...baseline(), release })).toEqual([`release: is not a XiVO LTS release: write its name or version (quoted in YAML), one of ${releaseList()}`]);
+    expect(messagesOf({ ...baseline(), release })).toEqual([
+      `release: is not a XiVO LTS release: write its name or version (quoted in YAML), one of ${releaseList()}`,
+    ]);
   }
 });
 
@@ -44,7 +46,9 @@ test('the Debian check applies the assumed Debian version', () => {
   const spec = baseline();
   spec.release = NEWER;
   spec.servers[0].debian = 11;
-  expect(messagesOf(spec)).toEqual([`servers.0.debian: XiVO ${NEWER} runs on Debian 12, not Debian 11: upgrade the host (runbook host-prerequisites.md) or write debian: 12`]);
+  expect(messagesOf(spec)).toEqual([
+    `servers.0.debian: XiVO ${NEWER} runs on Debian 12, not Debian 11: upgrade the host (runbook host-prerequisites.md) or write debian: 12`,
+  ]);
 });
 
 test('synth warns once per environment, naming the assumption; the runbook says it too', () => {
@@ -53,7 +57,7 @@ test('synth warns once per environment, naming the assumption; the runbook says 
   const warnings = stacks.flatMap((stack) => Template.fromStack(stack).warnings());
   const expected =
     'test-pbx: release "2025.10" is newer than the newest XiVO LTS this catalogue knows, Orion (2025.05): assuming, as for Orion, that its images are tagged ' +
-    '<release>.<dist> (2025.10.latest) and that it runs on Debian 12; check both against XiVO\'s release notes and add the release to catalogue/releases.ts';
+    "<release>.<dist> (2025.10.latest) and that it runs on Debian 12; check both against XiVO's release notes and add the release to catalogue/releases.ts";
   expect(warnings.filter((w) => w.includes('newer than'))).toEqual([expected]);
   expect(assumedReleaseWarning(resolveRelease('2024.05')!, 'latest')).toBeUndefined();
   const runbook = Runbook.all(app).find((r) => r.relativePath === 'runbooks/test/host-prerequisites.md')!.content;

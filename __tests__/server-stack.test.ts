@@ -16,7 +16,9 @@ function synthStacks(change: (e: Record<string, any>) => void) {
 
 test('tcp:// hosts get their client TLS files read by Terraform at plan time', () => {
   for (const f of ['ca.pem', 'cert.pem', 'key.pem']) fs.writeFileSync(path.join(tempDir(), f), 'not read at synth');
-  const stacks = synthStacks((e) => (e.servers[1].docker = { host: 'tcp://10.0.0.20:2376', tls: { caFile: 'ca.pem', certFile: 'cert.pem', keyFile: 'key.pem' } }));
+  const stacks = synthStacks(
+    (e) => (e.servers[1].docker = { host: 'tcp://10.0.0.20:2376', tls: { caFile: 'ca.pem', certFile: 'cert.pem', keyFile: 'key.pem' } }),
+  );
   const rel = path.relative(path.resolve('cdktf.out/stacks/test-cc'), tempDir());
   expect(stacks['test-cc'].provider.docker).toEqual([
     {
@@ -32,7 +34,10 @@ test('tcp:// hosts get their client TLS files read by Terraform at plan time', (
 test.each([
   [{ type: 'pg', schemaPrefix: 'xivo_' }, { pg: { schema_name: 'xivo_test_cc' } }],
   [{ type: 'http', address: 'https://state.example.com/xivo/' }, { http: { address: 'https://state.example.com/xivo/test-cc' } }],
-  [{ type: 'local', directory: 'state' }, { local: { path: `${path.relative(path.resolve('cdktf.out/stacks/test-cc'), tempDir())}/state/test-cc.tfstate` } }],
+  [
+    { type: 'local', directory: 'state' },
+    { local: { path: `${path.relative(path.resolve('cdktf.out/stacks/test-cc'), tempDir())}/state/test-cc.tfstate` } },
+  ],
 ])('backend %j', (backend, expected) => {
   const stacks = synthStacks((e) => (e.backend = backend));
   expect(stacks['test-cc'].terraform.backend).toEqual(expected);

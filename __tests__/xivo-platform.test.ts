@@ -22,7 +22,13 @@ const service = (scope: TerraformStack, id: string, overrides = {}) => new Servi
 
 /** A PBX, a CC server for the applications and one for the database (another Docker host each). */
 function splitPlatform() {
-  const pbx = libraryStack({ name: 'pbx', roles: [Role.XIVO], address: '10.0.0.1', dockerHost: 'ssh://root@10.0.0.1', platformProps: { publicNames: { xucHost: 'cc.lib.example.com' } } });
+  const pbx = libraryStack({
+    name: 'pbx',
+    roles: [Role.XIVO],
+    address: '10.0.0.1',
+    dockerHost: 'ssh://root@10.0.0.1',
+    platformProps: { publicNames: { xucHost: 'cc.lib.example.com' } },
+  });
   const app = libraryStack({ platform: pbx.platform, name: 'app', address: '10.0.0.2', dockerHost: 'ssh://root@10.0.0.2' });
   const db = libraryStack({ platform: pbx.platform, name: 'db', address: '10.0.0.3', dockerHost: 'ssh://root@10.0.0.3' });
   return { platform: pbx.platform, pbx: pbx.stack, app: app.stack, db: db.stack };
@@ -65,7 +71,9 @@ describe('public names and role files', () => {
     const withRecording = libraryStack();
     service(withRecording.stack, 'cc.pgxivocc');
     service(withRecording.stack, 'cc.recording-server');
-    expect(Template.fromStack(withRecording.stack).container('xivo-env-etc-docker-compose-custom.env').upload('/xivo-cdktf/managed.env').content).toBe(
+    expect(
+      Template.fromStack(withRecording.stack).container('xivo-env-etc-docker-compose-custom.env').upload('/xivo-cdktf/managed.env').content,
+    ).toBe(
       'PLAY_AUTH_TOKEN=${var.play_auth_token}\nRECORDING_SERVER_HOST=10.0.0.2\nRECORDING_SERVER_PORT=9400\nXIVO_HOST=pbx.lib.example.com\nXUC_HOST=cc.lib.example.com\n',
     );
     const without = libraryStack();
@@ -79,11 +87,27 @@ describe('public names and role files', () => {
     new XucService(built.stack, 'xuc', {
       features: [
         AuthLdap.mode({ url: 'ldaps://ldap.lib.example.com:636', managerDN: 'cn=r', searchBase: 'dc=lib', userSearchFilter: 'uid=%s' }),
-        AuthKerberos.mode({ realm: 'LIB', kdc: ['kdc1.lib.example.com:88'], adminServer: 'kdc2.lib.example.com', principal: 'HTTP/cc.lib.example.com', fronts: ['cc.lib.example.com'], keytab: PlanTimeFile.fromFile('/k') }),
+        AuthKerberos.mode({
+          realm: 'LIB',
+          kdc: ['kdc1.lib.example.com:88'],
+          adminServer: 'kdc2.lib.example.com',
+          principal: 'HTTP/cc.lib.example.com',
+          fronts: ['cc.lib.example.com'],
+          keytab: PlanTimeFile.fromFile('/k'),
+        }),
       ],
     });
     expect(built.platform.internalNames()).toEqual(
-      ['10.0.0.2', 'cc.lib.example.com', 'kdc1.lib.example.com', 'kdc2.lib.example.com', 'ldap.lib.example.com', 'lib-cc1', 'pbx.lib.example.com', 'xivocc-xuc'].sort(),
+      [
+        '10.0.0.2',
+        'cc.lib.example.com',
+        'kdc1.lib.example.com',
+        'kdc2.lib.example.com',
+        'ldap.lib.example.com',
+        'lib-cc1',
+        'pbx.lib.example.com',
+        'xivocc-xuc',
+      ].sort(),
     );
   });
 });
@@ -146,6 +170,8 @@ describe('refusals', () => {
   });
 
   test('the platform answers nothing for a service nobody runs and XiVO does not serve', () => {
-    expect(libraryPlatform().endpoint({ address: '10.0.0.9', dockerHost: 'unix:///x', serverName: 'x', roles: [], stackName: 'lib-x' }, 'cc.kibana')).toBeUndefined();
+    expect(
+      libraryPlatform().endpoint({ address: '10.0.0.9', dockerHost: 'unix:///x', serverName: 'x', roles: [], stackName: 'lib-x' }, 'cc.kibana'),
+    ).toBeUndefined();
   });
 });

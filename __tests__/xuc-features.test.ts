@@ -33,12 +33,22 @@ describe('the auth section', () => {
     );
     const json = all.json(all.xuc());
     const xuc = container(json, 'xivocc-xuc');
-    expect(xuc.env).toMatchObject({ CAS_SERVER_URL: 'https://cas.example.com/cas', CAS_LOGOUT_ENABLE: 'false', OIDC_CLIENT_ID: 'web', OIDC_USERNAME_FIELD: 'preferred_username', LOGIN_TIMEOUT_MS: '5000' });
+    expect(xuc.env).toMatchObject({
+      CAS_SERVER_URL: 'https://cas.example.com/cas',
+      CAS_LOGOUT_ENABLE: 'false',
+      OIDC_CLIENT_ID: 'web',
+      OIDC_USERNAME_FIELD: 'preferred_username',
+      LOGIN_TIMEOUT_MS: '5000',
+    });
     expect(xuc.env.JAVA_OPTS).toContain('-Dsecured.krb5.principal=HTTP/cc.test.example.com');
     expect(xuc.env.JAVA_OPTS).toContain('-Djavax.net.ssl.trustStore=/customSslTrustStore/ldapCertTrustStore');
     expect(uploadOf(xuc.res, '/conf/xuc.conf').content).toContain('outboundLength = 6');
     expect(uploadOf(xuc.res, '/conf/xuc.conf').content).toContain('xivo = ""');
-    expect(container(json, 'xivocc-xucmgt').env).toMatchObject({ USE_SSO: 'true', CAS_SERVER_URL: 'https://cas.example.com/cas', OIDC_CLIENT_ID: 'web' });
+    expect(container(json, 'xivocc-xucmgt').env).toMatchObject({
+      USE_SSO: 'true',
+      CAS_SERVER_URL: 'https://cas.example.com/cas',
+      OIDC_CLIENT_ID: 'web',
+    });
   });
 });
 
@@ -94,4 +104,3 @@ describe('Kerberos through the Edge reverse proxy', () => {
     expect(container(json, 'xivocc-xucmgt').env).toMatchObject({ USE_SSO: 'true', XUC_HOST: 'rpx.test.example.com' });
   });
 });
-

@@ -34,11 +34,22 @@ const KERBEROS = {
 
 /** A xuc (and its xucmgt) of the test platform, built from props. */
 function built(props: XucServiceProps = {}) {
-  const lib = libraryStack({ environment: 'test', platformProps: { publicNames: { xivoHost: 'pbx.test.example.com', xucHost: 'cc.test.example.com' } } });
+  const lib = libraryStack({
+    environment: 'test',
+    platformProps: { publicNames: { xivoHost: 'pbx.test.example.com', xucHost: 'cc.test.example.com' } },
+  });
   const xuc = new XucService(lib.stack, 'xuc', props);
   new XucmgtService(lib.stack, 'xucmgt', { xuc });
   const template = Template.fromStack(lib.stack);
-  return { ...lib, xuc, template, warnings: template.warnings().filter((w) => w.startsWith(`${xuc.node.path}`)).map((w) => w.slice(w.indexOf(': ') + 2)) };
+  return {
+    ...lib,
+    xuc,
+    template,
+    warnings: template
+      .warnings()
+      .filter((w) => w.startsWith(`${xuc.node.path}`))
+      .map((w) => w.slice(w.indexOf(': ') + 2)),
+  };
 }
 
 /** A synthesized container and its env as a map. */
@@ -116,7 +127,9 @@ describe('LDAPS with a private CA + Kerberos + OIDC + CAS + outbound queue, XiVO
     expect(all.template.container('xivocc-xuc').upload('/etc/krb5.conf').content).toBe(
       krb5Conf({ realm: 'EXAMPLE.COM', kdc: KERBEROS.kdc, adminServer: 'kdc1.example.com', encryptionTypes: ['aes256-cts-hmac-sha1-96'] }),
     );
-    expect(all.template.container('xivocc-xuc').upload('/etc/kerberos/xuc.keytab').content_base64).toMatch(/^\$\{sensitive\(filebase64\("\.\.\/\.\.\/.*\/xuc\.keytab"\)\)\}$/);
+    expect(all.template.container('xivocc-xuc').upload('/etc/kerberos/xuc.keytab').content_base64).toMatch(
+      /^\$\{sensitive\(filebase64\("\.\.\/\.\.\/.*\/xuc\.keytab"\)\)\}$/,
+    );
   });
 
   test('login, CAS and OIDC variables of xuc', () => {
@@ -160,7 +173,12 @@ describe('LDAPS with a private CA + Kerberos + OIDC + CAS + outbound queue, XiVO
       TRUSTSTORE: '/customSslTrustStore/ldapCertTrustStore',
       XUC_TRUSTSTORE_PASSWORD: '${var.xuc_truststore_password}',
     });
-    expect(builder.res).toMatchObject({ attach: true, must_run: false, user: '0', volumes: [{ host_path: '/etc/docker/xuc-custom-truststore', container_path: '/customSslTrustStore' }] });
+    expect(builder.res).toMatchObject({
+      attach: true,
+      must_run: false,
+      user: '0',
+      volumes: [{ host_path: '/etc/docker/xuc-custom-truststore', container_path: '/customSslTrustStore' }],
+    });
     expect(builder.res.upload).toEqual([{ file: '/tmp/ldap-ca/ca-01.pem', content: CA, permissions: '0644' }]);
     expect(xuc.res.volumes).toEqual([{ host_path: '/etc/docker/xuc-custom-truststore', container_path: '/customSslTrustStore', read_only: true }]);
     const ref = `docker_container.${Object.entries<any>(json.resource.docker_container).find(([, c]) => c.name === 'xivocc-xuc-truststore')![0]}`;
@@ -198,8 +216,16 @@ describe('options with warnings', () => {
   });
 
   test('OIDC_LOGOUT_ENABLE warns (Keycloak < 18 only)', () => {
-    const { template, warnings } = built({ features: [AuthOidc.mode({ serverUrl: 'https://id.example.com', clientId: 'web', logout: true, audience: 'aud', usernameField: 'email' })] });
-    expect(template.container('xivocc-xuc').env).toMatchObject({ OIDC_LOGOUT_ENABLE: 'true', OIDC_AUDIENCE: 'aud', OIDC_USERNAME_FIELD: 'email', ENABLE_OIDC: 'false', OIDC_CLIENT_ID: 'web' });
+    const { template, warnings } = built({
+      features: [AuthOidc.mode({ serverUrl: 'https://id.example.com', clientId: 'web', logout: true, audience: 'aud', usernameField: 'email' })],
+    });
+    expect(template.container('xivocc-xuc').env).toMatchObject({
+      OIDC_LOGOUT_ENABLE: 'true',
+      OIDC_AUDIENCE: 'aud',
+      OIDC_USERNAME_FIELD: 'email',
+      ENABLE_OIDC: 'false',
+      OIDC_CLIENT_ID: 'web',
+    });
     expect(warnings).toEqual([OIDC_LOGOUT_WARNING]);
   });
 });
@@ -207,13 +233,35 @@ describe('options with warnings', () => {
 describe('construct props are checked', () => {
   const stack = () => new TerraformStack(Testing.app(), 'test');
   const fronts = ['cc.example.com'];
-  const kerberosProps = { environment: 'test', realm: 'EXAMPLE.COM', kdc: ['kdc'], adminServer: 'kdc', principal: 'HTTP/cc.example.com', fronts, keytab: PlanTimeFile.fromFile('/tmp/x.keytab') };
+  const kerberosProps = {
+    environment: 'test',
+    realm: 'EXAMPLE.COM',
+    kdc: ['kdc'],
+    adminServer: 'kdc',
+    principal: 'HTTP/cc.example.com',
+    fronts,
+    keytab: PlanTimeFile.fromFile('/tmp/x.keytab'),
+  };
 
   test('AuthLdap: port, %s, CA only for ldaps, CA without key', () => {
-    expectValidationError(() => new AuthLdap(stack(), 'ldap', { ...LDAP, url: 'ldap://h' }), 'test/ldap', 'test/ldap: "ldap://h" has no port: xuc needs it (XiVO CC "System Configuration"); write ldap://h:389');
-    expectValidationError(() => new AuthLdap(stack(), 'ldap', { ...LDAP, userSearchFilter: 'uid' }), 'test/ldap', 'test/ldap: "uid" has no %s: xuc puts the login in place of %s; write e.g. "uid=%s"');
-    expectValidationError(() => new AuthLdap(stack(), 'ldap', { ...LDAP, url: 'ldap://h:389', caPem: CA }), 'test/ldap', 'test/ldap: a CA is given for a plain ldap:// URL: use ldaps://HOST:636');
-    expectValidationError(() => new AuthLdap(stack(), 'ldap', { ...LDAP, caPem: '-----BEGIN PRIVATE KEY-----' }), 'test/ldap',
+    expectValidationError(
+      () => new AuthLdap(stack(), 'ldap', { ...LDAP, url: 'ldap://h' }),
+      'test/ldap',
+      'test/ldap: "ldap://h" has no port: xuc needs it (XiVO CC "System Configuration"); write ldap://h:389',
+    );
+    expectValidationError(
+      () => new AuthLdap(stack(), 'ldap', { ...LDAP, userSearchFilter: 'uid' }),
+      'test/ldap',
+      'test/ldap: "uid" has no %s: xuc puts the login in place of %s; write e.g. "uid=%s"',
+    );
+    expectValidationError(
+      () => new AuthLdap(stack(), 'ldap', { ...LDAP, url: 'ldap://h:389', caPem: CA }),
+      'test/ldap',
+      'test/ldap: a CA is given for a plain ldap:// URL: use ldaps://HOST:636',
+    );
+    expectValidationError(
+      () => new AuthLdap(stack(), 'ldap', { ...LDAP, caPem: '-----BEGIN PRIVATE KEY-----' }),
+      'test/ldap',
       'test/ldap: holds a PRIVATE KEY: give only the public CA or full-chain certificates, and never commit a key',
     );
   });
@@ -223,35 +271,61 @@ describe('construct props are checked', () => {
   });
 
   test('AuthKerberos: encryption types, principal host, KDC', () => {
-    expectValidationError(() => new AuthKerberos(stack(), 'k', { ...kerberosProps, encryptionTypes: ['aes128' as any] }, CONTEXT), 'test/k',
+    expectValidationError(
+      () => new AuthKerberos(stack(), 'k', { ...kerberosProps, encryptionTypes: ['aes128' as any] }, CONTEXT),
+      'test/k',
       'test/k: encryption type "aes128" is not supported by XiVO CC: use aes256-cts-hmac-sha1-96, arcfour-hmac, des3-cbc-sha1, des-cbc-crc',
     );
-    expectValidationError(() => new AuthKerberos(stack(), 'k', { ...kerberosProps, principal: 'HTTP/x.example.com' }, CONTEXT), 'test/k',
+    expectValidationError(
+      () => new AuthKerberos(stack(), 'k', { ...kerberosProps, principal: 'HTTP/x.example.com' }, CONTEXT),
+      'test/k',
       'test/k: "HTTP/x.example.com" does not name the xuc front users open: the host must match its DNS name (XiVO CC "System Configuration"); write HTTP/cc.example.com',
     );
     expectValidationError(() => new AuthKerberos(stack(), 'k', { ...kerberosProps, kdc: [] }, CONTEXT), 'test/k', 'test/k: give at least one KDC');
   });
 
   test('AuthCas and AuthOidc: https and client ids', () => {
-    expectValidationError(() => new AuthCas(stack(), 'cas', { serverUrl: 'http://cas' }), 'test/cas', 'test/cas: CAS server URL "http://cas" must be an https:// URL');
-    expectValidationError(() => new AuthOidc(stack(), 'oidc', { serverUrl: 'http://id', clientId: 'a' }), 'test/oidc', 'test/oidc: OIDC server URL "http://id" must be an https:// URL');
-    expectValidationError(() => new AuthOidc(stack(), 'oidc', { serverUrl: 'https://id', clientId: 'a', xucClientIds: ['a,b'] }), 'test/oidc',
+    expectValidationError(
+      () => new AuthCas(stack(), 'cas', { serverUrl: 'http://cas' }),
+      'test/cas',
+      'test/cas: CAS server URL "http://cas" must be an https:// URL',
+    );
+    expectValidationError(
+      () => new AuthOidc(stack(), 'oidc', { serverUrl: 'http://id', clientId: 'a' }),
+      'test/oidc',
+      'test/oidc: OIDC server URL "http://id" must be an https:// URL',
+    );
+    expectValidationError(
+      () => new AuthOidc(stack(), 'oidc', { serverUrl: 'https://id', clientId: 'a', xucClientIds: ['a,b'] }),
+      'test/oidc',
       'test/oidc: OIDC client id "a,b" must not be empty nor contain commas or spaces',
     );
   });
 
   test('OutboundQueue: name, number, length', () => {
     const q = { environment: 'test', name: 'outbound', number: '3000' };
-    expectValidationError(() => new OutboundQueue(stack(), 'q', { ...q, name: 'Out' }, CONTEXT), 'test/q',
+    expectValidationError(
+      () => new OutboundQueue(stack(), 'q', { ...q, name: 'Out' }, CONTEXT),
+      'test/q',
       'test/q: "Out" must start with "out" (xuc routes agent calls to a queue named out…) and hold lowercase letters, digits, _ or -; e.g. "outbound"',
     );
-    expectValidationError(() => new OutboundQueue(stack(), 'q', { ...q, number: '' }, CONTEXT), 'test/q', 'test/q: "" must be the queue\'s number, digits only, e.g. "3000"');
-    expectValidationError(() => new OutboundQueue(stack(), 'q', { ...q, outboundLength: 2.5 }, CONTEXT), 'test/q', 'test/q: 2.5 must be a number of digits between 1 and 20 (default 6)');
+    expectValidationError(
+      () => new OutboundQueue(stack(), 'q', { ...q, number: '' }, CONTEXT),
+      'test/q',
+      'test/q: "" must be the queue\'s number, digits only, e.g. "3000"',
+    );
+    expectValidationError(
+      () => new OutboundQueue(stack(), 'q', { ...q, outboundLength: 2.5 }, CONTEXT),
+      'test/q',
+      'test/q: 2.5 must be a number of digits between 1 and 20 (default 6)',
+    );
     expect(new OutboundQueue(stack(), 'q', q, CONTEXT).contribution.conf).toEqual({ xuc: { outboundLength: 6 } });
   });
 
   test('XucTruststore needs a certificate', () => {
-    expectValidationError(() => new XucTruststore(stack(), 'ts', { xucName: 'x', imageId: 'i', certificates: [], hostDirectory: '/d' }), 'test/ts',
+    expectValidationError(
+      () => new XucTruststore(stack(), 'ts', { xucName: 'x', imageId: 'i', certificates: [], hostDirectory: '/d' }),
+      'test/ts',
       'test/ts: give at least one certificate to trust',
     );
   });

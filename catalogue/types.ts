@@ -13,7 +13,10 @@ export enum Role {
   CC = 'cc',
   /** UC-Addon: the UC applications without the contact-centre part. */
   UC_ADDON = 'ucaddon',
-  /** Edge reverse proxy in a DMZ, in front of the CC/UC front (see the Cisco community discussion "Using a Reverse Proxy between Agent Browser and Finesse Servers"). */
+  /**
+   * Edge reverse proxy in a DMZ, in front of the CC/UC front (see the Cisco community discussion "Using a Reverse Proxy between Agent
+   * Browser and Finesse Servers").
+   */
   EDGE = 'edge',
 }
 
@@ -89,7 +92,13 @@ export type EnvSource =
   | { readonly kind: 'literal'; readonly value: string }
   | { readonly kind: 'public'; readonly name: PublicName; readonly optional?: boolean }
   /** Host or port by which the consuming container reaches another service (alias on the same server, address otherwise). */
-  | { readonly kind: 'endpoint'; readonly service: ServiceId; readonly part: 'host' | 'port' | 'url'; readonly port?: string; readonly optional?: boolean }
+  | {
+      readonly kind: 'endpoint';
+      readonly service: ServiceId;
+      readonly part: 'host' | 'port' | 'url';
+      readonly port?: string;
+      readonly optional?: boolean;
+    }
   /** The shared `PLAY_AUTH_TOKEN` (see SharedToken). */
   | { readonly kind: 'token' };
 
@@ -103,7 +112,13 @@ export const env = {
   literal: (value: string): EnvSource => ({ kind: 'literal', value }),
   publicName: (name: PublicName, options: EnvSourceOptions = {}): EnvSource => ({ kind: 'public', name, ...options }),
   hostOf: (service: ServiceId, options: EnvSourceOptions = {}): EnvSource => ({ kind: 'endpoint', service, part: 'host', ...options }),
-  portOf: (service: ServiceId, port?: string, options: EnvSourceOptions = {}): EnvSource => ({ kind: 'endpoint', service, part: 'port', port, ...options }),
+  portOf: (service: ServiceId, port?: string, options: EnvSourceOptions = {}): EnvSource => ({
+    kind: 'endpoint',
+    service,
+    part: 'port',
+    port,
+    ...options,
+  }),
   urlOf: (service: ServiceId, port?: string): EnvSource => ({ kind: 'endpoint', service, part: 'url', port }),
   sharedToken: (): EnvSource => ({ kind: 'token' }),
 };

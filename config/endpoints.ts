@@ -25,6 +25,10 @@ export function endpoint(env: Environment, from: ServerModel, service: ServiceId
   const def = serviceDefinition(service);
   const target = env.placement.get(service);
   const pbx = env.servers.find((s) => s.roles.includes(Role.XIVO));
-  const placedTarget = target && { server: placedServer(target), containerName: containerNameOf(env, def), publishedPorts: env.overrides[service]?.ports };
+  const placedTarget = target && {
+    server: placedServer(target),
+    containerName: containerNameOf(env, def),
+    publishedPorts: env.overrides[service]?.ports,
+  };
   return reach(def, placedServer(from), placedTarget, pbx && placedServer(pbx), portName);
 }

@@ -31,12 +31,11 @@ const URL_LIKE = /^\s*[A-Za-z][A-Za-z0-9+.-]*:\/\//;
 
 export const MESSAGES = {
   token:
-    'holds a cdktf token (TfToken[...]): cdktf would replace it with another resource\'s value (a key, the shared token); write the literal value',
+    "holds a cdktf token (TfToken[...]): cdktf would replace it with another resource's value (a key, the shared token); write the literal value",
   numberToken: 'is a number cdktf reserves for its tokens: write another number',
   control:
     'holds a control character (a newline or tab in a URL, or an escape, NUL, carriage return...) that would be stripped or passed on silently: write the value without it',
 } as const;
-
 
 /** Values that cannot become Terraform literals, with their key path. */
 export function literalProblems(data: unknown): Problem[] {

@@ -37,7 +37,10 @@ type AuthSection = NonNullable<EnvironmentFile['auth']>;
  * default timeout and heap). An authentication mode is present when the file configures it; a mode
  * without defaults keeps its section as written.
  */
-export interface AuthModel extends Omit<AuthSection, 'xivo' | 'loginTimeoutMs' | 'allowXucUserLogin' | 'jvm' | 'kerberos' | 'cas' | 'oidc' | 'outboundQueue'> {
+export interface AuthModel extends Omit<
+  AuthSection,
+  'xivo' | 'loginTimeoutMs' | 'allowXucUserLogin' | 'jvm' | 'kerberos' | 'cas' | 'oidc' | 'outboundQueue'
+> {
   /** XiVO's own login (`auth.xivo`). */
   readonly xivo: boolean;
   readonly loginTimeoutMs: number;

@@ -44,12 +44,18 @@ function place(spec: EnvironmentFile, problems: Problem[]): Map<number, ServiceD
         const known = server.roles.flatMap((r) => servicesOfRole(r).map((s) => s.id));
         problems.push({ path: at, message: `"${id}" is not a known service; services of this server's roles: ${known.join(', ') || '(none)'}` });
       } else if (!server.roles.includes(def.role)) {
-        problems.push({ path: at, message: `"${id}" belongs to role "${def.role}", which this server does not carry: add "${def.role}" to its roles or move the service` });
+        problems.push({
+          path: at,
+          message: `"${id}" belongs to role "${def.role}", which this server does not carry: add "${def.role}" to its roles or move the service`,
+        });
       } else if (claimedBy.get(def.id) === i) {
         // Listed twice on this server: rules.ts (duplicateItems) says so.
       } else if (claimedBy.has(def.id)) {
         const other = spec.servers[claimedBy.get(def.id)!].name;
-        problems.push({ path: at, message: `"${id}" is already placed on server "${other}": a service of role "${def.role}" runs on exactly one server` });
+        problems.push({
+          path: at,
+          message: `"${id}" is already placed on server "${other}": a service of role "${def.role}" runs on exactly one server`,
+        });
       } else {
         claimedBy.set(def.id, i);
         if (isEnabled(spec, def)) placed.get(i)!.push(def);

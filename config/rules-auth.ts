@@ -53,7 +53,10 @@ const problem = (pathKeys: (string | number)[], message: string | undefined): Pr
 const ldapRules: Rule = (spec, env) => {
   const ldap = spec.auth?.ldap;
   if (!ldap) return [];
-  const problems = [...problem(['ldap', 'url'], ldapUrlProblem(ldap.url)), ...problem(['ldap', 'userSearchFilter'], userSearchFilterProblem(ldap.userSearchFilter))];
+  const problems = [
+    ...problem(['ldap', 'url'], ldapUrlProblem(ldap.url)),
+    ...problem(['ldap', 'userSearchFilter'], userSearchFilterProblem(ldap.userSearchFilter)),
+  ];
   if (ldap.caFile) {
     if (!ldap.url.startsWith('ldaps://')) {
       problems.push(...problem(['ldap', 'caFile'], 'only applies to ldaps:// URLs: remove it or write the URL as ldaps://HOST:636'));
@@ -70,9 +73,17 @@ const kerberosRules: Rule = (spec, env) => {
   // The keytab is read by Terraform at plan time; when it is already there, synth checks it is a small regular file.
   const keytab = problem(['kerberos', 'keytabFile'], checkInputFile(env.directory, kerberos.keytabFile, MAX_KEYTAB_BYTES, false).problem);
   if (!kerberos.principal) {
-    return [...keytab, ...(spec.publicNames.xucHost ? [] : problem(['kerberos', 'principal'], 'is required without publicNames.xucHost: write HTTP/<DNS name of the xuc front>'))];
+    return [
+      ...keytab,
+      ...(spec.publicNames.xucHost
+        ? []
+        : problem(['kerberos', 'principal'], 'is required without publicNames.xucHost: write HTTP/<DNS name of the xuc front>')),
+    ];
   }
-  return [...keytab, ...problem(['kerberos', 'principal'], principalHostProblem(kerberos.principal, xucFronts(spec.publicNames, spec.edge?.publicName)))];
+  return [
+    ...keytab,
+    ...problem(['kerberos', 'principal'], principalHostProblem(kerberos.principal, xucFronts(spec.publicNames, spec.edge?.publicName))),
+  ];
 };
 
 /** SSO server URLs: the base (CAS) or realm (OIDC) URL, not an endpoint copied from the browser. */
@@ -130,4 +141,13 @@ const heapFits: Rule = (spec, env) => {
   return problems;
 };
 
-export const AUTH_RULES: readonly Rule[] = [ldapRules, kerberosRules, ssoUrls, xivoDisabled, outboundQueueRules, managedVariables, authNeedsXuc, heapFits];
+export const AUTH_RULES: readonly Rule[] = [
+  ldapRules,
+  kerberosRules,
+  ssoUrls,
+  xivoDisabled,
+  outboundQueueRules,
+  managedVariables,
+  authNeedsXuc,
+  heapFits,
+];

@@ -109,9 +109,11 @@ export class EnvFileKeys extends Construct {
     const keys = Object.keys(values);
     if (keys.length === 0) throw new ValidationError(`give at least one key to manage`, this);
     const badKey = keys.find((k) => !KEY.test(k));
-    if (badKey !== undefined) throw new ValidationError(`"${badKey}" is not an env file key (letters, digits, '_' and '.', not starting with a digit)`, this);
+    if (badKey !== undefined)
+      throw new ValidationError(`"${badKey}" is not an env file key (letters, digits, '_' and '.', not starting with a digit)`, this);
     const badValue = keys.find((k) => /[\r\n]/.test(values[k]));
-    if (badValue !== undefined) throw new ValidationError(`the value of ${badValue} contains a line break: an env file holds one KEY=VALUE per line`, this);
+    if (badValue !== undefined)
+      throw new ValidationError(`the value of ${badValue} contains a line break: an env file holds one KEY=VALUE per line`, this);
     return values;
   }
 }

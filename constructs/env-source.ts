@@ -33,7 +33,11 @@ export function missingServiceMessage(variable: string, service: string): string
  * rest when the returned function is called (at synth).
  * @returns the variables, without the optional ones the platform lacks
  */
-export function prepareEnvSources(scope: IConstruct, sources: Readonly<Record<string, EnvSource>>, directory: PlatformDirectory): () => Record<string, string> {
+export function prepareEnvSources(
+  scope: IConstruct,
+  sources: Readonly<Record<string, EnvSource>>,
+  directory: PlatformDirectory,
+): () => Record<string, string> {
   // The token's variable is declared now: constructs are never created at synth.
   const token = Object.values(sources).some((s) => s.kind === 'token') ? SharedToken.of(scope).value : undefined;
   return () => {
@@ -46,7 +50,13 @@ export function prepareEnvSources(scope: IConstruct, sources: Readonly<Record<st
   };
 }
 
-function resolveEnvSource(scope: IConstruct, key: string, source: EnvSource, directory: PlatformDirectory, token: string | undefined): string | undefined {
+function resolveEnvSource(
+  scope: IConstruct,
+  key: string,
+  source: EnvSource,
+  directory: PlatformDirectory,
+  token: string | undefined,
+): string | undefined {
   switch (source.kind) {
     case 'literal':
       return source.value;

@@ -68,7 +68,13 @@ export function publishedPortOf(def: ServiceDefinition, portName: string, overri
  * @param portName the target's port name; @default its first port
  * @returns undefined when nothing serves it, or when it has no such port (callers check port names)
  */
-export function reach<S extends PlacedServer>(def: ServiceDefinition, from: S, target: PlacedService<S> | undefined, pbx: S | undefined, portName?: string): Endpoint | undefined {
+export function reach<S extends PlacedServer>(
+  def: ServiceDefinition,
+  from: S,
+  target: PlacedService<S> | undefined,
+  pbx: S | undefined,
+  portName?: string,
+): Endpoint | undefined {
   if (!target) {
     if (!def.servedByXivo || !pbx) return undefined;
     return { host: pbx.dockerHost === from.dockerHost ? HOST_GATEWAY_NAME : pbx.address, port: def.servedByXivo.port, local: false };
@@ -97,14 +103,18 @@ export interface PublicNameFacts {
  * recording port its published port. XUC_HOST and the UC-Addon's are never derived: they are the
  * names users open. A recording port without a recording host is left out.
  */
-export function derivePublicNames(given: Readonly<Partial<Record<PublicName, string>>>, facts: PublicNameFacts): Record<PublicName, string | undefined> {
+export function derivePublicNames(
+  given: Readonly<Partial<Record<PublicName, string>>>,
+  facts: PublicNameFacts,
+): Record<PublicName, string | undefined> {
   const recordingHost = given[PublicName.RECORDING_SERVER_HOST] ?? facts.recording?.address;
   return {
     [PublicName.XIVO_HOST]: given[PublicName.XIVO_HOST] ?? facts.pbx?.fqdn ?? facts.pbx?.address,
     [PublicName.XUC_HOST]: given[PublicName.XUC_HOST],
     [PublicName.UC_ADDON_HOST]: given[PublicName.UC_ADDON_HOST],
     [PublicName.RECORDING_SERVER_HOST]: recordingHost,
-    [PublicName.RECORDING_SERVER_PORT]: recordingHost === undefined ? undefined : (given[PublicName.RECORDING_SERVER_PORT] ?? String(facts.recordingPort ?? '')),
+    [PublicName.RECORDING_SERVER_PORT]:
+      recordingHost === undefined ? undefined : (given[PublicName.RECORDING_SERVER_PORT] ?? String(facts.recordingPort ?? '')),
     [PublicName.REPORTING_HOST]: given[PublicName.REPORTING_HOST] ?? facts.reporting?.address,
   };
 }

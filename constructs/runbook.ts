@@ -41,7 +41,10 @@ export class Runbook extends Construct {
     for (const runbook of Runbook.all(app)) {
       const first = written.get(runbook.relativePath);
       if (first && first.content !== runbook.content) {
-        throw new ValidationError(`runbook ${runbook.relativePath} differs from the one of ${first.node.path}: give each runbook of an environment its own name`, runbook);
+        throw new ValidationError(
+          `runbook ${runbook.relativePath} differs from the one of ${first.node.path}: give each runbook of an environment its own name`,
+          runbook,
+        );
       }
       if (first) continue;
       written.set(runbook.relativePath, runbook);

@@ -12,7 +12,18 @@
  * every container attribute forces replacement, so inputs are kept minimal and every list is sorted.
  */
 import { Construct } from 'constructs';
-import { Annotations, Container, ContainerUpload, containerUploadToTerraform, ContainerVolumes, containerVolumesToTerraform, Fn, Image, Lazy, Volume } from './terraform-cdk';
+import {
+  Annotations,
+  Container,
+  ContainerUpload,
+  containerUploadToTerraform,
+  ContainerVolumes,
+  containerVolumesToTerraform,
+  Fn,
+  Image,
+  Lazy,
+  Volume,
+} from './terraform-cdk';
 import { composeLabels, containerName } from '../catalogue/services';
 import { ServiceDefinition } from '../catalogue/types';
 import { Deployment, deploymentLabels, distOf, logOptions, withRegistry } from './deployment';
@@ -27,7 +38,6 @@ import { XivoServer } from './xivo-server';
 
 /** Restart policy of service containers. */
 export const DEFAULT_RESTART = 'unless-stopped';
-
 
 export interface BindMount {
   readonly hostPath: string;
@@ -149,7 +159,9 @@ export class ServiceContainer extends Construct implements PlatformService {
     // An adopted container keeps its name: it is how the others reach it, before and after a replacement.
     this.name = overrides.adoptContainer?.name ?? containerName(def);
     const labels = deploymentLabels(deployment, def.role, def.name);
-    const inputLabels = Object.fromEntries(Object.entries(props.recreateOn ?? {}).map(([name, value]) => [`${INPUT_LABEL_PREFIX}${name}`, Fn.sha256(value)]));
+    const inputLabels = Object.fromEntries(
+      Object.entries(props.recreateOn ?? {}).map(([name, value]) => [`${INPUT_LABEL_PREFIX}${name}`, Fn.sha256(value)]),
+    );
 
     this.publishedPorts = { ...overrides.ports };
     // Read on the platform at synth: the services it reaches may be built on servers built later.
@@ -186,7 +198,12 @@ export class ServiceContainer extends Construct implements PlatformService {
     this.fixedMounts = [
       ...def.volumes.map((v) => ({ volumeName: volumes.get(v.name)!.name, containerPath: v.containerPath })),
       // A host directory is mounted read-only unless the file says otherwise: uploads must not write through to the host.
-      ...(overrides.volumes ?? []).map((v) => ({ hostPath: v.hostPath, volumeName: v.volume, containerPath: v.containerPath, readOnly: v.readOnly ?? (v.hostPath ? true : undefined) })),
+      ...(overrides.volumes ?? []).map((v) => ({
+        hostPath: v.hostPath,
+        volumeName: v.volume,
+        containerPath: v.containerPath,
+        readOnly: v.readOnly ?? (v.hostPath ? true : undefined),
+      })),
     ];
     for (const v of overrides.volumes ?? []) {
       if (v.allowSystemPath && v.hostPath) {

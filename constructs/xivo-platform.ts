@@ -124,7 +124,10 @@ export class XivoPlatform extends Construct {
     this.serverList.push(server);
   }
 
-  /** Registers a running service (ServiceContainer does, when it is built): a service of XiVO, XiVO CC, the UC-Addon or the edge runs on one server. */
+  /**
+   * Registers a running service (ServiceContainer does, when it is built): a service of XiVO, XiVO CC, the UC-Addon or the edge runs
+   * on one server.
+   */
   addService(service: PlatformService, scope: Construct): void {
     const other = this.serviceOf(service.definition.id);
     if (other && ONE_SERVER_ROLES.has(service.definition.role)) {

@@ -24,7 +24,6 @@ import { startTier } from './platform-rules';
 import { importExisting, requireTerraformVersion } from './terraform-version';
 import { PlatformDirectory, PlatformServer, XivoPlatform } from './xivo-platform';
 
-
 /** Client TLS files of a `tcp://` Docker host: read by Terraform at plan time, never at synth. */
 export interface DockerTlsFiles {
   /** CA certificate of the engine (PEM), an absolute path. */
@@ -67,7 +66,10 @@ export class XivoServer extends TerraformStack implements PlatformServer {
   /** The XivoServer a construct is built under. */
   static of(scope: IConstruct): XivoServer {
     for (let c: IConstruct | undefined = scope; c; c = c.node.scope) if (c instanceof XivoServer) return c;
-    throw new ValidationError('is not built under a XivoServer: build it in the XivoServer of its server (new XivoServer(app, name, { platform, ... }))', scope);
+    throw new ValidationError(
+      'is not built under a XivoServer: build it in the XivoServer of its server (new XivoServer(app, name, { platform, ... }))',
+      scope,
+    );
   }
 
   readonly platform: XivoPlatform;

@@ -71,7 +71,13 @@ export class DockerApi {
         }
       };
       this.transport = https;
-      this.agent = new https.Agent({ keepAlive: true, maxSockets: 4, ca: read(connection.tls.caFile), cert: read(connection.tls.certFile), key: read(connection.tls.keyFile) });
+      this.agent = new https.Agent({
+        keepAlive: true,
+        maxSockets: 4,
+        ca: read(connection.tls.caFile),
+        cert: read(connection.tls.certFile),
+        key: read(connection.tls.keyFile),
+      });
       this.base = { host: m[1], port: Number(m[2]) };
     } else if (host.startsWith('ssh://')) {
       const command = connection.dialCommand ?? sshDialCommand(host, connection.sshOpts);

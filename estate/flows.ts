@@ -110,7 +110,13 @@ export function environmentFlows(env: Environment): Flow[] {
     const nginx = serviceEnd(env, `${role}.nginx`);
     if (!nginx) continue;
     add({ actor: LAN_BROWSERS }, nginx, publishedPort(env.overrides, `${role}.nginx`, 'https') ?? 443, 'tcp', `browsers → ${role} nginx (HTTPS)`);
-    add({ actor: LAN_BROWSERS }, nginx, publishedPort(env.overrides, `${role}.nginx`, 'http') ?? 80, 'tcp', `browsers → ${role} nginx (redirect to HTTPS)`);
+    add(
+      { actor: LAN_BROWSERS },
+      nginx,
+      publishedPort(env.overrides, `${role}.nginx`, 'http') ?? 80,
+      'tcp',
+      `browsers → ${role} nginx (redirect to HTTPS)`,
+    );
     // Routes of the front to services on other servers.
     const routes = resolveRoutes(env, nginx.server!, role).filter((r) => !r.endpoint.local);
     const byTarget = new Map<string, typeof routes>();
@@ -140,7 +146,8 @@ export function environmentFlows(env: Environment): Flow[] {
       for (const [target, names] of variables) {
         const at = endpoint(env, server, target, (def.env[names[0]] as { port?: string }).port);
         const to = serviceEnd(env, target);
-        if (at && !at.local && to) add({ server, container: containerName(def) }, to, at.port, 'tcp', `${def.name} → ${serviceDefinition(target).name} (${names.join(', ')})`);
+        if (at && !at.local && to)
+          add({ server, container: containerName(def) }, to, at.port, 'tcp', `${def.name} → ${serviceDefinition(target).name} (${names.join(', ')})`);
       }
     }
   }
@@ -171,7 +178,13 @@ export function environmentFlows(env: Environment): Flow[] {
       add(from, to, jumpPort, 'tcp', `${DEPLOYMENT_USE}ssh jump host ${host} (ProxyJump)`);
       from = to;
     }
-    add(from, { server }, port, 'tcp', `${DEPLOYMENT_USE}Docker API (${scheme}${jumps.length ? `, through ${jumps.map((j) => jumpHost(j).host).join(', ')}` : ''})`);
+    add(
+      from,
+      { server },
+      port,
+      'tcp',
+      `${DEPLOYMENT_USE}Docker API (${scheme}${jumps.length ? `, through ${jumps.map((j) => jumpHost(j).host).join(', ')}` : ''})`,
+    );
   }
   return merge(flows);
 }

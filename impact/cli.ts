@@ -21,7 +21,10 @@ export function runImpact(options: ImpactOptions) {
   const base = options.base ?? defaultBase(options.root);
   const patterns = process.env.XIVO_ENV_FILES || DEFAULT_ENV_FILES;
   const notCompared: InputNotCompared[] = [];
-  const before = synthesizeRef(options.root, base, { envFiles: patterns, prepare: (tree) => notCompared.push(...placeStandIns(options.root, tree, patterns, base)) });
+  const before = synthesizeRef(options.root, base, {
+    envFiles: patterns,
+    prepare: (tree) => notCompared.push(...placeStandIns(options.root, tree, patterns, base)),
+  });
   const after = synthesizeTree(options.root, 'the working tree');
   const added = expandEnvFiles(patterns, options.root).files.filter((f) => !before.environmentFiles.includes(f));
   return buildImpactReport(before.stacks, after, `${base} → working tree`, { notCompared, addedFiles: added });

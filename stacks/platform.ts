@@ -64,7 +64,10 @@ export function buildEnvironment(scope: Construct, environment: Environment): Se
   for (const definition of SERVICES) {
     for (const server of environment.servers.filter((s) => s.services.includes(definition))) {
       const factory = serviceFactory(definition.id);
-      services.set(definition.id, factory(built.get(server)!.role(definition.role), definition.name, { environment, server, definition, built: services }));
+      services.set(
+        definition.id,
+        factory(built.get(server)!.role(definition.role), definition.name, { environment, server, definition, built: services }),
+      );
     }
   }
 
@@ -88,7 +91,9 @@ export function buildEnvironment(scope: Construct, environment: Environment): Se
     if (xuc) {
       new Runbook(order[0], 'xivo-side-runbook', { environment: environment.name, name: 'xivo-side', content: xivoSideRunbook(environment) });
       const given = environment.xucCredentials.envNamesGiven;
-      const inferred = (Object.keys(XUC_CREDENTIALS) as XucCredential[]).some((c) => XUC_CREDENTIALS[c].envConfidence === 'inferred' && !given.includes(c));
+      const inferred = (Object.keys(XUC_CREDENTIALS) as XucCredential[]).some(
+        (c) => XUC_CREDENTIALS[c].envConfidence === 'inferred' && !given.includes(c),
+      );
       if (inferred) Annotations.of(xuc.credentials).addInfo(XUC_CREDENTIALS_NOTE);
     }
   }

@@ -58,7 +58,12 @@ const xuc: ServiceFactory = (scope, id, props) => {
     allowXucUserLogin: auth.allowXucUserLogin,
     loginTimeoutMs: auth.loginTimeoutMs,
     jvm: auth.jvm,
-    credentials: { ctiUser: xucCredentials.ctiUser, webServicesUser: xucCredentials.webServicesUser, amiUser: xucCredentials.amiUser, envNames: xucCredentials.envNames },
+    credentials: {
+      ctiUser: xucCredentials.ctiUser,
+      webServicesUser: xucCredentials.webServicesUser,
+      amiUser: xucCredentials.amiUser,
+      envNames: xucCredentials.envNames,
+    },
     overrides: overridesOf(props),
   });
 };
@@ -73,7 +78,13 @@ const nginxFront: ServiceFactory = (scope, id, props) => {
   const publicName = frontName(env, role);
   const certificate = certificateFor(scope, env, certificateNames(publicName, [server.fqdn, ...tls.extraNames]), tls.provided);
   if (!certificate) throw new InternalError(`${id}: tls.provided is required in mode provided`, scope);
-  const front = new NginxFront(scope, id, { role, publicName, certificate, sipWebSocket: sipWebSocketOf(tls.sipWebSocket) ?? false, overrides: overridesOf(props) });
+  const front = new NginxFront(scope, id, {
+    role,
+    publicName,
+    certificate,
+    sipWebSocket: sipWebSocketOf(tls.sipWebSocket) ?? false,
+    overrides: overridesOf(props),
+  });
   for (const route of tls.routes) {
     front.addRoute(route.path, route.service as ServiceId, { port: route.port, websocket: route.websocket, edgeZone: extraRouteZone(route) });
   }
@@ -84,7 +95,8 @@ const edgeProxy: ServiceFactory = (scope, id, props) => {
   const { environment: env } = props;
   const edge = env.edge;
   const target = edgeTarget(env);
-  if (!edge || !target) throw new InternalError(`environment ${env.name}: the edge proxy needs the edge section and a cc or ucaddon front to forward to`, scope);
+  if (!edge || !target)
+    throw new InternalError(`environment ${env.name}: the edge proxy needs the edge section and a cc or ucaddon front to forward to`, scope);
   // Only the public name: an internal name in the certificate would leak it.
   const certificate = certificateFor(scope, env, [edge.publicName], edge.provided);
   if (!certificate) throw new InternalError(`${id}: edge.provided is required in mode provided`, scope);

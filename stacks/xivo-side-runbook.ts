@@ -22,7 +22,9 @@ function xucContainerOf(server: ReturnType<typeof xucServers>[number]): string {
 export function xivoSideRunbook(env: Environment): string {
   const creds = env.xucCredentials;
   const xucs = xucServers(env);
-  const ccAddresses = [...new Set([...xucs, ...env.servers.filter((s) => s.services.some((d) => d.id === 'cc.xivo-db-replication'))].map((s) => s.address))];
+  const ccAddresses = [
+    ...new Set([...xucs, ...env.servers.filter((s) => s.services.some((d) => d.id === 'cc.xivo-db-replication'))].map((s) => s.address)),
+  ];
   const pbx = env.servers.find((s) => s.roles.includes(Role.XIVO));
   const mds = env.servers.filter((s) => s.roles.includes(Role.MDS));
   const user = (c: 'ctiUser' | 'webServicesUser' | 'amiUser') => creds[c];

@@ -22,7 +22,9 @@ const frontNames = (env: Environment) => ({ xucHost: env.publicNames[PublicName.
 export function kerberosPrincipalFor(env: Environment, role: XucRole): string | undefined {
   const principal = env.auth.kerberos?.principal;
   if (!principal) return undefined;
-  return frontsOf(frontNames(env), env.edge?.publicName, role === Role.UC_ADDON ? 'ucaddon' : 'cc').some((front) => principal === `HTTP/${front}`) ? principal : undefined;
+  return frontsOf(frontNames(env), env.edge?.publicName, role === Role.UC_ADDON ? 'ucaddon' : 'cc').some((front) => principal === `HTTP/${front}`)
+    ? principal
+    : undefined;
 }
 
 /** The authentication modes of a product, in the order XucService composes them. */
@@ -38,7 +40,14 @@ export function authModesOf(env: Environment, role: XucRole): XucFeature[] {
   const principal = kerberosPrincipalFor(env, role);
   if (kerberos && principal) {
     const { keytabFile, ...props } = kerberos;
-    modes.push(AuthKerberos.mode({ ...props, principal, fronts: xucFronts(frontNames(env), env.edge?.publicName), keytab: PlanTimeFile.fromFile(file(keytabFile)) }));
+    modes.push(
+      AuthKerberos.mode({
+        ...props,
+        principal,
+        fronts: xucFronts(frontNames(env), env.edge?.publicName),
+        keytab: PlanTimeFile.fromFile(file(keytabFile)),
+      }),
+    );
   }
   if (cas) modes.push(AuthCas.mode(cas));
   if (oidc) modes.push(AuthOidc.mode(oidc));

@@ -14,7 +14,12 @@ if (require.main === module) {
     // A file that looks like an environment but is not selected is named, never silently left out.
     const warnings = skippedEnvFiles(process.env.XIVO_ENV_FILES || DEFAULT_ENV_FILES).map((s) => `${s.file}: ${s.message}`);
     const notes: string[] = [];
-    const { stacks, reused, environments } = cachedSynth({ outdir, force: process.argv.includes('--force'), onWarning: (w) => warnings.push(w), onNote: (n) => notes.push(n) });
+    const { stacks, reused, environments } = cachedSynth({
+      outdir,
+      force: process.argv.includes('--force'),
+      onWarning: (w) => warnings.push(w),
+      onNote: (n) => notes.push(n),
+    });
     // Each finding once, with its places; then the last line: what was written, and where.
     reportLines(shownBySynth(warnings, stacks), shownBySynth(notes, stacks)).forEach((l) => console.warn(l));
     console.log(writtenLine({ outdir, stacks, environments, fromCache: reused.length }));

@@ -117,12 +117,17 @@ describeWithPrograms(
 
       const read = () => docker('run', '--rm', '--network', 'none', '-v', `${volume}:/data`, TEST_APPLETS_IMAGE, 'cat', '/data/PG_VERSION');
       expect(read()).toBe('keep-me');
-      expect(docker('inspect', 'xivocc-pgxivocc', '--format', '{{range .Mounts}}{{.Name}}={{.Destination}} {{end}}')).toBe(`${volume}=/var/lib/postgresql/data`);
+      expect(docker('inspect', 'xivocc-pgxivocc', '--format', '{{range .Mounts}}{{.Name}}={{.Destination}} {{end}}')).toBe(
+        `${volume}=/var/lib/postgresql/data`,
+      );
       // Still the creator's labels: nothing replaced it.
       expect(docker('volume', 'inspect', volume, '--format', '{{index .Labels "com.docker.compose.project"}}')).toBe('xivocc');
 
       const plan = await terraform(tools, dir, ['plan', '-detailed-exitcode']);
-      expect({ code: plan.code, stdout: plan.stdout.includes('No changes.') ? 'No changes.' : plan.stdout }).toEqual({ code: 0, stdout: 'No changes.' });
+      expect({ code: plan.code, stdout: plan.stdout.includes('No changes.') ? 'No changes.' : plan.stdout }).toEqual({
+        code: 0,
+        stdout: 'No changes.',
+      });
       const second = await terraform(tools, dir, ['apply', '-auto-approve']);
       expect(second.stdout).toContain('Apply complete! Resources: 0 added, 0 changed, 0 destroyed.');
       expect(read()).toBe('keep-me');
@@ -147,7 +152,9 @@ describeWithPrograms(
       expect((await terraform(tools, dir, ['init'])).code).toBe(0);
       const first = await terraform(tools, dir, ['apply', '-auto-approve'], { play_auth_token: tokenA });
       expect({ code: first.code, stderr: first.stderr }).toEqual({ code: 0, stderr: '' });
-      expect(fs.readFileSync(hostFile, 'utf8')).toBe(`# XiVO installer\nUSM_BACKEND_TOKEN=abc\nXIVO_HOST=pbx.example.com\nPLAY_AUTH_TOKEN=${tokenA}\n`);
+      expect(fs.readFileSync(hostFile, 'utf8')).toBe(
+        `# XiVO installer\nUSM_BACKEND_TOKEN=abc\nXIVO_HOST=pbx.example.com\nPLAY_AUTH_TOKEN=${tokenA}\n`,
+      );
       expect(fs.statSync(hostFile).mode & 0o7777).toBe(0o600);
       // The token is in no container attribute Docker shows, only in the file.
       expect(docker('inspect', EnvFileKeys.containerName(hostFile))).not.toContain(tokenA);
@@ -159,7 +166,9 @@ describeWithPrograms(
       const rotated = await terraform(tools, dir, ['apply', '-auto-approve'], { play_auth_token: tokenB });
       expect({ code: rotated.code, stderr: rotated.stderr }).toEqual({ code: 0, stderr: '' });
       expect(rotated.stdout).toContain('Apply complete! Resources: 1 added, 0 changed, 1 destroyed.');
-      expect(fs.readFileSync(hostFile, 'utf8')).toBe(`# XiVO installer\nUSM_BACKEND_TOKEN=abc\nXIVO_HOST=pbx.example.com\nPLAY_AUTH_TOKEN=${tokenB}\n`);
+      expect(fs.readFileSync(hostFile, 'utf8')).toBe(
+        `# XiVO installer\nUSM_BACKEND_TOKEN=abc\nXIVO_HOST=pbx.example.com\nPLAY_AUTH_TOKEN=${tokenB}\n`,
+      );
       expect(fs.statSync(hostFile).mtimeMs).toBeGreaterThan(mtime);
       const backups = fs.readdirSync(path.dirname(hostFile)).filter((f) => f.startsWith('custom.env.backup-'));
       expect(backups).toHaveLength(2);

@@ -34,7 +34,15 @@ describe('ssh options', () => {
 
   test('exactly nine -o options are allowed, none of which runs a command', () => {
     expect(Object.keys(ALLOWED_SSH_OPTIONS)).toEqual([
-      'StrictHostKeyChecking', 'UserKnownHostsFile', 'ConnectTimeout', 'ServerAliveInterval', 'ServerAliveCountMax', 'IdentitiesOnly', 'IdentityFile', 'Port', 'ProxyJump',
+      'StrictHostKeyChecking',
+      'UserKnownHostsFile',
+      'ConnectTimeout',
+      'ServerAliveInterval',
+      'ServerAliveCountMax',
+      'IdentitiesOnly',
+      'IdentityFile',
+      'Port',
+      'ProxyJump',
     ]);
   });
 
@@ -98,7 +106,15 @@ describe('files named by the environment file', () => {
   test('a directory declared in XIVO_SECRETS_DIRS may hold them', () => {
     const secrets = fs.mkdtempSync(path.join(os.tmpdir(), 'xivo-secrets-'));
     fs.copyFileSync(path.join(__dirname, '../../environments/sso/ldap-ca.pem'), path.join(secrets, 'ca.pem'));
-    const env = withAuth({ ldap: { url: 'ldaps://l.example.com:636', managerDN: 'cn=r', searchBase: 'dc=x', userSearchFilter: 'uid=%s', caFile: path.join(secrets, 'ca.pem') } });
+    const env = withAuth({
+      ldap: {
+        url: 'ldaps://l.example.com:636',
+        managerDN: 'cn=r',
+        searchBase: 'dc=x',
+        userSearchFilter: 'uid=%s',
+        caFile: path.join(secrets, 'ca.pem'),
+      },
+    });
     const saved = process.env[SECRETS_DIRS_VARIABLE];
     try {
       delete process.env[SECRETS_DIRS_VARIABLE];
@@ -114,7 +130,9 @@ describe('files named by the environment file', () => {
   });
 
   test('a keytab or provided files that do not exist yet are fine at synth (Terraform reads them at plan time)', () => {
-    expect(messagesOf(withAuth({ kerberos: { realm: 'EXAMPLE.COM', kdc: ['kdc'], adminServer: 'kdc', keytabFile: 'later/xuc.keytab' } }))).toEqual([]);
+    expect(messagesOf(withAuth({ kerberos: { realm: 'EXAMPLE.COM', kdc: ['kdc'], adminServer: 'kdc', keytabFile: 'later/xuc.keytab' } }))).toEqual(
+      [],
+    );
   });
 });
 

@@ -19,8 +19,17 @@ function adopted(change: (e: Record<string, any>) => void = () => undefined): Re
   const e = baseline();
   e.servers[1].adoptNetwork = 'xivocc_default';
   e.services = {
-    'cc.xuc': { restart: 'always', memoryMb: 0, env: { OPERATOR_KEY: 'kept ${as written}' }, adoptContainer: { name: 'xivocc_xuc_1', id: XUC_ID, aliases: ['xuc'] } },
-    'cc.pgxivocc': { ports: { postgres: 5444 }, adoptVolumes: { data: 'xivocc_pgdata' }, adoptContainer: { name: 'xivocc_pgxivocc_1', id: PG_ID, aliases: ['pgxivocc'] } },
+    'cc.xuc': {
+      restart: 'always',
+      memoryMb: 0,
+      env: { OPERATOR_KEY: 'kept ${as written}' },
+      adoptContainer: { name: 'xivocc_xuc_1', id: XUC_ID, aliases: ['xuc'] },
+    },
+    'cc.pgxivocc': {
+      ports: { postgres: 5444 },
+      adoptVolumes: { data: 'xivocc_pgdata' },
+      adoptContainer: { name: 'xivocc_pgxivocc_1', id: PG_ID, aliases: ['pgxivocc'] },
+    },
   };
   change(e);
   return e;
@@ -30,7 +39,8 @@ function synth(spec: Record<string, any>, name = 'adopted') {
   return synthEnvironments(writeEnvironment(spec, name));
 }
 
-const containerOf = (json: Record<string, any>, name: string) => Object.entries<any>(json.resource.docker_container).find(([, c]) => c.name === name)!;
+const containerOf = (json: Record<string, any>, name: string) =>
+  Object.entries<any>(json.resource.docker_container).find(([, c]) => c.name === name)!;
 
 test('an adopted estate synthesizes without starting a program: neither its import blocks nor its terraform_data run terraform', () => {
   let json: Record<string, any> = {};
@@ -98,22 +108,44 @@ describe('synth of an adopted service', () => {
 
 describe('rules of adoption', () => {
   test.each<[string, (e: Record<string, any>) => void, string]>([
-    ['an adopted container of a disabled service', (e) => (e.services['cc.kibana'] = { enabled: false, adoptContainer: { name: 'xivocc_kibana_1', id: 'c'.repeat(64) } }),
-      'services.cc.kibana.adoptContainer: "cc.kibana" is not deployed in this environment (disabled, or no server carries role "cc"): an adopted container needs its service; enable it or remove adoptContainer'],
-    ['one container adopted by two services', (e) => (e.services['cc.xucmgt'] = { adoptContainer: { name: 'xivocc_xuc_1', id: 'd'.repeat(64) } }),
-      'services.cc.xucmgt.adoptContainer.name: container name "xivocc_xuc_1" on Docker host ssh://deploy@10.0.0.20 is taken twice: by cc.xuc and by cc.xucmgt; adopt each running container once'],
-    ['one id adopted twice', (e) => (e.services['cc.xucmgt'] = { adoptContainer: { name: 'xivocc_xucmgt_1', id: XUC_ID } }),
-      `services.cc.xucmgt.adoptContainer.id: container ${XUC_ID.slice(0, 12)} on Docker host ssh://deploy@10.0.0.20 is adopted twice: by cc.xuc and by cc.xucmgt; adopt each running container once`],
-    ['an adopted name that is another service\'s container name', (e) => (e.services['cc.xuc'].adoptContainer.name = 'xivocc-xucmgt'),
-      'services.cc.xucmgt: container name "xivocc-xucmgt" on Docker host ssh://deploy@10.0.0.20 is taken twice: by cc.xuc and by cc.xucmgt; adopt each running container once'],
-    ['one network adopted by two servers of one host', (e) => {
-      e.servers[0].docker.host = e.servers[1].docker.host;
-      e.servers[0].adoptNetwork = 'xivocc_default';
-    }, 'servers.1.adoptNetwork: network "xivocc_default" on Docker host ssh://deploy@10.0.0.20 is adopted twice: by server "pbx" and by server "cc"; one server adopts it'],
-    ['a short container id', (e) => (e.services['cc.xuc'].adoptContainer.id = 'abc123'),
-      'services.cc.xuc.adoptContainer.id: must be the full container id (64 hexadecimal digits, `docker inspect --format {{.Id}} <name>`)'],
-    ['a restart policy Docker does not know', (e) => (e.services['cc.xuc'].restart = 'sometimes'),
-      'services.cc.xuc.restart: is not a Docker restart policy: use one of no, always, unless-stopped, on-failure'],
+    [
+      'an adopted container of a disabled service',
+      (e) => (e.services['cc.kibana'] = { enabled: false, adoptContainer: { name: 'xivocc_kibana_1', id: 'c'.repeat(64) } }),
+      'services.cc.kibana.adoptContainer: "cc.kibana" is not deployed in this environment (disabled, or no server carries role "cc"): an adopted container needs its service; enable it or remove adoptContainer',
+    ],
+    [
+      'one container adopted by two services',
+      (e) => (e.services['cc.xucmgt'] = { adoptContainer: { name: 'xivocc_xuc_1', id: 'd'.repeat(64) } }),
+      'services.cc.xucmgt.adoptContainer.name: container name "xivocc_xuc_1" on Docker host ssh://deploy@10.0.0.20 is taken twice: by cc.xuc and by cc.xucmgt; adopt each running container once',
+    ],
+    [
+      'one id adopted twice',
+      (e) => (e.services['cc.xucmgt'] = { adoptContainer: { name: 'xivocc_xucmgt_1', id: XUC_ID } }),
+      `services.cc.xucmgt.adoptContainer.id: container ${XUC_ID.slice(0, 12)} on Docker host ssh://deploy@10.0.0.20 is adopted twice: by cc.xuc and by cc.xucmgt; adopt each running container once`,
+    ],
+    [
+      "an adopted name that is another service's container name",
+      (e) => (e.services['cc.xuc'].adoptContainer.name = 'xivocc-xucmgt'),
+      'services.cc.xucmgt: container name "xivocc-xucmgt" on Docker host ssh://deploy@10.0.0.20 is taken twice: by cc.xuc and by cc.xucmgt; adopt each running container once',
+    ],
+    [
+      'one network adopted by two servers of one host',
+      (e) => {
+        e.servers[0].docker.host = e.servers[1].docker.host;
+        e.servers[0].adoptNetwork = 'xivocc_default';
+      },
+      'servers.1.adoptNetwork: network "xivocc_default" on Docker host ssh://deploy@10.0.0.20 is adopted twice: by server "pbx" and by server "cc"; one server adopts it',
+    ],
+    [
+      'a short container id',
+      (e) => (e.services['cc.xuc'].adoptContainer.id = 'abc123'),
+      'services.cc.xuc.adoptContainer.id: must be the full container id (64 hexadecimal digits, `docker inspect --format {{.Id}} <name>`)',
+    ],
+    [
+      'a restart policy Docker does not know',
+      (e) => (e.services['cc.xuc'].restart = 'sometimes'),
+      'services.cc.xuc.restart: is not a Docker restart policy: use one of no, always, unless-stopped, on-failure',
+    ],
   ])('%s', (_name, change, message) => {
     expect(messagesOf(adopted(change))).toContain(message);
   });
@@ -127,7 +159,10 @@ describe('impact of a takeover', () => {
   const before = new Map();
   const first = readStacks(synth(adopted(), 'impact-a').outdir);
   const changesOf = (report: ImpactReport) =>
-    report.environments.flatMap((e) => e.stacks).flatMap((s) => s.containers.filter((c) => c.kind === 'service').map((c) => `${s.stack} ${c.container} ${c.action}: ${c.why.join('; ')}`)).sort();
+    report.environments
+      .flatMap((e) => e.stacks)
+      .flatMap((s) => s.containers.filter((c) => c.kind === 'service').map((c) => `${s.stack} ${c.container} ${c.action}: ${c.why.join('; ')}`))
+      .sort();
 
   test('before the first deploy: the adopted containers are adopted, nothing is replaced', () => {
     const report = buildImpactReport(before, first, 'test');
@@ -143,15 +178,27 @@ describe('impact of a takeover', () => {
   });
 
   test('a later change of a guarded input replaces exactly that container, naming the key', () => {
-    const after = readStacks(synth(adopted((e) => (e.services['cc.xuc'].env.OPERATOR_KEY = 'changed')), 'impact-b').outdir);
+    const after = readStacks(
+      synth(
+        adopted((e) => (e.services['cc.xuc'].env.OPERATOR_KEY = 'changed')),
+        'impact-b',
+      ).outdir,
+    );
     const report = buildImpactReport(first, after, 'test');
-    expect(changesOf(report)).toEqual([expect.stringMatching(/^test-cc xivocc_xuc_1 replace: env OPERATOR_KEY \(test-cc\/cc\/xuc\/service\/adoption-inputs replaced\)$/)]);
+    expect(changesOf(report)).toEqual([
+      expect.stringMatching(/^test-cc xivocc_xuc_1 replace: env OPERATOR_KEY \(test-cc\/cc\/xuc\/service\/adoption-inputs replaced\)$/),
+    ]);
     expect(JSON.stringify(report)).not.toContain('changed');
     expect(report.exitCode).toBe(EXIT_RESTARTS);
   });
 
   test('memory is updated in place, without the fingerprint', () => {
-    const after = readStacks(synth(adopted((e) => (e.services['cc.xuc'].memoryMb = 4096)), 'impact-c').outdir);
+    const after = readStacks(
+      synth(
+        adopted((e) => (e.services['cc.xuc'].memoryMb = 4096)),
+        'impact-c',
+      ).outdir,
+    );
     expect(changesOf(buildImpactReport(first, after, 'test'))).toEqual(['test-cc xivocc_xuc_1 update: memory; memory_swap']);
   });
 });

@@ -104,10 +104,18 @@ describe('environments/prod.yaml', () => {
 
   test('LDAPS (public CA: no truststore) and CAS on the CC and UC-Addon xuc; outbound queue', () => {
     const ucXuc = Object.values<any>(out.json('prod-uc').resource.docker_container).find((c) => /-xuc$/.test(c.name)).name;
-    for (const [stack, name] of [['prod-cc-core', 'xivocc-xuc'], ['prod-uc', ucXuc]] as const) {
+    for (const [stack, name] of [
+      ['prod-cc-core', 'xivocc-xuc'],
+      ['prod-uc', ucXuc],
+    ] as const) {
       const xuc = containerOf(out, stack, name);
       const env = envOf(xuc);
-      expect(env).toMatchObject({ CONFIG_FILE: '/conf/xuc.conf', CAS_SERVER_URL: 'https://cas.prod.example.com/cas', LOGIN_TIMEOUT_MS: '7000', JAVA_OPTS: '-Xms1g -Xmx2g' });
+      expect(env).toMatchObject({
+        CONFIG_FILE: '/conf/xuc.conf',
+        CAS_SERVER_URL: 'https://cas.prod.example.com/cas',
+        LOGIN_TIMEOUT_MS: '7000',
+        JAVA_OPTS: '-Xms1g -Xmx2g',
+      });
       expect(uploadOf(xuc, '/conf/xuc.conf').content).toContain('url = "ldaps://ldap.prod.example.com:636"');
     }
     expect(out.files().get('runbooks/prod/outbound-queue.md')).toContain('# Outbound queue `outbound`');

@@ -44,6 +44,8 @@ describe('the internal CA private key lives in one state', () => {
         expect(output).toMatch(new RegExp(`^tls_private_keyInternalCa_issued_${stack}_\\w+private_key_pem$`));
       }
     }
-    expect(strings(synth.json('prod-edge').resource).some((v) => v.includes('tls_private_keyInternalCa_issued_prod-edge_edge_nginx_certificate_key'))).toBe(true);
+    expect(
+      strings(synth.json('prod-edge').resource).some((v) => v.includes('tls_private_keyInternalCa_issued_prod-edge_edge_nginx_certificate_key')),
+    ).toBe(true);
   });
 });

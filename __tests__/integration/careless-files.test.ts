@@ -52,19 +52,29 @@ describe('two servers, one address', () => {
   });
 
   test('servers on one Docker engine are one machine: one address is right there', () => {
-    expect(refused((e) => ((e.servers[1].address = '10.0.0.10'), (e.servers[1].docker.host = 'ssh://root@10.0.0.10:22'), (e.services = { 'cc.nginx': { ports: { http: 8080, https: 8443 } }, 'cc.spagobi': { ports: { http: 9501 } } })))).toEqual([]);
+    expect(
+      refused(
+        (e) => (
+          (e.servers[1].address = '10.0.0.10'),
+          (e.servers[1].docker.host = 'ssh://root@10.0.0.10:22'),
+          (e.services = { 'cc.nginx': { ports: { http: 8080, https: 8443 } }, 'cc.spagobi': { ports: { http: 9501 } } })
+        ),
+      ),
+    ).toEqual([]);
   });
 });
 
 describe('two servers, one Docker engine', () => {
-  test('an MDS on the PBX\'s engine is refused', () => {
+  test("an MDS on the PBX's engine is refused", () => {
     expect(refused((e) => e.servers.push({ ...MDS, docker: { host: 'ssh://root@10.0.0.10:22' } }))).toEqual([
       'test.yaml:22:7: servers[2].docker.host: "ssh://root@10.0.0.10:22" is the Docker engine of server "pbx" (servers[0]) too, and server "mds1" has role "mds": an MDS is a machine of its own (its Asterisk and PostgreSQL replica are XiVO packages, reached at its own VoIP address), so it needs a Docker host of its own; give server "mds1" its own Docker host, or list its roles in server "pbx"',
     ]);
   });
 
-  test('the edge on the CC\'s engine is refused, whichever comes first', () => {
-    expect(refused((e) => e.servers.splice(1, 0, { ...EDGE, docker: { host: 'ssh://deploy@10.0.0.20' } }) && (e.edge = { publicName: 'rpx.example.com' }))).toEqual([
+  test("the edge on the CC's engine is refused, whichever comes first", () => {
+    expect(
+      refused((e) => e.servers.splice(1, 0, { ...EDGE, docker: { host: 'ssh://deploy@10.0.0.20' } }) && (e.edge = { publicName: 'rpx.example.com' })),
+    ).toEqual([
       'test.yaml:22:7: servers[2].docker.host: "ssh://deploy@10.0.0.20" is the Docker engine of server "dmz" (servers[1]) too, and server "dmz" has role "edge": the edge is the DMZ host, apart from the internal servers, so it needs a Docker host of its own; give server "cc" its own Docker host, or list its roles in server "dmz"',
       // and, every error at once, the ports both nginx publish
       'test.yaml:1:1: services["cc.nginx"].ports: port 80/tcp on Docker host ssh://deploy@10.0.0.20 is taken twice: by edge.nginx (port "http") on server "dmz" and by cc.nginx (port "http") on server "cc"; publish one of them on another port',
@@ -72,8 +82,15 @@ describe('two servers, one Docker engine', () => {
     ]);
   });
 
-  test('a XiVO CC server on the PBX\'s engine is a legitimate pair (XiVO\'s own ports are checked)', () => {
-    expect(refused((e) => ((e.servers[1].docker.host = 'ssh://deploy@10.0.0.10'), (e.services = { 'cc.nginx': { ports: { http: 8080, https: 8443 } }, 'cc.spagobi': { ports: { http: 9501 } } })))).toEqual([]);
+  test("a XiVO CC server on the PBX's engine is a legitimate pair (XiVO's own ports are checked)", () => {
+    expect(
+      refused(
+        (e) => (
+          (e.servers[1].docker.host = 'ssh://deploy@10.0.0.10'),
+          (e.services = { 'cc.nginx': { ports: { http: 8080, https: 8443 } }, 'cc.spagobi': { ports: { http: 9501 } } })
+        ),
+      ),
+    ).toEqual([]);
   });
 
   test('two XiVO CC servers on one engine: both write /etc/docker/compose/custom.env', () => {
@@ -96,9 +113,17 @@ describe('an address that is neither IPv4 nor a DNS name', () => {
   });
 
   test.each([
-    ['a missing number', '10.40.0', '"10.40.0" is not an IPv4 address: it has 3 numbers, an IPv4 address has 4 (e.g. "10.0.0.5"); a DNS name cannot be all digits either'],
+    [
+      'a missing number',
+      '10.40.0',
+      '"10.40.0" is not an IPv4 address: it has 3 numbers, an IPv4 address has 4 (e.g. "10.0.0.5"); a DNS name cannot be all digits either',
+    ],
     ['a leading zero', '10.040.0.1', '"10.040.0.1" has a number with a leading zero, which some programs read as octal: write "10.40.0.1"'],
-    ['a port', '10.0.0.20:8443', '"10.0.0.20:8443" holds a port (:8443): write the name or address alone, "10.0.0.20" (ports are set where each is used)'],
+    [
+      'a port',
+      '10.0.0.20:8443',
+      '"10.0.0.20:8443" holds a port (:8443): write the name or address alone, "10.0.0.20" (ports are set where each is used)',
+    ],
     ['a URL', 'ssh://10.0.0.20', '"ssh://10.0.0.20" is a URL: write the name or address alone, "10.0.0.20"'],
   ])('neighbour: %s', (_name, address, message) => {
     expect(refused((e) => (e.servers[1].address = address))).toEqual([`test.yaml:14:5: servers[1].address: ${message}`]);
@@ -111,9 +136,16 @@ describe('a public name with a trailing dot', () => {
     ['xivoHost', (e: Env) => (e.publicNames.xivoHost = 'pbx.test.example.com.'), 'test.yaml:4:3: publicNames.xivoHost', 'pbx.test.example.com'],
     ['a server fqdn', (e: Env) => (e.servers[0].fqdn = 'pbx.test.example.com.'), 'test.yaml:13:5: servers[0].fqdn', 'pbx.test.example.com'],
     ['the edge', withEdge({ publicName: 'rpx.example.com.' }), 'test.yaml:26:3: edge.publicName', 'rpx.example.com'],
-    ['an extra name', (e: Env) => (e.tls = { extraNames: ['cc-alt.test.example.com.'] }), 'test.yaml:21:7: tls.extraNames[0]', 'cc-alt.test.example.com'],
+    [
+      'an extra name',
+      (e: Env) => (e.tls = { extraNames: ['cc-alt.test.example.com.'] }),
+      'test.yaml:21:7: tls.extraNames[0]',
+      'cc-alt.test.example.com',
+    ],
   ])('%s', (_name, change, where, name) => {
-    expect(refused(change)).toEqual([`${where}: "${name}." ends with a dot (the DNS root): browsers, certificates and nginx use the name without it; write "${name}"`]);
+    expect(refused(change)).toEqual([
+      `${where}: "${name}." ends with a dot (the DNS root): browsers, certificates and nginx use the name without it; write "${name}"`,
+    ]);
   });
 
   test('neighbour: a URL where the public name goes', () => {
@@ -123,7 +155,7 @@ describe('a public name with a trailing dot', () => {
   });
 });
 
-describe('ldaps:// and ldap:// on the other one\'s port', () => {
+describe("ldaps:// and ldap:// on the other one's port", () => {
   test('ldaps:// on 389', () => {
     expect(refused((e) => (e.auth = { ldap: { url: 'ldaps://ldap.example.com:389', ...LDAP } }))).toEqual([
       'test.yaml:21:5: auth.ldap.url: "ldaps://ldap.example.com:389" asks for TLS from the first byte on port 389, where LDAP servers speak plain LDAP (or StartTLS): the connection fails; write ldaps://ldap.example.com:636, or ldap://ldap.example.com:389',
@@ -145,9 +177,24 @@ describe('sshOpts: a flag and its value in one item', () => {
   });
 
   test.each([
-    ['"-o Option=value"', ['-o StrictHostKeyChecking=yes'], 0, 'holds the flag -o and its value in one item: ssh would get them as one argument and read the value with a leading space (" StrictHostKeyChecking=yes"), which is not what you wrote; write two items: "-o", "StrictHostKeyChecking=yes"'],
-    ['"-p 2222"', ['-p 2222'], 0, 'holds the flag -p and its value in one item: ssh would get them as one argument and read the value with a leading space (" 2222"), which is not what you wrote; write two items: "-p", "2222"'],
-    ['a value with a trailing space', ['-i', '~/.ssh/key '], 1, 'has spaces around it, which ssh would keep as part of the value: write "~/.ssh/key"'],
+    [
+      '"-o Option=value"',
+      ['-o StrictHostKeyChecking=yes'],
+      0,
+      'holds the flag -o and its value in one item: ssh would get them as one argument and read the value with a leading space (" StrictHostKeyChecking=yes"), which is not what you wrote; write two items: "-o", "StrictHostKeyChecking=yes"',
+    ],
+    [
+      '"-p 2222"',
+      ['-p 2222'],
+      0,
+      'holds the flag -p and its value in one item: ssh would get them as one argument and read the value with a leading space (" 2222"), which is not what you wrote; write two items: "-p", "2222"',
+    ],
+    [
+      'a value with a trailing space',
+      ['-i', '~/.ssh/key '],
+      1,
+      'has spaces around it, which ssh would keep as part of the value: write "~/.ssh/key"',
+    ],
     ['a flag with a leading space', [' -p', '2222'], 0, 'has spaces around it, which ssh would keep as part of the value: write "-p"'],
   ])('neighbour: %s', (_name, sshOpts, index, message) => {
     const issues = refused((e) => (e.servers[0].docker.sshOpts = sshOpts));
@@ -156,7 +203,9 @@ describe('sshOpts: a flag and its value in one item', () => {
   });
 
   test('written exactly as validated: the items reach the Docker provider unchanged', () => {
-    const { environment } = loadEnvironmentFile(writeEnvironment(changed((e) => (e.servers[0].docker.sshOpts = ['-i', '~/.ssh/key', '-oConnectTimeout=10']))));
+    const { environment } = loadEnvironmentFile(
+      writeEnvironment(changed((e) => (e.servers[0].docker.sshOpts = ['-i', '~/.ssh/key', '-oConnectTimeout=10']))),
+    );
     expect(environment!.servers[0].docker.sshOpts).toEqual(['-i', '~/.ssh/key', '-oConnectTimeout=10']);
   });
 });
@@ -169,10 +218,26 @@ describe('SSO URLs copied from the browser', () => {
   });
 
   test.each([
-    ['CAS /logout', { cas: { serverUrl: 'https://cas.example.com/cas/logout' } }, 'auth.cas.serverUrl: "https://cas.example.com/cas/logout" ends with the CAS endpoint /logout: CAS_SERVER_URL is the CAS base URL, the applications add /login and /logout themselves; write "https://cas.example.com/cas"'],
-    ['CAS /p3/serviceValidate', { cas: { serverUrl: 'https://cas.example.com/cas/p3/serviceValidate' } }, 'auth.cas.serverUrl: "https://cas.example.com/cas/p3/serviceValidate" ends with the CAS endpoint /p3/serviceValidate: CAS_SERVER_URL is the CAS base URL, the applications add /login and /logout themselves; write "https://cas.example.com/cas"'],
-    ['the OIDC discovery document', { oidc: { serverUrl: 'https://id.example.com/realms/xivo/.well-known/openid-configuration', clientId: 'web' } }, 'auth.oidc.serverUrl: "https://id.example.com/realms/xivo/.well-known/openid-configuration" is the realm\'s discovery document /.well-known/openid-configuration: OIDC_SERVER_URL is the realm (issuer) URL, the applications find the rest; write "https://id.example.com/realms/xivo"'],
-    ['the OIDC login endpoint', { oidc: { serverUrl: 'https://id.example.com/realms/xivo/protocol/openid-connect/auth', clientId: 'web' } }, 'auth.oidc.serverUrl: "https://id.example.com/realms/xivo/protocol/openid-connect/auth" is the realm\'s endpoint /protocol/openid-connect/auth: OIDC_SERVER_URL is the realm (issuer) URL, the applications find the rest; write "https://id.example.com/realms/xivo"'],
+    [
+      'CAS /logout',
+      { cas: { serverUrl: 'https://cas.example.com/cas/logout' } },
+      'auth.cas.serverUrl: "https://cas.example.com/cas/logout" ends with the CAS endpoint /logout: CAS_SERVER_URL is the CAS base URL, the applications add /login and /logout themselves; write "https://cas.example.com/cas"',
+    ],
+    [
+      'CAS /p3/serviceValidate',
+      { cas: { serverUrl: 'https://cas.example.com/cas/p3/serviceValidate' } },
+      'auth.cas.serverUrl: "https://cas.example.com/cas/p3/serviceValidate" ends with the CAS endpoint /p3/serviceValidate: CAS_SERVER_URL is the CAS base URL, the applications add /login and /logout themselves; write "https://cas.example.com/cas"',
+    ],
+    [
+      'the OIDC discovery document',
+      { oidc: { serverUrl: 'https://id.example.com/realms/xivo/.well-known/openid-configuration', clientId: 'web' } },
+      'auth.oidc.serverUrl: "https://id.example.com/realms/xivo/.well-known/openid-configuration" is the realm\'s discovery document /.well-known/openid-configuration: OIDC_SERVER_URL is the realm (issuer) URL, the applications find the rest; write "https://id.example.com/realms/xivo"',
+    ],
+    [
+      'the OIDC login endpoint',
+      { oidc: { serverUrl: 'https://id.example.com/realms/xivo/protocol/openid-connect/auth', clientId: 'web' } },
+      'auth.oidc.serverUrl: "https://id.example.com/realms/xivo/protocol/openid-connect/auth" is the realm\'s endpoint /protocol/openid-connect/auth: OIDC_SERVER_URL is the realm (issuer) URL, the applications find the rest; write "https://id.example.com/realms/xivo"',
+    ],
   ])('neighbour: %s', (_name, auth, message) => {
     expect(refused((e) => (e.auth = auth))).toEqual([`test.yaml:21:5: ${message}`]);
   });
@@ -220,9 +285,24 @@ describe('a key or a list item written twice', () => {
   });
 
   test.each([
-    ['a role', (e: Env) => (e.servers[1].roles = ['cc', 'cc']), 'test.yaml:19:9: servers[1].roles[1]: "cc" is already listed (item 0): remove this one'],
-    ['an extra name, in another case', (e: Env) => (e.tls = { extraNames: ['alt.test.example.com', 'ALT.test.example.com'] }), 'test.yaml:22:7: tls.extraNames[1]: "ALT.test.example.com" is already listed (item 0): remove this one'],
-    ['a KDC', (e: Env) => (e.auth = { kerberos: { realm: 'EXAMPLE.COM', kdc: ['kdc.example.com', 'kdc.example.com'], adminServer: 'kdc.example.com', keytabFile: 'xuc.keytab' } }), 'test.yaml:24:9: auth.kerberos.kdc[1]: "kdc.example.com" is already listed (item 0): remove this one'],
+    [
+      'a role',
+      (e: Env) => (e.servers[1].roles = ['cc', 'cc']),
+      'test.yaml:19:9: servers[1].roles[1]: "cc" is already listed (item 0): remove this one',
+    ],
+    [
+      'an extra name, in another case',
+      (e: Env) => (e.tls = { extraNames: ['alt.test.example.com', 'ALT.test.example.com'] }),
+      'test.yaml:22:7: tls.extraNames[1]: "ALT.test.example.com" is already listed (item 0): remove this one',
+    ],
+    [
+      'a KDC',
+      (e: Env) =>
+        (e.auth = {
+          kerberos: { realm: 'EXAMPLE.COM', kdc: ['kdc.example.com', 'kdc.example.com'], adminServer: 'kdc.example.com', keytabFile: 'xuc.keytab' },
+        }),
+      'test.yaml:24:9: auth.kerberos.kdc[1]: "kdc.example.com" is already listed (item 0): remove this one',
+    ],
   ])('neighbour: a list item written twice: %s', (_name, change, issue) => {
     expect(refused(change)).toEqual([issue]);
   });
@@ -233,9 +313,18 @@ describe('environment files named *.yml', () => {
   const write = (name: string, env: Env) => fs.writeFileSync(path.join(dir, 'environments', name), stringify(env));
   beforeAll(() => {
     fs.mkdirSync(path.join(dir, 'environments'));
-    write('a.yaml', changed((e) => (e.name = 'aaa')));
-    write('b.yml', changed((e) => (e.name = 'bbb')));
-    write('C.YAML', changed((e) => (e.name = 'ccc')));
+    write(
+      'a.yaml',
+      changed((e) => (e.name = 'aaa')),
+    );
+    write(
+      'b.yml',
+      changed((e) => (e.name = 'bbb')),
+    );
+    write(
+      'C.YAML',
+      changed((e) => (e.name = 'ccc')),
+    );
     fs.writeFileSync(path.join(dir, 'environments', 'README.md'), 'not an environment');
   });
 
@@ -245,14 +334,22 @@ describe('environment files named *.yml', () => {
 
   test('neighbour: a .YAML file (patterns are case-sensitive) is named as skipped, with why', () => {
     expect(skippedEnvFiles(DEFAULT_ENV_FILES, dir)).toEqual([
-      { file: 'environments/C.YAML', message: 'not read: XIVO_ENV_FILES selects environments/*.yaml, environments/*.yml here (the patterns are case-sensitive); rename it to end in .yaml, or add it to XIVO_ENV_FILES' },
+      {
+        file: 'environments/C.YAML',
+        message:
+          'not read: XIVO_ENV_FILES selects environments/*.yaml, environments/*.yml here (the patterns are case-sensitive); rename it to end in .yaml, or add it to XIVO_ENV_FILES',
+      },
     ]);
     expect(skippedEnvFiles('environments/*.yaml', dir).map((s) => s.file)).toEqual(['environments/C.YAML', 'environments/b.yml']);
   });
 
   test('synth reads b.yml and says it skipped C.YAML', () => {
     execFileSync(process.execPath, [path.resolve('scripts/build.js')]);
-    const result = spawnSync(process.execPath, [path.resolve('dist/main.js')], { cwd: dir, encoding: 'utf8', env: { ...process.env, XIVO_ENV_FILES: '', CDKTF_OUTDIR: '' } });
+    const result = spawnSync(process.execPath, [path.resolve('dist/main.js')], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, XIVO_ENV_FILES: '', CDKTF_OUTDIR: '' },
+    });
     expect(result.status).toBe(0);
     expect(result.stderr.split('\n')[0]).toBe(
       'warning: environments/C.YAML: not read: XIVO_ENV_FILES selects environments/*.yaml, environments/*.yml here (the patterns are case-sensitive); rename it to end in .yaml, or add it to XIVO_ENV_FILES',
@@ -272,8 +369,14 @@ describe('edge rate limits emptied', () => {
   });
 
   test.each([
-    ['::/0', '"::/0" exempts every client, as rateLimits: false would: the routes published on rpx.example.com (login, CTI and SIP WebSockets among them) have no rate limit; XiVO Edge always limits them; list only your own networks'],
-    ['0.0.0.0/1', '"0.0.0.0/1" exempts a large part of the Internet from the rate limits of rpx.example.com (login, CTI and SIP WebSockets among them); list only your own networks'],
+    [
+      '::/0',
+      '"::/0" exempts every client, as rateLimits: false would: the routes published on rpx.example.com (login, CTI and SIP WebSockets among them) have no rate limit; XiVO Edge always limits them; list only your own networks',
+    ],
+    [
+      '0.0.0.0/1',
+      '"0.0.0.0/1" exempts a large part of the Internet from the rate limits of rpx.example.com (login, CTI and SIP WebSockets among them); list only your own networks',
+    ],
   ])('neighbour: %s warns', (network, message) => {
     expect(warningsOf(changed(withEdge({ exemptNetworks: [network] })))).toEqual([`test.yaml:28:7: edge.exemptNetworks[0]: ${message}`]);
   });

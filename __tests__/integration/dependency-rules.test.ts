@@ -11,7 +11,11 @@ const ROOT = path.resolve(__dirname, '..', '..');
 
 const FILES: Record<string, string> = {
   'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'commonjs', strict: true, esModuleInterop: true } }),
-  'package.json': JSON.stringify({ name: 'fixture', dependencies: { 'prod-lib': '1.0.0', cdktf: '0.21.0' }, devDependencies: { 'dev-lib': '1.0.0' } }),
+  'package.json': JSON.stringify({
+    name: 'fixture',
+    dependencies: { 'prod-lib': '1.0.0', cdktf: '0.21.0' },
+    devDependencies: { 'dev-lib': '1.0.0' },
+  }),
   'node_modules/prod-lib/package.json': JSON.stringify({ name: 'prod-lib', version: '1.0.0', main: 'index.js' }),
   'node_modules/prod-lib/index.js': 'module.exports = 1;\n',
   'node_modules/dev-lib/package.json': JSON.stringify({ name: 'dev-lib', version: '1.0.0', main: 'index.js' }),
@@ -25,13 +29,13 @@ const FILES: Record<string, string> = {
   'constructs/library.ts': "import prodLib from 'prod-lib';\nexport class Library { n = prodLib; }\n",
   'constructs/uses-model.ts': "import { model } from '../config/model';\nexport const m = model;\n",
   'config/model.ts': "import { stack } from '../stacks/stack';\nexport const model = stack;\n",
-  'stacks/stack.ts': "export const stack = 1;\n",
+  'stacks/stack.ts': 'export const stack = 1;\n',
   // a type-only cycle: still a cycle
   'config/rules.ts': "import type { Auth } from './rules-auth';\nexport type Rule = Auth;\nexport const RULES = 1;\n",
   'config/rules-auth.ts': "import type { Rule } from './rules';\nexport type Auth = { rule?: Rule };\n",
   'estate/flows.ts': "import { cli } from '../synth/cli';\nexport const flows = cli;\n",
   'synth/cli.ts': "import { deploy } from '../deploy/cli';\nexport const cli = deploy;\n",
-  'deploy/cli.ts': "export const deploy = 1;\n",
+  'deploy/cli.ts': 'export const deploy = 1;\n',
   'impact/report.ts': "import { harness } from '../__tests__/support/harness';\nimport devLib from 'dev-lib';\nexport const r = [harness, devLib];\n",
   // the library ships a devDependency; a package nobody declares
   'constructs/uses-dev.ts': "import devLib from 'dev-lib';\nexport const d = devLib;\n",

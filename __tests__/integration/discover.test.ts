@@ -66,15 +66,30 @@ describe('the recorded installation maps to overrides, adoption and findings', (
     expect(cc.leftAlone.map((l) => l.name)).toEqual([`xivocc_${DIFFERENCES.unmodelled}_1`]);
     expect(cc.adoptNetwork).toBe('xivocc_default');
     expect(cc.created).toEqual([]);
-    expect(Object.entries(cc.services).filter(([, o]) => o?.enabled === false).map(([id]) => id)).toEqual(['cc.pack-reporting', 'cc.spagobi', 'cc.elasticsearch', 'cc.kibana']);
+    expect(
+      Object.entries(cc.services)
+        .filter(([, o]) => o?.enabled === false)
+        .map(([id]) => id),
+    ).toEqual(['cc.pack-reporting', 'cc.spagobi', 'cc.elasticsearch', 'cc.kibana']);
   });
 
   test('the release comes from XIVOCC_TAG; differences from the catalogue become overrides', () => {
-    expect(cc.release).toEqual({ version: XIVO_RELEASE, dist: XIVO_DIST, source: 'XIVOCC_TAG in /etc/docker/compose/factory.env', assumedFrom: undefined });
+    expect(cc.release).toEqual({
+      version: XIVO_RELEASE,
+      dist: XIVO_DIST,
+      source: 'XIVOCC_TAG in /etc/docker/compose/factory.env',
+      assumedFrom: undefined,
+    });
     expect(cc.publicNames).toEqual({ xivoHost: PUBLIC.xivoHost, xucHost: PUBLIC.xucHost });
     const o = (id: string) => cc.services[id as keyof typeof cc.services]!;
     expect(o('cc.xuc')).toMatchObject({ tag: DIFFERENCES.xucTag, memoryMb: 0, restart: 'always' });
-    expect(o('cc.xuc').env).toEqual({ XIVOCC_TAG: XIVO_RELEASE, XIVOCC_DIST: XIVO_DIST, XIVOCC_LOG_LEVEL: 'info', OPERATOR_KEY: 'kept as is', [DIFFERENCES.xucExtraEnv]: 'on' });
+    expect(o('cc.xuc').env).toEqual({
+      XIVOCC_TAG: XIVO_RELEASE,
+      XIVOCC_DIST: XIVO_DIST,
+      XIVOCC_LOG_LEVEL: 'info',
+      OPERATOR_KEY: 'kept as is',
+      [DIFFERENCES.xucExtraEnv]: 'on',
+    });
     expect(cc.adopted.find((a) => a.def.id === 'cc.xuc')!.envOrigins).toEqual({
       XIVOCC_TAG: 'factory.env',
       XIVOCC_DIST: 'factory.env',
@@ -92,7 +107,13 @@ describe('the recorded installation maps to overrides, adoption and findings', (
 
   test('secrets are named with their Terraform variable, never kept: only a digest, compared in memory', () => {
     const names = [...new Set(cc.secrets.map((s) => `${s.name} ${s.variable ?? '-'}`))].sort();
-    expect(names).toEqual(['PLAY_AUTH_TOKEN TF_VAR_play_auth_token', 'USM_BACKEND_TOKEN -', 'XIVO_AMI_SECRET TF_VAR_xuc_ami_secret', 'XIVO_CTI_PASSWORD TF_VAR_xuc_cti_password', 'XIVO_WS_PASSWORD TF_VAR_xuc_ws_password']);
+    expect(names).toEqual([
+      'PLAY_AUTH_TOKEN TF_VAR_play_auth_token',
+      'USM_BACKEND_TOKEN -',
+      'XIVO_AMI_SECRET TF_VAR_xuc_ami_secret',
+      'XIVO_CTI_PASSWORD TF_VAR_xuc_cti_password',
+      'XIVO_WS_PASSWORD TF_VAR_xuc_ws_password',
+    ]);
     for (const s of cc.secrets) expect(s.digest).toMatch(/^[0-9a-f]{64}$/);
     for (const a of cc.adopted) for (const key of Object.keys(a.override.env ?? {})) expect(key).not.toMatch(/TOKEN|PASSWORD|SECRET/);
     expect(cc.findings).toContainEqual(expect.objectContaining({ subject: 'USM_BACKEND_TOKEN', level: 'warning' }));
@@ -102,11 +123,16 @@ describe('the recorded installation maps to overrides, adoption and findings', (
     const text = JSON.stringify(CC);
     const tokens = [...new Set([...text.matchAll(/PLAY_AUTH_TOKEN=([^"\\\n]*)/g)].map((m) => m[1]))];
     expect(tokens).toEqual([expect.stringMatching(/^<redacted-\d+>$/)]);
-    const again = redactSnapshot({ ...CC, containers: [], images: {}, files: { '/x/custom.env': 'A=1\nPLAY_AUTH_TOKEN=secret\nDB_PASSWORD=secret\nOTHER_SECRET=s2\n' } });
+    const again = redactSnapshot({
+      ...CC,
+      containers: [],
+      images: {},
+      files: { '/x/custom.env': 'A=1\nPLAY_AUTH_TOKEN=secret\nDB_PASSWORD=secret\nOTHER_SECRET=s2\n' },
+    });
     expect(again.files['/x/custom.env']).toBe('A=1\nPLAY_AUTH_TOKEN=<redacted-1>\nDB_PASSWORD=<redacted-1>\nOTHER_SECRET=<redacted-2>\n');
   });
 
-  test('the PBX: XiVO\'s own configmgt and RabbitMQ are left alone; its env file gives the public name and the token', () => {
+  test("the PBX: XiVO's own configmgt and RabbitMQ are left alone; its env file gives the public name and the token", () => {
     const pbx = mapHost(PBX, { server: 'pbx', roles: [Role.XIVO] });
     expect(pbx.adopted).toEqual([]);
     expect(pbx.leftAlone.map((l) => [l.name, l.reason.split(' (')[0]])).toEqual([
@@ -140,7 +166,11 @@ describe('the catalogue report', () => {
     const text = catalogueReport('tko', [cc]);
     expect(text).toContain(`| \`cc.xuc\` | tag | \`${XIVO_RELEASE}.${XIVO_DIST}\` | \`${DIFFERENCES.xucTag}\` |`);
     expect(text).toContain(`| \`cc.pgxivocc\` | port "postgres" (5432/tcp) | 5443 | ${DIFFERENCES.pgHostPort} |`);
-    expect(text).toMatch(new RegExp(`\\| \`cc.xuc\` \\| env \\(names; values in the file\\) \\| PLAY_AUTH_TOKEN, XIVO_HOST, XUC_HOST \\| \\+ .*${DIFFERENCES.xucExtraEnv} \\(container\\)`));
+    expect(text).toMatch(
+      new RegExp(
+        `\\| \`cc.xuc\` \\| env \\(names; values in the file\\) \\| PLAY_AUTH_TOKEN, XIVO_HOST, XUC_HOST \\| \\+ .*${DIFFERENCES.xucExtraEnv} \\(container\\)`,
+      ),
+    );
     expect(text).toMatch(/\| `PLAY_AUTH_TOKEN` \| server "cc" \(\/etc\/docker\/compose\/custom\.env\), .* \| `TF_VAR_play_auth_token` \|/);
     expect(text).toContain(`| \`cc\` | \`xivocc_${DIFFERENCES.unmodelled}_1\` |`);
     expect(text).not.toMatch(/redacted/);
@@ -172,17 +202,35 @@ describe('the environment file', () => {
     expect(loaded.issues).toEqual([]);
     const spec = parse(fs.readFileSync(file, 'utf8'));
     expect(spec.servers.map((s: any) => s.name)).toEqual(['pbx', 'cc']);
-    expect(spec.servers[1]).toEqual({ name: 'cc', address: '198.18.77.12', docker: { host: 'ssh://deploy@198.18.77.12' }, roles: ['cc'], adoptNetwork: 'xivocc_default' });
+    expect(spec.servers[1]).toEqual({
+      name: 'cc',
+      address: '198.18.77.12',
+      docker: { host: 'ssh://deploy@198.18.77.12' },
+      roles: ['cc'],
+      adoptNetwork: 'xivocc_default',
+    });
     // nginx's mount of /etc/docker/nginx/ssl is where this project writes certificates: left out, and said.
     expect(spec.services['cc.nginx'].volumes).toBeUndefined();
-    expect(result.findings.map((f) => `${f.subject}: ${f.text}`)).toContainEqual(expect.stringMatching(/^cc\.nginx: mount of \/etc\/docker\/nginx\/ssl at \/etc\/nginx\/ssl is not written \("\/etc\/docker\/nginx\/ssl" overlaps \/etc\/docker/));
+    expect(result.findings.map((f) => `${f.subject}: ${f.text}`)).toContainEqual(
+      expect.stringMatching(
+        /^cc\.nginx: mount of \/etc\/docker\/nginx\/ssl at \/etc\/nginx\/ssl is not written \("\/etc\/docker\/nginx\/ssl" overlaps \/etc\/docker/,
+      ),
+    );
     expect(result.findings.map((f) => f.subject)).toContain('cc.xuc (xivocc_xuc_1)');
     expect(result.summary).toContain(`${ADOPTED_SERVICES.length} containers adopted`);
-    const text = fs.readFileSync(file, 'utf8').replace(/id: [0-9a-f]{64}/g, 'id: <id>').replace(/\$schema=\S+/, '$schema=<relative path of schema/environment.schema.json>');
+    const text = fs
+      .readFileSync(file, 'utf8')
+      .replace(/id: [0-9a-f]{64}/g, 'id: <id>')
+      .replace(/\$schema=\S+/, '$schema=<relative path of schema/environment.schema.json>');
     expect(text).toMatchSnapshot();
     // Discovering again gives the same file.
     await run('cc');
-    expect(fs.readFileSync(file, 'utf8').replace(/id: [0-9a-f]{64}/g, 'id: <id>').replace(/\$schema=\S+/, '$schema=<relative path of schema/environment.schema.json>')).toBe(text);
+    expect(
+      fs
+        .readFileSync(file, 'utf8')
+        .replace(/id: [0-9a-f]{64}/g, 'id: <id>')
+        .replace(/\$schema=\S+/, '$schema=<relative path of schema/environment.schema.json>'),
+    ).toBe(text);
     expect(fs.readdirSync(dir).sort()).toEqual(['tko.cc.catalogue-report.md', 'tko.pbx.catalogue-report.md', 'tko.yaml']);
   });
 
@@ -198,7 +246,11 @@ describe('the environment file', () => {
     const loaded = loadEnvironmentFile(file);
     expect(loaded.issues).toEqual([]);
     const spec = parse(fs.readFileSync(file, 'utf8'));
-    expect(spec.servers.map((s: any) => [s.name, s.services])).toEqual([['pbx', undefined], ['core', undefined], ['reporting', ['cc.pgxivocc', 'cc.xivo-db-replication', 'cc.xivo-full-stats', 'cc.recording-server']]]);
+    expect(spec.servers.map((s: any) => [s.name, s.services])).toEqual([
+      ['pbx', undefined],
+      ['core', undefined],
+      ['reporting', ['cc.pgxivocc', 'cc.xivo-db-replication', 'cc.xivo-full-stats', 'cc.recording-server']],
+    ]);
     const placed = (id: string) => loaded.environment!.placement.get(id as never)?.name;
     expect(['cc.xuc', 'cc.nginx', 'cc.pgxivocc', 'cc.recording-server'].map(placed)).toEqual(['core', 'core', 'reporting', 'reporting']);
     expect(spec.services['cc.recording-server'].enabled).toBeUndefined();
@@ -207,13 +259,20 @@ describe('the environment file', () => {
   test('extending keeps comments and sections it does not own; disagreements are reported, the file wins', async () => {
     const file = path.join(dir, 'tko.yaml');
     await run('pbx');
-    fs.writeFileSync(file, `# operator's note: keep me\n${fs.readFileSync(file, 'utf8').replace(`xivoHost: ${PUBLIC.xivoHost}`, 'xivoHost: pbx.other.test')}logging: { maxSize: 20m }\n`);
+    fs.writeFileSync(
+      file,
+      `# operator's note: keep me\n${fs.readFileSync(file, 'utf8').replace(`xivoHost: ${PUBLIC.xivoHost}`, 'xivoHost: pbx.other.test')}logging: { maxSize: 20m }\n`,
+    );
     const result = await run('cc');
     const text = fs.readFileSync(file, 'utf8');
     expect(text).toContain("# operator's note: keep me");
     expect(parse(text).logging).toEqual({ maxSize: '20m' });
     expect(parse(text).publicNames.xivoHost).toBe('pbx.other.test');
-    expect(result.findings).toContainEqual({ level: 'warning', subject: 'publicNames.xivoHost', text: `the file says pbx.other.test, server "cc" says ${PUBLIC.xivoHost}: kept the file's; the first deploy writes it into custom.env` });
+    expect(result.findings).toContainEqual({
+      level: 'warning',
+      subject: 'publicNames.xivoHost',
+      text: `the file says pbx.other.test, server "cc" says ${PUBLIC.xivoHost}: kept the file's; the first deploy writes it into custom.env`,
+    });
   });
 });
 
@@ -251,7 +310,10 @@ describe('refusals, word for word', () => {
   test('a secret that differs between hosts', () => {
     const cc = mapHost(CC, { server: 'cc', roles: [Role.CC] });
     const pbxFile = '/etc/docker/xivo/custom.env';
-    const otherToken: HostSnapshot = { ...PBX, files: { ...PBX.files, [pbxFile]: PBX.files[pbxFile]!.replace(/PLAY_AUTH_TOKEN=.*/, 'PLAY_AUTH_TOKEN=another-token-value') } };
+    const otherToken: HostSnapshot = {
+      ...PBX,
+      files: { ...PBX.files, [pbxFile]: PBX.files[pbxFile]!.replace(/PLAY_AUTH_TOKEN=.*/, 'PLAY_AUTH_TOKEN=another-token-value') },
+    };
     expect(() => checkSecretsAgree([...secretsOnHost(PBX, 'pbx', [Role.XIVO], []), ...cc.secrets])).not.toThrow();
     expect(refusal(() => checkSecretsAgree([...secretsOnHost(otherToken, 'pbx', [Role.XIVO], []), ...cc.secrets]))).toBe(
       'PLAY_AUTH_TOKEN differs between server "pbx" (/etc/docker/xivo/custom.env) and server "cc" (/etc/docker/compose/custom.env): TF_VAR_play_auth_token is one value for the whole environment; ' +
@@ -284,13 +346,24 @@ describe('refusals, word for word', () => {
   test('a release newer than the catalogue is accepted, and reported with the assumption', () => {
     const newer: HostSnapshot = { ...CC, files: { ...CC.files, '/etc/docker/compose/factory.env': 'XIVOCC_TAG=2025.10\nXIVOCC_DIST=02\n' } };
     const mapped = mapHost(newer, { server: 'cc', roles: [Role.CC] });
-    expect(mapped.release).toEqual({ version: '2025.10', dist: '02', source: 'XIVOCC_TAG in /etc/docker/compose/factory.env', assumedFrom: 'Orion (2025.05)' });
-    expect(catalogueReport('tko', [mapped])).toContain('newer than every LTS this project knows: tag rule and Debian version assumed from Orion (2025.05)');
+    expect(mapped.release).toEqual({
+      version: '2025.10',
+      dist: '02',
+      source: 'XIVOCC_TAG in /etc/docker/compose/factory.env',
+      assumedFrom: 'Orion (2025.05)',
+    });
+    expect(catalogueReport('tko', [mapped])).toContain(
+      'newer than every LTS this project knows: tag rule and Debian version assumed from Orion (2025.05)',
+    );
   });
 
   test('data kept in a bind mount', () => {
     const bind = withContainers(CC, (list) =>
-      list.map((c) => (c.Name === '/xivocc_pgxivocc_1' ? { ...c, Mounts: [{ Type: 'bind', Source: '/srv/pg', Destination: '/var/lib/postgresql/data', RW: true }] } : c)),
+      list.map((c) =>
+        c.Name === '/xivocc_pgxivocc_1'
+          ? { ...c, Mounts: [{ Type: 'bind', Source: '/srv/pg', Destination: '/var/lib/postgresql/data', RW: true }] }
+          : c,
+      ),
     );
     expect(refusal(() => mapHost(bind, { server: 'cc', roles: [Role.CC] }))).toBe(
       'cc.pgxivocc on server "cc" (xivocc_pgxivocc_1) keeps its data in the host directory /srv/pg (bind mount at /var/lib/postgresql/data), not in a Docker volume: a replacement would start on an empty volume; move the data into a Docker volume first, then run discover again',
@@ -316,32 +389,79 @@ describe('refusals, word for word', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xivo-discover-'));
     const file = path.join(dir, 'tko.yaml');
     const customEnv = '/etc/docker/compose/custom.env';
-    const address: HostSnapshot = { ...CC, files: { ...CC.files, [customEnv]: CC.files[customEnv]!.replace(/XUC_HOST=.*/, 'XUC_HOST=198.18.77.12') } };
-    await discover({ file, server: 'pbx', roles: [Role.XIVO], docker: { host: 'unix:///run/pbx.sock' }, address: '198.18.77.11', recorded: { pbx: PBX } });
+    const address: HostSnapshot = {
+      ...CC,
+      files: { ...CC.files, [customEnv]: CC.files[customEnv]!.replace(/XUC_HOST=.*/, 'XUC_HOST=198.18.77.12') },
+    };
+    await discover({
+      file,
+      server: 'pbx',
+      roles: [Role.XIVO],
+      docker: { host: 'unix:///run/pbx.sock' },
+      address: '198.18.77.11',
+      recorded: { pbx: PBX },
+    });
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('publicNames:\n', 'publicNames:\n  xucHost: cc.tko.test\n'));
-    const result = await discover({ file, server: 'cc', roles: [Role.CC], docker: { host: 'tcp://198.18.77.12:2376', tls: undefined }, recorded: { pbx: PBX, cc: address } }).catch((e) => e);
+    const result = await discover({
+      file,
+      server: 'cc',
+      roles: [Role.CC],
+      docker: { host: 'tcp://198.18.77.12:2376', tls: undefined },
+      recorded: { pbx: PBX, cc: address },
+    }).catch((e) => e);
     // tcp:// needs TLS files: the loader refuses the file, nothing is written.
     expect(result).toBeInstanceOf(DiscoverError);
-    expect((result as Error).message).toMatch(/^the environment file discover would write is refused by the loader \(nothing written; please report it with the catalogue report\):\n.*tko\.yaml:\d+:\d+: servers\[1\]\.docker\.tls: is required for tcp:\/\/ hosts \(an unencrypted Docker API is root on that host\): give caFile, certFile and keyFile$/);
-    const ok = await discover({ file, server: 'cc', roles: [Role.CC], docker: { host: 'ssh://deploy@198.18.77.12' }, recorded: { pbx: PBX, cc: address } });
+    expect((result as Error).message).toMatch(
+      /^the environment file discover would write is refused by the loader \(nothing written; please report it with the catalogue report\):\n.*tko\.yaml:\d+:\d+: servers\[1\]\.docker\.tls: is required for tcp:\/\/ hosts \(an unencrypted Docker API is root on that host\): give caFile, certFile and keyFile$/,
+    );
+    const ok = await discover({
+      file,
+      server: 'cc',
+      roles: [Role.CC],
+      docker: { host: 'ssh://deploy@198.18.77.12' },
+      recorded: { pbx: PBX, cc: address },
+    });
     expect(parse(fs.readFileSync(file, 'utf8')).publicNames.xucHost).toBe('cc.tko.test');
     expect(ok.findings.map((f) => f.subject)).toContain('publicNames.xucHost');
   });
 
   test('a unix socket without --address, and another environment in the file', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xivo-discover-'));
-    expect(await asyncRefusal(() => discover({ file: path.join(dir, 'a.yaml'), server: 'cc', roles: [Role.CC], docker: { host: 'unix:///run/docker.sock' }, recorded: { cc: CC } }))).toBe(
-      'server "cc" is reached over a unix socket: give the address other servers reach it by with --address <ip or name>',
-    );
+    expect(
+      await asyncRefusal(() =>
+        discover({
+          file: path.join(dir, 'a.yaml'),
+          server: 'cc',
+          roles: [Role.CC],
+          docker: { host: 'unix:///run/docker.sock' },
+          recorded: { cc: CC },
+        }),
+      ),
+    ).toBe('server "cc" is reached over a unix socket: give the address other servers reach it by with --address <ip or name>');
     fs.writeFileSync(path.join(dir, 'b.yaml'), 'name: other\n');
-    expect(await asyncRefusal(() => discover({ file: path.join(dir, 'b.yaml'), environment: 'tko', server: 'cc', roles: [Role.CC], docker: { host: 'tcp://h:2376' }, recorded: { cc: CC } }))).toBe(
-      `${path.join(dir, 'b.yaml')} describes environment "other", not "tko": give --environment other or another file`,
-    );
+    expect(
+      await asyncRefusal(() =>
+        discover({
+          file: path.join(dir, 'b.yaml'),
+          environment: 'tko',
+          server: 'cc',
+          roles: [Role.CC],
+          docker: { host: 'tcp://h:2376' },
+          recorded: { cc: CC },
+        }),
+      ),
+    ).toBe(`${path.join(dir, 'b.yaml')} describes environment "other", not "tko": give --environment other or another file`);
   });
 
   test('an ssh option outside the allow-list', async () => {
     const message = await asyncRefusal(() =>
-      discover({ file: path.join(os.tmpdir(), 'never.yaml'), server: 'cc', roles: [Role.CC], docker: { host: 'ssh://d@h', sshOpts: ['-o', 'ProxyCommand=evil'] }, recorded: { cc: CC } }),
+      discover({
+        file: path.join(os.tmpdir(), 'never.yaml'),
+        server: 'cc',
+        roles: [Role.CC],
+        docker: { host: 'ssh://d@h', sshOpts: ['-o', 'ProxyCommand=evil'] },
+        recorded: { cc: CC },
+      }),
     );
     expect(message).toBe(
       '--ssh-opt 1: -o ProxyCommand is not allowed (it can run a command or load other configuration on the machine that plans): use only StrictHostKeyChecking, UserKnownHostsFile, ConnectTimeout, ServerAliveInterval, ServerAliveCountMax, IdentitiesOnly, IdentityFile, Port, ProxyJump',
@@ -350,9 +470,27 @@ describe('refusals, word for word', () => {
 
   test('command-line mistakes name the option and show the usage', () => {
     expect(refusal(() => parseCommandLine(['--server', 'cc']))).toMatch(/^--file is required\nusage: npm run discover -- /);
-    expect(refusal(() => parseCommandLine(['--file', 'a.yaml', '--server', 'cc', '--roles', 'cc,pbxx', '--docker', 'unix:///x']))).toMatch(/^--roles: pbxx is not a role: use xivo, mds, cc, ucaddon, edge\n/);
-    expect(refusal(() => parseCommandLine(['--file', 'a.yaml', '--server', 'cc', '--roles', 'cc', '--docker', 'tcp://h:2376', '--tls-ca', 'ca.pem']))).toMatch(/^--tls-ca, --tls-cert and --tls-key go together\n/);
-    expect(parseCommandLine(['--file', 'a.yaml', '--server', 'cc', '--roles', 'xivo,cc', '--docker', 'ssh://d@h', '--ssh-opts=-i key -o StrictHostKeyChecking=yes', '--public-name', 'xucHost=cc.example.com'])).toMatchObject({
+    expect(refusal(() => parseCommandLine(['--file', 'a.yaml', '--server', 'cc', '--roles', 'cc,pbxx', '--docker', 'unix:///x']))).toMatch(
+      /^--roles: pbxx is not a role: use xivo, mds, cc, ucaddon, edge\n/,
+    );
+    expect(
+      refusal(() => parseCommandLine(['--file', 'a.yaml', '--server', 'cc', '--roles', 'cc', '--docker', 'tcp://h:2376', '--tls-ca', 'ca.pem'])),
+    ).toMatch(/^--tls-ca, --tls-cert and --tls-key go together\n/);
+    expect(
+      parseCommandLine([
+        '--file',
+        'a.yaml',
+        '--server',
+        'cc',
+        '--roles',
+        'xivo,cc',
+        '--docker',
+        'ssh://d@h',
+        '--ssh-opts=-i key -o StrictHostKeyChecking=yes',
+        '--public-name',
+        'xucHost=cc.example.com',
+      ]),
+    ).toMatchObject({
       roles: ['xivo', 'cc'],
       docker: { host: 'ssh://d@h', sshOpts: ['-i', 'key', '-o', 'StrictHostKeyChecking=yes'] },
       publicNames: { xucHost: 'cc.example.com' },
@@ -362,20 +500,40 @@ describe('refusals, word for word', () => {
 
 describe('pieces', () => {
   test('env files: comments and blank lines skipped, values as written', () => {
-    expect(parseEnvFile('# c\n\nA=1\nB="two words"\n  C=x=y\r\nnot a line\n')).toEqual([['A', '1'], ['B', '"two words"'], ['C', 'x=y']]);
+    expect(parseEnvFile('# c\n\nA=1\nB="two words"\n  C=x=y\r\nnot a line\n')).toEqual([
+      ['A', '1'],
+      ['B', '"two words"'],
+      ['C', 'x=y'],
+    ]);
   });
 
   test('image references', () => {
     expect(parseImageReference('xivoxc/xuc:2024.05.02')).toEqual({ repository: 'xivoxc/xuc', tag: '2024.05.02' });
-    expect(parseImageReference('registry.example.com:5000/mirror/xivoxc/xuc')).toEqual({ repository: 'registry.example.com:5000/mirror/xivoxc/xuc', tag: 'latest' });
+    expect(parseImageReference('registry.example.com:5000/mirror/xivoxc/xuc')).toEqual({
+      repository: 'registry.example.com:5000/mirror/xivoxc/xuc',
+      tag: 'latest',
+    });
     expect(parseImageReference('xivoxc/xuc:2024.05@sha256:abc')).toEqual({ repository: 'xivoxc/xuc', tag: '2024.05' });
   });
 
-  test('the ssh command is the docker CLI\'s, with the file\'s options', () => {
-    expect(sshDialCommand('ssh://deploy@10.0.0.5:2222', ['-i', 'key'])).toEqual(['ssh', '-i', 'key', '-p', '2222', '-o', 'BatchMode=yes', '--', 'deploy@10.0.0.5', 'docker', 'system', 'dial-stdio']);
+  test("the ssh command is the docker CLI's, with the file's options", () => {
+    expect(sshDialCommand('ssh://deploy@10.0.0.5:2222', ['-i', 'key'])).toEqual([
+      'ssh',
+      '-i',
+      'key',
+      '-p',
+      '2222',
+      '-o',
+      'BatchMode=yes',
+      '--',
+      'deploy@10.0.0.5',
+      'docker',
+      'system',
+      'dial-stdio',
+    ]);
   });
 
-  test('the archive endpoint\'s tar gives the file back', () => {
+  test("the archive endpoint's tar gives the file back", () => {
     const tar = tarArchive([{ name: 'custom.env', mode: 0o600, content: Buffer.from('A=1\n') }]);
     expect(firstFileOfTar(tar)?.toString()).toBe('A=1\n');
     expect(firstFileOfTar(Buffer.alloc(1024))).toBeUndefined();

@@ -1,4 +1,7 @@
-/** The edge reverse proxy of prod (Cisco community discussion "Using a Reverse Proxy between Agent Browser and Finesse Servers"; XiVO documentation "XiVO Edge": limits and route table). */
+/**
+ * The edge reverse proxy of prod (Cisco community discussion "Using a Reverse Proxy between Agent Browser and Finesse Servers";
+ * XiVO documentation "XiVO Edge": limits and route table).
+ */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -36,7 +39,7 @@ describe('EdgeProxy (prod)', () => {
     conf = c.upload[0].content;
   });
 
-  test('forwards to the CC front over HTTPS with the front\'s own name', () => {
+  test("forwards to the CC front over HTTPS with the front's own name", () => {
     expect(conf).toContain('upstream front {\n        server 10.20.0.31:443;');
     expect(conf).toContain('proxy_pass https://front;');
     expect(conf).toContain('proxy_ssl_name cc.prod.example.com;');
@@ -52,7 +55,8 @@ describe('EdgeProxy (prod)', () => {
   test("XiVO Edge's rate limits per route, private networks exempt", () => {
     expect(conf).toContain('limit_req_zone $rate_key zone=auth:10m rate=20r/m;');
     expect(conf).toContain('        10.0.0.0/8 0;');
-    const limitOf = (p: string) => new RegExp(`location ${p.replace(/\//g, '\\/').replace(/\./g, '\\.')} \\{\\n\\s+limit_req ([^;]+);`).exec(conf)?.[1];
+    const limitOf = (p: string) =>
+      new RegExp(`location ${p.replace(/\//g, '\\/').replace(/\./g, '\\.')} \\{\\n\\s+limit_req ([^;]+);`).exec(conf)?.[1];
     expect(limitOf('/ccagent')).toBe('zone=webapp burst=20');
     expect(limitOf('/assets')).toBe('zone=webapp burst=50 nodelay');
     expect(limitOf('/xuc')).toBe('zone=apis burst=10');
@@ -79,7 +83,8 @@ describe('EdgeProxy (prod)', () => {
     expect(conf).toMatch(/proxy_cookie_domain ~\^\\\.\?\(\?:[^)]*cc\\\.prod\\\.example\\\.com\|[^)]*\)\\\.\?\$ rpx-cc\.example\.com;/);
     expect(conf).toMatch(/proxy_redirect ~\*\^wss\?:\/\//);
     // container aliases, Docker networks and the LDAP server are hidden too
-    for (const name of ['xivocc-xucmgt', 'prod-cc-core', 'ldap.prod.example.com']) expect(conf).toContain(`sub_filter '${name}' 'rpx-cc.example.com';`);
+    for (const name of ['xivocc-xucmgt', 'prod-cc-core', 'ldap.prod.example.com'])
+      expect(conf).toContain(`sub_filter '${name}' 'rpx-cc.example.com';`);
     const [, csr] = issuedFor(synth.json('prod-pbx'), 'prod-edge', 'tls_cert_request')[0];
     expect(csr.dns_names).toEqual(['rpx-cc.example.com']);
     expect(synth.json('prod-edge').data.terraform_remote_state).toHaveProperty(['cross-stack-reference-input-prod-pbx']);
@@ -87,9 +92,21 @@ describe('EdgeProxy (prod)', () => {
 
   test('the edge publishes only the allow-list of XiVO Edge, and answers 404 elsewhere', () => {
     expect(locationsOf(conf)).toEqual([
-      '/assets limit_req', '/ccagent limit_req', '/config limit_req', '/configmgt return', '/pwa-worker.js limit_req', '/static/offline.html limit_req',
-      '/switchboard limit_req', '/ucassistant limit_req', '/version limit_req', '/wssip limit_req', '/wssip-mds1 limit_req',
-      '/wssip-mds2 limit_req', '/xuc limit_req', '/xuc/api/2.0/auth/login limit_req', '/xuc/api/2.0/cti limit_req',
+      '/assets limit_req',
+      '/ccagent limit_req',
+      '/config limit_req',
+      '/configmgt return',
+      '/pwa-worker.js limit_req',
+      '/static/offline.html limit_req',
+      '/switchboard limit_req',
+      '/ucassistant limit_req',
+      '/version limit_req',
+      '/wssip limit_req',
+      '/wssip-mds1 limit_req',
+      '/wssip-mds2 limit_req',
+      '/xuc limit_req',
+      '/xuc/api/2.0/auth/login limit_req',
+      '/xuc/api/2.0/cti limit_req',
       '/ return',
     ]);
     for (const internal of ['/kibana', '/SpagoBI', '/recording', '/ccmanager', '/fingerboard']) expect(conf).not.toContain(`location ${internal} `);
@@ -113,15 +130,20 @@ describe('EdgeProxy (prod)', () => {
   test('route table: every internal admin or reporting path is off the edge; inferred targets are marked', () => {
     const off = ROUTES.filter((r) => !r.edgeZone).map((r) => r.path);
     expect(off).toEqual(['/', '/fingerboard', '/ccmanager', '/configmgt', '/kibana', '/recording', '/SpagoBI']);
-    expect(ROUTES.filter((r) => r.target.kind === 'asterisk').map((r) => [r.path, r.confidence])).toEqual([['/wssip', 'inferred'], ['/wssip-{server}', 'inferred']]);
+    expect(ROUTES.filter((r) => r.target.kind === 'asterisk').map((r) => [r.path, r.confidence])).toEqual([
+      ['/wssip', 'inferred'],
+      ['/wssip-{server}', 'inferred'],
+    ]);
   });
 
   test('an internal path under a published prefix is denied on the edge', () => {
-    expect(edgeLocations([
-      { path: '/config', upstream: 'u', websocket: false, zone: RateZone.ASSETS },
-      { path: '/configmgt', upstream: 'u', websocket: false },
-      { path: '/kibana', upstream: 'u', websocket: false },
-    ])).toEqual([
+    expect(
+      edgeLocations([
+        { path: '/config', upstream: 'u', websocket: false, zone: RateZone.ASSETS },
+        { path: '/configmgt', upstream: 'u', websocket: false },
+        { path: '/kibana', upstream: 'u', websocket: false },
+      ]),
+    ).toEqual([
       { path: '/config', upstream: 'front', websocket: false, zone: RateZone.ASSETS, upstreamPath: undefined },
       { path: '/configmgt', upstream: 'front', websocket: false, deny: true },
     ]);
@@ -142,12 +164,14 @@ describe('extra routes on the edge (tls.routes)', () => {
   };
 
   test('reaches the edge only with edge: true, always in a zone; a data store target warns', () => {
-    const { conf, warnings } = synthOne(edgeEnv([
-      { path: '/dash', service: 'cc.kibana' },
-      { path: '/video/', service: 'cc.spagobi', edge: true },
-      { path: '/pg', service: 'cc.pgxivocc', edge: true, zone: 'dapp' },
-      { path: '/reports', service: 'cc.spagobi', edge: true },
-    ]));
+    const { conf, warnings } = synthOne(
+      edgeEnv([
+        { path: '/dash', service: 'cc.kibana' },
+        { path: '/video/', service: 'cc.spagobi', edge: true },
+        { path: '/pg', service: 'cc.pgxivocc', edge: true, zone: 'dapp' },
+        { path: '/reports', service: 'cc.spagobi', edge: true },
+      ]),
+    );
     expect(conf).not.toContain('location /dash ');
     expect(conf).toMatch(/location \/video\/ \{\n\s+limit_req zone=video burst=12 nodelay;/);
     expect(conf).toMatch(/location \/pg \{\n\s+limit_req zone=dapp burst=15 nodelay;/);
@@ -157,14 +181,16 @@ describe('extra routes on the edge (tls.routes)', () => {
     ]);
   });
 
-  test('switching the edge\'s rate limits off warns', () => {
+  test("switching the edge's rate limits off warns", () => {
     const env = edgeEnv([]);
     env.edge.rateLimits = false;
     const { conf, warnings } = synthOne(env);
     expect(conf).not.toContain('limit_req');
     // At the file's line and key (config/rules-tls.ts), no longer at the construct.
     expect(warnings.map((w) => w.replace(/^.*\/(edge-[a-z0-9]+\.yaml)/, '$1'))).toEqual([
-      expect.stringMatching(/^edge-[a-z0-9]+\.yaml:\d+:3: edge\.rateLimits: is false: the routes published on rpx\.example\.com \(login, CTI and SIP WebSockets among them\) have no rate limit; XiVO Edge always limits them$/),
+      expect.stringMatching(
+        /^edge-[a-z0-9]+\.yaml:\d+:3: edge\.rateLimits: is false: the routes published on rpx\.example\.com \(login, CTI and SIP WebSockets among them\) have no rate limit; XiVO Edge always limits them$/,
+      ),
     ]);
   });
 
@@ -176,7 +202,7 @@ describe('extra routes on the edge (tls.routes)', () => {
 
   test('an unknown zone is refused with the list', () => {
     expect(messagesOf(edgeEnv([{ path: '/dash', service: 'cc.kibana', edge: true, zone: 'fast' }]))).toEqual([
-      'tls.routes.0.zone: must be one of webapp, assets, apis, auth, dapp, video (XiVO Edge\'s rate-limit zones)',
+      "tls.routes.0.zone: must be one of webapp, assets, apis, auth, dapp, video (XiVO Edge's rate-limit zones)",
     ]);
   });
 
@@ -197,7 +223,9 @@ describe('extra routes on the edge (tls.routes)', () => {
 
 describe('SIP WebSockets on a loopback address', () => {
   test('the front warns once, naming the routes and what to do', () => {
-    const { warnings } = synthFile(writeEnvironment({ ...baseline(), servers: [{ ...baseline().servers[0], address: '127.0.0.1' }, baseline().servers[1]] }, 'loopback'));
+    const { warnings } = synthFile(
+      writeEnvironment({ ...baseline(), servers: [{ ...baseline().servers[0], address: '127.0.0.1' }, baseline().servers[1]] }, 'loopback'),
+    );
     expect(warnings).toEqual([
       'test-cc/cc/nginx: /wssip leads to Asterisk at 127.0.0.1:5039, a loopback address: inside the nginx container it is the container itself; give the server its LAN address, or set tls.sipWebSocket.enabled: false',
     ]);
@@ -205,7 +233,7 @@ describe('SIP WebSockets on a loopback address', () => {
 });
 
 describe('hidden names', () => {
-  test('the auth section\'s LDAP server, KDCs and admin server, containers and networks are hidden (sso)', () => {
+  test("the auth section's LDAP server, KDCs and admin server, containers and networks are hidden (sso)", () => {
     const names = internalNamesOf(loadEnvironmentFile(path.resolve('environments/sso.yaml')).environment!);
     expect(names).toEqual(expect.arrayContaining(['ldap.sso.example.com', 'dc1.sso.example.com', 'dc2.sso.example.com', 'sso-cc', 'xivocc-xuc']));
     expect(names.filter((n) => /[:/]/.test(n))).toEqual([]);

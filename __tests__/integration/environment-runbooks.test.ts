@@ -24,7 +24,13 @@ const runbook = (env: string) => out.files().get(`runbooks/${env}/takeover.md`);
 test.each(environments)('%s has a takeover runbook', (env) => {
   const text = runbook(env);
   expect(text).toBeDefined();
-  for (const heading of ['## Before you start', '## Adopted volumes', '## Order, server by server', '## Rolling back one server', '## Checks after each server']) {
+  for (const heading of [
+    '## Before you start',
+    '## Adopted volumes',
+    '## Order, server by server',
+    '## Rolling back one server',
+    '## Checks after each server',
+  ]) {
     expect(text).toContain(heading);
   }
 });
@@ -46,7 +52,7 @@ test('a server that publishes no port (PBX, MDS) gets no port check command', ()
   const pbx = runbook('prod')!.split('### 2. ')[0].split('### 1. ')[1];
   expect(pbx).toContain('publish here (Docker refuses to start a container whose port is taken): none.\n');
   expect(pbx).not.toContain('ss -ltnup');
-  expect(runbook('prod')).not.toContain(":(-)");
+  expect(runbook('prod')).not.toContain(':(-)');
 });
 
 test('an environment without adoptVolumes says how to adopt', () => {
@@ -69,15 +75,18 @@ test.each([
   expect(debianFor(findRelease(name)!)).toBe(debian);
 });
 
-test.each(specs.map((s) => [s.name as string, s] as const))('%s: host-prerequisites.md names the release, Debian, overlay2, XFS ftype=1 and every server', (name, spec) => {
-  const text = out.files().get(`runbooks/${name}/host-prerequisites.md`)!;
-  const release = findRelease(spec.release)!;
-  expect(text).toContain(`XiVO ${release.name} (${release.version})`);
-  expect(text).toContain(`Debian ${debianFor(release)}`);
-  expect(text).toContain('`overlay2`');
-  expect(text).toContain('`ftype=1`');
-  for (const server of spec.servers) expect(text).toContain(`| \`${server.name}\` | \`${server.docker.host}\` |`);
-});
+test.each(specs.map((s) => [s.name as string, s] as const))(
+  '%s: host-prerequisites.md names the release, Debian, overlay2, XFS ftype=1 and every server',
+  (name, spec) => {
+    const text = out.files().get(`runbooks/${name}/host-prerequisites.md`)!;
+    const release = findRelease(spec.release)!;
+    expect(text).toContain(`XiVO ${release.name} (${release.version})`);
+    expect(text).toContain(`Debian ${debianFor(release)}`);
+    expect(text).toContain('`overlay2`');
+    expect(text).toContain('`ftype=1`');
+    for (const server of spec.servers) expect(text).toContain(`| \`${server.name}\` | \`${server.docker.host}\` |`);
+  },
+);
 
 test('prod states Debian 12 for its PBX', () => {
   expect(out.files().get('runbooks/prod/host-prerequisites.md')).toContain('| `pbx` | `ssh://deploy@10.20.0.10` | xivo | 12 |');

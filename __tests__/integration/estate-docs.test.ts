@@ -27,23 +27,32 @@ function loadProd(text = PROD): Environment {
 
 const rowsOf = (env: Environment) => flowRows(environmentFlows(env));
 const line = (r: FlowRow) => `${r.source} -> ${r.destination} ${r.port}/${r.protocol}: ${r.usedBy}`;
-const find = (rows: FlowRow[], source: string, destination: string, port: string) => rows.filter((r) => r.source === source && r.destination === destination && r.port === port).map(line);
+const find = (rows: FlowRow[], source: string, destination: string, port: string) =>
+  rows.filter((r) => r.source === source && r.destination === destination && r.port === port).map(line);
 
 describe('prod', () => {
   const prod = loadProd();
   const rows = rowsOf(prod);
 
   test('the flows the network team asks for before go-live', () => {
-    expect(find(rows, 'cc-core', 'cc-reporting', '9500')).toEqual(['cc-core -> cc-reporting 9500/tcp: nginx → spagobi /SpagoBI; nginx → spagobi (REPORTING_HOST)']);
+    expect(find(rows, 'cc-core', 'cc-reporting', '9500')).toEqual([
+      'cc-core -> cc-reporting 9500/tcp: nginx → spagobi /SpagoBI; nginx → spagobi (REPORTING_HOST)',
+    ]);
     expect(find(rows, 'cc-core', 'mds1', '5038')).toEqual(['cc-core -> mds1 5038/tcp: xuc → MDS Asterisk AMI (over the VoIP address)']);
     expect(find(rows, 'cc-core', 'mds2', '5038')).toEqual(['cc-core -> mds2 5038/tcp: xuc → MDS Asterisk AMI (over the VoIP address)']);
-    expect(find(rows, 'browsers (internet)', 'edge', '443')).toEqual(['browsers (internet) -> edge 443/tcp: browsers → edge nginx (HTTPS, every web app)']);
+    expect(find(rows, 'browsers (internet)', 'edge', '443')).toEqual([
+      'browsers (internet) -> edge 443/tcp: browsers → edge nginx (HTTPS, every web app)',
+    ]);
     expect(find(rows, 'edge', 'cc-core', '443')).toEqual(['edge -> cc-core 443/tcp: edge nginx → cc nginx (HTTPS)']);
-    expect(find(rows, 'mds1', 'pbx', '5432')).toEqual(['mds1 -> pbx 5432/tcp: MDS ← XiVO PostgreSQL replication (the MDS connects to Main) [inferred]']);
+    expect(find(rows, 'mds1', 'pbx', '5432')).toEqual([
+      'mds1 -> pbx 5432/tcp: MDS ← XiVO PostgreSQL replication (the MDS connects to Main) [inferred]',
+    ]);
     expect(find(rows, 'cc-reporting', 'cc-core', '5443')).toEqual([
       'cc-reporting -> cc-core 5443/tcp: pack-reporting → pgxivocc (DB_HOST, DB_PORT); spagobi → pgxivocc (DB_HOST, DB_PORT); recording-server → pgxivocc (DB_HOST, DB_PORT)',
     ]);
-    expect(find(rows, 'deploy machine (terraform)', 'mds2', '2222')).toEqual(['deploy machine (terraform) -> mds2 2222/tcp: terraform → Docker API (ssh)']);
+    expect(find(rows, 'deploy machine (terraform)', 'mds2', '2222')).toEqual([
+      'deploy machine (terraform) -> mds2 2222/tcp: terraform → Docker API (ssh)',
+    ]);
   });
 
   test('no flow inside one server, none twice', () => {
@@ -76,14 +85,18 @@ test('flows follow placement: SpagoBI moved to cc-core is reached locally, and r
 
 test('flows follow port overrides', () => {
   const rows = rowsOf(loadProd(PROD.replace('services:\n  cc.xuc:', 'services:\n  cc.spagobi:\n    ports: { http: 9600 }\n  cc.xuc:')));
-  expect(find(rows, 'cc-core', 'cc-reporting', '9600')).toEqual(['cc-core -> cc-reporting 9600/tcp: nginx → spagobi /SpagoBI; nginx → spagobi (REPORTING_HOST)']);
+  expect(find(rows, 'cc-core', 'cc-reporting', '9600')).toEqual([
+    'cc-core -> cc-reporting 9600/tcp: nginx → spagobi /SpagoBI; nginx → spagobi (REPORTING_HOST)',
+  ]);
 });
 
 describe('the firewall matrix follows the path ssh takes (ProxyJump)', () => {
   const SSH = 'sshOpts: ["-o", "StrictHostKeyChecking=yes", "-i", "~/.ssh/xivo_deploy"]';
   // Every internal server through a bastion outside the estate; mds2 with -o ProxyJump=; the edge directly.
-  const text = PROD.replace(/host: ssh:\/\/deploy@(10\.[\d.]+)(:\d+)?\n(\s+)sshOpts: .*/g, (_m, addr: string, port = '', indent: string) =>
-    `host: ssh://deploy@${addr}${port}\n${indent}${addr === '10.20.0.22' ? 'sshOpts: ["-o", "ProxyJump=jump@bastion.prod.example.com:2200"]' : 'sshOpts: ["-J", "jump@bastion.prod.example.com:2200", "-i", "~/.ssh/xivo_deploy"]'}`,
+  const text = PROD.replace(
+    /host: ssh:\/\/deploy@(10\.[\d.]+)(:\d+)?\n(\s+)sshOpts: .*/g,
+    (_m, addr: string, port = '', indent: string) =>
+      `host: ssh://deploy@${addr}${port}\n${indent}${addr === '10.20.0.22' ? 'sshOpts: ["-o", "ProxyJump=jump@bastion.prod.example.com:2200"]' : 'sshOpts: ["-J", "jump@bastion.prod.example.com:2200", "-i", "~/.ssh/xivo_deploy"]'}`,
   );
   const rows = rowsOf(loadProd(text));
   const deploy = rows.filter((r) => r.usedBy.startsWith('terraform'));
@@ -100,7 +113,9 @@ describe('the firewall matrix follows the path ssh takes (ProxyJump)', () => {
       'jump host bastion.prod.example.com -> uc 22/tcp: terraform → Docker API (ssh, through bastion.prod.example.com)',
       'deploy machine (terraform) -> edge 22/tcp: terraform → Docker API (ssh)',
     ]);
-    expect(flowsCsv(rows)).toContain('deploy machine (terraform),any,jump host bastion.prod.example.com,bastion.prod.example.com,2200,tcp,terraform → ssh jump host bastion.prod.example.com (ProxyJump)\r\n');
+    expect(flowsCsv(rows)).toContain(
+      'deploy machine (terraform),any,jump host bastion.prod.example.com,bastion.prod.example.com,2200,tcp,terraform → ssh jump host bastion.prod.example.com (ProxyJump)\r\n',
+    );
     expect(flowsCsv(rows)).toContain('jump host bastion.prod.example.com,bastion.prod.example.com,pbx,10.20.0.10,22,tcp,');
   });
 
@@ -109,7 +124,9 @@ describe('the firewall matrix follows the path ssh takes (ProxyJump)', () => {
       'host: ssh://deploy@10.20.0.10\n      sshOpts: ["-o", "StrictHostKeyChecking=yes", "-i", "~/.ssh/xivo_deploy"]',
       'host: ssh://deploy@10.20.0.10\n      sshOpts: ["-J", "admin@192.0.2.10,jump@bastion.prod.example.com", "-p", "2022"]',
     );
-    const pbx = rowsOf(loadProd(chained)).filter((r) => r.usedBy.startsWith('terraform') && [r.source, r.destination].some((n) => n === 'pbx' || n.startsWith('jump host')));
+    const pbx = rowsOf(loadProd(chained)).filter(
+      (r) => r.usedBy.startsWith('terraform') && [r.source, r.destination].some((n) => n === 'pbx' || n.startsWith('jump host')),
+    );
     expect(pbx.map(line)).toEqual([
       'edge -> jump host bastion.prod.example.com 22/tcp: terraform → ssh jump host bastion.prod.example.com (ProxyJump)',
       'jump host bastion.prod.example.com -> pbx 2022/tcp: terraform → Docker API (ssh, through 192.0.2.10, bastion.prod.example.com)',
@@ -132,7 +149,9 @@ test('synth writes topology.dot, flows.md and flows.csv of every environment; fl
 
 /** The `<title>` of every graph element of a Graphviz SVG (clusters, nodes, edges), entities decoded. */
 const titles = (svg: string) =>
-  [...svg.matchAll(/<title>([^<]*)<\/title>/g)].map((m) => m[1].replace(/&#45;/g, '-').replace(/&gt;/g, '>').replace(/&lt;/g, '<').replace(/&amp;/g, '&')).sort();
+  [...svg.matchAll(/<title>([^<]*)<\/title>/g)]
+    .map((m) => m[1].replace(/&#45;/g, '-').replace(/&gt;/g, '>').replace(/&lt;/g, '<').replace(/&amp;/g, '&'))
+    .sort();
 
 /** Renders prod's documents into a new directory with an empty PATH: no program can run. */
 function renderProdWithoutPrograms(): { svg: string; warnings: string[] } {

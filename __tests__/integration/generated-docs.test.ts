@@ -36,7 +36,10 @@ describe('the published JSON Schema (what editors validate with)', () => {
     env.servers[1].colour = 'blue';
     expect(validate(env)).toBe(false);
     expect(validate.errors!.map((e) => `${e.instancePath} ${e.message}`)).toEqual(
-      expect.arrayContaining(['/servers/0/docker/host must match pattern "' + DOCKER_HOST.source + '"', '/servers/1 must NOT have additional properties']),
+      expect.arrayContaining([
+        '/servers/0/docker/host must match pattern "' + DOCKER_HOST.source + '"',
+        '/servers/1 must NOT have additional properties',
+      ]),
     );
   });
 });
@@ -57,7 +60,9 @@ describe('the API reference (docs/api, TypeDoc from index.ts)', () => {
   test('docs/api is what npm run docs:api writes, byte for byte', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'xivo-api-docs-'));
     try {
-      const run = spawnSync(process.execPath, [path.join('node_modules', 'typedoc', 'bin', 'typedoc'), '--out', out, '--logLevel', 'Warn'], { encoding: 'utf8' });
+      const run = spawnSync(process.execPath, [path.join('node_modules', 'typedoc', 'bin', 'typedoc'), '--out', out, '--logLevel', 'Warn'], {
+        encoding: 'utf8',
+      });
       expect(run.stderr + run.stdout).toBe('');
       expect(run.status).toBe(0);
       const generated = filesOf(out);

@@ -22,12 +22,16 @@ function issuesOfFiles(patterns: string): string[] {
 test('a duplicate environment name points at the line of its name', () => {
   const one = writeEnvironment(baseline(), 'one');
   const two = writeEnvironment(`# the same environment again\n${fs.readFileSync(one, 'utf8')}`, 'two');
-  expect(issuesOfFiles(`${one},${two}`)).toEqual([`two.yaml:2:1: name: environment "test" is already defined in ${one}: environment names must be unique`]);
+  expect(issuesOfFiles(`${one},${two}`)).toEqual([
+    `two.yaml:2:1: name: environment "test" is already defined in ${one}: environment names must be unique`,
+  ]);
 });
 
 test('a directory', () => {
   fs.mkdirSync(path.join(tempDir(), 'envs.yaml'), { recursive: true });
-  expect(issuesOfFiles(path.join(tempDir(), 'envs.yaml'))).toEqual(['envs.yaml: (top level): is a directory: XIVO_ENV_FILES names environment files, e.g. "environments/*.yaml"']);
+  expect(issuesOfFiles(path.join(tempDir(), 'envs.yaml'))).toEqual([
+    'envs.yaml: (top level): is a directory: XIVO_ENV_FILES names environment files, e.g. "environments/*.yaml"',
+  ]);
 });
 
 test('a FIFO is refused at once, without reading it', () => {
@@ -37,7 +41,9 @@ test('a FIFO is refused at once, without reading it', () => {
 });
 
 test('/dev/zero is refused without reading it', () => {
-  expect(issuesOfFiles('/dev/zero')).toEqual(['/dev/zero: (top level): is not a regular file (a FIFO or a device): XIVO_ENV_FILES names environment files']);
+  expect(issuesOfFiles('/dev/zero')).toEqual([
+    '/dev/zero: (top level): is not a regular file (a FIFO or a device): XIVO_ENV_FILES names environment files',
+  ]);
 });
 
 test('a file over 1 MiB', () => {

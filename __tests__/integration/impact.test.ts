@@ -141,7 +141,7 @@ test('an environment absent at the base (a merge request that adds it): every co
   expect(prod.containersCreated).toBeGreaterThan(10);
   // Everything is created, but for the data volume prod adopts from the running installation.
   expect(changesOf(report).filter((c) => !/ create: new in this change$/.test(c))).toEqual([
-    "prod-cc-core prod-cc-core/cc/pgxivocc/volume-data import: adopted: imported from the running installation",
+    'prod-cc-core prod-cc-core/cc/pgxivocc/volume-data import: adopted: imported from the running installation',
   ]);
   expect(report.exitCode).toBe(EXIT_RESTARTS);
   expect(report.addedFiles).toEqual(['environments/prod.yaml']);
@@ -169,7 +169,12 @@ describe('a provided certificate chain listed in another order restarts nothing'
   });
 
   test('the inputs that could not be compared are listed in the report', () => {
-    const notCompared = [{ file: 'environments/provided-certs/xivoxc.crt', why: "not in main (git-ignored or untracked): the working tree's file stood in for it at the base, so a change to it is not shown" }];
+    const notCompared = [
+      {
+        file: 'environments/provided-certs/xivoxc.crt',
+        why: "not in main (git-ignored or untracked): the working tree's file stood in for it at the base, so a change to it is not shown",
+      },
+    ];
     const report = buildImpactReport(base, base, 'test', { notCompared });
     expect(report.notCompared).toEqual(notCompared);
     expect(renderMarkdown(report)).toContain(

@@ -84,7 +84,11 @@ describe('synth', () => {
     const calls = path.join(root, 'calls');
     fs.mkdirSync(bin);
     for (const program of ['terraform', 'tofu', 'dot', 'sh', 'openssl', 'docker', 'git']) {
-      fs.writeFileSync(path.join(bin, program), `#!${process.execPath}\nrequire('fs').appendFileSync(${JSON.stringify(calls)}, '${program}\\n'); process.exit(1);\n`, { mode: 0o755 });
+      fs.writeFileSync(
+        path.join(bin, program),
+        `#!${process.execPath}\nrequire('fs').appendFileSync(${JSON.stringify(calls)}, '${program}\\n'); process.exit(1);\n`,
+        { mode: 0o755 },
+      );
     }
     const outdir = path.join(root, 'cdktf.out');
     const result = runMain('environments/prod.yaml', outdir, { PATH: bin });

@@ -5,7 +5,9 @@ import { baseline, writeEnvironment } from '../support/environments';
 
 const containers = (synth: SynthOutput, stack: string) => resources(synth.json(stack), 'docker_container');
 const upload = (synth: SynthOutput, stack: string, file: string) =>
-  containers(synth, stack).flatMap(([, c]) => (c.upload ?? []).map((u: any) => ({ ...u, volumes: c.volumes }))).filter((u: any) => u.file === file);
+  containers(synth, stack)
+    .flatMap(([, c]) => (c.upload ?? []).map((u: any) => ({ ...u, volumes: c.volumes })))
+    .filter((u: any) => u.file === file);
 const nginxConf = (synth: SynthOutput, stack: string): string => upload(synth, stack, '/etc/nginx/nginx.conf')[0].content;
 /** Host files written through HostFile: host path → upload. */
 const hostFiles = (synth: SynthOutput, stack: string) =>
@@ -25,7 +27,17 @@ describe('NginxFront and TLS material (bundled environments)', () => {
     const conf = nginxConf(synth, 'prod-cc-core');
     const upstreams = [...conf.matchAll(/upstream (\S+) \{\n\s+server (\S+);/g)].map((m) => m[2]);
     // the Asterisk HTTP servers of the PBX and of each MDS (SIP WebSockets) are reached by address
-    expect(upstreams).toEqual(['10.20.0.10:5039', '10.20.0.10:9100', '10.20.0.21:5039', '10.20.0.22:5039', '10.20.0.32:5601', '10.20.0.32:9400', '10.20.0.32:9500', 'xivocc-xuc:8090', 'xivocc-xucmgt:8070']);
+    expect(upstreams).toEqual([
+      '10.20.0.10:5039',
+      '10.20.0.10:9100',
+      '10.20.0.21:5039',
+      '10.20.0.22:5039',
+      '10.20.0.32:5601',
+      '10.20.0.32:9400',
+      '10.20.0.32:9500',
+      'xivocc-xuc:8090',
+      'xivocc-xucmgt:8070',
+    ]);
     const locations = [...conf.matchAll(/location (\S+) \{\n(?:.*\n)*?\s+proxy_pass http:\/\/(\S+);/g)].map((m) => `${m[1]} ${m[2]}`);
     expect(locations).toEqual(
       expect.arrayContaining([
@@ -41,7 +53,9 @@ describe('NginxFront and TLS material (bundled environments)', () => {
         '/xuc/api/2.0/cti up_xivocc-xuc_8090',
       ]),
     );
-    expect(conf).toMatch(/location \/xuc\/api\/2\.0\/cti \{[^}]*proxy_set_header Upgrade \$http_upgrade;\n\s+proxy_set_header Connection \$connection_upgrade;/);
+    expect(conf).toMatch(
+      /location \/xuc\/api\/2\.0\/cti \{[^}]*proxy_set_header Upgrade \$http_upgrade;\n\s+proxy_set_header Connection \$connection_upgrade;/,
+    );
     expect(conf).toContain('return 301 https://cc.prod.example.com$request_uri;');
     expect(conf).toContain('server_tokens off;');
   });
@@ -65,20 +79,31 @@ describe('NginxFront and TLS material (bundled environments)', () => {
     expect(csr.dns_names).toEqual(['cc.prod.example.com', 'cc-core.prod.example.com']);
     expect(csr.subject).toEqual([{ common_name: 'cc.prod.example.com', organization: 'XiVO' }]);
     const [, cert] = issuedFor(synth.json('prod-pbx'), 'prod-cc-core', 'tls_locally_signed_cert')[0];
-    expect(cert).toMatchObject({ allowed_uses: ['digital_signature', 'key_encipherment', 'server_auth'], validity_period_hours: 397 * 24, early_renewal_hours: 30 * 24 });
+    expect(cert).toMatchObject({
+      allowed_uses: ['digital_signature', 'key_encipherment', 'server_auth'],
+      validity_period_hours: 397 * 24,
+      early_renewal_hours: 30 * 24,
+    });
     const [, key] = issuedFor(synth.json('prod-pbx'), 'prod-cc-core', 'tls_private_key')[0];
     expect(key).toMatchObject({ algorithm: 'RSA', rsa_bits: 3072 });
   });
 
-  test('files keep XiVO\'s names xivoxc.crt/.key/.csr in /etc/docker/nginx/ssl, bind-mounted read-only', () => {
+  test("files keep XiVO's names xivoxc.crt/.key/.csr in /etc/docker/nginx/ssl, bind-mounted read-only", () => {
     const files = hostFiles(synth, 'prod-cc-core');
     expect(files.get('/etc/docker/nginx/ssl/xivoxc.crt')).toMatchObject({ permissions: '0644' });
-    const fromPbx = (output: string) => new RegExp(`^\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-prod-pbx\\.outputs\\.cross-stack-output-${output}\\}$`);
-    expect(files.get('/etc/docker/nginx/ssl/xivoxc.csr')?.content).toMatch(fromPbx('tls_cert_requestInternalCa_issued_prod-cc-core_cc_nginx_certificate_csr_\\w+cert_request_pem'));
+    const fromPbx = (output: string) =>
+      new RegExp(`^\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-prod-pbx\\.outputs\\.cross-stack-output-${output}\\}$`);
+    expect(files.get('/etc/docker/nginx/ssl/xivoxc.csr')?.content).toMatch(
+      fromPbx('tls_cert_requestInternalCa_issued_prod-cc-core_cc_nginx_certificate_csr_\\w+cert_request_pem'),
+    );
     expect(files.get('/etc/docker/nginx/ssl/xivoxc.key')).toMatchObject({ permissions: '0600' });
-    expect(files.get('/etc/docker/nginx/ssl/xivoxc.key')?.content).toMatch(fromPbx('tls_private_keyInternalCa_issued_prod-cc-core_cc_nginx_certificate_key_\\w+private_key_pem'));
+    expect(files.get('/etc/docker/nginx/ssl/xivoxc.key')?.content).toMatch(
+      fromPbx('tls_private_keyInternalCa_issued_prod-cc-core_cc_nginx_certificate_key_\\w+private_key_pem'),
+    );
     // leaf then the CA: a complete chain
-    expect(files.get('/etc/docker/nginx/ssl/xivoxc.crt')?.content).toMatch(/^\$\{data\.terraform_remote_state\.\S+cert_pem\}\$\{data\.terraform_remote_state\.\S+InternalCa_cert_\w+cert_pem\}$/);
+    expect(files.get('/etc/docker/nginx/ssl/xivoxc.crt')?.content).toMatch(
+      /^\$\{data\.terraform_remote_state\.\S+cert_pem\}\$\{data\.terraform_remote_state\.\S+InternalCa_cert_\w+cert_pem\}$/,
+    );
     const [, nginx] = containers(synth, 'prod-cc-core').find(([id]) => id.startsWith('cc_nginx_service'))!;
     expect(nginx.volumes).toContainEqual({ host_path: '/etc/docker/nginx/ssl', container_path: '/etc/nginx/ssl', read_only: true });
     expect(nginx.depends_on).toHaveLength(3);
@@ -94,13 +119,20 @@ describe('NginxFront and TLS material (bundled environments)', () => {
   });
 
   test('one internal CA per environment, in the PBX stack; other stacks receive their certificates through remote state', () => {
-    const cas = synth.stacks.flatMap((s) => resources(synth.json(s), 'tls_self_signed_cert').filter(([, c]) => c.is_ca_certificate).map(() => s));
+    const cas = synth.stacks.flatMap((s) =>
+      resources(synth.json(s), 'tls_self_signed_cert')
+        .filter(([, c]) => c.is_ca_certificate)
+        .map(() => s),
+    );
     expect(cas).toEqual(['lab-allinone', 'prod-pbx', 'sso-pbx']);
     // the CA certificate, and per other endpoint (cc-core, uc, edge fronts) its certificate, CSR and key
     expect(Object.keys(synth.json('prod-pbx').output)).toHaveLength(1 + 3 * 3);
     expect(Object.values<any>(synth.json('prod-pbx').output).every((o) => o.sensitive)).toBe(true);
     for (const stack of ['prod-cc-core', 'prod-uc', 'prod-edge']) {
-      expect(synth.json(stack).data.terraform_remote_state['cross-stack-reference-input-prod-pbx']).toMatchObject({ backend: 's3', config: { key: 'xivo/prod-pbx.tfstate' } });
+      expect(synth.json(stack).data.terraform_remote_state['cross-stack-reference-input-prod-pbx']).toMatchObject({
+        backend: 's3',
+        config: { key: 'xivo/prod-pbx.tfstate' },
+      });
     }
     const sso = synth.json('sso-cc').data.terraform_remote_state['cross-stack-reference-input-sso-pbx'];
     expect(sso.backend).toBe('local');
@@ -127,7 +159,10 @@ describe('NginxFront and TLS material (bundled environments)', () => {
       '${join("\\n", [trimspace(file("../../../environments/provided-certs/xivoxc.crt")), trimspace(file("../../../environments/provided-certs/intermediate.crt")), trimspace(file("../../../environments/provided-certs/root.crt"))])}\n',
     );
     const [, csr] = resources(synth.json('corp-cc'), 'tls_cert_request')[0];
-    expect(csr).toMatchObject({ dns_names: ['cc.corp.example.com'], private_key_pem: '${sensitive(file("../../../environments/provided-certs/xivoxc.key"))}' });
+    expect(csr).toMatchObject({
+      dns_names: ['cc.corp.example.com'],
+      private_key_pem: '${sensitive(file("../../../environments/provided-certs/xivoxc.key"))}',
+    });
     expect(resources(synth.json('corp-pbx'), 'tls_self_signed_cert')).toEqual([]);
   });
 

@@ -9,7 +9,10 @@ beforeAll(() => {
   out = synthEnvironments();
 });
 
-const bundled = fs.readdirSync('environments').filter((f) => f.endsWith('.yaml')).sort();
+const bundled = fs
+  .readdirSync('environments')
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 const specs = bundled.map((f) => parse(fs.readFileSync(path.join('environments', f), 'utf8')));
 const stackNames = specs.flatMap((s) => s.servers.map((srv: { name: string }) => `${s.name}-${srv.name}`));
 const TOKEN_REF = '${var.play_auth_token}';
@@ -63,9 +66,22 @@ describe.each(stackNames)('stack %s', (stack) => {
   });
 
   test('manages the keys of the host custom.env of each role it carries, token included, with a one-shot job', () => {
-    const jobs = resources(out.json(stack), 'docker_container').filter(([, c]) => c.labels.some((l: { label: string; value: string }) => l.label === 'org.xivo.job' && l.value === 'env-file-keys'));
-    const expected = { xivo: '/etc/docker/xivo/custom.env', mds: '/etc/docker/mds/custom.env', cc: '/etc/docker/compose/custom.env', ucaddon: '/etc/docker/compose/custom.env' } as Record<string, string>;
-    const paths = [...new Set(server().roles.filter((r: string) => expected[r]).map((r: string) => expected[r]))];
+    const jobs = resources(out.json(stack), 'docker_container').filter(([, c]) =>
+      c.labels.some((l: { label: string; value: string }) => l.label === 'org.xivo.job' && l.value === 'env-file-keys'),
+    );
+    const expected = {
+      xivo: '/etc/docker/xivo/custom.env',
+      mds: '/etc/docker/mds/custom.env',
+      cc: '/etc/docker/compose/custom.env',
+      ucaddon: '/etc/docker/compose/custom.env',
+    } as Record<string, string>;
+    const paths = [
+      ...new Set(
+        server()
+          .roles.filter((r: string) => expected[r])
+          .map((r: string) => expected[r]),
+      ),
+    ];
     expect(jobs.map(([, c]) => c.labels.find((l: { label: string }) => l.label === 'org.xivo.host-file').value).sort()).toEqual([...paths].sort());
     for (const [, c] of jobs) {
       const values = c.upload.find((u: { file: string }) => u.file === '/xivo-cdktf/managed.env');
@@ -98,7 +114,9 @@ describe.each(stackNames)('stack %s', (stack) => {
   });
 
   test('one-shot jobs run once and are never restarted', () => {
-    const jobs = resources(out.json(stack), 'docker_container').filter(([, c]) => c.labels.some((l: { label: string }) => l.label === 'org.xivo.job'));
+    const jobs = resources(out.json(stack), 'docker_container').filter(([, c]) =>
+      c.labels.some((l: { label: string }) => l.label === 'org.xivo.job'),
+    );
     for (const [, c] of jobs) {
       expect(c.restart).toBe('no');
       expect(c.must_run).toBe(false);

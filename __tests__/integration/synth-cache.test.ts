@@ -27,7 +27,10 @@ beforeEach(() => {
   fs.mkdirSync(envDir);
   // prod with a setting warned about at its line (the file's own warnings travel through the cache too).
   const prod = fs.readFileSync(path.join(__dirname, '..', '..', 'environments', 'prod.yaml'), 'utf8');
-  fs.writeFileSync(path.join(envDir, 'prod.yaml'), prod.replace('edge:\n  publicName: rpx-cc.example.com\n', 'edge:\n  publicName: rpx-cc.example.com\n  rateLimits: false\n'));
+  fs.writeFileSync(
+    path.join(envDir, 'prod.yaml'),
+    prod.replace('edge:\n  publicName: rpx-cc.example.com\n', 'edge:\n  publicName: rpx-cc.example.com\n  rateLimits: false\n'),
+  );
   // A small environment whose Docker host uses client TLS files: files synth checks.
   const tls = baseline();
   tls.name = 'tls';
@@ -71,7 +74,17 @@ test('a synth from the cache equals a full synth byte for byte, warnings include
   expect(second.notes).toEqual(reference.notes);
   expect(reference.notes.map((n) => n.split('/')[0])).toEqual(['prod-cc-core', 'tls-cc']);
   expect(second.environments).toEqual(['prod', 'tls']);
-  expect(second.stacks).toEqual(['prod-pbx', 'prod-mds1', 'prod-mds2', 'prod-cc-core', 'prod-cc-reporting', 'prod-uc', 'prod-edge', 'tls-pbx', 'tls-cc']);
+  expect(second.stacks).toEqual([
+    'prod-pbx',
+    'prod-mds1',
+    'prod-mds2',
+    'prod-cc-core',
+    'prod-cc-reporting',
+    'prod-uc',
+    'prod-edge',
+    'tls-pbx',
+    'tls-cc',
+  ]);
 });
 
 test('only the changed environment is rebuilt, and the result is a full synth of the new inputs', () => {
@@ -166,7 +179,10 @@ test("Terraform's working files are not synth's output: they cost no rewrite, an
   expect(fs.statSync(path.join(stackDir, 'cdk.tf.json')).mtimeMs).toBe(written);
 
   // A change rebuilds the output; the stacks' initialised working directories move into the new one.
-  fs.writeFileSync(path.join(envDir, 'prod.yaml'), fs.readFileSync(path.join(envDir, 'prod.yaml'), 'utf8').replace('memoryMb: 4096', 'memoryMb: 6144'));
+  fs.writeFileSync(
+    path.join(envDir, 'prod.yaml'),
+    fs.readFileSync(path.join(envDir, 'prod.yaml'), 'utf8').replace('memoryMb: 4096', 'memoryMb: 6144'),
+  );
   expect(names(cached().rebuilt)).toEqual(['prod.yaml']);
   expect(fs.readFileSync(path.join(stackDir, '.terraform', 'terraform.tfstate'), 'utf8')).toBe('{"backend":{}}\n');
   expect(fs.existsSync(path.join(stackDir, 'plan'))).toBe(false);

@@ -10,7 +10,10 @@ const out = synthEnvironments();
 function valuesOf(value: unknown, key: string, where = ''): [string, unknown][] {
   if (Array.isArray(value)) return value.flatMap((v, i) => valuesOf(v, key, `${where}[${i}]`));
   if (value && typeof value === 'object') {
-    return Object.entries(value).flatMap(([k, v]) => [...(k === key ? [[`${where}.${k}`, v] as [string, unknown]] : []), ...valuesOf(v, key, `${where}.${k}`)]);
+    return Object.entries(value).flatMap(([k, v]) => [
+      ...(k === key ? [[`${where}.${k}`, v] as [string, unknown]] : []),
+      ...valuesOf(v, key, `${where}.${k}`),
+    ]);
   }
   return [];
 }
@@ -30,10 +33,14 @@ test('the bundled environments use depends_on and replace_triggered_by (the rule
 });
 
 describe('values in the form the Docker provider reads back (else every plan shows a change)', () => {
-  const containers = out.stacks.flatMap((stack) => Object.entries<any>(out.json(stack).resource?.docker_container ?? {}).map(([id, c]) => [`${stack}/${id}`, c] as const));
+  const containers = out.stacks.flatMap((stack) =>
+    Object.entries<any>(out.json(stack).resource?.docker_container ?? {}).map(([id, c]) => [`${stack}/${id}`, c] as const),
+  );
 
   test('health check durations are Go durations ("1m0s", not "60s")', () => {
-    const durations = containers.flatMap(([where, c]) => (c.healthcheck ? ['interval', 'timeout', 'start_period'].map((k) => ({ where, k, v: c.healthcheck[k] })) : []));
+    const durations = containers.flatMap(([where, c]) =>
+      c.healthcheck ? ['interval', 'timeout', 'start_period'].map((k) => ({ where, k, v: c.healthcheck[k] })) : [],
+    );
     expect(durations.length).toBeGreaterThan(10);
     for (const d of durations) expect(d).toEqual({ ...d, v: expect.stringMatching(/^(\d+h)?((\d+m)?\d+s)$/) });
     expect(durations.filter((d) => d.k === 'start_period').map((d) => d.v)).toContain('1m0s');
@@ -48,7 +55,8 @@ describe('values in the form the Docker provider reads back (else every plan sho
 
 describe('generated files are Terraform literals (their own "${" would be read as an interpolation)', () => {
   // The only "${…}" our uploads may hold are the references and functions we put there ourselves.
-  const OURS = /^\$\{(var\.|jsonencode\(|join\(|trimspace\(|file\(|filebase64\(|sensitive\(|sha256\(|base64encode\(|docker_|tls_|local_|data\.terraform_remote_state\.)/;
+  const OURS =
+    /^\$\{(var\.|jsonencode\(|join\(|trimspace\(|file\(|filebase64\(|sensitive\(|sha256\(|base64encode\(|docker_|tls_|local_|data\.terraform_remote_state\.)/;
 
   test.each(out.stacks)('%s: every "${" in an uploaded file is one of our references', (stack) => {
     const uploads = Object.entries<any>(out.json(stack).resource?.docker_container ?? {}).flatMap(([id, c]) =>

@@ -1,4 +1,7 @@
-/** xuc's credentials towards XiVO: inferred env names, overridable; secrets only in the stacks running xuc; a note, not a warning, while a name is inferred. */
+/**
+ * xuc's credentials towards XiVO: inferred env names, overridable; secrets only in the stacks running xuc; a note, not a warning,
+ * while a name is inferred.
+ */
 import * as fs from 'fs';
 import { AnnotationMetadataEntryType } from '../../constructs/terraform-cdk';
 import * as path from 'path';
@@ -48,7 +51,9 @@ test.each(['prod-pbx', 'prod-mds1', 'prod-cc-core', 'prod-cc-reporting', 'prod-u
   (stack) => {
     const json = out.json(stack);
     const runsXuc = resources(json, 'docker_container').some(([, c]) => /-xuc$/.test(c.name));
-    const declared = Object.keys(json.variable ?? {}).filter((v) => SECRET_VARIABLES.includes(v)).sort();
+    const declared = Object.keys(json.variable ?? {})
+      .filter((v) => SECRET_VARIABLES.includes(v))
+      .sort();
     expect(declared).toEqual(runsXuc ? SECRET_VARIABLES : []);
     for (const name of declared) expect(json.variable[name]).toMatchObject({ sensitive: true, type: 'string', nullable: false });
   },
@@ -71,7 +76,9 @@ test('no note once every name is set in the environment file', () => {
   const infos = built.app.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.INFO));
   expect(infos).toEqual([]);
   const partly = build(withAuth({}, (e) => (e.xucCredentials = { envNames: { ctiUser: 'CTI_LOGIN' } })));
-  const partlyInfos = partly.app.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.INFO).map((m) => m.data));
+  const partlyInfos = partly.app.node
+    .findAll()
+    .flatMap((c) => c.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.INFO).map((m) => m.data));
   expect(partlyInfos).toEqual([XUC_CREDENTIALS_NOTE]);
 });
 

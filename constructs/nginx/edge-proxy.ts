@@ -58,7 +58,10 @@ export interface EdgeProxyProps {
 }
 
 /** What the edge's site is rendered from, at synth: the limits as nginx-config.ts takes them, and the front it forwards to. */
-export interface EdgeSiteInput extends Pick<EdgeSiteOptions, 'hiddenNames' | 'rateLimits' | 'exemptNetworks' | 'clientMaxBodySize' | 'timeoutSeconds'> {
+export interface EdgeSiteInput extends Pick<
+  EdgeSiteOptions,
+  'hiddenNames' | 'rateLimits' | 'exemptNetworks' | 'clientMaxBodySize' | 'timeoutSeconds'
+> {
   readonly publicName: string;
   /** The front's public name: Host header and TLS name sent to it. */
   readonly frontName: string;
@@ -170,6 +173,9 @@ function checkLimits(scope: Construct, props: EdgeProxyProps): void {
     }
   }
   if (props.clientMaxBodySize !== undefined && !NGINX_SIZE.test(props.clientMaxBodySize)) {
-    throw new ValidationError(`clientMaxBodySize "${props.clientMaxBodySize}" must be an nginx size such as "10m" (digits and an optional k or m)`, scope);
+    throw new ValidationError(
+      `clientMaxBodySize "${props.clientMaxBodySize}" must be an nginx size such as "10m" (digits and an optional k or m)`,
+      scope,
+    );
   }
 }

@@ -40,7 +40,13 @@ export function routeServiceId(service: string, role: Role): ServiceId {
  * without a SIP WebSocket.
  * @param sip where SIP over WebSocket ends; undefined: no /wssip routes
  */
-export function resolveRoute(ctx: RouteContext, role: FrontRole, route: RouteDefinition, extra: boolean, sip: SipWebSocket | undefined): FrontRoute[] {
+export function resolveRoute(
+  ctx: RouteContext,
+  role: FrontRole,
+  route: RouteDefinition,
+  extra: boolean,
+  sip: SipWebSocket | undefined,
+): FrontRoute[] {
   const common = { websocket: !!route.websocket, edgeZone: route.edgeZone, extra };
   if (route.target.kind === 'asterisk') {
     if (!sip) return [];
@@ -75,9 +81,11 @@ export const STANDARD_PATHS: ReadonlySet<string> = new Set(ROUTES.filter((r) => 
 
 /** The words both layers use to refuse a route. */
 export const ROUTE_MESSAGES = {
-  path: (path: string) => `"${path}" must be a URL path starting with "/" of letters, digits and . _ ~ / - (nginx reads it as written), e.g. "/myapp"`,
+  path: (path: string) =>
+    `"${path}" must be a URL path starting with "/" of letters, digits and . _ ~ / - (nginx reads it as written), e.g. "/myapp"`,
   builtIn: (path: string) => `"${path}" is already a built-in route of the front: two routes cannot share a path; choose another path`,
-  portOf: (port: string, def: ServiceDefinition) => `"${port}" is not a port of ${def.id}: use one of ${def.ports.map((p) => p.name).join(', ') || '(it has none)'}`,
+  portOf: (port: string, def: ServiceDefinition) =>
+    `"${port}" is not a port of ${def.id}: use one of ${def.ports.map((p) => p.name).join(', ') || '(it has none)'}`,
   noPort: (def: ServiceDefinition) => `${def.id} listens on no port: a route cannot lead to it`,
 } as const;
 

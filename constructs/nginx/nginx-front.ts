@@ -20,7 +20,16 @@ import { ServiceContainer, ServiceOverrides, XivoServiceRef } from '../service-c
 import { warnAtSynth } from '../synth-warnings';
 import { Certificate } from '../tls/certificate';
 import { XivoServer } from '../xivo-server';
-import { DEFAULT_SIP_WEBSOCKET, RouteContext, ROUTE_MESSAGES, ROUTE_PATH, routeTargetProblem, SipWebSocket, STANDARD_PATHS, standardRoutes } from './front-routes';
+import {
+  DEFAULT_SIP_WEBSOCKET,
+  RouteContext,
+  ROUTE_MESSAGES,
+  ROUTE_PATH,
+  routeTargetProblem,
+  SipWebSocket,
+  STANDARD_PATHS,
+  standardRoutes,
+} from './front-routes';
 import { NginxLocation, NginxSite, NginxUpstream } from './nginx-config';
 import { NginxService } from './nginx-service';
 import { FrontRoute } from './routes';
@@ -175,7 +184,11 @@ export class NginxFront extends Construct {
     const standard = this.props.standardRoutes === false ? [] : standardRoutes(ctx, this.role, this.sip);
     const added = this.added.map((r): FrontRoute => {
       const at = ctx.endpoint(r.service, r.port);
-      if (!at) throw new ValidationError(`route ${r.path} leads to ${r.service}, which runs on no server of the platform: a route must lead to a running service`, this);
+      if (!at)
+        throw new ValidationError(
+          `route ${r.path} leads to ${r.service}, which runs on no server of the platform: a route must lead to a running service`,
+          this,
+        );
       if (standard.some((s) => s.path === r.path)) throw new ValidationError(ROUTE_MESSAGES.builtIn(r.path), this);
       return { path: r.path, targetName: r.service, serviceId: r.service, endpoint: at, websocket: !!r.websocket, edgeZone: r.edgeZone, extra: true };
     });

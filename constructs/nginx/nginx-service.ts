@@ -21,7 +21,6 @@ import { XivoServer } from '../xivo-server';
 import { NGINX_CONF_PATH, NGINX_SSL_DIR } from '../delivered-files';
 import { NginxSite, renderNginxConfig } from './nginx-config';
 
-
 export interface NginxServiceProps {
   /** The catalogue's nginx service (front or edge). */
   readonly definition: ServiceDefinition;

@@ -26,7 +26,6 @@ import { localProvider, tlsProvider } from './providers';
 import { ServerCertificate, ServerCertificateProps } from './server-certificate';
 import { CertificateAuthority, TlsMaterial } from './tls-material';
 
-
 const CA_ID = 'InternalCa';
 
 export interface InternalCaProps {
@@ -36,7 +35,10 @@ export interface InternalCaProps {
   readonly key?: KeySpec;
   /** Validity of the CA certificate. @default CERTIFICATE_DEFAULTS.caValidityDays (3650) */
   readonly validityDays?: number;
-  /** Early renewal of server certificates: the CA renews at three times this, at most half its validity. @default CERTIFICATE_DEFAULTS.earlyRenewalDays (30) */
+  /**
+   * Early renewal of server certificates: the CA renews at three times this, at most half its validity.
+   * @default CERTIFICATE_DEFAULTS.earlyRenewalDays (30)
+   */
   readonly earlyRenewalDays?: number;
 }
 

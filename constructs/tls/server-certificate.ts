@@ -37,7 +37,10 @@ export class ServerCertificate extends Construct implements TlsMaterial {
     const validityDays = props.validityDays ?? CERTIFICATE_DEFAULTS.validityDays;
     const earlyRenewalDays = props.earlyRenewalDays ?? CERTIFICATE_DEFAULTS.earlyRenewalDays;
     if (earlyRenewalDays >= validityDays) {
-      throw new ValidationError(`earlyRenewalDays (${earlyRenewalDays}) must be less than validityDays (${validityDays}), or every deploy re-issues the certificate`, this);
+      throw new ValidationError(
+        `earlyRenewalDays (${earlyRenewalDays}) must be less than validityDays (${validityDays}), or every deploy re-issues the certificate`,
+        this,
+      );
     }
     tlsProvider(this);
     this.names = [...props.names];

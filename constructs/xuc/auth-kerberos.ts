@@ -16,13 +16,15 @@ import { KEYTAB_PATH, KRB5_CONF_PATH } from '../delivered-files';
 import { DEFAULT_KERBEROS_ENCRYPTION_TYPES, KERBEROS_ENCRYPTION_TYPES, KerberosEncryptionType } from './xuc-defaults';
 import { XucFeature, XucFeatureContext } from './xuc-feature';
 
-
 /** `TF_VAR_kerberos_password`: the service principal's password, passed in JAVA_OPTS. */
 export const KERBEROS_PASSWORD: SecretVariable = {
   name: KERBEROS_MODE.secrets!.kerberosPassword,
   description: 'Password of the Kerberos service principal (-Dsecured.krb5.password of xuc).',
   validation: [
-    { condition: (v) => `\${can(regex("${JVM_SAFE}", ${v}))}`, errorMessage: 'kerberos_password must not be empty nor contain spaces, quotes or backslashes (it is passed in JAVA_OPTS).' },
+    {
+      condition: (v) => `\${can(regex("${JVM_SAFE}", ${v}))}`,
+      errorMessage: 'kerberos_password must not be empty nor contain spaces, quotes or backslashes (it is passed in JAVA_OPTS).',
+    },
   ],
 };
 
@@ -119,7 +121,11 @@ export class AuthKerberos extends Construct {
         { file: KEYTAB_PATH, contentBase64: props.keytab.secretBase64(this), permissions: CONTAINER_FILE_MODE },
       ],
     };
-    new Runbook(this, 'browsers', { environment: context.environment, name: 'kerberos-browsers', content: browserRunbook(props.principal, props.realm) });
+    new Runbook(this, 'browsers', {
+      environment: context.environment,
+      name: 'kerberos-browsers',
+      content: browserRunbook(props.principal, props.realm),
+    });
   }
 }
 

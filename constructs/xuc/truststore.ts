@@ -21,8 +21,14 @@ export const TRUSTSTORE_PASSWORD: SecretVariable = {
   name: TRUSTSTORE_PASSWORD_VARIABLE,
   description: 'Password of the Java truststore built for auth.ldap.caFile (-Djavax.net.ssl.trustStorePassword). Generate one: openssl rand -hex 16.',
   validation: [
-    { condition: (v) => `\${length(${v}) >= 6}`, errorMessage: 'xuc_truststore_password must be at least 6 characters (keytool refuses shorter ones).' },
-    { condition: (v) => `\${can(regex("${JVM_SAFE}", ${v}))}`, errorMessage: 'xuc_truststore_password must not contain spaces, quotes or backslashes (it is passed in JAVA_OPTS).' },
+    {
+      condition: (v) => `\${length(${v}) >= 6}`,
+      errorMessage: 'xuc_truststore_password must be at least 6 characters (keytool refuses shorter ones).',
+    },
+    {
+      condition: (v) => `\${can(regex("${JVM_SAFE}", ${v}))}`,
+      errorMessage: 'xuc_truststore_password must not contain spaces, quotes or backslashes (it is passed in JAVA_OPTS).',
+    },
   ],
 };
 
@@ -89,7 +95,10 @@ export class XucTruststore extends Construct {
       volumes: [{ hostPath: props.hostDirectory, containerPath: TRUSTSTORE_MOUNT }],
       // Rendered once, when the stack is synthesized: certificates added before then are in.
       upload: Lazy.anyValue({
-        produce: () => this.certificates.map((content, i) => containerUploadToTerraform({ file: `${CA_DIR}/ca-${String(i + 1).padStart(2, '0')}.pem`, content, permissions: '0644' })),
+        produce: () =>
+          this.certificates.map((content, i) =>
+            containerUploadToTerraform({ file: `${CA_DIR}/ca-${String(i + 1).padStart(2, '0')}.pem`, content, permissions: '0644' }),
+          ),
       }) as unknown as ContainerUpload[],
     });
   }

@@ -36,7 +36,12 @@ export function credentialSecret(scope: IConstruct, credential: XucCredential): 
       sensitive: true,
       nullable: false,
       description: `${fact.what}, given to xuc as ${fact.env} (name inferred). Set TF_VAR_${fact.secretVariable}; runbook xivo-side.md says where XiVO keeps it.`,
-      validation: [{ condition: `\${length(var.${fact.secretVariable}) > 0 && !can(regex("[\\r\\n]", var.${fact.secretVariable}))}`, errorMessage: `${fact.secretVariable} must not be empty nor hold a line break.` }],
+      validation: [
+        {
+          condition: `\${length(var.${fact.secretVariable}) > 0 && !can(regex("[\\r\\n]", var.${fact.secretVariable}))}`,
+          errorMessage: `${fact.secretVariable} must not be empty nor hold a line break.`,
+        },
+      ],
     })
   );
 }

@@ -52,7 +52,11 @@ export function heapOrderProblem(heap: JvmHeap, names: { readonly min: string; r
  * room besides the heap). `names` are the keys the message names (props or environment-file keys).
  * @param limitMiB the container's memory limit; undefined or 0: no limit
  */
-export function heapLimitProblem(heap: JvmHeap, limitMiB: number | undefined, names: { readonly max: string; readonly memory: string; readonly service: string }): string | undefined {
+export function heapLimitProblem(
+  heap: JvmHeap,
+  limitMiB: number | undefined,
+  names: { readonly max: string; readonly memory: string; readonly service: string },
+): string | undefined {
   const max = jvmSizeMiB(heap.max);
   if (limitMiB === undefined || limitMiB === 0 || max < limitMiB) return undefined;
   return `-Xmx ${heap.max} (${max} MiB) does not fit in the ${limitMiB} MiB memory limit of ${names.service}: keep ${names.max} below it (the JVM needs room besides the heap) or raise ${names.memory}`;

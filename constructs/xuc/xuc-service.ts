@@ -48,7 +48,10 @@ export interface XucJvmOptions {
 export interface XucServiceProps {
   /** The product this xuc serves: XiVO CC or the UC-Addon. @default Role.CC */
   readonly role?: FrontRole;
-  /** Authentication modes and features (`AuthLdap.mode()`, `OutboundQueue.feature()`...); more with `addAuthentication()`. @default none: XiVO's own users */
+  /**
+   * Authentication modes and features (`AuthLdap.mode()`, `OutboundQueue.feature()`...); more with `addAuthentication()`.
+   * @default none: XiVO's own users
+   */
   readonly features?: readonly XucFeature[];
   /** XiVO's own login. @default true */
   readonly xivoAuthentication?: boolean;

@@ -13,7 +13,19 @@
  * `TF_VAR_ldap_manager_password` and xuc's credential variables set.
  */
 import { App } from 'cdktf';
-import { AuthLdap, Certificate, InternalCa, NginxFront, Role, Runbook, XivoPbxTls, XivoPlatform, XivoServer, XucmgtService, XucService } from '../../index';
+import {
+  AuthLdap,
+  Certificate,
+  InternalCa,
+  NginxFront,
+  Role,
+  Runbook,
+  XivoPbxTls,
+  XivoPlatform,
+  XivoServer,
+  XucmgtService,
+  XucService,
+} from '../../index';
 
 export interface TwoServers {
   readonly pbx: XivoServer;
@@ -26,7 +38,13 @@ export function buildTwoServers(app: App): TwoServers {
   const platform = new XivoPlatform(app, 'example', { release: '2024.10.00', publicNames: { xucHost: 'cc.example.com' } });
 
   // The XiVO PBX (its stack deploys first): the CA, the CTI certificate; custom.env from the catalogue.
-  const pbx = new XivoServer(app, 'pbx', { platform, address: '10.0.0.1', fqdn: 'xivo.example.com', docker: { host: 'ssh://root@10.0.0.1' }, roles: [Role.XIVO] });
+  const pbx = new XivoServer(app, 'pbx', {
+    platform,
+    address: '10.0.0.1',
+    fqdn: 'xivo.example.com',
+    docker: { host: 'ssh://root@10.0.0.1' },
+    roles: [Role.XIVO],
+  });
   const ca = InternalCa.create(pbx);
   new XivoPbxTls(pbx, 'xivo-tls', { ctiCertificate: Certificate.fromInternalCa(ca, ['xivo.example.com']) });
 
