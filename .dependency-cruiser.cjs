@@ -41,6 +41,17 @@ module.exports = {
       to: { path: '^(stacks|estate|impact|discover|synth)/|^main\\.ts$' },
     },
     {
+      name: 'config-loads-no-cdktf',
+      severity: 'error',
+      comment:
+        'config/ validates environment files without cdktf and the providers (a synth of unchanged files, discover, impact and the ' +
+        "editors' schema never pay for loading them): nothing config/ imports may reach them, type-only imports included. " +
+        'Constants it shares with the constructs live in their pure modules (constructs/platform-rules.ts, xuc/xuc-defaults.ts, ' +
+        'xuc/auth-modes.ts, nginx/edge-defaults.ts, delivered-files.ts). __tests__/integration/config-loads-no-cdktf.test.ts checks require.cache.',
+      from: { path: '^config/' },
+      to: { path: '^node_modules/(cdktf|@cdktf)/', reachable: true },
+    },
+    {
       name: 'stacks-never-import-entry-points',
       severity: 'error',
       comment: 'stacks/, estate/, impact/ and discover/ sit below the entry points: they never import synth/, deploy/ or main.ts.',
@@ -62,11 +73,30 @@ module.exports = {
       to: { path: '^__tests__/' },
     },
     {
-      name: 'no-dev-dependency-in-production',
+      name: 'library-runtime-dependencies',
       severity: 'error',
-      comment: 'Production code imports a devDependency: it is not installed with --omit=dev. Move it to dependencies or out of production code.',
-      from: { path: '^(catalogue|constructs|config|stacks|estate|impact|discover|synth|deploy)/|^main\\.ts$|^index\\.ts$' },
-      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
+      comment:
+        'The construct library (index.ts, catalogue/, constructs/: what npm pack ships as lib/) imports a devDependency: a user of ' +
+        'the package would not have it. Its runtime dependencies are what it imports: the providers (dependencies) and cdktf and ' +
+        'constructs (peerDependencies). The app around it (config/, stacks/, synth/...) runs from a clone, with every dependency installed.',
+      from: { path: '^(catalogue|constructs)/|^index\\.ts$' },
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only', 'npm-peer'] },
+    },
+    {
+      name: 'one-cdk-module',
+      severity: 'error',
+      comment:
+        'cdktf and the provider bindings are imported by constructs/terraform-cdk.ts only (type-only imports too): a move to another ' +
+        'CDK for Terraform (CDK Terrain) changes that module and package.json only. Import from it. examples/ are user apps: they import cdktf as any does.',
+      from: { pathNot: '^(constructs/terraform-cdk\\.ts|examples/)' },
+      to: { path: '^node_modules/(cdktf|@cdktf)/' },
+    },
+    {
+      name: 'no-undeclared-dependency',
+      severity: 'error',
+      comment: 'This import is a package that package.json does not declare: it is there only because another package brought it. Declare it.',
+      from: {},
+      to: { dependencyTypes: ['npm-no-pkg', 'npm-unknown'] },
     },
     {
       name: 'not-to-unresolvable',
@@ -85,7 +115,7 @@ module.exports = {
     enhancedResolveOptions: {
       exportsFields: ['exports'],
       conditionNames: ['import', 'require', 'node', 'default', 'types'],
-      extensions: ['.ts', '.js', '.cjs', '.mjs', '.json', '.d.ts'],
+      extensions: ['.ts', '.js', '.cjs', '.mjs', '.d.ts'],
     },
     reporterOptions: {
       text: { highlightFocused: true },

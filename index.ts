@@ -5,19 +5,41 @@
  */
 // Catalogue: the services, their roles and public names.
 export { findService, SERVICES, XUC_TRUSTSTORE_HOST_DIR, DEFAULT_XUC_HEAP, HOST_FILE_HELPER_IMAGE } from './catalogue/services';
-export { PublicName, Role } from './catalogue/types';
-export type { FrontRole, ServiceDefinition, ServiceId } from './catalogue/types';
+export { PublicName, Role, SERVICE_IDS } from './catalogue/types';
+export type {
+  Confidence,
+  EnvSource,
+  FrontRole,
+  HealthcheckDefinition,
+  PortDefinition,
+  ServiceDefinition,
+  ServiceId,
+  VolumeDefinition,
+} from './catalogue/types';
+export { RateZone } from './catalogue/routes';
+export type { XucCredential } from './catalogue/xuc-credentials';
 
 // Where services run.
-export { DEFAULT_LOG_ROTATION } from './constructs/deployment';
-export type { Deployment, LogRotation } from './constructs/deployment';
-export { PlatformDirectory } from './constructs/platform-directory';
-export type { Endpoint, StaticDirectoryProps } from './constructs/platform-directory';
-export { ValidationError, InternalError } from './constructs/errors';
+export type { Deployment } from './constructs/deployment';
+export { DEFAULT_LOG_ROTATION, HOST_GATEWAY_NAME } from './constructs/platform-rules';
+export type { Endpoint, LogRotation } from './constructs/platform-rules';
+export { XivoPlatform } from './constructs/xivo-platform';
+export type { XivoPlatformProps, PlatformDirectory, PlatformServer, PlatformService } from './constructs/xivo-platform';
+export { XivoServer, ServerRole } from './constructs/xivo-server';
+export type { XivoServerProps, DockerHost, DockerTlsFiles } from './constructs/xivo-server';
+export { ValidationError, UnscopedValidationError, InternalError } from './constructs/errors';
 
 // Containers and host files.
-export { ServiceContainer, HOST_GATEWAY_NAME } from './constructs/service-container';
-export type { BindMount, ExtraMount, ServiceContainerProps, ServiceOverrides } from './constructs/service-container';
+export { ServiceContainer } from './constructs/service-container';
+export type {
+  BindMount,
+  EnvPart,
+  ExtraMount,
+  ServiceContainerProps,
+  ServiceOverrides,
+  UploadPart,
+  XivoServiceRef,
+} from './constructs/service-container';
 export { ADOPTED_CONTAINER_IGNORED, ADOPTED_NETWORK_IGNORED } from './constructs/adoption';
 export type { AdoptedContainer } from './constructs/adoption';
 export { HostFile } from './constructs/host-file';
@@ -30,12 +52,16 @@ export { Runbook } from './constructs/runbook';
 export type { RunbookProps } from './constructs/runbook';
 
 // xuc, its web applications and their authentication modes.
-export { XucService, DEFAULT_LOGIN_TIMEOUT_MS } from './constructs/xuc/xuc-service';
+export { XucService } from './constructs/xuc/xuc-service';
+export { DEFAULT_LOGIN_TIMEOUT_MS } from './constructs/xuc/xuc-defaults';
 export type { XucServiceProps, XucJvmOptions } from './constructs/xuc/xuc-service';
 export { XucmgtService } from './constructs/xuc/xucmgt-service';
 export type { XucmgtServiceProps } from './constructs/xuc/xucmgt-service';
-export type { XucFeature, XucFeatureContext, AuthModeInfo } from './constructs/xuc/xuc-feature';
+export type { XucFeature, XucFeatureContext } from './constructs/xuc/xuc-feature';
+export type { AuthModeInfo } from './constructs/xuc/auth-modes';
 export type { XucContribution } from './constructs/xuc/contribution';
+export { HoconSecret } from './constructs/xuc/hocon';
+export type { HoconObject, HoconValue } from './constructs/xuc/hocon';
 export { AuthLdap } from './constructs/xuc/auth-ldap';
 export type { AuthLdapProps } from './constructs/xuc/auth-ldap';
 export { AuthKerberos } from './constructs/xuc/auth-kerberos';
@@ -49,13 +75,18 @@ export type { OutboundQueueProps } from './constructs/xuc/outbound-queue';
 export { XivoCredentials } from './constructs/xuc/xivo-credentials';
 export type { XivoCredentialsProps } from './constructs/xuc/xivo-credentials';
 export { XucTruststore } from './constructs/xuc/truststore';
+export type { XucTruststoreProps } from './constructs/xuc/truststore';
 
 // nginx: the HTTPS front and the edge proxy.
 export { NginxFront } from './constructs/nginx/nginx-front';
-export type { NginxFrontProps } from './constructs/nginx/nginx-front';
+export type { NginxFrontProps, RouteOptions, SipWebSocketOptions } from './constructs/nginx/nginx-front';
 export type { FrontRoute } from './constructs/nginx/routes';
-export { EdgeProxy, EDGE_DEFAULTS } from './constructs/nginx/edge-proxy';
-export type { EdgeProxyProps, EdgeUpstream } from './constructs/nginx/edge-proxy';
+export { NginxService } from './constructs/nginx/nginx-service';
+export type { NginxServiceProps } from './constructs/nginx/nginx-service';
+export type { EdgeSiteOptions, NginxLocation, NginxSite, NginxUpstream } from './constructs/nginx/nginx-config';
+export { EdgeProxy } from './constructs/nginx/edge-proxy';
+export { EDGE_DEFAULTS } from './constructs/nginx/edge-defaults';
+export type { EdgeProxyProps, EdgeSiteInput } from './constructs/nginx/edge-proxy';
 
 // TLS.
 export { Certificate } from './constructs/tls/certificate';
@@ -65,9 +96,9 @@ export type { InternalCaProps } from './constructs/tls/internal-ca';
 export { ServerCertificate } from './constructs/tls/server-certificate';
 export type { ServerCertificateProps } from './constructs/tls/server-certificate';
 export { ProvidedCertificate } from './constructs/tls/provided-certificate';
-export type { CertificateFiles } from './constructs/tls/provided-certificate';
+export type { CertificateFiles, ProvidedCertificateProps } from './constructs/tls/provided-certificate';
 export { CERTIFICATE_DEFAULTS } from './constructs/tls/key-spec';
 export type { KeySpec } from './constructs/tls/key-spec';
-export type { TlsMaterial } from './constructs/tls/tls-material';
+export type { CertificateAuthority, TlsMaterial } from './constructs/tls/tls-material';
 export { XivoPbxTls } from './constructs/xivo-pbx-tls';
 export type { XivoPbxTlsProps } from './constructs/xivo-pbx-tls';

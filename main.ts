@@ -9,18 +9,19 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { AnnotationMetadataEntryType, App } from 'cdktf';
-import { ConfigError, formatIssue } from './config/errors';
+import { AnnotationMetadataEntryType, App } from './constructs/terraform-cdk';
+import { formatIssue } from './config/errors';
 import { DEFAULT_ENV_FILES, loadEnvironments, skippedEnvFiles } from './config/loader';
 import { OUTDIR_CONTEXT } from './constructs/plan-time-file';
 import { Runbook } from './constructs/runbook';
 import { buildEnvironment } from './stacks/platform';
 import { ServerStack } from './stacks/server-stack';
-import { checkOutputDirectory, OutputDirectoryError, replaceOutputDirectory, stagingDirectory } from './stacks/output-directory';
+import { checkOutputDirectory, replaceOutputDirectory, stagingDirectory } from './stacks/output-directory';
 import { writeStackLockFiles } from './stacks/provider-lock';
 import { startEstateDocs } from './estate/estate-docs';
 import { stubTokenStackTraces } from './synth/token-stack-traces';
-import { reportLines, writtenLine } from './synth/report';
+import { failureMessage } from './synth/failure';
+import { reportLines, shownBySynth, writtenLine } from './synth/report';
 import { Environment } from './config/model';
 
 export interface SynthesizeOptions {
@@ -49,7 +50,10 @@ export function synthesize(outdir = process.env.CDKTF_OUTDIR || 'cdktf.out', opt
   const environments = options.environments ?? loadEnvironments();
   stubTokenStackTraces();
   const finalDir = path.resolve(outdir);
-  checkOutputDirectory(finalDir, environments.map((e) => e.file));
+  checkOutputDirectory(
+    finalDir,
+    environments.map((e) => e.file),
+  );
   const partialDir = stagingDirectory(finalDir);
   // Construct stack traces are never written to the output: skip collecting them.
   const app = new App({ outdir: partialDir, stackTraces: false, context: { [OUTDIR_CONTEXT]: path.resolve(options.referenceOutdir ?? finalDir) } });
@@ -60,11 +64,18 @@ export function synthesize(outdir = process.env.CDKTF_OUTDIR || 'cdktf.out', opt
     const docs = startEstateDocs(environments, partialDir);
     app.synth();
     // The provider lock: Terraform installs exactly the pinned binaries, with no `providers lock` run.
-    writeStackLockFiles(partialDir, stacks.map((s) => s.node.id));
-    writeRunbooks(app, partialDir);
+    writeStackLockFiles(
+      partialDir,
+      stacks.map((s) => s.node.id),
+    );
+    Runbook.writeAll(app, partialDir);
     docs.finish(options.onWarning);
     // The file's own warnings first, at their file, line and key; then the constructs'.
-    if (options.onWarning) environments.flatMap((e) => e.warnings ?? []).map(formatIssue).forEach(options.onWarning);
+    if (options.onWarning)
+      environments
+        .flatMap((e) => e.warnings ?? [])
+        .map(formatIssue)
+        .forEach(options.onWarning);
     if (options.onWarning) annotationsOf(app, AnnotationMetadataEntryType.WARN).forEach(options.onWarning);
     if (options.onNote) annotationsOf(app, AnnotationMetadataEntryType.INFO).forEach(options.onNote);
     replaceOutputDirectory(partialDir, finalDir);
@@ -79,22 +90,6 @@ function annotationsOf(app: App, type: string): string[] {
   return app.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === type).map((m) => `${c.node.path}: ${m.data}`));
 }
 
-/** Runbooks of the same name from several stacks of one environment must agree. */
-function writeRunbooks(app: App, outdir: string): void {
-  const written = new Map<string, Runbook>();
-  for (const runbook of Runbook.all(app)) {
-    const first = written.get(runbook.relativePath);
-    if (first && first.content !== runbook.content) {
-      throw new Error(`${runbook.node.path}: runbook ${runbook.relativePath} differs from the one of ${first.node.path}`);
-    }
-    if (first) continue;
-    written.set(runbook.relativePath, runbook);
-    const file = path.join(outdir, runbook.relativePath);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, runbook.content);
-  }
-}
-
 if (require.main === module) {
   try {
     const outdir = process.env.CDKTF_OUTDIR || 'cdktf.out';
@@ -102,10 +97,10 @@ if (require.main === module) {
     const warnings = skippedEnvFiles(process.env.XIVO_ENV_FILES || DEFAULT_ENV_FILES).map((s) => `${s.file}: ${s.message}`);
     const notes: string[] = [];
     const stacks = synthesize(outdir, { environments, onWarning: (w) => warnings.push(w), onNote: (n) => notes.push(n) });
-    reportLines(warnings, notes).forEach((l) => console.warn(l));
+    reportLines(shownBySynth(warnings, stacks), shownBySynth(notes, stacks)).forEach((l) => console.warn(l));
     console.log(writtenLine({ outdir, stacks, environments: environments.map((e) => e.name) }));
   } catch (e) {
-    console.error(e instanceof ConfigError || e instanceof OutputDirectoryError ? e.message : `Synth failed: ${(e as Error).message}`);
+    console.error(failureMessage(e));
     process.exit(1);
   }
 }

@@ -36,7 +36,7 @@ describe('valid auth sections', () => {
         outboundQueue: { name: 'outbound', number: '3000' },
       }),
     );
-    expect(env.spec.auth?.kerberos?.realm).toBe('EXAMPLE.COM');
+    expect(env.auth.kerberos?.realm).toBe('EXAMPLE.COM');
   });
 });
 
@@ -133,7 +133,9 @@ describe('Kerberos', () => {
   });
 
   test('the realm is upper case', () => {
-    expect(messagesOf(withAuth({ kerberos: kerberos({ realm: 'example.com' }) }))).toEqual(['auth.kerberos.realm: must be the realm in upper case, e.g. "EXAMPLE.COM"']);
+    expect(messagesOf(withAuth({ kerberos: kerberos({ realm: 'example.com' }) }))).toEqual([
+      'auth.kerberos.realm: must be the realm in upper case, e.g. "EXAMPLE.COM"',
+    ]);
   });
 
   test('the password is never written in the file', () => {
@@ -198,7 +200,9 @@ describe('XiVO authentication, outbound queue, JVM, overrides', () => {
   });
 
   test('heap sizes are JVM sizes', () => {
-    expect(messagesOf(withAuth({ jvm: { heapMax: '2 GB' } }))).toEqual(['auth.jvm.heapMax: "2 GB": the JVM reads a size as digits and one letter (k, m or g); write "2g"']);
+    expect(messagesOf(withAuth({ jvm: { heapMax: '2 GB' } }))).toEqual([
+      'auth.jvm.heapMax: "2 GB": the JVM reads a size as digits and one letter (k, m or g); write "2g"',
+    ]);
     expect(messagesOf(withAuth({ jvm: { heapMax: 'lots' } }))).toEqual(['auth.jvm.heapMax: must be a JVM memory size such as "512m" or "2g"']);
   });
 
@@ -218,6 +222,12 @@ describe('XiVO authentication, outbound queue, JVM, overrides', () => {
     ]);
   });
 
+  test('heapMin is not above the default heapMax either (the model applies it, as XucService does)', () => {
+    expect(messagesOf(withAuth({ jvm: { heapMin: '3g' } }, (e) => (e.services = { 'cc.xuc': { memoryMb: 4096 } })))).toEqual([
+      'auth.jvm.heapMin: 3g is larger than heapMax 2048m: the JVM refuses to start; lower heapMin',
+    ]);
+  });
+
   test('extra JVM options are single flags', () => {
     expect(messagesOf(withAuth({ jvm: { extraOptions: ['-Da=1 -Db=2'] } }))).toEqual([
       'auth.jvm.extraOptions.0: must be one JVM option starting with "-" and without spaces',
@@ -225,7 +235,10 @@ describe('XiVO authentication, outbound queue, JVM, overrides', () => {
   });
 
   test('variables composed by the auth section cannot be overridden', () => {
-    const env = withAuth({}, (e) => (e.services = { 'cc.xuc': { env: { JAVA_OPTS: '-Xmx1g', FOO: 'bar' } }, 'cc.xucmgt': { env: { USE_SSO: 'true' } } }));
+    const env = withAuth(
+      {},
+      (e) => (e.services = { 'cc.xuc': { env: { JAVA_OPTS: '-Xmx1g', FOO: 'bar' } }, 'cc.xucmgt': { env: { USE_SSO: 'true' } } }),
+    );
     expect(messagesOf(env)).toEqual([
       'services.cc.xuc.env.JAVA_OPTS: is composed from the auth section (an override would drop authentication modes or JVM flags): remove it and use auth (auth.jvm.extraOptions for JVM flags)',
       'services.cc.xucmgt.env.USE_SSO: is composed from the auth section (an override would drop authentication modes or JVM flags): remove it and use auth (auth.jvm.extraOptions for JVM flags)',
@@ -237,7 +250,9 @@ describe('XiVO authentication, outbound queue, JVM, overrides', () => {
       e.servers = [e.servers[0]];
       delete e.publicNames.xucHost;
     });
-    expect(messagesOf(env)).toEqual(['auth: configures xuc but no server runs xuc: add role "cc" or "ucaddon" to a server, or remove the auth section']);
+    expect(messagesOf(env)).toEqual([
+      'auth: configures xuc but no server runs xuc: add role "cc" or "ucaddon" to a server, or remove the auth section',
+    ]);
   });
 
   test('the login timeout is bounded', () => {

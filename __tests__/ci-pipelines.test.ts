@@ -12,7 +12,10 @@ const read = (file: string) => fs.readFileSync(path.join(__dirname, '..', 'docs'
 function scriptLines(value: unknown): string[] {
   if (typeof value === 'string') return value.split('\n');
   if (Array.isArray(value)) return value.flatMap(scriptLines);
-  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => (['script', 'run', 'steps', 'jobs', 'test', 'impact'].includes(k) || typeof v === 'object' ? scriptLines(v) : []));
+  if (value && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) =>
+      ['script', 'run', 'steps', 'jobs', 'test', 'impact'].includes(k) || typeof v === 'object' ? scriptLines(v) : [],
+    );
   return [];
 }
 

@@ -1,15 +1,14 @@
 /**
- * The constructs used as a library: a TerraformStack, a Docker network and a Deployment with a
- * fixed PlatformDirectory, no environment file. What the mutators (`addAuthentication`,
- * `addRoute`, `addEnv`, `addUpload`, `addMount`) add after construction reaches the synthesized
- * containers, and equals what the same input given at construction gives.
+ * The constructs used as a library, built from their props: a XivoPlatform, a XivoServer, no
+ * environment file. What the mutators (`addAuthentication`, `addRoute`, `addEnv`, `addUpload`,
+ * `addMount`) add after construction reaches the synthesized containers (rendered once, lazily),
+ * and equals what the same input given at construction gives.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Testing } from 'cdktf';
+import { Testing } from '../constructs/terraform-cdk';
 import { findService } from '../catalogue/services';
 import { NginxFront } from '../constructs/nginx/nginx-front';
-import { FrontRoute } from '../constructs/nginx/routes';
 import { PlanTimeFile } from '../constructs/plan-time-file';
 import { ServiceContainer } from '../constructs/service-container';
 import { REQUIRED_TERRAFORM_VERSION } from '../constructs/terraform-version';
@@ -21,12 +20,18 @@ import { AuthLdap, AuthLdapProps } from '../constructs/xuc/auth-ldap';
 import { XucFeature } from '../constructs/xuc/xuc-feature';
 import { XucService } from '../constructs/xuc/xuc-service';
 import { XucmgtService } from '../constructs/xuc/xucmgt-service';
-import { containerNamed, envOf, uploadOf } from './support/auth-stack';
-import { LibraryStack, libraryStack, resourcesOf, synthApp } from './support/library-stack';
+import { Role } from '../catalogue/types';
+import { LIBRARY_NAMES, LibraryStack, libraryStack, synthApp } from './support/library-stack';
+import { Template } from './support/template';
 import { programsStartedBy } from './support/no-programs';
 
 const CA_PEM = fs.readFileSync(path.join(__dirname, '..', 'environments', 'sso', 'ldap-ca.pem'), 'utf8');
-const LDAP: AuthLdapProps = { url: 'ldaps://ldap.lib.example.com:636', managerDN: 'cn=reader,dc=lib,dc=example,dc=com', searchBase: 'dc=lib,dc=example,dc=com', userSearchFilter: 'uid=%s' };
+const LDAP: AuthLdapProps = {
+  url: 'ldaps://ldap.lib.example.com:636',
+  managerDN: 'cn=reader,dc=lib,dc=example,dc=com',
+  searchBase: 'dc=lib,dc=example,dc=com',
+  userSearchFilter: 'uid=%s',
+};
 const KERBEROS = {
   realm: 'LIB.EXAMPLE.COM',
   kdc: ['kdc.lib.example.com'],
@@ -38,57 +43,64 @@ const KERBEROS = {
 };
 const XUC = 'xivocc-xuc';
 const FRONT = 'xivocc-nginx';
-const NEW_ROUTE: FrontRoute = { path: '/newpath', targetName: 'xuc', endpoint: { host: 'xivocc-xuc', port: 8090, local: true }, websocket: false, extra: true };
 
 /** A library stack with one xuc whose features are given at construction or added after it. */
 function xucStack(features: readonly XucFeature[], when: 'at construction' | 'added after'): LibraryStack & { xuc: XucService } {
   const built = libraryStack();
-  const xuc = new XucService(built.stack, 'xuc', { deployment: built.deployment, features: when === 'at construction' ? features : [] });
+  const xuc = new XucService(built.stack, 'xuc', { features: when === 'at construction' ? features : [] });
   if (when === 'added after') features.forEach((f) => xuc.addAuthentication(f));
   return { ...built, xuc };
 }
 
-/** A library stack with one front serving `routes` at construction and `added` after it. */
-function frontStack(routes: readonly FrontRoute[], added: readonly FrontRoute[] = []): LibraryStack & { front: NginxFront } {
-  const built = libraryStack();
-  const front = new NginxFront(built.stack, 'front', { deployment: built.deployment, publicName: 'cc.lib.example.com', certificate: Certificate.selfSigned(['cc.lib.example.com']), routes });
-  added.forEach((r) => front.addRoute(r));
-  return { ...built, front };
-}
-
 describe('XucService.addAuthentication', () => {
   test('LDAP added after construction: xuc.conf uploaded with the LDAP section, CONFIG_FILE points at it', () => {
-    const xuc = containerNamed(xucStack([AuthLdap.mode(LDAP)], 'added after').synth(), XUC);
-    const conf = uploadOf(xuc, '/conf/xuc.conf').content as string;
+    const xuc = Template.fromStack(xucStack([AuthLdap.mode(LDAP)], 'added after').stack).container(XUC);
+    const conf = xuc.upload('/conf/xuc.conf').content as string;
     expect(conf).toContain('ldap {');
     expect(conf).toContain('url = "ldaps://ldap.lib.example.com:636"');
     expect(conf).toContain('userSearchFilter = "uid=%s"');
-    expect(envOf(xuc).CONFIG_FILE).toBe('/conf/xuc.conf');
+    expect(xuc.env.CONFIG_FILE).toBe('/conf/xuc.conf');
   });
 
   test('LDAP with a private CA added after construction: truststore builder, its mount and the JAVA_OPTS flags', () => {
-    const json = xucStack([AuthLdap.mode({ ...LDAP, caPem: CA_PEM })], 'added after').synth();
-    const xuc = containerNamed(json, XUC);
-    expect(containerNamed(json, `${XUC}-truststore`).name).toBe('xivocc-xuc-truststore');
-    expect(envOf(xuc).JAVA_OPTS).toContain('-Djavax.net.ssl.trustStore=/customSslTrustStore/ldapCertTrustStore');
-    expect(envOf(xuc).JAVA_OPTS).toContain('-Djavax.net.ssl.trustStorePassword=${var.xuc_truststore_password}');
-    expect(xuc.volumes).toContainEqual(expect.objectContaining({ container_path: '/customSslTrustStore' }));
-    expect(xuc.depends_on).toEqual([expect.stringMatching(/^docker_container\.xuc_truststore_builder_/)]);
-    expect(xuc.lifecycle.replace_triggered_by).toEqual(xuc.depends_on);
+    const template = Template.fromStack(xucStack([AuthLdap.mode({ ...LDAP, caPem: CA_PEM })], 'added after').stack);
+    const xuc = template.container(XUC);
+    expect(template.container(`${XUC}-truststore`).uploads).toEqual(['/tmp/ldap-ca/ca-01.pem']);
+    expect(xuc.env.JAVA_OPTS).toContain('-Djavax.net.ssl.trustStore=/customSslTrustStore/ldapCertTrustStore');
+    expect(xuc.env.JAVA_OPTS).toContain('-Djavax.net.ssl.trustStorePassword=${var.xuc_truststore_password}');
+    expect(xuc.mounts).toContainEqual({ host_path: '/etc/docker/xuc-custom-truststore', container_path: '/customSslTrustStore', read_only: true });
+    expect(xuc.json.depends_on).toEqual([expect.stringMatching(/^docker_container\.xuc_truststore_builder_/)]);
+    expect(xuc.json.lifecycle.replace_triggered_by).toEqual(xuc.json.depends_on);
+  });
+
+  test('a second xuc on the same Docker host: each truststore in a directory of its role', () => {
+    const cc = libraryStack({ platformProps: { publicNames: { ...LIBRARY_NAMES, ucAddonHost: 'uc.lib.example.com' } } });
+    new XucService(cc.stack, 'xuc', { features: [AuthLdap.mode({ ...LDAP, caPem: CA_PEM })] });
+    const uc = libraryStack({ platform: cc.platform, name: 'uc', roles: [Role.UC_ADDON] });
+    new XucService(uc.stack, 'xuc', { role: Role.UC_ADDON, features: [AuthLdap.mode({ ...LDAP, caPem: CA_PEM })] });
+    expect(Template.fromStack(cc.stack).container(XUC).mounts).toContainEqual(
+      expect.objectContaining({ host_path: '/etc/docker/cc-xuc-custom-truststore' }),
+    );
+    expect(Template.fromStack(uc.stack).container('ucaddon-xuc').mounts).toContainEqual(
+      expect.objectContaining({ host_path: '/etc/docker/ucaddon-xuc-custom-truststore' }),
+    );
   });
 
   test('Kerberos added after construction: principal, password and keytab flags in JAVA_OPTS', () => {
-    const xuc = containerNamed(xucStack([AuthKerberos.mode(KERBEROS)], 'added after').synth(), XUC);
-    expect(envOf(xuc).JAVA_OPTS).toContain('-Dsecured.krb5.principal=HTTP/cc.lib.example.com');
-    expect(envOf(xuc).JAVA_OPTS).toContain('-Dsecured.krb5.password=${var.kerberos_password}');
-    expect(uploadOf(xuc, '/etc/krb5.conf').content).toContain('LIB.EXAMPLE.COM');
+    const xuc = Template.fromStack(xucStack([AuthKerberos.mode(KERBEROS)], 'added after').stack).container(XUC);
+    expect(xuc.env.JAVA_OPTS).toContain('-Dsecured.krb5.principal=HTTP/cc.lib.example.com');
+    expect(xuc.env.JAVA_OPTS).toContain('-Dsecured.krb5.password=${var.kerberos_password}');
+    expect(xuc.upload('/etc/krb5.conf').content).toContain('LIB.EXAMPLE.COM');
   });
 
   test.each<[string, () => XucFeature[]]>([
     ['LDAP', () => [AuthLdap.mode(LDAP)]],
     ['LDAP with a private CA', () => [AuthLdap.mode({ ...LDAP, caPem: CA_PEM })]],
     ['Kerberos', () => [AuthKerberos.mode(KERBEROS)]],
-    ['LDAP with a private CA, Kerberos and CAS', () => [AuthLdap.mode({ ...LDAP, caPem: CA_PEM }), AuthKerberos.mode(KERBEROS), AuthCas.mode({ serverUrl: 'https://cas.lib.example.com/cas' })]],
+    [
+      'LDAP with a private CA, Kerberos and CAS',
+      () => [AuthLdap.mode({ ...LDAP, caPem: CA_PEM }), AuthKerberos.mode(KERBEROS), AuthCas.mode({ serverUrl: 'https://cas.lib.example.com/cas' })],
+    ],
   ])('%s: added after construction synthesizes what the same features at construction do', (_name, features) => {
     expect(xucStack(features(), 'added after').synth()).toEqual(xucStack(features(), 'at construction').synth());
   });
@@ -101,12 +113,12 @@ describe('XucService.addAuthentication', () => {
     try {
       const built = xucStack([AuthLdap.mode({ ...LDAP, caPem: CA_PEM }), AuthKerberos.mode(KERBEROS)], 'added after');
       const text = Testing.synth(built.stack);
-      const json = JSON.parse(text);
+      const template = Template.fromJSON(JSON.parse(text));
       expect(text).not.toContain(secret);
-      expect(uploadOf(containerNamed(json, XUC), '/conf/xuc.conf').content).toContain('managerPassword = ${jsonencode(var.ldap_manager_password)}');
+      expect(template.container(XUC).upload('/conf/xuc.conf').content).toContain('managerPassword = ${jsonencode(var.ldap_manager_password)}');
       for (const name of ['ldap_manager_password', 'xuc_truststore_password', 'kerberos_password', 'xuc_cti_password']) {
-        expect(json.variable[name]).toMatchObject({ sensitive: true });
-        expect(json.variable[name].default).toBeUndefined();
+        expect(template.variable(name)).toMatchObject({ sensitive: true });
+        expect(template.variable(name).default).toBeUndefined();
       }
     } finally {
       process.env = saved;
@@ -114,38 +126,34 @@ describe('XucService.addAuthentication', () => {
   });
 });
 
-describe('XucmgtService.addAuthentication', () => {
-  test('CAS added after construction sets CAS_SERVER_URL, as at construction', () => {
+describe('XucmgtService takes its xuc', () => {
+  test('a mode added to the xuc after xucmgt is built reaches xucmgt (CAS_SERVER_URL), as one given at construction', () => {
     const cas = AuthCas.mode({ serverUrl: 'https://cas.lib.example.com/cas' });
-    const added = libraryStack();
-    new XucmgtService(added.stack, 'xucmgt', { deployment: added.deployment }).addAuthentication(cas);
-    const given = libraryStack();
-    new XucmgtService(given.stack, 'xucmgt', { deployment: given.deployment, authentication: [cas] });
-    expect(envOf(containerNamed(added.synth(), 'xivocc-xucmgt')).CAS_SERVER_URL).toBe('https://cas.lib.example.com/cas');
+    const added = xucStack([], 'at construction');
+    new XucmgtService(added.stack, 'xucmgt', { xuc: added.xuc });
+    added.xuc.addAuthentication(cas);
+    const given = xucStack([cas], 'at construction');
+    new XucmgtService(given.stack, 'xucmgt', { xuc: given.xuc });
+    expect(Template.fromStack(added.stack).container('xivocc-xucmgt').env.CAS_SERVER_URL).toBe('https://cas.lib.example.com/cas');
     expect(added.synth()).toEqual(given.synth());
   });
-});
 
-describe('NginxFront.addRoute', () => {
-  test('nginx.conf is rendered again with the location and its upstream', () => {
-    const nginx = containerNamed(frontStack([], [NEW_ROUTE]).synth(), FRONT);
-    const conf = uploadOf(nginx, '/etc/nginx/nginx.conf').content as string;
-    expect(conf).toContain('location /newpath');
-    expect(conf).toContain('upstream up_xivocc-xuc_8090');
-    expect(conf).toContain('server xivocc-xuc:8090');
-  });
-
-  test('a route added after construction synthesizes what the same route at construction does', () => {
-    expect(frontStack([], [NEW_ROUTE]).synth()).toEqual(frontStack([NEW_ROUTE]).synth());
+  test("the xuc's product is xucmgt's: a UC-Addon xuc gets the UC-Addon's xucmgt", () => {
+    const built = libraryStack({
+      roles: [Role.UC_ADDON],
+      platformProps: { publicNames: { xivoHost: 'pbx.lib.example.com', ucAddonHost: 'uc.lib.example.com' } },
+    });
+    const xuc = new XucService(built.stack, 'xuc', { role: Role.UC_ADDON });
+    new XucmgtService(built.stack, 'xucmgt', { xuc });
+    expect(Template.fromStack(built.stack).container('ucaddon-xucmgt').env.XUC_HOST).toBe('uc.lib.example.com');
   });
 });
 
 describe('ServiceContainer mutators', () => {
   /** xucmgt's catalogue service with the operator's XUC_HOST, then the mutators. */
-  function mutated(): Record<string, any> {
+  function mutated(): Template {
     const built = libraryStack();
     const service = new ServiceContainer(built.stack, 'xucmgt', {
-      deployment: built.deployment,
       definition: findService('cc.xucmgt')!,
       env: { FEATURE_AT_CONSTRUCTION: 'yes' },
       overrides: { env: { XUC_HOST: 'operator.lib.example.com' } },
@@ -155,12 +163,12 @@ describe('ServiceContainer mutators', () => {
     service.addUpload({ file: '/conf/app.conf', content: 'second', permissions: '0644' });
     service.addUpload({ file: '/conf/other.conf', content: 'other', permissions: '0644' });
     service.addMount({ hostPath: '/etc/docker/lib', containerPath: '/lib-conf' });
-    return containerNamed(built.synth(), 'xivocc-xucmgt');
+    return Template.fromStack(built.stack);
   }
 
   test('env precedence: catalogue < addEnv < overrides.env', () => {
-    expect(envOf(mutated())).toMatchObject({
-      XIVO_HOST: 'feature-pbx.lib.example.com', // the catalogue's pbx.lib.example.com, replaced by addEnv
+    expect(mutated().container('xivocc-xucmgt').env).toMatchObject({
+      XIVO_HOST: 'feature-pbx.lib.example.com', // the platform's pbx.lib.example.com, replaced by addEnv
       XUC_HOST: 'operator.lib.example.com', // addEnv does not win over the operator
       FEATURE_AT_CONSTRUCTION: 'yes',
       ADDED: 'later',
@@ -168,21 +176,32 @@ describe('ServiceContainer mutators', () => {
   });
 
   test('addUpload to the same path replaces the earlier upload; uploads are sorted by path', () => {
-    expect(mutated().upload).toEqual([
+    expect(mutated().container('xivocc-xucmgt').json.upload).toEqual([
       { file: '/conf/app.conf', content: 'second', permissions: '0644' },
       { file: '/conf/other.conf', content: 'other', permissions: '0644' },
     ]);
   });
 
   test('addMount bind-mounts the host path read-only', () => {
-    expect(mutated().volumes).toEqual([{ host_path: '/etc/docker/lib', container_path: '/lib-conf', read_only: true }]);
+    expect(mutated().container('xivocc-xucmgt').mounts).toEqual([{ host_path: '/etc/docker/lib', container_path: '/lib-conf', read_only: true }]);
+  });
+
+  test('rendered once, lazily: env and uploads given as functions are read when the stack is synthesized', () => {
+    const built = libraryStack();
+    const service = new ServiceContainer(built.stack, 'xucmgt', { definition: findService('cc.xucmgt')! });
+    let composed: Record<string, string> = { COMPOSED: 'at construction' };
+    service.addEnv(() => composed);
+    service.addUpload(() => [{ file: '/conf/composed.conf', content: composed.COMPOSED, permissions: '0644' }]);
+    composed = { COMPOSED: 'before synth' };
+    const container = Template.fromStack(built.stack).container('xivocc-xucmgt');
+    expect(container.env.COMPOSED).toBe('before synth');
+    expect(container.json.upload).toEqual([{ file: '/conf/composed.conf', content: 'before synth', permissions: '0644' }]);
   });
 });
 
 test('an adopted volume: an import block, the Terraform version it needs in required_version, and no validation that runs terraform', () => {
   const built = libraryStack();
   new ServiceContainer(built.stack, 'pgxivocc', {
-    deployment: built.deployment,
     definition: findService('cc.pgxivocc')!,
     overrides: { adoptVolumes: { data: 'xivocc_pgxivocc_data' } },
   });
@@ -193,47 +212,65 @@ test('an adopted volume: an import block, the Terraform version it needs in requ
   expect(programsStartedBy(() => expect(built.app.node.findAll().flatMap((c) => c.node.validate())).toEqual([]))).toEqual([]);
 });
 
+test("an adopted front: its fingerprint hashes nginx.conf as rendered at synth, and Terraform's functions see only references", () => {
+  const built = libraryStack();
+  const front = new NginxFront(built.stack, 'nginx', {
+    certificate: Certificate.selfSigned(['cc.lib.example.com']),
+    overrides: { adoptContainer: { name: 'xivocc_nginx_1', id: 'e'.repeat(64) } },
+  });
+  front.addRoute('/newpath', new XucService(built.stack, 'xuc'));
+  const json = built.synth();
+  const [fingerprint] = Object.values<any>(json.resource.terraform_data);
+  expect(fingerprint.triggers_replace.configuration).toMatch(/^[0-9a-f]{64}$/);
+  // nginx.conf is a lazy value: its text is in the configuration hash, never inside the expression.
+  expect(fingerprint.triggers_replace.references).toMatch(/^\$\{sha256\(join\("\\n", \[[^\]]*\]\)\)\}$/);
+  expect(fingerprint.triggers_replace.references).toContain('tls_self_signed_cert.');
+  expect(fingerprint.triggers_replace.references).not.toContain('worker_processes');
+});
+
 describe('Certificate factories', () => {
   test('selfSigned: a self-signed certificate, no CA', () => {
-    const json = frontStack([NEW_ROUTE]).synth();
-    expect(resourcesOf(json, 'tls_self_signed_cert').map((c) => c.dns_names)).toEqual([['cc.lib.example.com']]);
-    expect(resourcesOf(json, 'tls_locally_signed_cert')).toHaveLength(0);
+    const built = libraryStack();
+    new NginxFront(built.stack, 'front', { certificate: Certificate.selfSigned(['cc.lib.example.com']), standardRoutes: false });
+    const template = Template.fromStack(built.stack);
+    expect(template.resources('tls_self_signed_cert').map((c) => c.dns_names)).toEqual([['cc.lib.example.com']]);
+    template.resourceCountIs('tls_locally_signed_cert', 0);
   });
 
   test('fromInternalCa in the CA stack: signed locally in that stack', () => {
     const built = libraryStack();
-    const ca = InternalCa.create(built.stack, { environment: 'lib' });
-    new NginxFront(built.stack, 'front', { deployment: built.deployment, publicName: 'cc.lib.example.com', certificate: Certificate.fromInternalCa(ca, ['cc.lib.example.com']) });
-    const json = built.synth();
-    expect(resourcesOf(json, 'tls_locally_signed_cert')).toHaveLength(1);
-    expect(resourcesOf(json, 'tls_self_signed_cert')).toHaveLength(1); // the CA's own certificate
-    expect(resourcesOf(json, 'tls_private_key')).toHaveLength(2); // the CA's key and the front's
+    const ca = InternalCa.create(built.stack);
+    new NginxFront(built.stack, 'front', { certificate: Certificate.fromInternalCa(ca, ['cc.lib.example.com']) });
+    const template = Template.fromStack(built.stack);
+    template.resourceCountIs('tls_locally_signed_cert', 1);
+    template.resourceCountIs('tls_self_signed_cert', 1); // the CA's own certificate
+    template.resourceCountIs('tls_private_key', 2); // the CA's key and the front's
+    template.hasResourceProperties('tls_self_signed_cert', { subject: [expect.objectContaining({ common_name: 'XiVO lib internal CA' })] });
   });
 
   test('fromInternalCa in another stack: key and certificate are created in the CA stack, never the CA key in the consumer', () => {
-    const pbx = libraryStack({ id: 'pbx' });
-    const cc = libraryStack({ id: 'cc', app: pbx.app });
-    const ca = InternalCa.create(pbx.stack, { environment: 'lib' });
-    new NginxFront(cc.stack, 'front', { deployment: cc.deployment, publicName: 'cc.lib.example.com', certificate: Certificate.fromInternalCa(ca, ['cc.lib.example.com']) });
+    const pbx = libraryStack({ name: 'pbx', roles: [Role.XIVO], address: '10.0.0.1' });
+    const cc = libraryStack({ platform: pbx.platform });
+    const ca = InternalCa.create(pbx.stack);
+    new NginxFront(cc.stack, 'front', { certificate: Certificate.fromInternalCa(ca, ['cc.lib.example.com']) });
     const stackJson = synthApp(pbx.app);
-    const pbxJson = stackJson('pbx');
-    const ccJson = stackJson('cc');
-    expect(resourcesOf(pbxJson, 'tls_locally_signed_cert')).toHaveLength(1);
-    expect(resourcesOf(pbxJson, 'tls_cert_request').map((c) => c.dns_names)).toEqual([['cc.lib.example.com']]);
-    expect(resourcesOf(pbxJson, 'tls_private_key')).toHaveLength(2); // the CA's key and the front's, both in the CA stack
-    expect(resourcesOf(ccJson, 'tls_private_key')).toHaveLength(0);
-    expect(resourcesOf(ccJson, 'tls_locally_signed_cert')).toHaveLength(0);
-    expect(resourcesOf(ccJson, 'tls_self_signed_cert')).toHaveLength(0);
-    expect(JSON.stringify(ccJson)).not.toContain('InternalCa_key');
-    expect(Object.keys(ccJson.data.terraform_remote_state)).toEqual(['cross-stack-reference-input-pbx']);
+    const pbxJson = Template.fromJSON(stackJson('lib-pbx'));
+    const ccJson = Template.fromJSON(stackJson('lib-cc1'));
+    pbxJson.resourceCountIs('tls_locally_signed_cert', 1);
+    expect(pbxJson.resources('tls_cert_request').map((c) => c.dns_names)).toEqual([['cc.lib.example.com']]);
+    pbxJson.resourceCountIs('tls_private_key', 2); // the CA's key and the front's, both in the CA stack
+    for (const type of ['tls_private_key', 'tls_locally_signed_cert', 'tls_self_signed_cert']) ccJson.resourceCountIs(type, 0);
+    expect(JSON.stringify(ccJson.json)).not.toContain('InternalCa_key');
+    expect(Object.keys(ccJson.json.data.terraform_remote_state)).toEqual(['cross-stack-reference-input-lib-pbx']);
   });
 });
 
 test('snapshot of a library-built stack: xuc with LDAP (private CA) and Kerberos, xucmgt with CAS, a front with an added route', () => {
   const built = xucStack([AuthLdap.mode({ ...LDAP, caPem: CA_PEM }), AuthKerberos.mode(KERBEROS)], 'added after');
-  const cas = AuthCas.mode({ serverUrl: 'https://cas.lib.example.com/cas' });
-  new XucmgtService(built.stack, 'xucmgt', { deployment: built.deployment }).addAuthentication(cas);
-  const ca = InternalCa.create(built.stack, { environment: 'lib' });
-  new NginxFront(built.stack, 'front', { deployment: built.deployment, publicName: 'cc.lib.example.com', certificate: Certificate.fromInternalCa(ca, ['cc.lib.example.com']) }).addRoute(NEW_ROUTE);
+  new XucmgtService(built.stack, 'xucmgt', { xuc: built.xuc });
+  built.xuc.addAuthentication(AuthCas.mode({ serverUrl: 'https://cas.lib.example.com/cas' }));
+  const ca = InternalCa.create(built.stack);
+  new NginxFront(built.stack, 'front', { certificate: Certificate.fromInternalCa(ca, ['cc.lib.example.com']) }).addRoute('/newpath', built.xuc);
   expect(built.synth()).toMatchSnapshot();
+  expect(Template.fromStack(built.stack).container(FRONT).upload('/etc/nginx/nginx.conf').content).toContain('location /newpath {');
 });

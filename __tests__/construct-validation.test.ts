@@ -4,7 +4,7 @@
  * tested where they are built (HostFile, EnvFileKeys, the xuc features, ServerCertificate)
  * assert the same through `expectValidationError` in their own test files.
  */
-import { TerraformStack, Testing } from 'cdktf';
+import { TerraformStack, Testing } from '../constructs/terraform-cdk';
 import { Construct } from 'constructs';
 import { findService } from '../catalogue/services';
 import { NginxService } from '../constructs/nginx/nginx-service';
@@ -43,24 +43,29 @@ describe('XivoCredentials', () => {
 });
 
 describe('NginxService', () => {
-  test('a site whose certificate is not the service file base is refused', () => {
-    const { stack: s, deployment } = libraryStack();
+  test('a site whose certificate is not the service file base is refused when nginx.conf is rendered', () => {
+    const { stack: s } = libraryStack();
+    const nginx = new NginxService(s, 'nginx', {
+      definition: findService('cc.nginx')!,
+      site: {
+        serverName: 'cc.lib.example.com',
+        httpsPort: 443,
+        websocketTimeoutSeconds: 60,
+        upstreams: [],
+        locations: [],
+        certificateFile: '/etc/nginx/ssl/other.crt',
+        keyFile: '/etc/nginx/ssl/xivoxc.key',
+      },
+      tls: { certificateChainPem: 'chain', privateKeyPem: 'key', csrPem: 'csr' },
+      sslHostDir: '/etc/docker/nginx/ssl',
+      fileBaseName: 'xivoxc',
+    });
     expectValidationError(
-      () =>
-        new NginxService(s, 'nginx', {
-          deployment,
-          definition: findService('cc.nginx')!,
-          site: {
-            serverName: 'cc.lib.example.com', httpsPort: 443, websocketTimeoutSeconds: 60, upstreams: [], locations: [],
-            certificateFile: '/etc/nginx/ssl/other.crt', keyFile: '/etc/nginx/ssl/xivoxc.key',
-          },
-          tls: { certificateChainPem: 'chain', privateKeyPem: 'key', csrPem: 'csr' },
-          sslHostDir: '/etc/docker/nginx/ssl',
-          fileBaseName: 'xivoxc',
-        }),
-      'library/nginx',
-      "library/nginx: the site's certificate must be /etc/nginx/ssl/xivoxc.crt and key /etc/nginx/ssl/xivoxc.key",
+      () => Testing.synth(s),
+      'lib-cc1/nginx',
+      "lib-cc1/nginx: the site's certificate must be /etc/nginx/ssl/xivoxc.crt and key /etc/nginx/ssl/xivoxc.key",
     );
+    expect(() => nginx.config).toThrow("lib-cc1/nginx: the site's certificate must be");
   });
 });
 
@@ -70,7 +75,11 @@ describe('InternalCa', () => {
     const ca = InternalCa.create(new TerraformStack(app, 'pbx'), { environment: 'lib' });
     const consumer = new Construct(new TerraformStack(app, 'cc'), 'front');
     ca.issue(consumer, { names: ['cc.lib.example.com'] });
-    expectValidationError(() => ca.issue(consumer, { names: ['cc.lib.example.com'] }), 'cc/front', 'cc/front: a certificate was already issued for this construct');
+    expectValidationError(
+      () => ca.issue(consumer, { names: ['cc.lib.example.com'] }),
+      'cc/front',
+      'cc/front: a certificate was already issued for this construct',
+    );
   });
 });
 

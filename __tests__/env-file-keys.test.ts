@@ -1,7 +1,5 @@
 /** EnvFileKeys: the keys we manage in a custom.env, updated by a one-shot job, never the whole file. */
-import { TerraformStack, TerraformVariable } from 'cdktf';
-import { Testing } from 'cdktf/lib/testing';
-import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import { DockerProvider, TerraformStack, TerraformVariable, Testing } from '../constructs/terraform-cdk';
 import { EnvFileKeys, EnvFileKeysProps } from '../constructs/env-file-keys';
 import { ENV_FILE_KEYS_SCRIPT } from '../constructs/env-file-keys-script';
 import { strings } from './support/synth';
@@ -17,7 +15,10 @@ function synth(props: EnvFileKeysProps[], withSecret = false) {
 }
 
 test('a one-shot busybox job with the directory bind-mounted, the values and the script uploaded', () => {
-  const json = synth([{ path: '/etc/docker/xivo/custom.env', values: { XIVO_HOST: 'pbx.example.com', A_FIRST: '1' }, labels: { 'org.xivo.role': 'xivo' } }], true);
+  const json = synth(
+    [{ path: '/etc/docker/xivo/custom.env', values: { XIVO_HOST: 'pbx.example.com', A_FIRST: '1' }, labels: { 'org.xivo.role': 'xivo' } }],
+    true,
+  );
   expect(json).toMatchSnapshot();
   const [job] = Object.values<any>(json.resource.docker_container);
   expect(job).toMatchObject({
@@ -54,12 +55,32 @@ test('the same values give the same job: nothing to rerun', () => {
 });
 
 test.each<[string, EnvFileKeysProps, string]>([
-  ['relative path', { path: 'etc/custom.env', values: { A: '1' } }, 'stack/env0: path "etc/custom.env" must be an absolute file path on the Docker host'],
-  ['directory path', { path: '/etc/docker/', values: { A: '1' } }, 'stack/env0: path "/etc/docker/" must be an absolute file path on the Docker host'],
-  ['factory.env', { path: '/etc/docker/xivo/factory.env', values: { A: '1' } }, "stack/env0: /etc/docker/xivo/factory.env holds XiVO's factory defaults and must never be edited: manage keys in custom.env next to it"],
+  [
+    'relative path',
+    { path: 'etc/custom.env', values: { A: '1' } },
+    'stack/env0: path "etc/custom.env" must be an absolute file path on the Docker host',
+  ],
+  [
+    'directory path',
+    { path: '/etc/docker/', values: { A: '1' } },
+    'stack/env0: path "/etc/docker/" must be an absolute file path on the Docker host',
+  ],
+  [
+    'factory.env',
+    { path: '/etc/docker/xivo/factory.env', values: { A: '1' } },
+    "stack/env0: /etc/docker/xivo/factory.env holds XiVO's factory defaults and must never be edited: manage keys in custom.env next to it",
+  ],
   ['no key', { path: '/etc/x.env', values: {} }, 'stack/env0: give at least one key to manage'],
-  ['bad key', { path: '/etc/x.env', values: { 'A-B': '1' } }, `stack/env0: "A-B" is not an env file key (letters, digits, '_' and '.', not starting with a digit)`],
-  ['line break in a value', { path: '/etc/x.env', values: { A: '1\nB=2' } }, 'stack/env0: the value of A contains a line break: an env file holds one KEY=VALUE per line'],
+  [
+    'bad key',
+    { path: '/etc/x.env', values: { 'A-B': '1' } },
+    `stack/env0: "A-B" is not an env file key (letters, digits, '_' and '.', not starting with a digit)`,
+  ],
+  [
+    'line break in a value',
+    { path: '/etc/x.env', values: { A: '1\nB=2' } },
+    'stack/env0: the value of A contains a line break: an env file holds one KEY=VALUE per line',
+  ],
 ])('rejects a %s', (_name, props, message) => {
   expectValidationError(() => synth([props]), 'stack/env0', message);
 });

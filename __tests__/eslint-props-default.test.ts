@@ -17,7 +17,7 @@ tester.run('xivo/props-default', rule, {
     'interface FooProps {\n  readonly mode?: string;\n}',
     'export interface FooOptions {\n  readonly mode?: string;\n}',
     // a nested object type's members are not the interface's properties
-    "export interface FooProps {\n  /** Limits. @default none */\n  readonly limits?: { cpu?: number };\n}",
+    'export interface FooProps {\n  /** Limits. @default none */\n  readonly limits?: { cpu?: number };\n}',
     // methods are not properties
     'export interface FooProps {\n  hook?(): void;\n}',
   ],

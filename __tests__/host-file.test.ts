@@ -1,7 +1,5 @@
 /** HostFile: a file on the Docker host written by a never-started helper container. */
-import { TerraformStack } from 'cdktf';
-import { Testing } from 'cdktf/lib/testing';
-import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import { DockerProvider, TerraformStack, Testing } from '../constructs/terraform-cdk';
 import { HostFile, HostFileProps } from '../constructs/host-file';
 import { expectValidationError } from './support/thrown';
 
@@ -37,7 +35,11 @@ test.each<[string, HostFileProps, string]>([
   ['no content', { path: '/etc/x' }, 'stack/file0: give exactly one of content and contentBase64'],
   ['two contents', { path: '/etc/x', content: 'a', contentBase64: 'YQ==' }, 'stack/file0: give exactly one of content and contentBase64'],
   ['empty content', { path: '/etc/x', content: '' }, 'stack/file0: content must not be empty (the Docker provider rejects an empty upload)'],
-  ['empty base64 content', { path: '/etc/x', contentBase64: '' }, 'stack/file0: content must not be empty (the Docker provider rejects an empty upload)'],
+  [
+    'empty base64 content',
+    { path: '/etc/x', contentBase64: '' },
+    'stack/file0: content must not be empty (the Docker provider rejects an empty upload)',
+  ],
   ['bad mode', { path: '/etc/x', content: 'a', permissions: '644' }, 'stack/file0: permissions "644" must be an octal mode like "0600"'],
 ])('rejects a %s', (_name, props, message) => {
   expectValidationError(() => synth([props]), 'stack/file0', message);

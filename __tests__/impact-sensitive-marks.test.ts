@@ -8,7 +8,14 @@ import { diffStack } from '../impact/changes';
 const xuc = (keytab: string, conf = 'include "application.conf"\n') => ({
   resource: {
     docker_container: {
-      xuc: { name: 'ucaddon-xuc', image: 'x', upload: [{ file: '/conf/xuc.conf', content: conf }, { file: '/etc/kerberos/xuc.keytab', content_base64: keytab }] },
+      xuc: {
+        name: 'ucaddon-xuc',
+        image: 'x',
+        upload: [
+          { file: '/conf/xuc.conf', content: conf },
+          { file: '/etc/kerberos/xuc.keytab', content_base64: keytab },
+        ],
+      },
     },
   },
 });

@@ -4,8 +4,7 @@
  * replaces the resource would print the key (found by the e2e suite in `cdktf deploy` output).
  */
 import * as path from 'path';
-import { TerraformOutput, TerraformStack } from 'cdktf';
-import { Testing } from 'cdktf/lib/testing';
+import { TerraformOutput, TerraformStack, Testing } from '../constructs/terraform-cdk';
 import { OUTDIR_CONTEXT, PlanTimeFile } from '../constructs/plan-time-file';
 
 function rendered(read: (file: PlanTimeFile, stack: TerraformStack) => string): string {

@@ -1,7 +1,7 @@
 /** ServerStack: provider connection, state backends, deploy order. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Testing } from 'cdktf/lib/testing';
+import { Testing } from '../constructs/terraform-cdk';
 import { OUTDIR_CONTEXT } from '../constructs/plan-time-file';
 import { buildEnvironment } from '../stacks/platform';
 import { baseline, load, tempDir } from './support/environments';
@@ -16,7 +16,9 @@ function synthStacks(change: (e: Record<string, any>) => void) {
 
 test('tcp:// hosts get their client TLS files read by Terraform at plan time', () => {
   for (const f of ['ca.pem', 'cert.pem', 'key.pem']) fs.writeFileSync(path.join(tempDir(), f), 'not read at synth');
-  const stacks = synthStacks((e) => (e.servers[1].docker = { host: 'tcp://10.0.0.20:2376', tls: { caFile: 'ca.pem', certFile: 'cert.pem', keyFile: 'key.pem' } }));
+  const stacks = synthStacks(
+    (e) => (e.servers[1].docker = { host: 'tcp://10.0.0.20:2376', tls: { caFile: 'ca.pem', certFile: 'cert.pem', keyFile: 'key.pem' } }),
+  );
   const rel = path.relative(path.resolve('cdktf.out/stacks/test-cc'), tempDir());
   expect(stacks['test-cc'].provider.docker).toEqual([
     {
@@ -32,7 +34,10 @@ test('tcp:// hosts get their client TLS files read by Terraform at plan time', (
 test.each([
   [{ type: 'pg', schemaPrefix: 'xivo_' }, { pg: { schema_name: 'xivo_test_cc' } }],
   [{ type: 'http', address: 'https://state.example.com/xivo/' }, { http: { address: 'https://state.example.com/xivo/test-cc' } }],
-  [{ type: 'local', directory: 'state' }, { local: { path: `${path.relative(path.resolve('cdktf.out/stacks/test-cc'), tempDir())}/state/test-cc.tfstate` } }],
+  [
+    { type: 'local', directory: 'state' },
+    { local: { path: `${path.relative(path.resolve('cdktf.out/stacks/test-cc'), tempDir())}/state/test-cc.tfstate` } },
+  ],
 ])('backend %j', (backend, expected) => {
   const stacks = synthStacks((e) => (e.backend = backend));
   expect(stacks['test-cc'].terraform.backend).toEqual(expected);
@@ -60,4 +65,15 @@ test('a single host carrying PBX, MDS and CC needs no stack dependency and reach
   ]);
   const kibana = Object.values<any>(json.resource.docker_container).find((c) => c.name === 'xivocc-kibana');
   expect(kibana.env).toEqual(['ELASTICSEARCH_HOSTS=http://xivocc-elasticsearch:9200']);
+});
+
+test('optional services disabled: nginx and custom.env leave out the recording server and SpagoBI, instead of pointing at nothing', () => {
+  const stacks = synthStacks((e) => (e.services = { 'cc.recording-server': { enabled: false }, 'cc.spagobi': { enabled: false } }));
+  const containers = Object.values<Record<string, any>>(stacks['test-cc'].resource.docker_container);
+  const nginx = containers.find((c) => c.name === 'xivocc-nginx')!;
+  expect(nginx.env).toEqual(['XIVO_HOST=pbx.test.example.com', 'XUC_HOST=cc.test.example.com']);
+  const customEnv = containers.find((c) => c.name === 'xivo-env-etc-docker-compose-custom.env')!;
+  expect(customEnv.upload.find((u: { file: string }) => u.file === '/xivo-cdktf/managed.env').content).toBe(
+    'PLAY_AUTH_TOKEN=${var.play_auth_token}\nXIVO_HOST=pbx.test.example.com\nXUC_HOST=cc.test.example.com\n',
+  );
 });

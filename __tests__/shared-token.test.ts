@@ -1,8 +1,5 @@
 /** SharedToken: one sensitive variable per stack, and no other way to set PLAY_AUTH_TOKEN. */
-import { TerraformStack } from 'cdktf';
-import { Testing } from 'cdktf/lib/testing';
-import { Container } from '@cdktf/provider-docker/lib/container';
-import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import { Container, DockerProvider, TerraformStack, Testing } from '../constructs/terraform-cdk';
 import { SharedToken } from '../constructs/shared-token';
 
 function stackWith(build: (stack: TerraformStack) => void) {
@@ -26,7 +23,10 @@ test('one variable per stack, whatever the number of users', () => {
     sensitive: true,
     type: 'string',
     validation: [
-      { condition: '${length(var.play_auth_token) >= 32}', error_message: 'play_auth_token must be at least 32 characters long (openssl rand -hex 32).' },
+      {
+        condition: '${length(var.play_auth_token) >= 32}',
+        error_message: 'play_auth_token must be at least 32 characters long (openssl rand -hex 32).',
+      },
       {
         condition: '${can(regex("^[A-Za-z0-9._~-]+$", var.play_auth_token))}',
         error_message: 'play_auth_token may only contain letters, digits and . _ ~ - (it is written into env files and URLs).',
@@ -41,9 +41,7 @@ test('synth fails when a container gets the token another way', () => {
     SharedToken.of(s);
     new Container(s, 'rogue', { name: 'rogue', image: 'x', env: ['PLAY_AUTH_TOKEN=hardcoded-value'] });
   });
-  expect(() => app.synth()).toThrow(
-    'test-stack/rogue sets PLAY_AUTH_TOKEN without SharedToken: use SharedToken.of(this).envEntry (found "har…")',
-  );
+  expect(() => app.synth()).toThrow('test-stack/rogue sets PLAY_AUTH_TOKEN without SharedToken: use SharedToken.of(this).envEntry (found "har…")');
 });
 
 test('synth fails when an uploaded file carries another token', () => {

@@ -71,12 +71,22 @@ describe('tls and edge rules', () => {
     const env: Record<string, any> = { ...baseline(), edge: { publicName: 'rpx.example.com' } };
     env.servers = [env.servers[0], edgeServer];
     delete env.publicNames.xucHost;
-    expect(messagesOf(env)).toEqual(['servers.1.roles: role "edge" needs a front to forward to: deploy cc.nginx (role cc) or ucaddon.nginx (role ucaddon)']);
+    expect(messagesOf(env)).toEqual([
+      'servers.1.roles: role "edge" needs a front to forward to: deploy cc.nginx (role cc) or ucaddon.nginx (role ucaddon)',
+    ]);
   });
 
   test('two routes on one path are refused (built-in or extra)', () => {
     expect(
-      messagesOf(withTls({ routes: [{ path: '/kibana', service: 'cc.kibana' }, { path: '/dash', service: 'cc.kibana' }, { path: '/dash', service: 'cc.spagobi' }] })),
+      messagesOf(
+        withTls({
+          routes: [
+            { path: '/kibana', service: 'cc.kibana' },
+            { path: '/dash', service: 'cc.kibana' },
+            { path: '/dash', service: 'cc.spagobi' },
+          ],
+        }),
+      ),
     ).toEqual([
       'tls.routes.0.path: "/kibana" is already a built-in route of the front: two routes cannot share a path; choose another path',
       'tls.routes.2.path: "/dash" is already the path of tls.routes[1]: two routes cannot share a path; choose another path',
@@ -84,7 +94,15 @@ describe('tls and edge rules', () => {
   });
 
   test('a route to a missing service is refused', () => {
-    const env = withTls({ routes: [{ path: '/reports', service: 'cc.spagobi' }, { path: '/nope', service: 'cc.nothing' }] }, { services: { 'cc.spagobi': { enabled: false } } });
+    const env = withTls(
+      {
+        routes: [
+          { path: '/reports', service: 'cc.spagobi' },
+          { path: '/nope', service: 'cc.nothing' },
+        ],
+      },
+      { services: { 'cc.spagobi': { enabled: false } } },
+    );
     expect(messagesOf(env)).toEqual([
       'tls.routes.0.service: "cc.spagobi" is not deployed in this environment (disabled or no server has its role): a route must lead to a running service; enable it or remove the route',
       'tls.routes.1.service: "cc.nothing" is not a catalogue service: write "<role>.<service>" as listed by docs/catalogue.md (e.g. "cc.kibana")',
@@ -92,13 +110,24 @@ describe('tls and edge rules', () => {
   });
 
   test('a route to an unknown port, or to a service without ports, is refused', () => {
-    expect(messagesOf(withTls({ routes: [{ path: '/k', service: 'cc.kibana', port: 'admin' }, { path: '/s', service: 'cc.xivo-full-stats' }] }))).toEqual([
+    expect(
+      messagesOf(
+        withTls({
+          routes: [
+            { path: '/k', service: 'cc.kibana', port: 'admin' },
+            { path: '/s', service: 'cc.xivo-full-stats' },
+          ],
+        }),
+      ),
+    ).toEqual([
       'tls.routes.0.port: "admin" is not a port of cc.kibana: use one of http',
       'tls.routes.1.service: cc.xivo-full-stats listens on no port: a route cannot lead to it',
     ]);
   });
 
   test('provided files that are absent are left to Terraform at plan time (bundled example works on a fresh clone)', () => {
-    expect(messagesOf(withTls({ mode: 'provided', provided: { certFile: 'absent.crt', keyFile: 'absent.key', chainFiles: ['absent-ca.crt'] } }))).toEqual([]);
+    expect(
+      messagesOf(withTls({ mode: 'provided', provided: { certFile: 'absent.crt', keyFile: 'absent.key', chainFiles: ['absent-ca.crt'] } })),
+    ).toEqual([]);
   });
 });

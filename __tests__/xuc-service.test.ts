@@ -1,5 +1,9 @@
-/** XucService, XucmgtService and the authentication constructs: what reaches the containers. */
-import { Testing, TerraformStack } from 'cdktf';
+/**
+ * XucService, XucmgtService and the authentication constructs, built from props: what reaches the
+ * containers. (The environment file's auth section as features: xuc-features.test.ts.)
+ */
+import * as path from 'path';
+import { TerraformStack, Testing } from '../constructs/terraform-cdk';
 import { AuthCas } from '../constructs/xuc/auth-cas';
 import { AuthKerberos, krb5Conf } from '../constructs/xuc/auth-kerberos';
 import { AuthLdap } from '../constructs/xuc/auth-ldap';
@@ -8,31 +12,55 @@ import { mergeHocon, renderXucConf } from '../constructs/xuc/hocon';
 import { javaOpts } from '../constructs/xuc/java-opts';
 import { OutboundQueue } from '../constructs/xuc/outbound-queue';
 import { XucTruststore } from '../constructs/xuc/truststore';
-import { truststoreHostDirectory, XUC_LOGIN_WARNING } from '../constructs/xuc/xuc-service';
+import { truststoreHostDirectory, XUC_LOGIN_WARNING, XucService, XucServiceProps } from '../constructs/xuc/xuc-service';
+import { XucmgtService } from '../constructs/xuc/xucmgt-service';
 import { PlanTimeFile } from '../constructs/plan-time-file';
 import { Runbook } from '../constructs/runbook';
-import * as fs from 'fs';
-import * as path from 'path';
-const CONTEXT = { environment: 'test' };
-import { build, containerNamed, envOf, uploadOf, warningsOf, withAuth } from './support/auth-stack';
+import { LDAP, LDAP_CA_PEM, REALM } from './support/auth-fixtures';
 import { tempDir } from './support/environments';
+import { libraryStack } from './support/library-stack';
+import { Template } from './support/template';
 import { expectValidationError } from './support/thrown';
 
-const CA = fs.readFileSync(path.join(__dirname, '..', 'environments', 'sso', 'ldap-ca.pem'), 'utf8');
-fs.writeFileSync(path.join(tempDir(), 'ca.pem'), CA);
+const CONTEXT = { environment: 'test' };
+const CA = LDAP_CA_PEM;
 
-const LDAP = { url: 'ldaps://ldap.example.com:636', managerDN: 'cn=reader,dc=example,dc=com', searchBase: 'dc=example,dc=com', userSearchFilter: 'uid=%s' };
-const KERBEROS = { realm: 'EXAMPLE.COM', kdc: ['kdc1.example.com', 'kdc2.example.com:88'], adminServer: 'kdc1.example.com', keytabFile: 'xuc.keytab' };
+const KERBEROS = {
+  ...REALM,
+  principal: 'HTTP/cc.test.example.com',
+  fronts: ['cc.test.example.com'],
+  keytab: PlanTimeFile.fromFile(path.join(tempDir(), 'xuc.keytab')),
+};
 
-/** A synthesized container and its env as a map. */
-function container(json: Record<string, any>, name: string): { env: Record<string, string>; res: Record<string, any> } {
-  const res = containerNamed(json, name);
-  return { res, env: envOf(res) };
+/** A xuc (and its xucmgt) of the test platform, built from props. */
+function built(props: XucServiceProps = {}) {
+  const lib = libraryStack({
+    environment: 'test',
+    platformProps: { publicNames: { xivoHost: 'pbx.test.example.com', xucHost: 'cc.test.example.com' } },
+  });
+  const xuc = new XucService(lib.stack, 'xuc', props);
+  new XucmgtService(lib.stack, 'xucmgt', { xuc });
+  const template = Template.fromStack(lib.stack);
+  return {
+    ...lib,
+    xuc,
+    template,
+    warnings: template
+      .warnings()
+      .filter((w) => w.startsWith(`${xuc.node.path}`))
+      .map((w) => w.slice(w.indexOf(': ') + 2)),
+  };
 }
 
-describe('xuc without an auth section', () => {
-  const built = build(withAuth({}, (e) => delete e.auth));
-  const { env, res } = container(built.json(built.xuc()), 'xivocc-xuc');
+/** A synthesized container and its env as a map. */
+function container(template: Template, name: string): { env: Record<string, string>; res: Record<string, any> } {
+  const c = template.container(name);
+  return { res: c.json, env: c.env };
+}
+
+describe('xuc without a feature', () => {
+  const { template } = built();
+  const { env, res } = container(template, 'xivocc-xuc');
 
   test('safe defaults, heap always present, no xuc.conf', () => {
     expect(env.AUTH_PREVENT_XUC_LOGIN).toBe('true');
@@ -47,21 +75,21 @@ describe('xuc without an auth section', () => {
 });
 
 describe('LDAPS with a private CA + Kerberos + OIDC + CAS + outbound queue, XiVO authentication off', () => {
-  const built = build(
-    withAuth({
-      xivo: false,
-      loginTimeoutMs: 7000,
-      ldap: { ...LDAP, caFile: 'ca.pem' },
-      kerberos: KERBEROS,
-      cas: { serverUrl: 'https://cas.example.com/cas', logout: true },
-      oidc: { serverUrl: 'https://id.example.com/realms/x', clientId: 'web', xucClientIds: ['web', 'mobile'], default: true },
-      outboundQueue: { name: 'outbound', number: '3000', outboundLength: 8 },
-      jvm: { heapMin: '1g', heapMax: '2g', extraOptions: ['-Dfile.encoding=UTF-8'] },
-    }),
-  );
-  const json = built.json(built.xuc());
-  const xuc = container(json, 'xivocc-xuc');
-  const xucmgt = container(json, 'xivocc-xucmgt');
+  const all = built({
+    xivoAuthentication: false,
+    loginTimeoutMs: 7000,
+    features: [
+      AuthLdap.mode({ ...LDAP, caPem: CA }),
+      AuthKerberos.mode(KERBEROS),
+      AuthCas.mode({ serverUrl: 'https://cas.example.com/cas', logout: true }),
+      AuthOidc.mode({ serverUrl: 'https://id.example.com/realms/x', clientId: 'web', xucClientIds: ['web', 'mobile'], default: true }),
+      OutboundQueue.feature({ name: 'outbound', number: '3000', outboundLength: 8 }),
+    ],
+    jvm: { heapMin: '1g', heapMax: '2g', extraOptions: ['-Dfile.encoding=UTF-8'] },
+  });
+  const json = all.template.json;
+  const xuc = container(all.template, 'xivocc-xuc');
+  const xucmgt = container(all.template, 'xivocc-xucmgt');
 
   test('JAVA_OPTS keeps heap, truststore, Kerberos and extra flags, in that order', () => {
     expect(xuc.env.JAVA_OPTS).toBe(
@@ -73,7 +101,7 @@ describe('LDAPS with a private CA + Kerberos + OIDC + CAS + outbound queue, XiVO
 
   test('xuc.conf is delivered at /conf/xuc.conf and CONFIG_FILE points at it', () => {
     expect(xuc.env.CONFIG_FILE).toBe('/conf/xuc.conf');
-    expect(uploadOf(xuc.res, '/conf/xuc.conf').content).toBe(
+    expect(all.template.container('xivocc-xuc').upload('/conf/xuc.conf').content).toBe(
       [
         '# Written by xivo-cdktf: edit the environment file, not this file.',
         'include "application.conf"',
@@ -96,10 +124,12 @@ describe('LDAPS with a private CA + Kerberos + OIDC + CAS + outbound queue, XiVO
   });
 
   test('Kerberos files: generated krb5.conf and the keytab read at plan time, a sensitive value (never printed by a plan)', () => {
-    expect(uploadOf(xuc.res, '/etc/krb5.conf').content).toBe(
+    expect(all.template.container('xivocc-xuc').upload('/etc/krb5.conf').content).toBe(
       krb5Conf({ realm: 'EXAMPLE.COM', kdc: KERBEROS.kdc, adminServer: 'kdc1.example.com', encryptionTypes: ['aes256-cts-hmac-sha1-96'] }),
     );
-    expect(uploadOf(xuc.res, '/etc/kerberos/xuc.keytab').content_base64).toMatch(/^\$\{sensitive\(filebase64\("\.\.\/\.\.\/.*\/xuc\.keytab"\)\)\}$/);
+    expect(all.template.container('xivocc-xuc').upload('/etc/kerberos/xuc.keytab').content_base64).toMatch(
+      /^\$\{sensitive\(filebase64\("\.\.\/\.\.\/.*\/xuc\.keytab"\)\)\}$/,
+    );
   });
 
   test('login, CAS and OIDC variables of xuc', () => {
@@ -137,13 +167,18 @@ describe('LDAPS with a private CA + Kerberos + OIDC + CAS + outbound queue, XiVO
   });
 
   test('the truststore builder runs keytool with the password from the variable, before xuc', () => {
-    const builder = container(json, 'xivocc-xuc-truststore');
+    const builder = container(all.template, 'xivocc-xuc-truststore');
     expect(builder.env).toEqual({
       CA_DIR: '/tmp/ldap-ca',
       TRUSTSTORE: '/customSslTrustStore/ldapCertTrustStore',
       XUC_TRUSTSTORE_PASSWORD: '${var.xuc_truststore_password}',
     });
-    expect(builder.res).toMatchObject({ attach: true, must_run: false, user: '0', volumes: [{ host_path: '/etc/docker/xuc-custom-truststore', container_path: '/customSslTrustStore' }] });
+    expect(builder.res).toMatchObject({
+      attach: true,
+      must_run: false,
+      user: '0',
+      volumes: [{ host_path: '/etc/docker/xuc-custom-truststore', container_path: '/customSslTrustStore' }],
+    });
     expect(builder.res.upload).toEqual([{ file: '/tmp/ldap-ca/ca-01.pem', content: CA, permissions: '0644' }]);
     expect(xuc.res.volumes).toEqual([{ host_path: '/etc/docker/xuc-custom-truststore', container_path: '/customSslTrustStore', read_only: true }]);
     const ref = `docker_container.${Object.entries<any>(json.resource.docker_container).find(([, c]) => c.name === 'xivocc-xuc-truststore')![0]}`;
@@ -158,7 +193,7 @@ describe('LDAPS with a private CA + Kerberos + OIDC + CAS + outbound queue, XiVO
   });
 
   test('runbooks: Kerberos browser settings and the outbound queue', () => {
-    const runbooks = Runbook.all(built.app).filter((r) => r.node.path.includes('/xuc/'));
+    const runbooks = Runbook.all(all.app).filter((r) => r.node.path.includes('/xuc/'));
     expect(runbooks.map((r) => r.relativePath)).toEqual(['runbooks/test/kerberos-browsers.md', 'runbooks/test/outbound-queue.md']);
     expect(runbooks[0].content).toContain('`network.negotiate-auth.trusted-uris`: `cc.test.example.com`');
     expect(runbooks[0].content).toContain('`network.negotiate-auth.delegation-uris`: `cc.test.example.com`');
@@ -169,88 +204,64 @@ describe('LDAPS with a private CA + Kerberos + OIDC + CAS + outbound queue, XiVO
   });
 
   test('no warning for safe settings', () => {
-    expect(warningsOf(built.xuc())).toEqual([]);
+    expect(all.warnings).toEqual([]);
   });
 });
 
 describe('options with warnings', () => {
   test('AUTH_PREVENT_XUC_LOGIN=false needs allowXucUserLogin and warns', () => {
-    const built = build(withAuth({ allowXucUserLogin: true }));
-    expect(container(built.json(built.xuc()), 'xivocc-xuc').env.AUTH_PREVENT_XUC_LOGIN).toBe('false');
-    expect(warningsOf(built.xuc())).toEqual([XUC_LOGIN_WARNING]);
+    const { template, warnings } = built({ allowXucUserLogin: true });
+    expect(template.container('xivocc-xuc').env.AUTH_PREVENT_XUC_LOGIN).toBe('false');
+    expect(warnings).toEqual([XUC_LOGIN_WARNING]);
   });
 
   test('OIDC_LOGOUT_ENABLE warns (Keycloak < 18 only)', () => {
-    const built = build(withAuth({ oidc: { serverUrl: 'https://id.example.com', clientId: 'web', logout: true, audience: 'aud', usernameField: 'email' } }));
-    const env = container(built.json(built.xuc()), 'xivocc-xuc').env;
-    expect(env).toMatchObject({ OIDC_LOGOUT_ENABLE: 'true', OIDC_AUDIENCE: 'aud', OIDC_USERNAME_FIELD: 'email', ENABLE_OIDC: 'false', OIDC_CLIENT_ID: 'web' });
-    expect(warningsOf(built.xuc())).toEqual([OIDC_LOGOUT_WARNING]);
-  });
-});
-
-describe('CC and UC-Addon', () => {
-  const built = build(
-    withAuth({ ldap: LDAP, kerberos: KERBEROS }, (e) => {
-      e.publicNames.ucAddonHost = 'uc.test.example.com';
-      e.servers.push({ name: 'uc', address: '10.0.0.30', docker: { host: 'ssh://deploy@10.0.0.30' }, roles: ['ucaddon'] });
-    }),
-  );
-  const cc = container(built.json(built.xuc('cc')), 'xivocc-xuc');
-  const uc = container(built.json(built.xuc('ucaddon')), built.xuc('ucaddon').service.name);
-
-  test('LDAP without a private CA: no truststore, on both xuc', () => {
-    for (const x of [cc, uc]) {
-      expect(x.env.CONFIG_FILE).toBe('/conf/xuc.conf');
-      expect(x.res.volumes).toBeUndefined();
-      expect(x.env.JAVA_OPTS).not.toContain('trustStore');
-    }
-  });
-
-  test('Kerberos applies to the front its principal names only', () => {
-    expect(cc.env.JAVA_OPTS).toContain('-Dsecured.krb5.principal=HTTP/cc.test.example.com');
-    expect(uc.env.JAVA_OPTS).toBe('-Xms512m -Xmx2048m');
-    expect(container(built.json(built.xucmgt('ucaddon')), built.xucmgt('ucaddon').service.name).env.USE_SSO).toBeUndefined();
-  });
-
-  test('a principal naming the UC-Addon front applies there', () => {
-    const uc2 = build(
-      withAuth({ kerberos: { ...KERBEROS, principal: 'HTTP/uc.test.example.com', encryptionTypes: ['arcfour-hmac'] } }, (e) => {
-        e.publicNames.ucAddonHost = 'uc.test.example.com';
-        e.servers.push({ name: 'uc', address: '10.0.0.30', docker: { host: 'ssh://deploy@10.0.0.30' }, roles: ['ucaddon'] });
-      }),
-    );
-    const x = container(uc2.json(uc2.xuc('ucaddon')), uc2.xuc('ucaddon').service.name);
-    expect(x.env.JAVA_OPTS).toContain('-Dsecured.krb5.principal=HTTP/uc.test.example.com');
-    expect(uploadOf(x.res, '/etc/krb5.conf').content).toContain('\tallow_weak_crypto = true\n');
-  });
-});
-
-describe('Kerberos through the Edge reverse proxy', () => {
-  const built = build(
-    withAuth({ kerberos: { ...KERBEROS, principal: 'HTTP/rpx.test.example.com' } }, (e) => {
-      e.edge = { publicName: 'rpx.test.example.com' };
-      e.servers.push({ name: 'edge', address: '192.0.2.10', docker: { host: 'ssh://deploy@192.0.2.10' }, roles: ['edge'] });
-    }),
-  );
-  const json = built.json(built.xuc());
-
-  test('a principal naming the Edge front applies to the CC xuc, and XUC_HOST follows it', () => {
-    expect(container(json, 'xivocc-xuc').env).toMatchObject({ XUC_HOST: 'rpx.test.example.com' });
-    expect(container(json, 'xivocc-xuc').env.JAVA_OPTS).toContain('-Dsecured.krb5.principal=HTTP/rpx.test.example.com');
-    expect(container(json, 'xivocc-xucmgt').env).toMatchObject({ USE_SSO: 'true', XUC_HOST: 'rpx.test.example.com' });
+    const { template, warnings } = built({
+      features: [AuthOidc.mode({ serverUrl: 'https://id.example.com', clientId: 'web', logout: true, audience: 'aud', usernameField: 'email' })],
+    });
+    expect(template.container('xivocc-xuc').env).toMatchObject({
+      OIDC_LOGOUT_ENABLE: 'true',
+      OIDC_AUDIENCE: 'aud',
+      OIDC_USERNAME_FIELD: 'email',
+      ENABLE_OIDC: 'false',
+      OIDC_CLIENT_ID: 'web',
+    });
+    expect(warnings).toEqual([OIDC_LOGOUT_WARNING]);
   });
 });
 
 describe('construct props are checked', () => {
   const stack = () => new TerraformStack(Testing.app(), 'test');
   const fronts = ['cc.example.com'];
-  const kerberosProps = { environment: 'test', realm: 'EXAMPLE.COM', kdc: ['kdc'], adminServer: 'kdc', principal: 'HTTP/cc.example.com', fronts, keytab: PlanTimeFile.fromFile('/tmp/x.keytab') };
+  const kerberosProps = {
+    environment: 'test',
+    realm: 'EXAMPLE.COM',
+    kdc: ['kdc'],
+    adminServer: 'kdc',
+    principal: 'HTTP/cc.example.com',
+    fronts,
+    keytab: PlanTimeFile.fromFile('/tmp/x.keytab'),
+  };
 
   test('AuthLdap: port, %s, CA only for ldaps, CA without key', () => {
-    expectValidationError(() => new AuthLdap(stack(), 'ldap', { ...LDAP, url: 'ldap://h' }), 'test/ldap', 'test/ldap: "ldap://h" has no port: xuc needs it (XiVO CC "System Configuration"); write ldap://h:389');
-    expectValidationError(() => new AuthLdap(stack(), 'ldap', { ...LDAP, userSearchFilter: 'uid' }), 'test/ldap', 'test/ldap: "uid" has no %s: xuc puts the login in place of %s; write e.g. "uid=%s"');
-    expectValidationError(() => new AuthLdap(stack(), 'ldap', { ...LDAP, url: 'ldap://h:389', caPem: CA }), 'test/ldap', 'test/ldap: a CA is given for a plain ldap:// URL: use ldaps://HOST:636');
-    expectValidationError(() => new AuthLdap(stack(), 'ldap', { ...LDAP, caPem: '-----BEGIN PRIVATE KEY-----' }), 'test/ldap',
+    expectValidationError(
+      () => new AuthLdap(stack(), 'ldap', { ...LDAP, url: 'ldap://h' }),
+      'test/ldap',
+      'test/ldap: "ldap://h" has no port: xuc needs it (XiVO CC "System Configuration"); write ldap://h:389',
+    );
+    expectValidationError(
+      () => new AuthLdap(stack(), 'ldap', { ...LDAP, userSearchFilter: 'uid' }),
+      'test/ldap',
+      'test/ldap: "uid" has no %s: xuc puts the login in place of %s; write e.g. "uid=%s"',
+    );
+    expectValidationError(
+      () => new AuthLdap(stack(), 'ldap', { ...LDAP, url: 'ldap://h:389', caPem: CA }),
+      'test/ldap',
+      'test/ldap: a CA is given for a plain ldap:// URL: use ldaps://HOST:636',
+    );
+    expectValidationError(
+      () => new AuthLdap(stack(), 'ldap', { ...LDAP, caPem: '-----BEGIN PRIVATE KEY-----' }),
+      'test/ldap',
       'test/ldap: holds a PRIVATE KEY: give only the public CA or full-chain certificates, and never commit a key',
     );
   });
@@ -260,35 +271,61 @@ describe('construct props are checked', () => {
   });
 
   test('AuthKerberos: encryption types, principal host, KDC', () => {
-    expectValidationError(() => new AuthKerberos(stack(), 'k', { ...kerberosProps, encryptionTypes: ['aes128' as any] }, CONTEXT), 'test/k',
+    expectValidationError(
+      () => new AuthKerberos(stack(), 'k', { ...kerberosProps, encryptionTypes: ['aes128' as any] }, CONTEXT),
+      'test/k',
       'test/k: encryption type "aes128" is not supported by XiVO CC: use aes256-cts-hmac-sha1-96, arcfour-hmac, des3-cbc-sha1, des-cbc-crc',
     );
-    expectValidationError(() => new AuthKerberos(stack(), 'k', { ...kerberosProps, principal: 'HTTP/x.example.com' }, CONTEXT), 'test/k',
+    expectValidationError(
+      () => new AuthKerberos(stack(), 'k', { ...kerberosProps, principal: 'HTTP/x.example.com' }, CONTEXT),
+      'test/k',
       'test/k: "HTTP/x.example.com" does not name the xuc front users open: the host must match its DNS name (XiVO CC "System Configuration"); write HTTP/cc.example.com',
     );
     expectValidationError(() => new AuthKerberos(stack(), 'k', { ...kerberosProps, kdc: [] }, CONTEXT), 'test/k', 'test/k: give at least one KDC');
   });
 
   test('AuthCas and AuthOidc: https and client ids', () => {
-    expectValidationError(() => new AuthCas(stack(), 'cas', { serverUrl: 'http://cas' }), 'test/cas', 'test/cas: CAS server URL "http://cas" must be an https:// URL');
-    expectValidationError(() => new AuthOidc(stack(), 'oidc', { serverUrl: 'http://id', clientId: 'a' }), 'test/oidc', 'test/oidc: OIDC server URL "http://id" must be an https:// URL');
-    expectValidationError(() => new AuthOidc(stack(), 'oidc', { serverUrl: 'https://id', clientId: 'a', xucClientIds: ['a,b'] }), 'test/oidc',
+    expectValidationError(
+      () => new AuthCas(stack(), 'cas', { serverUrl: 'http://cas' }),
+      'test/cas',
+      'test/cas: CAS server URL "http://cas" must be an https:// URL',
+    );
+    expectValidationError(
+      () => new AuthOidc(stack(), 'oidc', { serverUrl: 'http://id', clientId: 'a' }),
+      'test/oidc',
+      'test/oidc: OIDC server URL "http://id" must be an https:// URL',
+    );
+    expectValidationError(
+      () => new AuthOidc(stack(), 'oidc', { serverUrl: 'https://id', clientId: 'a', xucClientIds: ['a,b'] }),
+      'test/oidc',
       'test/oidc: OIDC client id "a,b" must not be empty nor contain commas or spaces',
     );
   });
 
   test('OutboundQueue: name, number, length', () => {
     const q = { environment: 'test', name: 'outbound', number: '3000' };
-    expectValidationError(() => new OutboundQueue(stack(), 'q', { ...q, name: 'Out' }, CONTEXT), 'test/q',
+    expectValidationError(
+      () => new OutboundQueue(stack(), 'q', { ...q, name: 'Out' }, CONTEXT),
+      'test/q',
       'test/q: "Out" must start with "out" (xuc routes agent calls to a queue named out…) and hold lowercase letters, digits, _ or -; e.g. "outbound"',
     );
-    expectValidationError(() => new OutboundQueue(stack(), 'q', { ...q, number: '' }, CONTEXT), 'test/q', 'test/q: "" must be the queue\'s number, digits only, e.g. "3000"');
-    expectValidationError(() => new OutboundQueue(stack(), 'q', { ...q, outboundLength: 2.5 }, CONTEXT), 'test/q', 'test/q: 2.5 must be a number of digits between 1 and 20 (default 6)');
+    expectValidationError(
+      () => new OutboundQueue(stack(), 'q', { ...q, number: '' }, CONTEXT),
+      'test/q',
+      'test/q: "" must be the queue\'s number, digits only, e.g. "3000"',
+    );
+    expectValidationError(
+      () => new OutboundQueue(stack(), 'q', { ...q, outboundLength: 2.5 }, CONTEXT),
+      'test/q',
+      'test/q: 2.5 must be a number of digits between 1 and 20 (default 6)',
+    );
     expect(new OutboundQueue(stack(), 'q', q, CONTEXT).contribution.conf).toEqual({ xuc: { outboundLength: 6 } });
   });
 
   test('XucTruststore needs a certificate', () => {
-    expectValidationError(() => new XucTruststore(stack(), 'ts', { xucName: 'x', imageId: 'i', certificates: [], hostDirectory: '/d' }), 'test/ts',
+    expectValidationError(
+      () => new XucTruststore(stack(), 'ts', { xucName: 'x', imageId: 'i', certificates: [], hostDirectory: '/d' }),
+      'test/ts',
       'test/ts: give at least one certificate to trust',
     );
   });

@@ -16,11 +16,11 @@ const describeSource = (s: EnvSource): string => {
     case 'literal':
       return `\`${s.value}\``;
     case 'public':
-      return `public name \`${s.name}\``;
+      return `public name \`${s.name}\`${s.optional ? ' (left out without it)' : ''}`;
     case 'token':
       return 'SharedToken';
     case 'endpoint':
-      return `${s.part} of \`${s.service}\``;
+      return `${s.part} of \`${s.service}\`${s.optional ? ' (left out when it does not run)' : ''}`;
   }
 };
 
@@ -43,21 +43,30 @@ export function catalogueMarkdown(): string {
     const inferred = (c?: string) => (c === 'inferred' ? ' (inferred)' : '');
     const ports = s.ports.map((p) => `${p.name} ${p.internal}${p.published ? `→${p.published}` : ''}${inferred(p.confidence)}`).join(', ') || '–';
     const volumes = s.volumes.map((v) => `\`${v.containerPath}\`${v.persistent ? ' (protected)' : ''}${inferred(v.confidence)}`).join(', ') || '–';
-    const env = Object.entries(s.env).map(([k, v]) => `\`${k}\` ← ${describeSource(v)}`).join('<br>') || '–';
-    lines.push(`| \`${s.id}\` | ${cell(s.description)} | \`${s.image}\` (${s.imageConfidence}) | ${ports} | ${volumes} | ${s.optIn ? 'opt-in (`enabled: true`)' : s.optional ? 'yes' : 'no'} | ${cell(env)} | ${cell(s.notes)} |`);
+    const env =
+      Object.entries(s.env)
+        .map(([k, v]) => `\`${k}\` ← ${describeSource(v)}`)
+        .join('<br>') || '–';
+    lines.push(
+      `| \`${s.id}\` | ${cell(s.description)} | \`${s.image}\` (${s.imageConfidence}) | ${ports} | ${volumes} | ${s.optIn ? 'opt-in (`enabled: true`)' : s.optional ? 'yes' : 'no'} | ${cell(env)} | ${cell(s.notes)} |`,
+    );
   }
   lines.push(
     '',
     '## Host env files',
     '',
-    'XiVO\'s installers write these files too: only the keys below are managed, key by key, by a one-shot job on the',
+    "XiVO's installers write these files too: only the keys below are managed, key by key, by a one-shot job on the",
     'Docker host (EnvFileKeys); every other line is kept, the previous file is backed up, mode 0600.',
     '',
     '| role | path | variables |',
     '|---|---|---|',
   );
   for (const f of HOST_ENV_FILES) {
-    lines.push(`| ${f.role} | \`${f.path}\` | ${Object.entries(f.variables).map(([k, v]) => `\`${k}\` ← ${describeSource(v)}`).join('<br>')} |`);
+    lines.push(
+      `| ${f.role} | \`${f.path}\` | ${Object.entries(f.variables)
+        .map(([k, v]) => `\`${k}\` ← ${describeSource(v)}`)
+        .join('<br>')} |`,
+    );
   }
   lines.push(
     '',
@@ -116,12 +125,14 @@ function routesMarkdown(): string[] {
     '',
     '## Routes',
     '',
-    'Paths of the XiVO CC / UC-Addon fronts (`xucmgt`, `xuc`: the front\'s own role). The edge proxy publishes only the paths with an edge zone;',
+    "Paths of the XiVO CC / UC-Addon fronts (`xucmgt`, `xuc`: the front's own role). The edge proxy publishes only the paths with an edge zone;",
     'the others answer 404 there. `{server}` stands for each MDS name. A target whose service is not deployed is left out.',
     '',
     '| path | target | WebSocket | edge zone | facts |',
     '|---|---|---|---|---|',
-    ...ROUTES.map((r) => `| \`${r.path}\` | ${describeTarget(r.target)} | ${r.websocket ? 'yes' : 'no'} | ${r.edgeZone ?? 'not published'} | ${r.confidence} |`),
+    ...ROUTES.map(
+      (r) => `| \`${r.path}\` | ${describeTarget(r.target)} | ${r.websocket ? 'yes' : 'no'} | ${r.edgeZone ?? 'not published'} | ${r.confidence} |`,
+    ),
     '',
     `XiVO Edge paths without a catalogue service: a \`tls.routes\` entry on one of them with \`edge: true\` gets this zone by default (others: \`${DEFAULT_EXTRA_EDGE_ZONE}\`).`,
     '',

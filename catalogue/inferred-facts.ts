@@ -35,19 +35,40 @@ export type InferredFact = FactBase &
 function serviceFacts(): InferredFact[] {
   return SERVICES.flatMap((def): InferredFact[] => {
     const facts: InferredFact[] = [];
-    if (def.imageConfidence === 'inferred') facts.push({ kind: 'image', key: `${def.id} image`, service: def.id, subject: `image of ${def.id}`, expected: def.image });
+    if (def.imageConfidence === 'inferred')
+      facts.push({ kind: 'image', key: `${def.id} image`, service: def.id, subject: `image of ${def.id}`, expected: def.image });
     if (COMPOSE_PROJECT[def.role] && (def.nameConfidence ?? 'inferred') === 'inferred') {
-      facts.push({ kind: 'compose-service', key: `${def.id} compose service`, service: def.id, subject: `Compose service name of ${def.id}`, expected: def.name });
+      facts.push({
+        kind: 'compose-service',
+        key: `${def.id} compose service`,
+        service: def.id,
+        subject: `Compose service name of ${def.id}`,
+        expected: def.name,
+      });
     }
     for (const port of def.ports.filter((p) => p.confidence === 'inferred')) {
       const expected = `${port.internal}/${port.protocol ?? 'tcp'}${port.published ? ` published on ${port.published}` : ''}`;
       facts.push({ kind: 'port', key: `${def.id} port ${port.name}`, service: def.id, port, subject: `port "${port.name}" of ${def.id}`, expected });
     }
     for (const volume of def.volumes.filter((v) => v.confidence === 'inferred')) {
-      facts.push({ kind: 'volume', key: `${def.id} volume ${volume.name}`, service: def.id, volume, subject: `data path of ${def.id} (volume "${volume.name}")`, expected: volume.containerPath });
+      facts.push({
+        kind: 'volume',
+        key: `${def.id} volume ${volume.name}`,
+        service: def.id,
+        volume,
+        subject: `data path of ${def.id} (volume "${volume.name}")`,
+        expected: volume.containerPath,
+      });
     }
     for (const name of def.inferredEnv ?? []) {
-      facts.push({ kind: 'env-name', key: `${def.id} env ${name}`, service: def.id, env: name, subject: `environment variable of ${def.id}`, expected: name });
+      facts.push({
+        kind: 'env-name',
+        key: `${def.id} env ${name}`,
+        service: def.id,
+        env: name,
+        subject: `environment variable of ${def.id}`,
+        expected: name,
+      });
     }
     return facts;
   });
@@ -56,7 +77,13 @@ function serviceFacts(): InferredFact[] {
 function composeFacts(): InferredFact[] {
   return Object.entries(COMPOSE_PROJECT)
     .filter(([, project]) => project.confidence === 'inferred')
-    .map(([role, project]) => ({ kind: 'compose-project', key: `${role} compose project`, role: role as Role, subject: `Compose project of role ${role}`, expected: project.name }));
+    .map(([role, project]) => ({
+      kind: 'compose-project',
+      key: `${role} compose project`,
+      role: role as Role,
+      subject: `Compose project of role ${role}`,
+      expected: project.name,
+    }));
 }
 
 function credentialFacts(): InferredFact[] {
@@ -64,18 +91,35 @@ function credentialFacts(): InferredFact[] {
     const fact = XUC_CREDENTIALS[credential];
     const facts: InferredFact[] = [];
     if (fact.envConfidence === 'inferred') {
-      facts.push({ kind: 'xuc-credential-env', key: `xuc credential ${credential} env`, credential, subject: `xuc variable of the ${fact.what}`, expected: fact.env });
+      facts.push({
+        kind: 'xuc-credential-env',
+        key: `xuc credential ${credential} env`,
+        credential,
+        subject: `xuc variable of the ${fact.what}`,
+        expected: fact.env,
+      });
     }
     // The CTI user `xuc` is verified (XiVO CC's installation guides); the other user names are not.
     if (fact.defaultValue !== undefined && credential !== 'ctiUser') {
-      facts.push({ kind: 'xuc-credential-user', key: `xuc credential ${credential}`, credential, subject: `value of the ${fact.what}`, expected: fact.defaultValue });
+      facts.push({
+        kind: 'xuc-credential-user',
+        key: `xuc credential ${credential}`,
+        credential,
+        subject: `value of the ${fact.what}`,
+        expected: fact.defaultValue,
+      });
     }
     return facts;
   });
 }
 
 export const INFERRED_FACTS: readonly InferredFact[] = [
-  { kind: 'tag-rule', key: 'tag rule', subject: 'tag of XiVO images (XIVOCC_TAG.XIVOCC_DIST)', expected: `<release>.<dist> (dist "${DEFAULT_DIST}" by default)` },
+  {
+    kind: 'tag-rule',
+    key: 'tag rule',
+    subject: 'tag of XiVO images (XIVOCC_TAG.XIVOCC_DIST)',
+    expected: `<release>.<dist> (dist "${DEFAULT_DIST}" by default)`,
+  },
   ...composeFacts(),
   ...serviceFacts(),
   ...credentialFacts(),

@@ -93,7 +93,13 @@ export const ROUTES: readonly RouteDefinition[] = [
   { path: '/xuc/api/2.0/cti', target: xuc, websocket: true, edgeZone: RateZone.AUTH, confidence: 'verified' },
   // SIP over WebSocket (WebRTC): the path is verified (Edge), Asterisk as its upstream is inferred.
   { path: '/wssip', target: { kind: 'asterisk', role: Role.XIVO }, websocket: true, edgeZone: RateZone.AUTH, confidence: 'inferred' },
-  { path: `/wssip-${SERVER_PLACEHOLDER}`, target: { kind: 'asterisk', role: Role.MDS }, websocket: true, edgeZone: RateZone.AUTH, confidence: 'inferred' },
+  {
+    path: `/wssip-${SERVER_PLACEHOLDER}`,
+    target: { kind: 'asterisk', role: Role.MDS },
+    websocket: true,
+    edgeZone: RateZone.AUTH,
+    confidence: 'inferred',
+  },
   { path: '/configmgt', target: { kind: 'service', service: 'xivo.configmgt' }, confidence: 'verified' },
   { path: '/kibana', target: { kind: 'service', service: 'cc.kibana' }, confidence: 'verified' },
   { path: '/recording', target: { kind: 'service', service: 'cc.recording-server' }, confidence: 'verified' },

@@ -10,7 +10,7 @@
 import { ServiceId } from './types';
 
 export const SERVICE_EFFECTS: Readonly<Partial<Record<ServiceId, string>>> = {
-  'xivo.configmgt': 'CC Manager rights and profiles unavailable; xuc cannot check agents\' rights, so logins fail meanwhile',
+  'xivo.configmgt': "CC Manager rights and profiles unavailable; xuc cannot check agents' rights, so logins fail meanwhile",
   'cc.pgxivocc': 'statistics paused: replication, real-time and periodic statistics wait for the database',
   'cc.xivo-db-replication': 'statistics lag behind: replication of cel and queue_log resumes where it stopped',
   'cc.xivo-full-stats': 'real-time statistics paused, caught up after restart',

@@ -7,6 +7,7 @@
  * overridden per environment (`services.<id>` in the environment file: image, tag, env,
  * volumes, ports, memory, enabled), so a wrong inference is fixed in data, not in code.
  */
+import { CatalogueError } from './catalogue-error';
 import {
   Confidence,
   env,
@@ -30,10 +31,16 @@ export const DEFAULT_DIST = 'latest';
 /** Image of the tiny helper container that writes host files through the Docker API (never started). */
 export const HOST_FILE_HELPER_IMAGE = 'busybox:stable';
 
-/** Host directory of xuc's LDAPS truststore, mounted at /customSslTrustStore (XiVO's documented path: XiVO CC documentation, "System Configuration"). */
+/**
+ * Host directory of xuc's LDAPS truststore, mounted at /customSslTrustStore (XiVO's documented path: XiVO CC documentation,
+ * "System Configuration").
+ */
 export const XUC_TRUSTSTORE_HOST_DIR = '/etc/docker/xuc-custom-truststore';
 
-/** Default JVM heap of xuc: the example of the XiVO CC documentation, "System Configuration" (`-Xms512m -Xmx2048m`); the image's own default is unknown. */
+/**
+ * Default JVM heap of xuc: the example of the XiVO CC documentation, "System Configuration" (`-Xms512m -Xmx2048m`); the image's own
+ * default is unknown.
+ */
 export const DEFAULT_XUC_HEAP = { min: '512m', max: '2048m' } as const;
 
 type Entry = Omit<ServiceDefinition, 'id' | 'optional' | 'volumes' | 'dependsOn' | 'imageConfidence' | 'tag'> &
@@ -42,7 +49,7 @@ type Entry = Omit<ServiceDefinition, 'id' | 'optional' | 'volumes' | 'dependsOn'
 function service(entry: Entry): ServiceDefinition {
   const id = `${entry.role}.${entry.name}`;
   // A definition whose id is not listed would be unreachable by id: caught when the catalogue loads.
-  if (!isServiceId(id)) throw new Error(`catalogue: service ${id} is not listed in SERVICE_IDS (catalogue/types.ts)`);
+  if (!isServiceId(id)) throw new CatalogueError(`service ${id} is not listed in SERVICE_IDS (catalogue/types.ts)`);
   return {
     id,
     optional: false,
@@ -80,7 +87,8 @@ function ccFront(role: FrontRole, xucHost: PublicName): ServiceDefinition[] {
       },
       healthcheck: httpCheck(8090, '/xuc/api/2.0/'),
       memoryMb: 3072,
-      notes: 'Port 8090 verified (XiVO CC "System Configuration" target port; older builds 9000). Env names verified (XiVO CC "System Configuration", XiVO "API Security: Shared token"). Image name inferred.',
+      notes:
+        'Port 8090 verified (XiVO CC "System Configuration" target port; older builds 9000). Env names verified (XiVO CC "System Configuration", XiVO "API Security: Shared token"). Image name inferred.',
     }),
     service({
       role,
@@ -112,9 +120,10 @@ function ccFront(role: FrontRole, xucHost: PublicName): ServiceDefinition[] {
         XIVO_HOST: env.publicName(PublicName.XIVO_HOST),
         ...(role === Role.CC
           ? {
-              RECORDING_SERVER_HOST: env.hostOf('cc.recording-server'),
-              RECORDING_SERVER_PORT: env.portOf('cc.recording-server'),
-              REPORTING_HOST: env.hostOf('cc.spagobi'),
+              // Optional services: nginx routes to them only when they run.
+              RECORDING_SERVER_HOST: env.hostOf('cc.recording-server', { optional: true }),
+              RECORDING_SERVER_PORT: env.portOf('cc.recording-server', undefined, { optional: true }),
+              REPORTING_HOST: env.hostOf('cc.spagobi', { optional: true }),
             }
           : {}),
       },
@@ -217,7 +226,8 @@ export const SERVICES: readonly ServiceDefinition[] = [
     dependsOn: [CC_DB],
     healthcheck: httpCheck(9400, '/recording'),
     optional: true,
-    notes: 'Token use verified (XiVO "API Security: Shared token"). Port 9400 and data path inferred (XiVO CC "System Configuration" only says RECORDING_SERVER_PORT).',
+    notes:
+      'Token use verified (XiVO "API Security: Shared token"). Port 9400 and data path inferred (XiVO CC "System Configuration" only says RECORDING_SERVER_PORT).',
   }),
   service({
     role: Role.CC,
@@ -251,7 +261,8 @@ export const SERVICES: readonly ServiceDefinition[] = [
   service({
     role: Role.EDGE,
     name: 'nginx',
-    description: 'Edge reverse proxy: public HTTPS entry in a DMZ in front of the XiVO CC / UC-Addon front (reverse-proxy guidance for agent browsers)',
+    description:
+      'Edge reverse proxy: public HTTPS entry in a DMZ in front of the XiVO CC / UC-Addon front (reverse-proxy guidance for agent browsers)',
     image: 'nginx',
     imageConfidence: 'verified',
     tag: { kind: 'fixed', tag: '1.27-alpine' },
@@ -261,7 +272,8 @@ export const SERVICES: readonly ServiceDefinition[] = [
     ],
     env: {},
     healthcheck: { test: ['CMD-SHELL', 'nginx -t -q || exit 1'] },
-    notes: 'Stock nginx image with our generated nginx.conf (the web proxy role of XiVO Edge, XiVO documentation "XiVO Edge"); its own images are not modelled.',
+    notes:
+      'Stock nginx image with our generated nginx.conf (the web proxy role of XiVO Edge, XiVO documentation "XiVO Edge"); its own images are not modelled.',
   }),
 
   // --- UC-Addon ----------------------------------------------------------------------------
@@ -290,9 +302,10 @@ export const HOST_ENV_FILES: readonly HostEnvFileDefinition[] = [
       PLAY_AUTH_TOKEN: env.sharedToken(),
       XIVO_HOST: env.publicName(PublicName.XIVO_HOST),
       XUC_HOST: env.publicName(PublicName.XUC_HOST),
-      RECORDING_SERVER_HOST: env.publicName(PublicName.RECORDING_SERVER_HOST),
-      RECORDING_SERVER_PORT: env.publicName(PublicName.RECORDING_SERVER_PORT),
-      REPORTING_HOST: env.publicName(PublicName.REPORTING_HOST),
+      // Derived from the optional recording server and SpagoBI (or given): absent without them.
+      RECORDING_SERVER_HOST: env.publicName(PublicName.RECORDING_SERVER_HOST, { optional: true }),
+      RECORDING_SERVER_PORT: env.publicName(PublicName.RECORDING_SERVER_PORT, { optional: true }),
+      REPORTING_HOST: env.publicName(PublicName.REPORTING_HOST, { optional: true }),
     },
   },
   {
@@ -321,7 +334,13 @@ export const RESERVED_HOST_PORTS: readonly ReservedHostPort[] = [
   { role: Role.XIVO, port: 5060, protocol: 'udp', owner: 'Asterisk SIP' },
   { role: Role.XIVO, port: 5060, protocol: 'tcp', owner: 'Asterisk SIP over TCP', confidence: 'inferred' },
   { role: Role.XIVO, port: 5432, protocol: 'tcp', owner: 'XiVO PostgreSQL' },
-  { role: Role.XIVO, port: 5672, protocol: 'tcp', owner: "RabbitMQ container of XiVO's own Docker stack (xivo-dcomp), when published", confidence: 'inferred' },
+  {
+    role: Role.XIVO,
+    port: 5672,
+    protocol: 'tcp',
+    owner: "RabbitMQ container of XiVO's own Docker stack (xivo-dcomp), when published",
+    confidence: 'inferred',
+  },
   { role: Role.XIVO, port: 8667, protocol: 'tcp', owner: 'xivo-provd HTTP' },
   { role: Role.XIVO, port: 9100, protocol: 'tcp', owner: "XiVO's own configmgt", unlessDeployed: 'xivo.configmgt' },
   ...[
@@ -352,7 +371,7 @@ export const UNIQUE_ROLES: ReadonlySet<Role> = new Set([Role.XIVO, Role.CC, Role
 function indexById(definitions: readonly ServiceDefinition[]): ReadonlyMap<ServiceId, ServiceDefinition> {
   const ids = definitions.map((d) => d.id);
   if (ids.join() !== SERVICE_IDS.join()) {
-    throw new Error(`catalogue: the service definitions (${ids.join(', ')}) are not SERVICE_IDS (${SERVICE_IDS.join(', ')}) in the same order`);
+    throw new CatalogueError(`the service definitions (${ids.join(', ')}) are not SERVICE_IDS (${SERVICE_IDS.join(', ')}) in the same order`);
   }
   return new Map(definitions.map((d) => [d.id, d]));
 }

@@ -13,7 +13,10 @@ export enum Role {
   CC = 'cc',
   /** UC-Addon: the UC applications without the contact-centre part. */
   UC_ADDON = 'ucaddon',
-  /** Edge reverse proxy in a DMZ, in front of the CC/UC front (see the Cisco community discussion "Using a Reverse Proxy between Agent Browser and Finesse Servers"). */
+  /**
+   * Edge reverse proxy in a DMZ, in front of the CC/UC front (see the Cisco community discussion "Using a Reverse Proxy between Agent
+   * Browser and Finesse Servers").
+   */
   EDGE = 'edge',
 }
 
@@ -79,20 +82,43 @@ export enum PublicName {
   REPORTING_HOST = 'reportingHost',
 }
 
-/** Where the value of an environment variable comes from. */
+/**
+ * Where the value of an environment variable comes from. A public name or a service the platform
+ * lacks is a refusal at synth (a missing link is never a missing variable), unless the source is
+ * `optional`: then the variable is left out (the recording server's address for nginx, when the
+ * platform runs no recording server).
+ */
 export type EnvSource =
   | { readonly kind: 'literal'; readonly value: string }
-  | { readonly kind: 'public'; readonly name: PublicName }
+  | { readonly kind: 'public'; readonly name: PublicName; readonly optional?: boolean }
   /** Host or port by which the consuming container reaches another service (alias on the same server, address otherwise). */
-  | { readonly kind: 'endpoint'; readonly service: ServiceId; readonly part: 'host' | 'port' | 'url'; readonly port?: string }
+  | {
+      readonly kind: 'endpoint';
+      readonly service: ServiceId;
+      readonly part: 'host' | 'port' | 'url';
+      readonly port?: string;
+      readonly optional?: boolean;
+    }
   /** The shared `PLAY_AUTH_TOKEN` (see SharedToken). */
   | { readonly kind: 'token' };
 
+/** How a source that the platform may lack is given: left out then, instead of refused. */
+export interface EnvSourceOptions {
+  /** Leave the variable out when the platform has no such name or service. @default false: refused */
+  readonly optional?: boolean;
+}
+
 export const env = {
   literal: (value: string): EnvSource => ({ kind: 'literal', value }),
-  publicName: (name: PublicName): EnvSource => ({ kind: 'public', name }),
-  hostOf: (service: ServiceId): EnvSource => ({ kind: 'endpoint', service, part: 'host' }),
-  portOf: (service: ServiceId, port?: string): EnvSource => ({ kind: 'endpoint', service, part: 'port', port }),
+  publicName: (name: PublicName, options: EnvSourceOptions = {}): EnvSource => ({ kind: 'public', name, ...options }),
+  hostOf: (service: ServiceId, options: EnvSourceOptions = {}): EnvSource => ({ kind: 'endpoint', service, part: 'host', ...options }),
+  portOf: (service: ServiceId, port?: string, options: EnvSourceOptions = {}): EnvSource => ({
+    kind: 'endpoint',
+    service,
+    part: 'port',
+    port,
+    ...options,
+  }),
   urlOf: (service: ServiceId, port?: string): EnvSource => ({ kind: 'endpoint', service, part: 'url', port }),
   sharedToken: (): EnvSource => ({ kind: 'token' }),
 };

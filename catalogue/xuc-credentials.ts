@@ -25,10 +25,30 @@ export interface XucCredentialFact {
 
 export const XUC_CREDENTIALS: Readonly<Record<XucCredential, XucCredentialFact>> = {
   ctiUser: { env: 'XIVO_CTI_USER', envConfidence: 'inferred', defaultValue: 'xuc', what: 'CTI user of xuc on XiVO (login `xuc`, verified)' },
-  ctiPassword: { env: 'XIVO_CTI_PASSWORD', envConfidence: 'inferred', secretVariable: 'xuc_cti_password', what: 'password of the CTI user (random since 2021)' },
-  webServicesUser: { env: 'XIVO_WS_USER', envConfidence: 'inferred', defaultValue: 'xivows', what: 'web-services user of XiVO for the CC server (user name inferred)' },
-  webServicesPassword: { env: 'XIVO_WS_PASSWORD', envConfidence: 'inferred', secretVariable: 'xuc_ws_password', what: 'password of the web-services user' },
-  amiUser: { env: 'XIVO_AMI_USER', envConfidence: 'inferred', defaultValue: 'xuc', what: 'AMI user of xuc on the PBX and on each MDS (user name inferred)' },
+  ctiPassword: {
+    env: 'XIVO_CTI_PASSWORD',
+    envConfidence: 'inferred',
+    secretVariable: 'xuc_cti_password',
+    what: 'password of the CTI user (random since 2021)',
+  },
+  webServicesUser: {
+    env: 'XIVO_WS_USER',
+    envConfidence: 'inferred',
+    defaultValue: 'xivows',
+    what: 'web-services user of XiVO for the CC server (user name inferred)',
+  },
+  webServicesPassword: {
+    env: 'XIVO_WS_PASSWORD',
+    envConfidence: 'inferred',
+    secretVariable: 'xuc_ws_password',
+    what: 'password of the web-services user',
+  },
+  amiUser: {
+    env: 'XIVO_AMI_USER',
+    envConfidence: 'inferred',
+    defaultValue: 'xuc',
+    what: 'AMI user of xuc on the PBX and on each MDS (user name inferred)',
+  },
   amiSecret: { env: 'XIVO_AMI_SECRET', envConfidence: 'inferred', secretVariable: 'xuc_ami_secret', what: 'AMI secret of that user' },
 };
 

@@ -16,8 +16,18 @@ export const DEFAULT_ENV_FILES = 'environments/*.yaml,environments/*.yml';
 /** A file name environment files go by (any case): what a skipped file looks like. */
 const LOOKS_LIKE_ENVIRONMENT = /\.ya?ml$/i;
 
-const patternsOf = (patterns: string) => patterns.split(',').map((p) => p.trim()).filter(Boolean);
-const globRegex = (base: string) => new RegExp(`^${base.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+const patternsOf = (patterns: string) =>
+  patterns
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+const globRegex = (base: string) =>
+  new RegExp(
+    `^${base
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
 const listing = (dir: string, cwd: string) => (fs.existsSync(path.resolve(cwd, dir)) ? fs.readdirSync(path.resolve(cwd, dir)) : []);
 
 /**
@@ -41,12 +51,17 @@ export function expandEnvFiles(patterns: string, cwd = process.cwd()): { files: 
       continue;
     }
     const regex = globRegex(base);
-    const matches = listing(dir, cwd).filter((e) => regex.test(e)).map((e) => path.join(dir, e));
+    const matches = listing(dir, cwd)
+      .filter((e) => regex.test(e))
+      .map((e) => path.join(dir, e));
     if (matches.length === 0) issues.push({ file: pattern, path: [], message: 'XIVO_ENV_FILES pattern matches no file' });
     files.push(...matches);
   }
   const unmatchedDefaults = patterns === DEFAULT_ENV_FILES && files.length > 0;
-  return { files: [...new Set(files)].sort(), issues: unmatchedDefaults ? issues.filter((i) => i.message !== 'XIVO_ENV_FILES pattern matches no file') : issues };
+  return {
+    files: [...new Set(files)].sort(),
+    issues: unmatchedDefaults ? issues.filter((i) => i.message !== 'XIVO_ENV_FILES pattern matches no file') : issues,
+  };
 }
 
 /**

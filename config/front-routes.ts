@@ -1,18 +1,15 @@
 /**
- * Resolves the route table (catalogue/routes.ts) for one front of an environment: which paths
- * exist, where each leads from the front's server, and which ones the edge proxy publishes.
+ * The route table of the fronts of an environment, on the model (for the firewall matrix): the
+ * library's rule (constructs/nginx/front-routes.ts) with the model's placement, plus the
+ * environment's extra routes (`tls.routes`).
  */
-import { DEFAULT_EXTRA_EDGE_ZONE, EDGE_ONLY_PATHS, RateZone, RouteDefinition, ROUTES, SERVER_PLACEHOLDER } from '../catalogue/routes';
-import { Role, ServiceId } from '../catalogue/types';
+import { DEFAULT_EXTRA_EDGE_ZONE, EDGE_ONLY_PATHS, RateZone, RouteDefinition } from '../catalogue/routes';
+import { FrontRole, Role } from '../catalogue/types';
+import { resolveRoute, RouteContext, SipWebSocket, standardRoutes } from '../constructs/nginx/front-routes';
 import { FrontRoute } from '../constructs/nginx/routes';
 import { endpoint } from './endpoints';
 import { Environment, ServerModel, serversWithRole } from './model';
 import { RouteSpec, SipWebSocketSpec } from './schema-tls';
-
-/** Full service id of a route target for a front of `role`. */
-export function routeServiceId(service: string, role: Role): ServiceId {
-  return (service.includes('.') ? service : `${role}.${service}`) as ServiceId;
-}
 
 /** The zone of an extra route on the edge: its own, the Edge table's for its path, else DEFAULT_EXTRA_EDGE_ZONE. */
 export function extraRouteZone(spec: Pick<RouteSpec, 'path' | 'edge' | 'zone'>): RateZone | undefined {
@@ -21,7 +18,7 @@ export function extraRouteZone(spec: Pick<RouteSpec, 'path' | 'edge' | 'zone'>):
 }
 
 /** The environment's extra routes as route definitions (always on catalogue services). */
-export function extraRoutes(specs: readonly RouteSpec[]): RouteDefinition[] {
+function extraRoutes(specs: readonly RouteSpec[]): RouteDefinition[] {
   return specs.map((r) => ({
     path: r.path,
     target: { kind: 'service', service: r.service, port: r.port },
@@ -31,34 +28,21 @@ export function extraRoutes(specs: readonly RouteSpec[]): RouteDefinition[] {
   }));
 }
 
-function resolveOne(env: Environment, server: ServerModel, role: Role.CC | Role.UC_ADDON, route: RouteDefinition, extra: boolean, sip: SipWebSocketSpec): FrontRoute[] {
-  const common = { websocket: !!route.websocket, edgeZone: route.edgeZone, extra };
-  if (route.target.kind === 'asterisk') {
-    if (!sip.enabled) return [];
-    return serversWithRole(env, route.target.role).map((target) => ({
-      ...common,
-      path: route.path.replace(SERVER_PLACEHOLDER, target.name),
-      targetName: `asterisk@${target.name}`,
-      endpoint: { host: target.address, port: sip.port, local: false },
-      upstreamPath: sip.path,
-    }));
-  }
-  const serviceId = routeServiceId(route.target.service, role);
-  // CC services are not routed by the UC-Addon front (and vice versa); XiVO ones by both.
-  const targetRole = serviceId.split('.')[0];
-  if ((targetRole === Role.CC || targetRole === Role.UC_ADDON) && targetRole !== role) return [];
-  const at = endpoint(env, server, serviceId, route.target.port);
-  return at ? [{ ...common, path: route.path, targetName: serviceId, serviceId, endpoint: at }] : [];
+/** The SIP WebSocket of the `tls` section: undefined when disabled. */
+export function sipWebSocketOf(spec: SipWebSocketSpec): SipWebSocket | undefined {
+  return spec.enabled ? { port: spec.port, path: spec.path } : undefined;
 }
 
 /**
- * The routes of the front of `role` on `server`, sorted by path: every route whose target is
- * deployed somewhere in the environment; the others are left out, never pointed at nothing.
- * A front routes services of its own role and of the XiVO PBX, and the Asterisk of the PBX
- * and of each MDS.
+ * The routes of the front of `role` on `server`, sorted by path: the standard ones whose target
+ * is deployed, and the environment's extra routes.
  */
-export function resolveRoutes(env: Environment, server: ServerModel, role: Role.CC | Role.UC_ADDON, extra: readonly RouteDefinition[], sip: SipWebSocketSpec): FrontRoute[] {
-  return [...ROUTES.map((r) => [r, false] as const), ...extra.map((r) => [r, true] as const)]
-    .flatMap(([route, isExtra]) => resolveOne(env, server, role, route, isExtra, sip))
-    .sort((a, b) => a.path.localeCompare(b.path));
+export function resolveRoutes(env: Environment, server: ServerModel, role: FrontRole): FrontRoute[] {
+  const ctx: RouteContext = {
+    endpoint: (service, port) => endpoint(env, server, service, port),
+    serversWithRole: (r: Role.XIVO | Role.MDS) => serversWithRole(env, r),
+  };
+  const sip = sipWebSocketOf(env.tls.sipWebSocket);
+  const extra = extraRoutes(env.tls.routes).flatMap((route) => resolveRoute(ctx, role, route, true, sip));
+  return [...standardRoutes(ctx, role, sip), ...extra].sort((a, b) => a.path.localeCompare(b.path));
 }

@@ -1,27 +1,15 @@
 /**
- * The environment's TLS section with its defaults, and its fronts: which public name each front
- * answers to, which front the edge forwards to, and which names the edge must hide.
+ * The environment's fronts: which public name each front answers to, and which front the edge
+ * forwards to. (The names the edge hides are the platform's: XivoPlatform.internalNames.)
  */
-import { containerName } from '../catalogue/services';
 import { FrontRole, PublicName, Role } from '../catalogue/types';
+import { InternalError } from '../constructs/errors';
 import { Environment, ServerModel } from './model';
-import type { EnvironmentFile } from './schema';
-import { EdgeSpec, edgeSchema, tlsSchema, TlsSpec } from './schema-tls';
-
-/** The `tls` section of a file with its defaults, also when the file has none. */
-export function tlsOfSpec(spec: EnvironmentFile): TlsSpec {
-  return spec.tls ?? tlsSchema.parse({});
-}
-
-/** The environment's `tls` section with its defaults. */
-export function tlsOf(env: Environment): TlsSpec {
-  return tlsOfSpec(env.spec);
-}
 
 /** Public name of the front of a role (XUC_HOST of XiVO CC or of the UC-Addon). */
 export function frontName(env: Environment, role: FrontRole): string {
   const name = env.publicNames[role === Role.CC ? PublicName.XUC_HOST : PublicName.UC_ADDON_HOST];
-  if (!name) throw new Error(`publicNames.${role === Role.CC ? 'xucHost' : 'ucAddonHost'} is required for the ${role} front`);
+  if (!name) throw new InternalError(`publicNames.${role === Role.CC ? 'xucHost' : 'ucAddonHost'} is required for the ${role} front`);
   return name;
 }
 
@@ -32,29 +20,4 @@ export function edgeTarget(env: Environment): { role: FrontRole; server: ServerM
     if (server) return { role, server };
   }
   return undefined;
-}
-
-/** The `edge` section with its defaults. */
-export function edgeSpecOf(env: Environment): EdgeSpec {
-  if (!env.spec.edge) throw new Error(`environment ${env.name}: an edge server needs the edge section (edge.publicName)`);
-  return edgeSchema.parse(env.spec.edge);
-}
-
-/** Host of `ldap://host:port` or `host:port` (KDC list), without the port. */
-const hostOf = (hostPort: string) => hostPort.replace(/^[a-z]+:\/\//i, '').replace(/[:/].*$/, '');
-
-/**
- * Every internal name and address a browser must never see: public names, servers' addresses
- * and FQDNs, container names (the network aliases), the servers' Docker networks, and the
- * directory and Kerberos servers of the auth section.
- */
-export function internalNames(env: Environment): string[] {
-  const auth = env.spec.auth;
-  const names = [
-    ...Object.values(env.publicNames).filter((n): n is string => typeof n === 'string'),
-    ...env.servers.flatMap((s) => [s.address, s.fqdn ?? '', s.stackName, ...s.services.map(containerName)]),
-    ...(auth?.ldap ? [hostOf(auth.ldap.url)] : []),
-    ...(auth?.kerberos ? [...auth.kerberos.kdc, auth.kerberos.adminServer].map(hostOf) : []),
-  ].filter((n) => n && !/^\d+$/.test(n));
-  return [...new Set(names)].sort();
 }

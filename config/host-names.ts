@@ -23,7 +23,8 @@ export function hostNearMiss(value: string): string | undefined {
   const url = /^[a-z][a-z0-9+.-]*:\/\/([^/:?#@]*)/i.exec(value);
   if (url) return `${shown} is a URL: write the name or address alone, ${JSON.stringify(url[1])}`;
   const port = /^([^:]+):(\d+)$/.exec(value);
-  if (port) return `${shown} holds a port (:${port[2]}): write the name or address alone, ${JSON.stringify(port[1])} (ports are set where each is used)`;
+  if (port)
+    return `${shown} holds a port (:${port[2]}): write the name or address alone, ${JSON.stringify(port[1])} (ports are set where each is used)`;
   const bare = value.slice(0, -1);
   if (value.endsWith('.') && (isDnsName(bare) || IPV4.test(bare))) {
     return `${shown} ends with a dot (the DNS root): browsers, certificates and nginx use the name without it; write ${JSON.stringify(bare)}`;
@@ -40,7 +41,8 @@ function dottedNumbersProblem(value: string): string {
     return `${shown} is not an IPv4 address: it has ${parts.filter(Boolean).length} numbers, an IPv4 address has 4 (e.g. "10.0.0.5"); a DNS name cannot be all digits either`;
   }
   const over = parts.find((p) => Number(p) > 255);
-  if (over) return `${shown} is not an IPv4 address: ${over} is over 255 (each of the 4 numbers is 0-255); a DNS name cannot be all digits either: write the server's real address`;
+  if (over)
+    return `${shown} is not an IPv4 address: ${over} is over 255 (each of the 4 numbers is 0-255); a DNS name cannot be all digits either: write the server's real address`;
   const fixed = parts.map((p) => String(Number(p))).join('.');
   return `${shown} has a number with a leading zero, which some programs read as octal: write ${JSON.stringify(fixed)}`;
 }

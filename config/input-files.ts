@@ -48,7 +48,13 @@ const inside = (child: string, parent: string) => {
 
 /** Directories files may resolve into: the environment file's, then XIVO_SECRETS_DIRS. */
 export function allowedDirectories(environmentDirectory: string, secretsDirs = process.env[SECRETS_DIRS_VARIABLE] ?? ''): string[] {
-  return [environmentDirectory, ...secretsDirs.split(':').filter(Boolean).map((d) => path.resolve(d))].map(realPathOf);
+  return [
+    environmentDirectory,
+    ...secretsDirs
+      .split(':')
+      .filter(Boolean)
+      .map((d) => path.resolve(d)),
+  ].map(realPathOf);
 }
 
 export const OUTSIDE_MESSAGE = (file: string) =>
@@ -82,10 +88,17 @@ export function checkInputFile(environmentDirectory: string, file: string, maxBy
     return mustExist ? { problem: `file "${file}" does not exist (paths are relative to the environment file)` } : {};
   }
   if (!stat.isFile()) {
-    const kind = stat.isDirectory() ? 'a directory' : stat.isFIFO() ? 'a FIFO' : stat.isCharacterDevice() || stat.isBlockDevice() ? 'a device' : 'not a regular file';
+    const kind = stat.isDirectory()
+      ? 'a directory'
+      : stat.isFIFO()
+        ? 'a FIFO'
+        : stat.isCharacterDevice() || stat.isBlockDevice()
+          ? 'a device'
+          : 'not a regular file';
     return { problem: `"${file}" is ${kind}: give the path of a regular file` };
   }
-  if (stat.size > maxBytes) return { problem: `"${file}" is ${stat.size} bytes, more than the ${maxBytes / 1024} KiB such a file can hold: give the right file` };
+  if (stat.size > maxBytes)
+    return { problem: `"${file}" is ${stat.size} bytes, more than the ${maxBytes / 1024} KiB such a file can hold: give the right file` };
   return { absolute };
 }
 

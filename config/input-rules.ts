@@ -11,7 +11,7 @@ import { MESSAGES } from './literal';
 import { MAX_UNKNOWN_KEYS } from './messages';
 import { HOST_FILE_DIRECTORIES, MOUNT_MESSAGES, SYSTEM_PATHS } from './mounts';
 import { MANAGED_XUCMGT_VARIABLES } from '../constructs/xuc/auth-modes';
-import { MANAGED_JVM_VARIABLES } from '../constructs/xuc/xuc-variables';
+import { MANAGED_JVM_VARIABLES } from '../constructs/xuc/xuc-defaults';
 import { SECRET_MESSAGES } from './rules-secrets';
 import { ALLOWED_SSH_OPTIONS, SSH_MESSAGES } from './ssh-options';
 import { HYGIENE_MESSAGES } from './yaml-hygiene';
@@ -21,6 +21,7 @@ import { hostNearMiss } from './host-names';
 import { memoryMessage } from './messages';
 import { sharedAddressMessage, sharedEngineMessage } from './rules';
 import { DEFAULT_ENV_FILES } from './env-files';
+import { InternalError } from '../constructs/errors';
 
 export interface InputRule {
   /** What the rule protects against. */
@@ -82,12 +83,14 @@ export const INPUT_RULES: readonly InputRule[] = [
   {
     rule: 'files read at synth are small regular files',
     refused: `directories, FIFOs, devices; certificates, chains and keys over ${MAX_CERTIFICATE_BYTES / 1024} KiB; keytabs over ${MAX_KEYTAB_BYTES / 1024} KiB (checked when present)`,
-    instead: 'the PEM or keytab file itself. The provided private key is read at synth only to check that it matches its certificate; it is never written to cdktf.out',
+    instead:
+      'the PEM or keytab file itself. The provided private key is read at synth only to check that it matches its certificate; it is never written to cdktf.out',
   },
   {
     rule: 'one Docker engine, one spelling',
     refused: `two servers on ${code('ssh://deploy@h')} and ${code('ssh://root@h:22')}, or ${code('unix:///run/docker.sock')} and ${code('unix:///var/run/docker.sock')}, using the same port or host file`,
-    instead: 'put the roles on different Docker hosts or publish on other ports (hosts compare without the user, with the default port, case-insensitively)',
+    instead:
+      'put the roles on different Docker hosts or publish on other ports (hosts compare without the user, with the default port, case-insensitively)',
   },
   {
     rule: 'one machine, one address; an MDS and the edge on an engine of their own',
@@ -141,6 +144,7 @@ export const INPUT_RULES_DOCS = ['README.md', 'docs/environment.md'] as const;
 export function withInputRules(text: string): string {
   const begin = text.indexOf(INPUT_RULES_BEGIN);
   const end = text.indexOf(INPUT_RULES_END);
-  if (begin < 0 || end < begin) throw new Error(`the markers of the input rules are missing: add ${INPUT_RULES_BEGIN} and ${INPUT_RULES_END}`);
+  if (begin < 0 || end < begin)
+    throw new InternalError(`the markers of the input rules are missing: add ${INPUT_RULES_BEGIN} and ${INPUT_RULES_END}`);
   return `${text.slice(0, begin)}${INPUT_RULES_BEGIN}\n${inputRulesMarkdown()}\n${text.slice(end)}`;
 }

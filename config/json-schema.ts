@@ -1,8 +1,8 @@
 /**
  * Publishes the environment-file schema as JSON Schema (schema/environment.schema.json),
  * so that editors with yaml-language-server validate and complete environment files.
- * Also writes docs/catalogue.md and the table of input rules in README.md and docs/environment.md. Run `npm run generate` after changing config/schema*.ts or
- * the catalogue; a test fails while either file is stale.
+ * Also writes docs/catalogue.md and the table of input rules in README.md and docs/environment.md. Run `npm run generate` after
+ * changing config/schema*.ts or the catalogue; a test fails while either file is stale.
  */
 import * as fs from 'fs';
 import * as path from 'path';

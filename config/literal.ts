@@ -5,12 +5,23 @@
  * (`${` → `$${`, `%{` → `%%{`) in every string of the validated file, before the model is
  * built from it. Constructs never see an unescaped string from a file.
  */
-import { Token } from 'cdktf';
 import { KeyPath } from './errors';
 import type { Problem } from './rule';
 
-/** Text cdktf resolves as one of its own tokens (`${TfToken[TOKEN.4]}`, list tokens `#{TfToken[...]}`). */
+/** Text cdktf resolves as one of its own tokens (`${TfToken[TOKEN.4]}`, list tokens `#{TfToken[...]}`, map tokens). */
 const CDKTF_TOKEN = /TfToken\[/i;
+
+/**
+ * A number cdktf reads as a token: it encodes a token's index in a double whose top 16 bits are
+ * 0xfdff, or 0xfbff for a list (cdktf/lib/tokens/private/encoding). Checked here bit by bit, so that
+ * validating an environment file never loads cdktf; __tests__/hostile/literal.test.ts compares it with cdktf's own.
+ */
+export function isNumberToken(value: number): boolean {
+  const bytes = new DataView(new ArrayBuffer(8));
+  bytes.setFloat64(0, value, true);
+  const marker = bytes.getUint32(4, true) >>> 16;
+  return marker === 0xfdff || marker === 0xfbff;
+}
 /** C0 controls and DEL. Newlines and tabs pass only in free text: never in keys nor URLs. */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -20,27 +31,26 @@ const URL_LIKE = /^\s*[A-Za-z][A-Za-z0-9+.-]*:\/\//;
 
 export const MESSAGES = {
   token:
-    'holds a cdktf token (TfToken[...]): cdktf would replace it with another resource\'s value (a key, the shared token); write the literal value',
+    "holds a cdktf token (TfToken[...]): cdktf would replace it with another resource's value (a key, the shared token); write the literal value",
   numberToken: 'is a number cdktf reserves for its tokens: write another number',
   control:
     'holds a control character (a newline or tab in a URL, or an escape, NUL, carriage return...) that would be stripped or passed on silently: write the value without it',
 } as const;
-
 
 /** Values that cannot become Terraform literals, with their key path. */
 export function literalProblems(data: unknown): Problem[] {
   const problems: Problem[] = [];
   const visit = (value: unknown, path: KeyPath) => {
     if (typeof value === 'string') {
-      if (CDKTF_TOKEN.test(value) || Token.isUnresolved(value)) problems.push({ path, message: MESSAGES.token });
+      if (CDKTF_TOKEN.test(value)) problems.push({ path, message: MESSAGES.token });
       else if ((URL_LIKE.test(value) ? CONTROL : CONTROL_BUT_LINES).test(value)) problems.push({ path, message: MESSAGES.control });
     } else if (typeof value === 'number') {
-      if (Token.isUnresolved(value)) problems.push({ path, message: MESSAGES.numberToken });
+      if (isNumberToken(value)) problems.push({ path, message: MESSAGES.numberToken });
     } else if (Array.isArray(value)) {
       value.forEach((v, i) => visit(v, [...path, i]));
     } else if (value && typeof value === 'object') {
       for (const [key, v] of Object.entries(value)) {
-        if (CDKTF_TOKEN.test(key) || Token.isUnresolved(key)) problems.push({ path: [...path, key], message: MESSAGES.token });
+        if (CDKTF_TOKEN.test(key)) problems.push({ path: [...path, key], message: MESSAGES.token });
         else if (CONTROL.test(key)) problems.push({ path: [...path, key], message: MESSAGES.control });
         else visit(v, [...path, key]);
       }

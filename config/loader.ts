@@ -49,7 +49,8 @@ function readEnvironmentText(file: string): { text?: string; problem?: string } 
   }
   if (stat.isDirectory()) return { problem: 'is a directory: XIVO_ENV_FILES names environment files, e.g. "environments/*.yaml"' };
   if (!stat.isFile()) return { problem: 'is not a regular file (a FIFO or a device): XIVO_ENV_FILES names environment files' };
-  if (stat.size > MAX_ENVIRONMENT_BYTES) return { problem: `is ${stat.size} bytes, more than ${MAX_ENVIRONMENT_BYTES / 1024} KiB: this is not an environment file` };
+  if (stat.size > MAX_ENVIRONMENT_BYTES)
+    return { problem: `is ${stat.size} bytes, more than ${MAX_ENVIRONMENT_BYTES / 1024} KiB: this is not an environment file` };
   return { text: fs.readFileSync(file, 'utf8') };
 }
 
@@ -79,13 +80,21 @@ export function loadEnvironmentFile(file: string): LoadedFile {
   const duplicates = duplicateKeys(doc);
   if (duplicates.length) {
     return {
-      issues: duplicates.map((d) => ({ file, ...at(d.offset), path: d.path, message: HYGIENE_MESSAGES.duplicateKey(at(d.firstOffset).line, at(d.offset).line) })),
+      issues: duplicates.map((d) => ({
+        file,
+        ...at(d.offset),
+        path: d.path,
+        message: HYGIENE_MESSAGES.duplicateKey(at(d.firstOffset).line, at(d.offset).line),
+      })),
       locate,
     };
   }
   const hygiene = yamlHygieneProblems(doc);
   if (hygiene.length) {
-    return { issues: hygiene.map((h) => ({ file, ...(h.offset === undefined ? locate(h.path) : at(h.offset)), path: h.path, message: h.message })), locate };
+    return {
+      issues: hygiene.map((h) => ({ file, ...(h.offset === undefined ? locate(h.path) : at(h.offset)), path: h.path, message: h.message })),
+      locate,
+    };
   }
   let data: unknown;
   try {
@@ -146,7 +155,12 @@ export function loadEnvironments(patterns = process.env.XIVO_ENV_FILES || DEFAUL
     environments.push(env);
     const other = byName.get(env.name);
     if (other) {
-      issues.push({ file: env.file, path: ['name'], ...result.locate(['name']), message: `environment "${env.name}" is already defined in ${other}: environment names must be unique` });
+      issues.push({
+        file: env.file,
+        path: ['name'],
+        ...result.locate(['name']),
+        message: `environment "${env.name}" is already defined in ${other}: environment names must be unique`,
+      });
     }
     byName.set(env.name, env.file);
   }

@@ -34,7 +34,9 @@ export function memoryMessage(input: unknown): string | undefined {
     const match = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*$/i.exec(input);
     if (!match) return undefined;
     const mib = Math.round(Number(match[1]) * (MEMORY_UNITS[match[2].toLowerCase() || 'm'] ?? 1));
-    return match[2] ? `is in MiB, a number without unit: ${JSON.stringify(input)} is ${mib} MiB; write memoryMb: ${mib}` : `is in MiB, a number without quotes: write memoryMb: ${mib}`;
+    return match[2]
+      ? `is in MiB, a number without unit: ${JSON.stringify(input)} is ${mib} MiB; write memoryMb: ${mib}`
+      : `is in MiB, a number without quotes: write memoryMb: ${mib}`;
   }
   if (typeof input === 'number' && input > 0 && input < MIN_MEMORY_MIB) {
     return `is in MiB: ${input} MiB is too little for a container (at least ${MIN_MEMORY_MIB}); for ${input} GiB write memoryMb: ${input * 1024}`;
@@ -72,7 +74,8 @@ const EXPECTED: Readonly<Record<string, string>> = {
 /** `release: 2024.10` unquoted: "must be a string but is a number (2024.10): quote it, "2024.10"". */
 function typeMismatch(expected: string, input: unknown, source: string | undefined, atTop: boolean): string {
   if (input === undefined) return `is required (${expected})`;
-  if (atTop) return `the file is ${input === null ? 'empty' : found(input)}: an environment file is a mapping with name, release, publicNames and servers (see docs/environment.md)`;
+  if (atTop)
+    return `the file is ${input === null ? 'empty' : found(input)}: an environment file is a mapping with name, release, publicNames and servers (see docs/environment.md)`;
   const want = EXPECTED[expected] ?? expected;
   if (input === null) return `is empty: write ${want} or remove the key`;
   const text = typeof input === 'string' ? JSON.stringify(input) : source;

@@ -8,25 +8,33 @@
  */
 import * as path from 'path';
 import { findService } from '../catalogue/services';
-import { KEYTAB_PATH, KRB5_CONF_PATH } from '../constructs/xuc/auth-kerberos';
-import { TRUSTSTORE_MOUNT } from '../constructs/xuc/truststore';
-import { XUC_CONF_PATH } from '../constructs/xuc/xuc-service';
-import { NGINX_CONF_PATH, NGINX_SSL_DIR } from '../constructs/nginx/nginx-service';
+import { UPLOAD_PATHS } from '../constructs/delivered-files';
 import type { Problem } from './rule';
 import type { EnvironmentFile } from './schema';
 
 /** Host paths that are root on the host, or the host's own system: refused with everything below them. */
 export const SYSTEM_PATHS = [
-  '/', '/bin', '/boot', '/dev', '/etc', '/lib', '/lib32', '/lib64', '/proc', '/root', '/run', '/sbin', '/sys', '/usr',
-  '/var/lib/docker', '/var/run', '/var/run/docker.sock', '/run/docker.sock',
+  '/',
+  '/bin',
+  '/boot',
+  '/dev',
+  '/etc',
+  '/lib',
+  '/lib32',
+  '/lib64',
+  '/proc',
+  '/root',
+  '/run',
+  '/sbin',
+  '/sys',
+  '/usr',
+  '/var/lib/docker',
+  '/var/run',
+  '/var/run/docker.sock',
+  '/run/docker.sock',
 ] as const;
 /** Where our host files live (custom.env, certificates, truststores, xivo-ctid configuration). */
 export const HOST_FILE_DIRECTORIES = ['/etc/docker', '/usr/share/xivo-certs', '/etc/xivo-ctid'] as const;
-/** Paths we deliver into containers, by compose service name. */
-export const UPLOAD_PATHS: Readonly<Record<string, readonly string[]>> = {
-  xuc: [XUC_CONF_PATH, KRB5_CONF_PATH, KEYTAB_PATH, TRUSTSTORE_MOUNT],
-  nginx: [NGINX_CONF_PATH, NGINX_SSL_DIR],
-};
 
 const covers = (outer: string, inner: string) => inner === outer || inner.startsWith(outer.endsWith('/') ? outer : `${outer}/`);
 const hasDotDot = (p: string) => p.split('/').includes('..');
@@ -37,8 +45,10 @@ export const MOUNT_MESSAGES = {
     `"${p}" is a system path (under ${root}): a container writing there changes the host (or is root on it through the Docker socket); mount a directory of its own such as /srv/<service>, or set allowSystemPath: true`,
   hostFiles: (p: string, dir: string) =>
     `"${p}" overlaps ${dir}, where this project writes its host files (custom.env with the shared token, certificates): mount another directory`,
-  upload: (p: string, upload: string) => `"${p}" covers ${upload}, which is delivered into the container at create time and would be written through onto the host: mount elsewhere`,
-  catalogueVolume: (p: string, volume: string) => `"${p}" covers the catalogue volume at ${volume} of this service: mount elsewhere, or disable the service's volume`,
+  upload: (p: string, upload: string) =>
+    `"${p}" covers ${upload}, which is delivered into the container at create time and would be written through onto the host: mount elsewhere`,
+  catalogueVolume: (p: string, volume: string) =>
+    `"${p}" covers the catalogue volume at ${volume} of this service: mount elsewhere, or disable the service's volume`,
 } as const;
 
 /** The system root a host path falls under, if any (`/` only for `/` itself). */
@@ -69,10 +79,11 @@ export function mountProblems(spec: EnvironmentFile): Problem[] {
       }
       if (hasDotDot(v.containerPath)) problems.push({ path: [...at, 'containerPath'], message: MOUNT_MESSAGES.dotDot(v.containerPath) });
       const containerPath = path.posix.normalize(v.containerPath).replace(/(.)\/$/, '$1');
-      const upload = (def ? UPLOAD_PATHS[def.name] ?? [] : []).find((u) => covers(containerPath, u));
+      const upload = (def ? (UPLOAD_PATHS[def.name] ?? []) : []).find((u) => covers(containerPath, u));
       const volume = def?.volumes.find((cv) => covers(containerPath, cv.containerPath) || covers(cv.containerPath, containerPath));
       if (upload) problems.push({ path: [...at, 'containerPath'], message: MOUNT_MESSAGES.upload(v.containerPath, upload) });
-      else if (volume) problems.push({ path: [...at, 'containerPath'], message: MOUNT_MESSAGES.catalogueVolume(v.containerPath, volume.containerPath) });
+      else if (volume)
+        problems.push({ path: [...at, 'containerPath'], message: MOUNT_MESSAGES.catalogueVolume(v.containerPath, volume.containerPath) });
     });
   }
   return problems;

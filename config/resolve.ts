@@ -1,16 +1,27 @@
 /**
- * Turns a schema-valid environment file into the resolved model: which service runs where,
- * and the public names derived from placement. Problems are returned, not thrown, so that
- * every error of every file is reported at once.
+ * Turns a schema-valid environment file into the resolved model, once: which service runs where,
+ * the public names derived from placement (constructs/platform-rules.ts, the rule the constructs
+ * apply too), and the `auth`, `tls`, `edge` and `xucCredentials` sections with their defaults
+ * applied. Problems are returned, not thrown, so that every error of every file is reported at once.
+ * Loads no cdktf: the defaults come from the constructs' pure modules.
  */
-import { DEFAULT_LOG_ROTATION } from '../constructs/deployment';
 import * as path from 'path';
 import { resolveRelease } from '../catalogue/releases';
-import { findService, serviceDefinition, SERVICES, servicesOfRole, UNIQUE_ROLES } from '../catalogue/services';
-import { PublicName, Role, ServiceDefinition, ServiceId } from '../catalogue/types';
-import { Environment, ServerModel } from './model';
+import { DEFAULT_XUC_HEAP, findService, serviceDefinition, SERVICES, servicesOfRole, UNIQUE_ROLES } from '../catalogue/services';
+import { Role, ServiceDefinition, ServiceId } from '../catalogue/types';
+import { XUC_CREDENTIALS, XucCredential } from '../catalogue/xuc-credentials';
+import { DEFAULT_LOG_ROTATION, derivePublicNames, publishedPortOf } from '../constructs/platform-rules';
+import {
+  DEFAULT_KERBEROS_ENCRYPTION_TYPES,
+  DEFAULT_LOGIN_TIMEOUT_MS,
+  DEFAULT_OIDC_USERNAME_FIELD,
+  DEFAULT_OUTBOUND_LENGTH,
+} from '../constructs/xuc/xuc-defaults';
+import { namedInputFiles } from './input-files';
+import { AuthModel, Environment, ServerModel, XucCredentialsModel } from './model';
 import type { Problem } from './rule';
-import { EnvironmentFile } from './schema';
+import { EnvironmentFile, ServiceOverride } from './schema';
+import { tlsSchema } from './schema-tls';
 
 export interface Resolution {
   readonly environment: Environment;
@@ -33,12 +44,18 @@ function place(spec: EnvironmentFile, problems: Problem[]): Map<number, ServiceD
         const known = server.roles.flatMap((r) => servicesOfRole(r).map((s) => s.id));
         problems.push({ path: at, message: `"${id}" is not a known service; services of this server's roles: ${known.join(', ') || '(none)'}` });
       } else if (!server.roles.includes(def.role)) {
-        problems.push({ path: at, message: `"${id}" belongs to role "${def.role}", which this server does not carry: add "${def.role}" to its roles or move the service` });
+        problems.push({
+          path: at,
+          message: `"${id}" belongs to role "${def.role}", which this server does not carry: add "${def.role}" to its roles or move the service`,
+        });
       } else if (claimedBy.get(def.id) === i) {
         // Listed twice on this server: rules.ts (duplicateItems) says so.
       } else if (claimedBy.has(def.id)) {
         const other = spec.servers[claimedBy.get(def.id)!].name;
-        problems.push({ path: at, message: `"${id}" is already placed on server "${other}": a service of role "${def.role}" runs on exactly one server` });
+        problems.push({
+          path: at,
+          message: `"${id}" is already placed on server "${other}": a service of role "${def.role}" runs on exactly one server`,
+        });
       } else {
         claimedBy.set(def.id, i);
         if (isEnabled(spec, def)) placed.get(i)!.push(def);
@@ -94,23 +111,23 @@ export function resolve(spec: EnvironmentFile, file: string): Resolution {
     roles: [...new Set(s.roles)],
     services: sortByCatalogue(placedByIndex.get(i)!),
     adoptNetwork: s.adoptNetwork,
+    debian: s.debian,
   }));
   const placement = new Map<ServiceId, ServerModel>();
   for (const server of servers) for (const def of server.services) if (def.role !== Role.MDS) placement.set(def.id, server);
 
   const pbx = servers.find((s) => s.roles.includes(Role.XIVO));
-  const recording = placement.get('cc.recording-server');
-  const reporting = placement.get('cc.spagobi');
+  const placed = (server: ServerModel | undefined) => server && { address: server.address, fqdn: server.fqdn, dockerHost: server.docker.host };
   const names = spec.publicNames;
-  const publicNames: Record<PublicName, string | undefined> = {
-    [PublicName.XIVO_HOST]: names.xivoHost ?? pbx?.fqdn ?? pbx?.address,
-    [PublicName.XUC_HOST]: names.xucHost,
-    [PublicName.UC_ADDON_HOST]: names.ucAddonHost,
-    [PublicName.RECORDING_SERVER_HOST]: names.recordingServerHost ?? recording?.address,
-    [PublicName.RECORDING_SERVER_PORT]: String(names.recordingServerPort ?? publishedPort(spec, 'cc.recording-server', 'http') ?? ''),
-    [PublicName.REPORTING_HOST]: names.reportingHost ?? reporting?.address,
-  };
-  if (!recording && !names.recordingServerHost) publicNames[PublicName.RECORDING_SERVER_PORT] = undefined;
+  const publicNames = derivePublicNames(
+    { ...names, recordingServerPort: names.recordingServerPort === undefined ? undefined : String(names.recordingServerPort) },
+    {
+      pbx: placed(pbx),
+      recording: placed(placement.get('cc.recording-server')),
+      recordingPort: publishedPort(spec.services, 'cc.recording-server', 'http'),
+      reporting: placed(placement.get('cc.spagobi')),
+    },
+  );
 
   const environment: Environment = {
     name: spec.name,
@@ -126,15 +143,59 @@ export function resolve(spec: EnvironmentFile, file: string): Resolution {
     servers,
     placement,
     overrides: spec.services ?? {},
-    spec,
+    auth: resolveAuth(spec),
+    tls: spec.tls ?? tlsSchema.parse({}),
+    edge: spec.edge,
+    xucCredentials: resolveCredentials(spec),
+    inputFiles: namedInputFiles(spec).map((f) => path.resolve(path.dirname(path.resolve(file)), f)),
   };
   return { environment, problems };
 }
 
-/** Host port of a service's named port, after environment overrides. */
-export function publishedPort(spec: EnvironmentFile, id: ServiceId, portName: string): number | undefined {
-  const port = serviceDefinition(id).ports.find((p) => p.name === portName);
-  return spec.services?.[id]?.ports?.[portName] ?? port?.published;
+/** Host port of a service's named port, after the file's overrides (`services.<id>.ports`). */
+export function publishedPort(overrides: Readonly<Record<string, ServiceOverride>> | undefined, id: ServiceId, portName: string): number | undefined {
+  return publishedPortOf(serviceDefinition(id), portName, overrides?.[id]?.ports);
+}
+
+/** The `auth` section with its defaults, also when the file has none. */
+function resolveAuth(spec: EnvironmentFile): AuthModel {
+  const { xivo, loginTimeoutMs, allowXucUserLogin, jvm, kerberos, cas, oidc, outboundQueue, ...modes } = spec.auth ?? {};
+  const xucHost = spec.publicNames.xucHost;
+  return {
+    ...modes,
+    xivo: xivo ?? true,
+    loginTimeoutMs: loginTimeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS,
+    allowXucUserLogin: allowXucUserLogin ?? false,
+    jvm: { heapMin: jvm?.heapMin ?? DEFAULT_XUC_HEAP.min, heapMax: jvm?.heapMax ?? DEFAULT_XUC_HEAP.max, extraOptions: jvm?.extraOptions ?? [] },
+    kerberos: kerberos && {
+      ...kerberos,
+      principal: kerberos.principal ?? (xucHost === undefined ? undefined : `HTTP/${xucHost}`),
+      encryptionTypes: kerberos.encryptionTypes ?? DEFAULT_KERBEROS_ENCRYPTION_TYPES,
+    },
+    cas: cas && { ...cas, logout: cas.logout ?? false },
+    oidc: oidc && {
+      ...oidc,
+      xucClientIds: oidc.xucClientIds ?? [oidc.clientId],
+      default: oidc.default ?? false,
+      usernameField: oidc.usernameField ?? DEFAULT_OIDC_USERNAME_FIELD,
+      logout: oidc.logout ?? false,
+    },
+    outboundQueue: outboundQueue && { ...outboundQueue, outboundLength: outboundQueue.outboundLength ?? DEFAULT_OUTBOUND_LENGTH },
+  };
+}
+
+/** `xucCredentials` with the catalogue's user names and variable names where the file gives none. */
+function resolveCredentials(spec: EnvironmentFile): XucCredentialsModel {
+  const given = spec.xucCredentials;
+  const credentials = Object.keys(XUC_CREDENTIALS) as XucCredential[];
+  const named = given?.envNames ?? {};
+  return {
+    ctiUser: given?.ctiUser ?? XUC_CREDENTIALS.ctiUser.defaultValue!,
+    webServicesUser: given?.webServicesUser ?? XUC_CREDENTIALS.webServicesUser.defaultValue!,
+    amiUser: given?.amiUser ?? XUC_CREDENTIALS.amiUser.defaultValue!,
+    envNames: Object.fromEntries(credentials.map((c) => [c, named[c] ?? XUC_CREDENTIALS[c].env])) as Record<XucCredential, string>,
+    envNamesGiven: credentials.filter((c) => named[c] !== undefined),
+  };
 }
 
 /** Catalogue order is the start order within a server. */

@@ -3,13 +3,12 @@
  * constructs (constructs/xuc/auth-checks.ts), so both reject the same bad values with the
  * same words.
  */
-import { DEFAULT_XUC_HEAP, serviceDefinition } from '../catalogue/services';
+import { serviceDefinition } from '../catalogue/services';
 import { ServiceId } from '../catalogue/types';
 import { checkInputFile, MAX_KEYTAB_BYTES, readInputFile } from './input-files';
 import type { Problem, Rule } from './rule';
-import type { EnvironmentFile } from './schema';
 import { MANAGED_XUC_VARIABLES, MANAGED_XUCMGT_VARIABLES } from '../constructs/xuc/auth-modes';
-import { MANAGED_JVM_VARIABLES } from '../constructs/xuc/xuc-variables';
+import { heapLimitProblem, heapOrderProblem, MANAGED_JVM_VARIABLES } from '../constructs/xuc/xuc-defaults';
 import {
   casServerUrlProblem,
   oidcServerUrlProblem,
@@ -32,14 +31,20 @@ const managedOf = (id: ServiceId): readonly string[] => [
  * DNS names by which users reach the xuc of a role (the Kerberos SPN host must be one of them):
  * its public name, and for XiVO CC the Edge reverse proxy's name when there is one.
  */
-export function frontsOf(spec: EnvironmentFile, role: 'cc' | 'ucaddon'): string[] {
-  const names = role === 'cc' ? [spec.publicNames.xucHost, spec.edge?.publicName] : [spec.publicNames.ucAddonHost];
-  return names.filter((h): h is string => !!h);
+export function frontsOf(names: PublicFrontNames, edgeName: string | undefined, role: 'cc' | 'ucaddon'): string[] {
+  const fronts = role === 'cc' ? [names.xucHost, edgeName] : [names.ucAddonHost];
+  return fronts.filter((h): h is string => !!h);
+}
+
+/** The public names of the xuc fronts: the file's `publicNames`, or the model's. */
+export interface PublicFrontNames {
+  readonly xucHost?: string;
+  readonly ucAddonHost?: string;
 }
 
 /** Every front of the environment. */
-export function xucFronts(spec: EnvironmentFile): string[] {
-  return [...frontsOf(spec, 'cc'), ...frontsOf(spec, 'ucaddon')];
+export function xucFronts(names: PublicFrontNames, edgeName: string | undefined): string[] {
+  return [...frontsOf(names, edgeName, 'cc'), ...frontsOf(names, edgeName, 'ucaddon')];
 }
 
 const at = (...keys: (string | number)[]) => ['auth', ...keys];
@@ -48,7 +53,10 @@ const problem = (pathKeys: (string | number)[], message: string | undefined): Pr
 const ldapRules: Rule = (spec, env) => {
   const ldap = spec.auth?.ldap;
   if (!ldap) return [];
-  const problems = [...problem(['ldap', 'url'], ldapUrlProblem(ldap.url)), ...problem(['ldap', 'userSearchFilter'], userSearchFilterProblem(ldap.userSearchFilter))];
+  const problems = [
+    ...problem(['ldap', 'url'], ldapUrlProblem(ldap.url)),
+    ...problem(['ldap', 'userSearchFilter'], userSearchFilterProblem(ldap.userSearchFilter)),
+  ];
   if (ldap.caFile) {
     if (!ldap.url.startsWith('ldaps://')) {
       problems.push(...problem(['ldap', 'caFile'], 'only applies to ldaps:// URLs: remove it or write the URL as ldaps://HOST:636'));
@@ -65,9 +73,17 @@ const kerberosRules: Rule = (spec, env) => {
   // The keytab is read by Terraform at plan time; when it is already there, synth checks it is a small regular file.
   const keytab = problem(['kerberos', 'keytabFile'], checkInputFile(env.directory, kerberos.keytabFile, MAX_KEYTAB_BYTES, false).problem);
   if (!kerberos.principal) {
-    return [...keytab, ...(spec.publicNames.xucHost ? [] : problem(['kerberos', 'principal'], 'is required without publicNames.xucHost: write HTTP/<DNS name of the xuc front>'))];
+    return [
+      ...keytab,
+      ...(spec.publicNames.xucHost
+        ? []
+        : problem(['kerberos', 'principal'], 'is required without publicNames.xucHost: write HTTP/<DNS name of the xuc front>')),
+    ];
   }
-  return [...keytab, ...problem(['kerberos', 'principal'], principalHostProblem(kerberos.principal, xucFronts(spec)))];
+  return [
+    ...keytab,
+    ...problem(['kerberos', 'principal'], principalHostProblem(kerberos.principal, xucFronts(spec.publicNames, spec.edge?.publicName))),
+  ];
 };
 
 /** SSO server URLs: the base (CAS) or realm (OIDC) URL, not an endpoint copied from the browser. */
@@ -110,31 +126,28 @@ const authNeedsXuc: Rule = (spec, env) => {
   return [{ path: ['auth'], message: 'configures xuc but no server runs xuc: add role "cc" or "ucaddon" to a server, or remove the auth section' }];
 };
 
-/** `512m`, `2g` → MiB. */
-export function jvmSizeMiB(size: string): number {
-  const n = Number(size.slice(0, -1));
-  const unit = size.slice(-1).toLowerCase();
-  return unit === 'g' ? n * 1024 : unit === 'm' ? n : n / 1024;
-}
-
-/** The heap must fit in the container's memory limit, or the kernel kills xuc under load. */
+/** The heap must fit in the container's memory limit, or the kernel kills xuc under load (the check XucService applies too). */
 const heapFits: Rule = (spec, env) => {
   const jvm = spec.auth?.jvm;
-  const problems: Problem[] = [];
-  if (jvm?.heapMin && jvm.heapMax && jvmSizeMiB(jvm.heapMin) > jvmSizeMiB(jvm.heapMax)) {
-    problems.push(...problem(['jvm', 'heapMin'], `${jvm.heapMin} is larger than heapMax ${jvm.heapMax}: the JVM refuses to start; lower heapMin`));
-  }
-  const heapMax = jvmSizeMiB(jvm?.heapMax ?? DEFAULT_XUC_HEAP.max);
+  const heap = { min: env.auth.jvm.heapMin, max: env.auth.jvm.heapMax };
+  const order = jvm?.heapMin ? heapOrderProblem(heap, { min: 'heapMin', max: 'heapMax' }) : undefined;
+  const problems: Problem[] = problem(['jvm', 'heapMin'], order);
   for (const id of ['cc.xuc', 'ucaddon.xuc'] as const) {
+    if (!env.placement.has(id)) continue;
     const limit = spec.services?.[id]?.memoryMb ?? serviceDefinition(id).memoryMb;
-    // 0: no limit (a container adopted without one).
-    if (!env.placement.has(id) || limit === undefined || limit === 0 || heapMax < limit) continue;
-    problems.push({
-      path: jvm?.heapMax ? at('jvm', 'heapMax') : ['services', id, 'memoryMb'],
-      message: `-Xmx ${jvm?.heapMax ?? DEFAULT_XUC_HEAP.max} (${heapMax} MiB) does not fit in the ${limit} MiB memory limit of ${id}: keep auth.jvm.heapMax below it (the JVM needs room besides the heap) or raise services["${id}"].memoryMb`,
-    });
+    const message = heapLimitProblem(heap, limit, { max: 'auth.jvm.heapMax', memory: `services["${id}"].memoryMb`, service: id });
+    if (message) problems.push({ path: jvm?.heapMax ? at('jvm', 'heapMax') : ['services', id, 'memoryMb'], message });
   }
   return problems;
 };
 
-export const AUTH_RULES: readonly Rule[] = [ldapRules, kerberosRules, ssoUrls, xivoDisabled, outboundQueueRules, managedVariables, authNeedsXuc, heapFits];
+export const AUTH_RULES: readonly Rule[] = [
+  ldapRules,
+  kerberosRules,
+  ssoUrls,
+  xivoDisabled,
+  outboundQueueRules,
+  managedVariables,
+  authNeedsXuc,
+  heapFits,
+];

@@ -13,7 +13,12 @@ const debianMatchesRelease: Rule = (spec) => {
   if (!release || !wanted) return [];
   return spec.servers.flatMap((s, i) =>
     s.debian !== undefined && s.debian !== wanted
-      ? [{ path: ['servers', i, 'debian'], message: `XiVO ${describeRelease(release)} runs on Debian ${wanted}, not Debian ${s.debian}: upgrade the host (runbook host-prerequisites.md) or write debian: ${wanted}` }]
+      ? [
+          {
+            path: ['servers', i, 'debian'],
+            message: `XiVO ${describeRelease(release)} runs on Debian ${wanted}, not Debian ${s.debian}: upgrade the host (runbook host-prerequisites.md) or write debian: ${wanted}`,
+          },
+        ]
       : [],
   );
 };
@@ -22,9 +27,17 @@ const debianMatchesRelease: Rule = (spec) => {
 const freeHostPortsInferredOnly: Rule = (spec) =>
   (spec.freeHostPorts ?? []).flatMap((entry, i) => {
     const reserved = RESERVED_HOST_PORTS.filter((r) => `${r.port}/${r.protocol}` === entry);
-    if (reserved.length === 0) return [{ path: ['freeHostPorts', i], message: `${entry} is not a reserved port: remove it (reserved ports: docs/catalogue.md)` }];
+    if (reserved.length === 0)
+      return [{ path: ['freeHostPorts', i], message: `${entry} is not a reserved port: remove it (reserved ports: docs/catalogue.md)` }];
     const verified = reserved.find((r) => r.confidence !== 'inferred');
-    return verified ? [{ path: ['freeHostPorts', i], message: `${entry} is used by ${verified.owner} (verified): it cannot be freed; publish your service on another port` }] : [];
+    return verified
+      ? [
+          {
+            path: ['freeHostPorts', i],
+            message: `${entry} is used by ${verified.owner} (verified): it cannot be freed; publish your service on another port`,
+          },
+        ]
+      : [];
   });
 
 export const HOST_RULES: readonly Rule[] = [debianMatchesRelease, freeHostPortsInferredOnly];

@@ -23,7 +23,8 @@ export const SECRET_MESSAGES = {
     `-D${name} is composed by auth.kerberos (principal, keyTab, password from TF_VAR_${AUTH_SECRET_VARIABLES.kerberosPassword}): configure auth.kerberos instead`,
   jvmTruststore: (name: string) =>
     `-D${name} is composed by auth.ldap.caFile (truststore built at deploy, password from TF_VAR_${AUTH_SECRET_VARIABLES.truststorePassword}): give the CA with auth.ldap.caFile instead`,
-  userInfo: (instead: string) => `holds user info (user:password@): credentials in a URL are written in cdk.tf.json and logs; remove them, ${instead}`,
+  userInfo: (instead: string) =>
+    `holds user info (user:password@): credentials in a URL are written in cdk.tf.json and logs; remove them, ${instead}`,
 } as const;
 
 /** `-Dname=value` → name. */
@@ -56,12 +57,22 @@ const jvmFlags: Rule = (spec) =>
 
 const urlUserInfo: Rule = (spec) => {
   const urls: [(string | number)[], string | undefined, string][] = [
-    [['auth', 'ldap', 'url'], spec.auth?.ldap?.url, `the bind account is auth.ldap.managerDN and its password TF_VAR_${AUTH_SECRET_VARIABLES.ldapManagerPassword}`],
+    [
+      ['auth', 'ldap', 'url'],
+      spec.auth?.ldap?.url,
+      `the bind account is auth.ldap.managerDN and its password TF_VAR_${AUTH_SECRET_VARIABLES.ldapManagerPassword}`,
+    ],
     [['auth', 'cas', 'serverUrl'], spec.auth?.cas?.serverUrl, 'the CAS server URL takes no credentials'],
     [['auth', 'oidc', 'serverUrl'], spec.auth?.oidc?.serverUrl, 'the OIDC realm URL takes no credentials (the clients are public)'],
-    [['backend', 'address'], spec.backend?.type === 'http' ? spec.backend.address : undefined, 'the http backend reads TF_HTTP_USERNAME and TF_HTTP_PASSWORD at plan time'],
+    [
+      ['backend', 'address'],
+      spec.backend?.type === 'http' ? spec.backend.address : undefined,
+      'the http backend reads TF_HTTP_USERNAME and TF_HTTP_PASSWORD at plan time',
+    ],
   ];
-  return urls.filter(([, url]) => url !== undefined && hasUserInfo(url)).map(([path, , instead]) => ({ path, message: SECRET_MESSAGES.userInfo(instead) }));
+  return urls
+    .filter(([, url]) => url !== undefined && hasUserInfo(url))
+    .map(([path, , instead]) => ({ path, message: SECRET_MESSAGES.userInfo(instead) }));
 };
 
 export const SECRET_RULES: readonly Rule[] = [secretEnvNames, jvmFlags, urlUserInfo];

@@ -1,10 +1,10 @@
 /** Cross-field rules of the `tls` and `edge` sections. */
-import { tlsOfSpec } from './fronts';
 import * as fs from 'fs';
 import * as path from 'path';
 import { findService } from '../catalogue/services';
 import { Role } from '../catalogue/types';
 import { checkChain } from '../constructs/tls/chain';
+import { ROUTE_MESSAGES, routeTargetProblem } from '../constructs/nginx/front-routes';
 import { ROUTES, SERVER_PLACEHOLDER } from '../catalogue/routes';
 import { checkInputFile, MAX_CERTIFICATE_BYTES } from './input-files';
 import { parseCidr } from './host-names';
@@ -14,15 +14,22 @@ import { EnvironmentFile } from './schema';
 
 const hasRole = (spec: EnvironmentFile, role: Role) => spec.servers.some((s) => s.roles.includes(role));
 
-const providedMatchesMode: Rule = (spec) => {
-  const tls = tlsOfSpec(spec);
+const providedMatchesMode: Rule = (spec, env) => {
+  const tls = env.tls;
   const problems: Problem[] = [];
   if (tls.mode === 'provided') {
     if (!tls.provided) {
-      problems.push({ path: ['tls', 'provided'], message: 'is required when tls.mode is "provided": give certFile, keyFile and chainFiles (intermediates and root), relative to the environment file' });
+      problems.push({
+        path: ['tls', 'provided'],
+        message:
+          'is required when tls.mode is "provided": give certFile, keyFile and chainFiles (intermediates and root), relative to the environment file',
+      });
     }
     if (spec.edge && !spec.edge.provided) {
-      problems.push({ path: ['edge', 'provided'], message: 'is required when tls.mode is "provided": give the edge certificate for edge.publicName (certFile, keyFile, chainFiles)' });
+      problems.push({
+        path: ['edge', 'provided'],
+        message: 'is required when tls.mode is "provided": give the edge certificate for edge.publicName (certFile, keyFile, chainFiles)',
+      });
     }
     return problems;
   }
@@ -32,41 +39,66 @@ const providedMatchesMode: Rule = (spec) => {
     ['edge.provided', spec.edge?.provided],
   ];
   for (const [key, value] of misplaced) {
-    if (value) problems.push({ path: key.split('.'), message: `only applies when tls.mode is "provided" (mode is "${tls.mode}"): remove it or set tls.mode: provided` });
+    if (value)
+      problems.push({
+        path: key.split('.'),
+        message: `only applies when tls.mode is "provided" (mode is "${tls.mode}"): remove it or set tls.mode: provided`,
+      });
   }
   return problems;
 };
 
-const renewalBeforeExpiry: Rule = (spec) => {
-  const tls = tlsOfSpec(spec);
+const renewalBeforeExpiry: Rule = (_spec, env) => {
+  const tls = env.tls;
   return tls.earlyRenewalDays >= tls.validityDays
-    ? [{ path: ['tls', 'earlyRenewalDays'], message: `(${tls.earlyRenewalDays}) must be less than tls.validityDays (${tls.validityDays}), or every deploy re-issues the certificates; 30 is a sane value` }]
+    ? [
+        {
+          path: ['tls', 'earlyRenewalDays'],
+          message: `(${tls.earlyRenewalDays}) must be less than tls.validityDays (${tls.validityDays}), or every deploy re-issues the certificates; 30 is a sane value`,
+        },
+      ]
     : [];
 };
 
 const edgeSection: Rule = (spec, env) => {
   const edgeServer = spec.servers.findIndex((s) => s.roles.includes(Role.EDGE));
   if (edgeServer >= 0 && !spec.edge) {
-    return [{ path: ['edge'], message: `is required when a server carries role "edge" (server "${spec.servers[edgeServer].name}"): give at least edge.publicName, the name users open from outside` }];
+    return [
+      {
+        path: ['edge'],
+        message: `is required when a server carries role "edge" (server "${spec.servers[edgeServer].name}"): give at least edge.publicName, the name users open from outside`,
+      },
+    ];
   }
   if (edgeServer < 0 && spec.edge) {
-    return [{ path: ['edge'], message: 'applies only when a server carries role "edge": add "edge" to the roles of the DMZ server, or remove this section' }];
+    return [
+      {
+        path: ['edge'],
+        message: 'applies only when a server carries role "edge": add "edge" to the roles of the DMZ server, or remove this section',
+      },
+    ];
   }
   if (edgeServer < 0 || !spec.edge) return [];
   const problems: Problem[] = [];
   if (!env.placement.has('cc.nginx') && !env.placement.has('ucaddon.nginx')) {
-    problems.push({ path: ['servers', edgeServer, 'roles'], message: 'role "edge" needs a front to forward to: deploy cc.nginx (role cc) or ucaddon.nginx (role ucaddon)' });
+    problems.push({
+      path: ['servers', edgeServer, 'roles'],
+      message: 'role "edge" needs a front to forward to: deploy cc.nginx (role cc) or ucaddon.nginx (role ucaddon)',
+    });
   }
   const internal = [...Object.values(spec.publicNames), ...spec.servers.flatMap((s) => [s.fqdn, s.address])];
   const publicName = spec.edge.publicName.toLowerCase().replace(/\.$/, '');
   if (internal.some((name) => typeof name === 'string' && name.toLowerCase().replace(/\.$/, '') === publicName)) {
-    problems.push({ path: ['edge', 'publicName'], message: `"${spec.edge.publicName}" is an internal name (a public name or a server): the edge's public name must differ so that internal names stay hidden (reverse-proxy guidance for agent browsers), e.g. "rpx-cc.example.com"` });
+    problems.push({
+      path: ['edge', 'publicName'],
+      message: `"${spec.edge.publicName}" is an internal name (a public name or a server): the edge's public name must differ so that internal names stay hidden (reverse-proxy guidance for agent browsers), e.g. "rpx-cc.example.com"`,
+    });
   }
   return problems;
 };
 
 const routeTable: Rule = (spec, env) => {
-  const routes = tlsOfSpec(spec).routes;
+  const routes = spec.tls?.routes ?? [];
   // Per-server paths (`/wssip-{server}`) count once per server of their role.
   const builtin = new Set(
     ROUTES.flatMap(({ path, target }) => {
@@ -79,28 +111,41 @@ const routeTable: Rule = (spec, env) => {
     const at = ['tls', 'routes', i];
     const problems: Problem[] = [];
     const first = seen.get(r.path);
-    if (builtin.has(r.path)) problems.push({ path: [...at, 'path'], message: `"${r.path}" is already a built-in route of the front: two routes cannot share a path; choose another path` });
-    else if (first !== undefined) problems.push({ path: [...at, 'path'], message: `"${r.path}" is already the path of tls.routes[${first}]: two routes cannot share a path; choose another path` });
+    if (builtin.has(r.path)) problems.push({ path: [...at, 'path'], message: ROUTE_MESSAGES.builtIn(r.path) });
+    else if (first !== undefined)
+      problems.push({
+        path: [...at, 'path'],
+        message: `"${r.path}" is already the path of tls.routes[${first}]: two routes cannot share a path; choose another path`,
+      });
     else seen.set(r.path, i);
     if (r.zone && !r.edge) {
-      problems.push({ path: [...at, 'zone'], message: `is the edge's rate-limit zone, and this route is not on the edge: add "edge: true" to publish it there, or remove zone` });
+      problems.push({
+        path: [...at, 'zone'],
+        message: `is the edge's rate-limit zone, and this route is not on the edge: add "edge: true" to publish it there, or remove zone`,
+      });
     }
     const def = findService(r.service);
     if (!def) {
-      problems.push({ path: [...at, 'service'], message: `"${r.service}" is not a catalogue service: write "<role>.<service>" as listed by docs/catalogue.md (e.g. "cc.kibana")` });
+      problems.push({
+        path: [...at, 'service'],
+        message: `"${r.service}" is not a catalogue service: write "<role>.<service>" as listed by docs/catalogue.md (e.g. "cc.kibana")`,
+      });
     } else if (!env.placement.has(def.id)) {
-      problems.push({ path: [...at, 'service'], message: `"${r.service}" is not deployed in this environment (disabled or no server has its role): a route must lead to a running service; enable it or remove the route` });
-    } else if (r.port && !def.ports.some((p) => p.name === r.port)) {
-      problems.push({ path: [...at, 'port'], message: `"${r.port}" is not a port of ${def.id}: use one of ${def.ports.map((p) => p.name).join(', ') || '(it has none)'}` });
-    } else if (!r.port && def.ports.length === 0) {
-      problems.push({ path: [...at, 'service'], message: `${def.id} listens on no port: a route cannot lead to it` });
+      problems.push({
+        path: [...at, 'service'],
+        message: `"${r.service}" is not deployed in this environment (disabled or no server has its role): a route must lead to a running service; enable it or remove the route`,
+      });
+    } else {
+      const target = routeTargetProblem(def, r.port);
+      if (target) problems.push({ path: [...at, r.port ? 'port' : 'service'], message: target });
     }
     return problems;
   });
 };
 
 /** What is lost without the edge's rate limits: XiVO Edge always limits these routes. */
-const UNLIMITED = (publicName: string) => `the routes published on ${publicName} (login, CTI and SIP WebSockets among them) have no rate limit; XiVO Edge always limits them`;
+const UNLIMITED = (publicName: string) =>
+  `the routes published on ${publicName} (login, CTI and SIP WebSockets among them) have no rate limit; XiVO Edge always limits them`;
 /** Narrowest exempt network that is "a large part of the Internet" (IPv4 /7 = 33 million addresses; IPv6 /15). */
 const BROAD_PREFIX: Readonly<Record<4 | 6, number>> = { 4: 8, 6: 16 };
 
@@ -113,18 +158,30 @@ const edgeRateLimits: Rule = (spec) => {
   const edge = spec.edge;
   if (!edge) return [];
   const problems: Problem[] = [];
-  if (edge.rateLimits === false) problems.push({ path: ['edge', 'rateLimits'], severity: 'warning', message: `is false: ${UNLIMITED(edge.publicName)}` });
+  if (edge.rateLimits === false)
+    problems.push({ path: ['edge', 'rateLimits'], severity: 'warning', message: `is false: ${UNLIMITED(edge.publicName)}` });
   edge.exemptNetworks.forEach((network, i) => {
     const cidr = parseCidr(network);
     const at = ['edge', 'exemptNetworks', i];
     if (!cidr) return;
     const single = cidr.version === 4 ? 32 : 128;
     if (cidr.hostBitsSet) {
-      problems.push({ path: at, message: `"${network}" has host bits set past /${cidr.prefix}: write the network, "${cidr.network}", or one address, "${network.split('/')[0]}/${single}"` });
+      problems.push({
+        path: at,
+        message: `"${network}" has host bits set past /${cidr.prefix}: write the network, "${cidr.network}", or one address, "${network.split('/')[0]}/${single}"`,
+      });
     } else if (edge.rateLimits !== false && cidr.prefix === 0) {
-      problems.push({ path: at, severity: 'warning', message: `"${network}" exempts every client, as rateLimits: false would: ${UNLIMITED(edge.publicName)}; list only your own networks` });
+      problems.push({
+        path: at,
+        severity: 'warning',
+        message: `"${network}" exempts every client, as rateLimits: false would: ${UNLIMITED(edge.publicName)}; list only your own networks`,
+      });
     } else if (edge.rateLimits !== false && cidr.prefix < BROAD_PREFIX[cidr.version]) {
-      problems.push({ path: at, severity: 'warning', message: `"${network}" exempts a large part of the Internet from the rate limits of ${edge.publicName} (login, CTI and SIP WebSockets among them); list only your own networks` });
+      problems.push({
+        path: at,
+        severity: 'warning',
+        message: `"${network}" exempts a large part of the Internet from the rate limits of ${edge.publicName} (login, CTI and SIP WebSockets among them); list only your own networks`,
+      });
     }
   });
   return problems;
@@ -152,14 +209,23 @@ function providedProblems(spec: ProvidedCertificateSpec | undefined, at: (string
   const { located } = checkChain({ cert: read(spec.certFile), key: read(spec.keyFile), chain: spec.chainFiles.map(read), names });
   // Each problem at the key of the file it is about: a passphrase at keyFile's line, an expired intermediate at its chainFiles item.
   const keyOf = (file: string): (string | number)[] =>
-    file === spec.certFile ? ['certFile'] : file === spec.keyFile ? ['keyFile'] : spec.chainFiles.includes(file) ? ['chainFiles', spec.chainFiles.indexOf(file)] : ['certFile'];
+    file === spec.certFile
+      ? ['certFile']
+      : file === spec.keyFile
+        ? ['keyFile']
+        : spec.chainFiles.includes(file)
+          ? ['chainFiles', spec.chainFiles.indexOf(file)]
+          : ['certFile'];
   return located.map(({ file, message }) => ({ path: [...at, ...keyOf(file)], message }));
 }
 
 const providedFiles: Rule = (spec, env) => {
-  const tls = tlsOfSpec(spec);
+  const tls = env.tls;
   if (tls.mode !== 'provided') return [];
-  const fronts = [hasRole(spec, Role.CC) ? spec.publicNames.xucHost : undefined, hasRole(spec, Role.UC_ADDON) ? spec.publicNames.ucAddonHost : undefined];
+  const fronts = [
+    hasRole(spec, Role.CC) ? spec.publicNames.xucHost : undefined,
+    hasRole(spec, Role.UC_ADDON) ? spec.publicNames.ucAddonHost : undefined,
+  ];
   const frontNames = [...fronts, ...tls.extraNames].filter((n): n is string => !!n);
   return [
     ...providedProblems(tls.provided, ['tls', 'provided'], frontNames, env.directory),

@@ -27,7 +27,12 @@ const uniqueServerNames: Rule = (spec) => {
       seen.set(s.name, i);
       return [];
     }
-    return [{ path: ['servers', i, 'name'], message: `server name "${s.name}" is already used by servers[${first}]: server names must be unique (they name the stacks)` }];
+    return [
+      {
+        path: ['servers', i, 'name'],
+        message: `server name "${s.name}" is already used by servers[${first}]: server names must be unique (they name the stacks)`,
+      },
+    ];
   });
 };
 
@@ -69,7 +74,10 @@ const sharedEngines: Rule = (spec) => {
     const owner = [...s.roles, ...other.roles].find((r) => OWN_ENGINE[r]);
     if (!owner) return;
     const ownerServer = s.roles.includes(owner) ? s.name : other.name;
-    problems.push({ path: ['servers', i, 'docker', 'host'], message: sharedEngineMessage(s.docker.host, s.name, other.name, first, owner, ownerServer) });
+    problems.push({
+      path: ['servers', i, 'docker', 'host'],
+      message: sharedEngineMessage(s.docker.host, s.name, other.name, first, owner, ownerServer),
+    });
   });
   return problems;
 };
@@ -116,7 +124,12 @@ const duplicateItems: Rule = (spec) => {
 const onePbx: Rule = (spec) => {
   const carriers = spec.servers.map((s, i) => ({ s, i })).filter(({ s }) => s.roles.includes(Role.XIVO));
   if (carriers.length === 0) {
-    return [{ path: ['servers'], message: 'no server carries role "xivo": every environment has exactly one XiVO PBX; add "xivo" to the roles of the PBX server' }];
+    return [
+      {
+        path: ['servers'],
+        message: 'no server carries role "xivo": every environment has exactly one XiVO PBX; add "xivo" to the roles of the PBX server',
+      },
+    ];
   }
   return carriers.slice(1).map(({ i }) => ({
     path: ['servers', i, 'roles'],
@@ -128,10 +141,16 @@ const requiredPublicNames: Rule = (spec) => {
   const has = (role: Role) => spec.servers.some((s) => s.roles.includes(role));
   const problems: Problem[] = [];
   if (has(Role.CC) && !spec.publicNames.xucHost) {
-    problems.push({ path: ['publicNames', 'xucHost'], message: 'is required when a server carries role "cc": write the FQDN users open (XUC_HOST), e.g. xucHost: cc.example.com' });
+    problems.push({
+      path: ['publicNames', 'xucHost'],
+      message: 'is required when a server carries role "cc": write the FQDN users open (XUC_HOST), e.g. xucHost: cc.example.com',
+    });
   }
   if (has(Role.UC_ADDON) && !spec.publicNames.ucAddonHost) {
-    problems.push({ path: ['publicNames', 'ucAddonHost'], message: 'is required when a server carries role "ucaddon": write the FQDN users open for the UC-Addon, e.g. ucAddonHost: uc.example.com' });
+    problems.push({
+      path: ['publicNames', 'ucAddonHost'],
+      message: 'is required when a server carries role "ucaddon": write the FQDN users open for the UC-Addon, e.g. ucAddonHost: uc.example.com',
+    });
   }
   return problems;
 };
@@ -141,10 +160,15 @@ const dockerConnections: Rule = (spec, env) =>
     const at = ['servers', i, 'docker'];
     const problems: Problem[] = [];
     const scheme = s.docker.host.split(':')[0];
-    if (s.docker.sshOpts && scheme !== 'ssh') problems.push({ path: [...at, 'sshOpts'], message: `only applies to ssh:// hosts; remove it or use an ssh:// host` });
-    if (s.docker.tls && scheme !== 'tcp') problems.push({ path: [...at, 'tls'], message: `only applies to tcp:// hosts; remove it or use a tcp:// host` });
+    if (s.docker.sshOpts && scheme !== 'ssh')
+      problems.push({ path: [...at, 'sshOpts'], message: `only applies to ssh:// hosts; remove it or use an ssh:// host` });
+    if (s.docker.tls && scheme !== 'tcp')
+      problems.push({ path: [...at, 'tls'], message: `only applies to tcp:// hosts; remove it or use a tcp:// host` });
     if (scheme === 'tcp' && !s.docker.tls) {
-      problems.push({ path: [...at, 'tls'], message: 'is required for tcp:// hosts (an unencrypted Docker API is root on that host): give caFile, certFile and keyFile' });
+      problems.push({
+        path: [...at, 'tls'],
+        message: 'is required for tcp:// hosts (an unencrypted Docker API is root on that host): give caFile, certFile and keyFile',
+      });
     }
     for (const key of ['caFile', 'certFile', 'keyFile'] as const) {
       const file = s.docker.tls?.[key];
@@ -168,15 +192,24 @@ const serviceOverrides: Rule = (spec, env) =>
     if (o.enabled === false && !def.optional) problems.push({ path: [...at, 'enabled'], message: `"${id}" is required and cannot be disabled` });
     for (const name of Object.keys(o.ports ?? {})) {
       if (!def.ports.some((p) => p.name === name)) {
-        problems.push({ path: [...at, 'ports', name], message: `"${id}" has no port named "${name}"; its ports: ${def.ports.map((p) => p.name).join(', ') || '(none)'}` });
+        problems.push({
+          path: [...at, 'ports', name],
+          message: `"${id}" has no port named "${name}"; its ports: ${def.ports.map((p) => p.name).join(', ') || '(none)'}`,
+        });
       }
     }
     if (o.env && 'PLAY_AUTH_TOKEN' in o.env) {
-      problems.push({ path: [...at, 'env', 'PLAY_AUTH_TOKEN'], message: 'the token comes only from SharedToken: remove it here and set TF_VAR_play_auth_token when planning' });
+      problems.push({
+        path: [...at, 'env', 'PLAY_AUTH_TOKEN'],
+        message: 'the token comes only from SharedToken: remove it here and set TF_VAR_play_auth_token when planning',
+      });
     }
     for (const name of Object.keys(o.adoptVolumes ?? {})) {
       if (!def.volumes.some((v) => v.name === name)) {
-        problems.push({ path: [...at, 'adoptVolumes', name], message: `"${id}" has no data volume named "${name}"; its volumes: ${def.volumes.map((v) => v.name).join(', ') || '(none)'}` });
+        problems.push({
+          path: [...at, 'adoptVolumes', name],
+          message: `"${id}" has no data volume named "${name}"; its volumes: ${def.volumes.map((v) => v.name).join(', ') || '(none)'}`,
+        });
       }
     }
     if (o.adoptContainer && !env.placement.has(def.id)) {
@@ -187,7 +220,8 @@ const serviceOverrides: Rule = (spec, env) =>
     }
     (o.volumes ?? []).forEach((v, j) => {
       if (!!v.hostPath === !!v.volume) problems.push({ path: [...at, 'volumes', j], message: 'give exactly one of hostPath or volume' });
-      if (v.allowSystemPath !== undefined && !v.hostPath) problems.push({ path: [...at, 'volumes', j, 'allowSystemPath'], message: 'only applies to hostPath mounts: remove it' });
+      if (v.allowSystemPath !== undefined && !v.hostPath)
+        problems.push({ path: [...at, 'volumes', j, 'allowSystemPath'], message: 'only applies to hostPath mounts: remove it' });
     });
     return problems;
   });
@@ -211,14 +245,32 @@ const adoptionClashes: Rule = (spec, env) => {
       const adopted = spec.services?.[def.id]?.adoptContainer;
       const name = containerNameOf(env, def);
       const at = adopted ? ['services', def.id, 'adoptContainer', 'name'] : ['services', def.id];
-      claim(`${host} name ${name}`, def.id, at, (first) => `container name "${name}" on Docker host ${server.docker.host} is taken twice: by ${first} and by ${def.id}; adopt each running container once`);
+      claim(
+        `${host} name ${name}`,
+        def.id,
+        at,
+        (first) =>
+          `container name "${name}" on Docker host ${server.docker.host} is taken twice: by ${first} and by ${def.id}; adopt each running container once`,
+      );
       if (adopted) {
-        claim(`${host} id ${adopted.id}`, def.id, ['services', def.id, 'adoptContainer', 'id'], (first) => `container ${adopted.id.slice(0, 12)} on Docker host ${server.docker.host} is adopted twice: by ${first} and by ${def.id}; adopt each running container once`);
+        claim(
+          `${host} id ${adopted.id}`,
+          def.id,
+          ['services', def.id, 'adoptContainer', 'id'],
+          (first) =>
+            `container ${adopted.id.slice(0, 12)} on Docker host ${server.docker.host} is adopted twice: by ${first} and by ${def.id}; adopt each running container once`,
+        );
       }
     }
     if (server.adoptNetwork) {
       const index = spec.servers.findIndex((s) => s.name === server.name);
-      claim(`${host} network ${server.adoptNetwork}`, `server "${server.name}"`, ['servers', index, 'adoptNetwork'], (first) => `network "${server.adoptNetwork}" on Docker host ${server.docker.host} is adopted twice: by ${first} and by server "${server.name}"; one server adopts it`);
+      claim(
+        `${host} network ${server.adoptNetwork}`,
+        `server "${server.name}"`,
+        ['servers', index, 'adoptNetwork'],
+        (first) =>
+          `network "${server.adoptNetwork}" on Docker host ${server.docker.host} is adopted twice: by ${first} and by server "${server.name}"; one server adopts it`,
+      );
     }
   }
   return problems;
@@ -249,7 +301,10 @@ const splitReachability: Rule = (spec, env) => {
           });
         }
         if (!serviceDefinition(dep).ports.some((p) => p.published !== undefined || spec.services?.[dep]?.ports?.[p.name])) {
-          problems.push({ path: ['services', dep, 'ports'], message: `${dep} is reached from server "${server.name}" but publishes no port: give it a host port` });
+          problems.push({
+            path: ['services', dep, 'ports'],
+            message: `${dep} is reached from server "${server.name}" but publishes no port: give it a host port`,
+          });
         }
       }
     }
@@ -278,7 +333,7 @@ const hostClashes: Rule = (spec, env) => {
   for (const server of env.servers) {
     for (const def of server.services) {
       for (const p of def.ports) {
-        const port = publishedPort(spec, def.id, p.name);
+        const port = publishedPort(spec.services, def.id, p.name);
         if (port) use(server, `port ${port}/${p.protocol ?? 'tcp'}`, `${def.id} (port "${p.name}")`, def.id);
       }
     }
@@ -304,7 +359,10 @@ const hostClashes: Rule = (spec, env) => {
     const roles = new Set(uses.map((u) => u.server.roles).flat());
     const freed = new Set(spec.freeHostPorts ?? []);
     for (const reserved of RESERVED_HOST_PORTS.filter(
-      (r) => roles.has(r.role) && !(r.unlessDeployed && env.placement.has(r.unlessDeployed)) && !(r.confidence === 'inferred' && freed.has(`${r.port}/${r.protocol}`)),
+      (r) =>
+        roles.has(r.role) &&
+        !(r.unlessDeployed && env.placement.has(r.unlessDeployed)) &&
+        !(r.confidence === 'inferred' && freed.has(`${r.port}/${r.protocol}`)),
     )) {
       const clash = uses.find((u) => u.key === `port ${reserved.port}/${reserved.protocol}`);
       if (clash?.service) {
@@ -316,6 +374,31 @@ const hostClashes: Rule = (spec, env) => {
     }
   }
   return dedupe(problems);
+};
+
+/**
+ * A running service whose catalogue variables lead to another service (kibana's
+ * ELASTICSEARCH_HOSTS): that one runs too, or XiVO serves it. A missing link is refused here, at
+ * its line, as the constructs refuse it at synth: never a variable silently left out.
+ */
+const requiredServices: Rule = (_spec, env) => {
+  const needed = new Map<string, { consumer: ServiceId; target: ServiceId; variables: string[] }>();
+  for (const server of env.servers) {
+    for (const def of server.services) {
+      for (const [variable, source] of Object.entries(def.env)) {
+        if (source.kind !== 'endpoint' || source.optional || env.placement.has(source.service) || serviceDefinition(source.service).servedByXivo)
+          continue;
+        const key = `${def.id} ${source.service}`;
+        const entry = needed.get(key) ?? { consumer: def.id, target: source.service, variables: [] };
+        entry.variables.push(variable);
+        needed.set(key, entry);
+      }
+    }
+  }
+  return [...needed.values()].map(({ consumer, target, variables }) => ({
+    path: ['services', target, 'enabled'],
+    message: `is false, but ${consumer} runs and reads ${variables.join(', ')} from ${target}: enable ${target}, or disable ${consumer} too`,
+  }));
 };
 
 const unusedPublicNames: Rule = (spec) => {
@@ -350,6 +433,7 @@ export const RULES: readonly Rule[] = [
   localStateDirectory,
   splitReachability,
   hostClashes,
+  requiredServices,
 ];
 
 export function checkRules(spec: EnvironmentFile, env: Environment): Problem[] {

@@ -7,9 +7,8 @@
  * is an error that names the variable to set instead.
  */
 import { z } from 'zod';
-import { KERBEROS_ENCRYPTION_TYPES } from '../constructs/xuc/auth-kerberos';
 import { AUTH_SECRET_VARIABLES } from '../constructs/xuc/auth-modes';
-import { DEFAULT_LOGIN_TIMEOUT_MS } from '../constructs/xuc/xuc-service';
+import { DEFAULT_LOGIN_TIMEOUT_MS, KERBEROS_ENCRYPTION_TYPES, LOGIN_TIMEOUT_LIMITS_MS } from '../constructs/xuc/xuc-defaults';
 import { DEFAULT_XUC_HEAP } from '../catalogue/services';
 import { filePath } from './input-files';
 
@@ -24,7 +23,9 @@ const noSecret = (variable: string) =>
     .optional();
 
 const HOST_PORT = /^[A-Za-z0-9.-]+(:\d{1,5})?$/;
-const hostPort = z.string().regex(HOST_PORT, { message: 'must be a host name or address with an optional port, e.g. "kdc.example.com" or "10.0.0.5:88"' });
+const hostPort = z
+  .string()
+  .regex(HOST_PORT, { message: 'must be a host name or address with an optional port, e.g. "kdc.example.com" or "10.0.0.5:88"' });
 const httpsUrl = z.url({ protocol: /^https$/, message: 'must be an https:// URL (the browser and xuc both reach it; http would leak tokens)' });
 const JVM_SIZE = /^\d+[kmgKMG]$/;
 /** "4GB", "512 MiB": the JVM reads one letter; say which. */
@@ -49,7 +50,9 @@ const ldap = z
     userSearchFilter: z.string().min(1).describe('Filter finding a user by login; %s is the login, e.g. "uid=%s"'),
     caFile: filePath
       .optional()
-      .describe('ldaps:// with a private CA: PEM file of the CA or full chain of the LDAP server (CUSTOMER_LDAP_CERT), relative to the environment file'),
+      .describe(
+        'ldaps:// with a private CA: PEM file of the CA or full chain of the LDAP server (CUSTOMER_LDAP_CERT), relative to the environment file',
+      ),
   })
   .strict();
 
@@ -83,14 +86,17 @@ const cas = z
 const oidc = z
   .object({
     serverUrl: httpsUrl.describe('OIDC realm URL, e.g. https://sso.example.com/realms/xivo'),
-    clientId: z.string().regex(/^[^,\s]+$/, { message: 'must be one client id without commas or spaces' }).describe('Client id of the web applications (xucmgt)'),
+    clientId: z
+      .string()
+      .regex(/^[^,\s]+$/, { message: 'must be one client id without commas or spaces' })
+      .describe('Client id of the web applications (xucmgt)'),
     xucClientIds: z
       .array(z.string().regex(/^[^,\s]+$/, { message: 'must be a client id without commas or spaces' }))
       .min(1)
       .optional()
       .describe('Client ids xuc accepts; default [clientId]'),
     default: z.boolean().optional().describe('ENABLE_OIDC: make OIDC the default login; default false'),
-    audience: z.string().min(1).optional().describe("OIDC_AUDIENCE; default unset: xuc accepts its own client ids (OIDC_CLIENT_ID list)"),
+    audience: z.string().min(1).optional().describe('OIDC_AUDIENCE; default unset: xuc accepts its own client ids (OIDC_CLIENT_ID list)'),
     usernameField: z.string().min(1).optional().describe('OIDC_USERNAME_FIELD; default preferred_username'),
     logout: z.boolean().optional().describe('OIDC_LOGOUT_ENABLE (Keycloak < 18 only); default false'),
   })
@@ -115,8 +121,17 @@ const jvm = z
 export const authSchema = z
   .object({
     xivo: z.boolean().optional().describe('false disables XiVO authentication (authentication.xivo = ""); needs another mode'),
-    loginTimeoutMs: z.number().int().min(1000).max(120000).optional().describe(`LOGIN_TIMEOUT_MS; default ${DEFAULT_LOGIN_TIMEOUT_MS}`),
-    allowXucUserLogin: z.boolean().optional().describe('true sets AUTH_PREVENT_XUC_LOGIN=false (advised against by XiVO CC "System Configuration"); default false'),
+    loginTimeoutMs: z
+      .number()
+      .int()
+      .min(LOGIN_TIMEOUT_LIMITS_MS.min)
+      .max(LOGIN_TIMEOUT_LIMITS_MS.max)
+      .optional()
+      .describe(`LOGIN_TIMEOUT_MS; default ${DEFAULT_LOGIN_TIMEOUT_MS}`),
+    allowXucUserLogin: z
+      .boolean()
+      .optional()
+      .describe('true sets AUTH_PREVENT_XUC_LOGIN=false (advised against by XiVO CC "System Configuration"); default false'),
     ldap: ldap.optional(),
     kerberos: kerberos.optional(),
     cas: cas.optional(),
@@ -125,4 +140,3 @@ export const authSchema = z
     jvm: jvm.optional(),
   })
   .strict();
-

@@ -25,11 +25,18 @@ const checked = (check: (v: string) => string | undefined) =>
     const message = check(v);
     if (message) ctx.addIssue({ code: 'custom', message });
   });
-export const hostname = checked(hostCheck((v) => isDnsName(v) || IPV4.test(v), 'must be a DNS name or an IPv4 address (e.g. "cc.example.com" or "10.0.0.5")'));
-export const fqdn = checked(
-  hostCheck((v) => isDnsName(v) && v.includes('.'), 'must be a fully qualified DNS name with at least one dot (e.g. "cc.example.com"), not an IP address'),
+export const hostname = checked(
+  hostCheck((v) => isDnsName(v) || IPV4.test(v), 'must be a DNS name or an IPv4 address (e.g. "cc.example.com" or "10.0.0.5")'),
 );
-export const address = checked(hostCheck((v) => IPV4.test(v) || isDnsName(v), 'must be the IPv4 address or DNS name by which other servers reach this one (e.g. "10.0.0.5")'));
+export const fqdn = checked(
+  hostCheck(
+    (v) => isDnsName(v) && v.includes('.'),
+    'must be a fully qualified DNS name with at least one dot (e.g. "cc.example.com"), not an IP address',
+  ),
+);
+export const address = checked(
+  hostCheck((v) => IPV4.test(v) || isDnsName(v), 'must be the IPv4 address or DNS name by which other servers reach this one (e.g. "10.0.0.5")'),
+);
 const port = z.number().int().min(1).max(65535);
 
 /** A Docker object name (container, network, volume): what `docker ps`, `docker network ls`, `docker volume ls` show. */
@@ -44,11 +51,13 @@ const dockerConnection = z
     host: z
       .string()
       .regex(DOCKER_HOST, {
-        message:
-          'is not a Docker host URL: write "unix:///var/run/docker.sock", "ssh://user@host" or "ssh://user@host:2222", or "tcp://host:2376"',
+        message: 'is not a Docker host URL: write "unix:///var/run/docker.sock", "ssh://user@host" or "ssh://user@host:2222", or "tcp://host:2376"',
       })
       .describe('Docker host of this server: unix:///var/run/docker.sock, ssh://user@host[:port] or tcp://host:port (with tls)'),
-    sshOpts: z.array(z.string()).optional().describe(
+    sshOpts: z
+      .array(z.string())
+      .optional()
+      .describe(
         `Extra ssh options for ssh:// hosts, e.g. ["-o", "StrictHostKeyChecking=yes"]; only -i, -p, -J and -o with ${Object.keys(ALLOWED_SSH_OPTIONS).join(', ')}`,
       ),
     tls: z
@@ -80,11 +89,13 @@ const server = z
     services: z
       .array(z.string())
       .optional()
-      .describe('Split XiVO CC / UC-Addon: the services of those roles this server runs (e.g. cc.xuc); the server of a role without a list runs the rest'),
+      .describe(
+        'Split XiVO CC / UC-Addon: the services of those roles this server runs (e.g. cc.xuc); the server of a role without a list runs the rest',
+      ),
     adoptNetwork: dockerName('a Docker network name: write the name `docker network ls` shows on the host')
       .optional()
       .describe(
-        'Taking over an installation: the existing Docker network (e.g. xivocc_default) that becomes this server\'s network, imported by the first apply, never replaced (written by npm run discover)',
+        "Taking over an installation: the existing Docker network (e.g. xivocc_default) that becomes this server's network, imported by the first apply, never replaced (written by npm run discover)",
       ),
   })
   .strict();
@@ -104,13 +115,14 @@ const volumeOverride = z
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_.]*$/;
 
-
 /** Restart policies Docker knows (`docker run --restart`). */
 export const RESTART_POLICIES = ['no', 'always', 'unless-stopped', 'on-failure'] as const;
 
 const adoptContainer = z
   .object({
-    name: dockerName('is not a Docker container name: write the name `docker ps` shows (e.g. xivocc_xuc_1)').describe('Name of the running container; it keeps it'),
+    name: dockerName('is not a Docker container name: write the name `docker ps` shows (e.g. xivocc_xuc_1)').describe(
+      'Name of the running container; it keeps it',
+    ),
     id: z
       .string()
       .regex(/^[0-9a-f]{64}$/, { message: 'must be the full container id (64 hexadecimal digits, `docker inspect --format {{.Id}} <name>`)' })
@@ -118,14 +130,19 @@ const adoptContainer = z
     aliases: z
       .array(dockerName('is not a network alias: letters, digits, ".", "_" and "-"'))
       .optional()
-      .describe('Its network aliases besides its name (the Compose service name): a replacement keeps them, so containers still run by Compose find it'),
+      .describe(
+        'Its network aliases besides its name (the Compose service name): a replacement keeps them, so containers still run by Compose find it',
+      ),
   })
   .strict();
 const serviceOverride = z
   .object({
     enabled: z.boolean().optional(),
     image: z.string().min(1).optional(),
-    tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { message: 'is not a valid Docker tag' }).optional(),
+    tag: z
+      .string()
+      .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { message: 'is not a valid Docker tag' })
+      .optional(),
     env: z.record(z.string().regex(ENV_NAME, { message: 'is not a valid environment variable name' }), z.string()).optional(),
     volumes: z.array(volumeOverride).optional(),
     ports: z.record(z.string(), port).optional(),
@@ -147,12 +164,11 @@ const serviceOverride = z
         'Taking over an installation: the running container of this service (written by npm run discover); imported by the first apply and not restarted; replaced only when its configuration changes',
       ),
     adoptVolumes: z
-      .record(
-        z.string(),
-        dockerName('is not a Docker volume name: write the name `docker volume ls` shows on the host'),
-      )
+      .record(z.string(), dockerName('is not a Docker volume name: write the name `docker volume ls` shows on the host'))
       .optional()
-      .describe('Taking over an installation: existing Docker volumes to adopt, by catalogue volume name (e.g. { data: xivocc_pgxivocc_data }); imported by the first apply, never replaced'),
+      .describe(
+        'Taking over an installation: existing Docker volumes to adopt, by catalogue volume name (e.g. { data: xivocc_pgxivocc_data }); imported by the first apply, never replaced',
+      ),
   })
   .strict();
 
@@ -186,10 +202,16 @@ export const environmentSchema = z
       .describe(
         `XiVO LTS release, by name or version: "Maia" or "2024.05" (image tags start with the version); a version newer than ${NEWEST_RELEASE.name} (${NEWEST_RELEASE.version}) is accepted with a warning`,
       ),
-    dist: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/).optional().describe('Suffix of release tags: images are <image>:<release>.<dist>. Default: latest'),
+    dist: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]*$/)
+      .optional()
+      .describe('Suffix of release tags: images are <image>:<release>.<dist>. Default: latest'),
     registry: z
       .string()
-      .regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/, { message: 'must be a registry host with an optional path, e.g. "registry.example.com/mirror"' })
+      .regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/, {
+        message: 'must be a registry host with an optional path, e.g. "registry.example.com/mirror"',
+      })
       .optional()
       .describe('Registry mirror prefix of every image, e.g. registry.example.com/xivo-mirror'),
     backend: backend.optional().describe('Where Terraform state lives. Default: local files in terraform-state/ (git-ignored)'),
@@ -203,7 +225,16 @@ export const environmentSchema = z
         reportingHost: hostname.optional(),
       })
       .strict(),
-    logging: z.object({ maxSize: z.string().regex(/^\d+[kmg]$/).optional(), maxFile: z.number().int().min(1).max(100).optional() }).strict().optional(),
+    logging: z
+      .object({
+        maxSize: z
+          .string()
+          .regex(/^\d+[kmg]$/)
+          .optional(),
+        maxFile: z.number().int().min(1).max(100).optional(),
+      })
+      .strict()
+      .optional(),
     servers: z.array(server).min(1, { message: 'must list at least one server' }).describe('One Terraform stack per server'),
     services: z.record(z.string(), serviceOverride).optional().describe('Per-service overrides by service id (see docs/catalogue.md)'),
     /** xuc authentication modes (LDAP/LDAPS, Kerberos, CAS, OIDC), login options, outbound queue. */
@@ -220,9 +251,18 @@ export const environmentSchema = z
     /** xuc's credentials towards XiVO (CTI, web services, AMI): user names and the inferred env variable names. */
     xucCredentials: z
       .object({
-        ctiUser: z.string().regex(/^[A-Za-z0-9._-]+$/, { message: 'must be a XiVO user name (letters, digits, . _ -)' }).optional(),
-        webServicesUser: z.string().regex(/^[A-Za-z0-9._-]+$/, { message: 'must be a XiVO user name (letters, digits, . _ -)' }).optional(),
-        amiUser: z.string().regex(/^[A-Za-z0-9._-]+$/, { message: 'must be an AMI user name (letters, digits, . _ -)' }).optional(),
+        ctiUser: z
+          .string()
+          .regex(/^[A-Za-z0-9._-]+$/, { message: 'must be a XiVO user name (letters, digits, . _ -)' })
+          .optional(),
+        webServicesUser: z
+          .string()
+          .regex(/^[A-Za-z0-9._-]+$/, { message: 'must be a XiVO user name (letters, digits, . _ -)' })
+          .optional(),
+        amiUser: z
+          .string()
+          .regex(/^[A-Za-z0-9._-]+$/, { message: 'must be an AMI user name (letters, digits, . _ -)' })
+          .optional(),
         envNames: z
           .object(
             Object.fromEntries(
@@ -234,7 +274,9 @@ export const environmentSchema = z
           )
           .strict()
           .optional()
-          .describe('xuc environment variable names of each credential (inferred defaults in docs/catalogue.md): set them to what `xivocc-dcomp config` shows'),
+          .describe(
+            'xuc environment variable names of each credential (inferred defaults in docs/catalogue.md): set them to what `xivocc-dcomp config` shows',
+          ),
       })
       .strict()
       .optional()

@@ -10,7 +10,10 @@ const PATH = /^(?!-)[^\s"'`$;|&<>\\]+$/;
 const FLAGS: Readonly<Record<string, { what: string; valid: RegExp }>> = {
   '-i': { what: 'an identity file path', valid: PATH },
   '-p': { what: 'a port number', valid: /^\d{1,5}$/ },
-  '-J': { what: 'a jump host [user@]host[:port]', valid: /^([A-Za-z0-9._-]+@)?[A-Za-z0-9.-]+(:\d{1,5})?(,([A-Za-z0-9._-]+@)?[A-Za-z0-9.-]+(:\d{1,5})?)*$/ },
+  '-J': {
+    what: 'a jump host [user@]host[:port]',
+    valid: /^([A-Za-z0-9._-]+@)?[A-Za-z0-9.-]+(:\d{1,5})?(,([A-Za-z0-9._-]+@)?[A-Za-z0-9.-]+(:\d{1,5})?)*$/,
+  },
   '-o': { what: 'Option=value', valid: /^.*$/ },
 };
 
@@ -31,11 +34,11 @@ const OPTION_NAMES = Object.keys(ALLOWED_SSH_OPTIONS);
 const ALLOWED_LIST = `-i FILE, -p PORT, -J HOST, -o with ${OPTION_NAMES.join(', ')}`;
 
 export const SSH_MESSAGES = {
-  flag: (flag: string) =>
-    `"${flag}" is not an allowed ssh option (ssh runs on the machine that plans, with its secrets): use only ${ALLOWED_LIST}`,
+  flag: (flag: string) => `"${flag}" is not an allowed ssh option (ssh runs on the machine that plans, with its secrets): use only ${ALLOWED_LIST}`,
   option: (name: string) =>
     `-o ${name} is not allowed (it can run a command or load other configuration on the machine that plans): use only ${OPTION_NAMES.join(', ')}`,
-  missingValue: (flag: string): string => `"${flag}" needs a value as the next item, e.g. ["${flag}", "${flag === '-p' ? '2222' : flag === '-o' ? 'ConnectTimeout=10' : '...'}"]`,
+  missingValue: (flag: string): string =>
+    `"${flag}" needs a value as the next item, e.g. ["${flag}", "${flag === '-p' ? '2222' : flag === '-o' ? 'ConnectTimeout=10' : '...'}"]`,
   badValue: (_flag: string, what: string) => `is not ${what}: write it without spaces, quotes, "$" or shell characters`,
   joined: (flag: string, value: string) =>
     `holds the flag ${flag} and its value in one item: ssh would get them as one argument and read the value with a leading space (${JSON.stringify(` ${value}`)}), ${
@@ -115,7 +118,13 @@ export function proxyJumps(options: readonly string[]): string[] {
       const match = /^\s*proxyjump(?:\s*=\s*|\s+)(.*)$/i.exec(option ?? '');
       value = match?.[1];
     }
-    if (value !== undefined) return value.trim().toLowerCase() === 'none' ? [] : value.split(',').map((j) => j.trim()).filter(Boolean);
+    if (value !== undefined)
+      return value.trim().toLowerCase() === 'none'
+        ? []
+        : value
+            .split(',')
+            .map((j) => j.trim())
+            .filter(Boolean);
   }
   return [];
 }

@@ -21,8 +21,7 @@ export const HYGIENE_MESSAGES = {
   tag: (tag: string) =>
     `the YAML tag "${tag}" is not supported (it would be read as a plain string): remove it and write the value itself, quoted if needed`,
   reservedKey: (key: string) => `"${key}" is not an accepted key (JavaScript drops or misreads it): remove it`,
-  aliases:
-    'uses too many YAML aliases (*name), as a "billion laughs" file does: write the values out, or reference each anchor only a few times',
+  aliases: 'uses too many YAML aliases (*name), as a "billion laughs" file does: write the values out, or reference each anchor only a few times',
   duplicateKey: (firstLine: number, line: number) =>
     `is given twice, on lines ${firstLine} and ${line}: YAML keeps only one of the two values, silently; remove one (or merge them)`,
 } as const;
@@ -65,7 +64,8 @@ export function yamlHygieneProblems(doc: Document): NodeProblem[] {
   const visit = (node: unknown, path: KeyPath) => {
     if (!node || isAlias(node)) return;
     const tag = (node as Node).tag;
-    if (tag && !CORE_TAGS.has(tag)) problems.push({ path, offset: (node as Node).range?.[0], message: HYGIENE_MESSAGES.tag(tag.replace(/^tag:yaml.org,2002:/, '!!')) });
+    if (tag && !CORE_TAGS.has(tag))
+      problems.push({ path, offset: (node as Node).range?.[0], message: HYGIENE_MESSAGES.tag(tag.replace(/^tag:yaml.org,2002:/, '!!')) });
     if (isMap(node)) {
       for (const pair of node.items) {
         if (!isPair(pair)) continue;

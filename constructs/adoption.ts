@@ -24,8 +24,19 @@
  */
 import { Construct } from 'constructs';
 import { createHash } from 'crypto';
-import { DataResource, dependable, Fn, IResolvable, Lazy, TerraformResource, Token, Tokenization } from 'cdktf';
-import { Container } from '@cdktf/provider-docker/lib/container';
+import {
+  Container,
+  DataResource,
+  dependable,
+  Fn,
+  IResolvable,
+  IResolveContext,
+  Lazy,
+  LazyBase,
+  TerraformResource,
+  Token,
+  Tokenization,
+} from './terraform-cdk';
 import { importExisting, withoutTerraformProbe } from './terraform-version';
 
 /** The running container a service adopts. */
@@ -82,7 +93,19 @@ export const ADOPTED_CONTAINER_IGNORED = [
 ] as const;
 
 /** Attributes of an adopted network that an import cannot match (Compose's labels, `attachable`...); all ForceNew. */
-export const ADOPTED_NETWORK_IGNORED = ['labels', 'driver', 'options', 'attachable', 'internal', 'ipv6', 'ipam_config', 'ipam_driver', 'ipam_options', 'ingress', 'check_duplicate'] as const;
+export const ADOPTED_NETWORK_IGNORED = [
+  'labels',
+  'driver',
+  'options',
+  'attachable',
+  'internal',
+  'ipv6',
+  'ipam_config',
+  'ipam_driver',
+  'ipam_options',
+  'ingress',
+  'check_duplicate',
+] as const;
 
 /** Label on the fingerprint resource naming the container it guards (for the impact report). */
 export const FINGERPRINT_ID = 'adoption-inputs';
@@ -92,38 +115,66 @@ export const FINGERPRINT_ID = 'adoption-inputs';
  * with a fingerprint of their configured values (`inputs`, read at synth time, after every
  * `addEnv`/`addUpload`/`addMount`). Returns the fingerprint resource.
  */
-export function adoptContainer(scope: Construct, container: Container, adopted: AdoptedContainer, inputs: () => Record<string, unknown>): DataResource {
+export function adoptContainer(
+  scope: Construct,
+  container: Container,
+  adopted: AdoptedContainer,
+  inputs: () => Record<string, unknown>,
+): DataResource {
   importExisting(container, adopted.id);
-  const fingerprint = withoutTerraformProbe(scope, () => new DataResource(scope, FINGERPRINT_ID, {
-    triggersReplace: {
-      // The configuration as synthesized (literals, and references as expressions), hashed at synth.
-      configuration: Lazy.stringValue({ produce: (context) => createHash('sha256').update(JSON.stringify(context.resolve(inputs()))).digest('hex') }),
-      // The values behind the references (the token, an image id, a certificate), hashed by Terraform at plan.
-      // Only references go through Terraform's functions: cdktf cannot pass an escaped literal "$${" through them.
-      references: Lazy.anyValue({
-        produce: () => {
-          const references = referencesIn(inputs());
-          return references.length ? Fn.sha256(Fn.join('\n', references.map((r) => Token.asString(r)))) : 'none';
+  const fingerprint = withoutTerraformProbe(
+    scope,
+    () =>
+      new DataResource(scope, FINGERPRINT_ID, {
+        triggersReplace: {
+          // The configuration as synthesized (literals, and references as expressions), hashed at synth.
+          configuration: Lazy.stringValue({
+            produce: (context) =>
+              createHash('sha256')
+                .update(JSON.stringify(context.resolve(inputs())))
+                .digest('hex'),
+          }),
+          // The values behind the references (the token, an image id, a certificate), hashed by Terraform at plan.
+          // Only references go through Terraform's functions: cdktf cannot pass an escaped literal "$${" through them.
+          references: Lazy.anyValue({
+            produce: (context) => {
+              const references = referencesIn(inputs(), context);
+              return references.length
+                ? Fn.sha256(
+                    Fn.join(
+                      '\n',
+                      references.map((r) => Token.asString(r)),
+                    ),
+                  )
+                : 'none';
+            },
+          }),
         },
       }),
-    },
-  }));
+  );
   addLifecycle(container, { ignoreChanges: [...ADOPTED_CONTAINER_IGNORED], replaceTriggeredBy: [dependable(fingerprint)] });
   return fingerprint;
 }
 
-/** The cdktf tokens (references to variables, resources, functions) inside a value, in order. */
-function referencesIn(value: unknown): IResolvable[] {
-  if (typeof value === 'string') return Tokenization.reverseString(value).tokens;
-  if (typeof value === 'number') return [Tokenization.reverseNumber(value)].filter((t): t is IResolvable => t !== undefined);
-  if (Tokenization.isResolvable(value)) return [value];
-  if (Array.isArray(value)) return value.flatMap(referencesIn);
-  if (value && typeof value === 'object') return Object.values(value).flatMap(referencesIn);
+/**
+ * The cdktf tokens (references to variables, resources, functions) inside a value, in order. A lazy
+ * value (an nginx.conf or an env rendered at synth) is no reference: what it produces is searched.
+ */
+function referencesIn(value: unknown, context: IResolveContext): IResolvable[] {
+  const tokens = (found: IResolvable[]) => found.flatMap((t) => (t instanceof LazyBase ? referencesIn(t.resolve(context), context) : [t]));
+  if (typeof value === 'string') return tokens(Tokenization.reverseString(value).tokens);
+  if (typeof value === 'number') return tokens([Tokenization.reverseNumber(value)].filter((t): t is IResolvable => t !== undefined));
+  if (Tokenization.isResolvable(value)) return tokens([value]);
+  if (Array.isArray(value)) return value.flatMap((v) => referencesIn(v, context));
+  if (value && typeof value === 'object') return Object.values(value).flatMap((v) => referencesIn(v, context));
   return [];
 }
 
 /** Adds to a resource's lifecycle (lists are appended), for constructs that each need a part of it. */
-export function addLifecycle(resource: TerraformResource, more: { readonly ignoreChanges?: readonly string[]; readonly replaceTriggeredBy?: readonly string[] }): void {
+export function addLifecycle(
+  resource: TerraformResource,
+  more: { readonly ignoreChanges?: readonly string[]; readonly replaceTriggeredBy?: readonly string[] },
+): void {
   const current = resource.lifecycle ?? {};
   const ignore = current.ignoreChanges === 'all' ? 'all' : [...new Set([...(current.ignoreChanges ?? []), ...(more.ignoreChanges ?? [])])];
   const triggers = [...(current.replaceTriggeredBy ?? []), ...(more.replaceTriggeredBy ?? [])];

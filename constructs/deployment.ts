@@ -1,22 +1,11 @@
 /**
- * Deployment: where a service's containers go and what they are labelled with. Every service
- * construct takes one; it is plain data (the server's Docker network is the only resource), so
- * a library user builds it in one line and the config layer builds it from the environment.
+ * Deployment: what a service's containers are deployed with on their server: the platform's
+ * release and registry, the server's name and Docker network, the labels. XivoServer gives it to
+ * the constructs built under it (`XivoServer.of(this).deployment`); it is plain data.
  */
-import { Network } from '@cdktf/provider-docker/lib/network';
+import { Network } from './terraform-cdk';
 import { DEFAULT_DIST } from '../catalogue/services';
-import { PlatformDirectory } from './platform-directory';
-
-/** Docker's json-file log rotation of every container. */
-export interface LogRotation {
-  /** `max-size`, e.g. `50m`. */
-  readonly maxSize: string;
-  /** `max-file`. */
-  readonly maxFile: number;
-}
-
-/** Log rotation when the deployment gives none. */
-export const DEFAULT_LOG_ROTATION: LogRotation = { maxSize: '50m', maxFile: 5 };
+import { DEFAULT_LOG_ROTATION, LogRotation } from './platform-rules';
 
 export interface Deployment {
   /** Environment name: the `org.xivo.environment` label and the runbooks' directory. */
@@ -31,8 +20,6 @@ export interface Deployment {
   readonly server: string;
   /** The server's Docker network: every container joins it, under its container name. */
   readonly network: Network;
-  /** How the service finds the rest of the platform (public names, other services). */
-  readonly directory: PlatformDirectory;
   /** Log rotation. @default DEFAULT_LOG_ROTATION (50m, 5 files) */
   readonly logging?: LogRotation;
   /**

@@ -16,7 +16,7 @@
  */
 import * as path from 'path';
 import { Construct } from 'constructs';
-import { Container } from '@cdktf/provider-docker/lib/container';
+import { Container, Lazy } from './terraform-cdk';
 import { HOST_FILE_HELPER_IMAGE } from '../catalogue/services';
 import { ValidationError } from './errors';
 import { ENV_FILE_KEYS_SCRIPT } from './env-file-keys-script';
@@ -37,9 +37,11 @@ export interface EnvFileKeysProps {
   readonly path: string;
   /**
    * The keys to manage and their values. Values may hold Terraform references (a sensitive
-   * variable): they are rendered at apply, inside an uploaded file. No newline in a value.
+   * variable): they are rendered at apply, inside an uploaded file. No newline in a value. A
+   * function is called when the stack is synthesized (values read on the platform, as a
+   * XivoServer's role file from the catalogue).
    */
-  readonly values: Readonly<Record<string, string>>;
+  readonly values: Readonly<Record<string, string>> | (() => Readonly<Record<string, string>>);
   /** Labels of the job container (environment, server...). @default none */
   readonly labels?: Readonly<Record<string, string>>;
   /** Image of the job: must provide busybox's sh, awk, cmp, cp, mv, chmod and date. @default catalogue HOST_FILE_HELPER_IMAGE */
@@ -54,24 +56,20 @@ export class EnvFileKeys extends Construct {
 
   readonly path: string;
   readonly job: Container;
-  /** Content of the uploaded values file (`KEY=VALUE` lines, sorted by key). */
-  readonly valuesFile: string;
+  private readonly values: () => Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: EnvFileKeysProps) {
     super(scope, id);
     assertHostFilePath(this, props.path);
     if (path.posix.basename(props.path) === 'factory.env') {
-      throw new ValidationError(this, `${props.path} holds XiVO's factory defaults and must never be edited: manage keys in custom.env next to it`);
+      throw new ValidationError(`${props.path} holds XiVO's factory defaults and must never be edited: manage keys in custom.env next to it`, this);
     }
-    const keys = Object.keys(props.values);
-    if (keys.length === 0) throw new ValidationError(this, `give at least one key to manage`);
-    const badKey = keys.find((k) => !KEY.test(k));
-    if (badKey !== undefined) throw new ValidationError(this, `"${badKey}" is not an env file key (letters, digits, '_' and '.', not starting with a digit)`);
-    const badValue = keys.find((k) => /[\r\n]/.test(props.values[k]));
-    if (badValue !== undefined) throw new ValidationError(this, `the value of ${badValue} contains a line break: an env file holds one KEY=VALUE per line`);
+    const values = props.values;
+    this.values = typeof values === 'function' ? values : () => values;
+    // Given values are checked now; values read on the platform when the file is rendered.
+    if (typeof values !== 'function') this.checkedValues();
 
     this.path = props.path;
-    this.valuesFile = `${envList(props.values).join('\n')}\n`;
     const image = helperImage(this, props.helperImage ?? HOST_FILE_HELPER_IMAGE);
     const name = EnvFileKeys.containerName(props.path);
     this.job = new Container(this, 'job', {
@@ -87,7 +85,7 @@ export class EnvFileKeys extends Construct {
       labels: labelList({ ...props.labels, 'org.xivo.host-file': props.path, 'org.xivo.job': ENV_FILE_JOB }),
       volumes: [{ hostPath: path.posix.dirname(props.path), containerPath: '/host' }],
       upload: [
-        { file: JOB_VALUES, content: this.valuesFile, permissions: '0600' },
+        { file: JOB_VALUES, content: Lazy.stringValue({ produce: () => this.valuesFile }), permissions: '0600' },
         { file: JOB_SCRIPT, content: ENV_FILE_KEYS_SCRIPT, permissions: '0755' },
       ],
       lifecycle: {
@@ -99,5 +97,23 @@ export class EnvFileKeys extends Construct {
         ],
       },
     });
+  }
+
+  /** Content of the uploaded values file (`KEY=VALUE` lines, sorted by key), as synth renders it. */
+  get valuesFile(): string {
+    return `${envList(this.checkedValues()).join('\n')}\n`;
+  }
+
+  private checkedValues(): Readonly<Record<string, string>> {
+    const values = this.values();
+    const keys = Object.keys(values);
+    if (keys.length === 0) throw new ValidationError(`give at least one key to manage`, this);
+    const badKey = keys.find((k) => !KEY.test(k));
+    if (badKey !== undefined)
+      throw new ValidationError(`"${badKey}" is not an env file key (letters, digits, '_' and '.', not starting with a digit)`, this);
+    const badValue = keys.find((k) => /[\r\n]/.test(values[k]));
+    if (badValue !== undefined)
+      throw new ValidationError(`the value of ${badValue} contains a line break: an env file holds one KEY=VALUE per line`, this);
+    return values;
   }
 }

@@ -8,9 +8,7 @@
  */
 import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
-import { TerraformStack } from 'cdktf';
-import { Container } from '@cdktf/provider-docker/lib/container';
-import { Image } from '@cdktf/provider-docker/lib/image';
+import { Container, Image, TerraformStack } from './terraform-cdk';
 import { HOST_FILE_HELPER_IMAGE } from '../catalogue/services';
 import { ValidationError } from './errors';
 import { labelList } from './labels';
@@ -47,14 +45,14 @@ export class HostFile extends Construct {
     super(scope, id);
     assertHostFilePath(this, props.path);
     if ((props.content === undefined) === (props.contentBase64 === undefined)) {
-      throw new ValidationError(this, `give exactly one of content and contentBase64`);
+      throw new ValidationError(`give exactly one of content and contentBase64`, this);
     }
     if ((props.content ?? props.contentBase64) === '') {
-      throw new ValidationError(this, `content must not be empty (the Docker provider rejects an empty upload)`);
+      throw new ValidationError(`content must not be empty (the Docker provider rejects an empty upload)`, this);
     }
     const permissions = props.permissions ?? '0600';
     if (!/^0[0-7]{3}$/.test(permissions)) {
-      throw new ValidationError(this, `permissions "${permissions}" must be an octal mode like "0600"`);
+      throw new ValidationError(`permissions "${permissions}" must be an octal mode like "0600"`, this);
     }
     this.path = props.path;
     const image = helperImage(this, props.helperImage ?? HOST_FILE_HELPER_IMAGE);
@@ -80,7 +78,7 @@ export class HostFile extends Construct {
 /** Throws a ValidationError of `scope` unless `hostPath` is an absolute file path (what a bind-mounted directory + file name need). */
 export function assertHostFilePath(scope: IConstruct, hostPath: string): void {
   if (!path.posix.isAbsolute(hostPath) || hostPath.endsWith('/')) {
-    throw new ValidationError(scope, `path "${hostPath}" must be an absolute file path on the Docker host`);
+    throw new ValidationError(`path "${hostPath}" must be an absolute file path on the Docker host`, scope);
   }
 }
 

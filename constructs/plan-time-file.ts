@@ -10,7 +10,7 @@
  */
 import * as path from 'path';
 import { IConstruct } from 'constructs';
-import { Fn, TerraformStack } from 'cdktf';
+import { Fn, TerraformStack } from './terraform-cdk';
 
 /** Context key holding the final output directory (the app may synthesize into a temporary one). */
 export const OUTDIR_CONTEXT = 'xivo:outdir';

@@ -1,35 +1,43 @@
 /**
  * ServiceContainer: one catalogue service as `docker_image` + `docker_container` (+ its
- * named volumes) on a server, wired to the rest of the platform.
+ * named volumes) on a server, wired to the rest of the platform. It is built under a XivoServer
+ * (`XivoServer.of(this)`: release, registry, network, labels) and registers its service with the
+ * platform, so that the others reach it by reference; its catalogue variables (XIVO_HOST, DB_HOST...)
+ * are read on the platform at synth.
  *
  * Environment precedence: catalogue < variables added by feature constructs (`addEnv`: auth,
  * TLS) < the operator's `overrides.env`. The container's env, uploads and mounts are rendered
- * again on every `addEnv`/`addUpload`/`addMount`, so what is added after construction still
- * reaches the container. Nearly every
- * container attribute forces replacement, so inputs are kept minimal and every list is sorted.
+ * once, lazily, when the stack is synthesized (cdktf `Lazy`): `addEnv`/`addUpload`/`addMount`
+ * only record what they add, and whatever was added before synth reaches the container. Nearly
+ * every container attribute forces replacement, so inputs are kept minimal and every list is sorted.
  */
 import { Construct } from 'constructs';
-import { Annotations, Fn } from 'cdktf';
-import { Container, ContainerUpload, ContainerVolumes } from '@cdktf/provider-docker/lib/container';
-import { Image } from '@cdktf/provider-docker/lib/image';
-import { Volume } from '@cdktf/provider-docker/lib/volume';
+import {
+  Annotations,
+  Container,
+  ContainerUpload,
+  containerUploadToTerraform,
+  ContainerVolumes,
+  containerVolumesToTerraform,
+  Fn,
+  Image,
+  Lazy,
+  Volume,
+} from './terraform-cdk';
 import { composeLabels, containerName } from '../catalogue/services';
 import { ServiceDefinition } from '../catalogue/types';
 import { Deployment, deploymentLabels, distOf, logOptions, withRegistry } from './deployment';
 import { envList, labelList } from './labels';
 import { goDuration } from './go-duration';
-import { resolveEnvSources } from './env-source';
+import { prepareEnvSources } from './env-source';
 import { importExisting } from './terraform-version';
 import { addLifecycle, AdoptedContainer, adoptContainer } from './adoption';
+import { HOST_GATEWAY_NAME } from './platform-rules';
+import type { PlatformService } from './xivo-platform';
+import { XivoServer } from './xivo-server';
 
 /** Restart policy of service containers. */
 export const DEFAULT_RESTART = 'unless-stopped';
-
-/**
- * Name by which a container reaches its own Docker host (Docker's `host-gateway`, 20.10+):
- * every container on a PBX host gets it as an extra host, for XiVO's own services.
- */
-export const HOST_GATEWAY_NAME = 'host.docker.internal';
 
 export interface BindMount {
   readonly hostPath: string;
@@ -78,14 +86,12 @@ export interface ServiceOverrides {
 }
 
 export interface ServiceContainerProps {
-  /** Where the container runs. */
-  readonly deployment: Deployment;
   /** The catalogue service. */
   readonly definition: ServiceDefinition;
   /** Variables set by feature constructs, over the catalogue's (more with `addEnv`). @default none */
-  readonly env?: Readonly<Record<string, string>>;
+  readonly env?: EnvPart;
   /** Files delivered into the container (`docker cp` at create time; more with `addUpload`). @default none */
-  readonly uploads?: readonly ContainerUpload[];
+  readonly uploads?: UploadPart;
   /** Host directories or files mounted into the container (more with `addMount`). @default none */
   readonly mounts?: readonly BindMount[];
   /**
@@ -99,6 +105,18 @@ export interface ServiceContainerProps {
   readonly overrides?: ServiceOverrides;
 }
 
+/** A construct running a catalogue service: a ServiceContainer, or a construct built around one (XucService, NginxFront...). */
+export type XivoServiceRef = ServiceContainer | { readonly service: ServiceContainer };
+
+/**
+ * Variables given to a container: a map, or a function that gives it when the stack is
+ * synthesized (a construct that composes them from parts added later, as XucService does).
+ */
+export type EnvPart = Readonly<Record<string, string>> | (() => Readonly<Record<string, string>>);
+
+/** Files delivered into a container: a list, or a function that gives it when the stack is synthesized. */
+export type UploadPart = readonly ContainerUpload[] | (() => readonly ContainerUpload[]);
+
 /** Label prefix of the inputs that recreate a container when they change (see `recreateOn`). */
 export const INPUT_LABEL_PREFIX = 'org.xivo.input.';
 
@@ -109,7 +127,7 @@ export function serviceImage(deployment: Deployment, def: ServiceDefinition, ove
   return withRegistry(deployment, `${repository}:${tag}`);
 }
 
-export class ServiceContainer extends Construct {
+export class ServiceContainer extends Construct implements PlatformService {
   readonly definition: ServiceDefinition;
   readonly name: string;
   readonly image: Image;
@@ -118,29 +136,40 @@ export class ServiceContainer extends Construct {
   readonly volumes: ReadonlyMap<string, Volume>;
   /** The running container this service adopted, if any. */
   readonly adopted?: AdoptedContainer;
-  private readonly catalogueEnv: Readonly<Record<string, string>>;
-  private readonly featureEnv: Record<string, string> = {};
+  /** The server it runs on. */
+  readonly server: XivoServer;
+  /** Published host ports by port name, over the catalogue's (the operator's `ports`). */
+  readonly publishedPorts: Readonly<Record<string, number>>;
+  private readonly catalogueEnv: () => Readonly<Record<string, string>>;
+  private readonly envParts: EnvPart[] = [];
   private readonly overrideEnv: Readonly<Record<string, string>>;
-  private readonly uploads: ContainerUpload[] = [];
+  private readonly uploadParts: UploadPart[] = [];
   private readonly mounts: BindMount[] = [];
   /** Catalogue volumes and the operator's mounts, which never change after construction. */
   private readonly fixedMounts: readonly ContainerVolumes[];
 
   constructor(scope: Construct, id: string, props: ServiceContainerProps) {
     super(scope, id);
-    const { definition: def, deployment } = props;
+    const { definition: def } = props;
+    this.server = XivoServer.of(this);
+    const deployment = this.server.deployment;
     const overrides = props.overrides ?? {};
     this.definition = def;
     this.adopted = overrides.adoptContainer;
     // An adopted container keeps its name: it is how the others reach it, before and after a replacement.
     this.name = overrides.adoptContainer?.name ?? containerName(def);
     const labels = deploymentLabels(deployment, def.role, def.name);
-    const inputLabels = Object.fromEntries(Object.entries(props.recreateOn ?? {}).map(([name, value]) => [`${INPUT_LABEL_PREFIX}${name}`, Fn.sha256(value)]));
+    const inputLabels = Object.fromEntries(
+      Object.entries(props.recreateOn ?? {}).map(([name, value]) => [`${INPUT_LABEL_PREFIX}${name}`, Fn.sha256(value)]),
+    );
 
-    this.catalogueEnv = resolveEnvSources(this, def.env, deployment.directory);
+    this.publishedPorts = { ...overrides.ports };
+    // Read on the platform at synth: the services it reaches may be built on servers built later.
+    this.catalogueEnv = prepareEnvSources(this, def.env, this.server.directory);
+    this.server.platform.addService(this, this);
     this.overrideEnv = overrides.env ?? {};
-    Object.assign(this.featureEnv, props.env);
-    this.uploads.push(...(props.uploads ?? []));
+    if (props.env) this.envParts.push(props.env);
+    if (props.uploads) this.uploadParts.push(props.uploads);
     this.mounts.push(...(props.mounts ?? []));
 
     const imageName = serviceImage(deployment, def, overrides);
@@ -169,7 +198,12 @@ export class ServiceContainer extends Construct {
     this.fixedMounts = [
       ...def.volumes.map((v) => ({ volumeName: volumes.get(v.name)!.name, containerPath: v.containerPath })),
       // A host directory is mounted read-only unless the file says otherwise: uploads must not write through to the host.
-      ...(overrides.volumes ?? []).map((v) => ({ hostPath: v.hostPath, volumeName: v.volume, containerPath: v.containerPath, readOnly: v.readOnly ?? (v.hostPath ? true : undefined) })),
+      ...(overrides.volumes ?? []).map((v) => ({
+        hostPath: v.hostPath,
+        volumeName: v.volume,
+        containerPath: v.containerPath,
+        readOnly: v.readOnly ?? (v.hostPath ? true : undefined),
+      })),
     ];
     for (const v of overrides.volumes ?? []) {
       if (v.allowSystemPath && v.hostPath) {
@@ -206,10 +240,11 @@ export class ServiceContainer extends Construct {
       name: this.name,
       image: this.image.imageId,
       restart: overrides.restart ?? DEFAULT_RESTART,
-      env: envList(this.environment),
+      // Rendered once, when the stack is synthesized: whatever was added before then is in.
+      env: Lazy.listValue({ produce: () => envList(this.environment) }),
       ...fixed,
-      volumes: this.renderMounts(),
-      upload: this.renderUploads(),
+      volumes: Lazy.anyValue({ produce: () => this.renderMounts()?.map(containerVolumesToTerraform) }) as unknown as ContainerVolumes[],
+      upload: Lazy.anyValue({ produce: () => this.renderUploads()?.map(containerUploadToTerraform) }) as unknown as ContainerUpload[],
       memory,
       // Docker's default swap limit is twice the memory limit; left unset, the provider reads it
       // back from the engine and plans a change on every deploy.
@@ -236,35 +271,35 @@ export class ServiceContainer extends Construct {
     addLifecycle(this.container, { replaceTriggeredBy: [trigger] });
   }
 
-  /** The final environment of the container, before sorting into `KEY=VALUE`. */
+  /** The environment of the container as it is now (synth renders it once more, with everything added), before sorting into `KEY=VALUE`. */
   get environment(): Readonly<Record<string, string>> {
-    return { ...this.catalogueEnv, ...this.featureEnv, ...this.overrideEnv };
+    const features = this.envParts.map((part) => (typeof part === 'function' ? part() : part));
+    return Object.assign({}, this.catalogueEnv(), ...features, this.overrideEnv);
   }
 
-  /** Sets variables over the catalogue's (the operator's overrides still win); a later value of a key replaces the earlier. */
-  addEnv(vars: Readonly<Record<string, string>>): void {
-    Object.assign(this.featureEnv, vars);
-    this.container.env = envList(this.environment);
+  /**
+   * Sets variables over the catalogue's (the operator's overrides still win); a later value of a
+   * key replaces the earlier. A function is called when the stack is synthesized.
+   */
+  addEnv(vars: EnvPart): void {
+    this.envParts.push(vars);
   }
 
-  /** Delivers a file into the container at create time; a later upload to the same path replaces the earlier. */
-  addUpload(upload: ContainerUpload): void {
-    const same = this.uploads.findIndex((u) => u.file === upload.file);
-    if (same >= 0) this.uploads.splice(same, 1);
-    this.uploads.push(upload);
-    const uploads = this.renderUploads();
-    if (uploads) this.container.putUpload(uploads);
+  /** Delivers files into the container at create time; a later upload to the same path replaces the earlier. */
+  addUpload(upload: ContainerUpload | UploadPart): void {
+    this.uploadParts.push(typeof upload === 'function' || Array.isArray(upload) ? (upload as UploadPart) : [upload as ContainerUpload]);
   }
 
   /** Bind-mounts a host path (read-only unless said otherwise). */
   addMount(mount: BindMount): void {
     this.mounts.push(mount);
-    const mounts = this.renderMounts();
-    if (mounts) this.container.putVolumes(mounts);
   }
 
+  /** Every upload, the last one to a path winning, sorted by path. */
   private renderUploads(): ContainerUpload[] | undefined {
-    return this.uploads.length ? [...this.uploads].sort((a, b) => a.file.localeCompare(b.file)) : undefined;
+    const byFile = new Map<string, ContainerUpload>();
+    for (const part of this.uploadParts) for (const upload of typeof part === 'function' ? part() : part) byFile.set(upload.file, upload);
+    return byFile.size ? [...byFile.values()].sort((a, b) => a.file.localeCompare(b.file)) : undefined;
   }
 
   /** Catalogue volumes, bind mounts, then the operator's: sorted by container path (a stable sort keeps that order on ties). */

@@ -10,8 +10,7 @@
  * Rotation: export a new `TF_VAR_play_auth_token`, then deploy every stack of the environment.
  */
 import { Construct, IConstruct } from 'constructs';
-import { TerraformStack, TerraformVariable } from 'cdktf';
-import { Container } from '@cdktf/provider-docker/lib/container';
+import { Container, DefaultTokenResolver, StringConcat, TerraformStack, TerraformVariable, Tokenization } from './terraform-cdk';
 
 /** Characters safe in an env file, a docker env entry, a URL query string and a header. */
 export const TOKEN_CHARSET = 'A-Za-z0-9._~-';
@@ -65,7 +64,9 @@ export class SharedToken extends Construct {
 
   /** Every `PLAY_AUTH_TOKEN=` in container env or uploaded files must be this token. */
   private findForeignTokens(stack: TerraformStack): string[] {
-    const expected = this.value; // compared unresolved: the same token string everywhere
+    // Env and uploads are rendered lazily (ServiceContainer): compared as synth writes them, `${var.play_auth_token}`.
+    const resolve = (value: unknown) => Tokenization.resolve(value, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) });
+    const expected = resolve(this.value) as string;
     const errors: string[] = [];
     const check = (text: unknown, where: string) => {
       if (typeof text !== 'string') return;
@@ -77,8 +78,8 @@ export class SharedToken extends Construct {
     };
     for (const c of stack.node.findAll()) {
       if (!(c instanceof Container)) continue;
-      for (const entry of c.envInput ?? []) check(entry, c.node.path);
-      for (const upload of (c.uploadInput as { content?: string }[] | undefined) ?? []) check(upload.content, c.node.path);
+      for (const entry of (resolve(c.envInput) as string[] | undefined) ?? []) check(entry, c.node.path);
+      for (const upload of (resolve(c.uploadInput) as { content?: string }[] | undefined) ?? []) check(upload.content, c.node.path);
     }
     return errors;
   }

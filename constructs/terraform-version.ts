@@ -7,9 +7,7 @@
  * only synthesizes and reviews. Synth needs no program; the version is Terraform's to check.
  */
 import { IConstruct, IValidation, Node } from 'constructs';
-import { TerraformResource, TerraformStack } from 'cdktf';
-// Not re-exported by cdktf's index: the class its binary probes (terraform version) are made of.
-import { ValidateBinaryVersion } from 'cdktf/lib/validations/validate-binary-version';
+import { TerraformResource, TerraformStack, ValidateBinaryVersion } from './terraform-cdk';
 
 /**
  * Oldest Terraform that runs every stack we write: `import` blocks (adopted volumes) came in 1.5;

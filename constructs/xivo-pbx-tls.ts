@@ -2,22 +2,22 @@
  * XivoPbxTls: the TLS side of the XiVO PBX (XiVO documentation, "CTI Server"). It writes the
  * CTI server's STARTTLS certificate and key where xivo-ctid looks by default
  * (`/usr/share/xivo-certs/server.{crt,key}`), and the authentication backend file in
- * `/etc/xivo-ctid/conf.d/` when one is chosen. xivo-ctid must be restarted to use them.
+ * `/etc/xivo-ctid/conf.d/` when one is chosen. xivo-ctid must be restarted to use them. Built under
+ * the XivoServer of the PBX.
  */
 import { Construct } from 'constructs';
 import { HOST_FILE_HELPER_IMAGE } from '../catalogue/services';
 import { Role } from '../catalogue/types';
-import { Deployment, deploymentLabels, withRegistry } from './deployment';
+import { deploymentLabels, withRegistry } from './deployment';
 import { HostFile } from './host-file';
 import { Certificate } from './tls/certificate';
+import { XivoServer } from './xivo-server';
 
 export const CTI_CERT_PATH = '/usr/share/xivo-certs/server.crt';
 export const CTI_KEY_PATH = '/usr/share/xivo-certs/server.key';
 export const CTID_AUTH_CONF_PATH = '/etc/xivo-ctid/conf.d/50-xivo-cdktf-auth.yml';
 
 export interface XivoPbxTlsProps {
-  /** The PBX's server (labels, registry of the helper image). */
-  readonly deployment: Deployment;
   /** The CTI server's certificate. @default none: xivo-ctid keeps its own */
   readonly ctiCertificate?: Certificate;
   /** xivo-ctid's authentication backend (`auth.backend` in conf.d), e.g. `xivo_user`. @default none: XiVO's default */
@@ -29,9 +29,10 @@ export class XivoPbxTls extends Construct {
 
   constructor(scope: Construct, id: string, props: XivoPbxTlsProps) {
     super(scope, id);
-    const labels = deploymentLabels(props.deployment, Role.XIVO, 'xivo-ctid');
+    const { deployment } = XivoServer.of(this);
+    const labels = deploymentLabels(deployment, Role.XIVO, 'xivo-ctid');
     const file = (fileId: string, path: string, content: string, permissions: string) =>
-      new HostFile(this, fileId, { path, content, permissions, labels, helperImage: withRegistry(props.deployment, HOST_FILE_HELPER_IMAGE) });
+      new HostFile(this, fileId, { path, content, permissions, labels, helperImage: withRegistry(deployment, HOST_FILE_HELPER_IMAGE) });
     const files: HostFile[] = [];
     const material = props.ctiCertificate?.bind(this, 'cti-certificate');
     if (material) {

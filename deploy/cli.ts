@@ -55,7 +55,8 @@ async function main(): Promise<number> {
     return 0;
   }
   if (!values.env!.length && !positionals.length) throw new UsageError(`name what to deploy\n${USAGE}`);
-  if (!/^\d+(ms|s|m|h)$/.test(values['lock-timeout']!)) throw new UsageError(`--lock-timeout: a duration such as 30s or 5m, not "${values['lock-timeout']}"`);
+  if (!/^\d+(ms|s|m|h)$/.test(values['lock-timeout']!))
+    throw new UsageError(`--lock-timeout: a duration such as 30s or 5m, not "${values['lock-timeout']}"`);
   const concurrency = Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency: a positive integer, not "${values.concurrency}"`);
   const interactive = !values['auto-approve'] && !values.plan;
@@ -66,7 +67,9 @@ async function main(): Promise<number> {
   cachedSynth({ outdir, onWarning: (w) => console.warn(`warning: ${w}`) });
   const synthSeconds = (Date.now() - s0) / 1000;
   const stacks = selectStacks(readStacks(outdir), positionals, values.env!);
-  console.log(`deploy: synthesized in ${synthSeconds.toFixed(1)} s; ${stacks.length} stack${stacks.length === 1 ? '' : 's'}: ${stacks.map((s) => s.name).join(', ')}`);
+  console.log(
+    `deploy: synthesized in ${synthSeconds.toFixed(1)} s; ${stacks.length} stack${stacks.length === 1 ? '' : 's'}: ${stacks.map((s) => s.name).join(', ')}`,
+  );
 
   // Plans and Terraform's working files hold secrets: readable by this user only.
   process.umask(0o077);

@@ -20,6 +20,7 @@ import { initIfNeeded, terraform, TerraformMessage, TerraformResult } from './te
 import { explain, hostLabel, isLockError, isStalePlan, Leftover, leftoversOf } from './failures';
 import { ApplyJournal } from './journal';
 import { StackInfo } from './stack-info';
+import { InternalError } from '../constructs/errors';
 
 export interface DeployOptions {
   /** The synthesized output the stacks come from (for the runbook paths of messages). */
@@ -89,7 +90,10 @@ export function cpuSeconds(): number {
   const own = process.cpuUsage();
   let children = 0;
   try {
-    const fields = fs.readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /, '').split(' ');
+    const fields = fs
+      .readFileSync('/proc/self/stat', 'utf8')
+      .replace(/^.*\) /, '')
+      .split(' ');
     // Fields 16 and 17 of stat(5) (cutime, cstime) are the 14th and 15th after the command name.
     children = (Number(fields[13]) + Number(fields[14])) / 100;
   } catch {
@@ -138,7 +142,8 @@ export function deployOrder(stacks: readonly StackInfo[]): StackInfo[] {
   const state = new Map<string, 'visiting' | 'done'>();
   const visit = (stack: StackInfo, path: string[]) => {
     if (state.get(stack.name) === 'done') return;
-    if (state.get(stack.name) === 'visiting') throw new Error(`stacks depend on each other in a cycle: ${[...path, stack.name].join(' -> ')}`);
+    if (state.get(stack.name) === 'visiting')
+      throw new InternalError(`stacks depend on each other in a cycle: ${[...path, stack.name].join(' -> ')}`);
     state.set(stack.name, 'visiting');
     for (const dep of stack.dependencies) if (byName.has(dep)) visit(byName.get(dep)!, [...path, stack.name]);
     state.set(stack.name, 'done');
@@ -166,7 +171,22 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const outcome = (stack: StackInfo): StackOutcome => {
     let o = outcomes.get(stack.name);
     if (!o) {
-      o = { name: stack.name, result: 'unchanged', changes: NO_CHANGES, planned: [], plans: 0, initSeconds: 0, planSeconds: 0, applySeconds: 0, applyStartMs: 0, applyEndMs: 0, recovered: [], waitedForLock: false, stalePlans: 0, errors: [] };
+      o = {
+        name: stack.name,
+        result: 'unchanged',
+        changes: NO_CHANGES,
+        planned: [],
+        plans: 0,
+        initSeconds: 0,
+        planSeconds: 0,
+        applySeconds: 0,
+        applyStartMs: 0,
+        applyEndMs: 0,
+        recovered: [],
+        waitedForLock: false,
+        stalePlans: 0,
+        errors: [],
+      };
       outcomes.set(stack.name, o);
     }
     return o;
@@ -187,8 +207,18 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       if (init) {
         o.initSeconds += init.seconds;
         if (init.code !== 0) {
-          const hint = /Backend configuration changed/.test(init.text) ? '\n(the backend changed: deploy again with --migrate-state to copy the state to the new one)' : '';
-          return { ok: false, changes: NO_CHANGES, hasChanges: false, outputsChange: false, planned: [], creates: [], result: { ...init, text: init.text + hint } };
+          const hint = /Backend configuration changed/.test(init.text)
+            ? '\n(the backend changed: deploy again with --migrate-state to copy the state to the new one)'
+            : '';
+          return {
+            ok: false,
+            changes: NO_CHANGES,
+            hasChanges: false,
+            outputsChange: false,
+            planned: [],
+            creates: [],
+            result: { ...init, text: init.text + hint },
+          };
         }
       }
       // -lock=false: a plan writes nothing; the saved plan is applied under the lock, and
@@ -210,7 +240,9 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
         hasChanges: result.code === 2,
         outputsChange: Object.values(outputs).some((out) => out.action && out.action !== 'noop'),
         planned: result.messages.filter((m) => m.type === 'planned_change' && m.change).map((m) => `${m.change!.resource.addr}: ${m.change!.action}`),
-        creates: result.messages.filter((m) => m.type === 'planned_change' && ['create', 'replace'].includes(m.change?.action ?? '')).map((m) => m.change!.resource.addr),
+        creates: result.messages
+          .filter((m) => m.type === 'planned_change' && ['create', 'replace'].includes(m.change?.action ?? ''))
+          .map((m) => m.change!.resource.addr),
         result,
       };
     });
@@ -224,8 +256,10 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       journal.starting(creates);
       const progress = (m: TerraformMessage) => {
         journal.record(m);
-        if (m.hook && m.type === 'apply_complete') log(`${stack.name}:   ${m.hook.resource.addr}: ${m.hook.action} complete after ${m.hook.elapsed_seconds} s`);
-        if (m.hook && m.type === 'apply_errored') log(`${stack.name}:   ${m.hook.resource.addr}: ${m.hook.action} failed after ${m.hook.elapsed_seconds} s`);
+        if (m.hook && m.type === 'apply_complete')
+          log(`${stack.name}:   ${m.hook.resource.addr}: ${m.hook.action} complete after ${m.hook.elapsed_seconds} s`);
+        if (m.hook && m.type === 'apply_errored')
+          log(`${stack.name}:   ${m.hook.resource.addr}: ${m.hook.action} failed after ${m.hook.elapsed_seconds} s`);
       };
       const run = (timeout: string) => terraform(stack.dir, ['apply', '-input=false', '-json', `-lock-timeout=${timeout}`, PLAN_FILE], env, progress);
       const t = Date.now();
@@ -271,8 +305,12 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
         log(why);
         return false;
       }
-      log(`${stack.name}: ${leftover.kind} ${leftover.name} was created by an interrupted deploy but is not in the state: importing it, the apply replaces it`);
-      const imported = await slots.run(() => terraform(stack.dir, ['import', '-input=false', '-no-color', `-lock-timeout=${lockTimeout}`, leftover.address, leftover.id], env));
+      log(
+        `${stack.name}: ${leftover.kind} ${leftover.name} was created by an interrupted deploy but is not in the state: importing it, the apply replaces it`,
+      );
+      const imported = await slots.run(() =>
+        terraform(stack.dir, ['import', '-input=false', '-no-color', `-lock-timeout=${lockTimeout}`, leftover.address, leftover.id], env),
+      );
       if (imported.code !== 0) {
         // Gone in the meantime: nothing left to adopt, the apply creates it.
         if (/non-existent remote object|Cannot import non-existent/i.test(imported.text)) continue;
@@ -374,4 +412,3 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   log(`deploy: ${plural(results.length, 'stack')} in ${seconds.toFixed(1)} s (CPU ${cpu.toFixed(1)} s): ${counts.join(', ')}`);
   return { stacks: results, seconds, cpuSeconds: cpu };
 }
-

@@ -36,7 +36,12 @@ export class ApplyJournal {
   /** A progress message of the apply: a finished create, with the object's id. */
   record(message: TerraformMessage): void {
     if (message.type !== 'apply_complete' || message.hook?.action !== 'create') return;
-    this.append({ event: 'complete', address: message.hook.resource.addr, ...(message.hook.id_value ? { id: message.hook.id_value } : {}), at: new Date().toISOString() });
+    this.append({
+      event: 'complete',
+      address: message.hook.resource.addr,
+      ...(message.hook.id_value ? { id: message.hook.id_value } : {}),
+      at: new Date().toISOString(),
+    });
   }
 
   /** Terraform exited on its own: what it created is in the state (cleared when it succeeded). */

@@ -88,9 +88,17 @@ export function readStacks(outdir: string): StackInfo[] {
 
 /** `*` matches any run of characters, as in `cdktf deploy 'prod-*'`. */
 export function matchesPattern(name: string, pattern: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return re.test(name);
 }
+
+/** A stack or environment named on the command line that the output does not hold. */
+export class StackSelectionError extends Error {}
 
 /**
  * The stacks to deploy: those matching a pattern or belonging to an environment named in
@@ -98,8 +106,11 @@ export function matchesPattern(name: string, pattern: string): boolean {
  */
 export function selectStacks(all: readonly StackInfo[], patterns: readonly string[], environments: readonly string[]): StackInfo[] {
   const problems: string[] = [];
-  for (const env of environments) if (!all.some((s) => s.environment === env)) problems.push(`no environment named "${env}" (have: ${[...new Set(all.map((s) => s.environment))].join(', ')})`);
-  for (const p of patterns) if (!all.some((s) => matchesPattern(s.name, p))) problems.push(`no stack matches "${p}" (have: ${all.map((s) => s.name).join(', ')})`);
-  if (problems.length) throw new Error(problems.join('\n'));
+  for (const env of environments)
+    if (!all.some((s) => s.environment === env))
+      problems.push(`no environment named "${env}" (have: ${[...new Set(all.map((s) => s.environment))].join(', ')})`);
+  for (const p of patterns)
+    if (!all.some((s) => matchesPattern(s.name, p))) problems.push(`no stack matches "${p}" (have: ${all.map((s) => s.name).join(', ')})`);
+  if (problems.length) throw new StackSelectionError(problems.join('\n'));
   return all.filter((s) => environments.includes(s.environment) || patterns.some((p) => matchesPattern(s.name, p)));
 }

@@ -7,6 +7,9 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 
+/** The terraform program could not be started (not installed, not on PATH). */
+export class TerraformNotStarted extends Error {}
+
 /** A diagnostic of Terraform's JSON UI (`{"type":"diagnostic","diagnostic":{…}}`). */
 export interface Diagnostic {
   readonly severity: string;
@@ -27,7 +30,12 @@ export interface TerraformMessage {
   /** planned_change, resource_drift */
   readonly change?: { readonly resource: { readonly addr: string }; readonly action: string };
   /** apply_start, apply_complete, apply_errored */
-  readonly hook?: { readonly resource: { readonly addr: string }; readonly action: string; readonly id_value?: string; readonly elapsed_seconds?: number };
+  readonly hook?: {
+    readonly resource: { readonly addr: string };
+    readonly action: string;
+    readonly id_value?: string;
+    readonly elapsed_seconds?: number;
+  };
 }
 
 export interface TerraformResult {
@@ -48,7 +56,12 @@ export function signalAll(signal: NodeJS.Signals): void {
 }
 
 /** Runs `terraform args` in `cwd`; resolves with its exit code and output, never rejects on a non-zero exit. */
-export function terraform(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv, onMessage?: (message: TerraformMessage) => void): Promise<TerraformResult> {
+export function terraform(
+  cwd: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  onMessage?: (message: TerraformMessage) => void,
+): Promise<TerraformResult> {
   const t0 = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.env.XIVO_TERRAFORM ?? 'terraform', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -79,7 +92,7 @@ export function terraform(cwd: string, args: readonly string[], env: NodeJS.Proc
     child.stderr.on('data', (chunk: string) => (text += chunk));
     child.on('error', (e) => {
       running.delete(child);
-      reject(new Error(`terraform could not be started (${(e as Error).message}): install Terraform >= 1.5 and put it on PATH`));
+      reject(new TerraformNotStarted(`terraform could not be started (${(e as Error).message}): install Terraform >= 1.5 and put it on PATH`));
     });
     child.on('close', (code, signal) => {
       running.delete(child);
@@ -116,7 +129,13 @@ const FINGERPRINT_FILE = path.join('.terraform', 'xivo-deploy-init');
 export async function initIfNeeded(dir: string, env: NodeJS.ProcessEnv, migrateState: boolean): Promise<TerraformResult | undefined> {
   const fingerprint = initFingerprint(dir);
   const file = path.join(dir, FINGERPRINT_FILE);
-  if (!migrateState && fs.existsSync(path.join(dir, '.terraform', 'terraform.tfstate')) && fs.existsSync(file) && fs.readFileSync(file, 'utf8') === fingerprint) return undefined;
+  if (
+    !migrateState &&
+    fs.existsSync(path.join(dir, '.terraform', 'terraform.tfstate')) &&
+    fs.existsSync(file) &&
+    fs.readFileSync(file, 'utf8') === fingerprint
+  )
+    return undefined;
   const args = ['init', '-input=false', '-no-color'];
   if (migrateState) args.push('-migrate-state', '-force-copy');
   const result = await terraform(dir, args, env);

@@ -30,10 +30,22 @@ export function parseCommandLine(args: readonly string[]): DiscoverOptions {
     values = parseArgs({
       args: [...args],
       options: {
-        file: { type: 'string' }, server: { type: 'string' }, roles: { type: 'string' }, docker: { type: 'string' },
-        'tls-ca': { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'ssh-opts': { type: 'string' },
-        address: { type: 'string' }, fqdn: { type: 'string' }, environment: { type: 'string' }, project: { type: 'string' },
-        release: { type: 'string' }, 'public-name': { type: 'string', multiple: true }, report: { type: 'string' }, record: { type: 'string' },
+        file: { type: 'string' },
+        server: { type: 'string' },
+        roles: { type: 'string' },
+        docker: { type: 'string' },
+        'tls-ca': { type: 'string' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'ssh-opts': { type: 'string' },
+        address: { type: 'string' },
+        fqdn: { type: 'string' },
+        environment: { type: 'string' },
+        project: { type: 'string' },
+        release: { type: 'string' },
+        'public-name': { type: 'string', multiple: true },
+        report: { type: 'string' },
+        record: { type: 'string' },
       },
       strict: true,
     }).values as Record<string, string | string[] | undefined>;
@@ -42,7 +54,9 @@ export function parseCommandLine(args: readonly string[]): DiscoverOptions {
   }
   const get = (name: string) => values[name] as string | undefined;
   for (const required of ['file', 'server', 'roles', 'docker']) if (!get(required)) throw usage(`--${required} is required`);
-  const roles = get('roles')!.split(',').map((r) => r.trim());
+  const roles = get('roles')!
+    .split(',')
+    .map((r) => r.trim());
   const unknown = roles.filter((r) => !(ALL_ROLES as readonly string[]).includes(r));
   if (unknown.length) throw usage(`--roles: ${unknown.join(', ')} is not a role: use ${ALL_ROLES.join(', ')}`);
   const tlsFiles = [get('tls-ca'), get('tls-cert'), get('tls-key')];
@@ -50,7 +64,8 @@ export function parseCommandLine(args: readonly string[]): DiscoverOptions {
   const publicNames: Partial<Record<PublicName, string>> = {};
   for (const entry of (values['public-name'] as string[] | undefined) ?? []) {
     const [key, ...rest] = entry.split('=');
-    if (!PUBLIC_NAMES.has(key) || !rest.length) throw usage(`--public-name ${entry}: write key=value with key one of ${[...PUBLIC_NAMES].join(', ')}`);
+    if (!PUBLIC_NAMES.has(key) || !rest.length)
+      throw usage(`--public-name ${entry}: write key=value with key one of ${[...PUBLIC_NAMES].join(', ')}`);
     publicNames[key as PublicName] = rest.join('=');
   }
   return {

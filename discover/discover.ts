@@ -31,7 +31,11 @@ export interface DiscoverOptions {
   readonly server: string;
   readonly roles: readonly Role[];
   /** Docker host URL and its options, as the environment file will say them (TLS paths from the working directory). */
-  readonly docker: { readonly host: string; readonly sshOpts?: readonly string[]; readonly tls?: { readonly caFile: string; readonly certFile: string; readonly keyFile: string } };
+  readonly docker: {
+    readonly host: string;
+    readonly sshOpts?: readonly string[];
+    readonly tls?: { readonly caFile: string; readonly certFile: string; readonly keyFile: string };
+  };
   /** How other servers reach this one. @default the host of an ssh:// or tcp:// URL */
   readonly address?: string;
   readonly fqdn?: string;
@@ -64,7 +68,10 @@ export async function snapshotOf(server: string, connection: DockerConnection, r
   let api: DockerApi | undefined;
   try {
     api = new DockerApi(connection);
-    return await readHost(api, roles.map(envFileDirectory).filter((d): d is string => !!d));
+    return await readHost(
+      api,
+      roles.map(envFileDirectory).filter((d): d is string => !!d),
+    );
   } catch (e) {
     if (e instanceof EngineUnreachable) throw new DiscoverError(REFUSALS.unreachable(server, connection.host, e.message));
     throw e;
@@ -83,7 +90,11 @@ interface ExistingFile {
   readonly servers?: readonly {
     readonly name: string;
     readonly roles?: readonly Role[];
-    readonly docker: { readonly host: string; readonly sshOpts?: readonly string[]; readonly tls?: { readonly caFile: string; readonly certFile: string; readonly keyFile: string } };
+    readonly docker: {
+      readonly host: string;
+      readonly sshOpts?: readonly string[];
+      readonly tls?: { readonly caFile: string; readonly certFile: string; readonly keyFile: string };
+    };
   }[];
   readonly services?: Readonly<Record<string, { readonly adoptContainer?: { readonly name?: string } } | null>>;
 }
@@ -119,7 +130,9 @@ export async function discover(options: DiscoverOptions): Promise<DiscoverResult
       ...Object.fromEntries(Object.entries(current?.publicNames ?? {}).filter(([k]) => k === PublicName.XUC_HOST || k === PublicName.UC_ADDON_HOST)),
       ...options.publicNames,
     },
-    environment: current?.release ? { release: String(current.release), dist: String(current.dist ?? 'latest'), registry: current.registry } : undefined,
+    environment: current?.release
+      ? { release: String(current.release), dist: String(current.dist ?? 'latest'), registry: current.registry }
+      : undefined,
   });
 
   // Secrets: equal everywhere their Terraform variable is used (this server, and those the file lists).
@@ -129,12 +142,24 @@ export async function discover(options: DiscoverOptions): Promise<DiscoverResult
     if (other.name === options.server) continue;
     const adoptedNames = Object.values(current?.services ?? {}).flatMap((s) => (s?.adoptContainer?.name ? [s.adoptContainer.name] : []));
     const theirTls = other.docker?.tls;
-    const tls = theirTls && { caFile: path.resolve(dir, theirTls.caFile), certFile: path.resolve(dir, theirTls.certFile), keyFile: path.resolve(dir, theirTls.keyFile) };
+    const tls = theirTls && {
+      caFile: path.resolve(dir, theirTls.caFile),
+      certFile: path.resolve(dir, theirTls.certFile),
+      keyFile: path.resolve(dir, theirTls.keyFile),
+    };
     try {
-      const theirs = await read(other.name, { host: other.docker.host, sshOpts: other.docker.sshOpts, tls, dialCommand: options.dialCommand }, other.roles ?? []);
+      const theirs = await read(
+        other.name,
+        { host: other.docker.host, sshOpts: other.docker.sshOpts, tls, dialCommand: options.dialCommand },
+        other.roles ?? [],
+      );
       secrets.push(...secretsOnHost(theirs, other.name, other.roles ?? [], adoptedNames));
     } catch (e) {
-      findings.push({ level: 'warning', subject: `server "${other.name}"`, text: `its secrets were not compared with this server's: ${(e as Error).message}` });
+      findings.push({
+        level: 'warning',
+        subject: `server "${other.name}"`,
+        text: `its secrets were not compared with this server's: ${(e as Error).message}`,
+      });
     }
   }
   checkSecretsAgree(secrets);
@@ -178,7 +203,13 @@ function atomicWrite(file: string, text: string): void {
  * are left out (a mount of a system path is kept with allowSystemPath, as it runs today), each
  * with the rule's message as a finding; any other issue is a refusal (nothing written).
  */
-function writeValidated(file: string, existing: string | undefined, environment: string, server: ServerEntry, discovery: ServerDiscovery): { text: string; notes: Finding[]; loaded: Environment } {
+function writeValidated(
+  file: string,
+  existing: string | undefined,
+  environment: string,
+  server: ServerEntry,
+  discovery: ServerDiscovery,
+): { text: string; notes: Finding[]; loaded: Environment } {
   const notes: Finding[] = [];
   const tmp = path.join(path.dirname(file), `.${path.basename(file, path.extname(file))}.discover-check-${process.pid}.yaml`);
   try {
@@ -187,9 +218,11 @@ function writeValidated(file: string, existing: string | undefined, environment:
       const { text, notes: fileNotes } = environmentFileText({ existing, environment, server, discovery, schema });
       fs.writeFileSync(tmp, text);
       const result = loadEnvironmentFile(tmp);
-      if (result.environment) return { text, notes: [...fileNotes, ...notes], loaded: { ...result.environment, file: path.relative(process.cwd(), file) } };
+      if (result.environment)
+        return { text, notes: [...fileNotes, ...notes], loaded: { ...result.environment, file: path.relative(process.cwd(), file) } };
       const unfixed = leaveOut(discovery, result.issues, notes);
-      if (unfixed.length) throw new DiscoverError(REFUSALS.refusedResult(unfixed.map((i) => formatIssue({ ...i, file: path.relative(process.cwd(), file) }))));
+      if (unfixed.length)
+        throw new DiscoverError(REFUSALS.refusedResult(unfixed.map((i) => formatIssue({ ...i, file: path.relative(process.cwd(), file) }))));
     }
     throw new DiscoverError(REFUSALS.refusedResult(['the loader kept refusing after 8 corrections']));
   } finally {
@@ -211,12 +244,22 @@ function leaveOut(discovery: ServerDiscovery, issues: readonly ConfigIssue[], no
     if (override && key === 'env' && typeof name === 'string' && override.env?.[name] !== undefined) {
       delete override.env[name];
       if (!Object.keys(override.env).length) delete override.env;
-      notes.push({ level: 'warning', subject: id as string, text: `${name} is not written (${issue.message}); the running container keeps it until a replacement` });
+      notes.push({
+        level: 'warning',
+        subject: id as string,
+        text: `${name} is not written (${issue.message}); the running container keeps it until a replacement`,
+      });
     } else if (override && key === 'volumes' && typeof name === 'number' && override.volumes?.[name]) {
       const entry = mounts.get(`${id} ${name}`) ?? { id: id as string, index: name, messages: [] };
       entry.messages.push(issue.message);
       mounts.set(`${id} ${name}`, entry);
-    } else if (section === 'auth' && id === 'jvm' && key === 'extraOptions' && typeof name === 'number' && discovery.auth.jvm?.extraOptions?.[name] !== undefined) {
+    } else if (
+      section === 'auth' &&
+      id === 'jvm' &&
+      key === 'extraOptions' &&
+      typeof name === 'number' &&
+      discovery.auth.jvm?.extraOptions?.[name] !== undefined
+    ) {
       options.set(name, [...(options.get(name) ?? []), issue.message]);
     } else {
       unfixed.push(issue);
@@ -228,17 +271,29 @@ function leaveOut(discovery: ServerDiscovery, issues: readonly ConfigIssue[], no
     const mount = override.volumes![index];
     if (mount.hostPath && !mount.allowSystemPath && messages.every((m) => m.startsWith(`"${mount.hostPath}" is a system path`))) {
       mount.allowSystemPath = true;
-      notes.push({ level: 'warning', subject: id, text: `mount of the system path ${mount.hostPath} kept as found (allowSystemPath: true; synth warns about it)` });
+      notes.push({
+        level: 'warning',
+        subject: id,
+        text: `mount of the system path ${mount.hostPath} kept as found (allowSystemPath: true; synth warns about it)`,
+      });
       continue;
     }
     override.volumes!.splice(index, 1);
     if (!override.volumes!.length) delete override.volumes;
-    notes.push({ level: 'warning', subject: id, text: `mount of ${mount.hostPath ?? `volume ${mount.volume}`} at ${mount.containerPath} is not written (${messages.join('; ')}); a replacement does not have it` });
+    notes.push({
+      level: 'warning',
+      subject: id,
+      text: `mount of ${mount.hostPath ?? `volume ${mount.volume}`} at ${mount.containerPath} is not written (${messages.join('; ')}); a replacement does not have it`,
+    });
   }
   for (const [index, messages] of [...options.entries()].sort((a, b) => b[0] - a[0])) {
     const option = discovery.auth.jvm!.extraOptions!.splice(index, 1)[0];
     if (!discovery.auth.jvm!.extraOptions!.length) delete discovery.auth.jvm!.extraOptions;
-    notes.push({ level: 'warning', subject: 'auth.jvm', text: `${option.replace(/=.*/, '=…')} is not written (${messages.join('; ')}); xuc keeps it until a replacement` });
+    notes.push({
+      level: 'warning',
+      subject: 'auth.jvm',
+      text: `${option.replace(/=.*/, '=…')} is not written (${messages.join('; ')}); xuc keeps it until a replacement`,
+    });
   }
   return unfixed;
 }

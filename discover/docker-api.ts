@@ -36,6 +36,9 @@ export interface EngineResponse {
 /** A failure to talk to the engine at all (not an HTTP error status). */
 export class EngineUnreachable extends Error {}
 
+/** The Docker engine answered a call with an error status. */
+export class DockerApiError extends Error {}
+
 /** The ssh command line of `ssh://user@host[:port]`, as the docker CLI builds it. */
 export function sshDialCommand(host: string, sshOpts: readonly string[] = []): string[] {
   const m = /^ssh:\/\/([^@/]+)@([^:/]+)(?::(\d+))?\/?$/.exec(host);
@@ -68,7 +71,13 @@ export class DockerApi {
         }
       };
       this.transport = https;
-      this.agent = new https.Agent({ keepAlive: true, maxSockets: 4, ca: read(connection.tls.caFile), cert: read(connection.tls.certFile), key: read(connection.tls.keyFile) });
+      this.agent = new https.Agent({
+        keepAlive: true,
+        maxSockets: 4,
+        ca: read(connection.tls.caFile),
+        cert: read(connection.tls.certFile),
+        key: read(connection.tls.keyFile),
+      });
       this.base = { host: m[1], port: Number(m[2]) };
     } else if (host.startsWith('ssh://')) {
       const command = connection.dialCommand ?? sshDialCommand(host, connection.sshOpts);
@@ -141,7 +150,7 @@ export class DockerApi {
       } catch {
         // not JSON: the raw text
       }
-      throw new Error(`${method} ${apiPath}: HTTP ${res.status}: ${message}`);
+      throw new DockerApiError(`${method} ${apiPath}: HTTP ${res.status}: ${message}`);
     }
     return (text ? JSON.parse(text) : undefined) as T;
   }

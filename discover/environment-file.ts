@@ -14,7 +14,11 @@ export interface ServerEntry {
   readonly name: string;
   readonly address: string;
   readonly fqdn?: string;
-  readonly docker: { readonly host: string; readonly sshOpts?: readonly string[]; readonly tls?: { readonly caFile: string; readonly certFile: string; readonly keyFile: string } };
+  readonly docker: {
+    readonly host: string;
+    readonly sshOpts?: readonly string[];
+    readonly tls?: { readonly caFile: string; readonly certFile: string; readonly keyFile: string };
+  };
   readonly roles: readonly string[];
 }
 
@@ -42,7 +46,11 @@ export function environmentFileText(input: EnvironmentFileInput): { text: string
   if (!has('name')) doc.setIn(['name'], input.environment);
   if (!has('release')) doc.setIn(['release'], quoted(d.release.version));
   else if (String(doc.getIn(['release'])) !== d.release.version) {
-    notes.push({ level: 'warning', subject: 'release', text: `the file says release ${String(doc.getIn(['release']))}, server "${d.server}" runs ${d.release.version} (${d.release.source}): kept the file's; image tags that differ are pinned per service` });
+    notes.push({
+      level: 'warning',
+      subject: 'release',
+      text: `the file says release ${String(doc.getIn(['release']))}, server "${d.server}" runs ${d.release.version} (${d.release.source}): kept the file's; image tags that differ are pinned per service`,
+    });
   }
   if (!has('dist') && d.release.dist !== 'latest' && !input.existing) doc.setIn(['dist'], quoted(d.release.dist));
   if (!has('registry') && d.registry && !input.existing) doc.setIn(['registry'], d.registry);
@@ -52,7 +60,11 @@ export function environmentFileText(input: EnvironmentFileInput): { text: string
     const current = doc.getIn(['publicNames', name]);
     if (current === undefined) doc.setIn(['publicNames', name], typed);
     else if (String(current) !== String(value)) {
-      notes.push({ level: 'warning', subject: `publicNames.${name}`, text: `the file says ${String(current)}, server "${d.server}" says ${value}: kept the file's; the first deploy writes it into custom.env` });
+      notes.push({
+        level: 'warning',
+        subject: `publicNames.${name}`,
+        text: `the file says ${String(current)}, server "${d.server}" says ${value}: kept the file's; the first deploy writes it into custom.env`,
+      });
     }
   }
 
@@ -62,8 +74,13 @@ export function environmentFileText(input: EnvironmentFileInput): { text: string
   const rolesOf = (s: unknown) => (isMap(s) ? ((s.toJSON() as { roles?: string[] }).roles ?? []) : []);
   const split =
     isSeq(others) &&
-    others.items.some((s) => isMap(s) && s.get('name') !== input.server.name && input.server.roles.some((r) => r !== Role.MDS && rolesOf(s).includes(r)));
-  const entry = doc.createNode({ ...serverNode(input.server, d), ...(split && d.adopted.length ? { services: d.adopted.map((a) => a.def.id) } : {}) });
+    others.items.some(
+      (s) => isMap(s) && s.get('name') !== input.server.name && input.server.roles.some((r) => r !== Role.MDS && rolesOf(s).includes(r)),
+    );
+  const entry = doc.createNode({
+    ...serverNode(input.server, d),
+    ...(split && d.adopted.length ? { services: d.adopted.map((a) => a.def.id) } : {}),
+  });
   blockStyle(entry);
   const servers = doc.getIn(['servers']);
   if (isSeq(servers)) {
@@ -124,7 +141,11 @@ function serverNode(server: ServerEntry, d: ServerDiscovery): Record<string, unk
     name: server.name,
     address: server.address,
     ...(server.fqdn ? { fqdn: server.fqdn } : {}),
-    docker: { host: server.docker.host, ...(server.docker.sshOpts?.length ? { sshOpts: [...server.docker.sshOpts] } : {}), ...(server.docker.tls ? { tls: { ...server.docker.tls } } : {}) },
+    docker: {
+      host: server.docker.host,
+      ...(server.docker.sshOpts?.length ? { sshOpts: [...server.docker.sshOpts] } : {}),
+      ...(server.docker.tls ? { tls: { ...server.docker.tls } } : {}),
+    },
     roles: [...server.roles],
     ...(d.adoptNetwork && d.adopted.length ? { adoptNetwork: d.adoptNetwork } : {}),
   };
@@ -157,7 +178,11 @@ function mergeSection(doc: Document, section: string, values: Readonly<Record<st
     const current = doc.getIn([section, key]);
     if (current === undefined) doc.setIn([section, key], value);
     else if (JSON.stringify((current as { toJSON?: () => unknown }).toJSON?.() ?? current) !== JSON.stringify(value)) {
-      notes.push({ level: 'warning', subject: `${section}.${key}`, text: `the file sets it differently from what server "${server}" runs: kept the file's (applied at the next replacement of xuc)` });
+      notes.push({
+        level: 'warning',
+        subject: `${section}.${key}`,
+        text: `the file sets it differently from what server "${server}" runs: kept the file's (applied at the next replacement of xuc)`,
+      });
     }
   }
 }

@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App } from 'cdktf';
+import { App } from '../constructs/terraform-cdk';
 import { Environment } from '../config/model';
 import { OUTDIR_CONTEXT } from '../constructs/plan-time-file';
 import { buildEnvironment } from '../stacks/platform';
@@ -35,7 +35,11 @@ interface SynthesizedContainer {
 }
 
 /** One finding per adopted container of `discovery` whose first replacement changes something. */
-export function firstReplacementChanges(environment: Environment, discovery: ServerDiscovery, imageEnv: (imageId: string) => readonly string[]): Finding[] {
+export function firstReplacementChanges(
+  environment: Environment,
+  discovery: ServerDiscovery,
+  imageEnv: (imageId: string) => readonly string[],
+): Finding[] {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xivo-discover-'));
   try {
     const app = new App({ outdir: tmp, stackTraces: false, context: { [OUTDIR_CONTEXT]: path.resolve('cdktf.out') } });
@@ -65,12 +69,22 @@ export function firstReplacementChanges(environment: Environment, discovery: Ser
         added.length ? `sets ${list(added)}` : '',
         dropped.length ? `drops ${list(dropped)}` : '',
         changed.length ? `changes ${list(changed)}` : '',
-        [...mountsWanted].filter((m) => !mountsLive.has(m)).length ? `mounts ${list([...mountsWanted].filter((m) => !mountsLive.has(m)).sort())}` : '',
-        [...mountsLive].filter((m) => !mountsWanted.has(m)).length ? `no longer mounts ${list([...mountsLive].filter((m) => !mountsWanted.has(m)).sort())}` : '',
+        [...mountsWanted].filter((m) => !mountsLive.has(m)).length
+          ? `mounts ${list([...mountsWanted].filter((m) => !mountsLive.has(m)).sort())}`
+          : '',
+        [...mountsLive].filter((m) => !mountsWanted.has(m)).length
+          ? `no longer mounts ${list([...mountsLive].filter((m) => !mountsWanted.has(m)).sort())}`
+          : '',
         config.healthcheck && !a.container.Config.Healthcheck ? 'adds a health check' : '',
         'carries the org.xivo.* and Compose labels and rotates its logs',
       ].filter(Boolean);
-      return [{ level: dropped.length || changed.length ? 'warning' : 'info', subject: `${a.def.id} (${a.name})`, text: `its first replacement (when its configuration changes) ${parts.join('; ')}` }];
+      return [
+        {
+          level: dropped.length || changed.length ? 'warning' : 'info',
+          subject: `${a.def.id} (${a.name})`,
+          text: `its first replacement (when its configuration changes) ${parts.join('; ')}`,
+        },
+      ];
     });
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

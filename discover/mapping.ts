@@ -13,7 +13,7 @@ import { DEFAULT_DIST, DEFAULT_XUC_HEAP, HOST_ENV_FILES, SERVICES, servicesOfRol
 import { PublicName, Role, ServiceDefinition, ServiceId } from '../catalogue/types';
 import { XUC_CREDENTIALS, XucCredential } from '../catalogue/xuc-credentials';
 import { DEFAULT_RESTART } from '../constructs/service-container';
-import { DEFAULT_LOGIN_TIMEOUT_MS } from '../constructs/xuc/xuc-service';
+import { DEFAULT_LOGIN_TIMEOUT_MS } from '../constructs/xuc/xuc-defaults';
 import { DiscoverError, REFUSALS } from './refusals';
 import { ContainerInspect, DISCOVER_LABEL, HostSnapshot, isSecretName, splitEnv } from './snapshot';
 
@@ -170,14 +170,19 @@ export function envFileDirectory(role: Role): string | undefined {
 /** The public names a role's custom.env holds (`XUC_HOST` → xucHost for XiVO CC). */
 function publicNameKeys(role: Role): [string, PublicName][] {
   const file = HOST_ENV_FILES.find((f) => f.role === role);
-  return Object.entries(file?.variables ?? {}).flatMap(([key, source]) => (source.kind === 'public' ? [[key, source.name] as [string, PublicName]] : []));
+  return Object.entries(file?.variables ?? {}).flatMap(([key, source]) =>
+    source.kind === 'public' ? [[key, source.name] as [string, PublicName]] : [],
+  );
 }
 
 const nameOf = (c: ContainerInspect) => c.Name.replace(/^\//, '');
 const envOf = (entries: readonly string[] | null | undefined) => new Map((entries ?? []).map(splitEnv));
 
 /** Which catalogue service a container is, if any: by its Compose service, else by its image. */
-function serviceOf(c: ContainerInspect, roles: readonly Role[]): { def: ServiceDefinition; compose?: { project: string; service: string } } | undefined {
+function serviceOf(
+  c: ContainerInspect,
+  roles: readonly Role[],
+): { def: ServiceDefinition; compose?: { project: string; service: string } } | undefined {
   const labels = c.Config.Labels ?? {};
   const defs = roles.flatMap((r) => servicesOfRole(r));
   const project = labels[COMPOSE_PROJECT_LABEL];
@@ -231,12 +236,22 @@ export function mapHost(snapshot: HostSnapshot, target: DiscoverTarget): ServerD
     const found = serviceOf(c, roles);
     if (found?.def.optIn) {
       xivosOwn++;
-      leftAlone.push({ name: nameOf(c), image: c.Config.Image, reason: `XiVO's own ${found.def.name} (${found.def.id} stays opt-in: enabled: true deploys ours instead)` });
+      leftAlone.push({
+        name: nameOf(c),
+        image: c.Config.Image,
+        reason: `XiVO's own ${found.def.name} (${found.def.id} stays opt-in: enabled: true deploys ours instead)`,
+      });
     } else if (found) {
       candidates.push({ c, ...found });
     } else {
-      const compose = labels[COMPOSE_PROJECT_LABEL] ? ` (Compose project ${labels[COMPOSE_PROJECT_LABEL]}, service ${labels[COMPOSE_SERVICE_LABEL]})` : '';
-      leftAlone.push({ name: nameOf(c), image: c.Config.Image, reason: `not a service of the catalogue for role ${roles.join(', ')}${compose}: it stays under the operator's own tools` });
+      const compose = labels[COMPOSE_PROJECT_LABEL]
+        ? ` (Compose project ${labels[COMPOSE_PROJECT_LABEL]}, service ${labels[COMPOSE_SERVICE_LABEL]})`
+        : '';
+      leftAlone.push({
+        name: nameOf(c),
+        image: c.Config.Image,
+        reason: `not a service of the catalogue for role ${roles.join(', ')}${compose}: it stays under the operator's own tools`,
+      });
     }
   }
   // Catalogue order: the start order, and the order messages list services in.
@@ -245,27 +260,55 @@ export function mapHost(snapshot: HostSnapshot, target: DiscoverTarget): ServerD
   let chosen = candidates;
   if (target.project) {
     chosen = candidates.filter((k) => k.compose?.project === target.project);
-    for (const k of candidates.filter((x) => !chosen.includes(x))) leftAlone.push({ name: nameOf(k.c), image: k.c.Config.Image, reason: `not in Compose project ${target.project} (--project)` });
+    for (const k of candidates.filter((x) => !chosen.includes(x)))
+      leftAlone.push({ name: nameOf(k.c), image: k.c.Config.Image, reason: `not in Compose project ${target.project} (--project)` });
   } else if (projects.length > 1) {
-    throw new DiscoverError(REFUSALS.twoProjects(server, projects.map((p) => ({ name: p, services: candidates.filter((k) => k.compose?.project === p).map((k) => k.def.name) }))));
+    throw new DiscoverError(
+      REFUSALS.twoProjects(
+        server,
+        projects.map((p) => ({ name: p, services: candidates.filter((k) => k.compose?.project === p).map((k) => k.def.name) })),
+      ),
+    );
   }
   const byService = new Map<ServiceId, typeof chosen>();
   for (const k of chosen) byService.set(k.def.id, [...(byService.get(k.def.id) ?? []), k]);
-  for (const [id, list] of byService) if (list.length > 1) throw new DiscoverError(REFUSALS.twoContainers(server, id, list.map((k) => nameOf(k.c))));
+  for (const [id, list] of byService)
+    if (list.length > 1)
+      throw new DiscoverError(
+        REFUSALS.twoContainers(
+          server,
+          id,
+          list.map((k) => nameOf(k.c)),
+        ),
+      );
 
   if (chosen.length === 0 && envFiles.length === 0 && xivosOwn === 0) {
     const dirs = roles.map(envFileDirectory).filter((d): d is string => !!d);
     throw new DiscoverError(
-      REFUSALS.noXivo(server, snapshot.host, roles, roles.flatMap((r) => servicesOfRole(r).map((d) => d.name)), dirs.flatMap((d) => [`${d}/factory.env`, `${d}/custom.env`])),
+      REFUSALS.noXivo(
+        server,
+        snapshot.host,
+        roles,
+        roles.flatMap((r) => servicesOfRole(r).map((d) => d.name)),
+        dirs.flatMap((d) => [`${d}/factory.env`, `${d}/custom.env`]),
+      ),
     );
   }
 
   // --- release ------------------------------------------------------------------------------
   // XiVO's own containers (left alone) tell the release of a server where we adopt nothing (the PBX).
-  const xivoImages = snapshot.containers.filter((c) => parseImageReference(c.Config.Image).repository.split('/').includes(XIVO_NAMESPACE)).map((c) => c.Config.Image);
-  const release = findRelease(target, fileValues, chosen.length ? chosen.filter((k) => k.def.tag.kind === 'release').map((k) => k.c.Config.Image) : xivoImages);
+  const xivoImages = snapshot.containers
+    .filter((c) => parseImageReference(c.Config.Image).repository.split('/').includes(XIVO_NAMESPACE))
+    .map((c) => c.Config.Image);
+  const release = findRelease(
+    target,
+    fileValues,
+    chosen.length ? chosen.filter((k) => k.def.tag.kind === 'release').map((k) => k.c.Config.Image) : xivoImages,
+  );
   // Tags are compared with the release the environment file will say: the file's, or the one found.
-  const tagBase = target.environment ? { version: resolveRelease(target.environment.release)?.release.version ?? target.environment.release, dist: target.environment.dist } : release;
+  const tagBase = target.environment
+    ? { version: resolveRelease(target.environment.release)?.release.version ?? target.environment.release, dist: target.environment.dist }
+    : release;
 
   // --- registry: the prefix every adopted image shares before its catalogue repository ----------
   const prefixes = chosen.map((k) => {
@@ -278,7 +321,9 @@ export function mapHost(snapshot: HostSnapshot, target: DiscoverTarget): ServerD
   // --- network: the one the adopted containers share -------------------------------------------
   const networkCounts = new Map<string, number>();
   for (const k of chosen) for (const n of Object.keys(k.c.NetworkSettings.Networks ?? {})) networkCounts.set(n, (networkCounts.get(n) ?? 0) + 1);
-  const adoptNetwork = [...networkCounts.entries()].filter(([n]) => !['bridge', 'host', 'none'].includes(n)).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+  const adoptNetwork = [...networkCounts.entries()]
+    .filter(([n]) => !['bridge', 'host', 'none'].includes(n))
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
 
   // --- public names ---------------------------------------------------------------------------
   const publicNames: Partial<Record<PublicName, string>> = {};
@@ -294,7 +339,11 @@ export function mapHost(snapshot: HostSnapshot, target: DiscoverTarget): ServerD
   for (const [name, value] of Object.entries(target.publicNames ?? {}) as [PublicName, string][]) {
     const found = publicNames[name];
     if (found !== undefined && found !== value) {
-      findings.push({ level: 'warning', subject: `publicNames.${name}`, text: `is ${value} (given), the host says ${found} (${publicSources.get(name)}): the first deploy writes ${value} there` });
+      findings.push({
+        level: 'warning',
+        subject: `publicNames.${name}`,
+        text: `is ${value} (given), the host says ${found} (${publicSources.get(name)}): the first deploy writes ${value} there`,
+      });
     }
     publicNames[name] = value;
   }
@@ -312,7 +361,20 @@ export function mapHost(snapshot: HostSnapshot, target: DiscoverTarget): ServerD
   const uncarried = new Map<string, string[]>();
   for (const k of chosen) {
     adopted.push(
-      mapContainer(snapshot, k, { server, release: tagBase, registry, adoptNetwork, publicNames, fileValues, findings, secrets, auth, xucCredentials, others: chosen, uncarried }),
+      mapContainer(snapshot, k, {
+        server,
+        release: tagBase,
+        registry,
+        adoptNetwork,
+        publicNames,
+        fileValues,
+        findings,
+        secrets,
+        auth,
+        xucCredentials,
+        others: chosen,
+        uncarried,
+      }),
     );
   }
   for (const [key, holders] of uncarried) {
@@ -333,22 +395,48 @@ export function mapHost(snapshot: HostSnapshot, target: DiscoverTarget): ServerD
       else created.push(def.id);
     }
   }
-  for (const id of created) findings.push({ level: 'warning', subject: id, text: `not found on the host: the first deploy creates it (${id} is required)` });
+  for (const id of created)
+    findings.push({ level: 'warning', subject: id, text: `not found on the host: the first deploy creates it (${id} is required)` });
   if (adoptNetwork && [...networkCounts.keys()].some((n) => n !== adoptNetwork)) {
     const others = [...networkCounts.keys()].filter((n) => n !== adoptNetwork);
-    findings.push({ level: 'warning', subject: 'network', text: `adopted containers are also on ${others.join(', ')}: a replacement joins only ${adoptNetwork}` });
+    findings.push({
+      level: 'warning',
+      subject: 'network',
+      text: `adopted containers are also on ${others.join(', ')}: a replacement joins only ${adoptNetwork}`,
+    });
   }
   if (adopted.some((a) => a.def.id.endsWith('.nginx'))) {
     findings.push({
       level: 'warning',
       subject: 'certificates',
-      text: 'the first deploy writes the front certificate this project issues (tls.mode, default internal-ca) into /etc/docker/nginx/ssl: the running nginx keeps serving the one it loaded until it restarts; to keep the installation\'s certificate, set tls.mode: provided with its files',
+      text: "the first deploy writes the front certificate this project issues (tls.mode, default internal-ca) into /etc/docker/nginx/ssl: the running nginx keeps serving the one it loaded until it restarts; to keep the installation's certificate, set tls.mode: provided with its files",
     });
   }
-  return { server, host: snapshot.host, roles, release, registry, adoptNetwork, publicNames, auth, xucCredentials, services, adopted, created, leftAlone, envFiles, secrets, findings };
+  return {
+    server,
+    host: snapshot.host,
+    roles,
+    release,
+    registry,
+    adoptNetwork,
+    publicNames,
+    auth,
+    xucCredentials,
+    services,
+    adopted,
+    created,
+    leftAlone,
+    envFiles,
+    secrets,
+    findings,
+  };
 }
 
-function findRelease(target: DiscoverTarget, fileValues: ReadonlyMap<string, { value: string; file: string }>, images: readonly string[]): ServerDiscovery['release'] {
+function findRelease(
+  target: DiscoverTarget,
+  fileValues: ReadonlyMap<string, { value: string; file: string }>,
+  images: readonly string[],
+): ServerDiscovery['release'] {
   let version: string | undefined;
   let dist: string | undefined;
   let source = '--release';
@@ -402,7 +490,11 @@ interface MappingContext {
   readonly uncarried: Map<string, string[]>;
 }
 
-function mapContainer(snapshot: HostSnapshot, k: { c: ContainerInspect; def: ServiceDefinition; compose?: { project: string; service: string } }, ctx: MappingContext): AdoptedService {
+function mapContainer(
+  snapshot: HostSnapshot,
+  k: { c: ContainerInspect; def: ServiceDefinition; compose?: { project: string; service: string } },
+  ctx: MappingContext,
+): AdoptedService {
   const { c, def } = k;
   const name = nameOf(c);
   const note = (level: Finding['level'], text: string) => ctx.findings.push({ level, subject: `${def.id} (${name})`, text });
@@ -412,7 +504,8 @@ function mapContainer(snapshot: HostSnapshot, k: { c: ContainerInspect; def: Ser
   const reference = parseImageReference(c.Config.Image);
   let repository = reference.repository;
   if (ctx.registry && repository.startsWith(`${ctx.registry}/`)) repository = repository.slice(ctx.registry.length + 1);
-  else if (ctx.registry) note('warning', `its image ${c.Config.Image} is not under the registry ${ctx.registry}: a replacement pulls ${ctx.registry}/${repository}`);
+  else if (ctx.registry)
+    note('warning', `its image ${c.Config.Image} is not under the registry ${ctx.registry}: a replacement pulls ${ctx.registry}/${repository}`);
   if (repository !== def.image) override.image = repository;
   const expectedTag = def.tag.kind === 'release' ? `${ctx.release.version}.${ctx.release.dist}` : def.tag.tag;
   if (reference.tag !== expectedTag) override.tag = reference.tag;
@@ -429,8 +522,10 @@ function mapContainer(snapshot: HostSnapshot, k: { c: ContainerInspect; def: Ser
     const hostPort = found?.HostPort ? Number(found.HostPort) : undefined;
     byName[p.name] = hostPort;
     if (hostPort !== undefined && hostPort !== p.published) ports[p.name] = hostPort;
-    if (hostPort === undefined && p.published !== undefined) note('warning', `port ${p.internal}/${p.protocol ?? 'tcp'} ("${p.name}") is not published: a replacement publishes it on ${p.published}`);
-    if (found?.HostIp && !['0.0.0.0', '::'].includes(found.HostIp)) note('warning', `port "${p.name}" is published on ${found.HostIp} only: a replacement publishes it on every address`);
+    if (hostPort === undefined && p.published !== undefined)
+      note('warning', `port ${p.internal}/${p.protocol ?? 'tcp'} ("${p.name}") is not published: a replacement publishes it on ${p.published}`);
+    if (found?.HostIp && !['0.0.0.0', '::'].includes(found.HostIp))
+      note('warning', `port "${p.name}" is published on ${found.HostIp} only: a replacement publishes it on every address`);
   }
   const others = Object.keys(bindings)
     .filter((key) => (bindings[key] ?? []).length && !def.ports.some((p) => key === `${p.internal}/${p.protocol ?? 'tcp'}`))
@@ -442,11 +537,14 @@ function mapContainer(snapshot: HostSnapshot, k: { c: ContainerInspect; def: Ser
   // Memory and restart policy: compared by Terraform itself, so written as found.
   const memory = Math.round((c.HostConfig.Memory ?? 0) / MIB);
   if (memory !== (def.memoryMb ?? 0)) override.memoryMb = memory > 0 && memory < 64 ? 64 : memory;
-  if (memory > 0 && memory < 64) note('warning', `memory limit ${memory} MiB is below the 64 MiB an environment file accepts: written 64, applied in place by the first deploy`);
-  if (memory > 0 && (c.HostConfig.MemorySwap ?? 0) !== 2 * memory * MIB) note('warning', 'its swap limit is not twice its memory: the first deploy updates it in place to twice the memory');
+  if (memory > 0 && memory < 64)
+    note('warning', `memory limit ${memory} MiB is below the 64 MiB an environment file accepts: written 64, applied in place by the first deploy`);
+  if (memory > 0 && (c.HostConfig.MemorySwap ?? 0) !== 2 * memory * MIB)
+    note('warning', 'its swap limit is not twice its memory: the first deploy updates it in place to twice the memory');
   const restart = (c.HostConfig.RestartPolicy?.Name || 'no') as ServiceOverrideOut['restart'];
   if (restart !== DEFAULT_RESTART) override.restart = restart;
-  if ((c.HostConfig.RestartPolicy?.MaximumRetryCount ?? 0) > 0) note('warning', 'its on-failure retry count is not kept: Terraform plans it as an update');
+  if ((c.HostConfig.RestartPolicy?.MaximumRetryCount ?? 0) > 0)
+    note('warning', 'its on-failure retry count is not kept: Terraform plans it as an update');
 
   // Volumes: the catalogue's are adopted; other mounts kept where the rules allow (checked later by the loader).
   const mounts: Record<string, string> = {};
@@ -457,36 +555,61 @@ function mapContainer(snapshot: HostSnapshot, k: { c: ContainerInspect; def: Ser
     const catalogue = def.volumes.find((v) => v.containerPath === m.Destination);
     if (catalogue && m.Type === 'volume' && m.Name) adoptVolumes[catalogue.name] = m.Name;
     else if (catalogue) throw new DiscoverError(REFUSALS.dataInBindMount(ctx.server, def.id, name, m.Source, m.Destination));
-    else if (m.Type === 'volume' && m.Name && /^[0-9a-f]{64}$/.test(m.Name)) note('info', `anonymous volume at ${m.Destination} (declared by the image): a replacement gets a new one`);
+    else if (m.Type === 'volume' && m.Name && /^[0-9a-f]{64}$/.test(m.Name))
+      note('info', `anonymous volume at ${m.Destination} (declared by the image): a replacement gets a new one`);
     else if (m.Type === 'volume' && m.Name) volumes.push({ volume: m.Name, containerPath: m.Destination, ...(m.RW ? {} : { readOnly: true }) });
     else if (m.Type === 'bind') volumes.push({ hostPath: m.Source, containerPath: m.Destination, readOnly: !m.RW });
   }
   for (const v of def.volumes.filter((x) => !adoptVolumes[x.name])) {
-    note(v.persistent ? 'warning' : 'info', `no volume at ${v.containerPath} (catalogue volume "${v.name}"): a replacement mounts a new empty volume there`);
+    note(
+      v.persistent ? 'warning' : 'info',
+      `no volume at ${v.containerPath} (catalogue volume "${v.name}"): a replacement mounts a new empty volume there`,
+    );
   }
   if (Object.keys(adoptVolumes).length) override.adoptVolumes = adoptVolumes;
   if (volumes.length) override.volumes = volumes;
 
   // Networks, logging, health check, state: what a replacement changes.
   const networks = c.NetworkSettings.Networks ?? {};
-  const aliases = [...new Set((ctx.adoptNetwork ? networks[ctx.adoptNetwork]?.Aliases ?? [] : []).filter((a) => a !== name && !c.Id.startsWith(a)))].sort();
+  const aliases = [
+    ...new Set((ctx.adoptNetwork ? (networks[ctx.adoptNetwork]?.Aliases ?? []) : []).filter((a) => a !== name && !c.Id.startsWith(a))),
+  ].sort();
   if (ctx.adoptNetwork && !networks[ctx.adoptNetwork]) note('warning', `not on ${ctx.adoptNetwork}: a replacement joins it`);
   const logging = c.HostConfig.LogConfig;
-  if (logging && logging.Type !== 'json-file') note('info', `logs through ${logging.Type}: a replacement uses json-file with rotation (logging section)`);
+  if (logging && logging.Type !== 'json-file')
+    note('info', `logs through ${logging.Type}: a replacement uses json-file with rotation (logging section)`);
   if (!c.State.Running) note('warning', `is ${c.State.Status}: adopted as it is; a replacement starts it`);
   override.adoptContainer = { name, id: c.Id, ...(aliases.length ? { aliases } : {}) };
 
   // Environment.
   const { env, origins, envNames } = mapEnv(snapshot, k, ctx, note);
   if (Object.keys(env).length) override.env = env;
-  return { def, container: c, name, compose: k.compose, image: { registry: ctx.registry, repository, tag: reference.tag }, override, envOrigins: origins, envNames, ports: { byName, others }, mounts };
+  return {
+    def,
+    container: c,
+    name,
+    compose: k.compose,
+    image: { registry: ctx.registry, repository, tag: reference.tag },
+    override,
+    envOrigins: origins,
+    envNames,
+    ports: { byName, others },
+    mounts,
+  };
 }
 
 /** Keys of xuc's composed variables that map to settings of the environment file. */
-function mapXucSettings(id: ServiceId, key: string, value: string, ctx: MappingContext, note: (level: Finding['level'], text: string) => void): boolean {
+function mapXucSettings(
+  id: ServiceId,
+  key: string,
+  value: string,
+  ctx: MappingContext,
+  note: (level: Finding['level'], text: string) => void,
+): boolean {
   if (!id.endsWith('.xuc')) return false;
   const set = <K extends keyof ServerDiscovery['auth']>(k: K, v: ServerDiscovery['auth'][K]) => {
-    if (ctx.auth[k] !== undefined && JSON.stringify(ctx.auth[k]) !== JSON.stringify(v)) note('warning', `${key} differs between the xuc of this server: kept the first value found`);
+    if (ctx.auth[k] !== undefined && JSON.stringify(ctx.auth[k]) !== JSON.stringify(v))
+      note('warning', `${key} differs between the xuc of this server: kept the first value found`);
     else ctx.auth[k] = v;
   };
   if (key === 'LOGIN_TIMEOUT_MS' && /^\d+$/.test(value)) {
@@ -510,7 +633,9 @@ function mapXucSettings(id: ServiceId, key: string, value: string, ctx: MappingC
     if (Object.keys(jvm).length) set('jvm', jvm);
     return true;
   }
-  const credential = (Object.keys(XUC_CREDENTIALS) as XucCredential[]).find((cr) => XUC_CREDENTIALS[cr].env === key && XUC_CREDENTIALS[cr].defaultValue !== undefined);
+  const credential = (Object.keys(XUC_CREDENTIALS) as XucCredential[]).find(
+    (cr) => XUC_CREDENTIALS[cr].env === key && XUC_CREDENTIALS[cr].defaultValue !== undefined,
+  );
   if (credential) {
     const user = credential as 'ctiUser' | 'webServicesUser' | 'amiUser';
     if (value !== XUC_CREDENTIALS[credential].defaultValue) ctx.xucCredentials[user] = value;
@@ -556,7 +681,12 @@ function mapEnv(
       note('warning', `${key} is "${value}" while publicNames.${source.name} is "${expected ?? '(unset)'}": kept as an override of this service`);
     } else if (source?.kind === 'literal' && source.value === value) {
       continue;
-    } else if (source?.kind === 'endpoint' && (source.part === 'host' ? sameEndpoint(value, source.service, ctx) : source.part === 'port' && ctx.others.some((o) => o.def.id === source.service && o.def.ports[0]?.internal === Number(value)))) {
+    } else if (
+      source?.kind === 'endpoint' &&
+      (source.part === 'host'
+        ? sameEndpoint(value, source.service, ctx)
+        : source.part === 'port' && ctx.others.some((o) => o.def.id === source.service && o.def.ports[0]?.internal === Number(value)))
+    ) {
       // The composed value reaches the same container (its name instead of its Compose alias).
       continue;
     }

@@ -7,7 +7,7 @@
  * the host (a container's), so nothing is pulled.
  */
 import * as path from 'path';
-import { DockerApi } from './docker-api';
+import { DockerApi, DockerApiError } from './docker-api';
 import { ContainerInspect, DISCOVER_LABEL, HostSnapshot, ImageInspect, NetworkInspect } from './snapshot';
 import { firstFileOfTar } from './tar';
 
@@ -43,7 +43,16 @@ export async function readHost(api: DockerApi, envFileDirectories: readonly stri
     const read = helperImage ? await readDirectoryFiles(api, helperImage, dir) : new Map<string, string | null>();
     for (const name of ENV_FILE_NAMES) files[path.posix.join(dir, name)] = read.get(name) ?? null;
   }
-  return { format: 1, host: api.connection.host, engine: { Version: engine.Version, ApiVersion: engine.ApiVersion }, containers, images, tags, networks, files };
+  return {
+    format: 1,
+    host: api.connection.host,
+    engine: { Version: engine.Version, ApiVersion: engine.ApiVersion },
+    containers,
+    images,
+    tags,
+    networks,
+    files,
+  };
 }
 
 /** The env files of one host directory, through a never-started helper container; absent files (or directory) are null. */
@@ -58,13 +67,14 @@ async function readDirectoryFiles(api: DockerApi, image: string, dir: string): P
     HostConfig: { NetworkMode: 'none', Mounts: [{ Type: 'bind', Source: dir, Target: '/host', ReadOnly: true }] },
   });
   if (created.status === 400 && /does not exist|no such file/i.test(created.body.toString())) return out;
-  if (created.status !== 201) throw new Error(`creating the helper container that reads ${dir}: HTTP ${created.status}: ${created.body.toString().trim()}`);
+  if (created.status !== 201)
+    throw new DockerApiError(`creating the helper container that reads ${dir}: HTTP ${created.status}: ${created.body.toString().trim()}`);
   const { Id } = JSON.parse(created.body.toString()) as { Id: string };
   try {
     for (const name of ENV_FILE_NAMES) {
       const res = await api.request('GET', `/containers/${Id}/archive?path=${encodeURIComponent(`/host/${name}`)}`);
       if (res.status === 404) continue;
-      if (res.status !== 200) throw new Error(`reading ${dir}/${name}: HTTP ${res.status}: ${res.body.toString().trim()}`);
+      if (res.status !== 200) throw new DockerApiError(`reading ${dir}/${name}: HTTP ${res.status}: ${res.body.toString().trim()}`);
       out.set(name, firstFileOfTar(res.body)?.toString('utf8') ?? null);
     }
   } finally {

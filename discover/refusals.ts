@@ -1,6 +1,6 @@
 /**
  * Why discover stops without writing anything: each refusal has one message, tested word for
- * word (__tests__/discover.test.ts), that says what was found and what to do.
+ * word (__tests__/integration/discover.test.ts), that says what was found and what to do.
  */
 
 /** A refusal of discover: nothing was written. */
@@ -27,8 +27,10 @@ export const REFUSALS = {
     `${id} on server "${server}" (${container}) keeps its data in the host directory ${source} (bind mount at ${target}), not in a Docker volume: a replacement would start on an empty volume; move the data into a Docker volume first, then run discover again`,
   xucHostAddress: (key: string, value: string, file: string, option: string) =>
     `${key} is the address ${value} in ${file}: publicNames.${option} must be the DNS name users open; give it with --public-name ${option}=<fqdn> (the first deploy then writes it into the file)`,
-  unixAddress: (server: string) => `server "${server}" is reached over a unix socket: give the address other servers reach it by with --address <ip or name>`,
+  unixAddress: (server: string) =>
+    `server "${server}" is reached over a unix socket: give the address other servers reach it by with --address <ip or name>`,
   refusedResult: (issues: readonly string[]) =>
     `the environment file discover would write is refused by the loader (nothing written; please report it with the catalogue report):\n${issues.join('\n')}`,
-  differentEnvironment: (file: string, name: string, wanted: string) => `${file} describes environment "${name}", not "${wanted}": give --environment ${name} or another file`,
+  differentEnvironment: (file: string, name: string, wanted: string) =>
+    `${file} describes environment "${name}", not "${wanted}": give --environment ${name} or another file`,
 } as const;

@@ -18,13 +18,20 @@ export function secretsOnHost(snapshot: HostSnapshot, server: string, roles: rea
     for (const name of ['factory.env', 'custom.env']) {
       const file = path.posix.join(dir, name);
       for (const [key, value] of parseEnvFile(snapshot.files[file] ?? '')) {
-        if (isSecretName(key) && value !== '') found.push({ name: key, where: `server "${server}" (${file})`, variable: secretVariable(key), digest: digestOf(value) });
+        if (isSecretName(key) && value !== '')
+          found.push({ name: key, where: `server "${server}" (${file})`, variable: secretVariable(key), digest: digestOf(value) });
       }
     }
   }
   for (const c of snapshot.containers.filter((x) => adoptedContainers.includes(x.Name.replace(/^\//, '')))) {
     for (const [key, value] of (c.Config.Env ?? []).map(splitEnv)) {
-      if (isSecretName(key) && value !== '') found.push({ name: key, where: `server "${server}" (container ${c.Name.replace(/^\//, '')})`, variable: secretVariable(key), digest: digestOf(value) });
+      if (isSecretName(key) && value !== '')
+        found.push({
+          name: key,
+          where: `server "${server}" (container ${c.Name.replace(/^\//, '')})`,
+          variable: secretVariable(key),
+          digest: digestOf(value),
+        });
     }
   }
   return found;

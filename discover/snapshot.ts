@@ -32,7 +32,8 @@ export interface ContainerInspect {
     readonly LogConfig?: { readonly Type: string; readonly Config?: Readonly<Record<string, string>> | null } | null;
     readonly NetworkMode?: string;
   };
-  readonly Mounts?: readonly { readonly Type: string; readonly Name?: string; readonly Source: string; readonly Destination: string; readonly RW: boolean }[] | null;
+  readonly Mounts?:
+    readonly { readonly Type: string; readonly Name?: string; readonly Source: string; readonly Destination: string; readonly RW: boolean }[] | null;
   readonly NetworkSettings: { readonly Networks?: Readonly<Record<string, { readonly Aliases?: readonly string[] | null }>> | null };
 }
 
@@ -93,12 +94,21 @@ export function redactSnapshot(snapshot: HostSnapshot, numbering: Map<string, nu
     const [name, value] = splitEnv(e);
     return isSecretName(name) && value !== '' ? `${name}=${marker(value)}` : e;
   };
-  const file = (text: string | null) => (text === null ? null : text.split('\n').map((line) => (/^\s*[A-Za-z_][A-Za-z0-9_.]*=/.test(line) ? entry(line) : line)).join('\n'));
+  const file = (text: string | null) =>
+    text === null
+      ? null
+      : text
+          .split('\n')
+          .map((line) => (/^\s*[A-Za-z_][A-Za-z0-9_.]*=/.test(line) ? entry(line) : line))
+          .join('\n');
   return {
     ...snapshot,
     containers: snapshot.containers.map((c) => ({ ...c, Config: { ...c.Config, Env: c.Config.Env?.map(entry) ?? c.Config.Env } })),
     images: Object.fromEntries(
-      Object.entries(snapshot.images).map(([id, image]) => [id, { ...image, Config: image.Config && { ...image.Config, Env: image.Config.Env?.map(entry) ?? image.Config.Env } }]),
+      Object.entries(snapshot.images).map(([id, image]) => [
+        id,
+        { ...image, Config: image.Config && { ...image.Config, Env: image.Config.Env?.map(entry) ?? image.Config.Env } },
+      ]),
     ),
     files: Object.fromEntries(Object.entries(snapshot.files).map(([p, text]) => [p, file(text)])),
   };

@@ -8,7 +8,7 @@ const BLOCK = 512;
 
 /** The content of the first regular file of `archive`; undefined when it holds none. */
 export function firstFileOfTar(archive: Buffer): Buffer | undefined {
-  for (let at = 0; at + BLOCK <= archive.length; ) {
+  for (let at = 0; at + BLOCK <= archive.length;) {
     const header = archive.subarray(at, at + BLOCK);
     if (header.every((b) => b === 0)) return undefined;
     const size = parseInt(header.subarray(124, 136).toString('ascii').replace(/\0.*$/, '').trim() || '0', 8);

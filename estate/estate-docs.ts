@@ -106,7 +106,9 @@ export function startEstateDocs(environments: readonly Environment[], outdir: st
         }
         // One warning per environment, so that a synth of environments one by one (the cache) warns the same.
         fs.rmSync(svg, { force: true });
-        const why = rendered ? `Graphviz (WebAssembly) failed: ${error?.message ?? 'no SVG written'}` : `Graphviz (WebAssembly) did not finish in ${RENDER_TIMEOUT_MS / 1000} s`;
+        const why = rendered
+          ? `Graphviz (WebAssembly) failed: ${error?.message ?? 'no SVG written'}`
+          : `Graphviz (WebAssembly) did not finish in ${RENDER_TIMEOUT_MS / 1000} s`;
         onWarning(`${path.relative(outdir, path.dirname(svg))}: topology.svg not rendered, topology.dot written: ${why}`);
       }
       return written;

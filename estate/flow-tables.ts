@@ -25,7 +25,16 @@ export function flowRows(flows: readonly Flow[]): FlowRow[] {
   const rows = new Map<string, FlowRow & { uses: string[] }>();
   for (const f of flows) {
     const key = [name(f.from), name(f.to), f.port, f.protocol].join('|');
-    const row = rows.get(key) ?? { source: name(f.from), sourceAddress: address(f.from), destination: name(f.to), destinationAddress: address(f.to), port: f.port, protocol: f.protocol, usedBy: '', uses: [] };
+    const row = rows.get(key) ?? {
+      source: name(f.from),
+      sourceAddress: address(f.from),
+      destination: name(f.to),
+      destinationAddress: address(f.to),
+      port: f.port,
+      protocol: f.protocol,
+      usedBy: '',
+      uses: [],
+    };
     row.uses.push(...f.uses.filter((u) => !row.uses.includes(u)));
     rows.set(key, row);
   }

@@ -14,8 +14,8 @@ import { containerName, serviceDefinition } from '../catalogue/services';
 import { endpoint } from '../config/endpoints';
 import { Environment, ServerModel } from '../config/model';
 import { publishedPort } from '../config/resolve';
-import { edgeTarget, tlsOf } from '../config/fronts';
-import { extraRoutes, resolveRoutes } from '../config/front-routes';
+import { edgeTarget } from '../config/fronts';
+import { resolveRoutes } from '../config/front-routes';
 import { proxyJumps } from '../config/ssh-options';
 
 /** One side of a flow: a server (optionally one of its containers), or an actor outside the estate. */
@@ -109,10 +109,16 @@ export function environmentFlows(env: Environment): Flow[] {
   for (const role of [Role.CC, Role.UC_ADDON] as const) {
     const nginx = serviceEnd(env, `${role}.nginx`);
     if (!nginx) continue;
-    add({ actor: LAN_BROWSERS }, nginx, publishedPort(env.spec, `${role}.nginx`, 'https') ?? 443, 'tcp', `browsers → ${role} nginx (HTTPS)`);
-    add({ actor: LAN_BROWSERS }, nginx, publishedPort(env.spec, `${role}.nginx`, 'http') ?? 80, 'tcp', `browsers → ${role} nginx (redirect to HTTPS)`);
+    add({ actor: LAN_BROWSERS }, nginx, publishedPort(env.overrides, `${role}.nginx`, 'https') ?? 443, 'tcp', `browsers → ${role} nginx (HTTPS)`);
+    add(
+      { actor: LAN_BROWSERS },
+      nginx,
+      publishedPort(env.overrides, `${role}.nginx`, 'http') ?? 80,
+      'tcp',
+      `browsers → ${role} nginx (redirect to HTTPS)`,
+    );
     // Routes of the front to services on other servers.
-    const routes = resolveRoutes(env, nginx.server!, role, extraRoutes(tlsOf(env).routes), tlsOf(env).sipWebSocket).filter((r) => !r.endpoint.local);
+    const routes = resolveRoutes(env, nginx.server!, role).filter((r) => !r.endpoint.local);
     const byTarget = new Map<string, typeof routes>();
     for (const r of routes) byTarget.set(`${r.targetName} ${r.endpoint.port}`, [...(byTarget.get(`${r.targetName} ${r.endpoint.port}`) ?? []), r]);
     for (const group of byTarget.values()) {
@@ -140,7 +146,8 @@ export function environmentFlows(env: Environment): Flow[] {
       for (const [target, names] of variables) {
         const at = endpoint(env, server, target, (def.env[names[0]] as { port?: string }).port);
         const to = serviceEnd(env, target);
-        if (at && !at.local && to) add({ server, container: containerName(def) }, to, at.port, 'tcp', `${def.name} → ${serviceDefinition(target).name} (${names.join(', ')})`);
+        if (at && !at.local && to)
+          add({ server, container: containerName(def) }, to, at.port, 'tcp', `${def.name} → ${serviceDefinition(target).name} (${names.join(', ')})`);
       }
     }
   }
@@ -171,7 +178,13 @@ export function environmentFlows(env: Environment): Flow[] {
       add(from, to, jumpPort, 'tcp', `${DEPLOYMENT_USE}ssh jump host ${host} (ProxyJump)`);
       from = to;
     }
-    add(from, { server }, port, 'tcp', `${DEPLOYMENT_USE}Docker API (${scheme}${jumps.length ? `, through ${jumps.map((j) => jumpHost(j).host).join(', ')}` : ''})`);
+    add(
+      from,
+      { server },
+      port,
+      'tcp',
+      `${DEPLOYMENT_USE}Docker API (${scheme}${jumps.length ? `, through ${jumps.map((j) => jumpHost(j).host).join(', ')}` : ''})`,
+    );
   }
   return merge(flows);
 }

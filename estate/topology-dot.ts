@@ -33,7 +33,12 @@ function nodeOf(end: FlowEnd): string {
 }
 
 export function topologyDot(env: Environment, flows: readonly Flow[]): string {
-  const usedHosts = new Set(flows.flatMap((f) => [f.from, f.to]).filter((e) => e.server && !e.container).map((e) => hostNode(e.server!)));
+  const usedHosts = new Set(
+    flows
+      .flatMap((f) => [f.from, f.to])
+      .filter((e) => e.server && !e.container)
+      .map((e) => hostNode(e.server!)),
+  );
   const actors = [...new Set(flows.flatMap((f) => [f.from.actor, f.to.actor]).filter((a): a is string => !!a))];
   const lines = [
     `digraph ${q(env.name)} {`,
@@ -49,7 +54,10 @@ export function topologyDot(env: Environment, flows: readonly Flow[]): string {
       `    label=${q(`${server.name}  ${server.address}\nroles: ${server.roles.join(', ')}`)}; style="rounded,filled"; fillcolor=${q(colour)}; color="#888888";`,
     );
     if (usedHosts.has(hostNode(server))) {
-      const packages = server.roles.map((r) => HOST_PACKAGES[r]).filter(Boolean).join('\n');
+      const packages = server.roles
+        .map((r) => HOST_PACKAGES[r])
+        .filter(Boolean)
+        .join('\n');
       lines.push(`    ${q(hostNode(server))} [label=${q(packages ? `host\n${packages}` : 'host (Docker engine)')}, shape=component];`);
     }
     for (const def of server.services) lines.push(`    ${q(`${server.name}/${containerName(def)}`)} [label=${q(def.name)}];`);

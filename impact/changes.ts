@@ -66,7 +66,11 @@ export function resourcesOf(json: StackJson | undefined): Map<string, { type: st
 export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().filter((k) => k !== '//').map((k) => `${JSON.stringify(k)}:${canonical((value as JsonObject)[k])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .filter((k) => k !== '//')
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as JsonObject)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }
@@ -149,7 +153,11 @@ export function diffStack(stack: string, before: StackJson | undefined, after: S
     const attributes = [...new Set([...Object.keys(prior), ...Object.keys(config)])].filter((a) => !META_ARGUMENTS.has(a) && !ignored.has(a)).sort();
     const causes: Cause[] = attributes
       .filter((a) => canonical(prior[a]) !== canonical(config[a]))
-      .map((attribute) => ({ attribute, keys: changedKeys(attribute, prior[attribute], config[attribute]), effect: effectOfChange(type, attribute, prior[attribute], config[attribute]) }));
+      .map((attribute) => ({
+        attribute,
+        keys: changedKeys(attribute, prior[attribute], config[attribute]),
+        effect: effectOfChange(type, attribute, prior[attribute], config[attribute]),
+      }));
     if (causes.length === 0) continue;
     const worst = Math.max(...causes.map((c) => RANK[c.effect]));
     changes.push({ stack, type, id, action: worst === 2 ? 'replace' : 'update', causes, before: prior, after: config });

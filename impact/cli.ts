@@ -21,17 +21,23 @@ export function runImpact(options: ImpactOptions) {
   const base = options.base ?? defaultBase(options.root);
   const patterns = process.env.XIVO_ENV_FILES || DEFAULT_ENV_FILES;
   const notCompared: InputNotCompared[] = [];
-  const before = synthesizeRef(options.root, base, { envFiles: patterns, prepare: (tree) => notCompared.push(...placeStandIns(options.root, tree, patterns, base)) });
+  const before = synthesizeRef(options.root, base, {
+    envFiles: patterns,
+    prepare: (tree) => notCompared.push(...placeStandIns(options.root, tree, patterns, base)),
+  });
   const after = synthesizeTree(options.root, 'the working tree');
   const added = expandEnvFiles(patterns, options.root).files.filter((f) => !before.environmentFiles.includes(f));
   return buildImpactReport(before.stacks, after, `${base} → working tree`, { notCompared, addedFiles: added });
 }
 
+/** A command line the command cannot run with. */
+class UsageError extends Error {}
+
 function argument(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
   if (i < 0) return undefined;
   const value = args[i + 1];
-  if (!value || value.startsWith('--')) throw new Error(`${name} needs a value`);
+  if (!value || value.startsWith('--')) throw new UsageError(`${name} needs a value`);
   return value;
 }
 

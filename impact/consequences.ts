@@ -32,12 +32,14 @@ interface Reference {
 function referencesIn(stack: string, value: unknown, after: ReadonlyMap<string, StackJson>): Reference[] {
   const refs: Reference[] = [];
   for (const text of stringsIn(value)) {
-    for (const m of text.replace(REMOTE_REF, (_, producer: string, output: string) => {
-      // The output's own references, in the producing stack.
-      const expression = after.get(producer)?.output?.[output]?.value;
-      refs.push(...referencesIn(producer, expression, after));
-      return '';
-    }).matchAll(RESOURCE_REF)) {
+    for (const m of text
+      .replace(REMOTE_REF, (_, producer: string, output: string) => {
+        // The output's own references, in the producing stack.
+        const expression = after.get(producer)?.output?.[output]?.value;
+        refs.push(...referencesIn(producer, expression, after));
+        return '';
+      })
+      .matchAll(RESOURCE_REF)) {
       if (m[1] === 'terraform_remote_state') continue;
       refs.push({ stack, address: `${m[1]}.${m[2]}`, attribute: m[3] });
     }
@@ -50,7 +52,11 @@ function referencesIn(stack: string, value: unknown, after: ReadonlyMap<string, 
  * @param after the new synth's stacks by name (references are read from it)
  * @param before the old synth's stacks by name (to name what changed behind a trigger) @default none
  */
-export function followConsequences(changes: ResourceChange[], after: ReadonlyMap<string, StackJson>, before: ReadonlyMap<string, StackJson> = new Map()): ResourceChange[] {
+export function followConsequences(
+  changes: ResourceChange[],
+  after: ReadonlyMap<string, StackJson>,
+  before: ReadonlyMap<string, StackJson> = new Map(),
+): ResourceChange[] {
   const key = (stack: string, address: string) => `${stack}/${address}`;
   const byKey = new Map(changes.map((c) => [key(c.stack, addressOf(c)), c]));
   const direct = new Map(changes.map((c) => [c, [...c.causes]]));
@@ -64,7 +70,9 @@ export function followConsequences(changes: ResourceChange[], after: ReadonlyMap
   const via = (from: string, upstream: ResourceChange) => (upstream.stack === from ? addressOf(upstream) : key(upstream.stack, addressOf(upstream)));
   // Same-stack causes first, then by address: the reason shown does not depend on discovery order.
   const preferred = (from: string, upstreams: ResourceChange[]) =>
-    upstreams.sort((a, b) => Number(a.stack !== from) - Number(b.stack !== from) || key(a.stack, addressOf(a)).localeCompare(key(b.stack, addressOf(b))))[0];
+    upstreams.sort(
+      (a, b) => Number(a.stack !== from) - Number(b.stack !== from) || key(a.stack, addressOf(a)).localeCompare(key(b.stack, addressOf(b))),
+    )[0];
 
   /** Causes that other changes give a resource, with the changes known so far. */
   const consequencesOf = (stack: string, address: string, type: string, config: JsonObject): Cause[] => {
@@ -73,7 +81,10 @@ export function followConsequences(changes: ResourceChange[], after: ReadonlyMap
     const ignored = new Set(ignoredArguments(config));
     for (const [attribute, value] of Object.entries(config)) {
       if (META_ARGUMENTS.has(attribute) || ignored.has(attribute)) continue;
-      const upstreams = referencesIn(stack, value, after).filter((r) => r.attribute).map(unknownVia).filter((u): u is ResourceChange => !!u);
+      const upstreams = referencesIn(stack, value, after)
+        .filter((r) => r.attribute)
+        .map(unknownVia)
+        .filter((u): u is ResourceChange => !!u);
       if (upstreams.length === 0) continue;
       const upstream = preferred(stack, upstreams);
       causes.push({ attribute, via: via(stack, upstream), effect: effectOf(type, attribute), keys: keysReferencing(attribute, value, upstream) });
@@ -88,7 +99,8 @@ export function followConsequences(changes: ResourceChange[], after: ReadonlyMap
       const prior = resourcesOf(before.get(stack)).get(address)?.config;
       const shadowed = prior ? [...ignored].filter((a) => canonical(prior[a]) !== canonical(config[a])).sort() : [];
       if (shadowed.length) {
-        for (const attribute of shadowed) causes.push({ attribute, keys: changedKeys(attribute, prior![attribute], config[attribute]), via: trigger, effect: 'replace' });
+        for (const attribute of shadowed)
+          causes.push({ attribute, keys: changedKeys(attribute, prior![attribute], config[attribute]), via: trigger, effect: 'replace' });
       } else {
         causes.push({ attribute: 'lifecycle.replace_triggered_by', via: trigger, effect: 'replace' });
       }
@@ -96,7 +108,7 @@ export function followConsequences(changes: ResourceChange[], after: ReadonlyMap
     return causes;
   };
 
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const [stack, json] of after) {
       for (const [address, { type, id, config }] of resourcesOf(json)) {
@@ -131,4 +143,3 @@ function keysReferencing(attribute: string, value: unknown, upstream: ResourceCh
   const keys = changedKeys(attribute, value, without);
   return keys?.length ? keys : undefined;
 }
-

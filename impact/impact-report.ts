@@ -125,7 +125,7 @@ type Upstream = (via: string) => ResourceChange | undefined;
 function describeCause(cause: Cause, changes: Upstream): string {
   if (cause.via) {
     const upstream = changes(cause.via);
-    const what = upstream ? (upstream.after ?? upstream.before)?.['//']?.metadata?.path ?? cause.via : cause.via;
+    const what = upstream ? ((upstream.after ?? upstream.before)?.['//']?.metadata?.path ?? cause.via) : cause.via;
     const verb = upstream?.action === 'create' ? 'created' : 'replaced';
     const attribute = cause.attribute === 'lifecycle.replace_triggered_by' ? 'replace_triggered_by' : cause.attribute;
     return `${attribute}${cause.keys?.length ? ` ${cause.keys.join(', ')}` : ''} (${what} ${verb})`;
@@ -169,7 +169,12 @@ function whyOf(change: ResourceChange, changes: Upstream): string[] {
 }
 
 /** Compares two synths (stack name → `cdk.tf.json`) and builds the report. */
-export function buildImpactReport(before: ReadonlyMap<string, StackJson>, after: ReadonlyMap<string, StackJson>, compared: string, context: ImpactContext = {}): ImpactReport {
+export function buildImpactReport(
+  before: ReadonlyMap<string, StackJson>,
+  after: ReadonlyMap<string, StackJson>,
+  compared: string,
+  context: ImpactContext = {},
+): ImpactReport {
   const stackNames = [...new Set([...before.keys(), ...after.keys()])].sort();
   const changes = followConsequences(
     stackNames.flatMap((s) => diffStack(s, before.get(s), after.get(s))),
@@ -178,7 +183,10 @@ export function buildImpactReport(before: ReadonlyMap<string, StackJson>, after:
   );
   const byKey = new Map(changes.map((c) => [`${c.stack}/${addressOf(c)}`, c]));
   // Cause.via is `type.id` in the same stack, or `stack/type.id` across stacks.
-  const lookup = (stack: string): Upstream => (via) => byKey.get(via.includes('/') ? via : `${stack}/${via}`);
+  const lookup =
+    (stack: string): Upstream =>
+    (via) =>
+      byKey.get(via.includes('/') ? via : `${stack}/${via}`);
 
   const dataLoss: DataLossRisk[] = [];
   const stacks: StackImpact[] = [];
@@ -190,7 +198,13 @@ export function buildImpactReport(before: ReadonlyMap<string, StackJson>, after:
     const others: OtherChange[] = [];
     for (const change of own) {
       if (change.type === 'docker_container') containers.push(containerImpact(change, known));
-      else others.push({ address: addressOf(change), path: (change.after ?? change.before)?.['//']?.metadata?.path, action: change.action, why: whyOf(change, known) });
+      else
+        others.push({
+          address: addressOf(change),
+          path: (change.after ?? change.before)?.['//']?.metadata?.path,
+          action: change.action,
+          why: whyOf(change, known),
+        });
       if (change.type === 'docker_volume' && (change.action === 'destroy' || change.action === 'replace')) {
         dataLoss.push({
           stack,
@@ -209,7 +223,12 @@ export function buildImpactReport(before: ReadonlyMap<string, StackJson>, after:
 
   const environments = [...new Set(stacks.map((s) => s.environment))].sort().map((name) => {
     const own = stacks.filter((s) => s.environment === name);
-    return environmentImpact(name, own, dataLoss, own.every((s) => !before.has(s.stack)));
+    return environmentImpact(
+      name,
+      own,
+      dataLoss,
+      own.every((s) => !before.has(s.stack)),
+    );
   });
   const restarts = stacks.some(
     (s) =>
@@ -244,10 +263,10 @@ function environmentImpact(name: string, stacks: StackImpact[], dataLoss: readon
     ? `${name}: new environment, ${plural(created.length, 'container')} created` +
       `${adopted.length ? `, ${plural(adopted.length, 'container')} adopted without restart` : ''} on ${plural(stacks.length, 'server')}`
     : unchanged
-    ? `${name}: no change`
-    : `${name}: ${plural(replaced.length, 'container')} replaced${replaced.length ? ` on ${plural(servers, 'server')} (${names.join(', ')})` : ''}` +
-      `${removed.length ? `, ${plural(removed.length, 'container')} removed` : ''}` +
-      `${adopted.length ? `, ${plural(adopted.length, 'container')} adopted without restart` : ''}, ${plural(atRisk, 'data volume')} at risk`;
+      ? `${name}: no change`
+      : `${name}: ${plural(replaced.length, 'container')} replaced${replaced.length ? ` on ${plural(servers, 'server')} (${names.join(', ')})` : ''}` +
+        `${removed.length ? `, ${plural(removed.length, 'container')} removed` : ''}` +
+        `${adopted.length ? `, ${plural(adopted.length, 'container')} adopted without restart` : ''}, ${plural(atRisk, 'data volume')} at risk`;
   return {
     name,
     stacks: stacks.filter((s) => s.containers.length || s.others.length),

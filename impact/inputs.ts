@@ -56,7 +56,10 @@ export function placeStandIns(root: string, tree: string, patterns: string, ref:
     if (inWorkingTree && !atBase) {
       fs.mkdirSync(path.dirname(there), { recursive: true });
       fs.copyFileSync(here, there);
-      report.push({ file, why: `not in ${ref} (git-ignored or untracked): the working tree's file stood in for it at the base, so a change to it is not shown` });
+      report.push({
+        file,
+        why: `not in ${ref} (git-ignored or untracked): the working tree's file stood in for it at the base, so a change to it is not shown`,
+      });
     } else if (!inWorkingTree && atBase) {
       report.push({ file, why: `in ${ref} but not in the working tree: Terraform will read it at plan time, and synth could not check it` });
     }

@@ -5,7 +5,13 @@
  */
 import { ContainerImpact, EXIT_DATA_LOSS, EXIT_RESTARTS, ImpactReport, StackImpact } from './impact-report';
 
-const ACTION_WORD: Readonly<Record<string, string>> = { replace: '**replaced**', destroy: '**removed**', create: 'created', import: 'adopted', update: 'updated in place' };
+const ACTION_WORD: Readonly<Record<string, string>> = {
+  replace: '**replaced**',
+  destroy: '**removed**',
+  create: 'created',
+  import: 'adopted',
+  update: 'updated in place',
+};
 
 /** Markdown table cells cannot hold `|` or line breaks. */
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -15,7 +21,10 @@ function containerRows(containers: readonly ContainerImpact[]): string[] {
   return [
     '| container | change | why | user-visible effect |',
     '|---|---|---|---|',
-    ...containers.map((c) => `| ${cell(c.kind === 'service' ? `${c.service} (\`${c.container}\`)` : `\`${c.container}\` (${c.kind} ${c.service})`)} | ${ACTION_WORD[c.action]} | ${cell(c.why.join('; '))} | ${cell(c.effect)} |`),
+    ...containers.map(
+      (c) =>
+        `| ${cell(c.kind === 'service' ? `${c.service} (\`${c.container}\`)` : `\`${c.container}\` (${c.kind} ${c.service})`)} | ${ACTION_WORD[c.action]} | ${cell(c.why.join('; '))} | ${cell(c.effect)} |`,
+    ),
   ];
 }
 
@@ -27,7 +36,13 @@ function stackSection(s: StackImpact): string[] {
     const why = o.action === 'replace' || o.action === 'update' ? `: ${o.why.join('; ')}` : '';
     return `- \`${o.path ?? o.address}\` (${o.address.split('.')[0]}): ${ACTION_WORD[o.action].replace(/\*/g, '')}${why}`;
   });
-  return [`#### ${s.stack} (server ${s.server})`, '', ...containerRows(containers), ...(others.length ? ['', 'Other resources:', ...others] : []), ''];
+  return [
+    `#### ${s.stack} (server ${s.server})`,
+    '',
+    ...containerRows(containers),
+    ...(others.length ? ['', 'Other resources:', ...others] : []),
+    '',
+  ];
 }
 
 export function renderMarkdown(report: ImpactReport): string {
@@ -38,8 +53,12 @@ export function renderMarkdown(report: ImpactReport): string {
       const guard = d.preventDestroy
         ? '`prevent_destroy` is set on it: Terraform will refuse this plan ("Instance cannot be destroyed") until the change is undone or the data is migrated.'
         : '**not protected by `prevent_destroy`: the data would be deleted.**';
-      const renamed = d.createdInStack.length ? ` New volume${d.createdInStack.length > 1 ? 's' : ''} in the same stack: ${d.createdInStack.map((v) => `\`${v}\``).join(', ')} (a rename starts empty).` : '';
-      lines.push(`- 🔴 **${d.stack}**: volume \`${d.volume}\` would be ${d.action === 'destroy' ? 'destroyed' : 'replaced (destroyed and created empty)'} (${d.why.join('; ')}). ${guard}${renamed}`);
+      const renamed = d.createdInStack.length
+        ? ` New volume${d.createdInStack.length > 1 ? 's' : ''} in the same stack: ${d.createdInStack.map((v) => `\`${v}\``).join(', ')} (a rename starts empty).`
+        : '';
+      lines.push(
+        `- 🔴 **${d.stack}**: volume \`${d.volume}\` would be ${d.action === 'destroy' ? 'destroyed' : 'replaced (destroyed and created empty)'} (${d.why.join('; ')}). ${guard}${renamed}`,
+      );
     }
     lines.push('');
   }

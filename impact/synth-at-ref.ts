@@ -25,6 +25,9 @@ export function defaultBase(root: string): string {
   }
 }
 
+/** A synth of one of the compared trees failed: its output says why. */
+export class SynthFailed extends Error {}
+
 /** Runs the tree's synth (`npm run synth`) and returns its stacks by name. Throws with the synth's output on failure. */
 export function synthesizeTree(dir: string, label: string, env: Readonly<Record<string, string>> = {}): Map<string, StackJson> {
   const result = spawnSync('npm', ['run', '--silent', 'synth'], {
@@ -32,7 +35,7 @@ export function synthesizeTree(dir: string, label: string, env: Readonly<Record<
     encoding: 'utf8',
     env: { ...process.env, CHECKPOINT_DISABLE: '1', CDKTF_OUTDIR: 'cdktf.out', ...env },
   });
-  if (result.status !== 0) throw new Error(`synth of ${label} failed:\n${result.stdout}${result.stderr}`);
+  if (result.status !== 0) throw new SynthFailed(`synth of ${label} failed:\n${result.stdout}${result.stderr}`);
   return readStacks(path.join(dir, 'cdktf.out'));
 }
 

@@ -17,7 +17,10 @@ function generateEstate(copies) {
   const prod = fs.readFileSync(path.join(root, 'environments', 'prod.yaml'), 'utf8');
   for (let i = 1; i <= copies; i++) {
     const name = `c${String(i).padStart(3, '0')}`;
-    fs.writeFileSync(path.join(dir, `${name}.yaml`), prod.replace(/^name: prod$/m, `name: ${name}`).replace(/keyPrefix: xivo\//, `keyPrefix: xivo/${name}/`));
+    fs.writeFileSync(
+      path.join(dir, `${name}.yaml`),
+      prod.replace(/^name: prod$/m, `name: ${name}`).replace(/keyPrefix: xivo\//, `keyPrefix: xivo/${name}/`),
+    );
   }
   return dir;
 }
@@ -42,9 +45,16 @@ function timeWithCpu(label, command, { before, n = 3 } = {}) {
   for (let i = 0; i < n; i++) {
     if (before) before();
     const start = process.hrtime.bigint();
-    const result = spawnSync('/usr/bin/time', ['-f', '%U %S', '-o', cpuFile, 'sh', '-c', command], { cwd: root, encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+    const result = spawnSync('/usr/bin/time', ['-f', '%U %S', '-o', cpuFile, 'sh', '-c', command], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, CHECKPOINT_DISABLE: '1' },
+    });
     walls.push(Number(process.hrtime.bigint() - start) / 1e9);
-    if (result.status !== 0) throw new Error(`${label} failed:\n${result.stdout}\n${result.stderr}`);
+    if (result.status !== 0) {
+      console.error(`${label} failed:\n${result.stdout}\n${result.stderr}`);
+      process.exit(1);
+    }
     const [user, sys] = fs.readFileSync(cpuFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
     cpus.push(user + sys);
   }
@@ -66,15 +76,21 @@ function estateBench({ copies = 58, runs = 3, baseline } = {}) {
   const figures = {};
   try {
     console.log(`\nsynth of a generated estate: ${copies} environments, ${stacks} stacks (node dist/..., build excluded)`);
-    if (base) figures.baseFull = time(`  ${baseline}: full synth (its node dist/main.js)`, `cd '${base.dir}' && ${envs(all)} node dist/main.js`, { n: runs });
+    if (base)
+      figures.baseFull = time(`  ${baseline}: full synth (its node dist/main.js)`, `cd '${base.dir}' && ${envs(all)} node dist/main.js`, { n: runs });
     figures.full = time('  now: full synth (node dist/synth/cli.js --force)', `${envs(all)} node dist/synth/cli.js --force`, { n: runs });
     let flip = 0;
     const changeOne = () => {
       const file = path.join(estate, 'c001.yaml');
-      const text = fs.readFileSync(file, 'utf8').replace(/memoryMb: \d+\n {2}cc\.elasticsearch/, `memoryMb: ${4096 + (++flip % 2) * 1024}\n  cc.elasticsearch`);
+      const text = fs
+        .readFileSync(file, 'utf8')
+        .replace(/memoryMb: \d+\n {2}cc\.elasticsearch/, `memoryMb: ${4096 + (++flip % 2) * 1024}\n  cc.elasticsearch`);
       fs.writeFileSync(file, text);
     };
-    figures.changed = time('  now: one environment changed (node dist/synth/cli.js)', `${envs(all)} node dist/synth/cli.js`, { n: runs, before: changeOne });
+    figures.changed = time('  now: one environment changed (node dist/synth/cli.js)', `${envs(all)} node dist/synth/cli.js`, {
+      n: runs,
+      before: changeOne,
+    });
     figures.nothing = time('  now: nothing changed (node dist/synth/cli.js)', `${envs(all)} node dist/synth/cli.js`, { n: runs });
     const ratio = (a, b) => `${(a.wall / b.wall).toFixed(1)}x wall, ${(a.cpu / b.cpu).toFixed(1)}x cpu`;
     console.log(`  -> one changed environment: ${ratio(figures.full, figures.changed)} faster than a full synth (goal >= 4x)`);
@@ -84,7 +100,11 @@ function estateBench({ copies = 58, runs = 3, baseline } = {}) {
     console.log('\nbundled environments, full synth (build excluded)');
     const bundled = `CDKTF_OUTDIR='${out}/bundled'`;
     if (base) figures.bundledBase = time(`  ${baseline}: node dist/main.js`, `cd '${base.dir}' && ${bundled} node dist/main.js`, { n: runs * 2 });
-    figures.bundledTraces = time('  now, cdktf stack traces kept (XIVO_TOKEN_STACK_TRACES=1 node dist/main.js)', `XIVO_TOKEN_STACK_TRACES=1 ${bundled} node dist/main.js`, { n: runs * 2 });
+    figures.bundledTraces = time(
+      '  now, cdktf stack traces kept (XIVO_TOKEN_STACK_TRACES=1 node dist/main.js)',
+      `XIVO_TOKEN_STACK_TRACES=1 ${bundled} node dist/main.js`,
+      { n: runs * 2 },
+    );
     figures.bundled = time('  now: node dist/synth/cli.js --force', `${bundled} node dist/synth/cli.js --force`, { n: runs * 2 });
     figures.bundledCached = time('  now: nothing changed (node dist/synth/cli.js)', `${bundled} node dist/synth/cli.js`, { n: runs * 2 });
     if (base) console.log(`  -> full synth now vs ${baseline}: ${ratio(figures.bundledBase, figures.bundled)} faster (goal >= 1.2x)`);

@@ -32,7 +32,9 @@ function time(label, command, { before, n = runs } = {}) {
   }
   samples.sort((a, b) => a - b);
   const median = samples[Math.floor(samples.length / 2)];
-  console.log(`${label.padEnd(58)} median ${median.toFixed(2)} s  (min ${samples[0].toFixed(2)}, max ${samples[samples.length - 1].toFixed(2)}, n=${samples.length})`);
+  console.log(
+    `${label.padEnd(58)} median ${median.toFixed(2)} s  (min ${samples[0].toFixed(2)}, max ${samples[samples.length - 1].toFixed(2)}, n=${samples.length})`,
+  );
   return median;
 }
 
@@ -41,16 +43,21 @@ console.log(`node ${process.version}, ${os.cpus().length} cores\n`);
 
 const warm = time('README synth, warm (npm run synth; unchanged environments from the cache)', 'npm run --silent synth');
 console.log(`  -> ${stackCount()} stacks in cdktf.out/stacks`);
-time('README synth, cold (dist/ and .synth-cache/ removed first)', 'npm run --silent synth', { before: () => ['dist', '.synth-cache'].forEach((d) => fs.rmSync(path.join(root, d), { recursive: true, force: true })) });
+time('README synth, cold (dist/ and .synth-cache/ removed first)', 'npm run --silent synth', {
+  before: () => ['dist', '.synth-cache'].forEach((d) => fs.rmSync(path.join(root, d), { recursive: true, force: true })),
+});
 time('app alone, full synth without cache (node dist/main.js)', 'node dist/main.js');
 if (!args.includes('--no-stock')) {
   const out = path.join(os.tmpdir(), 'xivo-bench-stock');
-  const stock = time('stock: cdktf synth --app "npx ts-node main.ts"', `npx cdktf synth --app "npx ts-node main.ts" --output ${out}`, { n: Math.min(runs, 3) });
+  const stock = time('stock: cdktf synth --app "npx ts-node main.ts"', `npx cdktf synth --app "npx ts-node main.ts" --output ${out}`, {
+    n: Math.min(runs, 3),
+  });
   time('cdktf CLI with our app: cdktf synth', `npx cdktf synth --output ${out}`, { n: Math.min(runs, 3) });
   console.log(`  -> README synth is ${(stock / warm).toFixed(1)}x faster than the stock ts-node synth`);
 }
 if (!args.includes('--no-tests')) {
-  time('unit + snapshot suite (jest --selectProjects unit)', 'npx jest --selectProjects unit --silent', { n: Math.min(runs, 3) });
+  time('unit + snapshot suite (jest --selectProjects unit)', 'npx jest --selectProjects unit --silent', { n: Math.min(runs, 5) });
+  time('integration suite (jest --selectProjects integration)', 'npx jest --selectProjects integration --silent', { n: 1 });
   time('conformance suite (jest --selectProjects conformance)', 'npx jest --selectProjects conformance --silent', { n: 1 });
   time('type check (tsc --noEmit)', 'npx tsc --noEmit -p .', { n: Math.min(runs, 3) });
 }

@@ -15,7 +15,10 @@ export default function depsSummary(result) {
     const names = v.cycle.map((c) => c.name);
     const start = names.indexOf([...names].sort()[0]);
     const key = [...names.slice(start), ...names.slice(0, start)].join(' → ');
-    cycles.set(key, v.cycle.some((c) => c.dependencyTypes.includes('type-only')));
+    cycles.set(
+      key,
+      v.cycle.some((c) => c.dependencyTypes.includes('type-only')),
+    );
   }
   const byRule = new Map();
   for (const v of result.summary.violations) byRule.set(v.rule.name, (byRule.get(v.rule.name) ?? 0) + 1);

@@ -1,12 +1,12 @@
 /** The certificate of a TLS endpoint, chosen from the environment's `tls.mode`. */
 import { IConstruct } from 'constructs';
-import { TerraformStack } from 'cdktf';
+import { TerraformStack } from '../constructs/terraform-cdk';
 import { Role } from '../catalogue/types';
 import { InternalCa } from '../constructs/tls/internal-ca';
 import { Certificate } from '../constructs/tls/certificate';
 import { CertificateFiles } from '../constructs/tls/provided-certificate';
-import { tlsOf } from '../config/fronts';
 import { Environment, serversWithRole } from '../config/model';
+import { InternalError } from '../constructs/errors';
 
 /**
  * The CA of the environment, built with the XiVO PBX stack (which platform.ts builds before the
@@ -16,7 +16,7 @@ export function internalCaOf(scope: IConstruct, env: Environment): InternalCa {
   const pbx = serversWithRole(env, Role.XIVO)[0];
   const stack = pbx && (scope.node.root.node.tryFindChild(pbx.stackName) as TerraformStack | undefined);
   const ca = stack && InternalCa.inStack(stack);
-  if (!ca) throw new Error(`${scope.node.path}: tls.mode internal-ca needs the CA of the XiVO PBX stack, which was not built first`);
+  if (!ca) throw new InternalError('tls.mode internal-ca needs the CA of the XiVO PBX stack, which was not built first', scope);
   return ca;
 }
 
@@ -26,7 +26,7 @@ export function internalCaOf(scope: IConstruct, env: Environment): InternalCa {
  * endpoint has no files.
  */
 export function certificateFor(scope: IConstruct, env: Environment, names: readonly string[], provided?: CertificateFiles): Certificate | undefined {
-  const tls = tlsOf(env);
+  const tls = env.tls;
   const options = { key: tls.key, validityDays: tls.validityDays, earlyRenewalDays: tls.earlyRenewalDays };
   switch (tls.mode) {
     case 'provided':

@@ -10,11 +10,11 @@ import { Environment } from '../config/model';
 export function hostPrerequisitesRunbook(env: Environment): string {
   const resolved = resolveRelease(env.release)!;
   const release = resolved.release;
-  const assumed = resolved.assumedFrom ? `\n\n${release.version} is newer than the newest XiVO LTS this project knows: what follows is assumed from ${describeRelease(resolved.assumedFrom)}; check it in XiVO's documentation of ${release.version}.` : '';
+  const assumed = resolved.assumedFrom
+    ? `\n\n${release.version} is newer than the newest XiVO LTS this project knows: what follows is assumed from ${describeRelease(resolved.assumedFrom)}; check it in XiVO's documentation of ${release.version}.`
+    : '';
   const debian = debianFor(release);
-  const rows = env.servers.map(
-    (s) => `| \`${s.name}\` | \`${s.docker.host}\` | ${s.roles.join(', ')} | ${env.spec.servers.find((x) => x.name === s.name)?.debian ?? 'not stated (check below)'} |`,
-  );
+  const rows = env.servers.map((s) => `| \`${s.name}\` | \`${s.docker.host}\` | ${s.roles.join(', ')} | ${s.debian ?? 'not stated (check below)'} |`);
   return `# Host prerequisites: environment \`${env.name}\`, XiVO ${describeRelease(release)}
 
 Every Docker host of the environment must meet these before the first deploy (XiVO's install

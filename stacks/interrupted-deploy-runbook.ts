@@ -11,7 +11,12 @@ function lockSection(env: Environment, order: readonly ServerModel[]): string {
   const backend: BackendSpec = env.backend;
   switch (backend.type) {
     case 'pg': {
-      const schemas = order.map((s) => `| \`${s.stackName}\` | \`${pgSchemaOf(env, s.stackName)}\` | \`SELECT id FROM ${pgSchemaOf(env, s.stackName)}.states WHERE name = 'default';\` |`).join('\n');
+      const schemas = order
+        .map(
+          (s) =>
+            `| \`${s.stackName}\` | \`${pgSchemaOf(env, s.stackName)}\` | \`SELECT id FROM ${pgSchemaOf(env, s.stackName)}.states WHERE name = 'default';\` |`,
+        )
+        .join('\n');
       return `State lives in PostgreSQL (\`backend: pg\`), one schema per stack:
 
 | stack | schema | its state's id |

@@ -13,19 +13,24 @@ import * as path from 'path';
 export const PROVIDER_LOCK_FILE = 'providers.lock.hcl';
 const HEADER = '# This file is maintained automatically by "terraform init".\n# Manual edits may be lost in future updates.\n';
 
+/** The committed lock file is missing or lacks a provider the stacks require: run scripts/lock-providers.sh. */
+export class ProviderLockError extends Error {}
+
 /** The committed lock file: found next to package.json above this module (sources or dist/). */
 export function providerLockPath(from = __dirname): string {
   for (let dir = from; ; dir = path.dirname(dir)) {
     const candidate = path.join(dir, PROVIDER_LOCK_FILE);
     if (fs.existsSync(candidate) && fs.existsSync(path.join(dir, 'package.json'))) return candidate;
-    if (path.dirname(dir) === dir) throw new Error(`${PROVIDER_LOCK_FILE} not found above ${from}: it is committed at the root of the repository`);
+    if (path.dirname(dir) === dir)
+      throw new ProviderLockError(`${PROVIDER_LOCK_FILE} not found above ${from}: it is committed at the root of the repository`);
   }
 }
 
 /** `provider "<address>" { … }` blocks of a lock file, by address. */
 export function lockBlocks(text: string): Map<string, string> {
   const blocks = new Map<string, string>();
-  for (const match of text.matchAll(/^provider "([^"]+)" \{\n[\s\S]*?^\}\n?/gm)) blocks.set(match[1], match[0].endsWith('\n') ? match[0] : `${match[0]}\n`);
+  for (const match of text.matchAll(/^provider "([^"]+)" \{\n[\s\S]*?^\}\n?/gm))
+    blocks.set(match[1], match[0].endsWith('\n') ? match[0] : `${match[0]}\n`);
   return blocks;
 }
 
@@ -42,7 +47,8 @@ export function stackLockFile(lockText: string, sources: readonly string[]): str
   const blocks = lockBlocks(lockText);
   const addresses = [...new Set(sources.map(addressOf))].sort();
   const missing = addresses.filter((a) => !blocks.has(a));
-  if (missing.length) throw new Error(`${PROVIDER_LOCK_FILE} has no entry for ${missing.join(', ')}: run scripts/lock-providers.sh and commit the file`);
+  if (missing.length)
+    throw new ProviderLockError(`${PROVIDER_LOCK_FILE} has no entry for ${missing.join(', ')}: run scripts/lock-providers.sh and commit the file`);
   return `${HEADER}${addresses.map((a) => `\n${blocks.get(a)}`).join('')}`;
 }
 

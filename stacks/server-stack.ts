@@ -1,20 +1,14 @@
 /**
- * ServerStack: everything one server of an environment runs, as one Terraform stack
- * named `<env>-<server>`, with exactly one Docker provider talking to that server's host.
+ * ServerStack: one server of an environment file, as the library's XivoServer (its stack
+ * `<env>-<server>`, Docker provider, network and role files) plus the state backend the file declares.
  */
 import * as path from 'path';
 import { Construct } from 'constructs';
-import { HttpBackend, LocalBackend, PgBackend, PgBackendConfig, S3Backend, TerraformStack } from 'cdktf';
-import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
-import { Network } from '@cdktf/provider-docker/lib/network';
+import { HttpBackend, LocalBackend, PgBackend, PgBackendConfig, S3Backend } from '../constructs/terraform-cdk';
 import { Environment, ServerModel } from '../config/model';
-import { labelList } from '../constructs/labels';
-import { ADOPTED_NETWORK_IGNORED } from '../constructs/adoption';
 import { PlanTimeFile } from '../constructs/plan-time-file';
-import { importExisting } from '../constructs/terraform-version';
-import { requireTerraformVersion } from '../constructs/terraform-version';
-import { deploymentOf } from './deployment';
-import { RoleDeployment } from './roles/role-deployment';
+import { XivoPlatform } from '../constructs/xivo-platform';
+import { XivoServer } from '../constructs/xivo-server';
 
 /** Directory of local state files, relative to the working directory (git-ignored). */
 export const LOCAL_STATE_DIR = 'terraform-state';
@@ -26,50 +20,34 @@ export function pgSchemaOf(environment: Environment, stackName: string): string 
 }
 
 export interface ServerStackProps {
+  readonly platform: XivoPlatform;
   readonly environment: Environment;
   readonly server: ServerModel;
 }
 
-export class ServerStack extends TerraformStack {
+export class ServerStack extends XivoServer {
   readonly environment: Environment;
   readonly server: ServerModel;
-  readonly network: Network;
-  readonly roles: RoleDeployment[];
 
   constructor(scope: Construct, props: ServerStackProps) {
     const { environment, server } = props;
-    super(scope, server.stackName);
+    const file = (p: string) => path.resolve(environment.directory, p);
+    const tls = server.docker.tls;
+    super(scope, server.name, {
+      platform: props.platform,
+      address: server.address,
+      fqdn: server.fqdn,
+      docker: {
+        host: server.docker.host,
+        sshOpts: server.docker.sshOpts,
+        tls: tls && { caFile: file(tls.caFile), certFile: file(tls.certFile), keyFile: file(tls.keyFile) },
+      },
+      roles: server.roles,
+      adoptNetwork: server.adoptNetwork,
+    });
     this.environment = environment;
     this.server = server;
-
-    this.configureProvider();
     this.configureBackend();
-    requireTerraformVersion(this);
-
-    this.network = new Network(this, 'network', {
-      name: server.adoptNetwork ?? server.stackName,
-      driver: 'bridge',
-      labels: labelList({ 'org.xivo.environment': environment.name, 'org.xivo.server': server.name }),
-      // Taking over: the installation's network (Compose's project network) stays, with what its creator gave it.
-      lifecycle: server.adoptNetwork ? { ignoreChanges: [...ADOPTED_NETWORK_IGNORED] } : undefined,
-    });
-    if (server.adoptNetwork) importExisting(this.network, server.adoptNetwork);
-    const deployment = deploymentOf(environment, server, this.network);
-    this.roles = server.roles.map(
-      (role) => new RoleDeployment(this, role, { role, environment, server, network: this.network, deployment }),
-    );
-  }
-
-  private configureProvider(): void {
-    const { docker } = this.server;
-    const file = (p: string) => PlanTimeFile.fromFile(path.resolve(this.environment.directory, p)).text(this);
-    new DockerProvider(this, 'docker', {
-      host: docker.host,
-      sshOpts: docker.sshOpts,
-      caMaterial: docker.tls ? file(docker.tls.caFile) : undefined,
-      certMaterial: docker.tls ? file(docker.tls.certFile) : undefined,
-      keyMaterial: docker.tls ? file(docker.tls.keyFile) : undefined,
-    });
   }
 
   /** Local state by default, at a relative path; or the remote backend the environment declares. */

@@ -1,141 +1,115 @@
 /**
- * Which construct builds which catalogue service, and with which props from the environment.
- * Services with their own construct (xuc with its authentication modes, nginx with its routes
- * and certificates) are listed here; every other service is a plain ServiceContainer.
+ * Which construct builds which catalogue service, and with which props from the environment model:
+ * a thin mapping. Services with their own construct (xuc with its authentication modes, xucmgt with
+ * its xuc, the fronts with their certificates and extra routes, the edge with its front) are listed
+ * here; every other service is a plain ServiceContainer. Wiring (hosts, ports, routes, hidden
+ * names) is the library's: the constructs read it on the platform.
  */
 import { Construct } from 'constructs';
-import { Network } from '@cdktf/provider-docker/lib/network';
 import { FrontRole, isFrontRole, ServiceDefinition, ServiceId } from '../catalogue/types';
-import { Deployment } from '../constructs/deployment';
+import { InternalError } from '../constructs/errors';
 import { EdgeProxy } from '../constructs/nginx/edge-proxy';
 import { NginxFront } from '../constructs/nginx/nginx-front';
-import { ServiceContainer } from '../constructs/service-container';
-import { planTimePemBundle } from '../constructs/tls/provided-certificate';
+import { ServiceContainer, ServiceOverrides } from '../constructs/service-container';
 import { certificateNames } from '../constructs/tls/tls-options';
 import { XucService } from '../constructs/xuc/xuc-service';
 import { XucmgtService } from '../constructs/xuc/xucmgt-service';
-import { truststoreHostDirectory } from '../constructs/xuc/xuc-service';
-import { endpoint } from '../config/endpoints';
-import { extraRoutes, resolveRoutes } from '../config/front-routes';
-import { edgeSpecOf, edgeTarget, frontName, internalNames, tlsOf } from '../config/fronts';
+import { edgeTarget, frontName } from '../config/fronts';
+import { extraRouteZone, sipWebSocketOf } from '../config/front-routes';
 import { Environment, ServerModel } from '../config/model';
-import { publishedPort } from '../config/resolve';
-import { certificateFor, internalCaOf } from './certificates';
-import { overridesOf } from './deployment';
-import { authModesOf, xucFeaturesOf } from './xuc-features';
+import { certificateFor } from './certificates';
+import { xucFeaturesOf } from './xuc-features';
 
-/** Where a service is deployed, in the environment's terms. */
-export interface ServiceContext {
+/** Where a service is built, in the environment's terms. */
+export interface ServiceFactoryProps {
   readonly environment: Environment;
   readonly server: ServerModel;
-  /** The server's Docker network (one per server). */
-  readonly network: Network;
-  /** The server as the constructs take it: built once per server. */
-  readonly deployment: Deployment;
-}
-
-export interface ServiceFactoryProps extends ServiceContext {
   readonly definition: ServiceDefinition;
+  /** The services built so far, by id (catalogue order: a xuc before its xucmgt, a front before the edge). */
+  readonly built: ReadonlyMap<ServiceId, Construct>;
 }
 
 export type ServiceFactory = (scope: Construct, id: string, props: ServiceFactoryProps) => Construct;
 
 /** The product of a xuc, xucmgt or front service (the factories below are registered for those only). */
 function frontRoleOf(definition: ServiceDefinition): FrontRole {
-  if (!isFrontRole(definition.role)) throw new Error(`${definition.id} is not a XiVO CC or UC-Addon service`);
+  if (!isFrontRole(definition.role)) throw new InternalError(`${definition.id} is not a XiVO CC or UC-Addon service`);
   return definition.role;
 }
 
-const common = (props: ServiceFactoryProps) => ({
-  deployment: props.deployment,
-  overrides: overridesOf(props.environment, props.definition.id),
-});
+/** A construct built before this one, by catalogue order. */
+function builtBefore<T extends Construct>(props: ServiceFactoryProps, id: ServiceId, type: abstract new (...args: never[]) => T): T {
+  const built = props.built.get(id);
+  if (!(built instanceof type)) throw new InternalError(`${id} is not built before ${props.definition.id}`);
+  return built;
+}
 
-const plain: ServiceFactory = (scope, id, props) => new ServiceContainer(scope, id, { ...common(props), definition: props.definition });
+const overridesOf = (props: ServiceFactoryProps): ServiceOverrides => props.environment.overrides[props.definition.id] ?? {};
+
+const plain: ServiceFactory = (scope, id, props) => new ServiceContainer(scope, id, { definition: props.definition, overrides: overridesOf(props) });
 
 const xuc: ServiceFactory = (scope, id, props) => {
-  const { environment: env, server, definition } = props;
-  const role = frontRoleOf(definition);
-  const auth = env.spec.auth;
-  const xucsOnHost = env.servers
-    .filter((s) => s.docker.host === server.docker.host)
-    .flatMap((s) => s.services)
-    .filter((d) => d.name === 'xuc').length;
+  const { auth, xucCredentials } = props.environment;
+  const role = frontRoleOf(props.definition);
   return new XucService(scope, id, {
-    ...common(props),
     role,
-    features: xucFeaturesOf(env, role),
-    xivoAuthentication: auth?.xivo,
-    allowXucUserLogin: auth?.allowXucUserLogin,
-    loginTimeoutMs: auth?.loginTimeoutMs,
-    jvm: auth?.jvm,
-    credentials: env.spec.xucCredentials,
-    truststoreHostDirectory: truststoreHostDirectory(role, xucsOnHost),
+    features: xucFeaturesOf(props.environment, role),
+    xivoAuthentication: auth.xivo,
+    allowXucUserLogin: auth.allowXucUserLogin,
+    loginTimeoutMs: auth.loginTimeoutMs,
+    jvm: auth.jvm,
+    credentials: {
+      ctiUser: xucCredentials.ctiUser,
+      webServicesUser: xucCredentials.webServicesUser,
+      amiUser: xucCredentials.amiUser,
+      envNames: xucCredentials.envNames,
+    },
+    overrides: overridesOf(props),
   });
 };
 
 const xucmgt: ServiceFactory = (scope, id, props) =>
-  new XucmgtService(scope, id, { ...common(props), role: frontRoleOf(props.definition), authentication: authModesOf(props.environment, frontRoleOf(props.definition)) });
-
-/** The routes of the front of `role` on `server`. */
-function frontRoutes(env: Environment, server: ServerModel, role: FrontRole) {
-  const tls = tlsOf(env);
-  return resolveRoutes(env, server, role, extraRoutes(tls.routes), tls.sipWebSocket);
-}
+  new XucmgtService(scope, id, { xuc: builtBefore(props, `${frontRoleOf(props.definition)}.xuc`, XucService), overrides: overridesOf(props) });
 
 const nginxFront: ServiceFactory = (scope, id, props) => {
   const { environment: env, server } = props;
   const role = frontRoleOf(props.definition);
-  const tls = tlsOf(env);
+  const { tls } = env;
   const publicName = frontName(env, role);
   const certificate = certificateFor(scope, env, certificateNames(publicName, [server.fqdn, ...tls.extraNames]), tls.provided);
-  if (!certificate) throw new Error(`${scope.node.path}/${id}: tls.provided is required in mode provided`);
-  return new NginxFront(scope, id, {
-    ...common(props),
+  if (!certificate) throw new InternalError(`${id}: tls.provided is required in mode provided`, scope);
+  const front = new NginxFront(scope, id, {
     role,
     publicName,
     certificate,
-    routes: frontRoutes(env, server, role),
-    httpsPort: publishedPort(env.spec, `${role}.nginx`, 'https'),
+    sipWebSocket: sipWebSocketOf(tls.sipWebSocket) ?? false,
+    overrides: overridesOf(props),
   });
+  for (const route of tls.routes) {
+    front.addRoute(route.path, route.service as ServiceId, { port: route.port, websocket: route.websocket, edgeZone: extraRouteZone(route) });
+  }
+  return front;
 };
 
-/**
- * The edge verifies the front with the internal CA, or in mode provided with the front's own
- * chain files (the rules require them to reach the root). A self-signed front is not verified.
- */
-function frontTrust(scope: Construct, env: Environment): string | undefined {
-  const tls = tlsOf(env);
-  if (tls.mode === 'internal-ca') return internalCaOf(scope, env).certPem;
-  if (tls.mode === 'provided' && tls.provided?.chainFiles.length) return planTimePemBundle(scope, env.directory, tls.provided.chainFiles);
-  return undefined;
-}
-
 const edgeProxy: ServiceFactory = (scope, id, props) => {
-  const { environment: env, server } = props;
-  const edge = edgeSpecOf(env);
+  const { environment: env } = props;
+  const edge = env.edge;
   const target = edgeTarget(env);
-  const front = target && endpoint(env, server, `${target.role}.nginx`, 'https');
-  if (!target || !front) throw new Error(`environment ${env.name}: the edge proxy needs a cc or ucaddon front (cc.nginx or ucaddon.nginx) to forward to`);
+  if (!edge || !target)
+    throw new InternalError(`environment ${env.name}: the edge proxy needs the edge section and a cc or ucaddon front to forward to`, scope);
   // Only the public name: an internal name in the certificate would leak it.
   const certificate = certificateFor(scope, env, [edge.publicName], edge.provided);
-  if (!certificate) throw new Error(`${scope.node.path}/${id}: edge.provided is required in mode provided`);
+  if (!certificate) throw new InternalError(`${id}: edge.provided is required in mode provided`, scope);
   return new EdgeProxy(scope, id, {
-    ...common(props),
+    front: builtBefore(props, `${target.role}.nginx`, NginxFront),
     publicName: edge.publicName,
     certificate,
-    front: {
-      serverName: frontName(env, target.role),
-      endpoint: front,
-      routes: frontRoutes(env, target.server, target.role),
-      trustPem: frontTrust(scope, env),
-    },
-    hiddenNames: internalNames(env),
     rateLimits: edge.rateLimits,
     exemptNetworks: edge.exemptNetworks,
     clientMaxBodySize: edge.clientMaxBodySize,
     timeoutSeconds: edge.timeoutSeconds,
     websocketTimeoutSeconds: edge.websocketTimeoutSeconds,
+    overrides: overridesOf(props),
   });
 };
 
@@ -152,4 +126,3 @@ export const SERVICE_FACTORIES: Partial<Record<ServiceId, ServiceFactory>> = {
 export function serviceFactory(id: ServiceId): ServiceFactory {
   return SERVICE_FACTORIES[id] ?? plain;
 }
-

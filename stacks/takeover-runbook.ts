@@ -17,7 +17,7 @@ const code = (s: string) => `\`${s}\``;
 function publishedPorts(env: Environment, server: ServerModel): string[] {
   return server.services.flatMap((def) =>
     def.ports.flatMap((p) => {
-      const port = publishedPort(env.spec, def.id, p.name);
+      const port = publishedPort(env.overrides, def.id, p.name);
       return port ? [`${port}/${p.protocol ?? 'tcp'} (${def.id})`] : [];
     }),
   );
@@ -40,7 +40,9 @@ function serverSteps(env: Environment, server: ServerModel, index: number): stri
   if (adopted.length) {
     lines.push(
       `1. Adopted, not stopped: ${adopted.map((d) => code(containerNameOf(env, d))).join(', ')} keep running; the first apply imports them (see "Adopted containers").` +
-        (composeServices.length ? ` Stop the others this server will run from now on: ${code(`xivocc-dcomp stop ${composeServices.join(' ')}`)}.` : ''),
+        (composeServices.length
+          ? ` Stop the others this server will run from now on: ${code(`xivocc-dcomp stop ${composeServices.join(' ')}`)}.`
+          : ''),
     );
   } else if (composeServices.length) {
     lines.push(
@@ -54,12 +56,17 @@ function serverSteps(env: Environment, server: ServerModel, index: number): stri
     lines.push('1. Nothing to stop: XiVO keeps running its own services on this host.');
   }
   if (server.roles.includes(Role.XIVO) && env.placement.has('xivo.configmgt')) {
-    lines.push(`   configmgt is opted in (${code('services["xivo.configmgt"].enabled: true')}): stop XiVO's own configmgt first, it holds port 9100.`);
+    lines.push(
+      `   configmgt is opted in (${code('services["xivo.configmgt"].enabled: true')}): stop XiVO's own configmgt first, it holds port 9100.`,
+    );
   }
   const ports = publishedPorts(env, server);
-  lines.push(`2. Ports our containers publish here (Docker refuses to start a container whose port is taken): ${ports.length ? ports.join(', ') : 'none'}.`);
+  lines.push(
+    `2. Ports our containers publish here (Docker refuses to start a container whose port is taken): ${ports.length ? ports.join(', ') : 'none'}.`,
+  );
   // A server that only gets host files (a PBX, an MDS) has nothing to check.
-  if (ports.length) lines.push(`   Check they are free: ${code(`ss -ltnup | grep -E ':(${[...new Set(ports.map((p) => p.split('/')[0]))].join('|')})\\b'`)}.`);
+  if (ports.length)
+    lines.push(`   Check they are free: ${code(`ss -ltnup | grep -E ':(${[...new Set(ports.map((p) => p.split('/')[0]))].join('|')})\\b'`)}.`);
   const files = HOST_ENV_FILES.filter((f) => server.roles.includes(f.role)).map((f) => f.path);
   lines.push(
     `3. Deploy: ${code(`npx cdktf deploy ${server.stackName} --ignore-missing-stack-dependencies`)}.`,
@@ -75,7 +82,11 @@ function serverSteps(env: Environment, server: ServerModel, index: number): stri
 /** Rows of the adopted containers: service, container, id, server. */
 function adoptedContainers(env: Environment): string[] {
   return Object.entries(env.overrides).flatMap(([id, o]) =>
-    o.adoptContainer ? [`| ${code(id)} | ${code(o.adoptContainer.name)} | ${code(o.adoptContainer.id.slice(0, 12))} | ${env.placement.get(findService(id)!.id)?.name ?? '(not deployed)'} |`] : [],
+    o.adoptContainer
+      ? [
+          `| ${code(id)} | ${code(o.adoptContainer.name)} | ${code(o.adoptContainer.id.slice(0, 12))} | ${env.placement.get(findService(id)!.id)?.name ?? '(not deployed)'} |`,
+        ]
+      : [],
   );
 }
 

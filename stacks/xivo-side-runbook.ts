@@ -20,17 +20,19 @@ function xucContainerOf(server: ReturnType<typeof xucServers>[number]): string {
 }
 
 export function xivoSideRunbook(env: Environment): string {
-  const creds = env.spec.xucCredentials;
+  const creds = env.xucCredentials;
   const xucs = xucServers(env);
-  const ccAddresses = [...new Set([...xucs, ...env.servers.filter((s) => s.services.some((d) => d.id === 'cc.xivo-db-replication'))].map((s) => s.address))];
+  const ccAddresses = [
+    ...new Set([...xucs, ...env.servers.filter((s) => s.services.some((d) => d.id === 'cc.xivo-db-replication'))].map((s) => s.address)),
+  ];
   const pbx = env.servers.find((s) => s.roles.includes(Role.XIVO));
   const mds = env.servers.filter((s) => s.roles.includes(Role.MDS));
-  const user = (c: 'ctiUser' | 'webServicesUser' | 'amiUser') => creds?.[c] ?? XUC_CREDENTIALS[c].defaultValue!;
-  const envName = (c: XucCredential) => creds?.envNames?.[c] ?? XUC_CREDENTIALS[c].env;
+  const user = (c: 'ctiUser' | 'webServicesUser' | 'amiUser') => creds[c];
+  const envName = (c: XucCredential) => creds.envNames[c];
   const rows = (Object.keys(XUC_CREDENTIALS) as XucCredential[]).map((c) => {
     const fact = XUC_CREDENTIALS[c];
     const value = fact.secretVariable ? `\`TF_VAR_${fact.secretVariable}\`` : `\`${user(c as 'ctiUser')}\``;
-    return `| ${fact.what} | \`${envName(c)}\` (${creds?.envNames?.[c] ? 'set in the environment file' : fact.envConfidence}) | ${value} |`;
+    return `| ${fact.what} | \`${envName(c)}\` (${creds.envNamesGiven.includes(c) ? 'set in the environment file' : fact.envConfidence}) | ${value} |`;
   });
   return `# XiVO-side steps for xuc: environment \`${env.name}\`
 

@@ -5,7 +5,7 @@
  * Bad input is reported with file, line and key, and nothing is written (exit 1).
  */
 import { DEFAULT_ENV_FILES, skippedEnvFiles } from '../config/env-files';
-import { reportLines, writtenLine } from './report';
+import { reportLines, shownBySynth, writtenLine } from './report';
 import { cachedSynth } from './synth-cache';
 
 if (require.main === module) {
@@ -14,16 +14,19 @@ if (require.main === module) {
     // A file that looks like an environment but is not selected is named, never silently left out.
     const warnings = skippedEnvFiles(process.env.XIVO_ENV_FILES || DEFAULT_ENV_FILES).map((s) => `${s.file}: ${s.message}`);
     const notes: string[] = [];
-    const { stacks, reused, environments } = cachedSynth({ outdir, force: process.argv.includes('--force'), onWarning: (w) => warnings.push(w), onNote: (n) => notes.push(n) });
+    const { stacks, reused, environments } = cachedSynth({
+      outdir,
+      force: process.argv.includes('--force'),
+      onWarning: (w) => warnings.push(w),
+      onNote: (n) => notes.push(n),
+    });
     // Each finding once, with its places; then the last line: what was written, and where.
-    reportLines(warnings, notes).forEach((l) => console.warn(l));
+    reportLines(shownBySynth(warnings, stacks), shownBySynth(notes, stacks)).forEach((l) => console.warn(l));
     console.log(writtenLine({ outdir, stacks, environments, fromCache: reused.length }));
   } catch (e) {
-    // ConfigError messages list every issue with file, line and key; anything else is a bug or an I/O error.
-    // So does a refused output directory (it says what to do): both are printed as they are.
-    const { ConfigError } = require('../config/errors') as typeof import('../config/errors');
-    const { OutputDirectoryError } = require('../stacks/output-directory') as typeof import('../stacks/output-directory');
-    console.error(e instanceof ConfigError || e instanceof OutputDirectoryError ? e.message : `Synth failed: ${(e as Error).message}`);
+    // Bad input is printed as it is (file, line and key; or the construct path); anything else as a bug to report.
+    const { failureMessage } = require('./failure') as typeof import('./failure');
+    console.error(failureMessage(e));
     process.exit(1);
   }
 }

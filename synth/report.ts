@@ -41,6 +41,18 @@ export function reportLines(warnings: readonly SynthMessage[], notes: readonly S
   ];
 }
 
+/**
+ * The messages synth prints itself. Under the cdktf CLI (`cdktf synth`, `cdktf diff`: it runs the
+ * app with CDKTF_CONTEXT_JSON set), the CLI prints the constructs' annotations from the manifest
+ * (`WARN [<stack>/<path>]`): synth then leaves out the messages of constructs (`<stack>/...: ` or
+ * `<stack>: `), so that each is printed once, and keeps the others (the environment file's own
+ * warnings, skipped files, the topology's).
+ */
+export function shownBySynth(messages: readonly SynthMessage[], stacks: readonly string[], env: NodeJS.ProcessEnv = process.env): SynthMessage[] {
+  if (env.CDKTF_CONTEXT_JSON === undefined) return [...messages];
+  return messages.filter((m) => !stacks.some((s) => m.startsWith(`${s}/`) || m.startsWith(`${s}: `)));
+}
+
 export interface WrittenSummary {
   /** Output directory as given (relative stays relative). */
   readonly outdir: string;

@@ -20,9 +20,10 @@ import type { Environment } from '../config/model';
 import { DEFAULT_ENV_FILES } from '../config/env-files';
 import { checkOutputDirectory, OUTPUT_MARKER, replaceOutputDirectory, stagingDirectory } from '../stacks/output-directory';
 import { providerLockPath } from '../stacks/provider-lock';
+import { InternalError } from '../constructs/errors';
 
 /** Bumped when the layout of cache entries changes. */
-const CACHE_FORMAT = 5;
+const CACHE_FORMAT = 6;
 
 export interface CachedSynthOptions {
   /** Final output directory. @default CDKTF_OUTDIR or cdktf.out */
@@ -85,7 +86,22 @@ const sha256 = (...parts: (string | Buffer)[]) => {
 
 /** Every compiled source the synth runs: dist/**.js when run from dist, the TypeScript sources under Jest. */
 function codeHash(root: string): string {
-  const SKIP = new Set(['node_modules', '.git', '__tests__', 'cdktf.out', 'cdktf.out.partial', 'dist', 'docs', 'environments', 'schema', 'coverage', '.synth-cache', 'scripts', 'deploy', 'lib']);
+  const SKIP = new Set([
+    'node_modules',
+    '.git',
+    '__tests__',
+    'cdktf.out',
+    'cdktf.out.partial',
+    'dist',
+    'docs',
+    'environments',
+    'schema',
+    'coverage',
+    '.synth-cache',
+    'scripts',
+    'deploy',
+    'lib',
+  ]);
   const files: string[] = [];
   const walk = (dir: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
@@ -110,7 +126,10 @@ function fileState(file: string): string {
 /** Directories the patterns of XIVO_ENV_FILES list: adding or removing a file there changes the set of environments. */
 function listings(patterns: string): Record<string, string[] | null> {
   const out: Record<string, string[] | null> = {};
-  for (const pattern of (patterns || DEFAULT_ENV_FILES).split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const pattern of (patterns || DEFAULT_ENV_FILES)
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const dir = path.dirname(pattern);
     try {
       out[dir] = fs.readdirSync(dir).sort();
@@ -119,22 +138,6 @@ function listings(patterns: string): Record<string, string[] | null> {
     }
   }
   return out;
-}
-
-/** Every file an environment names, relative to its directory (whether it exists or not). */
-function namedFiles(env: Environment): string[] {
-  const strings: string[] = [];
-  const walk = (value: unknown) => {
-    if (typeof value === 'string') strings.push(value);
-    else if (Array.isArray(value)) value.forEach(walk);
-    else if (value && typeof value === 'object') Object.values(value).forEach(walk);
-  };
-  walk(env.spec);
-  // Paths are what synth may read; URLs, host names and free text only add harmless "missing" entries.
-  // A value naming an existing file counts whatever its shape (a keytab called `krb5keytab`).
-  const isFile = (s: string) => fs.statSync(path.resolve(env.directory, s), { throwIfNoEntry: false })?.isFile() ?? false;
-  const candidates = strings.filter((s) => !/\s|:\/\//.test(s) && s.length < 512 && (/[/.]/.test(s) || isFile(s)));
-  return [...new Set(candidates.map((s) => path.resolve(env.directory, s)))].sort();
 }
 
 /** Files under a directory, relative, sorted. */
@@ -170,10 +173,14 @@ const TERRAFORM_WORKING_FILE = /^stacks\/[^/]+\/(\.terraform\/|plan$|[^/]*\.(tfp
 
 /** Path, size and mtime of every file synth wrote in a directory: changes when any is added, removed or rewritten. */
 function outputStamp(dir: string): string {
-  return sha256(...readTreeFiles(dir).filter((f) => !TERRAFORM_WORKING_FILE.test(f.split(path.sep).join('/'))).map((f) => {
-    const stat = fs.statSync(path.join(dir, f));
-    return `${f} ${stat.size} ${stat.mtimeMs}`;
-  }));
+  return sha256(
+    ...readTreeFiles(dir)
+      .filter((f) => !TERRAFORM_WORKING_FILE.test(f.split(path.sep).join('/')))
+      .map((f) => {
+        const stat = fs.statSync(path.join(dir, f));
+        return `${f} ${stat.size} ${stat.mtimeMs}`;
+      }),
+  );
 }
 
 class SynthCache {
@@ -186,7 +193,14 @@ class SynthCache {
     this.outdir = path.resolve(options.outdir ?? (process.env.CDKTF_OUTDIR || 'cdktf.out'));
     this.dir = path.resolve(options.cacheDir ?? '.synth-cache');
     this.indexFile = path.join(this.dir, `index-${sha256(this.outdir).slice(0, 16)}.json`);
-    this.globalKey = sha256(String(CACHE_FORMAT), process.version, codeHash(path.resolve(__dirname, '..')), fileState('package-lock.json'), fileState(providerLockPath()), this.outdir);
+    this.globalKey = sha256(
+      String(CACHE_FORMAT),
+      process.version,
+      codeHash(path.resolve(__dirname, '..')),
+      fileState('package-lock.json'),
+      fileState(providerLockPath()),
+      this.outdir,
+    );
   }
 
   keyOf(inputs: readonly string[]): string {
@@ -217,7 +231,9 @@ class SynthCache {
   validEntries(index: CacheIndex | undefined, patterns: string): IndexEntry[] | undefined {
     if (!index || index.patterns !== patterns || JSON.stringify(index.listings) !== JSON.stringify(listings(patterns))) return undefined;
     const entries = index.environments.map((e) => ({ ...e, key: this.keyOf(e.inputs) }));
-    return entries.every((e, i) => e.key === index.environments[i].key && fs.existsSync(path.join(this.entryDir(e.key), 'meta.json'))) ? entries : undefined;
+    return entries.every((e, i) => e.key === index.environments[i].key && fs.existsSync(path.join(this.entryDir(e.key), 'meta.json')))
+      ? entries
+      : undefined;
   }
 
   /**
@@ -233,7 +249,12 @@ class SynthCache {
     const tree = path.join(building, 'all');
     const warnings: string[] = [];
     const notes: string[] = [];
-    synthesize(tree, { environments: environments.map((e) => e.env), referenceOutdir: this.outdir, onWarning: (w) => warnings.push(w), onNote: (n) => notes.push(n) });
+    synthesize(tree, {
+      environments: environments.map((e) => e.env),
+      referenceOutdir: this.outdir,
+      onWarning: (w) => warnings.push(w),
+      onNote: (n) => notes.push(n),
+    });
     const manifest = JSON.parse(fs.readFileSync(path.join(tree, 'manifest.json'), 'utf8')) as EntryMeta['manifest'];
     // Whole-output files, written again when the output is assembled.
     fs.rmSync(path.join(tree, 'manifest.json'));
@@ -248,7 +269,9 @@ class SynthCache {
         fs.renameSync(path.join(tree, part), path.join(entry, 'tree', part));
       }
       const isOwn = (w: string) =>
-        stacks.some((s) => w.startsWith(`${s}/`) || w.startsWith(`${s}: `)) || w.startsWith(`${path.join('docs', env.name)}:`) || w.startsWith(`${env.file}:`);
+        stacks.some((s) => w.startsWith(`${s}/`) || w.startsWith(`${s}: `)) ||
+        w.startsWith(`${path.join('docs', env.name)}:`) ||
+        w.startsWith(`${env.file}:`);
       const own = warnings.filter(isOwn);
       const ownNotes = notes.filter(isOwn);
       [...own, ...ownNotes].forEach((w) => claimed.add(w));
@@ -267,7 +290,7 @@ class SynthCache {
     const orphans = [...warnings, ...notes].filter((w) => !claimed.has(w));
     if (left.length || orphans.length) {
       fs.rmSync(building, { recursive: true, force: true });
-      throw new Error(`synth cache: output not attributable to one environment: ${[...left, ...orphans].join(', ')}`);
+      throw new InternalError(`synth cache: output not attributable to one environment: ${[...left, ...orphans].join(', ')}`);
     }
     for (const { key } of environments) {
       fs.rmSync(this.entryDir(key), { recursive: true, force: true });
@@ -302,9 +325,10 @@ class SynthCache {
         meta.warnings.forEach((w) => options.onWarning?.(w));
         meta.notes.forEach((n) => options.onNote?.(n));
       }
-      // cdktf's own serializer (sorted keys, its spacing), so the merged manifest equals a full synth's.
-      const stringify = require(require.resolve('json-stable-stringify', { paths: [path.dirname(require.resolve('cdktf'))] }));
-      fs.writeFileSync(path.join(partial, 'manifest.json'), stringify(manifest ?? { stacks: {} }, { space: 2 }));
+      // The CDK's own serializer (sorted keys, its spacing), so the merged manifest equals a full synth's.
+      // Loaded here only: the fast path (nothing changed) loads no CDK module.
+      const { manifestStringify } = require('../constructs/terraform-cdk') as typeof import('../constructs/terraform-cdk');
+      fs.writeFileSync(path.join(partial, 'manifest.json'), manifestStringify(manifest ?? { stacks: {} }));
     } catch (e) {
       fs.rmSync(partial, { recursive: true, force: true });
       throw e;
@@ -343,8 +367,13 @@ export function cachedSynth(options: CachedSynthOptions = {}): CachedSynthResult
     const keys = unchanged.map((e) => e.key);
     // An output exactly as the same entries left it last time needs no writing at all.
     const environments = unchanged.map((e) => e.name);
-    if (outputStamp(cache.outdir) === index!.outputStamp) return { stacks: cache.replay(keys, options), environments, reused: unchanged.map((e) => e.file), rebuilt: [] };
-    const stacks = cache.assemble(keys, unchanged.map((e) => e.file), options);
+    if (outputStamp(cache.outdir) === index!.outputStamp)
+      return { stacks: cache.replay(keys, options), environments, reused: unchanged.map((e) => e.file), rebuilt: [] };
+    const stacks = cache.assemble(
+      keys,
+      unchanged.map((e) => e.file),
+      options,
+    );
     cache.writeIndex({ ...index!, outputStamp: outputStamp(cache.outdir) });
     return { stacks, environments, reused: unchanged.map((e) => e.file), rebuilt: [] };
   }
@@ -368,7 +397,7 @@ export function cachedSynth(options: CachedSynthOptions = {}): CachedSynthResult
       invalid = true;
       continue;
     }
-    const inputs = [path.resolve(env.file), ...namedFiles(env)];
+    const inputs = [path.resolve(env.file), ...env.inputFiles];
     const key = cache.keyOf(inputs);
     entries.push({ file, name: env.name, inputs, key });
     if (options.force || !fs.existsSync(path.join(cache.entryDir(key), 'meta.json'))) toBuild.push({ env, key });
@@ -377,9 +406,25 @@ export function cachedSynth(options: CachedSynthOptions = {}): CachedSynthResult
   if (invalid || new Set(entries.map((e) => e.name)).size !== entries.length) loader.loadEnvironments(patterns || undefined);
 
   cache.buildAll(toBuild);
-  const stacks = cache.assemble(entries.map((e) => e.key), files, options);
-  cache.writeIndex({ format: CACHE_FORMAT, outdir: cache.outdir, patterns, listings: listings(patterns), environments: entries, outputStamp: outputStamp(cache.outdir) });
+  const stacks = cache.assemble(
+    entries.map((e) => e.key),
+    files,
+    options,
+  );
+  cache.writeIndex({
+    format: CACHE_FORMAT,
+    outdir: cache.outdir,
+    patterns,
+    listings: listings(patterns),
+    environments: entries,
+    outputStamp: outputStamp(cache.outdir),
+  });
   cache.prune();
   const rebuilt = new Set(toBuild.map((b) => b.env.file));
-  return { stacks, environments: entries.map((e) => e.name), reused: entries.filter((e) => !rebuilt.has(e.file)).map((e) => e.file), rebuilt: [...rebuilt] };
+  return {
+    stacks,
+    environments: entries.map((e) => e.name),
+    reused: entries.filter((e) => !rebuilt.has(e.file)).map((e) => e.file),
+    rebuilt: [...rebuilt],
+  };
 }

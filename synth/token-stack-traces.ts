@@ -5,8 +5,7 @@
  * moduleNameMapper). `XIVO_TOKEN_STACK_TRACES=1` keeps cdktf's traces when debugging such an error.
  */
 
-/** cdktf's module, required by each token class as `(0, stack_trace_1.captureStackTrace)()` at every call. */
-const STACK_TRACE_MODULE = 'cdktf/lib/tokens/private/stack-trace';
+import { TOKEN_STACK_TRACE_MODULE as STACK_TRACE_MODULE } from '../constructs/terraform-cdk';
 
 const noStackTrace = (): string[] => [];
 

@@ -51,7 +51,10 @@ describeWithPrograms(
       await engine.ensureAppletsImage();
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xivo-compose-'));
       // XiVO's compose file names the same services (its images do not matter to ps/logs/exec).
-      fs.writeFileSync(path.join(dir, 'docker-xivocc.yml'), 'version: "2.4"\nservices:\n  xuc:\n    image: xivoxc/xuc\n  xucmgt:\n    image: xivoxc/xucmgt\n');
+      fs.writeFileSync(
+        path.join(dir, 'docker-xivocc.yml'),
+        'version: "2.4"\nservices:\n  xuc:\n    image: xivoxc/xuc\n  xucmgt:\n    image: xivoxc/xucmgt\n',
+      );
       for (const config of services) {
         const labels = Object.fromEntries(config.labels.map((l: { label: string; value: string }) => [l.label, l.value]));
         const created = await engine.call<{ Id: string }>('POST', `/containers/create?name=${PREFIX}-${config.name}`, {
@@ -63,7 +66,11 @@ describeWithPrograms(
         await engine.call('POST', `/containers/${created.Id}/start`);
       }
       // A container without our labels: Compose must not see it.
-      await engine.call('POST', `/containers/create?name=${PREFIX}-unlabelled`, { Image: TEST_APPLETS_IMAGE, Cmd: ['sleep', '600'], HostConfig: { NetworkMode: 'none' } });
+      await engine.call('POST', `/containers/create?name=${PREFIX}-unlabelled`, {
+        Image: TEST_APPLETS_IMAGE,
+        Cmd: ['sleep', '600'],
+        HostConfig: { NetworkMode: 'none' },
+      });
     }, 120_000);
 
     afterAll(async () => {

@@ -44,7 +44,8 @@ describeWithPrograms(
     let tmp: string;
 
     /** The HostFile path, from the label HostFile puts on its writer. */
-    const hostFile = (w: HostFileWriter): string | undefined => w.config.labels?.find((l: { label: string }) => l.label === 'org.xivo.host-file')?.value;
+    const hostFile = (w: HostFileWriter): string | undefined =>
+      w.config.labels?.find((l: { label: string }) => l.label === 'org.xivo.host-file')?.value;
     const optionsFor = (writer: HostFileWriter, token = TOKEN): ReplayOptions => ({
       engine,
       // One host per writer: writers of one stack may share a directory (nginx ssl/).
@@ -86,52 +87,55 @@ describeWithPrograms(
     });
 
     test('custom.env files are not HostFiles: they are managed key by key (docker-env-file-keys.test.ts)', () => {
-    const written = writers.map((w) => `${w.stack} ${hostFile(w)}`);
-    expect(written.filter((w) => w.endsWith('custom.env'))).toEqual([]);
-    expect(written).toEqual(expect.arrayContaining(['prod-pbx /usr/share/xivo-certs/server.crt', 'prod-cc-core /etc/docker/nginx/ssl/xivoxc.crt']));
-  });
-
-  test.each(writers.map((w) => [w.constructPath, w] as const))('%s: written on the host, never started, read back by docker --env-file', async (_name, writer) => {
-      const options = optionsFor(writer);
-      // A fresh host has no /etc/docker/<role>: the engine creates the bind-mounted directory.
-      expect(fs.existsSync(path.join(options.hostRoot, path.posix.dirname(hostFile(writer)!)))).toBe(false);
-      const replayed = await replayWriter(writer, options);
-      // The upload lands in the bind mount (on the host, where HostFile says), not in the container's layer.
-      expect(replayed.files.map((f) => f.hostPath)).toEqual([hostFile(writer)]);
-
-      for (const file of replayed.files) {
-        const stat = fs.statSync(file.localPath!);
-        expect(fs.readFileSync(file.localPath!)).toEqual(file.content);
-        expect((stat.mode & 0o7777).toString(8)).toBe(file.mode.toString(8));
-        expect([stat.uid, stat.gid]).toEqual([0, 0]); // root-owned, as the engine writes it
-      }
-
-      const state = (await engine.call('GET', `/containers/${replayed.containerId}/json`)).State;
-      expect({ status: state.Status, startedAt: state.StartedAt }).toEqual({ status: 'created', startedAt: '0001-01-01T00:00:00Z' });
-
-      for (const file of replayed.files.filter((f) => f.hostPath!.endsWith('.env'))) {
-        const expected = envFileEntries(file.content.toString('utf8'));
-        expect(expected.get(SharedToken.ENV_NAME)).toBe(TOKEN);
-        const seen = await dockerRunEnv(file.localPath!);
-        expect(Object.fromEntries([...expected.keys()].map((key) => [key, seen.get(key)]))).toEqual(Object.fromEntries(expected));
-      }
+      const written = writers.map((w) => `${w.stack} ${hostFile(w)}`);
+      expect(written.filter((w) => w.endsWith('custom.env'))).toEqual([]);
+      expect(written).toEqual(expect.arrayContaining(['prod-pbx /usr/share/xivo-certs/server.crt', 'prod-cc-core /etc/docker/nginx/ssl/xivoxc.crt']));
     });
 
+    test.each(writers.map((w) => [w.constructPath, w] as const))(
+      '%s: written on the host, never started, read back by docker --env-file',
+      async (_name, writer) => {
+        const options = optionsFor(writer);
+        // A fresh host has no /etc/docker/<role>: the engine creates the bind-mounted directory.
+        expect(fs.existsSync(path.join(options.hostRoot, path.posix.dirname(hostFile(writer)!)))).toBe(false);
+        const replayed = await replayWriter(writer, options);
+        // The upload lands in the bind mount (on the host, where HostFile says), not in the container's layer.
+        expect(replayed.files.map((f) => f.hostPath)).toEqual([hostFile(writer)]);
+
+        for (const file of replayed.files) {
+          const stat = fs.statSync(file.localPath!);
+          expect(fs.readFileSync(file.localPath!)).toEqual(file.content);
+          expect((stat.mode & 0o7777).toString(8)).toBe(file.mode.toString(8));
+          expect([stat.uid, stat.gid]).toEqual([0, 0]); // root-owned, as the engine writes it
+        }
+
+        const state = (await engine.call('GET', `/containers/${replayed.containerId}/json`)).State;
+        expect({ status: state.Status, startedAt: state.StartedAt }).toEqual({ status: 'created', startedAt: '0001-01-01T00:00:00Z' });
+
+        for (const file of replayed.files.filter((f) => f.hostPath!.endsWith('.env'))) {
+          const expected = envFileEntries(file.content.toString('utf8'));
+          expect(expected.get(SharedToken.ENV_NAME)).toBe(TOKEN);
+          const seen = await dockerRunEnv(file.localPath!);
+          expect(Object.fromEntries([...expected.keys()].map((key) => [key, seen.get(key)]))).toEqual(Object.fromEntries(expected));
+        }
+      },
+    );
+
     test('new content replaces the writer, which rewrites the file; removing a writer leaves the file', async () => {
-    const writer = writers.find((w) => hostFile(w) === '/etc/docker/nginx/ssl/xivoxc.key' && w.stack === 'lab-allinone')!;
-    expect(writer).toBeDefined();
-    const first = await replayWriter(writer, optionsFor(writer));
-    // Terraform replaces the container (destroy, then create): the file outlives the destroy...
-    await engine.call('DELETE', `/containers/${first.containerId}?v=1&force=1`);
-    const file = first.files[0].localPath!;
-    expect(fs.readFileSync(file)).toEqual(first.files[0].content);
-    // ...and the new writer (a re-issued key) overwrites it, mode included.
-    fs.chmodSync(file, 0o644);
-    const reissued = '-----BEGIN TEST PEM-----\nre-issued\n-----END TEST PEM-----\n';
-    const second = await replayWriter(writer, { ...optionsFor(writer), attribute: () => reissued });
-    expect(fs.readFileSync(file, 'utf8')).toBe(reissued);
-    expect(second.files[0].content.toString('utf8')).toBe(reissued);
-    expect(fs.statSync(file).mode & 0o7777).toBe(0o600);
-  });
+      const writer = writers.find((w) => hostFile(w) === '/etc/docker/nginx/ssl/xivoxc.key' && w.stack === 'lab-allinone')!;
+      expect(writer).toBeDefined();
+      const first = await replayWriter(writer, optionsFor(writer));
+      // Terraform replaces the container (destroy, then create): the file outlives the destroy...
+      await engine.call('DELETE', `/containers/${first.containerId}?v=1&force=1`);
+      const file = first.files[0].localPath!;
+      expect(fs.readFileSync(file)).toEqual(first.files[0].content);
+      // ...and the new writer (a re-issued key) overwrites it, mode included.
+      fs.chmodSync(file, 0o644);
+      const reissued = '-----BEGIN TEST PEM-----\nre-issued\n-----END TEST PEM-----\n';
+      const second = await replayWriter(writer, { ...optionsFor(writer), attribute: () => reissued });
+      expect(fs.readFileSync(file, 'utf8')).toBe(reissued);
+      expect(second.files[0].content.toString('utf8')).toBe(reissued);
+      expect(fs.statSync(file).mode & 0o7777).toBe(0o600);
+    });
   },
 );

@@ -32,8 +32,16 @@ const CASES: Case[] = [
     auth: { xivo: false, ldap: { ...LDAP, url: 'ldap://10.0.0.5:389' } },
     expected: { authentication: { ldap: { ...ldapExpected, url: 'ldap://10.0.0.5:389' }, xivo: '' } },
   },
-  { name: 'LDAP + outbound queue', auth: { ldap: LDAP, outboundQueue: { name: 'outbound', number: '3000', outboundLength: 10 } }, expected: { authentication: { ldap: ldapExpected }, xuc: { outboundLength: 10 } } },
-  { name: 'XiVO authentication off with OIDC', auth: { xivo: false, oidc: { serverUrl: 'https://id.example.com', clientId: 'web' } }, expected: { authentication: { xivo: '' } } },
+  {
+    name: 'LDAP + outbound queue',
+    auth: { ldap: LDAP, outboundQueue: { name: 'outbound', number: '3000', outboundLength: 10 } },
+    expected: { authentication: { ldap: ldapExpected }, xuc: { outboundLength: 10 } },
+  },
+  {
+    name: 'XiVO authentication off with OIDC',
+    auth: { xivo: false, oidc: { serverUrl: 'https://id.example.com', clientId: 'web' } },
+    expected: { authentication: { xivo: '' } },
+  },
   { name: 'XiVO authentication off with Kerberos', auth: { xivo: false, kerberos: KERBEROS }, expected: { authentication: { xivo: '' } } },
   { name: 'outbound queue alone', auth: { outboundQueue: { name: 'outbound', number: '3000' } }, expected: { xuc: { outboundLength: 6 } } },
   {
@@ -50,30 +58,34 @@ const CASES: Case[] = [
   },
 ];
 
-describeWithPrograms('xuc.conf is valid HOCON with the exact values', { java: 'openjdk-17-jre-headless', [TYPESAFE_CONFIG_JAR]: 'libtypesafe-config-java', terraform: TERRAFORM }, () => {
-  let parsed: Record<string, any>[] = [];
-  let rendered: string[] = [];
+describeWithPrograms(
+  'xuc.conf is valid HOCON with the exact values',
+  { java: 'openjdk-17-jre-headless', [TYPESAFE_CONFIG_JAR]: 'libtypesafe-config-java', terraform: TERRAFORM },
+  () => {
+    let parsed: Record<string, any>[] = [];
+    let rendered: string[] = [];
 
-  beforeAll(() => {
-    const templates = CASES.map(({ auth }) => {
-      const built = build(withAuth(auth));
-      return uploadOf(containerNamed(built.json(built.xuc()), 'xivocc-xuc'), '/conf/xuc.conf').content as string;
+    beforeAll(() => {
+      const templates = CASES.map(({ auth }) => {
+        const built = build(withAuth(auth));
+        return uploadOf(containerNamed(built.json(built.xuc()), 'xivocc-xuc'), '/conf/xuc.conf').content as string;
+      });
+      rendered = renderTemplates(templates, { ldap_manager_password: PASSWORD });
+      parsed = parseHocon(rendered);
+    }, 60_000);
+
+    test.each(CASES.map((c, i) => [c.name, i] as const))('%s', (_, i) => {
+      expect(parsed[i]).toEqual(CASES[i].expected);
     });
-    rendered = renderTemplates(templates, { ldap_manager_password: PASSWORD });
-    parsed = parseHocon(rendered);
-  }, 60_000);
 
-  test.each(CASES.map((c, i) => [c.name, i] as const))('%s', (_, i) => {
-    expect(parsed[i]).toEqual(CASES[i].expected);
-  });
+    test('every file starts by including the image configuration', () => {
+      for (const text of rendered) expect(text.split('\n')[1]).toBe('include "application.conf"');
+    });
 
-  test('every file starts by including the image configuration', () => {
-    for (const text of rendered) expect(text.split('\n')[1]).toBe('include "application.conf"');
-  });
-
-  test('a secret holding a quote cannot end its string (checked with an unescaped insertion)', () => {
-    const naive = rendered[0].replace(JSON.stringify(PASSWORD), `"${PASSWORD}"`);
-    expect(naive).not.toBe(rendered[0]);
-    expect(() => parseHocon([naive])).toThrow();
-  });
-});
+    test('a secret holding a quote cannot end its string (checked with an unescaped insertion)', () => {
+      const naive = rendered[0].replace(JSON.stringify(PASSWORD), `"${PASSWORD}"`);
+      expect(naive).not.toBe(rendered[0]);
+      expect(() => parseHocon([naive])).toThrow();
+    });
+  },
+);

@@ -41,8 +41,12 @@ describeWithPrograms('hostile values are rendered literally by terraform', { ter
     expect(statePath).toBe(expected);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-backend-'));
     try {
-      fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ terraform: { backend: { local: { path: statePath } } }, output: { ok: { value: 'ok' } } }));
-      const run = (...args: string[]) => execFileSync('terraform', args, { cwd: dir, env: { ...process.env, CHECKPOINT_DISABLE: '1' }, stdio: 'pipe' });
+      fs.writeFileSync(
+        path.join(dir, 'main.tf.json'),
+        JSON.stringify({ terraform: { backend: { local: { path: statePath } } }, output: { ok: { value: 'ok' } } }),
+      );
+      const run = (...args: string[]) =>
+        execFileSync('terraform', args, { cwd: dir, env: { ...process.env, CHECKPOINT_DISABLE: '1' }, stdio: 'pipe' });
       run('init', '-input=false', '-no-color');
       run('apply', '-auto-approve', '-input=false', '-no-color');
       expect(fs.existsSync(expected)).toBe(true);

@@ -2,7 +2,7 @@
  * `npm run impact -- --base HEAD~1` end to end, in a throwaway git repository holding this
  * checkout: a commit is made, both commits are synthesized by the real program (git worktree,
  * npm run synth), and the report and exit code are checked. The classification itself is
- * unit-tested in-process (__tests__/impact.test.ts).
+ * tested in-process (__tests__/integration/impact.test.ts).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -70,7 +70,13 @@ describeWithPrograms('npm run impact on git commits', { git: 'git' }, () => {
 
     expect(status).toBe(3);
     expect(report.dataLoss).toEqual([
-      expect.objectContaining({ stack: 'prod-cc-reporting', volume: 'xivocc-recording-server-recordings', action: 'destroy', preventDestroy: true, createdInStack: ['xivocc-recording-server-records'] }),
+      expect.objectContaining({
+        stack: 'prod-cc-reporting',
+        volume: 'xivocc-recording-server-recordings',
+        action: 'destroy',
+        preventDestroy: true,
+        createdInStack: ['xivocc-recording-server-records'],
+      }),
     ]);
     const prod = report.environments.find((e) => e.name === 'prod')!;
     expect(prod.summary).toBe('prod: 1 container replaced on 1 server (recording-server), 1 data volume at risk');
@@ -113,8 +119,12 @@ describeWithPrograms('npm run impact with certificate files git does not hold', 
     fs.copyFileSync(pki.intermediateCert, path.join(certs, 'b-intermediate.crt'));
     fs.copyFileSync(leaf.cert, path.join(certs, 'xivoxc.crt'));
     fs.copyFileSync(leaf.key, path.join(certs, 'xivoxc.key'));
-    sandbox.replaceIn('environments/provided-certs.yaml', 'chainFiles: [provided-certs/intermediate.crt, provided-certs/root.crt]', 'chainFiles: [provided-certs/a-root.crt, provided-certs/b-intermediate.crt]');
-    sandbox.commit('corp: the CA\'s files');
+    sandbox.replaceIn(
+      'environments/provided-certs.yaml',
+      'chainFiles: [provided-certs/intermediate.crt, provided-certs/root.crt]',
+      'chainFiles: [provided-certs/a-root.crt, provided-certs/b-intermediate.crt]',
+    );
+    sandbox.commit("corp: the CA's files");
     // The change under review touches nothing the certificates depend on.
     sandbox.replaceIn('environments/provided-certs.yaml', 'name: corp\n', 'name: corp   # Corp Ltd, head office\n');
     sandbox.commit('corp: a comment');
@@ -124,7 +134,9 @@ describeWithPrograms('npm run impact with certificate files git does not hold', 
     expect(report.environments.map((e) => e.summary)).toEqual(['corp: no change']);
     expect(status).toBe(0);
     const standIn = "not in HEAD~1 (git-ignored or untracked): the working tree's file stood in for it at the base, so a change to it is not shown";
-    expect(report.notCompared).toEqual(['a-root.crt', 'b-intermediate.crt', 'xivoxc.crt', 'xivoxc.key'].map((f) => ({ file: `environments/provided-certs/${f}`, why: standIn })));
+    expect(report.notCompared).toEqual(
+      ['a-root.crt', 'b-intermediate.crt', 'xivoxc.crt', 'xivoxc.key'].map((f) => ({ file: `environments/provided-certs/${f}`, why: standIn })),
+    );
     expect(markdown).toContain(`### Inputs not compared\n\n- \`environments/provided-certs/a-root.crt\`: ${standIn}\n`);
   });
 });

@@ -42,7 +42,14 @@ const PRINCIPAL = 'HTTP/cc.test.example.com';
 
 describeWithPrograms(
   'generated krb5.conf with a real KDC',
-  { krb5kdc: 'krb5-kdc', kdb5_util: 'krb5-kdc', 'kadmin.local': 'krb5-admin-server', kinit: 'krb5-user', klist: 'krb5-user', java: 'openjdk-17-jre-headless' },
+  {
+    krb5kdc: 'krb5-kdc',
+    kdb5_util: 'krb5-kdc',
+    'kadmin.local': 'krb5-admin-server',
+    kinit: 'krb5-user',
+    klist: 'krb5-user',
+    java: 'openjdk-17-jre-headless',
+  },
   () => {
     let kdc: Kdc;
     let krb5Conf: string;
@@ -50,7 +57,15 @@ describeWithPrograms(
     beforeAll(async () => {
       kdc = await startKdc(REALM, ['aes256-cts-hmac-sha1-96', 'aes128-cts-hmac-sha1-96']);
       const built = build(
-        withAuth({ kerberos: { realm: REALM, kdc: [`127.0.0.1:${kdc.port}`], adminServer: '127.0.0.1', keytabFile: 'xuc.keytab', encryptionTypes: ['aes256-cts-hmac-sha1-96'] } }),
+        withAuth({
+          kerberos: {
+            realm: REALM,
+            kdc: [`127.0.0.1:${kdc.port}`],
+            adminServer: '127.0.0.1',
+            keytabFile: 'xuc.keytab',
+            encryptionTypes: ['aes256-cts-hmac-sha1-96'],
+          },
+        }),
       );
       krb5Conf = path.join(kdc.dir, 'generated-krb5.conf');
       fs.writeFileSync(krb5Conf, uploadOf(containerNamed(built.json(built.xuc()), 'xivocc-xuc'), '/etc/krb5.conf').content);
@@ -75,7 +90,10 @@ describeWithPrograms(
       const keytab = kdc.addServicePrincipal('HTTP/jvm.test.example.com', ['aes256-cts-hmac-sha1-96']);
       const file = path.join(kdc.dir, 'KrbLogin.java');
       fs.writeFileSync(file, KRB_LOGIN_JAVA);
-      const out = execFileSync('java', [`-Djava.security.krb5.conf=${krb5Conf}`, file, `HTTP/jvm.test.example.com@${REALM}`, keytab], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      const out = execFileSync('java', [`-Djava.security.krb5.conf=${krb5Conf}`, file, `HTTP/jvm.test.example.com@${REALM}`, keytab], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       expect(out.trim()).toBe(`logged in: HTTP/jvm.test.example.com@${REALM}`);
     }, 30_000);
 

@@ -32,7 +32,17 @@ sn: Doe
 
 describeWithPrograms(
   'LDAPS with a private CA, our truststore and xuc.conf',
-  { slapd: 'slapd', slapadd: 'slapd', slappasswd: 'slapd', openssl: 'openssl', java: 'openjdk-17-jre-headless', javac: 'openjdk-17-jdk-headless', keytool: 'openjdk-17-jre-headless', terraform: TERRAFORM, [TYPESAFE_CONFIG_JAR]: 'libtypesafe-config-java' },
+  {
+    slapd: 'slapd',
+    slapadd: 'slapd',
+    slappasswd: 'slapd',
+    openssl: 'openssl',
+    java: 'openjdk-17-jre-headless',
+    javac: 'openjdk-17-jdk-headless',
+    keytool: 'openjdk-17-jre-headless',
+    terraform: TERRAFORM,
+    [TYPESAFE_CONFIG_JAR]: 'libtypesafe-config-java',
+  },
   () => {
     let server: LdapServer;
     let xucConf: string;
@@ -42,7 +52,15 @@ describeWithPrograms(
       server = await startLdapServer({ suffix: 'dc=example,dc=com', managerDN: MANAGER_DN, managerPassword: MANAGER_PASSWORD, entries: ENTRIES });
       fs.writeFileSync(path.join(tempDir(), 'ldap-chain.pem'), server.caChainPem);
       const built = build(
-        withAuth({ ldap: { url: server.url, managerDN: MANAGER_DN, searchBase: PEOPLE, userSearchFilter: '(&(objectClass=inetOrgPerson)(uid=%s))', caFile: 'ldap-chain.pem' } }),
+        withAuth({
+          ldap: {
+            url: server.url,
+            managerDN: MANAGER_DN,
+            searchBase: PEOPLE,
+            userSearchFilter: '(&(objectClass=inetOrgPerson)(uid=%s))',
+            caFile: 'ldap-chain.pem',
+          },
+        }),
       );
       const json = built.json(built.xuc());
       const xuc = containerNamed(json, 'xivocc-xuc');
@@ -54,12 +72,17 @@ describeWithPrograms(
       for (const u of builder.upload) fs.writeFileSync(path.join(caDir, path.basename(u.file)), u.content);
       const truststore = path.join(server.dir, 'ldapCertTrustStore');
       const [shell, flag, script] = builder.entrypoint as string[];
-      execFileSync(shell, [flag, script], { env: { ...process.env, CA_DIR: caDir, TRUSTSTORE: truststore, XUC_TRUSTSTORE_PASSWORD: TRUSTSTORE_PASSWORD }, stdio: 'pipe' });
+      execFileSync(shell, [flag, script], {
+        env: { ...process.env, CA_DIR: caDir, TRUSTSTORE: truststore, XUC_TRUSTSTORE_PASSWORD: TRUSTSTORE_PASSWORD },
+        stdio: 'pipe',
+      });
 
       const env = envOf(xuc).JAVA_OPTS;
       const conf = uploadOf(xuc, '/conf/xuc.conf').content;
       const vars = { ldap_manager_password: MANAGER_PASSWORD, xuc_truststore_password: TRUSTSTORE_PASSWORD };
-      [xucConf, javaOpts] = ((r) => [r[0], r[1].replace('/customSslTrustStore/ldapCertTrustStore', truststore).split(' ')])(renderTemplates([conf, env], vars));
+      [xucConf, javaOpts] = ((r) => [r[0], r[1].replace('/customSslTrustStore/ldapCertTrustStore', truststore).split(' ')])(
+        renderTemplates([conf, env], vars),
+      );
     }, 90_000);
 
     afterAll(() => {
@@ -68,7 +91,9 @@ describeWithPrograms(
     });
 
     test('the truststore holds the JDK CAs and each certificate of the chain', () => {
-      const list = execFileSync('keytool', ['-list', '-keystore', path.join(server.dir, 'ldapCertTrustStore'), '-storepass', TRUSTSTORE_PASSWORD], { encoding: 'utf8' });
+      const list = execFileSync('keytool', ['-list', '-keystore', path.join(server.dir, 'ldapCertTrustStore'), '-storepass', TRUSTSTORE_PASSWORD], {
+        encoding: 'utf8',
+      });
       expect(list).toMatch(/^xivo-ldap-ca-01,/m);
       expect(list).toMatch(/^xivo-ldap-ca-02,/m);
       expect(Number(/contains (\d+) entries/.exec(list)![1])).toBeGreaterThan(10);
@@ -90,7 +115,11 @@ describeWithPrograms(
     }, 60_000);
 
     test('without our truststore: PKIX path building failed, as XiVO CC documents', () => {
-      const result = ldapLogin(xucConf, 'jdoe', javaOpts.filter((o) => !o.startsWith('-Djavax.net.ssl')));
+      const result = ldapLogin(
+        xucConf,
+        'jdoe',
+        javaOpts.filter((o) => !o.startsWith('-Djavax.net.ssl')),
+      );
       expect(result.status).toBe(2);
       expect(result.output).toContain('PKIX path building failed');
       expect(result.output).toContain('unable to find valid certification path to requested target');

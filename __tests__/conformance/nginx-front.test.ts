@@ -10,20 +10,43 @@ import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { loadEnvironmentFile } from '../../config/loader';
-import { internalNames } from '../../config/fronts';
+import { internalNamesOf } from '../support/auth-stack';
 import { renderNginxConfig } from '../../constructs/nginx/nginx-config';
 import { RateZone } from '../../catalogue/routes';
 import { describeWithPrograms } from '../support/programs';
 import { synthEnvironments } from '../support/synth';
 import { makeLeaf, makePki, Pki } from '../support/pki-fixtures';
 import {
-  curl, freePorts, mapToLoopback, nginxConfigs, nginxTest, startNginx, startStub, stopNginx, StubReply, upstreamServers, writeFile,
+  curl,
+  freePorts,
+  mapToLoopback,
+  nginxConfigs,
+  nginxTest,
+  startNginx,
+  startStub,
+  stopNginx,
+  StubReply,
+  upstreamServers,
+  writeFile,
 } from '../support/nginx-harness';
 
 /** Internal names in every spelling the edge must catch: case, trailing dot, port, scheme-relative, ws(s). */
-const LEAK_BODY = 'https://cc-core.prod.example.com:8070/x CC.PROD.EXAMPLE.COM. 10.20.0.32 pbx.prod.example.com xivocc-xucmgt xivocc-xuc prod-cc-core ldap.prod.example.com wss://Cc.Prod.Example.Com/xuc rpx-cc.example.com https://RPX-CC.example.com/ccagent';
+const LEAK_BODY =
+  'https://cc-core.prod.example.com:8070/x CC.PROD.EXAMPLE.COM. 10.20.0.32 pbx.prod.example.com xivocc-xucmgt xivocc-xuc prod-cc-core ldap.prod.example.com wss://Cc.Prod.Example.Com/xuc rpx-cc.example.com https://RPX-CC.example.com/ccagent';
 /** Body types the edge rewrites (issue 9, item 4). */
-const LEAK_TYPES = ['text/html', 'text/plain', 'text/css', 'application/javascript', 'application/json', 'text/xml', 'application/xml', 'image/svg+xml', 'application/manifest+json', 'text/event-stream', 'application/problem+json'];
+const LEAK_TYPES = [
+  'text/html',
+  'text/plain',
+  'text/css',
+  'application/javascript',
+  'application/json',
+  'text/xml',
+  'application/xml',
+  'image/svg+xml',
+  'application/manifest+json',
+  'text/event-stream',
+  'application/problem+json',
+];
 
 function leakyReply(req: http.IncomingMessage, res: http.ServerResponse): boolean {
   const url = req.url ?? '';
@@ -121,15 +144,27 @@ describeWithPrograms('nginx runs the configuration we deploy', { nginx: 'nginx-l
         upstreams: [{ name: 'front', host: '127.0.0.1', port: upstreamPort }],
         locations: [{ path: '/ccagent', upstream: 'front', websocket: false, zone: RateZone.WEBAPP }],
         websocketTimeoutSeconds: 60,
-        edge: { upstreamHost: 'cc.example.com', hiddenNames: ['cc.example.com', '10.0.0.3'], rateLimits: false, exemptNetworks: [], clientMaxBodySize: '1m', timeoutSeconds: 5 },
-      }).replace(/listen 80;/, `listen 127.0.0.1:${ports.http};`).replace(/listen 443 ssl/, `listen 127.0.0.1:${ports.https} ssl`);
+        edge: {
+          upstreamHost: 'cc.example.com',
+          hiddenNames: ['cc.example.com', '10.0.0.3'],
+          rateLimits: false,
+          exemptNetworks: [],
+          clientMaxBodySize: '1m',
+          timeoutSeconds: 5,
+        },
+      })
+        .replace(/listen 80;/, `listen 127.0.0.1:${ports.http};`)
+        .replace(/listen 443 ssl/, `listen 127.0.0.1:${ports.https} ssl`);
     let nginx: ChildProcess | undefined;
     let stub: http.Server;
     let port: number;
 
     beforeAll(async () => {
       const started = await startStub('front', (_req, res) => {
-        res.writeHead(200, { 'Content-Security-Policy': 'default-src https://rpx-cc.example.com https://cc.example.com https://10.0.0.35 https://sub.cc.example.com', 'Content-Type': 'text/plain' });
+        res.writeHead(200, {
+          'Content-Security-Policy': 'default-src https://rpx-cc.example.com https://cc.example.com https://10.0.0.35 https://sub.cc.example.com',
+          'Content-Type': 'text/plain',
+        });
         res.end('rpx-cc.example.com cc.example.com');
         return true;
       });
@@ -152,7 +187,9 @@ describeWithPrograms('nginx runs the configuration we deploy', { nginx: 'nginx-l
     test('whole names only are rewritten in headers; the public name survives in headers and bodies', async () => {
       const r = await curl(`https://rpx-cc.example.com:${port}/ccagent`, { resolve: [`rpx-cc.example.com:${port}:127.0.0.1`], cacert: pki.rootCert });
       expect(r.status).toBe(200);
-      expect(r.headers).toMatch(/^content-security-policy: default-src https:\/\/rpx-cc\.example\.com https:\/\/rpx-cc\.example\.com https:\/\/10\.0\.0\.35 https:\/\/sub\.rpx-cc\.example\.com\r?$/im);
+      expect(r.headers).toMatch(
+        /^content-security-policy: default-src https:\/\/rpx-cc\.example\.com https:\/\/rpx-cc\.example\.com https:\/\/10\.0\.0\.35 https:\/\/sub\.rpx-cc\.example\.com\r?$/im,
+      );
       expect(r.body).toBe('rpx-cc.example.com rpx-cc.example.com');
     });
   });
@@ -161,7 +198,7 @@ describeWithPrograms('nginx runs the configuration we deploy', { nginx: 'nginx-l
     const front = [...nginxConfigs(synth, 'prod-cc-core').values()][0];
     const edge = [...nginxConfigs(synth, 'prod-edge').values()][0];
     const env = loadEnvironmentFile(path.resolve('environments/prod.yaml')).environment!;
-    const hidden = internalNames(env);
+    const hidden = internalNamesOf(env);
     const stubs = new Map<string, http.Server>();
     const running: ChildProcess[] = [];
     let ports: { http: number; https: number; edgeHttp: number; edgeHttps: number };
@@ -184,7 +221,12 @@ describeWithPrograms('nginx runs the configuration we deploy', { nginx: 'nginx-l
       fs.writeFileSync(path.join(frontDir, 'xivoxc.crt'), fs.readFileSync(frontLeaf.cert, 'utf8') + fs.readFileSync(pki.intermediateCert, 'utf8'));
       fs.copyFileSync(frontLeaf.key, path.join(frontDir, 'xivoxc.key'));
       frontCa = pki.rootCert;
-      const frontConf = mapToLoopback(front, { upstream: (hp) => `127.0.0.1:${stubPorts.get(hp)}`, httpPort: ports.http, httpsPort: ports.https, sslDir: frontDir });
+      const frontConf = mapToLoopback(front, {
+        upstream: (hp) => `127.0.0.1:${stubPorts.get(hp)}`,
+        httpPort: ports.http,
+        httpsPort: ports.https,
+        sslDir: frontDir,
+      });
       running.push(await startNginx(frontDir, writeFile(frontDir, 'nginx.conf', frontConf), ports.https));
 
       const edgeDir = path.join(root, 'live-edge');
@@ -194,7 +236,12 @@ describeWithPrograms('nginx runs the configuration we deploy', { nginx: 'nginx-l
       fs.copyFileSync(edgeLeaf.key, path.join(edgeDir, 'edge.key'));
       // The edge verifies the front: in prod the internal CA, here the test root.
       fs.copyFileSync(pki.rootCert, path.join(edgeDir, 'upstream-ca.crt'));
-      const edgeConf = mapToLoopback(edge, { upstream: () => `127.0.0.1:${ports.https}`, httpPort: ports.edgeHttp, httpsPort: ports.edgeHttps, sslDir: edgeDir });
+      const edgeConf = mapToLoopback(edge, {
+        upstream: () => `127.0.0.1:${ports.https}`,
+        httpPort: ports.edgeHttp,
+        httpsPort: ports.edgeHttps,
+        sslDir: edgeDir,
+      });
       running.push(await startNginx(edgeDir, writeFile(edgeDir, 'nginx.conf', edgeConf), ports.edgeHttps));
     }, 30000);
 
@@ -206,7 +253,11 @@ describeWithPrograms('nginx runs the configuration we deploy', { nginx: 'nginx-l
     const viaFront = (p: string, extra?: string[]) =>
       curl(`https://cc.prod.example.com:${ports.https}${p}`, { resolve: [`cc.prod.example.com:${ports.https}:127.0.0.1`], cacert: frontCa, extra });
     const viaEdge = (p: string, extra?: string[]) =>
-      curl(`https://rpx-cc.example.com:${ports.edgeHttps}${p}`, { resolve: [`rpx-cc.example.com:${ports.edgeHttps}:127.0.0.1`], cacert: frontCa, extra });
+      curl(`https://rpx-cc.example.com:${ports.edgeHttps}${p}`, {
+        resolve: [`rpx-cc.example.com:${ports.edgeHttps}:127.0.0.1`],
+        cacert: frontCa,
+        extra,
+      });
 
     // The path table of XiVO CC "System Configuration", with prod's placement: xuc/xucmgt on cc-core (container aliases),
     // configmgt on the PBX, Kibana/recording/SpagoBI on cc-reporting (addresses + published ports).
@@ -230,7 +281,17 @@ describeWithPrograms('nginx runs the configuration we deploy', { nginx: 'nginx-l
     });
 
     test('the CTI WebSocket answers 101 Switching Protocols through the front and the edge', async () => {
-      const ws = ['--http1.1', '-H', 'Connection: Upgrade', '-H', 'Upgrade: websocket', '-H', 'Sec-WebSocket-Version: 13', '-H', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=='];
+      const ws = [
+        '--http1.1',
+        '-H',
+        'Connection: Upgrade',
+        '-H',
+        'Upgrade: websocket',
+        '-H',
+        'Sec-WebSocket-Version: 13',
+        '-H',
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+      ];
       for (const r of [await viaFront('/xuc/api/2.0/cti?token=x', ws), await viaEdge('/xuc/api/2.0/cti?token=x', ws)]) {
         expect(r.headers).toMatch(/^HTTP\/1\.1 101 Switching Protocols/);
         expect(r.headers).toMatch(/^x-stub: xivocc-xuc:8090/im);
@@ -259,7 +320,7 @@ describeWithPrograms('nginx runs the configuration we deploy', { nginx: 'nginx-l
       ['/version', 'xivocc-xuc:8090'],
     ];
 
-    test('through the edge the published paths reach their service, sent with the front\'s name', async () => {
+    test("through the edge the published paths reach their service, sent with the front's name", async () => {
       for (const [p, stub] of EDGE_PUBLISHED) {
         const r = await viaEdge(p);
         expect(r.status).toBe(200);
@@ -279,7 +340,17 @@ describeWithPrograms('nginx runs the configuration we deploy', { nginx: 'nginx-l
       },
     );
 
-    const ws = ['--http1.1', '-H', 'Connection: Upgrade', '-H', 'Upgrade: websocket', '-H', 'Sec-WebSocket-Version: 13', '-H', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=='];
+    const ws = [
+      '--http1.1',
+      '-H',
+      'Connection: Upgrade',
+      '-H',
+      'Upgrade: websocket',
+      '-H',
+      'Sec-WebSocket-Version: 13',
+      '-H',
+      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+    ];
     test.each([
       ['/wssip', '10.20.0.10:5039'],
       ['/wssip-mds1', '10.20.0.21:5039'],
@@ -301,10 +372,22 @@ describeWithPrograms('nginx runs the configuration we deploy', { nginx: 'nginx-l
       expect(xff).toBe('127.0.0.1, 127.0.0.1');
     });
 
-    const leaks = (r: { headers: string; body: string }) => hidden.filter((name) => `${r.headers}\n${r.body}`.toLowerCase().includes(name.toLowerCase()));
+    const leaks = (r: { headers: string; body: string }) =>
+      hidden.filter((name) => `${r.headers}\n${r.body}`.toLowerCase().includes(name.toLowerCase()));
 
     test('the hidden list holds container aliases, Docker networks and the LDAP host', () => {
-      expect(hidden).toEqual(expect.arrayContaining(['cc.prod.example.com', 'cc-core.prod.example.com', '10.20.0.32', 'pbx.prod.example.com', 'xivocc-xuc', 'xivocc-xucmgt', 'prod-cc-core', 'ldap.prod.example.com']));
+      expect(hidden).toEqual(
+        expect.arrayContaining([
+          'cc.prod.example.com',
+          'cc-core.prod.example.com',
+          '10.20.0.32',
+          'pbx.prod.example.com',
+          'xivocc-xuc',
+          'xivocc-xucmgt',
+          'prod-cc-core',
+          'ldap.prod.example.com',
+        ]),
+      );
     });
 
     test.each([
@@ -324,9 +407,13 @@ describeWithPrograms('nginx runs the configuration we deploy', { nginx: 'nginx-l
       const r = await viaEdge('/ccagent/leak-headers');
       expect(r.status).toBe(200);
       expect(r.headers).toMatch(/^content-location: https:\/\/rpx-cc\.example\.com\/ccagent\/index\.html\r?$/im);
-      expect(r.headers).toMatch(/^link: <https:\/\/rpx-cc\.example\.com:8070\/a\.css>; rel=preload, <\/\/rpx-cc\.example\.com:8070\/b\.js>; rel=preload\r?$/im);
+      expect(r.headers).toMatch(
+        /^link: <https:\/\/rpx-cc\.example\.com:8070\/a\.css>; rel=preload, <\/\/rpx-cc\.example\.com:8070\/b\.js>; rel=preload\r?$/im,
+      );
       expect(r.headers).toMatch(/^access-control-allow-origin: https:\/\/rpx-cc\.example\.com\r?$/im);
-      expect(r.headers).toMatch(/^content-security-policy: connect-src 'self' wss:\/\/rpx-cc\.example\.com https:\/\/rpx-cc\.example\.com:443 https:\/\/rpx-cc\.example\.com\r?$/im);
+      expect(r.headers).toMatch(
+        /^content-security-policy: connect-src 'self' wss:\/\/rpx-cc\.example\.com https:\/\/rpx-cc\.example\.com:443 https:\/\/rpx-cc\.example\.com\r?$/im,
+      );
       expect(r.headers).toMatch(/^content-security-policy-report-only: default-src https:\/\/rpx-cc\.example\.com\r?$/im);
       expect(r.headers).toMatch(/^www-authenticate: Basic realm="rpx-cc\.example\.com"\r?$/im);
       expect(r.headers).toMatch(/^set-cookie: sso=2; Domain=rpx-cc\.example\.com; Path=\/\r?$/im);

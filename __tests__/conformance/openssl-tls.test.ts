@@ -43,7 +43,9 @@ describeWithPrograms('openssl and our TLS material', { openssl: 'openssl', terra
     fs.writeFileSync(bundle, ['xivoxc.crt', ...ordered].map((f) => fs.readFileSync(path.join(dir, f), 'utf8').trim()).join('\n') + '\n');
     // The leaf verifies with the bundle's intermediates against the root, for TLS servers.
     expect(openssl(['verify', '-purpose', 'sslserver', '-CAfile', pki.rootCert, '-untrusted', bundle, leaf.cert], dir)).toContain(': OK');
-    expect(openssl(['verify', '-verify_hostname', FQDN, '-CAfile', pki.rootCert, '-untrusted', pki.intermediateCert, leaf.cert], dir)).toContain(': OK');
+    expect(openssl(['verify', '-verify_hostname', FQDN, '-CAfile', pki.rootCert, '-untrusted', pki.intermediateCert, leaf.cert], dir)).toContain(
+      ': OK',
+    );
   });
 
   test('an incomplete chain is rejected without advising to remove the root (and openssl agrees)', () => {
@@ -62,13 +64,25 @@ describeWithPrograms('openssl and our TLS material', { openssl: 'openssl', terra
   });
 
   test('a key that does not match the certificate is rejected', () => {
-    const { problems } = checkChain({ cert: read(leaf.cert), key: read(pki.intermediateKey), chain: [read(pki.intermediateCert), read(pki.rootCert)], names: [FQDN] });
-    expect(problems).toEqual(['key in "intermediate.key" does not match the certificate in "xivoxc.crt": give the private key the certificate was requested with']);
+    const { problems } = checkChain({
+      cert: read(leaf.cert),
+      key: read(pki.intermediateKey),
+      chain: [read(pki.intermediateCert), read(pki.rootCert)],
+      names: [FQDN],
+    });
+    expect(problems).toEqual([
+      'key in "intermediate.key" does not match the certificate in "xivoxc.crt": give the private key the certificate was requested with',
+    ]);
   });
 
   test('a SAN without the FQDN is rejected, even when the CN carries it', () => {
     const other = makeLeaf(pki, 'nosan', { names: ['other.test.example.com'] });
-    const { problems } = checkChain({ cert: read(other.cert), key: read(other.key), chain: [read(pki.intermediateCert), read(pki.rootCert)], names: [FQDN] });
+    const { problems } = checkChain({
+      cert: read(other.cert),
+      key: read(other.key),
+      chain: [read(pki.intermediateCert), read(pki.rootCert)],
+      names: [FQDN],
+    });
     expect(problems).toEqual([
       `certificate in "nosan.crt" does not list "${FQDN}" in its subjectAltName (it lists other.test.example.com): request a certificate whose SAN includes ${FQDN} (certificate guidance for contact centres: the FQDN must be in the SAN)`,
     ]);
@@ -76,17 +90,29 @@ describeWithPrograms('openssl and our TLS material', { openssl: 'openssl', terra
 
   test('an RSA 1024 key is rejected', () => {
     const weak = makeLeaf(pki, 'weak', { names: [FQDN], bits: 1024 });
-    const { problems } = checkChain({ cert: read(weak.cert), key: read(weak.key), chain: [read(pki.intermediateCert), read(pki.rootCert)], names: [FQDN] });
-    expect(problems).toEqual([`certificate "${FQDN}" in "weak.crt" has an RSA key of 1024 bits: use RSA of at least 2048 bits or ECDSA P-256/P-384 (certificate guidance for contact centres)`]);
+    const { problems } = checkChain({
+      cert: read(weak.cert),
+      key: read(weak.key),
+      chain: [read(pki.intermediateCert), read(pki.rootCert)],
+      names: [FQDN],
+    });
+    expect(problems).toEqual([
+      `certificate "${FQDN}" in "weak.crt" has an RSA key of 1024 bits: use RSA of at least 2048 bits or ECDSA P-256/P-384 (certificate guidance for contact centres)`,
+    ]);
   });
 
   test('an expired certificate is rejected', () => {
     const old = makeLeaf(pki, 'expired', { names: [FQDN], notBefore: '20200101000000Z', notAfter: '20210101000000Z' });
-    const { problems } = checkChain({ cert: read(old.cert), key: read(old.key), chain: [read(pki.intermediateCert), read(pki.rootCert)], names: [FQDN] });
+    const { problems } = checkChain({
+      cert: read(old.cert),
+      key: read(old.key),
+      chain: [read(pki.intermediateCert), read(pki.rootCert)],
+      names: [FQDN],
+    });
     expect(problems).toEqual([`certificate "${FQDN}" in "expired.crt" expired on 2021-01-01: renew it`]);
   });
 
-  test('a key with a passphrase is reported at keyFile\'s own line, as is a key of another certificate', () => {
+  test("a key with a passphrase is reported at keyFile's own line, as is a key of another certificate", () => {
     const env = baseline();
     env.tls = { mode: 'provided', provided: { certFile: 'xivoxc.crt', keyFile: 'locked.key', chainFiles: ['intermediate.crt', 'root.crt'] } };
     const here = path.dirname(writeEnvironment(env));
@@ -95,7 +121,10 @@ describeWithPrograms('openssl and our TLS material', { openssl: 'openssl', terra
     const locked = createPrivateKey(fs.readFileSync(leaf.key)).export({ format: 'pem', type: 'pkcs8', cipher: 'aes-256-cbc', passphrase: 'hunter2' });
     fs.writeFileSync(path.join(here, 'locked.key'), locked);
     // Line 22 is certFile, line 23 keyFile: the message goes to the key's line.
-    expect(fs.readFileSync(path.join(here, 'test.yaml'), 'utf8').split('\n').slice(21, 23)).toEqual(['    certFile: xivoxc.crt', '    keyFile: locked.key']);
+    expect(fs.readFileSync(path.join(here, 'test.yaml'), 'utf8').split('\n').slice(21, 23)).toEqual([
+      '    certFile: xivoxc.crt',
+      '    keyFile: locked.key',
+    ]);
     expect(issuesOf(env)).toEqual([
       'test.yaml:23:5: tls.provided.keyFile: "locked.key" is protected by a passphrase, which nginx cannot be given when it starts: give the key without it (openssl pkey -in locked.key -out locked.key.plain, then keep that file as private as the key)',
     ]);
@@ -119,7 +148,8 @@ describeWithPrograms('openssl and our TLS material', { openssl: 'openssl', terra
     const env = baseline();
     env.tls = { mode: 'provided', provided: { certFile: 'xivoxc.crt', keyFile: 'xivoxc.key', chainFiles: ['root.crt', 'intermediate.crt'] } };
     const file = writeEnvironment(env, 'provided-ok');
-    for (const f of ['xivoxc.crt', 'xivoxc.key', 'intermediate.crt', 'root.crt']) fs.copyFileSync(path.join(dir, f), path.join(path.dirname(file), f));
+    for (const f of ['xivoxc.crt', 'xivoxc.key', 'intermediate.crt', 'root.crt'])
+      fs.copyFileSync(path.join(dir, f), path.join(path.dirname(file), f));
     expect(messagesOf(env)).toEqual([]);
     const out = synthEnvironments(file);
     const [, writer] = resources(out.json('test-cc'), 'docker_container').find(([, c]) => c.upload?.[0]?.file === '/host/xivoxc.crt')!;
@@ -132,7 +162,9 @@ describeWithPrograms('openssl and our TLS material', { openssl: 'openssl', terra
     const pem = (f: string) => fs.readFileSync(path.join(dir, f), 'utf8').trim();
     expect(bundle).toBe(`${pem('xivoxc.crt')}\n${pem('intermediate.crt')}\n${pem('root.crt')}\n`);
     fs.writeFileSync(path.join(dir, 'rendered-bundle.crt'), bundle);
-    expect(openssl(['verify', '-purpose', 'sslserver', '-CAfile', pki.rootCert, '-untrusted', 'rendered-bundle.crt', 'rendered-bundle.crt'], dir)).toContain(': OK');
+    expect(
+      openssl(['verify', '-purpose', 'sslserver', '-CAfile', pki.rootCert, '-untrusted', 'rendered-bundle.crt', 'rendered-bundle.crt'], dir),
+    ).toContain(': OK');
     expect([...out.files().values()].some((c) => c.includes('PRIVATE KEY'))).toBe(false);
   });
 
@@ -154,18 +186,76 @@ describeWithPrograms('openssl and our TLS material', { openssl: 'openssl', terra
       const d = path.join(dir, 'internal');
       fs.mkdirSync(d, { recursive: true });
       // Same algorithm, usages and names as the resources; openssl plays the tls provider.
-      openssl(['req', '-x509', '-newkey', `rsa:${caKey.rsa_bits}`, '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', String(ca.validity_period_hours / 24),
-        '-subj', `/CN=${ca.subject[0].common_name}/O=${ca.subject[0].organization}`, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', `keyUsage=critical,${usages(ca.allowed_uses)}`], d);
-      fs.writeFileSync(path.join(d, 'server.ext'), [
-        'basicConstraints=critical,CA:FALSE',
-        `keyUsage=critical,${usages(signed.allowed_uses)}`,
-        `extendedKeyUsage=${extended(signed.allowed_uses)}`,
-        `subjectAltName=${csr.dns_names.map((n: string) => `DNS:${n}`).join(',')}`,
-        '',
-      ].join('\n'));
-      openssl(['req', '-newkey', `rsa:${key.rsa_bits}`, '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', `/CN=${csr.subject[0].common_name}`], d);
-      openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', String(signed.validity_period_hours / 24), '-extfile', 'server.ext'], d);
-      expect(openssl(['verify', '-purpose', 'sslserver', '-verify_hostname', 'cc.prod.example.com', '-CAfile', 'ca.crt', 'server.crt'], d)).toContain('server.crt: OK');
+      openssl(
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          `rsa:${caKey.rsa_bits}`,
+          '-nodes',
+          '-keyout',
+          'ca.key',
+          '-out',
+          'ca.crt',
+          '-days',
+          String(ca.validity_period_hours / 24),
+          '-subj',
+          `/CN=${ca.subject[0].common_name}/O=${ca.subject[0].organization}`,
+          '-addext',
+          'basicConstraints=critical,CA:TRUE',
+          '-addext',
+          `keyUsage=critical,${usages(ca.allowed_uses)}`,
+        ],
+        d,
+      );
+      fs.writeFileSync(
+        path.join(d, 'server.ext'),
+        [
+          'basicConstraints=critical,CA:FALSE',
+          `keyUsage=critical,${usages(signed.allowed_uses)}`,
+          `extendedKeyUsage=${extended(signed.allowed_uses)}`,
+          `subjectAltName=${csr.dns_names.map((n: string) => `DNS:${n}`).join(',')}`,
+          '',
+        ].join('\n'),
+      );
+      openssl(
+        [
+          'req',
+          '-newkey',
+          `rsa:${key.rsa_bits}`,
+          '-nodes',
+          '-keyout',
+          'server.key',
+          '-out',
+          'server.csr',
+          '-subj',
+          `/CN=${csr.subject[0].common_name}`,
+        ],
+        d,
+      );
+      openssl(
+        [
+          'x509',
+          '-req',
+          '-in',
+          'server.csr',
+          '-CA',
+          'ca.crt',
+          '-CAkey',
+          'ca.key',
+          '-CAcreateserial',
+          '-out',
+          'server.crt',
+          '-days',
+          String(signed.validity_period_hours / 24),
+          '-extfile',
+          'server.ext',
+        ],
+        d,
+      );
+      expect(openssl(['verify', '-purpose', 'sslserver', '-verify_hostname', 'cc.prod.example.com', '-CAfile', 'ca.crt', 'server.crt'], d)).toContain(
+        'server.crt: OK',
+      );
       // and our own synth-time check accepts it with the leaf + CA bundle the front gets
       const r = (f: string) => ({ file: f, pem: fs.readFileSync(path.join(d, f), 'utf8') });
       expect(checkChain({ cert: r('server.crt'), key: r('server.key'), chain: [r('ca.crt')], names: ['cc.prod.example.com'] }).problems).toEqual([]);
@@ -175,11 +265,21 @@ describeWithPrograms('openssl and our TLS material', { openssl: 'openssl', terra
       const [, csr] = issuedFor(synth.json('prod-pbx'), 'prod-cc-core', 'tls_cert_request')[0];
       const d = path.join(dir, 'csr');
       fs.mkdirSync(d, { recursive: true });
-      fs.writeFileSync(path.join(d, 'req.cnf'), [
-        '[req]', 'prompt=no', 'distinguished_name=dn', 'req_extensions=ext',
-        '[dn]', `CN=${csr.subject[0].common_name}`, `O=${csr.subject[0].organization}`,
-        '[ext]', `subjectAltName=${csr.dns_names.map((n: string) => `DNS:${n}`).join(',')}`, '',
-      ].join('\n'));
+      fs.writeFileSync(
+        path.join(d, 'req.cnf'),
+        [
+          '[req]',
+          'prompt=no',
+          'distinguished_name=dn',
+          'req_extensions=ext',
+          '[dn]',
+          `CN=${csr.subject[0].common_name}`,
+          `O=${csr.subject[0].organization}`,
+          '[ext]',
+          `subjectAltName=${csr.dns_names.map((n: string) => `DNS:${n}`).join(',')}`,
+          '',
+        ].join('\n'),
+      );
       openssl(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'k.pem', '-config', 'req.cnf', '-out', 'xivoxc.csr'], d);
       const text = openssl(['req', '-in', 'xivoxc.csr', '-noout', '-text', '-verify'], d);
       expect(text).toContain('CN = cc.prod.example.com');
@@ -189,7 +289,20 @@ describeWithPrograms('openssl and our TLS material', { openssl: 'openssl', terra
 });
 
 /** tls provider `allowed_uses` → openssl keyUsage / extendedKeyUsage names. */
-const KEY_USAGE: Record<string, string> = { digital_signature: 'digitalSignature', key_encipherment: 'keyEncipherment', cert_signing: 'keyCertSign', crl_signing: 'cRLSign' };
+const KEY_USAGE: Record<string, string> = {
+  digital_signature: 'digitalSignature',
+  key_encipherment: 'keyEncipherment',
+  cert_signing: 'keyCertSign',
+  crl_signing: 'cRLSign',
+};
 const EXT_USAGE: Record<string, string> = { server_auth: 'serverAuth', client_auth: 'clientAuth' };
-const usages = (uses: string[]) => uses.filter((u) => KEY_USAGE[u]).map((u) => KEY_USAGE[u]).join(',');
-const extended = (uses: string[]) => uses.filter((u) => EXT_USAGE[u]).map((u) => EXT_USAGE[u]).join(',');
+const usages = (uses: string[]) =>
+  uses
+    .filter((u) => KEY_USAGE[u])
+    .map((u) => KEY_USAGE[u])
+    .join(',');
+const extended = (uses: string[]) =>
+  uses
+    .filter((u) => EXT_USAGE[u])
+    .map((u) => EXT_USAGE[u])
+    .join(',');

@@ -10,16 +10,14 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
-import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
-import { Network } from '@cdktf/provider-docker/lib/network';
+import { DockerProvider, TerraformStack, TerraformVariable, Testing } from '../../constructs/terraform-cdk';
 import { serviceDefinition } from '../../catalogue/services';
 import { EnvFileKeys } from '../../constructs/env-file-keys';
-import { deploymentOf, overridesOf } from '../../stacks/deployment';
 import { ServiceContainer } from '../../constructs/service-container';
+import { XivoPlatform } from '../../constructs/xivo-platform';
+import { XivoServer } from '../../constructs/xivo-server';
 import { DockerEngine, startDockerd, TEST_APPLETS_IMAGE } from '../support/docker-engine';
 import { tarArchive } from '../support/docker-tar';
-import { baseline, load } from '../support/environments';
 import { describeWithPrograms, TERRAFORM } from '../support/programs';
 import { findTerraformTools, terraform } from '../support/terraform-apply';
 
@@ -93,20 +91,21 @@ describeWithPrograms(
       docker('volume', 'create', '--label', 'com.docker.compose.project=xivocc', volume);
       docker('run', '--rm', '--network', 'none', '-v', `${volume}:/data`, TEST_APPLETS_IMAGE, 'sh', '-c', 'echo keep-me > /data/PG_VERSION');
 
-      const spec = baseline();
-      spec.servers[1].docker = { host: 'unix:///var/run/docker.sock' };
-      spec.services = { 'cc.pgxivocc': { image: 'xivo-cdktf-test/pgxivocc', tag: 'running', adoptVolumes: { data: volume } } };
-      const environment = load(spec);
-      const server = environment.servers[1];
       const dir = path.join(tmp, 'volume');
-      writeStack(dir, (stack) => {
-        const network = new Network(stack, 'network', { name: `${PREFIX}-net` });
-        new ServiceContainer(stack, 'pgxivocc', {
-          deployment: deploymentOf(environment, server, network),
-          overrides: overridesOf(environment, 'cc.pgxivocc'),
-          definition: serviceDefinition('cc.pgxivocc'),
-        });
+      // A server of the library (its stack and network `${PREFIX}-net`), with no role: only the service.
+      const app = Testing.app();
+      const server = new XivoServer(app, 'net', {
+        platform: new XivoPlatform(app, PREFIX, { release: '2024.05.00' }),
+        address: '127.0.0.1',
+        docker: { host: 'unix:///var/run/docker.sock' },
+        roles: [],
       });
+      new ServiceContainer(server, 'pgxivocc', {
+        definition: serviceDefinition('cc.pgxivocc'),
+        overrides: { image: 'xivo-cdktf-test/pgxivocc', tag: 'running', adoptVolumes: { data: volume } },
+      });
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'cdk.tf.json'), Testing.synth(server));
       const json = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8'));
       expect(json.import).toEqual([{ id: volume, to: expect.stringMatching(/^docker_volume\./) }]);
 
@@ -118,12 +117,17 @@ describeWithPrograms(
 
       const read = () => docker('run', '--rm', '--network', 'none', '-v', `${volume}:/data`, TEST_APPLETS_IMAGE, 'cat', '/data/PG_VERSION');
       expect(read()).toBe('keep-me');
-      expect(docker('inspect', 'xivocc-pgxivocc', '--format', '{{range .Mounts}}{{.Name}}={{.Destination}} {{end}}')).toBe(`${volume}=/var/lib/postgresql/data`);
+      expect(docker('inspect', 'xivocc-pgxivocc', '--format', '{{range .Mounts}}{{.Name}}={{.Destination}} {{end}}')).toBe(
+        `${volume}=/var/lib/postgresql/data`,
+      );
       // Still the creator's labels: nothing replaced it.
       expect(docker('volume', 'inspect', volume, '--format', '{{index .Labels "com.docker.compose.project"}}')).toBe('xivocc');
 
       const plan = await terraform(tools, dir, ['plan', '-detailed-exitcode']);
-      expect({ code: plan.code, stdout: plan.stdout.includes('No changes.') ? 'No changes.' : plan.stdout }).toEqual({ code: 0, stdout: 'No changes.' });
+      expect({ code: plan.code, stdout: plan.stdout.includes('No changes.') ? 'No changes.' : plan.stdout }).toEqual({
+        code: 0,
+        stdout: 'No changes.',
+      });
       const second = await terraform(tools, dir, ['apply', '-auto-approve']);
       expect(second.stdout).toContain('Apply complete! Resources: 0 added, 0 changed, 0 destroyed.');
       expect(read()).toBe('keep-me');
@@ -148,7 +152,9 @@ describeWithPrograms(
       expect((await terraform(tools, dir, ['init'])).code).toBe(0);
       const first = await terraform(tools, dir, ['apply', '-auto-approve'], { play_auth_token: tokenA });
       expect({ code: first.code, stderr: first.stderr }).toEqual({ code: 0, stderr: '' });
-      expect(fs.readFileSync(hostFile, 'utf8')).toBe(`# XiVO installer\nUSM_BACKEND_TOKEN=abc\nXIVO_HOST=pbx.example.com\nPLAY_AUTH_TOKEN=${tokenA}\n`);
+      expect(fs.readFileSync(hostFile, 'utf8')).toBe(
+        `# XiVO installer\nUSM_BACKEND_TOKEN=abc\nXIVO_HOST=pbx.example.com\nPLAY_AUTH_TOKEN=${tokenA}\n`,
+      );
       expect(fs.statSync(hostFile).mode & 0o7777).toBe(0o600);
       // The token is in no container attribute Docker shows, only in the file.
       expect(docker('inspect', EnvFileKeys.containerName(hostFile))).not.toContain(tokenA);
@@ -160,7 +166,9 @@ describeWithPrograms(
       const rotated = await terraform(tools, dir, ['apply', '-auto-approve'], { play_auth_token: tokenB });
       expect({ code: rotated.code, stderr: rotated.stderr }).toEqual({ code: 0, stderr: '' });
       expect(rotated.stdout).toContain('Apply complete! Resources: 1 added, 0 changed, 1 destroyed.');
-      expect(fs.readFileSync(hostFile, 'utf8')).toBe(`# XiVO installer\nUSM_BACKEND_TOKEN=abc\nXIVO_HOST=pbx.example.com\nPLAY_AUTH_TOKEN=${tokenB}\n`);
+      expect(fs.readFileSync(hostFile, 'utf8')).toBe(
+        `# XiVO installer\nUSM_BACKEND_TOKEN=abc\nXIVO_HOST=pbx.example.com\nPLAY_AUTH_TOKEN=${tokenB}\n`,
+      );
       expect(fs.statSync(hostFile).mtimeMs).toBeGreaterThan(mtime);
       const backups = fs.readdirSync(path.dirname(hostFile)).filter((f) => f.startsWith('custom.env.backup-'));
       expect(backups).toHaveLength(2);

@@ -20,9 +20,33 @@ import { SERVICES } from '../../catalogue/services';
 import { ASTERISK_WEBSOCKET } from '../../catalogue/routes';
 import { effectOf } from '../../impact/replacement-table';
 import {
-  buildImageTarballs, buildTools, cdktf, ContainerInfo, containers, deployCommand, DeployRun, deployEnv, docker, E2E_REQUIREMENTS, hostsDown, hostsUp,
-  importImage, inspectEnv, isRoot, planDestroy, planStack, progress, WORK, randomSecret, REPO, stateResources, TestHost, TestService, Tools,
-  useSshClientConfig, writeReportSection,
+  buildImageTarballs,
+  buildTools,
+  cdktf,
+  ContainerInfo,
+  containers,
+  deployCommand,
+  DeployRun,
+  deployEnv,
+  docker,
+  E2E_REQUIREMENTS,
+  hostsDown,
+  hostsUp,
+  importImage,
+  inspectEnv,
+  isRoot,
+  planDestroy,
+  planStack,
+  progress,
+  WORK,
+  randomSecret,
+  REPO,
+  stateResources,
+  TestHost,
+  TestService,
+  Tools,
+  useSshClientConfig,
+  writeReportSection,
 } from './harness';
 import { E2E_ENV, EnvironmentSettings, PUBLIC, writeEnvironment } from './environment';
 import { describeWithPrograms } from '../support/programs';
@@ -46,11 +70,26 @@ const MARKERS = [
 const ASTERISK_STAND_IN = 'xivo-e2e/asterisk-stand-in:test';
 const CONFIGMGT_STAND_IN = 'xivo-e2e/configmgt-stand-in:test';
 /** What XiVO's CC installer and an operator left in custom.env before we take over. */
-const PRESEEDED_CUSTOM_ENV = '# XiVO CC settings (written by xivocc-installer)\nXUC_HOST=198.18.77.12\nUSM_BACKEND_TOKEN=installer-value\n\n# operator: keep\nOPERATOR_KEY=kept as is\n';
-const WEBSOCKET_HEADERS = { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' };
+const PRESEEDED_CUSTOM_ENV =
+  '# XiVO CC settings (written by xivocc-installer)\nXUC_HOST=198.18.77.12\nUSM_BACKEND_TOKEN=installer-value\n\n# operator: keep\nOPERATOR_KEY=kept as is\n';
+const WEBSOCKET_HEADERS = {
+  Connection: 'Upgrade',
+  Upgrade: 'websocket',
+  'Sec-WebSocket-Version': '13',
+  'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+};
 
-interface StackReport { resources: number; applySeconds: number; secondPlanChanges: string[] }
-interface DeployFigure { seconds: number; cpuSeconds: number; applied: number; stacks: number }
+interface StackReport {
+  resources: number;
+  applySeconds: number;
+  secondPlanChanges: string[];
+}
+interface DeployFigure {
+  seconds: number;
+  cpuSeconds: number;
+  applied: number;
+  stacks: number;
+}
 /** What a fault's re-run proved: the deploy converged, nothing duplicated or orphaned, the data kept. */
 interface FaultReport {
   fault: string;
@@ -115,7 +154,10 @@ function importStandIns(tarballs: string): void {
     for (const image of Object.values<any>(synthesized(stack).resource?.docker_image ?? {})) {
       const name: string = image.name;
       if (present.has(name)) continue;
-      const base = name.replace(/:[^/:]+$/, '').split('/').pop()!;
+      const base = name
+        .replace(/:[^/:]+$/, '')
+        .split('/')
+        .pop()!;
       if (base === 'busybox') importImage(h, path.join(tarballs, 'busybox.tar'), name);
       else if (base.includes('nginx')) importImage(h, path.join(tarballs, 'nginx.tar'), name);
       else importImage(h, path.join(tarballs, base === 'xuc' ? 'stub-jre.tar' : 'stub.tar'), name, { service: base, ports });
@@ -154,16 +196,34 @@ function psql(sql: string): string {
 const stateId = (stack: string) => psql(`SELECT id FROM ${stack.replace(/-/g, '_')}.states WHERE name = 'default'`);
 
 /** Sessions holding an advisory lock: `state id|pid|client address`. */
-const advisoryLocks = () => psql("SELECT l.objid, a.pid, a.client_addr FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted").split('\n').filter(Boolean);
+const advisoryLocks = () =>
+  psql("SELECT l.objid, a.pid, a.client_addr FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted")
+    .split('\n')
+    .filter(Boolean);
 
 /** A marker file in each data volume, written through a throwaway container (busybox, present on every host). */
 function writeMarkers(tag: string): void {
   for (const m of MARKERS) {
-    docker(host(m.host), ['run', '--rm', '--network', 'none', '-v', `${m.volume}:/data`, 'busybox:stable', 'sh', '-c', `echo '${tag}' > /data/e2e-marker`]);
+    docker(host(m.host), [
+      'run',
+      '--rm',
+      '--network',
+      'none',
+      '-v',
+      `${m.volume}:/data`,
+      'busybox:stable',
+      'sh',
+      '-c',
+      `echo '${tag}' > /data/e2e-marker`,
+    ]);
   }
 }
 const markersIntact = (tag: string) =>
-  MARKERS.every((m) => docker(host(m.host), ['run', '--rm', '--network', 'none', '-v', `${m.volume}:/data:ro`, 'busybox:stable', 'cat', '/data/e2e-marker'], true) === `${tag}\n`);
+  MARKERS.every(
+    (m) =>
+      docker(host(m.host), ['run', '--rm', '--network', 'none', '-v', `${m.volume}:/data:ro`, 'busybox:stable', 'cat', '/data/e2e-marker'], true) ===
+      `${tag}\n`,
+  );
 
 /**
  * After a fault and its re-run: every managed container of every host is the one its state names
@@ -175,7 +235,8 @@ function convergence(fault: string, what: string[], rerun: DeployRun, tag: strin
   for (const stack of STACKS) {
     const h = host(stack.slice(E2E_ENV.length + 1));
     const inState = new Map<string, string>();
-    for (const [address, values] of stateResources(stackDir(stack), env)) if (address.startsWith('docker_container.')) inState.set(values.name, values.id);
+    for (const [address, values] of stateResources(stackDir(stack), env))
+      if (address.startsWith('docker_container.')) inState.set(values.name, values.id);
     const labelled = docker(h, ['ps', '-a', '--no-trunc', '--filter', `label=org.xivo.environment=${E2E_ENV}`, '--format', '{{.ID}} {{.Names}}'])
       .trim()
       .split('\n')
@@ -202,16 +263,24 @@ function replacedSince(before: Map<string, ContainerInfo>): string[] {
 }
 
 /** HTTPS through a real nginx, verified with the internal CA as deploy wrote it. */
-function get(address: string, servername: string, urlPath: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, any>; body: string }> {
+function get(
+  address: string,
+  servername: string,
+  urlPath: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, any>; body: string }> {
   // Deploy writes it under the working directory (the repository), as for operators: pki/<env>/.
   const ca = fs.readFileSync(path.join(REPO, 'pki', E2E_ENV, 'internal-ca.crt'));
   return new Promise((resolve, reject) => {
-    const req = https.request({ host: address, port: 443, path: urlPath, servername, ca, headers: { Host: servername, ...headers }, timeout: 10_000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = https.request(
+      { host: address, port: 443, path: urlPath, servername, ca, headers: { Host: servername, ...headers }, timeout: 10_000 },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on('upgrade', (res, socket) => {
       socket.destroy();
       resolve({ status: res.statusCode ?? 0, headers: res.headers, body: '' });
@@ -292,7 +361,8 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
     tools = buildTools();
     report.tools = tools.provenance;
     const tarballs = buildImageTarballs();
-    for (const stale of ['cdktf.out', 'cdktf.out-b', 'env', 'ssh', 'pki', 'progress.log']) fs.rmSync(path.join(WORK, stale), { recursive: true, force: true });
+    for (const stale of ['cdktf.out', 'cdktf.out-b', 'env', 'ssh', 'pki', 'progress.log'])
+      fs.rmSync(path.join(WORK, stale), { recursive: true, force: true });
     progress('starting test hosts, the bastion and PostgreSQL');
     const up = hostsUp(HOST_SPECS);
     hosts = up.hosts;
@@ -306,7 +376,13 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
     fs.copyFileSync(up.ssh!.identity, identity);
     fs.chmodSync(identity, 0o600);
     const knownHosts = path.join(sshDir, 'known_hosts');
-    fs.writeFileSync(knownHosts, [...hosts, ...services].filter((h) => h.sshHostKey).map((h) => `${h.address} ${h.sshHostKey}\n`).join(''));
+    fs.writeFileSync(
+      knownHosts,
+      [...hosts, ...services]
+        .filter((h) => h.sshHostKey)
+        .map((h) => `${h.address} ${h.sshHostKey}\n`)
+        .join(''),
+    );
     // The bastion's entry in the deploy machine's ssh configuration: OpenSSH gives the jump
     // connection none of the target's -i/-o options (README "Docker hosts over ssh").
     // And, as README recommends, one shared connection per host (ControlMaster): every Docker API
@@ -317,7 +393,11 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
         '  StrictHostKeyChecking yes\n  ConnectTimeout 5\n  ServerAliveInterval 2\n  ServerAliveCountMax 3\n' +
         `Host 198.18.77.*\n  ControlMaster auto\n  ControlPath ${sshDir}/cm-%C\n  ControlPersist 60\n`,
     );
-    report.hosts = hosts.map((h) => ({ name: h.name, address: h.address, docker: h.ssh ? `${h.ssh}${h.sshJump ? ` via ${h.sshJump}` : ''}` : h.tcp || h.socket }));
+    report.hosts = hosts.map((h) => ({
+      name: h.name,
+      address: h.address,
+      docker: h.ssh ? `${h.ssh}${h.sshJump ? ` via ${h.sshJump}` : ''}` : h.tcp || h.socket,
+    }));
     report.ssh.hosts = hosts.filter((h) => h.ssh).map((h) => `${h.name}: ${h.ssh}${h.sshJump ? ` via ${h.sshJump}` : ''}`);
     report.stateBackend.server = `postgresql://${service('pg').address}:5432/terraform (TLS verified)`;
     settings = { loginTimeoutMs: 6000, backend: 'pg', ssh: { identity, knownHosts } };
@@ -339,7 +419,17 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
     importImage(host('pbx'), path.join(tarballs, 'stub.tar'), ASTERISK_STAND_IN, { service: 'asterisk', ports: [ASTERISK_WEBSOCKET.port] });
     // Our engines have no default bridge (--bridge none): the stand-ins get a network of their own.
     docker(host('pbx'), ['network', 'create', 'xivo-host-stand-ins']);
-    docker(host('pbx'), ['run', '-d', '--name', 'asterisk-stand-in', '--network', 'xivo-host-stand-ins', '-p', `${ASTERISK_WEBSOCKET.port}:${ASTERISK_WEBSOCKET.port}`, ASTERISK_STAND_IN]);
+    docker(host('pbx'), [
+      'run',
+      '-d',
+      '--name',
+      'asterisk-stand-in',
+      '--network',
+      'xivo-host-stand-ins',
+      '-p',
+      `${ASTERISK_WEBSOCKET.port}:${ASTERISK_WEBSOCKET.port}`,
+      ASTERISK_STAND_IN,
+    ]);
     importImage(host('pbx'), path.join(tarballs, 'stub.tar'), CONFIGMGT_STAND_IN, { service: 'xivo-configmgt', ports: [9100] });
     docker(host('pbx'), ['run', '-d', '--name', 'configmgt-stand-in', '--network', 'xivo-host-stand-ins', '-p', '9100:9100', CONFIGMGT_STAND_IN]);
     // Taking over: the reporting server already has the installer's custom.env.
@@ -355,7 +445,9 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
     const routesOk = report.routes.filter((r) => r.ok).length;
     const providers = (report.tools.providers ?? []).map((p) => `${p.provider} ${p.version}`).join(', ');
     const f = report.deployFigures;
-    const faultsOk = report.faults.filter((x) => x.rerunStatus === 0 && x.duplicates === 0 && x.orphans === 0 && x.markerIntact && x.secondPlanChanges === 0).length;
+    const faultsOk = report.faults.filter(
+      (x) => x.rerunStatus === 0 && x.duplicates === 0 && x.orphans === 0 && x.markerIntact && x.secondPlanChanges === 0,
+    ).length;
     writeReportSection('deploy', report);
     console.log(
       `e2e: ${report.hosts.length} hosts (${report.ssh.hosts.join(', ')}), ${Object.keys(report.stacks).length} stacks, ${resources} resources applied in ${Math.round(report.deploySeconds)} s; ` +
@@ -375,7 +467,8 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
   test('every stack locks the provider binaries by hash, and Terraform refuses a swapped binary', () => {
     const lock = fs.readFileSync(path.join(REPO, 'providers.lock.hcl'), 'utf8');
     // The binaries built from the pinned sources are the ones the committed lock names.
-    for (const p of tools.provenance.providers) expect({ provider: p.provider, locked: lock.includes(`"${(p as any).h1}"`) }).toEqual({ provider: p.provider, locked: true });
+    for (const p of tools.provenance.providers)
+      expect({ provider: p.provider, locked: lock.includes(`"${(p as any).h1}"`) }).toEqual({ provider: p.provider, locked: true });
     for (const stack of STACKS) expect(fs.existsSync(path.join(stackDir(stack), '.terraform.lock.hcl'))).toBe(true);
     report.providerLock.stacksLocked = STACKS.length;
     // A copy of the mirror whose docker provider is another binary (one byte more): init refuses it.
@@ -383,15 +476,27 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
     fs.cpSync(path.join(tools.dir, 'mirror'), path.join(scratch, 'mirror'), { recursive: true, dereference: true });
     const binary = path.join(scratch, 'mirror/registry.terraform.io/kreuzwerker/docker/3.6.2/linux_amd64/terraform-provider-docker_v3.6.2');
     fs.appendFileSync(binary, Buffer.from([0]));
-    fs.writeFileSync(path.join(scratch, 'terraform.rc'), fs.readFileSync(tools.terraformRc, 'utf8').split(path.join(tools.dir, 'mirror')).join(path.join(scratch, 'mirror')));
+    fs.writeFileSync(
+      path.join(scratch, 'terraform.rc'),
+      fs.readFileSync(tools.terraformRc, 'utf8').split(path.join(tools.dir, 'mirror')).join(path.join(scratch, 'mirror')),
+    );
     const stack = path.join(scratch, 'stack');
     fs.mkdirSync(stack);
     for (const f of ['cdk.tf.json', '.terraform.lock.hcl']) fs.copyFileSync(path.join(stackDir(`${E2E_ENV}-edge`), f), path.join(stack, f));
-    const init = spawnSync('terraform', ['init', '-backend=false', '-input=false', '-no-color'], { cwd: stack, env: { ...env, TF_CLI_CONFIG_FILE: path.join(scratch, 'terraform.rc') }, encoding: 'utf8' });
+    const init = spawnSync('terraform', ['init', '-backend=false', '-input=false', '-no-color'], {
+      cwd: stack,
+      env: { ...env, TF_CLI_CONFIG_FILE: path.join(scratch, 'terraform.rc') },
+      encoding: 'utf8',
+    });
     const said = `${init.stdout}${init.stderr}`.replace(/\s+/g, ' ');
-    report.providerLock.refusal = /local package for registry.terraform.io\/kreuzwerker\/docker 3.6.2 doesn't match any of the checksums previously recorded in the dependency lock file/.exec(said)?.[0] ?? said.slice(-300);
+    report.providerLock.refusal =
+      /local package for registry.terraform.io\/kreuzwerker\/docker 3.6.2 doesn't match any of the checksums previously recorded in the dependency lock file/.exec(
+        said,
+      )?.[0] ?? said.slice(-300);
     expect(init.status).toBe(1);
-    expect(said).toContain("the local package for registry.terraform.io/kreuzwerker/docker 3.6.2 doesn't match any of the checksums previously recorded in the dependency lock file");
+    expect(said).toContain(
+      "the local package for registry.terraform.io/kreuzwerker/docker 3.6.2 doesn't match any of the checksums previously recorded in the dependency lock file",
+    );
     report.providerLock.swappedBinaryRefused = true;
     fs.rmSync(scratch, { recursive: true, force: true });
   });
@@ -414,7 +519,8 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
     for (const reader of ['cc-core', 'cc-reporting', 'edge']) {
       expect({ reader, afterPbx: outcome(`${E2E_ENV}-${reader}`).applyStartMs >= pbx.applyEndMs }).toEqual({ reader, afterPbx: true });
     }
-    for (const before of ['cc-core', 'cc-reporting']) expect(outcome(`${E2E_ENV}-edge`).applyStartMs).toBeGreaterThanOrEqual(outcome(`${E2E_ENV}-${before}`).applyEndMs);
+    for (const before of ['cc-core', 'cc-reporting'])
+      expect(outcome(`${E2E_ENV}-edge`).applyStartMs).toBeGreaterThanOrEqual(outcome(`${E2E_ENV}-${before}`).applyEndMs);
     // The state of every stack is a row of its schema in PostgreSQL; none is on disk.
     for (const stack of STACKS) {
       const serial = JSON.parse(psql(`SELECT data FROM ${stack.replace(/-/g, '_')}.states WHERE name = 'default'`)).serial;
@@ -453,7 +559,11 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
       const running = containers(host(name)).filter((c) => c.state === 'running');
       expect({ name, running: running.length > 0 }).toEqual({ name, running: true });
     }
-    expect(containers(host('edge')).filter((c) => c.state === 'running').map((c) => c.name)).toContain('edge-nginx');
+    expect(
+      containers(host('edge'))
+        .filter((c) => c.state === 'running')
+        .map((c) => c.name),
+    ).toContain('edge-nginx');
   });
 
   test('every host file is on its host with its exact content and mode; the token is TF_VAR_play_auth_token', () => {
@@ -468,8 +578,14 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
         const upload = values.upload[0];
         const file = path.join(h.fsRoot, hostPath);
         const expected = upload.content ? Buffer.from(upload.content) : Buffer.from(upload.content_base64, 'base64');
-        expect({ file: hostPath, content: fs.readFileSync(file).toString('base64') }).toEqual({ file: hostPath, content: expected.toString('base64') });
-        expect({ file: hostPath, mode: (fs.statSync(file).mode & 0o777).toString(8).padStart(4, '0') }).toEqual({ file: hostPath, mode: upload.permissions });
+        expect({ file: hostPath, content: fs.readFileSync(file).toString('base64') }).toEqual({
+          file: hostPath,
+          content: expected.toString('base64'),
+        });
+        expect({ file: hostPath, mode: (fs.statSync(file).mode & 0o777).toString(8).padStart(4, '0') }).toEqual({
+          file: hostPath,
+          mode: upload.permissions,
+        });
         const token = /^PLAY_AUTH_TOKEN=(.*)$/m.exec(expected.toString('utf8'));
         if (token) expect(token[1]).toBe(secrets.play_auth_token);
         checked++;
@@ -502,21 +618,36 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
   });
 
   const FRONT_ROUTES: [string, string][] = [
-    ['/', 'xucmgt'], ['/ccagent', 'xucmgt'], ['/ccmanager', 'xucmgt'], ['/fingerboard', 'xucmgt'], ['/ucassistant', 'xucmgt'], ['/switchboard', 'xucmgt'],
-    ['/xuc/api/2.0/auth/login', 'xuc'], ['/xuc', 'xuc'],
-    ['/configmgt', 'xivo-configmgt'], ['/recording', 'recording-server'], ['/SpagoBI', 'spagobi'], ['/kibana', 'kibana'],
+    ['/', 'xucmgt'],
+    ['/ccagent', 'xucmgt'],
+    ['/ccmanager', 'xucmgt'],
+    ['/fingerboard', 'xucmgt'],
+    ['/ucassistant', 'xucmgt'],
+    ['/switchboard', 'xucmgt'],
+    ['/xuc/api/2.0/auth/login', 'xuc'],
+    ['/xuc', 'xuc'],
+    ['/configmgt', 'xivo-configmgt'],
+    ['/recording', 'recording-server'],
+    ['/SpagoBI', 'spagobi'],
+    ['/kibana', 'kibana'],
   ];
 
   test.each(FRONT_ROUTES)('the front routes %s to %s (HTTPS, SNI, verified with the internal CA)', async (urlPath, service) => {
     const front = host('cc-core').address;
-    const res = await retry(() => get(front, PUBLIC.xucHost, urlPath), (r) => r.status === 200);
+    const res = await retry(
+      () => get(front, PUBLIC.xucHost, urlPath),
+      (r) => r.status === 200,
+    );
     const got = res.status === 200 ? JSON.parse(res.body).service : `HTTP ${res.status}`;
     report.routes.push({ path: urlPath, expected: service, got, ok: got === service });
     expect(got).toBe(service);
   });
 
   /** WebSocket paths: the upgrade must reach this stand-in and answer 101 with the RFC 6455 key. */
-  const WEBSOCKETS: [string, string][] = [['/xuc/api/2.0/cti', 'xuc'], ['/wssip', 'asterisk']];
+  const WEBSOCKETS: [string, string][] = [
+    ['/xuc/api/2.0/cti', 'xuc'],
+    ['/wssip', 'asterisk'],
+  ];
 
   async function upgrades(address: string, servername: string, urlPath: string, service: string, label: string): Promise<void> {
     const res = await get(address, servername, urlPath, WEBSOCKET_HEADERS);
@@ -527,10 +658,17 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
   }
 
   test.each(WEBSOCKETS)('the WebSocket %s upgrades through the front to %s', (urlPath, service) =>
-    upgrades(host('cc-core').address, PUBLIC.xucHost, urlPath, service, ''));
+    upgrades(host('cc-core').address, PUBLIC.xucHost, urlPath, service, ''),
+  );
 
   /** What XiVO Edge publishes; everything else stays on the internal front. */
-  const EDGE_PUBLISHED: [string, string][] = [['/ccagent', 'xucmgt'], ['/ucassistant', 'xucmgt'], ['/switchboard', 'xucmgt'], ['/xuc', 'xuc'], ['/xuc/api/2.0/auth/login', 'xuc']];
+  const EDGE_PUBLISHED: [string, string][] = [
+    ['/ccagent', 'xucmgt'],
+    ['/ucassistant', 'xucmgt'],
+    ['/switchboard', 'xucmgt'],
+    ['/xuc', 'xuc'],
+    ['/xuc/api/2.0/auth/login', 'xuc'],
+  ];
   const EDGE_REFUSED = ['/', '/ccmanager', '/fingerboard', '/configmgt', '/kibana', '/recording', '/SpagoBI'];
 
   test('through the edge, users reach the published paths by the public name and no internal name comes back', async () => {
@@ -551,12 +689,19 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
     for (const urlPath of EDGE_REFUSED) {
       const res = await get(host('edge').address, PUBLIC.edge, urlPath);
       report.routes.push({ path: `edge ${urlPath} (refused)`, expected: '404', got: String(res.status), ok: res.status === 404 });
-      expect({ urlPath, status: res.status, reachedService: res.headers['x-stub-service'] }).toEqual({ urlPath, status: 404, reachedService: undefined });
+      expect({ urlPath, status: res.status, reachedService: res.headers['x-stub-service'] }).toEqual({
+        urlPath,
+        status: 404,
+        reachedService: undefined,
+      });
     }
   });
 
   test("xuc's stand-in received its env and /conf/xuc.conf with the secrets rendered", async () => {
-    const answer = await retry(() => get(host('cc-core').address, PUBLIC.xucHost, '/xuc/api/2.0/env-probe'), (r) => r.status === 200);
+    const answer = await retry(
+      () => get(host('cc-core').address, PUBLIC.xucHost, '/xuc/api/2.0/env-probe'),
+      (r) => r.status === 200,
+    );
     const received = JSON.parse(answer.body).env as Record<string, string>;
     expect(received.PLAY_AUTH_TOKEN).toBe(secrets.play_auth_token);
     expect(received.CONFIG_FILE).toBe('/conf/xuc.conf');
@@ -592,7 +737,11 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
     const t0 = Date.now();
     // cdktf runs independent stacks at once without -lock-timeout: two of them locking at the same
     // instant collide on the pg backend's database-wide creation lock. The README's workaround:
-    const viaCdktf = await cdktf('deploy', [`${E2E_ENV}-*`], OUTDIR, { ...env, TF_CLI_ARGS_plan: '-lock-timeout=60s', TF_CLI_ARGS_apply: '-lock-timeout=60s' });
+    const viaCdktf = await cdktf('deploy', [`${E2E_ENV}-*`], OUTDIR, {
+      ...env,
+      TF_CLI_ARGS_plan: '-lock-timeout=60s',
+      TF_CLI_ARGS_apply: '-lock-timeout=60s',
+    });
     report.deployFigures.cdktfNoop = { seconds: Math.round((Date.now() - t0) / 10) / 100 };
     expect(viaCdktf.status).toBe(0);
     expect(viaCdktf.output).not.toContain('providers lock');
@@ -697,7 +846,9 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
     await waitFor(() => advisoryLocks().some((l) => l.startsWith(`${id}|`)), 'the test session to hold the lock');
     const refused = await deployCommand([stack, '--auto-approve', '--lock-timeout', '0s'], OUTDIR, env);
     expect(refused.status).toBe(1);
-    expect(refused.output).toContain(`${stack}: apply refused: the state (pg backend, schema ${stack.replace(/-/g, '_')}) is locked by another Terraform run.`);
+    expect(refused.output).toContain(
+      `${stack}: apply refused: the state (pg backend, schema ${stack.replace(/-/g, '_')}) is locked by another Terraform run.`,
+    );
     expect(refused.output).toContain('Workspace is already locked: default');
     expect(refused.output).toContain(`runbooks/${E2E_ENV}/interrupted-deploy.md`);
     const t0 = Date.now();
@@ -708,7 +859,11 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
     expect(waited.status).toBe(0);
     expect(waited.report!.stacks[0]).toMatchObject({ result: 'applied', waitedForLock: true });
     expect(waited.output).toContain(`${stack}: the state (pg, schema ${stack.replace(/-/g, '_')}) is locked by another run: waiting up to 60s`);
-    report.lockTest.held = { refusedWithoutWaiting: refused.status === 1, waitedSeconds: Math.round((Date.now() - t0) / 100) / 10, appliedAfterRelease: true };
+    report.lockTest.held = {
+      refusedWithoutWaiting: refused.status === 1,
+      waitedSeconds: Math.round((Date.now() - t0) / 100) / 10,
+      appliedAfterRelease: true,
+    };
     report.lockTest.ok = true;
   });
 
@@ -718,10 +873,15 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
     // cc-core: its apply replaces several containers; the kill lands after the first is created.
     const killed = await killDuringApply(`${E2E_ENV}-cc-core`);
     // The pg lock is a session lock: the kernel closed the killed process's connection, PostgreSQL released it.
-    await waitFor(() => advisoryLocks().length === 0, 'PostgreSQL to release the killed deploy\'s lock');
+    await waitFor(() => advisoryLocks().length === 0, "PostgreSQL to release the killed deploy's lock");
     const rerun = await deployCommand(DEPLOY_ARGS, OUTDIR, env);
     const recovered = rerun.report?.stacks.flatMap((s) => s.recovered.map((r) => `${s.name}: ${r}`)) ?? [];
-    const result = convergence('terraform SIGKILLed mid-apply (pg backend)', [`killed after: ${killed}`, 'no advisory lock left', ...recovered.map((r) => `imported then replaced: ${r}`)], rerun, 'kill');
+    const result = convergence(
+      'terraform SIGKILLed mid-apply (pg backend)',
+      [`killed after: ${killed}`, 'no advisory lock left', ...recovered.map((r) => `imported then replaced: ${r}`)],
+      rerun,
+      'kill',
+    );
     expect(result).toMatchObject(CONVERGED);
   });
 
@@ -733,8 +893,8 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
     const killed = await killDuringApply(`${E2E_ENV}-cc-core`, () => {
       // The machine vanishes: its connections to PostgreSQL get no FIN, no RST (dropped at the
       // database host), as when the machine loses power or its network.
-      const ports = spawnSync('ss', ['-Htn', 'state', 'established', 'dst', `${pg.address}:5432`], { encoding: 'utf8' }).stdout
-        .split('\n')
+      const ports = spawnSync('ss', ['-Htn', 'state', 'established', 'dst', `${pg.address}:5432`], { encoding: 'utf8' })
+        .stdout.split('\n')
         .filter(Boolean)
         .map((l) => /:(\d+)\s+\S+:5432\s*$/.exec(l.trim())?.[1])
         .filter((p): p is string => !!p);
@@ -762,7 +922,10 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
     const runbook = fs.readFileSync(path.join(OUTDIR, 'runbooks', E2E_ENV, 'interrupted-deploy.md'), 'utf8');
     const listLocks = /```sql\n([\s\S]*?)```/.exec(runbook)![1].replace(/^ {3}/gm, '');
     expect(runbook).toContain("SELECT id FROM e2e_cc_core.states WHERE name = 'default';");
-    const holders = psql(listLocks).split('\n').filter(Boolean).map((l) => l.split('|'));
+    const holders = psql(listLocks)
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split('|'));
     expect(holders.map(([stateIdOf]) => stateIdOf)).toContain(id);
     for (const [, pid, client] of holders) {
       expect(client).toBe('198.18.77.1'); // the deploy machine: the test bridge's own address
@@ -770,13 +933,20 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
     }
     const pid = holders.find(([stateIdOf]) => stateIdOf === id)![1];
     const client = holders[0][2];
-    for (const port of dropped) spawnSync('nsenter', [`--net=/var/run/netns/${pg.netns}`, 'iptables', '-D', 'INPUT', '-p', 'tcp', '--sport', port, '-j', 'DROP']);
+    for (const port of dropped)
+      spawnSync('nsenter', [`--net=/var/run/netns/${pg.netns}`, 'iptables', '-D', 'INPUT', '-p', 'tcp', '--sport', port, '-j', 'DROP']);
     await waitFor(() => advisoryLocks().length === 0, 'the stale locks to go');
     const rerun = await deployCommand(DEPLOY_ARGS, OUTDIR, env);
     const recovered = rerun.report?.stacks.flatMap((s) => s.recovered.map((r) => `${s.name}: ${r}`)) ?? [];
     const result = convergence(
       'deploy machine lost mid-apply: stale pg lock released by the runbook',
-      [`killed after: ${killed}`, `stale lock of ${stack} held by pid ${pid} from ${client}`, 'terraform force-unlock: reported success, lock kept', 'pg_terminate_backend released it', ...recovered.map((r) => `imported then replaced: ${r}`)],
+      [
+        `killed after: ${killed}`,
+        `stale lock of ${stack} held by pid ${pid} from ${client}`,
+        'terraform force-unlock: reported success, lock kept',
+        'pg_terminate_backend released it',
+        ...recovered.map((r) => `imported then replaced: ${r}`),
+      ],
       rerun,
       'crash',
     );
@@ -802,7 +972,12 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
     expect(cut).toBe(true);
     const outcome = (s: string) => res.report!.stacks.find((x) => x.name === `${E2E_ENV}-${s}`)!;
     expect(res.status).toBe(1);
-    expect({ pbx: outcome('pbx').result, ccCore: outcome('cc-core').result, reporting: outcome('cc-reporting').result, edge: outcome('edge').result }).toEqual({
+    expect({
+      pbx: outcome('pbx').result,
+      ccCore: outcome('cc-core').result,
+      reporting: outcome('cc-reporting').result,
+      edge: outcome('edge').result,
+    }).toEqual({
       pbx: 'applied',
       ccCore: 'applied',
       reporting: 'failed',
@@ -817,7 +992,11 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
     const recovered = rerun.report?.stacks.flatMap((x) => x.recovered.map((r) => `${x.name}: ${r}`)) ?? [];
     const result = convergence(
       'a Docker host (cc-reporting, ssh) stopped answering mid-apply',
-      [failure.split('\n')[0], `pbx ${outcome('pbx').result}, cc-core ${outcome('cc-core').result}, edge ${outcome('edge').result}`, ...recovered.map((r) => `imported then replaced: ${r}`)],
+      [
+        failure.split('\n')[0],
+        `pbx ${outcome('pbx').result}, cc-core ${outcome('cc-core').result}, edge ${outcome('edge').result}`,
+        ...recovered.map((r) => `imported then replaced: ${r}`),
+      ],
       rerun,
       'host-down',
     );
@@ -835,9 +1014,16 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
     // The docker provider removes a stopped container it manages when it reads it: the plan creates it again.
     expect(shown('spagobi')).toEqual([expect.stringMatching(/: create \[/)]);
     const rerun = await deployCommand(DEPLOY_ARGS, OUTDIR, env);
-    const running = containers(reporting).filter((c) => c.state === 'running').map((c) => c.name);
+    const running = containers(reporting)
+      .filter((c) => c.state === 'running')
+      .map((c) => c.name);
     expect(running).toEqual(expect.arrayContaining(['xivocc-kibana', 'xivocc-spagobi']));
-    const result = convergence('hand edits: docker rm -f xivocc-kibana, docker stop xivocc-spagobi', [...shown('kibana'), ...shown('spagobi')].map((c) => `planned: ${c.replace(/ \[\]$/, '')}`), rerun, 'hand-edits');
+    const result = convergence(
+      'hand edits: docker rm -f xivocc-kibana, docker stop xivocc-spagobi',
+      [...shown('kibana'), ...shown('spagobi')].map((c) => `planned: ${c.replace(/ \[\]$/, '')}`),
+      rerun,
+      'hand-edits',
+    );
     expect(result).toMatchObject(CONVERGED);
   });
 
@@ -852,7 +1038,9 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
     expect(res.status).not.toBe(0);
     // cdktf only says "Invoking Terraform CLI failed"; Terraform's own plan says why.
     const why = planDestroy(stackDir(`${E2E_ENV}-cc-reporting`), env);
-    const protectedVolumes = Object.values<any>(synthesized(`${E2E_ENV}-cc-reporting`).resource.docker_volume).filter((v) => v.lifecycle?.prevent_destroy);
+    const protectedVolumes = Object.values<any>(synthesized(`${E2E_ENV}-cc-reporting`).resource.docker_volume).filter(
+      (v) => v.lifecycle?.prevent_destroy,
+    );
     expect(protectedVolumes.length).toBeGreaterThanOrEqual(2);
     expect((why.match(/Instance cannot be destroyed/g) ?? []).length).toBe(protectedVolumes.length);
     expect(why).toContain('has\nlifecycle.prevent_destroy set');

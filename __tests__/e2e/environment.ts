@@ -29,14 +29,21 @@ export interface EnvironmentSettings {
 /** The docker.sshOpts of a host reached over ssh: what the README documents for operators. */
 export function sshOptsOf(host: TestHost, ssh: NonNullable<EnvironmentSettings['ssh']>): string[] {
   return [
-    '-i', ssh.identity,
-    '-o', 'IdentitiesOnly=yes',
-    '-o', `UserKnownHostsFile=${ssh.knownHosts}`,
-    '-o', 'StrictHostKeyChecking=yes',
+    '-i',
+    ssh.identity,
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    `UserKnownHostsFile=${ssh.knownHosts}`,
+    '-o',
+    'StrictHostKeyChecking=yes',
     // A host that stops answering fails its stack in seconds instead of hanging the deploy.
-    '-o', 'ConnectTimeout=5',
-    '-o', 'ServerAliveInterval=2',
-    '-o', 'ServerAliveCountMax=3',
+    '-o',
+    'ConnectTimeout=5',
+    '-o',
+    'ServerAliveInterval=2',
+    '-o',
+    'ServerAliveCountMax=3',
     ...(host.sshJump ? ['-J', host.sshJump] : []),
   ];
 }
@@ -47,16 +54,35 @@ export function writeEnvironment(dir: string, hosts: readonly TestHost[], tlsDir
   for (const f of ['ca.pem', 'client.pem', 'client-key.pem']) fs.copyFileSync(path.join(tlsDir, f), path.join(dir, 'files', `docker-${f}`));
   const ldapCa = path.join(dir, 'files/ldap-ca.pem');
   if (!fs.existsSync(ldapCa)) {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'files/ldap-ca-key.pem'), '-out', ldapCa, '-days', '2', '-subj', '/CN=e2e directory CA'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        path.join(dir, 'files/ldap-ca-key.pem'),
+        '-out',
+        ldapCa,
+        '-days',
+        '2',
+        '-subj',
+        '/CN=e2e directory CA',
+      ],
+      { stdio: 'ignore' },
+    );
   }
   const host = (name: string) => hosts.find((h) => h.name === name)!;
   const server = (name: string, roles: string, extra = '') => {
     const h = host(name);
-    const docker = h.ssh && settings.ssh
-      ? `      host: ${h.ssh}\n      sshOpts: ${JSON.stringify(sshOptsOf(h, settings.ssh))}`
-      : h.tcp
-        ? `      host: ${h.tcp}\n      tls: { caFile: files/docker-ca.pem, certFile: files/docker-client.pem, keyFile: files/docker-client-key.pem }`
-        : `      host: ${h.socket}`;
+    const docker =
+      h.ssh && settings.ssh
+        ? `      host: ${h.ssh}\n      sshOpts: ${JSON.stringify(sshOptsOf(h, settings.ssh))}`
+        : h.tcp
+          ? `      host: ${h.tcp}\n      tls: { caFile: files/docker-ca.pem, certFile: files/docker-client.pem, keyFile: files/docker-client-key.pem }`
+          : `      host: ${h.socket}`;
     return `  - name: ${name}\n    address: ${h.address}\n    fqdn: ${name}.e2e.test\n    docker:\n${docker}\n    roles: [${roles}]\n${extra}`;
   };
   const yaml = `# Written by the end-to-end suite (__tests__/e2e): a split XiVO CC on test hosts.

@@ -43,7 +43,9 @@ function certificate(dir: string, name: string, subject: string, extensions: str
   const file = (ext: string) => path.join(dir, `${name}.${ext}`);
   openssl(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('key'), '-out', file('csr'), '-subj', subject]);
   fs.writeFileSync(file('ext'), extensions);
-  const signer = issuer ? ['-CA', path.join(dir, `${issuer}.crt`), '-CAkey', path.join(dir, `${issuer}.key`), '-CAcreateserial'] : ['-signkey', file('key')];
+  const signer = issuer
+    ? ['-CA', path.join(dir, `${issuer}.crt`), '-CAkey', path.join(dir, `${issuer}.key`), '-CAcreateserial']
+    : ['-signkey', file('key')];
   openssl(['x509', '-req', '-in', file('csr'), ...signer, '-out', file('crt'), '-days', '2', '-extfile', file('ext')]);
   fs.chmodSync(file('key'), 0o600);
 }
@@ -68,7 +70,13 @@ const leafExtensions = (names: string[]) =>
  * files the environment names (what an operator does when the certificate is renewed).
  */
 export function renewFrontCertificate(files: FeatureFiles): void {
-  certificate(path.dirname(files.frontCert), 'uc-front', `/CN=${FEATURE_PUBLIC.ucAddonHost}`, leafExtensions([FEATURE_PUBLIC.ucAddonHost, 'uc.hosts.feat.test']), 'intermediate');
+  certificate(
+    path.dirname(files.frontCert),
+    'uc-front',
+    `/CN=${FEATURE_PUBLIC.ucAddonHost}`,
+    leafExtensions([FEATURE_PUBLIC.ucAddonHost, 'uc.hosts.feat.test']),
+    'intermediate',
+  );
 }
 
 /** The operator's PKI: a root, an intermediate, the UC-Addon front's and the CTI server's leaves. */
@@ -76,7 +84,13 @@ function writePki(dir: string): void {
   const ca = 'basicConstraints=critical,CA:true\nkeyUsage=critical,keyCertSign,cRLSign\n';
   certificate(dir, 'root', '/CN=Feature Test Root CA', ca);
   certificate(dir, 'intermediate', '/CN=Feature Test Intermediate CA', ca.replace('CA:true', 'CA:true,pathlen:0'), 'root');
-  certificate(dir, 'uc-front', `/CN=${FEATURE_PUBLIC.ucAddonHost}`, leafExtensions([FEATURE_PUBLIC.ucAddonHost, 'uc.hosts.feat.test']), 'intermediate');
+  certificate(
+    dir,
+    'uc-front',
+    `/CN=${FEATURE_PUBLIC.ucAddonHost}`,
+    leafExtensions([FEATURE_PUBLIC.ucAddonHost, 'uc.hosts.feat.test']),
+    'intermediate',
+  );
   certificate(dir, 'pbx-cti', `/CN=${FEATURE_PUBLIC.xivoHost}`, leafExtensions([FEATURE_PUBLIC.xivoHost, 'pbx.hosts.feat.test']), 'intermediate');
 }
 

@@ -96,7 +96,11 @@ export function isRoot(): boolean {
   return typeof process.getuid === 'function' && process.getuid() === 0;
 }
 
-function run(cmd: string, args: readonly string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string; allowFail?: boolean; timeoutMs?: number } = {}): SpawnSyncReturns<string> {
+function run(
+  cmd: string,
+  args: readonly string[],
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string; allowFail?: boolean; timeoutMs?: number } = {},
+): SpawnSyncReturns<string> {
   // Terraform reaches the Docker hosts (refresh, import): as the deploy machine does.
   const [file, argv] = cmd === 'terraform' ? operatorCommand(cmd, args) : [cmd, [...args]];
   const res = spawnSync(file, argv, {
@@ -108,7 +112,9 @@ function run(cmd: string, args: readonly string[], opts: { env?: NodeJS.ProcessE
     timeout: opts.timeoutMs ?? 20 * 60 * 1000,
   });
   if (!opts.allowFail && res.status !== 0) {
-    throw new Error(`${cmd} ${args.join(' ')} exited ${res.status ?? res.signal}:\n${(res.stdout ?? '').slice(-4000)}\n${(res.stderr ?? '').slice(-4000)}`);
+    throw new Error(
+      `${cmd} ${args.join(' ')} exited ${res.status ?? res.signal}:\n${(res.stdout ?? '').slice(-4000)}\n${(res.stderr ?? '').slice(-4000)}`,
+    );
   }
   return res;
 }
@@ -126,7 +132,10 @@ export function buildTools(): Tools {
 }
 
 export function buildImageTarballs(): string {
-  return run('bash', [path.join(SCRIPTS, 'images.sh')]).stdout.trim().split('\n').pop()!;
+  return run('bash', [path.join(SCRIPTS, 'images.sh')])
+    .stdout.trim()
+    .split('\n')
+    .pop()!;
 }
 
 /** Starts the hosts of `specs` (see scripts/e2e/hosts.sh: `NAME[:tls|:ssh|:ssh-via-B|:bastion|:pg]`). */
@@ -162,7 +171,10 @@ export function useSshClientConfig(config: string | undefined): void {
 /** `cmd args` as the deploy machine runs it: under the ssh configuration set by useSshClientConfig, if any. */
 export function operatorCommand(cmd: string, args: readonly string[]): [string, string[]] {
   if (!sshClientConfig || !fs.existsSync('/etc/ssh/ssh_config')) return [cmd, [...args]];
-  return ['unshare', ['--mount', '--propagation', 'private', '--', 'sh', '-c', 'mount --bind "$0" /etc/ssh/ssh_config && exec "$@"', sshClientConfig, cmd, ...args]];
+  return [
+    'unshare',
+    ['--mount', '--propagation', 'private', '--', 'sh', '-c', 'mount --bind "$0" /etc/ssh/ssh_config && exec "$@"', sshClientConfig, cmd, ...args],
+  ];
 }
 
 export function hostsDown(): void {
@@ -224,7 +236,13 @@ export function inspectEnv(host: TestHost, container: string): Record<string, st
 
 /** Environment of every Terraform/cdktf child process: offline mirror, secrets, the env file. */
 export function deployEnv(tools: Tools, envFile: string, secrets: Record<string, string>): NodeJS.ProcessEnv {
-  return { ...terraformEnvironment(tools.terraformRc, secrets), PATH: `${tools.binDir}:${process.env.PATH}`, XIVO_ENV_FILES: envFile, FORCE_COLOR: '0', NO_COLOR: '1' };
+  return {
+    ...terraformEnvironment(tools.terraformRc, secrets),
+    PATH: `${tools.binDir}:${process.env.PATH}`,
+    XIVO_ENV_FILES: envFile,
+    FORCE_COLOR: '0',
+    NO_COLOR: '1',
+  };
 }
 
 let cdktfRuns = 0;
@@ -382,7 +400,11 @@ export function planStack(stackDir: string, env: NodeJS.ProcessEnv, synthFirst =
     run('node', ['dist/main.js'], { env: { ...env, CDKTF_OUTDIR: path.dirname(path.dirname(stackDir)) } });
     run('terraform', ['init', '-input=false', '-no-color'], { cwd: stackDir, env });
   }
-  const res = run('terraform', ['plan', '-detailed-exitcode', '-input=false', '-lock=false', '-no-color', '-out=e2e.plan'], { cwd: stackDir, env, allowFail: true });
+  const res = run('terraform', ['plan', '-detailed-exitcode', '-input=false', '-lock=false', '-no-color', '-out=e2e.plan'], {
+    cwd: stackDir,
+    env,
+    allowFail: true,
+  });
   if (res.status === 1) throw new Error(`terraform plan failed in ${stackDir}:\n${res.stderr}\n${res.stdout.slice(-3000)}`);
   if (res.status === 0) return { exitCode: 0, changes: [] };
   const plan = JSON.parse(run('terraform', ['show', '-json', 'e2e.plan'], { cwd: stackDir, env }).stdout);
@@ -433,8 +455,12 @@ export function writeReportSection(name: string, section: object): void {
   fs.writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(section));
   const runStart = Date.now() - process.uptime() * 1000;
   const sections: Record<string, unknown> = {};
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
-    if (fs.statSync(path.join(dir, file)).mtimeMs >= runStart) sections[file.replace(/\.json$/, '')] = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+  for (const file of fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
+    if (fs.statSync(path.join(dir, file)).mtimeMs >= runStart)
+      sections[file.replace(/\.json$/, '')] = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
   }
   const top = (sections.deploy as object | undefined) ?? section;
   fs.writeFileSync(path.join(REPO, 'e2e-report.json'), `${JSON.stringify({ ...top, sections }, null, 2)}\n`);

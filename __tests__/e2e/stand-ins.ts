@@ -17,7 +17,10 @@ export function importStackStandIns(host: TestHost, stackJson: string, tarballs:
   const images = Object.values<{ name: string }>(JSON.parse(fs.readFileSync(stackJson, 'utf8')).resource?.docker_image ?? {});
   for (const { name } of images) {
     if (present.has(name)) continue;
-    const base = name.replace(/:[^/:]+$/, '').split('/').pop()!;
+    const base = name
+      .replace(/:[^/:]+$/, '')
+      .split('/')
+      .pop()!;
     if (base === 'busybox') importImage(host, path.join(tarballs, 'busybox.tar'), name);
     else if (base.includes('nginx')) importImage(host, path.join(tarballs, 'nginx.tar'), name);
     else importImage(host, path.join(tarballs, base === 'xuc' ? 'stub-jre.tar' : 'stub.tar'), name, { service: base, ports: STUB_PORTS });
@@ -32,6 +35,7 @@ export function importStackStandIns(host: TestHost, stackJson: string, tarballs:
 export function runHostStandIn(host: TestHost, tarballs: string, service: string, port: number): void {
   const image = `xivo-e2e/${service}-stand-in:test`;
   importImage(host, path.join(tarballs, 'stub.tar'), image, { service, ports: [port] });
-  if (!docker(host, ['network', 'ls', '--format', '{{.Name}}']).split('\n').includes('xivo-host-stand-ins')) docker(host, ['network', 'create', 'xivo-host-stand-ins']);
+  if (!docker(host, ['network', 'ls', '--format', '{{.Name}}']).split('\n').includes('xivo-host-stand-ins'))
+    docker(host, ['network', 'create', 'xivo-host-stand-ins']);
   docker(host, ['run', '-d', '--name', `${service}-stand-in`, '--network', 'xivo-host-stand-ins', '-p', `${port}:${port}`, image]);
 }

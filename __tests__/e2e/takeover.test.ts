@@ -22,9 +22,37 @@ import { buildImpactReport } from '../../impact/impact-report';
 import { readStacks } from '../../impact/synth-at-ref';
 import { describeWithPrograms } from '../support/programs';
 import {
-  buildImageTarballs, buildTools, cdktf, CdktfRun, containers, deployEnv, docker, E2E_REQUIREMENTS, hostsDown, hostsUp, isRoot, planStack, progress, randomSecret, REPO, TestHost, Tools, WORK,
+  buildImageTarballs,
+  buildTools,
+  cdktf,
+  CdktfRun,
+  containers,
+  deployEnv,
+  docker,
+  E2E_REQUIREMENTS,
+  hostsDown,
+  hostsUp,
+  isRoot,
+  planStack,
+  progress,
+  randomSecret,
+  REPO,
+  TestHost,
+  Tools,
+  WORK,
 } from './harness';
-import { ADOPTED_SERVICES, compose, DIFFERENCES, Installation, installXivo, InstallSecrets, PUBLIC, readMarker, XIVO_DIST, XIVO_RELEASE } from './xivo-install';
+import {
+  ADOPTED_SERVICES,
+  compose,
+  DIFFERENCES,
+  Installation,
+  installXivo,
+  InstallSecrets,
+  PUBLIC,
+  readMarker,
+  XIVO_DIST,
+  XIVO_RELEASE,
+} from './xivo-install';
 
 const ENV = 'tko';
 const DIR = path.join(WORK, 'takeover');
@@ -69,7 +97,12 @@ function running(): Map<string, { id: string; startedAt: string }> {
 }
 
 function discoverCli(args: readonly string[]): { status: number; stdout: string; stderr: string } {
-  const res = spawnSync('npm', ['run', '--silent', 'discover', '--', ...args], { cwd: REPO, encoding: 'utf8', timeout: 10 * 60_000, env: { ...process.env, NO_COLOR: '1' } });
+  const res = spawnSync('npm', ['run', '--silent', 'discover', '--', ...args], {
+    cwd: REPO,
+    encoding: 'utf8',
+    timeout: 10 * 60_000,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { status: res.status ?? 1, stdout: res.stdout, stderr: res.stderr };
 }
 
@@ -103,7 +136,11 @@ async function deploy(): Promise<CdktfRun> {
   return res;
 }
 
-const requirements = { ...E2E_REQUIREMENTS, 'docker-compose': 'docker-compose', ...(isRoot() ? {} : { 'root user': 'root (network namespaces and dockerd need it)' }) };
+const requirements = {
+  ...E2E_REQUIREMENTS,
+  'docker-compose': 'docker-compose',
+  ...(isRoot() ? {} : { 'root user': 'root (network namespaces and dockerd need it)' }),
+};
 
 describeWithPrograms('taking over a running XiVO installation without restarting a container', requirements, () => {
   jest.setTimeout(60 * 60 * 1000);
@@ -120,8 +157,15 @@ describeWithPrograms('taking over a running XiVO installation without restarting
     const up = hostsUp(['pbx', 'cc:tls']);
     hosts = up.hosts;
     tlsDir = up.tlsDir;
-    for (const f of ['ca.pem', 'client.pem', 'client-key.pem']) fs.copyFileSync(path.join(tlsDir, f), path.join(path.dirname(ENV_FILE), `docker-${f}`));
-    secrets = { token: randomSecret(24), ctiPassword: randomSecret(8), amiSecret: randomSecret(8), wsPassword: randomSecret(8), usmToken: randomSecret(8) };
+    for (const f of ['ca.pem', 'client.pem', 'client-key.pem'])
+      fs.copyFileSync(path.join(tlsDir, f), path.join(path.dirname(ENV_FILE), `docker-${f}`));
+    secrets = {
+      token: randomSecret(24),
+      ctiPassword: randomSecret(8),
+      amiSecret: randomSecret(8),
+      wsPassword: randomSecret(8),
+      usmToken: randomSecret(8),
+    };
     progress('takeover: installing XiVO (Compose projects) on the test hosts');
     install = installXivo(host('pbx'), host('cc'), tarballs, secrets);
     before = running();
@@ -138,7 +182,9 @@ describeWithPrograms('taking over a running XiVO installation without restarting
     fs.writeFileSync(path.join(DIR, 'takeover-report.json'), `${JSON.stringify(report, null, 2)}\n`);
     console.log(
       `takeover: ${report.adopted} containers adopted, ${report.replaced < 0 ? 'unmeasured' : report.replaced} replaced, ${report.restarted < 0 ? 'unmeasured' : report.restarted} restarted, ` +
-        `volumes ${report.volumesIntact ? 'intact' : 'NOT intact'}; first apply: ${Object.entries(report.firstApply).map(([s, l]) => `${s} ${l.replace('Apply complete! Resources: ', '').replace(/\.$/, '')}`).join('; ')}; ` +
+        `volumes ${report.volumesIntact ? 'intact' : 'NOT intact'}; first apply: ${Object.entries(report.firstApply)
+          .map(([s, l]) => `${s} ${l.replace('Apply complete! Resources: ', '').replace(/\.$/, '')}`)
+          .join('; ')}; ` +
         `second plan: ${Object.values(report.secondPlan).flat().length} changes; later change replaced ${report.laterChange.join(', ') || 'nothing'}; catalogue: ${report.catalogue}`,
     );
     if (!process.env.XIVO_E2E_KEEP) {
@@ -149,7 +195,18 @@ describeWithPrograms('taking over a running XiVO installation without restarting
   });
 
   test('discover refuses a host it cannot reach, with the host named', () => {
-    const res = discoverCli(['--file', path.join(DIR, 'nowhere.yaml'), '--server', 'gone', '--roles', 'cc', '--docker', `unix://${DIR}/no.sock`, '--address', '10.9.9.9']);
+    const res = discoverCli([
+      '--file',
+      path.join(DIR, 'nowhere.yaml'),
+      '--server',
+      'gone',
+      '--roles',
+      'cc',
+      '--docker',
+      `unix://${DIR}/no.sock`,
+      '--address',
+      '10.9.9.9',
+    ]);
     expect(res.status).toBe(1);
     expect(res.stderr.trim()).toBe(
       `discover: cannot reach the Docker host of server "gone" at unix://${DIR}/no.sock: connect ENOENT ${DIR}/no.sock; check the URL, the TLS files or the ssh access (\`docker -H unix://${DIR}/no.sock info\` must answer)`,
@@ -169,10 +226,30 @@ describeWithPrograms('taking over a running XiVO installation without restarting
   });
 
   test('discover writes an environment file that adopts the installation, and a catalogue report with the differences', () => {
-    const pbx = discoverCli(['--file', ENV_FILE, '--server', 'pbx', '--roles', 'xivo', '--docker', host('pbx').socket, '--address', host('pbx').address, '--record', path.join(DIR, 'record-pbx.json')]);
+    const pbx = discoverCli([
+      '--file',
+      ENV_FILE,
+      '--server',
+      'pbx',
+      '--roles',
+      'xivo',
+      '--docker',
+      host('pbx').socket,
+      '--address',
+      host('pbx').address,
+      '--record',
+      path.join(DIR, 'record-pbx.json'),
+    ]);
     expect({ status: pbx.status, stderr: pbx.stderr }).toEqual({ status: 0, stderr: '' });
     const ccArgs = ['--file', ENV_FILE, '--server', 'cc', '--roles', 'cc', '--docker', host('cc').tcp, '--record', path.join(DIR, 'record-cc.json')];
-    const tls = ['--tls-ca', path.join(path.dirname(ENV_FILE), 'docker-ca.pem'), '--tls-cert', path.join(path.dirname(ENV_FILE), 'docker-client.pem'), '--tls-key', path.join(path.dirname(ENV_FILE), 'docker-client-key.pem')];
+    const tls = [
+      '--tls-ca',
+      path.join(path.dirname(ENV_FILE), 'docker-ca.pem'),
+      '--tls-cert',
+      path.join(path.dirname(ENV_FILE), 'docker-client.pem'),
+      '--tls-key',
+      path.join(path.dirname(ENV_FILE), 'docker-client-key.pem'),
+    ];
     const cc = discoverCli([...ccArgs, ...tls]);
     expect({ status: cc.status, stderr: cc.stderr }).toEqual({ status: 0, stderr: '' });
     progress(`discover:\n${pbx.stdout}${cc.stdout}`);
@@ -189,25 +266,51 @@ describeWithPrograms('taking over a running XiVO installation without restarting
       dist: XIVO_DIST,
       publicNames: { xivoHost: PUBLIC.xivoHost, xucHost: PUBLIC.xucHost },
     });
-    expect(spec.servers.map((s: any) => [s.name, s.roles, s.adoptNetwork])).toEqual([['pbx', ['xivo'], undefined], ['cc', ['cc'], 'xivocc_default']]);
-    expect(spec.services['cc.xuc']).toMatchObject({ tag: DIFFERENCES.xucTag, env: { [DIFFERENCES.xucExtraEnv]: 'on', OPERATOR_KEY: 'kept as is' }, adoptContainer: { name: 'xivocc_xuc_1', aliases: ['xuc'] } });
-    expect(spec.services['cc.pgxivocc']).toMatchObject({ ports: { postgres: DIFFERENCES.pgHostPort }, adoptVolumes: { data: 'xivocc_pgxivocc-data' } });
-    expect(spec.services['cc.recording-server']).toMatchObject({ image: DIFFERENCES.recordingImage, adoptVolumes: { recordings: 'xivocc_recordings' } });
-    expect(Object.keys(spec.services).filter((id) => spec.services[id].adoptContainer).sort()).toEqual(ADOPTED_SERVICES.map((s) => `cc.${s}`).sort());
-    for (const optional of ['cc.pack-reporting', 'cc.spagobi', 'cc.elasticsearch', 'cc.kibana']) expect(spec.services[optional]).toEqual({ enabled: false });
+    expect(spec.servers.map((s: any) => [s.name, s.roles, s.adoptNetwork])).toEqual([
+      ['pbx', ['xivo'], undefined],
+      ['cc', ['cc'], 'xivocc_default'],
+    ]);
+    expect(spec.services['cc.xuc']).toMatchObject({
+      tag: DIFFERENCES.xucTag,
+      env: { [DIFFERENCES.xucExtraEnv]: 'on', OPERATOR_KEY: 'kept as is' },
+      adoptContainer: { name: 'xivocc_xuc_1', aliases: ['xuc'] },
+    });
+    expect(spec.services['cc.pgxivocc']).toMatchObject({
+      ports: { postgres: DIFFERENCES.pgHostPort },
+      adoptVolumes: { data: 'xivocc_pgxivocc-data' },
+    });
+    expect(spec.services['cc.recording-server']).toMatchObject({
+      image: DIFFERENCES.recordingImage,
+      adoptVolumes: { recordings: 'xivocc_recordings' },
+    });
+    expect(
+      Object.keys(spec.services)
+        .filter((id) => spec.services[id].adoptContainer)
+        .sort(),
+    ).toEqual(ADOPTED_SERVICES.map((s) => `cc.${s}`).sort());
+    for (const optional of ['cc.pack-reporting', 'cc.spagobi', 'cc.elasticsearch', 'cc.kibana'])
+      expect(spec.services[optional]).toEqual({ enabled: false });
     // nginx's bind mount of /etc/docker/nginx/ssl is where we write certificates: left out, said so.
     expect(spec.services['cc.nginx'].volumes).toBeUndefined();
     expect(cc.stdout).toMatch(/warning: cc\.nginx: mount of \/etc\/docker\/nginx\/ssl at \/etc\/nginx\/ssl is not written/);
     // The installer's comments stay when the file is extended, and each service says where it was found.
     expect(parseDocument(text).commentBefore).toContain('Written by npm run discover');
-    expect(text).toContain('# cc.xuc: xivocc_xuc_1 on server "cc" (xivoxc/xuc:2024.05.03, Compose project xivocc, service xuc), adopted without restart');
+    expect(text).toContain(
+      '# cc.xuc: xivocc_xuc_1 on server "cc" (xivoxc/xuc:2024.05.03, Compose project xivocc, service xuc), adopted without restart',
+    );
 
     const catalogue = fs.readFileSync(path.join(DIR, 'env', `${ENV}.cc.catalogue-report.md`), 'utf8');
-    expect(catalogue).toContain(`| tag of XiVO images (XIVOCC_TAG.XIVOCC_DIST) | \`<release>.<dist> (dist "latest" by default)\` | ${XIVO_RELEASE}.${XIVO_DIST} except cc.xuc ${DIFFERENCES.xucTag} | **differs** |`);
-    expect(catalogue).toContain(`| port "postgres" of cc.pgxivocc | \`5432/tcp published on 5443\` | 5432/tcp published on ${DIFFERENCES.pgHostPort} | **differs** |`);
+    expect(catalogue).toContain(
+      `| tag of XiVO images (XIVOCC_TAG.XIVOCC_DIST) | \`<release>.<dist> (dist "latest" by default)\` | ${XIVO_RELEASE}.${XIVO_DIST} except cc.xuc ${DIFFERENCES.xucTag} | **differs** |`,
+    );
+    expect(catalogue).toContain(
+      `| port "postgres" of cc.pgxivocc | \`5432/tcp published on 5443\` | 5432/tcp published on ${DIFFERENCES.pgHostPort} | **differs** |`,
+    );
     expect(catalogue).toContain(`| image of cc.recording-server | \`xivoxc/recording-server\` | ${DIFFERENCES.recordingImage} | **differs** |`);
     expect(catalogue).toContain('| image of cc.xuc | `xivoxc/xuc` | xivoxc/xuc | matches |');
-    expect(catalogue).toMatch(new RegExp(`\\| \`cc.xuc\` \\| env \\(names; values in the file\\) \\| .* \\| \\+ .*${DIFFERENCES.xucExtraEnv} \\(container\\)`));
+    expect(catalogue).toMatch(
+      new RegExp(`\\| \`cc.xuc\` \\| env \\(names; values in the file\\) \\| .* \\| \\+ .*${DIFFERENCES.xucExtraEnv} \\(container\\)`),
+    );
     expect(catalogue).toContain(`| \`cc\` | \`xivocc_${DIFFERENCES.unmodelled}_1\` |`);
     report.catalogue = /## Inferred facts of the catalogue \(([^)]*)\)/.exec(catalogue)?.[1] ?? '';
 
@@ -250,14 +353,21 @@ describeWithPrograms('taking over a running XiVO installation without restarting
     // The first plan of each stack, as Terraform applied it: imports and creations only.
     report.firstApply = applySummaries(res.output);
     expect(Object.keys(report.firstApply).sort()).toEqual([...STACKS].sort());
-    for (const [stack, line] of Object.entries(report.firstApply)) expect({ stack, line }).toEqual({ stack, line: expect.stringMatching(/ 0 changed, 0 destroyed\.$/) });
-    expect(report.firstApply[`${ENV}-cc`]).toMatch(new RegExp(`^Apply complete! Resources: ${ADOPTED_SERVICES.length + 3} imported, \\d+ added, 0 changed, 0 destroyed\\.$`));
+    for (const [stack, line] of Object.entries(report.firstApply))
+      expect({ stack, line }).toEqual({ stack, line: expect.stringMatching(/ 0 changed, 0 destroyed\.$/) });
+    expect(report.firstApply[`${ENV}-cc`]).toMatch(
+      new RegExp(`^Apply complete! Resources: ${ADOPTED_SERVICES.length + 3} imported, \\d+ added, 0 changed, 0 destroyed\\.$`),
+    );
   });
 
   test("data, custom.env lines and Compose's view are intact", () => {
-    for (const [volume, marker] of Object.entries(install.markers)) expect({ volume, marker: readMarker(host('cc'), volume) }).toEqual({ volume, marker });
+    for (const [volume, marker] of Object.entries(install.markers))
+      expect({ volume, marker: readMarker(host('cc'), volume) }).toEqual({ volume, marker });
     report.volumesIntact = true;
-    for (const [name, dir, original] of [['cc', install.ccDir, install.customEnv.cc], ['pbx', install.pbxDir, install.customEnv.pbx]] as const) {
+    for (const [name, dir, original] of [
+      ['cc', install.ccDir, install.customEnv.cc],
+      ['pbx', install.pbxDir, install.customEnv.pbx],
+    ] as const) {
       const now = fs.readFileSync(path.join(dir, 'custom.env'), 'utf8');
       // Every line of the installer and the operator, byte for byte and in order; ours only appended.
       expect({ server: name, start: now.slice(0, original.length) }).toEqual({ server: name, start: original });
@@ -277,7 +387,10 @@ describeWithPrograms('taking over a running XiVO installation without restarting
     doc.setIn(['services', 'cc.xuc', 'env', 'LATER_CHANGE'], 'yes');
     fs.writeFileSync(ENV_FILE, doc.toString({ lineWidth: 0 }));
     const plan = planStack(stackDir(`${ENV}-cc`), env, true);
-    expect(plan.changes.map((c) => c.split(':')[0]).sort()).toEqual([expect.stringMatching(/^docker_container\.cc_xuc_service_container_/), expect.stringMatching(/^terraform_data\.cc_xuc_service_adoption-inputs_/)]);
+    expect(plan.changes.map((c) => c.split(':')[0]).sort()).toEqual([
+      expect.stringMatching(/^docker_container\.cc_xuc_service_container_/),
+      expect.stringMatching(/^terraform_data\.cc_xuc_service_adoption-inputs_/),
+    ]);
     const prior = running();
     await deploy();
     const now = running();

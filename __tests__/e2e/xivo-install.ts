@@ -37,17 +37,38 @@ export interface InstallSecrets {
 /** The services of the XiVO CC project: name → image, ports (host:container), volumes, extra environment. */
 function ccServices(secrets: InstallSecrets) {
   return {
-    pgxivocc: { image: `xivoxc/pgxivocc:${TAG}`, ports: [`${DIFFERENCES.pgHostPort}:5432`], volumes: ['pgxivocc-data:/var/lib/postgresql/data'], environment: {} },
+    pgxivocc: {
+      image: `xivoxc/pgxivocc:${TAG}`,
+      ports: [`${DIFFERENCES.pgHostPort}:5432`],
+      volumes: ['pgxivocc-data:/var/lib/postgresql/data'],
+      environment: {},
+    },
     'xivo-db-replication': { image: `xivoxc/xivo-db-replication:${TAG}`, environment: { DB_HOST: 'pgxivocc', DB_PORT: '5432' } },
     'xivo-full-stats': { image: `xivoxc/xivo-full-stats:${TAG}`, environment: { DB_HOST: 'pgxivocc', DB_PORT: '5432' } },
-    'recording-server': { image: `${DIFFERENCES.recordingImage}:${TAG}`, ports: ['9400:9400'], volumes: ['recordings:/var/spool/recording-server'], environment: { DB_HOST: 'pgxivocc', DB_PORT: '5432' } },
+    'recording-server': {
+      image: `${DIFFERENCES.recordingImage}:${TAG}`,
+      ports: ['9400:9400'],
+      volumes: ['recordings:/var/spool/recording-server'],
+      environment: { DB_HOST: 'pgxivocc', DB_PORT: '5432' },
+    },
     xuc: {
       image: `xivoxc/xuc:${DIFFERENCES.xucTag}`,
       ports: ['8090:8090'],
-      environment: { [DIFFERENCES.xucExtraEnv]: 'on', XIVO_CTI_PASSWORD: secrets.ctiPassword, XIVO_AMI_SECRET: secrets.amiSecret, XIVO_WS_PASSWORD: secrets.wsPassword, XIVO_CTI_USER: 'xuc' },
+      environment: {
+        [DIFFERENCES.xucExtraEnv]: 'on',
+        XIVO_CTI_PASSWORD: secrets.ctiPassword,
+        XIVO_AMI_SECRET: secrets.amiSecret,
+        XIVO_WS_PASSWORD: secrets.wsPassword,
+        XIVO_CTI_USER: 'xuc',
+      },
     },
     xucmgt: { image: `xivoxc/xucmgt:${TAG}`, ports: ['8070:8070'], environment: {} },
-    nginx: { image: `xivoxc/xivoxc-nginx:${TAG}`, ports: ['80:80', '443:443'], volumes: ['/etc/docker/nginx/ssl:/etc/nginx/ssl:ro'], environment: {} },
+    nginx: {
+      image: `xivoxc/xivoxc-nginx:${TAG}`,
+      ports: ['80:80', '443:443'],
+      volumes: ['/etc/docker/nginx/ssl:/etc/nginx/ssl:ro'],
+      environment: {},
+    },
     [DIFFERENCES.unmodelled]: { image: `xivoxc/${DIFFERENCES.unmodelled}:${TAG}`, environment: {} },
   } as Record<string, { image: string; ports?: string[]; volumes?: string[]; environment: Record<string, string> }>;
 }
@@ -72,7 +93,10 @@ function pbxFiles(secrets: InstallSecrets): { factory: string; custom: string } 
   };
 }
 
-function composeYaml(services: Record<string, { image: string; ports?: string[]; volumes?: string[]; environment: Record<string, string> }>, volumes: readonly string[]): string {
+function composeYaml(
+  services: Record<string, { image: string; ports?: string[]; volumes?: string[]; environment: Record<string, string> }>,
+  volumes: readonly string[],
+): string {
   const lines = ['version: "3"', 'services:'];
   for (const [name, s] of Object.entries(services)) {
     lines.push(`  ${name}:`, `    image: ${s.image}`, '    env_file: [factory.env, custom.env]', '    restart: always');
@@ -86,7 +110,11 @@ function composeYaml(services: Record<string, { image: string; ports?: string[];
 
 /** `docker-compose -p <project> -f <file> <args>` against a test host, as xivocc-dcomp runs it. */
 export function compose(host: TestHost, dir: string, project: string, file: string, args: readonly string[]): string {
-  const res = spawnSync('docker-compose', ['-H', host.socket, '-p', project, '-f', path.join(dir, file), ...args], { cwd: dir, encoding: 'utf8', timeout: 5 * 60_000 });
+  const res = spawnSync('docker-compose', ['-H', host.socket, '-p', project, '-f', path.join(dir, file), ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 5 * 60_000,
+  });
   if (res.status !== 0) throw new Error(`docker-compose ${args.join(' ')} failed (${res.status}):\n${res.stdout}\n${res.stderr}`);
   return `${res.stdout}${res.stderr}`;
 }
@@ -95,7 +123,10 @@ export function compose(host: TestHost, dir: string, project: string, file: stri
 function importImages(host: TestHost, tarballs: string, images: readonly string[], ports: readonly number[]): void {
   importImage(host, path.join(tarballs, 'busybox.tar'), 'busybox:stable');
   for (const image of images) {
-    const service = image.replace(/:[^/:]+$/, '').split('/').pop()!;
+    const service = image
+      .replace(/:[^/:]+$/, '')
+      .split('/')
+      .pop()!;
     importImage(host, path.join(tarballs, 'stub.tar'), image, { service, ports });
   }
 }
@@ -114,8 +145,21 @@ export interface Installation {
 export function installXivo(pbx: TestHost, cc: TestHost, tarballs: string, secrets: InstallSecrets): Installation {
   const services = ccServices(secrets);
   const ports = [5432, 9400, 8090, 8070, 80, 443, 9100, 5672];
-  const project = (host: TestHost, dir: string, name: string, file: string, files: { factory: string; custom: string }, projectServices: typeof services, volumes: string[]) => {
-    importImages(host, tarballs, Object.values(projectServices).map((s) => s.image), ports);
+  const project = (
+    host: TestHost,
+    dir: string,
+    name: string,
+    file: string,
+    files: { factory: string; custom: string },
+    projectServices: typeof services,
+    volumes: string[],
+  ) => {
+    importImages(
+      host,
+      tarballs,
+      Object.values(projectServices).map((s) => s.image),
+      ports,
+    );
     const at = path.join(host.fsRoot, dir);
     fs.mkdirSync(at, { recursive: true });
     fs.writeFileSync(path.join(at, 'factory.env'), files.factory, { mode: 0o644 });
@@ -137,7 +181,18 @@ export function installXivo(pbx: TestHost, cc: TestHost, tarballs: string, secre
   const markers: Record<string, string> = {};
   for (const volume of ['xivocc_pgxivocc-data', 'xivocc_recordings']) {
     markers[volume] = `data of ${volume} ${Date.now()}`;
-    docker(cc, ['run', '--rm', '--network', 'none', '-v', `${volume}:/data`, 'busybox:stable', 'sh', '-c', `echo '${markers[volume]}' > /data/MARKER`]);
+    docker(cc, [
+      'run',
+      '--rm',
+      '--network',
+      'none',
+      '-v',
+      `${volume}:/data`,
+      'busybox:stable',
+      'sh',
+      '-c',
+      `echo '${markers[volume]}' > /data/MARKER`,
+    ]);
   }
   return { ccDir, pbxDir, customEnv: { pbx: pFiles.custom, cc: cFiles.custom }, markers };
 }

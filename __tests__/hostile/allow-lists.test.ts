@@ -9,6 +9,7 @@ import * as path from 'path';
 import { normalDockerHost } from '../../config/docker-host';
 import { SECRETS_DIRS_VARIABLE } from '../../config/input-files';
 import { mountProblems } from '../../config/mounts';
+import type { EnvironmentFile } from '../../config/schema';
 import { ALLOWED_SSH_OPTIONS, sshOptionProblems } from '../../config/ssh-options';
 import { build, containerNamed, warningsOf, withAuth } from '../support/auth-stack';
 import { baseline, load, messagesOf } from '../support/environments';
@@ -33,7 +34,15 @@ describe('ssh options', () => {
 
   test('exactly nine -o options are allowed, none of which runs a command', () => {
     expect(Object.keys(ALLOWED_SSH_OPTIONS)).toEqual([
-      'StrictHostKeyChecking', 'UserKnownHostsFile', 'ConnectTimeout', 'ServerAliveInterval', 'ServerAliveCountMax', 'IdentitiesOnly', 'IdentityFile', 'Port', 'ProxyJump',
+      'StrictHostKeyChecking',
+      'UserKnownHostsFile',
+      'ConnectTimeout',
+      'ServerAliveInterval',
+      'ServerAliveCountMax',
+      'IdentitiesOnly',
+      'IdentityFile',
+      'Port',
+      'ProxyJump',
     ]);
   });
 
@@ -85,7 +94,8 @@ describe('bind mounts', () => {
 
   test('allowSystemPath: true accepts a system path with a warning at synth', () => {
     const env = withMount({ hostPath: '/etc/localtime', containerPath: '/etc/localtime', allowSystemPath: true });
-    expect(mountProblems(load(env).spec)).toEqual([]);
+    expect(mountProblems(env as EnvironmentFile)).toEqual([]);
+    expect(load(env).overrides['cc.kibana'].volumes).toHaveLength(1);
     const built = build(env);
     const kibana = built.app.node.findAll().find((c) => c.node.path.endsWith('/cc/kibana'))!;
     expect(warningsOf(kibana)).toEqual(['bind mount of the system path /etc/localtime (allowSystemPath: true): the container can change the host']);
@@ -96,7 +106,15 @@ describe('files named by the environment file', () => {
   test('a directory declared in XIVO_SECRETS_DIRS may hold them', () => {
     const secrets = fs.mkdtempSync(path.join(os.tmpdir(), 'xivo-secrets-'));
     fs.copyFileSync(path.join(__dirname, '../../environments/sso/ldap-ca.pem'), path.join(secrets, 'ca.pem'));
-    const env = withAuth({ ldap: { url: 'ldaps://l.example.com:636', managerDN: 'cn=r', searchBase: 'dc=x', userSearchFilter: 'uid=%s', caFile: path.join(secrets, 'ca.pem') } });
+    const env = withAuth({
+      ldap: {
+        url: 'ldaps://l.example.com:636',
+        managerDN: 'cn=r',
+        searchBase: 'dc=x',
+        userSearchFilter: 'uid=%s',
+        caFile: path.join(secrets, 'ca.pem'),
+      },
+    });
     const saved = process.env[SECRETS_DIRS_VARIABLE];
     try {
       delete process.env[SECRETS_DIRS_VARIABLE];
@@ -112,7 +130,9 @@ describe('files named by the environment file', () => {
   });
 
   test('a keytab or provided files that do not exist yet are fine at synth (Terraform reads them at plan time)', () => {
-    expect(messagesOf(withAuth({ kerberos: { realm: 'EXAMPLE.COM', kdc: ['kdc'], adminServer: 'kdc', keytabFile: 'later/xuc.keytab' } }))).toEqual([]);
+    expect(messagesOf(withAuth({ kerberos: { realm: 'EXAMPLE.COM', kdc: ['kdc'], adminServer: 'kdc', keytabFile: 'later/xuc.keytab' } }))).toEqual(
+      [],
+    );
   });
 });
 

@@ -58,7 +58,12 @@ export function buildLiteralCases(): LiteralCase[] {
   const xucEnv = (container: Record<string, any>) => (container.env as string[]).filter((e) => e.startsWith('HOSTILE_'));
   const entries = xucEnv(containerNamed(withEnv.json(withEnv.xuc()), 'xivocc-xuc'));
   HOSTILE_VALUES.forEach((value, i) => {
-    cases.push({ field: 'services.<id>.env.<NAME>', value, synthesized: entries.find((e) => e.startsWith(`HOSTILE_${i}=`))!, expected: `HOSTILE_${i}=${value}` });
+    cases.push({
+      field: 'services.<id>.env.<NAME>',
+      value,
+      synthesized: entries.find((e) => e.startsWith(`HOSTILE_${i}=`))!,
+      expected: `HOSTILE_${i}=${value}`,
+    });
   });
 
   // One environment per word, with the word in every other free-text field.
@@ -66,7 +71,12 @@ export function buildLiteralCases(): LiteralCase[] {
     const built = build(
       withAuth(
         {
-          ldap: { url: 'ldaps://ldap.example.com:636', managerDN: `cn=${value}`, searchBase: `ou=${value}`, userSearchFilter: `(uid=%s)(x=${value})` },
+          ldap: {
+            url: 'ldaps://ldap.example.com:636',
+            managerDN: `cn=${value}`,
+            searchBase: `ou=${value}`,
+            userSearchFilter: `(uid=%s)(x=${value})`,
+          },
           cas: { serverUrl: `https://cas.example.com/cas/${value}` },
           oidc: { serverUrl: 'https://id.example.com/realms/x', clientId: 'web', audience: value, usernameField: `u${value}` },
           jvm: { extraOptions: [`-Dhostile=${value}`] },
@@ -85,7 +95,11 @@ export function buildLiteralCases(): LiteralCase[] {
     const kibana = containerNamed(json, 'xivocc-kibana');
     const image = Object.values<Record<string, any>>(json.resource.docker_image).find((i) => String(i.name).startsWith('registry.example.com/'))!;
     const conf = uploadOf(xuc, '/conf/xuc.conf').content as string;
-    const line = (key: string) => conf.split('\n').find((l) => l.trim().startsWith(`${key} =`))!.trim();
+    const line = (key: string) =>
+      conf
+        .split('\n')
+        .find((l) => l.trim().startsWith(`${key} =`))!
+        .trim();
     const push = (field: string, synthesized: string, expected: string) => cases.push({ field, value, synthesized, expected });
     push('services.<id>.image', image.name, `registry.example.com/${value}:2024.05.latest`);
     push('services.<id>.volumes[].hostPath', kibana.volumes[0].host_path, `/srv/${value}`);
@@ -93,7 +107,11 @@ export function buildLiteralCases(): LiteralCase[] {
     push('auth.cas.serverUrl', xucVars.CAS_SERVER_URL, `https://cas.example.com/cas/${value}`);
     push('auth.oidc.audience', xucVars.OIDC_AUDIENCE, value);
     push('auth.oidc.usernameField', xucVars.OIDC_USERNAME_FIELD, `u${value}`);
-    push('auth.jvm.extraOptions', xucVars.JAVA_OPTS.split(' ').find((o) => o.startsWith('-Dhostile='))!, `-Dhostile=${value}`);
+    push(
+      'auth.jvm.extraOptions',
+      xucVars.JAVA_OPTS.split(' ').find((o) => o.startsWith('-Dhostile='))!,
+      `-Dhostile=${value}`,
+    );
     push('auth.ldap.managerDN (xuc.conf)', line('managerDN'), `managerDN = ${JSON.stringify(`cn=${value}`)}`);
     push('auth.ldap.searchBase (xuc.conf)', line('searchBase'), `searchBase = ${JSON.stringify(`ou=${value}`)}`);
     push('auth.ldap.userSearchFilter (xuc.conf)', line('userSearchFilter'), `userSearchFilter = ${JSON.stringify(`(uid=%s)(x=${value})`)}`);
@@ -107,7 +125,7 @@ export function buildLiteralCases(): LiteralCase[] {
  */
 export function liveTemplateSequences(text: string): number[] {
   const live: number[] = [];
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     if (text.startsWith('$${', i) || text.startsWith('%%{', i)) i += 3;
     else if (text.startsWith('${', i) || text.startsWith('%{', i)) live.push(i++);
     else i++;

@@ -1,11 +1,13 @@
 /** Builds the stacks of an environment object in memory and finds the xuc constructs in them. */
-import { App, AnnotationMetadataEntryType, Testing } from 'cdktf';
+import { AnnotationMetadataEntryType, App, Testing } from '../../constructs/terraform-cdk';
 import { IConstruct } from 'constructs';
+import { XivoPlatform } from '../../constructs/xivo-platform';
 import { XucService } from '../../constructs/xuc/xuc-service';
 import { XucmgtService } from '../../constructs/xuc/xucmgt-service';
 import { buildEnvironment } from '../../stacks/platform';
 import { ServerStack } from '../../stacks/server-stack';
 import { baseline, load } from './environments';
+import { Environment } from '../../config/model';
 
 /** The baseline environment (PBX + CC) with an `auth` section and extra changes. */
 export function withAuth(auth: Record<string, any>, change: (env: Record<string, any>) => void = () => undefined): Record<string, any> {
@@ -18,6 +20,8 @@ export function withAuth(auth: Record<string, any>, change: (env: Record<string,
 export interface BuiltEnvironment {
   readonly app: App;
   readonly stacks: ServerStack[];
+  /** The environment's platform (public names, every internal name). */
+  readonly platform: XivoPlatform;
   /** The xuc of a role (default cc). */
   xuc(role?: 'cc' | 'ucaddon'): XucService;
   xucmgt(role?: 'cc' | 'ucaddon'): XucmgtService;
@@ -36,6 +40,7 @@ export function build(envObject: Record<string, any>, name?: string): BuiltEnvir
   return {
     app,
     stacks,
+    platform: stacks[0].platform,
     xuc: (role = 'cc') => find(XucService, role),
     xucmgt: (role = 'cc') => find(XucmgtService, role),
     json: (construct) => JSON.parse(Testing.synth(stacks.find((s) => construct.node.path.startsWith(`${s.node.id}/`))!)),
@@ -66,4 +71,9 @@ export function uploadOf(container: Record<string, any>, file: string): Record<s
   const found = (container.upload ?? []).find((u: { file: string }) => u.file === file);
   if (!found) throw new Error(`no upload ${file} in ${container.name}`);
   return found;
+}
+
+/** Every name the edge of an environment hides by default (its platform's internal names). */
+export function internalNamesOf(env: Environment): string[] {
+  return buildEnvironment(Testing.app(), env)[0].platform.internalNames();
 }

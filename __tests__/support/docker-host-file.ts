@@ -111,17 +111,24 @@ export async function replayWriter(writer: HostFileWriter, options: ReplayOption
   const labels: Record<string, string> = { ...options.extraLabels };
   for (const { label, value } of config.labels ?? []) labels[label] = value;
 
-  const created = await options.engine.call<{ Id: string }>('POST', `/containers/create?name=${encodeURIComponent(options.namePrefix + config.name)}`, {
-    Image: options.image,
-    Labels: labels,
-    Volumes: Object.fromEntries(volumes.map((v) => [v.container_path, {}])),
-    HostConfig: { Binds: binds, RestartPolicy: { Name: 'no', MaximumRetryCount: 0 }, LogConfig: { Type: 'json-file' }, Init: false },
-  });
+  const created = await options.engine.call<{ Id: string }>(
+    'POST',
+    `/containers/create?name=${encodeURIComponent(options.namePrefix + config.name)}`,
+    {
+      Image: options.image,
+      Labels: labels,
+      Volumes: Object.fromEntries(volumes.map((v) => [v.container_path, {}])),
+      HostConfig: { Binds: binds, RestartPolicy: { Name: 'no', MaximumRetryCount: 0 }, LogConfig: { Type: 'json-file' }, Init: false },
+    },
+  );
 
   const files: UploadedFile[] = [];
   for (const upload of config.upload ?? []) {
     const given = (['content', 'content_base64', 'source'] as const).filter((key) => upload[key]);
-    if (given.length !== 1) throw new Error(`${where}: upload ${upload.file} needs exactly one non-empty content, content_base64 or source (the provider rejects it otherwise)`);
+    if (given.length !== 1)
+      throw new Error(
+        `${where}: upload ${upload.file} needs exactly one non-empty content, content_base64 or source (the provider rejects it otherwise)`,
+      );
     if (given[0] === 'source') throw new Error(`${where}: upload source is read on the machine running terraform: not replayed`);
     const rendered = renderTemplate(upload[given[0]], options.variables, options.attribute);
     const content = given[0] === 'content' ? Buffer.from(rendered, 'utf8') : Buffer.from(rendered, 'base64');

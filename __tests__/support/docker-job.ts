@@ -11,7 +11,23 @@ import { tarArchive } from './docker-tar';
 import { renderTemplate } from './docker-host-file';
 
 /** Attributes of a job that the replay implements; any other one must be added here. */
-const REPLAYED = new Set(['//', 'name', 'image', 'entrypoint', 'user', 'network_mode', 'attach', 'must_run', 'restart', 'labels', 'volumes', 'upload', 'lifecycle', 'depends_on', 'provider']);
+const REPLAYED = new Set([
+  '//',
+  'name',
+  'image',
+  'entrypoint',
+  'user',
+  'network_mode',
+  'attach',
+  'must_run',
+  'restart',
+  'labels',
+  'volumes',
+  'upload',
+  'lifecycle',
+  'depends_on',
+  'provider',
+]);
 
 export interface JobReplayOptions {
   readonly engine: DockerEngine;
@@ -55,13 +71,22 @@ export async function runJob(config: Record<string, any>, options: JobReplayOpti
     Entrypoint: config.entrypoint,
     User: config.user,
     Labels: labels,
-    HostConfig: { Binds: binds, NetworkMode: config.network_mode ?? 'default', RestartPolicy: { Name: config.restart ?? 'no', MaximumRetryCount: 0 } },
+    HostConfig: {
+      Binds: binds,
+      NetworkMode: config.network_mode ?? 'default',
+      RestartPolicy: { Name: config.restart ?? 'no', MaximumRetryCount: 0 },
+    },
   });
   for (const upload of config.upload ?? []) {
     if (!upload.content) throw new Error(`${where}: upload ${upload.file}: only content is replayed`);
     const content = Buffer.from(renderTemplate(upload.content, options.variables), 'utf8');
     const mode = upload.permissions ? parseInt(upload.permissions, 8) : 0o644;
-    await engine.call('PUT', `/containers/${created.Id}/archive?path=${encodeURIComponent('/')}`, tarArchive([{ name: upload.file, mode, content }]), 'application/x-tar');
+    await engine.call(
+      'PUT',
+      `/containers/${created.Id}/archive?path=${encodeURIComponent('/')}`,
+      tarArchive([{ name: upload.file, mode, content }]),
+      'application/x-tar',
+    );
   }
   await engine.call('POST', `/containers/${created.Id}/start`);
   const waited = await engine.call<{ StatusCode: number }>('POST', `/containers/${created.Id}/wait`);
@@ -72,7 +97,7 @@ export async function runJob(config: Record<string, any>, options: JobReplayOpti
 /** The engine's log stream without a TTY: 8-byte frame headers (stream, size) before each chunk. */
 function demultiplex(stream: Buffer): string {
   const out: Buffer[] = [];
-  for (let at = 0; at + 8 <= stream.length; ) {
+  for (let at = 0; at + 8 <= stream.length;) {
     const size = stream.readUInt32BE(at + 4);
     out.push(stream.subarray(at + 8, at + 8 + size));
     at += 8 + size;

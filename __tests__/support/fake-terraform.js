@@ -24,7 +24,8 @@ const n = fs.existsSync(counterFile) ? Number(fs.readFileSync(counterFile, 'utf8
 fs.writeFileSync(counterFile, String(n + 1));
 
 const emit = (message) => process.stdout.write(`${JSON.stringify(message)}\n`);
-const diagnostics = (step) => (step.diagnostics || []).forEach((d) => emit({ type: 'diagnostic', diagnostic: { severity: 'error', detail: '', ...d } }));
+const diagnostics = (step) =>
+  (step.diagnostics || []).forEach((d) => emit({ type: 'diagnostic', diagnostic: { severity: 'error', detail: '', ...d } }));
 const pick = (list) => (list && list.length ? list[Math.min(n, list.length - 1)] : { code: 0 });
 const finish = (code) => {
   fs.appendFileSync(process.env.FAKE_TF_LOG, `${JSON.stringify({ stack, command, args, start, end: Date.now() })}\n`);

@@ -29,7 +29,8 @@ export function gitSandbox(): GitSandbox {
     fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     fs.copyFileSync(path.join(ROOT, file), path.join(dir, file));
   }
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args], { cwd: dir, stdio: 'pipe' });
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args], { cwd: dir, stdio: 'pipe' });
   git('init', '--quiet');
   fs.appendFileSync(path.join(dir, '.git', 'info', 'exclude'), 'node_modules\n');
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
@@ -48,7 +49,11 @@ export function gitSandbox(): GitSandbox {
       git('commit', '--quiet', '-a', '-m', message);
     },
     npm(script, args, env = {}) {
-      const r = spawnSync('npm', ['run', '--silent', script, '--', ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1', ...env } });
+      const r = spawnSync('npm', ['run', '--silent', script, '--', ...args], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, CHECKPOINT_DISABLE: '1', ...env },
+      });
       return { status: r.status, stdout: r.stdout, stderr: r.stderr };
     },
     remove() {

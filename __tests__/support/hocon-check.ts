@@ -34,8 +34,14 @@ export function parseHocon(texts: readonly string[]): Record<string, any>[] {
       fs.writeFileSync(file, text);
       return file;
     });
-    const out = execFileSync('java', ['-cp', TYPESAFE_CONFIG_JAR, path.join(dir, 'Check.java'), ...files], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return out.trim().split('\n').map((line) => JSON.parse(line));
+    const out = execFileSync('java', ['-cp', TYPESAFE_CONFIG_JAR, path.join(dir, 'Check.java'), ...files], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return out
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -77,7 +77,10 @@ export function ldapLogin(xucConf: string, login: string, jvmOptions: readonly s
   const conf = path.join(dir, `xuc-${process.hrtime.bigint()}.conf`);
   fs.writeFileSync(conf, xucConf);
   try {
-    const result = spawnSync('java', [...jvmOptions, '-cp', `${TYPESAFE_CONFIG_JAR}:${dir}`, 'Client', conf, login], { encoding: 'utf8', timeout: 60_000 });
+    const result = spawnSync('java', [...jvmOptions, '-cp', `${TYPESAFE_CONFIG_JAR}:${dir}`, 'Client', conf, login], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     return { status: result.status, output: `${result.stdout}${result.stderr}` };
   } finally {
     fs.rmSync(conf, { force: true });

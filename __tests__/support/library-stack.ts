@@ -1,50 +1,59 @@
 /**
- * A stack built the way a library user builds one: a cdktf app, a TerraformStack, the Docker
- * provider, the server's Docker network and a Deployment with a fixed PlatformDirectory. No environment file, no config layer.
+ * Stacks built the way a library user builds them: a cdktf app, a XivoPlatform, a XivoServer per
+ * server, constructs built from their props. No environment file, no config layer.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, TerraformStack, Testing } from 'cdktf';
-import { Network } from '@cdktf/provider-docker/lib/network';
-import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import { App, Testing } from '../../constructs/terraform-cdk';
+import { PublicName, Role } from '../../catalogue/types';
 import { Deployment } from '../../constructs/deployment';
-import { PlatformDirectory, StaticDirectoryProps } from '../../constructs/platform-directory';
+import { XivoPlatform, XivoPlatformProps } from '../../constructs/xivo-platform';
+import { XivoServer } from '../../constructs/xivo-server';
 
 /** Public names of the library platform: what the catalogue's `public` sources resolve to. */
-export const LIBRARY_DIRECTORY: StaticDirectoryProps = {
-  publicNames: { xivoHost: 'pbx.lib.example.com', xucHost: 'cc.lib.example.com' },
-  endpoints: { xuc: { host: 'xivocc-xuc', port: 8090, local: true } },
-};
+export const LIBRARY_NAMES = { [PublicName.XIVO_HOST]: 'pbx.lib.example.com', [PublicName.XUC_HOST]: 'cc.lib.example.com' };
 
 export interface LibraryStack {
   readonly app: App;
-  readonly stack: TerraformStack;
-  readonly network: Network;
+  readonly platform: XivoPlatform;
+  readonly stack: XivoServer;
   readonly deployment: Deployment;
-  /** `Testing.synth` of the stack, parsed. */
+  /** `Testing.synth` of the stack, validations run, parsed. */
   synth(): Record<string, any>;
 }
 
 export interface LibraryStackOptions {
-  /** Stack id. @default 'library' */
-  readonly id?: string;
-  /** Put the stack in this app (two stacks of one app). @default a new `Testing.app()` */
-  readonly app?: App;
+  /** Server name (the stack is `lib-<name>`). @default 'cc1' */
+  readonly name?: string;
+  /** Its roles. @default [Role.CC] */
+  readonly roles?: readonly Role[];
+  /** Its address. @default '10.0.0.2' */
+  readonly address?: string;
+  /** Its Docker host. @default 'unix:///var/run/docker.sock' */
+  readonly dockerHost?: string;
+  /** Put the server on this platform (several servers of one app). @default a new platform in a new `Testing.app()` */
+  readonly platform?: XivoPlatform;
+  /** Props of the new platform. @default release 2024.10.00 and LIBRARY_NAMES */
+  readonly platformProps?: Partial<XivoPlatformProps>;
+  /** Environment name of the new platform. @default 'lib' */
+  readonly environment?: string;
+}
+
+/** A new platform (`lib` by default) in a new test app. */
+export function libraryPlatform(props: Partial<XivoPlatformProps> = {}, environment = 'lib'): XivoPlatform {
+  return new XivoPlatform(Testing.app(), environment, { release: '2024.10.00', publicNames: LIBRARY_NAMES, ...props });
 }
 
 export function libraryStack(options: LibraryStackOptions = {}): LibraryStack {
-  const app = options.app ?? Testing.app();
-  const stack = new TerraformStack(app, options.id ?? 'library');
-  new DockerProvider(stack, 'docker', {});
-  const network = new Network(stack, 'network', { name: 'xivo' });
-  const deployment: Deployment = {
-    environment: 'lib',
-    release: '2024.10.00',
-    server: 'cc1',
-    network,
-    directory: PlatformDirectory.of(LIBRARY_DIRECTORY),
-  };
-  return { app, stack, network, deployment, synth: () => JSON.parse(Testing.synth(stack)) };
+  const platform = options.platform ?? libraryPlatform(options.platformProps, options.environment);
+  const app = platform.node.scope as App;
+  const stack = new XivoServer(app, options.name ?? 'cc1', {
+    platform,
+    address: options.address ?? '10.0.0.2',
+    docker: { host: options.dockerHost ?? 'unix:///var/run/docker.sock' },
+    roles: options.roles ?? [Role.CC],
+  });
+  return { app, platform, stack, deployment: stack.deployment, synth: () => JSON.parse(Testing.synth(stack, true)) };
 }
 
 /** Every resource of `type` in a synthesized stack (empty when none). */

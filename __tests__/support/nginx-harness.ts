@@ -9,7 +9,7 @@ import * as http from 'http';
 import * as net from 'net';
 import * as path from 'path';
 import { promisify } from 'util';
-import { NGINX_SSL_DIR } from '../../constructs/nginx/nginx-service';
+import { NGINX_SSL_DIR } from '../../constructs/delivered-files';
 import { resources, SynthOutput } from './synth';
 
 export const NGINX = fs.existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx';
@@ -93,9 +93,13 @@ function canConnect(port: number): Promise<boolean> {
  */
 export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: count }, () => new Promise<net.Server>((resolve) => {
-      const s = net.createServer().listen(0, '127.0.0.1', () => resolve(s));
-    })),
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<net.Server>((resolve) => {
+          const s = net.createServer().listen(0, '127.0.0.1', () => resolve(s));
+        }),
+    ),
   );
   const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
@@ -143,7 +147,16 @@ export interface CurlResult {
 
 /** curl over HTTPS with SNI and certificate verification (`--resolve` maps the name to loopback). */
 export async function curl(url: string, opts: { resolve: string[]; cacert?: string; extra?: string[] }): Promise<CurlResult> {
-  const args = ['-s', '-i', '--max-time', '5', ...(opts.cacert ? ['--cacert', opts.cacert] : []), ...opts.resolve.flatMap((r) => ['--resolve', r]), ...(opts.extra ?? []), url];
+  const args = [
+    '-s',
+    '-i',
+    '--max-time',
+    '5',
+    ...(opts.cacert ? ['--cacert', opts.cacert] : []),
+    ...opts.resolve.flatMap((r) => ['--resolve', r]),
+    ...(opts.extra ?? []),
+    url,
+  ];
   let stdout: string;
   try {
     stdout = (await exec('curl', args, { encoding: 'utf8' })).stdout;

@@ -36,7 +36,9 @@ export function describeWithPrograms(title: string, requirements: Record<string,
   }
   const wanted = [...new Set(missing.map(([, pkg]) => pkg))];
   const packages = wanted.filter((pkg) => !pkg.includes(' '));
-  const install = [packages.length ? `apt-get install ${packages.join(' ')}` : '', ...wanted.filter((pkg) => pkg.includes(' '))].filter(Boolean).join('; ');
+  const install = [packages.length ? `apt-get install ${packages.join(' ')}` : '', ...wanted.filter((pkg) => pkg.includes(' '))]
+    .filter(Boolean)
+    .join('; ');
   // A file required by its path is named by its file name (the path is in the package hint).
   const what = missing.map(([p]) => (p.startsWith('/') ? path.basename(p) : p)).join(', ');
   if (process.env.CI === 'true') {

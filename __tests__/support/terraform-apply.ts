@@ -27,12 +27,19 @@ export interface TerraformTools {
 export function findTerraformTools(): TerraformTools {
   const dir = process.env.XIVO_CDKTF_TOOLS ?? toolsDirectory();
   const own = path.join(dir, 'bin', 'terraform');
-  return { cliConfig: path.join(dir, 'terraform.rc'), dockerProvider: path.join(dir, 'mirror', DOCKER_PROVIDER), terraform: fs.existsSync(own) ? own : 'terraform' };
+  return {
+    cliConfig: path.join(dir, 'terraform.rc'),
+    dockerProvider: path.join(dir, 'mirror', DOCKER_PROVIDER),
+    terraform: fs.existsSync(own) ? own : 'terraform',
+  };
 }
 
 function toolsDirectory(): string {
   try {
-    return execFileSync('bash', [path.resolve(__dirname, '../../scripts/e2e/build-tools.sh'), '--dir-only'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('bash', [path.resolve(__dirname, '../../scripts/e2e/build-tools.sh'), '--dir-only'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return path.join(os.homedir(), '.cache', 'xivo-cdktf', 'tools', '<no go: cannot compute the key>');
   }
@@ -60,9 +67,14 @@ export function terraformEnvironment(cliConfig: string, vars: Readonly<Record<st
 export function terraform(tools: TerraformTools, dir: string, args: string[], vars: Readonly<Record<string, string>> = {}): Promise<TerraformRun> {
   const env = terraformEnvironment(tools.cliConfig, vars);
   return new Promise((resolve) => {
-    execFile(tools.terraform, ['-chdir=' + dir, ...args, '-no-color'], { env, timeout: 180_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? ((error as { code: number }).code) : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      tools.terraform,
+      ['-chdir=' + dir, ...args, '-no-color'],
+      { env, timeout: 180_000, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }

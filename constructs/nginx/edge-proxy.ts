@@ -5,55 +5,37 @@
  * HTTPS with the front's own name, rewrites every internal name and address out of redirects,
  * cookies and text bodies, sends no server version, and applies XiVO Edge's per-route rate limits.
  */
-import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
 import { DATA_STORES } from '../../catalogue/routes';
 import { serviceDefinition } from '../../catalogue/services';
-import { Deployment } from '../deployment';
-import { Endpoint } from '../platform-directory';
+import { InternalError, ValidationError } from '../errors';
+import { Endpoint } from '../platform-rules';
 import { ServiceOverrides } from '../service-container';
+import { warnAtSynth } from '../synth-warnings';
 import { Certificate } from '../tls/certificate';
-import { NginxLocation, NginxSite } from './nginx-config';
-import { NGINX_SSL_DIR, NginxService, UPSTREAM_TRUST_FILE } from './nginx-service';
-import { frontSite } from './nginx-front';
+import { XivoServer } from '../xivo-server';
+import { EdgeSiteOptions, NginxLocation, NginxSite } from './nginx-config';
+import { NGINX_SSL_DIR } from '../delivered-files';
+import { EDGE_DEFAULTS, EDGE_TIMEOUT_LIMITS, NGINX_SIZE } from './edge-defaults';
+import { NginxService, UPSTREAM_TRUST_FILE } from './nginx-service';
+import { frontSite, NginxFront } from './nginx-front';
 import { FrontRoute } from './routes';
 
 export const EDGE_SSL_HOST_DIR = '/etc/docker/edge/nginx/ssl';
 export const EDGE_FILE_BASE = 'edge';
 const FRONT_UPSTREAM = 'front';
 
-/** Defaults of the edge's limits (XiVO Edge's). */
-export const EDGE_DEFAULTS = {
-  rateLimits: true,
-  /** Private networks: agents inside never hit the limits. */
-  exemptNetworks: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] as readonly string[],
-  clientMaxBodySize: '10m',
-  timeoutSeconds: 60,
-  websocketTimeoutSeconds: 3600,
-} as const;
-
-/** The front the edge forwards to. */
-export interface EdgeUpstream {
-  /** The front's public name: Host header and TLS name sent to it. */
-  readonly serverName: string;
-  /** Where the edge reaches the front's HTTPS port. */
-  readonly endpoint: Endpoint;
-  /** The front's routes: those with an edge zone are published. */
-  readonly routes: readonly FrontRoute[];
-  /** PEM the front's certificate is verified with. @default none: not verified (a self-signed front) */
-  readonly trustPem?: string;
-}
-
 export interface EdgeProxyProps {
-  /** Where the edge runs (the DMZ host). */
-  readonly deployment: Deployment;
+  /** The front it forwards to: its routes with an edge zone are published, with its name and certificate. */
+  readonly front: NginxFront;
   /** The name users open from outside; the only name in its certificate. */
   readonly publicName: string;
   /** Where the certificate comes from (`Certificate.fromInternalCa(ca, [publicName])`...). */
   readonly certificate: Certificate;
-  /** The front it forwards to. */
-  readonly front: EdgeUpstream;
-  /** Internal names and addresses rewritten to the public name in redirects, cookies and bodies. @default none */
+  /**
+   * Internal names and addresses rewritten to the public name in redirects, cookies and bodies.
+   * @default every name the platform knows (XivoPlatform.internalNames: public names, servers, containers, directory and Kerberos servers)
+   */
   readonly hiddenNames?: readonly string[];
   /**
    * XiVO Edge's per-route rate limits. false leaves login and the CTI and SIP WebSockets open to
@@ -65,14 +47,31 @@ export interface EdgeProxyProps {
    * environment file saying so is warned about at synth). @default EDGE_DEFAULTS.exemptNetworks (RFC 1918)
    */
   readonly exemptNetworks?: readonly string[];
-  /** nginx `client_max_body_size`. @default '10m' */
+  /** nginx `client_max_body_size`: digits and an optional k or m. @default '10m' */
   readonly clientMaxBodySize?: string;
-  /** Upstream timeout of HTTP requests, seconds. @default 60 */
+  /** Upstream timeout of HTTP requests, whole seconds from 1 to 3600. @default 60 */
   readonly timeoutSeconds?: number;
-  /** Idle timeout of WebSockets, seconds. @default 3600 */
+  /** Idle timeout of WebSockets, whole seconds from 60 to 86400. @default 3600 */
   readonly websocketTimeoutSeconds?: number;
   /** The operator's changes to the catalogue service. @default none */
   readonly overrides?: ServiceOverrides;
+}
+
+/** What the edge's site is rendered from, at synth: the limits as nginx-config.ts takes them, and the front it forwards to. */
+export interface EdgeSiteInput extends Pick<
+  EdgeSiteOptions,
+  'hiddenNames' | 'rateLimits' | 'exemptNetworks' | 'clientMaxBodySize' | 'timeoutSeconds'
+> {
+  readonly publicName: string;
+  /** The front's public name: Host header and TLS name sent to it. */
+  readonly frontName: string;
+  /** Where the edge reaches the front's HTTPS port. */
+  readonly frontEndpoint: Endpoint;
+  /** The front's routes: those with an edge zone are published. */
+  readonly frontRoutes: readonly FrontRoute[];
+  /** Whether the front's certificate is verified (a CA or chain to verify it with exists). */
+  readonly verifyFront: boolean;
+  readonly websocketTimeoutSeconds: number;
 }
 
 /**
@@ -88,25 +87,25 @@ export function edgeLocations(front: readonly NginxLocation[]): NginxLocation[] 
   return [...published, ...shadowed];
 }
 
-/** The edge's site from its props. */
-export function edgeSite(props: EdgeProxyProps): NginxSite {
-  const inner = frontSite(props.front.serverName, 443, props.front.routes);
+/** The edge's site. */
+export function edgeSite(input: EdgeSiteInput): NginxSite {
+  const inner = frontSite(input.frontName, 443, input.frontRoutes);
   return {
-    serverName: props.publicName,
+    serverName: input.publicName,
     httpsPort: 443,
     certificateFile: `${NGINX_SSL_DIR}/${EDGE_FILE_BASE}.crt`,
     keyFile: `${NGINX_SSL_DIR}/${EDGE_FILE_BASE}.key`,
-    upstreams: [{ name: FRONT_UPSTREAM, host: props.front.endpoint.host, port: props.front.endpoint.port, tls: true }],
+    upstreams: [{ name: FRONT_UPSTREAM, host: input.frontEndpoint.host, port: input.frontEndpoint.port, tls: true }],
     locations: edgeLocations(inner.locations),
-    websocketTimeoutSeconds: props.websocketTimeoutSeconds ?? EDGE_DEFAULTS.websocketTimeoutSeconds,
+    websocketTimeoutSeconds: input.websocketTimeoutSeconds,
     edge: {
-      upstreamHost: props.front.serverName,
-      hiddenNames: (props.hiddenNames ?? []).filter((n) => n !== props.publicName),
-      rateLimits: props.rateLimits ?? EDGE_DEFAULTS.rateLimits,
-      exemptNetworks: props.exemptNetworks ?? EDGE_DEFAULTS.exemptNetworks,
-      clientMaxBodySize: props.clientMaxBodySize ?? EDGE_DEFAULTS.clientMaxBodySize,
-      timeoutSeconds: props.timeoutSeconds ?? EDGE_DEFAULTS.timeoutSeconds,
-      upstreamTrustFile: props.front.trustPem ? `${NGINX_SSL_DIR}/${UPSTREAM_TRUST_FILE}` : undefined,
+      upstreamHost: input.frontName,
+      hiddenNames: input.hiddenNames.filter((n) => n !== input.publicName),
+      rateLimits: input.rateLimits,
+      exemptNetworks: input.exemptNetworks,
+      clientMaxBodySize: input.clientMaxBodySize,
+      timeoutSeconds: input.timeoutSeconds,
+      upstreamTrustFile: input.verifyFront ? `${NGINX_SSL_DIR}/${UPSTREAM_TRUST_FILE}` : undefined,
     },
   };
 }
@@ -118,24 +117,65 @@ function publishedDataStores(frontRoutes: readonly FrontRoute[]): FrontRoute[] {
 
 export class EdgeProxy extends Construct {
   readonly nginx: NginxService;
+  /** The front it forwards to. */
+  readonly front: NginxFront;
 
   constructor(scope: Construct, id: string, props: EdgeProxyProps) {
     super(scope, id);
-    for (const route of publishedDataStores(props.front.routes)) {
-      Annotations.of(this).addWarning(
-        `tls.routes publishes ${route.path} on the edge, and it leads to ${route.serviceId}, a data store: the Internet reaches it through ${props.publicName}; remove "edge: true" unless this is intended`,
-      );
-    }
+    this.front = props.front;
+    checkLimits(this, props);
+    const server = XivoServer.of(this);
+    // The PEM the front's certificate is verified with: the internal CA, or the operator's chain (none: self-signed).
+    const trustPem = props.front.certificate.trustPem(this);
     const material = props.certificate.bind(this, 'certificate');
     this.nginx = new NginxService(this, 'nginx', {
-      deployment: props.deployment,
       definition: serviceDefinition('edge.nginx'),
       overrides: props.overrides,
-      site: edgeSite(props),
+      // Rendered at synth: the front's routes and the platform's names are all known then.
+      site: () => {
+        const frontEndpoint = server.platform.endpoint(server, props.front.service.definition.id, 'https');
+        if (!frontEndpoint) throw new InternalError('the front the edge forwards to publishes no https port', this);
+        return edgeSite({
+          publicName: props.publicName,
+          frontName: props.front.publicName,
+          frontEndpoint,
+          frontRoutes: props.front.routes,
+          verifyFront: trustPem !== undefined,
+          hiddenNames: props.hiddenNames ?? server.platform.internalNames(),
+          rateLimits: props.rateLimits ?? EDGE_DEFAULTS.rateLimits,
+          exemptNetworks: props.exemptNetworks ?? EDGE_DEFAULTS.exemptNetworks,
+          clientMaxBodySize: props.clientMaxBodySize ?? EDGE_DEFAULTS.clientMaxBodySize,
+          timeoutSeconds: props.timeoutSeconds ?? EDGE_DEFAULTS.timeoutSeconds,
+          websocketTimeoutSeconds: props.websocketTimeoutSeconds ?? EDGE_DEFAULTS.websocketTimeoutSeconds,
+        });
+      },
       tls: material,
       sslHostDir: EDGE_SSL_HOST_DIR,
       fileBaseName: EDGE_FILE_BASE,
-      upstreamTrustPem: props.front.trustPem,
+      upstreamTrustPem: trustPem,
     });
+    warnAtSynth(this, () =>
+      publishedDataStores(props.front.routes).map(
+        (route) =>
+          `route ${route.path} is published on the edge and leads to ${route.serviceId}, a data store: the Internet reaches it through ${props.publicName}; keep it on the front only (in an environment file, remove "edge: true") unless this is intended`,
+      ),
+    );
+  }
+}
+
+/** Timeouts and the body size nginx can take: the bounds the environment file's schema applies. */
+function checkLimits(scope: Construct, props: EdgeProxyProps): void {
+  for (const key of ['timeoutSeconds', 'websocketTimeoutSeconds'] as const) {
+    const value = props[key];
+    const { min, max } = EDGE_TIMEOUT_LIMITS[key];
+    if (value !== undefined && (!Number.isInteger(value) || value < min || value > max)) {
+      throw new ValidationError(`${key} ${value} must be a whole number of seconds from ${min} to ${max}`, scope);
+    }
+  }
+  if (props.clientMaxBodySize !== undefined && !NGINX_SIZE.test(props.clientMaxBodySize)) {
+    throw new ValidationError(
+      `clientMaxBodySize "${props.clientMaxBodySize}" must be an nginx size such as "10m" (digits and an optional k or m)`,
+      scope,
+    );
   }
 }

@@ -23,9 +23,21 @@
 
 /** Body types rewritten besides text/html (always rewritten by sub_filter). */
 export const REWRITTEN_TYPES = [
-  'text/css', 'text/javascript', 'application/javascript', 'application/json', 'text/plain', 'text/xml', 'application/xml',
-  'application/xhtml+xml', 'image/svg+xml', 'application/manifest+json', 'text/event-stream', 'application/problem+json',
-  'application/ld+json', 'application/rss+xml', 'application/atom+xml',
+  'text/css',
+  'text/javascript',
+  'application/javascript',
+  'application/json',
+  'text/plain',
+  'text/xml',
+  'application/xml',
+  'application/xhtml+xml',
+  'image/svg+xml',
+  'application/manifest+json',
+  'text/event-stream',
+  'application/problem+json',
+  'application/ld+json',
+  'application/rss+xml',
+  'application/atom+xml',
 ] as const;
 
 /** Response headers whose value is rewritten, and their nginx variable stem. */
@@ -94,7 +106,10 @@ export function edgeRewriteLines(publicName: string, hidden: readonly string[]):
           `        proxy_redirect ~*^(?:https?:)?//${hostPart}(/.*)?$ https://${publicName}$1;`,
           `        proxy_redirect ~*^wss?://${hostPart}(/.*)?$ wss://${publicName}$1;`,
           `        proxy_cookie_domain ~^\\.?(?:${alternatives})\\.?$ ${publicName};`,
-          ...REWRITTEN_HEADERS.flatMap(([header, stem]) => [`        proxy_hide_header ${header};`, `        add_header ${header} $edge_${stem} always;`]),
+          ...REWRITTEN_HEADERS.flatMap(([header, stem]) => [
+            `        proxy_hide_header ${header};`,
+            `        add_header ${header} $edge_${stem} always;`,
+          ]),
           // The public name first, unchanged: an internal name inside it (`cc.example.com` in
           // `rpx-cc.example.com`) is then never rewritten (the leftmost match wins).
           `        sub_filter '${publicName}' '${publicName}';`,

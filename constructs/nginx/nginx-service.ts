@@ -9,30 +9,25 @@
  * the files are rewritten (see ServiceContainer `recreateOn`).
  */
 import { Construct } from 'constructs';
-import { dependable } from 'cdktf';
+import { dependable, Lazy } from '../terraform-cdk';
 import { HOST_FILE_HELPER_IMAGE } from '../../catalogue/services';
 import { ServiceDefinition } from '../../catalogue/types';
-import { Deployment, deploymentLabels, withRegistry } from '../deployment';
+import { deploymentLabels, withRegistry } from '../deployment';
 import { ValidationError } from '../errors';
 import { HostFile } from '../host-file';
 import { ServiceContainer, ServiceOverrides } from '../service-container';
 import { TlsMaterial } from '../tls/tls-material';
+import { XivoServer } from '../xivo-server';
+import { NGINX_CONF_PATH, NGINX_SSL_DIR } from '../delivered-files';
 import { NginxSite, renderNginxConfig } from './nginx-config';
 
-/** Where the image reads its main configuration file. */
-export const NGINX_CONF_PATH = '/etc/nginx/nginx.conf';
-/** Where the certificate directory is mounted in the container. */
-export const NGINX_SSL_DIR = '/etc/nginx/ssl';
-
 export interface NginxServiceProps {
-  /** Where nginx runs. */
-  readonly deployment: Deployment;
   /** The catalogue's nginx service (front or edge). */
   readonly definition: ServiceDefinition;
   /** The operator's changes to the catalogue service. @default none */
   readonly overrides?: ServiceOverrides;
-  /** The site, with certificate paths under NGINX_SSL_DIR. */
-  readonly site: NginxSite;
+  /** The site, with certificate paths under NGINX_SSL_DIR; a function is called when the stack is synthesized (routes added later are in). */
+  readonly site: NginxSite | (() => NginxSite);
   readonly tls: TlsMaterial;
   /** Host directory of the certificate files, e.g. `/etc/docker/nginx/ssl`. */
   readonly sslHostDir: string;
@@ -47,25 +42,24 @@ export const UPSTREAM_TRUST_FILE = 'upstream-ca.crt';
 
 export class NginxService extends Construct {
   readonly service: ServiceContainer;
-  private site: NginxSite;
+  private readonly site: () => NginxSite;
+  private readonly fileBaseName: string;
   readonly tlsFiles: readonly HostFile[];
 
   constructor(scope: Construct, id: string, props: NginxServiceProps) {
     super(scope, id);
     const { site, tls, sslHostDir, fileBaseName: base } = props;
-    const inContainer = (ext: string) => `${NGINX_SSL_DIR}/${base}.${ext}`;
-    if (site.certificateFile !== inContainer('crt') || site.keyFile !== inContainer('key')) {
-      throw new ValidationError(this, `the site's certificate must be ${inContainer('crt')} and key ${inContainer('key')}`);
-    }
-    this.site = site;
-    const labels = deploymentLabels(props.deployment, props.definition.role, props.definition.name);
+    this.site = typeof site === 'function' ? site : () => site;
+    this.fileBaseName = base;
+    const { deployment } = XivoServer.of(this);
+    const labels = deploymentLabels(deployment, props.definition.role, props.definition.name);
     const file = (fileId: string, name: string, content: string, permissions: string) =>
       new HostFile(this, fileId, {
         path: `${sslHostDir}/${name}`,
         content,
         permissions,
         labels,
-        helperImage: withRegistry(props.deployment, HOST_FILE_HELPER_IMAGE),
+        helperImage: withRegistry(deployment, HOST_FILE_HELPER_IMAGE),
       });
     this.tlsFiles = [
       file('ssl-crt', `${base}.crt`, tls.certificateChainPem, '0644'),
@@ -74,10 +68,10 @@ export class NginxService extends Construct {
       ...(props.upstreamTrustPem ? [file('upstream-ca', UPSTREAM_TRUST_FILE, props.upstreamTrustPem, '0644')] : []),
     ];
     this.service = new ServiceContainer(this, 'service', {
-      deployment: props.deployment,
       definition: props.definition,
       overrides: props.overrides,
-      uploads: [this.configUpload()],
+      // nginx.conf is rendered once, when the stack is synthesized.
+      uploads: [{ file: NGINX_CONF_PATH, content: Lazy.stringValue({ produce: () => this.config }), permissions: '0644' }],
       mounts: [{ hostPath: sslHostDir, containerPath: NGINX_SSL_DIR, readOnly: true }],
       // A new key always comes with a new certificate: hashing the chain covers both.
       recreateOn: { certificate: tls.certificateChainPem, ...(props.upstreamTrustPem ? { 'upstream-ca': props.upstreamTrustPem } : {}) },
@@ -86,18 +80,13 @@ export class NginxService extends Construct {
     this.service.container.dependsOn = this.tlsFiles.map((f) => dependable(f.container));
   }
 
-  /** The rendered `nginx.conf`. */
+  /** The rendered `nginx.conf` (as synth renders it, with what was added so far). */
   get config(): string {
-    return renderNginxConfig(this.site);
-  }
-
-  /** Replaces the site (a route was added): the container gets the new `nginx.conf`. */
-  updateSite(site: NginxSite): void {
-    this.site = site;
-    this.service.addUpload(this.configUpload());
-  }
-
-  private configUpload() {
-    return { file: NGINX_CONF_PATH, content: this.config, permissions: '0644' };
+    const site = this.site();
+    const inContainer = (ext: string) => `${NGINX_SSL_DIR}/${this.fileBaseName}.${ext}`;
+    if (site.certificateFile !== inContainer('crt') || site.keyFile !== inContainer('key')) {
+      throw new ValidationError(`the site's certificate must be ${inContainer('crt')} and key ${inContainer('key')}`, this);
+    }
+    return renderNginxConfig(site);
   }
 }

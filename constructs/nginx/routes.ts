@@ -1,7 +1,7 @@
 /** A route of a front as nginx serves it: a path and the address it leads to from the front's server. */
 import { RateZone } from '../../catalogue/routes';
 import { ServiceId } from '../../catalogue/types';
-import { Endpoint } from '../platform-directory';
+import { Endpoint } from '../platform-rules';
 
 export interface FrontRoute {
   /** Prefix path, as nginx `location` matches it. */

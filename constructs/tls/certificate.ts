@@ -7,10 +7,10 @@
  * - `Certificate.selfSigned(names)`;
  * - `Certificate.fromFiles(files, names)`: the operator's files, read by Terraform at plan time.
  */
-import { Construct } from 'constructs';
-import { TerraformStack } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
+import { TerraformStack } from '../terraform-cdk';
 import { InternalCa } from './internal-ca';
-import { CertificateFiles, ProvidedCertificate } from './provided-certificate';
+import { CertificateFiles, planTimePemBundle, ProvidedCertificate } from './provided-certificate';
 import { KeySpec } from './key-spec';
 import { ServerCertificate } from './server-certificate';
 import { TlsMaterial } from './tls-material';
@@ -35,6 +35,10 @@ export abstract class Certificate {
         if (TerraformStack.of(ca) === TerraformStack.of(scope)) return new ServerCertificate(scope, id, { ...props, ca });
         return ca.issue(new Construct(scope, id), props);
       }
+
+      trustPem(): string {
+        return ca.certPem;
+      }
     })(names);
   }
 
@@ -43,6 +47,10 @@ export abstract class Certificate {
     return new (class extends Certificate {
       bind(scope: Construct, id: string): TlsMaterial {
         return new ServerCertificate(scope, id, { names, ...options });
+      }
+
+      trustPem(): undefined {
+        return undefined;
       }
     })(names);
   }
@@ -56,6 +64,11 @@ export abstract class Certificate {
       bind(scope: Construct, id: string): TlsMaterial {
         return new ProvidedCertificate(scope, id, { spec: files, directory, names });
       }
+
+      trustPem(scope: IConstruct): string | undefined {
+        // The chain files up to the root (the rules require them), read at plan time.
+        return files.chainFiles?.length ? planTimePemBundle(scope, directory, files.chainFiles) : undefined;
+      }
     })(names);
   }
 
@@ -66,4 +79,11 @@ export abstract class Certificate {
 
   /** Builds the certificate's resources under `scope` (as child `id`): what the endpoint serves. */
   abstract bind(scope: Construct, id: string): TlsMaterial;
+
+  /**
+   * The PEM a client of the endpoint verifies it with, as a Terraform value usable in `scope`'s
+   * stack: the internal CA's certificate, or the operator's chain files.
+   * @returns undefined for a self-signed certificate: nothing to verify it with
+   */
+  abstract trustPem(scope: IConstruct): string | undefined;
 }

@@ -67,7 +67,11 @@ function checkKeyStrength(p: Parsed): string | undefined {
 /** DNS names of the SAN; a wildcard covers one label. */
 export function covers(cert: X509Certificate, name: string): boolean {
   const sans = dnsNames(cert);
-  return sans.some((san) => san.toLowerCase() === name.toLowerCase() || (san.startsWith('*.') && name.toLowerCase().endsWith(san.slice(1).toLowerCase()) && !name.slice(0, name.length - san.length + 1).includes('.')));
+  return sans.some(
+    (san) =>
+      san.toLowerCase() === name.toLowerCase() ||
+      (san.startsWith('*.') && name.toLowerCase().endsWith(san.slice(1).toLowerCase()) && !name.slice(0, name.length - san.length + 1).includes('.')),
+  );
 }
 
 export function dnsNames(cert: X509Certificate): string[] {
@@ -100,8 +104,16 @@ export function checkChain(input: ChainInput): ChainResult {
   for (const p of [leaf, ...others]) {
     const weak = checkKeyStrength(p);
     if (weak) problems.push(weak, p.file);
-    if (new Date(p.cert.validTo) < now) problems.push(`certificate "${cn(p.cert.subject)}" in "${p.file}" expired on ${new Date(p.cert.validTo).toISOString().slice(0, 10)}: renew it`, p.file);
-    else if (new Date(p.cert.validFrom) > now) problems.push(`certificate "${cn(p.cert.subject)}" in "${p.file}" is not valid before ${new Date(p.cert.validFrom).toISOString().slice(0, 10)}: check the clock or wait`, p.file);
+    if (new Date(p.cert.validTo) < now)
+      problems.push(
+        `certificate "${cn(p.cert.subject)}" in "${p.file}" expired on ${new Date(p.cert.validTo).toISOString().slice(0, 10)}: renew it`,
+        p.file,
+      );
+    else if (new Date(p.cert.validFrom) > now)
+      problems.push(
+        `certificate "${cn(p.cert.subject)}" in "${p.file}" is not valid before ${new Date(p.cert.validFrom).toISOString().slice(0, 10)}: check the clock or wait`,
+        p.file,
+      );
   }
 
   const missing = input.names.filter((n) => !covers(leaf.cert, n));
@@ -112,7 +124,9 @@ export function checkChain(input: ChainInput): ChainResult {
     );
   }
   if (!leaf.cert.keyUsage?.includes('1.3.6.1.5.5.7.3.1') && leaf.cert.keyUsage !== undefined) {
-    problems.push(`certificate in "${input.cert.file}" is not for TLS servers (its extended key usage lacks serverAuth): request a TLS server certificate`);
+    problems.push(
+      `certificate in "${input.cert.file}" is not for TLS servers (its extended key usage lacks serverAuth): request a TLS server certificate`,
+    );
   }
 
   if (input.key && /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(input.key.pem)) {
@@ -123,10 +137,16 @@ export function checkChain(input: ChainInput): ChainResult {
   } else if (input.key) {
     try {
       if (!leaf.cert.checkPrivateKey(createPrivateKey(input.key.pem))) {
-        problems.push(`key in "${input.key.file}" does not match the certificate in "${input.cert.file}": give the private key the certificate was requested with`, input.key.file);
+        problems.push(
+          `key in "${input.key.file}" does not match the certificate in "${input.cert.file}": give the private key the certificate was requested with`,
+          input.key.file,
+        );
       }
     } catch (e) {
-      problems.push(`"${input.key.file}" is not a readable unencrypted PEM private key (${(e as Error).message}): give the key without a passphrase`, input.key.file);
+      problems.push(
+        `"${input.key.file}" is not a readable unencrypted PEM private key (${(e as Error).message}): give the key without a passphrase`,
+        input.key.file,
+      );
     }
   }
 
@@ -150,7 +170,11 @@ export function checkChain(input: ChainInput): ChainResult {
   }
   // With a link missing, the certificates left over are likely the ones above it (the root): keep them.
   others.forEach((o, i) => {
-    if (complete && !used.has(i)) problems.push(`certificate "${cn(o.cert.subject)}" in "${o.file}" is not in the issuing chain of "${input.cert.file}": remove it from chainFiles`, o.file);
+    if (complete && !used.has(i))
+      problems.push(
+        `certificate "${cn(o.cert.subject)}" in "${o.file}" is not in the issuing chain of "${input.cert.file}": remove it from chainFiles`,
+        o.file,
+      );
   });
   return result(order);
 }

@@ -15,11 +15,9 @@
  */
 import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
-import { TerraformStack } from 'cdktf';
-import { File } from '@cdktf/provider-local/lib/file';
-import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
-import { SelfSignedCert } from '@cdktf/provider-tls/lib/self-signed-cert';
+import { File, PrivateKey, SelfSignedCert, TerraformStack } from '../terraform-cdk';
 import { ValidationError } from '../errors';
+import { XivoServer } from '../xivo-server';
 import { PlanTimeFile } from '../plan-time-file';
 import { Runbook } from '../runbook';
 import { CERTIFICATE_DEFAULTS, KeySpec } from './key-spec';
@@ -28,17 +26,19 @@ import { localProvider, tlsProvider } from './providers';
 import { ServerCertificate, ServerCertificateProps } from './server-certificate';
 import { CertificateAuthority, TlsMaterial } from './tls-material';
 
-
 const CA_ID = 'InternalCa';
 
 export interface InternalCaProps {
-  /** Environment name: the CA's common name and the export path. */
-  readonly environment: string;
+  /** Environment name: the CA's common name and the export path. @default the platform's, in a XivoServer */
+  readonly environment?: string;
   /** Key of the CA. @default CERTIFICATE_DEFAULTS.key (RSA 2048) */
   readonly key?: KeySpec;
   /** Validity of the CA certificate. @default CERTIFICATE_DEFAULTS.caValidityDays (3650) */
   readonly validityDays?: number;
-  /** Early renewal of server certificates: the CA renews at three times this, at most half its validity. @default CERTIFICATE_DEFAULTS.earlyRenewalDays (30) */
+  /**
+   * Early renewal of server certificates: the CA renews at three times this, at most half its validity.
+   * @default CERTIFICATE_DEFAULTS.earlyRenewalDays (30)
+   */
   readonly earlyRenewalDays?: number;
 }
 
@@ -54,7 +54,7 @@ export class InternalCa extends Construct implements CertificateAuthority {
   }
 
   /** Creates the CA in the stack of `scope` (one per stack): give it the stack deployed first. */
-  static create(scope: IConstruct, props: InternalCaProps): InternalCa {
+  static create(scope: IConstruct, props: InternalCaProps = {}): InternalCa {
     return new InternalCa(TerraformStack.of(scope), CA_ID, props);
   }
 
@@ -68,12 +68,13 @@ export class InternalCa extends Construct implements CertificateAuthority {
     super(stack, id);
     tlsProvider(this);
     localProvider(this);
+    const environment = props.environment ?? XivoServer.of(this).platform.environment;
     const validityDays = props.validityDays ?? CERTIFICATE_DEFAULTS.caValidityDays;
     const earlyRenewalDays = props.earlyRenewalDays ?? CERTIFICATE_DEFAULTS.earlyRenewalDays;
     const key = new PrivateKey(this, 'key', privateKeyArgs(props.key ?? CERTIFICATE_DEFAULTS.key));
     const cert = new SelfSignedCert(this, 'cert', {
       privateKeyPem: key.privateKeyPem,
-      subject: [{ commonName: `XiVO ${props.environment} internal CA`, organization: SUBJECT_ORGANIZATION }],
+      subject: [{ commonName: `XiVO ${environment} internal CA`, organization: SUBJECT_ORGANIZATION }],
       isCaCertificate: true,
       setSubjectKeyId: true,
       allowedUses: [...CA_USES],
@@ -82,13 +83,13 @@ export class InternalCa extends Construct implements CertificateAuthority {
     });
     this.certPem = cert.certPem;
     this.privateKeyPem = key.privateKeyPem;
-    const exported = caExportPath(props.environment);
+    const exported = caExportPath(environment);
     this.exportFile = new File(this, 'export', {
       filename: PlanTimeFile.fromFile(path.resolve(exported)).pathFrom(this),
       content: cert.certPem,
       filePermission: '0644',
     });
-    new Runbook(this, 'runbook', { environment: props.environment, name: 'internal-ca', content: caRunbook(props.environment, exported) });
+    new Runbook(this, 'runbook', { environment, name: 'internal-ca', content: caRunbook(environment, exported) });
     this.issued = new Construct(this, 'issued');
   }
 
@@ -99,7 +100,7 @@ export class InternalCa extends Construct implements CertificateAuthority {
    */
   issue(consumer: IConstruct, props: Omit<ServerCertificateProps, 'ca'>): TlsMaterial {
     const id = consumer.node.path.replace(/\//g, '_');
-    if (this.issued.node.tryFindChild(id)) throw new ValidationError(consumer, 'a certificate was already issued for this construct');
+    if (this.issued.node.tryFindChild(id)) throw new ValidationError('a certificate was already issued for this construct', consumer);
     return new ServerCertificate(this.issued, id, { ...props, ca: this });
   }
 }

@@ -9,8 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Construct } from 'constructs';
-import { Fn } from 'cdktf';
-import { CertRequest } from '@cdktf/provider-tls/lib/cert-request';
+import { CertRequest, Fn } from '../terraform-cdk';
 import { ValidationError } from '../errors';
 import { PlanTimeFile } from '../plan-time-file';
 import { checkChain } from './chain';
@@ -61,7 +60,7 @@ export class ProvidedCertificate extends Construct implements TlsMaterial {
 
   constructor(scope: Construct, id: string, props: ProvidedCertificateProps) {
     super(scope, id);
-    if (props.names.length === 0) throw new ValidationError(this, 'a provided certificate needs at least its FQDN in names');
+    if (props.names.length === 0) throw new ValidationError('a provided certificate needs at least its FQDN in names', this);
     tlsProvider(this);
     this.certificateChainPem = planTimePemBundle(this, props.directory, [props.spec.certFile, ...ProvidedCertificate.orderedChain(props)]);
     this.privateKeyPem = PlanTimeFile.fromFile(path.resolve(props.directory, props.spec.keyFile)).secretText(this);

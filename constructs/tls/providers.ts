@@ -1,8 +1,6 @@
 /** One hashicorp/tls and one hashicorp/local provider per stack, created on first use. */
 import { IConstruct } from 'constructs';
-import { TerraformStack } from 'cdktf';
-import { LocalProvider } from '@cdktf/provider-local/lib/provider';
-import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
+import { LocalProvider, TerraformStack, TlsProvider } from '../terraform-cdk';
 
 export function tlsProvider(scope: IConstruct): void {
   const stack = TerraformStack.of(scope);

@@ -4,10 +4,7 @@
  * makes a new CSR, hence a new certificate at the next deploy, as does the early-renewal window.
  */
 import { Construct } from 'constructs';
-import { CertRequest } from '@cdktf/provider-tls/lib/cert-request';
-import { LocallySignedCert } from '@cdktf/provider-tls/lib/locally-signed-cert';
-import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
-import { SelfSignedCert } from '@cdktf/provider-tls/lib/self-signed-cert';
+import { CertRequest, LocallySignedCert, PrivateKey, SelfSignedCert } from '../terraform-cdk';
 import { ValidationError } from '../errors';
 import { CERTIFICATE_DEFAULTS, KeySpec } from './key-spec';
 import { tlsProvider } from './providers';
@@ -36,11 +33,14 @@ export class ServerCertificate extends Construct implements TlsMaterial {
 
   constructor(scope: Construct, id: string, props: ServerCertificateProps) {
     super(scope, id);
-    if (props.names.length === 0) throw new ValidationError(this, 'a server certificate needs at least its FQDN in names');
+    if (props.names.length === 0) throw new ValidationError('a server certificate needs at least its FQDN in names', this);
     const validityDays = props.validityDays ?? CERTIFICATE_DEFAULTS.validityDays;
     const earlyRenewalDays = props.earlyRenewalDays ?? CERTIFICATE_DEFAULTS.earlyRenewalDays;
     if (earlyRenewalDays >= validityDays) {
-      throw new ValidationError(this, `earlyRenewalDays (${earlyRenewalDays}) must be less than validityDays (${validityDays}), or every deploy re-issues the certificate`);
+      throw new ValidationError(
+        `earlyRenewalDays (${earlyRenewalDays}) must be less than validityDays (${validityDays}), or every deploy re-issues the certificate`,
+        this,
+      );
     }
     tlsProvider(this);
     this.names = [...props.names];

@@ -1,5 +1,6 @@
 /**
- * The TLS rules every certificate of the platform follows, whatever the mode (XiVO CC "System Configuration" and certificate guidance for contact centres):
+ * The TLS rules every certificate of the platform follows, whatever the mode (XiVO CC "System Configuration" and certificate
+ * guidance for contact centres):
  * the FQDN is the CN and the first SAN, RSA ≥ 2048 or ECDSA P-256/P-384, server-auth usage,
  * settable validity and early renewal. hashicorp/tls marks only key usage and basic
  * constraints critical.

@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import { ValidationError } from '../errors';
 import { casServerUrlProblem } from './auth-checks';
 import { XucContribution } from './contribution';
-import { AuthModeInfo, XucFeature } from './xuc-feature';
+import { AuthModeInfo, CAS_MODE } from './auth-modes';
+import { XucFeature } from './xuc-feature';
 
 export interface AuthCasProps {
   /** https:// URL of the CAS server, e.g. `https://cas.example.com/cas`. */
@@ -13,7 +14,7 @@ export interface AuthCasProps {
 }
 
 export class AuthCas extends Construct {
-  static readonly info: AuthModeInfo = { name: 'cas', managedVariables: ['CAS_LOGOUT_ENABLE', 'CAS_SERVER_URL'] };
+  static readonly info: AuthModeInfo = CAS_MODE;
 
   /** CAS SSO for `XucService.addAuthentication()` and the same front's XucmgtService. */
   static mode(props: AuthCasProps): XucFeature {
@@ -30,10 +31,10 @@ export class AuthCas extends Construct {
   constructor(scope: Construct, id: string, props: AuthCasProps) {
     super(scope, id);
     if (!/^https:\/\/[^/\s]+/.test(props.serverUrl)) {
-      throw new ValidationError(this, `CAS server URL "${props.serverUrl}" must be an https:// URL`);
+      throw new ValidationError(`CAS server URL "${props.serverUrl}" must be an https:// URL`, this);
     }
     const endpoint = casServerUrlProblem(props.serverUrl);
-    if (endpoint) throw new ValidationError(this, endpoint);
+    if (endpoint) throw new ValidationError(endpoint, this);
     this.contribution = { env: { ...AuthCas.xucmgtEnv(props), CAS_LOGOUT_ENABLE: String(props.logout ?? false) } };
   }
 }

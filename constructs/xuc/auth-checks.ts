@@ -73,7 +73,9 @@ export function principalHostProblem(principal: string, fronts: readonly string[
 }
 
 export function queueNameProblem(name: string): string | undefined {
-  return /^out[a-z0-9_-]*$/.test(name) ? undefined : `"${name}" must start with "out" (xuc routes agent calls to a queue named out…) and hold lowercase letters, digits, _ or -; e.g. "outbound"`;
+  return /^out[a-z0-9_-]*$/.test(name)
+    ? undefined
+    : `"${name}" must start with "out" (xuc routes agent calls to a queue named out…) and hold lowercase letters, digits, _ or -; e.g. "outbound"`;
 }
 
 export function queueNumberProblem(number: string): string | undefined {

@@ -5,28 +5,29 @@
  */
 import { Construct } from 'constructs';
 import { ValidationError } from '../errors';
+import { hostOfAddress } from '../platform-rules';
 import { principalHostProblem } from './auth-checks';
 import { PlanTimeFile } from '../plan-time-file';
 import { Runbook } from '../runbook';
 import { CONTAINER_FILE_MODE, XucContribution } from './contribution';
 import { JVM_SAFE, SecretVariable, secretVariable } from './secrets';
-import { AuthModeInfo, XucFeature, XucFeatureContext } from './xuc-feature';
-
-/** The only Kerberos encryption types XiVO CC supports (XiVO CC "System Configuration"). */
-export const KERBEROS_ENCRYPTION_TYPES = ['aes256-cts-hmac-sha1-96', 'arcfour-hmac', 'des3-cbc-sha1', 'des-cbc-crc'] as const;
-export type KerberosEncryptionType = (typeof KERBEROS_ENCRYPTION_TYPES)[number];
+import { AuthModeInfo, KERBEROS_MODE } from './auth-modes';
+import { KEYTAB_PATH, KRB5_CONF_PATH } from '../delivered-files';
+import { DEFAULT_KERBEROS_ENCRYPTION_TYPES, KERBEROS_ENCRYPTION_TYPES, KerberosEncryptionType } from './xuc-defaults';
+import { XucFeature, XucFeatureContext } from './xuc-feature';
 
 /** `TF_VAR_kerberos_password`: the service principal's password, passed in JAVA_OPTS. */
 export const KERBEROS_PASSWORD: SecretVariable = {
-  name: 'kerberos_password',
+  name: KERBEROS_MODE.secrets!.kerberosPassword,
   description: 'Password of the Kerberos service principal (-Dsecured.krb5.password of xuc).',
   validation: [
-    { condition: (v) => `\${can(regex("${JVM_SAFE}", ${v}))}`, errorMessage: 'kerberos_password must not be empty nor contain spaces, quotes or backslashes (it is passed in JAVA_OPTS).' },
+    {
+      condition: (v) => `\${can(regex("${JVM_SAFE}", ${v}))}`,
+      errorMessage: 'kerberos_password must not be empty nor contain spaces, quotes or backslashes (it is passed in JAVA_OPTS).',
+    },
   ],
 };
 
-export const KRB5_CONF_PATH = '/etc/krb5.conf';
-export const KEYTAB_PATH = '/etc/kerberos/xuc.keytab';
 const WEAK: readonly KerberosEncryptionType[] = ['arcfour-hmac', 'des3-cbc-sha1', 'des-cbc-crc'];
 
 export interface AuthKerberosProps {
@@ -41,7 +42,7 @@ export interface AuthKerberosProps {
   readonly fronts: readonly string[];
   /** The keytab, read at plan time. */
   readonly keytab: PlanTimeFile;
-  /** @default ['aes256-cts-hmac-sha1-96'] */
+  /** @default DEFAULT_KERBEROS_ENCRYPTION_TYPES (['aes256-cts-hmac-sha1-96']) */
   readonly encryptionTypes?: readonly KerberosEncryptionType[];
 }
 
@@ -77,12 +78,7 @@ export function krb5Conf(o: Krb5ConfOptions): string {
 }
 
 export class AuthKerberos extends Construct {
-  static readonly info: AuthModeInfo = {
-    name: 'kerberos',
-    managedVariables: ['USE_SSO'],
-    managedXucmgtVariables: ['XUC_HOST'],
-    secrets: { kerberosPassword: KERBEROS_PASSWORD.name },
-  };
+  static readonly info: AuthModeInfo = KERBEROS_MODE;
 
   /** Kerberos SSO for `XucService.addAuthentication()` and the same front's XucmgtService. */
   static mode(props: AuthKerberosProps): XucFeature {
@@ -90,6 +86,7 @@ export class AuthKerberos extends Construct {
       id: 'kerberos',
       bind: (scope, context) => new AuthKerberos(scope, 'kerberos', props, context).contribution,
       xucmgtEnv: () => AuthKerberos.xucmgtEnv(props.principal),
+      internalNames: () => [...props.kdc, props.adminServer].map(hostOfAddress),
     };
   }
 
@@ -104,14 +101,14 @@ export class AuthKerberos extends Construct {
   /** @param context the xuc's environment (the browser runbook is written there) */
   constructor(scope: Construct, id: string, props: AuthKerberosProps, context: XucFeatureContext) {
     super(scope, id);
-    const types = props.encryptionTypes ?? ['aes256-cts-hmac-sha1-96'];
+    const types = props.encryptionTypes ?? DEFAULT_KERBEROS_ENCRYPTION_TYPES;
     const unsupported = types.find((t) => !KERBEROS_ENCRYPTION_TYPES.includes(t));
     if (unsupported) {
-      throw new ValidationError(this, `encryption type "${unsupported}" is not supported by XiVO CC: use ${KERBEROS_ENCRYPTION_TYPES.join(', ')}`);
+      throw new ValidationError(`encryption type "${unsupported}" is not supported by XiVO CC: use ${KERBEROS_ENCRYPTION_TYPES.join(', ')}`, this);
     }
     const hostProblem = principalHostProblem(props.principal, props.fronts);
-    if (hostProblem) throw new ValidationError(this, hostProblem);
-    if (props.kdc.length === 0) throw new ValidationError(this, 'give at least one KDC');
+    if (hostProblem) throw new ValidationError(hostProblem, this);
+    if (props.kdc.length === 0) throw new ValidationError('give at least one KDC', this);
 
     this.krb5Conf = krb5Conf({ realm: props.realm, kdc: props.kdc, adminServer: props.adminServer, encryptionTypes: types });
     const password = secretVariable(this, KERBEROS_PASSWORD).stringValue;
@@ -124,7 +121,11 @@ export class AuthKerberos extends Construct {
         { file: KEYTAB_PATH, contentBase64: props.keytab.secretBase64(this), permissions: CONTAINER_FILE_MODE },
       ],
     };
-    new Runbook(this, 'browsers', { environment: context.environment, name: 'kerberos-browsers', content: browserRunbook(props.principal, props.realm) });
+    new Runbook(this, 'browsers', {
+      environment: context.environment,
+      name: 'kerberos-browsers',
+      content: browserRunbook(props.principal, props.realm),
+    });
   }
 }
 

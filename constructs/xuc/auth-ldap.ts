@@ -5,15 +5,17 @@
  */
 import { Construct } from 'constructs';
 import { ValidationError } from '../errors';
+import { hostOfAddress } from '../platform-rules';
 import { caPemProblem, ldapUrlProblem, splitPemCertificates, userSearchFilterProblem } from './auth-checks';
 import { XucContribution } from './contribution';
 import { HoconSecret } from './hocon';
 import { SecretVariable, secretVariable } from './secrets';
-import { AuthModeInfo, XucFeature } from './xuc-feature';
+import { AuthModeInfo, LDAP_MODE } from './auth-modes';
+import { XucFeature } from './xuc-feature';
 
 /** `TF_VAR_ldap_manager_password`: the bind password, never in the environment file. */
 export const LDAP_MANAGER_PASSWORD: SecretVariable = {
-  name: 'ldap_manager_password',
+  name: LDAP_MODE.secrets!.ldapManagerPassword,
   description: 'Password of auth.ldap.managerDN (xuc.conf managerPassword). Any characters.',
   validation: [{ condition: (v) => `\${length(${v}) > 0}`, errorMessage: 'ldap_manager_password must not be empty.' }],
 };
@@ -30,11 +32,11 @@ export interface AuthLdapProps {
 }
 
 export class AuthLdap extends Construct {
-  static readonly info: AuthModeInfo = { name: 'ldap', managedVariables: [], secrets: { ldapManagerPassword: LDAP_MANAGER_PASSWORD.name } };
+  static readonly info: AuthModeInfo = LDAP_MODE;
 
   /** LDAP authentication for `XucService.addAuthentication()`. */
   static mode(props: AuthLdapProps): XucFeature {
-    return { id: 'ldap', bind: (scope) => new AuthLdap(scope, 'ldap', props).contribution };
+    return { id: 'ldap', bind: (scope) => new AuthLdap(scope, 'ldap', props).contribution, internalNames: () => [hostOfAddress(props.url)] };
   }
 
   readonly contribution: XucContribution;
@@ -48,7 +50,7 @@ export class AuthLdap extends Construct {
       userSearchFilterProblem(props.userSearchFilter) ??
       (props.caPem !== undefined && !props.url.startsWith('ldaps://') ? 'a CA is given for a plain ldap:// URL: use ldaps://HOST:636' : undefined) ??
       (props.caPem !== undefined ? caPemProblem(props.caPem) : undefined);
-    if (problem) throw new ValidationError(this, problem);
+    if (problem) throw new ValidationError(problem, this);
     this.caCertificates = props.caPem ? splitPemCertificates(props.caPem) : [];
     this.contribution = {
       trustedCertificates: this.caCertificates,

@@ -4,11 +4,13 @@
  * list (XiVO's documented default); the username field defaults to `preferred_username`.
  */
 import { Construct } from 'constructs';
-import { Annotations } from 'cdktf';
+import { Annotations } from '../terraform-cdk';
 import { ValidationError } from '../errors';
 import { oidcServerUrlProblem } from './auth-checks';
 import { XucContribution } from './contribution';
-import { AuthModeInfo, XucFeature } from './xuc-feature';
+import { AuthModeInfo, OIDC_MODE } from './auth-modes';
+import { DEFAULT_OIDC_USERNAME_FIELD } from './xuc-defaults';
+import { XucFeature } from './xuc-feature';
 
 export interface AuthOidcProps {
   /** https:// URL of the OIDC realm. */
@@ -31,10 +33,7 @@ export const OIDC_LOGOUT_WARNING =
   'OIDC_LOGOUT_ENABLE=true only works with Keycloak servers older than 18 (XiVO CC "System Configuration"); with another server, logging out may fail';
 
 export class AuthOidc extends Construct {
-  static readonly info: AuthModeInfo = {
-    name: 'oidc',
-    managedVariables: ['ENABLE_OIDC', 'OIDC_AUDIENCE', 'OIDC_CLIENT_ID', 'OIDC_LOGOUT_ENABLE', 'OIDC_SERVER_URL', 'OIDC_USERNAME_FIELD'],
-  };
+  static readonly info: AuthModeInfo = OIDC_MODE;
 
   /** OpenID Connect SSO for `XucService.addAuthentication()` and the same front's XucmgtService. */
   static mode(props: AuthOidcProps): XucFeature {
@@ -50,13 +49,13 @@ export class AuthOidc extends Construct {
   constructor(scope: Construct, id: string, props: AuthOidcProps) {
     super(scope, id);
     if (!/^https:\/\/[^/\s]+/.test(props.serverUrl)) {
-      throw new ValidationError(this, `OIDC server URL "${props.serverUrl}" must be an https:// URL`);
+      throw new ValidationError(`OIDC server URL "${props.serverUrl}" must be an https:// URL`, this);
     }
     const endpoint = oidcServerUrlProblem(props.serverUrl);
-    if (endpoint) throw new ValidationError(this, endpoint);
+    if (endpoint) throw new ValidationError(endpoint, this);
     const ids = props.xucClientIds ?? [props.clientId];
     const bad = [props.clientId, ...ids].find((c) => !/^[^,\s]+$/.test(c));
-    if (bad !== undefined) throw new ValidationError(this, `OIDC client id "${bad}" must not be empty nor contain commas or spaces`);
+    if (bad !== undefined) throw new ValidationError(`OIDC client id "${bad}" must not be empty nor contain commas or spaces`, this);
     if (props.logout) Annotations.of(this).addWarning(OIDC_LOGOUT_WARNING);
     this.contribution = {
       env: {
@@ -65,7 +64,7 @@ export class AuthOidc extends Construct {
         OIDC_CLIENT_ID: ids.join(','),
         OIDC_LOGOUT_ENABLE: String(props.logout ?? false),
         OIDC_SERVER_URL: props.serverUrl,
-        OIDC_USERNAME_FIELD: props.usernameField ?? 'preferred_username',
+        OIDC_USERNAME_FIELD: props.usernameField ?? DEFAULT_OIDC_USERNAME_FIELD,
       },
     };
   }

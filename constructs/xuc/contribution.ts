@@ -1,5 +1,5 @@
 /** What a feature (an authentication mode, the outbound queue) adds to the xuc container; XucService composes them. */
-import { ContainerUpload } from '@cdktf/provider-docker/lib/container';
+import { ContainerUpload } from '../terraform-cdk';
 import { HoconObject } from './hocon';
 
 export interface XucContribution {

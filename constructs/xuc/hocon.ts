@@ -7,7 +7,8 @@
  * `%%{`, see config/literal.ts); secrets are inserted at plan time as `${jsonencode(var.x)}`,
  * which is a valid JSON (hence HOCON) string whatever the secret holds.
  */
-import { Fn } from 'cdktf';
+import { Fn } from '../terraform-cdk';
+import { UnscopedValidationError } from '../errors';
 
 /** A string known only at plan time (a sensitive variable): rendered with `jsonencode`. */
 export class HoconSecret {
@@ -38,7 +39,7 @@ function renderObject(object: HoconObject, indent: string): string {
   return Object.keys(object)
     .sort()
     .map((key) => {
-      if (!KEY.test(key)) throw new Error(`HOCON key "${key}" must be a plain identifier`);
+      if (!KEY.test(key)) throw new UnscopedValidationError(`HOCON key "${key}" must be a plain identifier`);
       const value = object[key];
       const isObject = typeof value === 'object' && !(value instanceof HoconSecret);
       return `${indent}${key}${isObject ? ' ' : ' = '}${renderValue(value, indent)}\n`;
@@ -60,7 +61,7 @@ export function mergeHocon(trees: readonly HoconObject[]): HoconObject {
       const isObject = (v: HoconValue | undefined): v is HoconObject => typeof v === 'object' && !(v instanceof HoconSecret);
       if (existing === undefined) out[key] = value;
       else if (isObject(existing) && isObject(value)) out[key] = mergeHocon([existing, value]);
-      else throw new Error(`xuc.conf key "${key}" is set twice`);
+      else throw new UnscopedValidationError(`xuc.conf key "${key}" is set twice`);
     }
   }
   return out;

@@ -8,9 +8,8 @@ import { outboundLengthProblem, queueNameProblem, queueNumberProblem } from './a
 import { Runbook } from '../runbook';
 import { ValidationError } from '../errors';
 import { XucContribution } from './contribution';
+import { DEFAULT_OUTBOUND_LENGTH } from './xuc-defaults';
 import { XucFeature, XucFeatureContext } from './xuc-feature';
-
-export const DEFAULT_OUTBOUND_LENGTH = 6;
 
 export interface OutboundQueueProps {
   /** Queue name, starting with `out`. */
@@ -34,7 +33,7 @@ export class OutboundQueue extends Construct {
     super(scope, id);
     const length = props.outboundLength ?? DEFAULT_OUTBOUND_LENGTH;
     const problem = queueNameProblem(props.name) ?? queueNumberProblem(props.number) ?? outboundLengthProblem(length);
-    if (problem) throw new ValidationError(this, problem);
+    if (problem) throw new ValidationError(problem, this);
     this.contribution = { conf: { xuc: { outboundLength: length } } };
     new Runbook(this, 'runbook', { environment: context.environment, name: 'outbound-queue', content: runbook(props.name, props.number, length) });
   }

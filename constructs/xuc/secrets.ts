@@ -4,7 +4,7 @@
  * (next to the code that uses it); values never reach cdktf.out.
  */
 import { IConstruct } from 'constructs';
-import { TerraformStack, TerraformVariable } from 'cdktf';
+import { TerraformStack, TerraformVariable } from '../terraform-cdk';
 
 /** A sensitive variable a feature declares. */
 export interface SecretVariable {

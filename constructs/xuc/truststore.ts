@@ -9,22 +9,29 @@
  * certificates or password re-runs the builder, and xuc is replaced after it.
  */
 import { Construct, IConstruct } from 'constructs';
-import { Container } from '@cdktf/provider-docker/lib/container';
+import { Container, ContainerUpload, containerUploadToTerraform, Lazy } from '../terraform-cdk';
 import { labelList } from '../labels';
 import { ValidationError } from '../errors';
+import { TRUSTSTORE_MOUNT } from '../delivered-files';
+import { TRUSTSTORE_PASSWORD_VARIABLE } from './auth-modes';
 import { JVM_SAFE, SecretVariable, secretVariable } from './secrets';
 
 /** `TF_VAR_xuc_truststore_password`: the password of the store built for a private LDAP CA. */
 export const TRUSTSTORE_PASSWORD: SecretVariable = {
-  name: 'xuc_truststore_password',
+  name: TRUSTSTORE_PASSWORD_VARIABLE,
   description: 'Password of the Java truststore built for auth.ldap.caFile (-Djavax.net.ssl.trustStorePassword). Generate one: openssl rand -hex 16.',
   validation: [
-    { condition: (v) => `\${length(${v}) >= 6}`, errorMessage: 'xuc_truststore_password must be at least 6 characters (keytool refuses shorter ones).' },
-    { condition: (v) => `\${can(regex("${JVM_SAFE}", ${v}))}`, errorMessage: 'xuc_truststore_password must not contain spaces, quotes or backslashes (it is passed in JAVA_OPTS).' },
+    {
+      condition: (v) => `\${length(${v}) >= 6}`,
+      errorMessage: 'xuc_truststore_password must be at least 6 characters (keytool refuses shorter ones).',
+    },
+    {
+      condition: (v) => `\${can(regex("${JVM_SAFE}", ${v}))}`,
+      errorMessage: 'xuc_truststore_password must not contain spaces, quotes or backslashes (it is passed in JAVA_OPTS).',
+    },
   ],
 };
 
-export const TRUSTSTORE_MOUNT = '/customSslTrustStore';
 export const TRUSTSTORE_FILE = `${TRUSTSTORE_MOUNT}/ldapCertTrustStore`;
 const CA_DIR = '/tmp/ldap-ca';
 
@@ -65,10 +72,12 @@ export class XucTruststore extends Construct {
   }
 
   readonly builder: Container;
+  private readonly certificates: string[];
 
   constructor(scope: Construct, id: string, props: XucTruststoreProps) {
     super(scope, id);
-    if (props.certificates.length === 0) throw new ValidationError(this, 'give at least one certificate to trust');
+    if (props.certificates.length === 0) throw new ValidationError('give at least one certificate to trust', this);
+    this.certificates = [...props.certificates];
     const password = secretVariable(this, TRUSTSTORE_PASSWORD).stringValue;
     this.builder = new Container(this, 'builder', {
       name: `${props.xucName}-truststore`,
@@ -84,7 +93,18 @@ export class XucTruststore extends Construct {
       logOpts: props.logOpts ? { ...props.logOpts } : undefined,
       labels: labelList({ ...props.labels, 'org.xivo.job': 'xuc-truststore' }),
       volumes: [{ hostPath: props.hostDirectory, containerPath: TRUSTSTORE_MOUNT }],
-      upload: props.certificates.map((content, i) => ({ file: `${CA_DIR}/ca-${String(i + 1).padStart(2, '0')}.pem`, content, permissions: '0644' })),
+      // Rendered once, when the stack is synthesized: certificates added before then are in.
+      upload: Lazy.anyValue({
+        produce: () =>
+          this.certificates.map((content, i) =>
+            containerUploadToTerraform({ file: `${CA_DIR}/ca-${String(i + 1).padStart(2, '0')}.pem`, content, permissions: '0644' }),
+          ),
+      }) as unknown as ContainerUpload[],
     });
+  }
+
+  /** Trusts more certificates (one PEM each): the store is built with them. */
+  addCertificates(certificates: readonly string[]): void {
+    this.certificates.push(...certificates);
   }
 }

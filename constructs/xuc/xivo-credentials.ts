@@ -6,7 +6,7 @@
  * inferred (catalogue/xuc-credentials.ts), each overridable through `envNames`.
  */
 import { Construct, IConstruct } from 'constructs';
-import { TerraformStack, TerraformVariable } from 'cdktf';
+import { TerraformStack, TerraformVariable } from '../terraform-cdk';
 import { XUC_CREDENTIALS, XucCredential } from '../../catalogue/xuc-credentials';
 import { InternalError, ValidationError } from '../errors';
 
@@ -26,7 +26,7 @@ const USERS = { ctiUser: 'ctiUser', webServicesUser: 'webServicesUser', amiUser:
 /** The sensitive variable of a secret credential in the stack of `scope`, created on first use. */
 export function credentialSecret(scope: IConstruct, credential: XucCredential): TerraformVariable {
   const fact = XUC_CREDENTIALS[credential];
-  if (!fact.secretVariable) throw new InternalError(scope, `${credential} is not a secret credential`);
+  if (!fact.secretVariable) throw new InternalError(`${credential} is not a secret credential`, scope);
   const stack = TerraformStack.of(scope);
   const existing = stack.node.tryFindChild(fact.secretVariable) as TerraformVariable | undefined;
   return (
@@ -36,7 +36,12 @@ export function credentialSecret(scope: IConstruct, credential: XucCredential): 
       sensitive: true,
       nullable: false,
       description: `${fact.what}, given to xuc as ${fact.env} (name inferred). Set TF_VAR_${fact.secretVariable}; runbook xivo-side.md says where XiVO keeps it.`,
-      validation: [{ condition: `\${length(var.${fact.secretVariable}) > 0 && !can(regex("[\\r\\n]", var.${fact.secretVariable}))}`, errorMessage: `${fact.secretVariable} must not be empty nor hold a line break.` }],
+      validation: [
+        {
+          condition: `\${length(var.${fact.secretVariable}) > 0 && !can(regex("[\\r\\n]", var.${fact.secretVariable}))}`,
+          errorMessage: `${fact.secretVariable} must not be empty nor hold a line break.`,
+        },
+      ],
     })
   );
 }
@@ -53,7 +58,7 @@ export class XivoCredentials extends Construct {
     const byName = new Map<string, XucCredential>();
     for (const [credential, name] of Object.entries(names) as [XucCredential, string][]) {
       const other = byName.get(name);
-      if (other) throw new ValidationError(this, `${credential} and ${other} would both be given to xuc as ${name}: give them different envNames`);
+      if (other) throw new ValidationError(`${credential} and ${other} would both be given to xuc as ${name}: give them different envNames`, this);
       byName.set(name, credential);
     }
     const env: Record<string, string> = {};

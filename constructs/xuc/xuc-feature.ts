@@ -20,20 +20,6 @@ export interface XucFeature {
   bind(scope: Construct, context: XucFeatureContext): XucContribution;
   /** Variables of xucmgt (the web applications) for this feature. @returns none when absent */
   xucmgtEnv?(): Readonly<Record<string, string>>;
-}
-
-/**
- * What the config layer needs to know of an authentication mode without building it: the
- * variables it composes (the environment file may not override them, or a mode would silently
- * lose a setting) and the sensitive Terraform variables it declares.
- */
-export interface AuthModeInfo {
-  /** Key of the mode in the environment file's `auth` section. */
-  readonly name: string;
-  /** Variables the mode sets on xuc and, where it has them, on xucmgt. */
-  readonly managedVariables: readonly string[];
-  /** Variables the mode sets on xucmgt only. @default none */
-  readonly managedXucmgtVariables?: readonly string[];
-  /** Sensitive Terraform variables of the mode, by secret key. @default none */
-  readonly secrets?: Readonly<Record<string, string>>;
+  /** Servers the feature talks to that a browser must never see (the directory, the KDCs): the edge proxy hides them. @returns none when absent */
+  internalNames?(): readonly string[];
 }

@@ -6,28 +6,32 @@
  *
  * Authentication modes and other features plug in through one seam, `XucFeature`
  * (`AuthLdap.mode()`, `AuthKerberos.mode()`, `AuthCas.mode()`, `AuthOidc.mode()`,
- * `OutboundQueue.feature()`), given in props or added later with `addAuthentication()`.
+ * `OutboundQueue.feature()`), given in props or added later with `addAuthentication()`; the
+ * same product's XucmgtService takes its variables from this xuc. XIVO_HOST and XUC_HOST come from
+ * the platform (XivoServer.of(this)); the names the modes talk to (directory, KDCs) are hidden by
+ * the edge proxy.
  *
  * Files are uploaded into the container rather than bind-mounted from /etc/docker/xuc: no
  * host file to keep in sync, and a changed file replaces the container (the documentation's
  * "recreate the container") by itself.
  */
 import { Construct } from 'constructs';
-import { Annotations, dependable } from 'cdktf';
-import { serviceDefinition, XUC_TRUSTSTORE_HOST_DIR } from '../../catalogue/services';
+import { Annotations, dependable, Lazy } from '../terraform-cdk';
+import { DEFAULT_XUC_HEAP, serviceDefinition, XUC_TRUSTSTORE_HOST_DIR } from '../../catalogue/services';
 import { FrontRole, Role } from '../../catalogue/types';
-import { Deployment, deploymentLabels, logOptions } from '../deployment';
+import { deploymentLabels, logOptions } from '../deployment';
+import { ValidationError } from '../errors';
 import { ServiceContainer, ServiceOverrides } from '../service-container';
-import { SharedToken } from '../shared-token';
+import { XivoServer } from '../xivo-server';
 import { CONTAINER_FILE_MODE, XucContribution } from './contribution';
 import { mergeHocon, renderXucConf } from './hocon';
 import { javaOpts } from './java-opts';
-import { TRUSTSTORE_MOUNT, XucTruststore } from './truststore';
+import { TRUSTSTORE_MOUNT, XUC_CONF_PATH } from '../delivered-files';
+import { XucTruststore } from './truststore';
+import { DEFAULT_LOGIN_TIMEOUT_MS, heapLimitProblem, heapOrderProblem, LOGIN_TIMEOUT_LIMITS_MS } from './xuc-defaults';
 import { XivoCredentials, XivoCredentialsProps } from './xivo-credentials';
 import { XucFeature } from './xuc-feature';
 
-export const XUC_CONF_PATH = '/conf/xuc.conf';
-export const DEFAULT_LOGIN_TIMEOUT_MS = 5000;
 export const XUC_LOGIN_WARNING =
   'AUTH_PREVENT_XUC_LOGIN=false lets anyone who knows the internal xuc user log in to the API and applications; XiVO CC "System Configuration" strongly advises against it';
 
@@ -42,29 +46,28 @@ export interface XucJvmOptions {
 }
 
 export interface XucServiceProps {
-  /** Where xuc runs. */
-  readonly deployment: Deployment;
   /** The product this xuc serves: XiVO CC or the UC-Addon. @default Role.CC */
   readonly role?: FrontRole;
-  /** `XIVO_HOST`: address of the XiVO PBX. @default the deployment directory's public name `xivoHost` */
-  readonly xivoHost?: string;
-  /** `XUC_HOST`: the name users open. @default the directory's `xucHost` (XiVO CC) or `ucAddonHost` (UC-Addon) */
-  readonly xucHost?: string;
-  /** The shared `PLAY_AUTH_TOKEN`. @default SharedToken.of(this): the stack's `play_auth_token` variable */
-  readonly token?: SharedToken;
-  /** Authentication modes and features (`AuthLdap.mode()`, `OutboundQueue.feature()`...); more with `addAuthentication()`. @default none: XiVO's own users */
+  /**
+   * Authentication modes and features (`AuthLdap.mode()`, `OutboundQueue.feature()`...); more with `addAuthentication()`.
+   * @default none: XiVO's own users
+   */
   readonly features?: readonly XucFeature[];
   /** XiVO's own login. @default true */
   readonly xivoAuthentication?: boolean;
   /** `AUTH_PREVENT_XUC_LOGIN=false`: the internal xuc user may log in (a warning). @default false */
   readonly allowXucUserLogin?: boolean;
-  /** `LOGIN_TIMEOUT_MS`. @default DEFAULT_LOGIN_TIMEOUT_MS (5000) */
+  /** `LOGIN_TIMEOUT_MS`, whole milliseconds from 1000 to 120000. @default DEFAULT_LOGIN_TIMEOUT_MS (5000) */
   readonly loginTimeoutMs?: number;
-  /** Heap and extra JVM flags. @default heap DEFAULT_XUC_HEAP, no extra flag */
+  /** Heap (`-Xms` at most `-Xmx`, `-Xmx` below the container's memory limit) and extra JVM flags. @default heap DEFAULT_XUC_HEAP, no extra flag */
   readonly jvm?: XucJvmOptions;
   /** xuc's users towards XiVO (CTI, web services, AMI). @default the catalogue's (inferred names) */
   readonly credentials?: XivoCredentialsProps;
-  /** Host directory of the LDAPS truststore. @default XUC_TRUSTSTORE_HOST_DIR (`/etc/docker/xuc-custom-truststore`) */
+  /**
+   * Host directory of the LDAPS truststore.
+   * @default XUC_TRUSTSTORE_HOST_DIR (`/etc/docker/xuc-custom-truststore`); `/etc/docker/<role>-xuc-custom-truststore`
+   * when another xuc runs on the same Docker host
+   */
   readonly truststoreHostDirectory?: string;
   /** The operator's changes to the catalogue service. @default none */
   readonly overrides?: ServiceOverrides;
@@ -84,27 +87,37 @@ export class XucService extends Construct {
   truststore?: XucTruststore;
   /** xuc's credentials towards XiVO (CTI, web services, AMI). */
   readonly credentials: XivoCredentials;
+  /** The product this xuc serves. */
+  readonly role: FrontRole;
   private readonly props: XucServiceProps;
   private readonly contributions: XucContribution[] = [];
+  private readonly features: XucFeature[] = [];
   private readonly xucmgtVariables: Record<string, string> = {};
+  /** `-Djavax.net.ssl.trustStore…` flags, once a feature gives certificates to trust. */
+  private truststoreOptions: readonly string[] = [];
 
-  constructor(scope: Construct, id: string, props: XucServiceProps) {
+  constructor(scope: Construct, id: string, props: XucServiceProps = {}) {
     super(scope, id);
     this.props = props;
-    const role = props.role ?? Role.CC;
+    const role = (this.role = props.role ?? Role.CC);
+    const definition = serviceDefinition(`${role}.xuc`);
+    this.checkProps(props, props.overrides?.memoryMb ?? definition.memoryMb, definition.id);
+    const server = XivoServer.of(this);
     for (const feature of props.features ?? []) this.bind(feature);
+    // The directory and Kerberos servers the modes talk to: the edge hides them.
+    server.platform.addInternalNames(() => this.features.flatMap((f) => f.internalNames?.() ?? []));
     if (props.xivoAuthentication === false) this.contributions.push({ conf: { authentication: { xivo: '' } } });
     if (props.allowXucUserLogin) Annotations.of(this).addWarning(XUC_LOGIN_WARNING);
     // The truststore password variable is declared before the credentials', as it always was.
     const trustsCertificates = this.trustedCertificates.length > 0;
-    if (trustsCertificates) XucTruststore.javaOptions(this);
+    if (trustsCertificates) this.truststoreOptions = XucTruststore.javaOptions(this);
 
     this.credentials = new XivoCredentials(this, 'xivo-credentials', props.credentials ?? {});
+    // Composed once, when the stack is synthesized: features added later are in.
     this.service = new ServiceContainer(this, 'service', {
-      deployment: props.deployment,
-      definition: serviceDefinition(`${role}.xuc`),
-      env: this.composedEnv(),
-      uploads: this.composedUploads(),
+      definition,
+      env: () => this.composedEnv(),
+      uploads: () => this.composedUploads(),
       mounts: trustsCertificates ? [{ hostPath: this.truststoreDirectory, containerPath: TRUSTSTORE_MOUNT }] : [],
       overrides: props.overrides,
     });
@@ -127,29 +140,52 @@ export class XucService extends Construct {
     this.addFeature(mode);
   }
 
-  /** Adds a feature (`OutboundQueue.feature()`...) after construction. */
+  /** Adds a feature (`OutboundQueue.feature()`...) after construction: xuc.conf, JAVA_OPTS and files are composed with it at synth. */
   addFeature(feature: XucFeature): void {
-    const hadTruststore = this.trustedCertificates.length > 0;
+    const trusted = this.trustedCertificates.length;
     this.bind(feature);
-    if (!hadTruststore && this.trustedCertificates.length > 0) {
+    if (this.truststore) this.truststore.addCertificates(this.trustedCertificates.slice(trusted));
+    else if (this.trustedCertificates.length > 0) {
+      this.truststoreOptions = XucTruststore.javaOptions(this);
       this.service.addMount({ hostPath: this.truststoreDirectory, containerPath: TRUSTSTORE_MOUNT });
       this.buildTruststore();
     }
-    for (const upload of this.composedUploads()) this.service.addUpload(upload);
-    this.service.addEnv(this.composedEnv());
   }
 
   private bind(feature: XucFeature): void {
-    this.contributions.push(feature.bind(this, { environment: this.props.deployment.environment }));
+    this.features.push(feature);
+    this.contributions.push(feature.bind(this, { environment: XivoServer.of(this).platform.environment }));
     Object.assign(this.xucmgtVariables, feature.xucmgtEnv?.() ?? {});
+  }
+
+  /** Props no xuc can start with: a login timeout out of bounds, a heap that does not fit. */
+  private checkProps(props: XucServiceProps, memoryMb: number | undefined, service: string): void {
+    const timeout = props.loginTimeoutMs;
+    const { min, max } = LOGIN_TIMEOUT_LIMITS_MS;
+    if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < min || timeout > max)) {
+      throw new ValidationError(`loginTimeoutMs ${timeout} must be a whole number of milliseconds from ${min} to ${max}`, this);
+    }
+    const heap = { min: props.jvm?.heapMin ?? DEFAULT_XUC_HEAP.min, max: props.jvm?.heapMax ?? DEFAULT_XUC_HEAP.max };
+    const problem =
+      heapOrderProblem(heap, { min: 'jvm.heapMin', max: 'jvm.heapMax' }) ??
+      heapLimitProblem(heap, memoryMb, { max: 'jvm.heapMax', memory: 'overrides.memoryMb', service });
+    if (problem) throw new ValidationError(problem, this);
   }
 
   private get trustedCertificates(): string[] {
     return this.contributions.flatMap((p) => p.trustedCertificates ?? []);
   }
 
+  /** The truststore's host directory: given, else XiVO's, or one per role when another xuc runs on the same Docker host (known at synth). */
   private get truststoreDirectory(): string {
-    return this.props.truststoreHostDirectory ?? XUC_TRUSTSTORE_HOST_DIR;
+    if (this.props.truststoreHostDirectory) return this.props.truststoreHostDirectory;
+    return Lazy.stringValue({
+      produce: () => {
+        const { platform, dockerHost } = XivoServer.of(this);
+        const xucsOnHost = platform.services.filter((s) => s.definition.name === 'xuc' && s.server.dockerHost === dockerHost).length;
+        return truststoreHostDirectory(this.role, xucsOnHost);
+      },
+    });
   }
 
   private composedUploads() {
@@ -162,9 +198,6 @@ export class XucService extends Construct {
   private composedEnv(): Record<string, string> {
     const { props } = this;
     return {
-      ...(props.xivoHost !== undefined ? { XIVO_HOST: props.xivoHost } : {}),
-      ...(props.xucHost !== undefined ? { XUC_HOST: props.xucHost } : {}),
-      ...(props.token ? { [SharedToken.ENV_NAME]: props.token.value } : {}),
       ...this.credentials.env,
       ...Object.assign({}, ...this.contributions.map((p) => p.env ?? {})),
       AUTH_PREVENT_XUC_LOGIN: String(!props.allowXucUserLogin),
@@ -172,7 +205,7 @@ export class XucService extends Construct {
       JAVA_OPTS: javaOpts({
         heapMin: props.jvm?.heapMin,
         heapMax: props.jvm?.heapMax,
-        truststore: this.trustedCertificates.length ? XucTruststore.javaOptions(this) : [],
+        truststore: this.truststoreOptions,
         kerberos: this.contributions.flatMap((p) => p.kerberosOptions ?? []),
         extra: props.jvm?.extraOptions,
       }),
@@ -182,7 +215,7 @@ export class XucService extends Construct {
   }
 
   private buildTruststore(): void {
-    const { deployment } = this.props;
+    const { deployment } = XivoServer.of(this);
     this.truststore = new XucTruststore(this, 'truststore', {
       xucName: this.service.name,
       imageId: this.service.image.imageId,

@@ -1,41 +1,34 @@
 /**
- * XucmgtService: the web applications (CC Agent, CC Manager, UC Assistant) with the
- * variables of the authentication modes: CAS_SERVER_URL, OIDC_SERVER_URL / OIDC_CLIENT_ID,
- * and USE_SSO=true with XUC_HOST = the principal's host when Kerberos serves this front.
+ * XucmgtService: the web applications (CC Agent, CC Manager, UC Assistant) of one xuc, with the
+ * variables of that xuc's authentication modes: CAS_SERVER_URL, OIDC_SERVER_URL / OIDC_CLIENT_ID,
+ * and USE_SSO=true with XUC_HOST = the principal's host when Kerberos serves this front. It takes
+ * its xuc: a mode added to the xuc later reaches xucmgt too (read at synth).
  */
 import { Construct } from 'constructs';
 import { serviceDefinition } from '../../catalogue/services';
-import { FrontRole, Role } from '../../catalogue/types';
-import { Deployment } from '../deployment';
 import { ServiceContainer, ServiceOverrides } from '../service-container';
-import { XucFeature } from './xuc-feature';
+import { XucService } from './xuc-service';
 
 export interface XucmgtServiceProps {
-  /** Where xucmgt runs. */
-  readonly deployment: Deployment;
-  /** The product: XiVO CC or the UC-Addon. @default Role.CC */
-  readonly role?: FrontRole;
-  /** The authentication modes of the same product's xuc (their web-application variables); more with `addAuthentication()`. @default none */
-  readonly authentication?: readonly XucFeature[];
+  /** The xuc of the same product: its authentication modes give xucmgt its variables; its role is xucmgt's. */
+  readonly xuc: XucService;
   /** The operator's changes to the catalogue service. @default none */
   readonly overrides?: ServiceOverrides;
 }
 
 export class XucmgtService extends Construct {
   readonly service: ServiceContainer;
+  /** The xuc whose applications these are. */
+  readonly xuc: XucService;
 
   constructor(scope: Construct, id: string, props: XucmgtServiceProps) {
     super(scope, id);
+    this.xuc = props.xuc;
     this.service = new ServiceContainer(this, 'service', {
-      deployment: props.deployment,
-      definition: serviceDefinition(`${props.role ?? Role.CC}.xucmgt`),
-      env: Object.assign({}, ...(props.authentication ?? []).map((mode) => mode.xucmgtEnv?.() ?? {})),
+      definition: serviceDefinition(`${props.xuc.role}.xucmgt`),
+      // Read at synth: modes added to the xuc later are in.
+      env: () => props.xuc.xucmgtEnv,
       overrides: props.overrides,
     });
-  }
-
-  /** Adds the web-application variables of an authentication mode. */
-  addAuthentication(mode: XucFeature): void {
-    this.service.addEnv(mode.xucmgtEnv?.() ?? {});
   }
 }
