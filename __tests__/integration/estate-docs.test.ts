@@ -1,7 +1,7 @@
 /**
  * The firewall matrix and topology written at synth (cdktf.out/docs/<env>/), derived from the
  * placement and wiring model: the flows the network team needs, following every change of
- * placement or port; the topology drawn by Graphviz compiled to WebAssembly, with no program on PATH.
+ * placement or port; the topology drawn by Graphviz compiled to WebAssembly, without starting a program.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -13,6 +13,7 @@ import { environmentFlows } from '../../estate/flows';
 import { topologyDot } from '../../estate/topology-dot';
 import { startEstateDocs } from '../../estate/estate-docs';
 import { synthEnvironments } from '../support/synth';
+import { programsStartedBy } from '../support/no-programs';
 
 const PROD_FILE = path.join(__dirname, '..', '..', 'environments', 'prod.yaml');
 const PROD = fs.readFileSync(PROD_FILE, 'utf8');
@@ -153,17 +154,11 @@ const titles = (svg: string) =>
     .map((m) => m[1].replace(/&#45;/g, '-').replace(/&gt;/g, '>').replace(/&lt;/g, '<').replace(/&amp;/g, '&'))
     .sort();
 
-/** Renders prod's documents into a new directory with an empty PATH: no program can run. */
+/** Renders prod's documents into a new directory, every way of starting a program failing: none may run. */
 function renderProdWithoutPrograms(): { svg: string; warnings: string[] } {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'xivo-docs-'));
-  const saved = process.env.PATH;
-  process.env.PATH = '';
   const warnings: string[] = [];
-  try {
-    startEstateDocs([loadProd()], outdir).finish((w) => warnings.push(w));
-  } finally {
-    process.env.PATH = saved;
-  }
+  expect(programsStartedBy(() => startEstateDocs([loadProd()], outdir).finish((w) => warnings.push(w)))).toEqual([]);
   expect(fs.readdirSync(path.join(outdir, 'docs', 'prod')).sort()).toEqual(['flows.csv', 'flows.md', 'topology.dot', 'topology.svg']);
   return { svg: fs.readFileSync(path.join(outdir, 'docs', 'prod', 'topology.svg'), 'utf8'), warnings };
 }
@@ -171,7 +166,7 @@ function renderProdWithoutPrograms(): { svg: string; warnings: string[] } {
 describe('topology.svg: Graphviz in WebAssembly, no program needed', () => {
   const first = renderProdWithoutPrograms();
 
-  test('rendered with an empty PATH, without a warning: a box per server, an arrow per flow', () => {
+  test('rendered without starting a program, without a warning: a box per server, an arrow per flow', () => {
     expect(first.warnings).toEqual([]);
     expect(first.svg).toMatch(/^<\?xml[^]*<svg [^]*<\/svg>\s*$/);
     const all = titles(first.svg);
