@@ -46,8 +46,8 @@ import {
   TestService,
   Tools,
   useSshClientConfig,
-  writeReportSection,
 } from './harness';
+import { writeReportSection } from './report';
 import { E2E_ENV, EnvironmentSettings, PUBLIC, writeEnvironment } from './environment';
 import { describeWithPrograms } from '../support/programs';
 

@@ -442,26 +442,3 @@ export function stateResources(stackDir: string, env: NodeJS.ProcessEnv): Map<st
 export function randomSecret(bytes = 24): string {
   return execFileSync('openssl', ['rand', '-hex', String(bytes)], { encoding: 'utf8' }).trim();
 }
-
-/**
- * Writes this e2e file's part of the report (`<work>/report-sections/<name>.json`) and rebuilds
- * `e2e-report.json` from every section written during this run: `{ ...deploy section, sections: { <name>: … } }`
- * (the fields of deploy.test.ts stay at the top level, as before sections existed). Every e2e file
- * calls it in its afterAll, so the report holds them all whatever order Jest runs them in.
- */
-export function writeReportSection(name: string, section: object): void {
-  const dir = path.join(WORK, 'report-sections');
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(section));
-  const runStart = Date.now() - process.uptime() * 1000;
-  const sections: Record<string, unknown> = {};
-  for (const file of fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .sort()) {
-    if (fs.statSync(path.join(dir, file)).mtimeMs >= runStart)
-      sections[file.replace(/\.json$/, '')] = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
-  }
-  const top = (sections.deploy as object | undefined) ?? section;
-  fs.writeFileSync(path.join(REPO, 'e2e-report.json'), `${JSON.stringify({ ...top, sections }, null, 2)}\n`);
-}

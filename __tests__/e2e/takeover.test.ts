@@ -41,6 +41,7 @@ import {
   Tools,
   WORK,
 } from './harness';
+import { writeReportSection } from './report';
 import {
   ADOPTED_SERVICES,
   compose,
@@ -179,7 +180,7 @@ describeWithPrograms('taking over a running XiVO installation without restarting
   });
 
   afterAll(() => {
-    fs.writeFileSync(path.join(DIR, 'takeover-report.json'), `${JSON.stringify(report, null, 2)}\n`);
+    writeReportSection('takeover', report);
     console.log(
       `takeover: ${report.adopted} containers adopted, ${report.replaced < 0 ? 'unmeasured' : report.replaced} replaced, ${report.restarted < 0 ? 'unmeasured' : report.restarted} restarted, ` +
         `volumes ${report.volumesIntact ? 'intact' : 'NOT intact'}; first apply: ${Object.entries(report.firstApply)
