@@ -305,7 +305,7 @@ export function cdktf(verb: 'deploy' | 'destroy' | 'synth', stacks: readonly str
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      const log = path.join(WORK, `cdktf-${String(++cdktfRuns).padStart(2, '0')}-${verb}.log`);
+      const log = path.join(WORK, `cdktf-${e2eFileTag()}-${String(++cdktfRuns).padStart(2, '0')}-${verb}.log`);
       if (fs.existsSync(WORK)) fs.writeFileSync(log, output);
       progress(`cdktf ${verb} exited ${code} (output: ${log})`);
       resolve({ status: code ?? 1, output, stackSeconds: seconds, events });
@@ -336,6 +336,12 @@ export interface DeployRun {
 let deployRuns = 0;
 
 /**
+ * The running e2e file's name (deploy, features, …): Jest loads this module once per file, so the
+ * run counters restart in each file and the log names must say whose run it is.
+ */
+const e2eFileTag = () => path.basename(expect.getState().testPath ?? 'e2e').replace(/\.test\.ts$/, '');
+
+/**
  * The README's deploy command: `npm run deploy -- <args> --output <outdir> --report <file>` (add
  * `--env <name> --auto-approve`). `onLine` sees each output line as it arrives (to act in the
  * middle of a deploy); `detached` runs it in its own process group (to kill it whole).
@@ -347,7 +353,7 @@ export function deployCommand(
   options: { onLine?: (line: string, child: ChildProcess) => void; detached?: boolean } = {},
 ): Promise<DeployRun> {
   const n = String(++deployRuns).padStart(2, '0');
-  const reportFile = path.join(WORK, `deploy-${n}.json`);
+  const reportFile = path.join(WORK, `deploy-${e2eFileTag()}-${n}.json`);
   fs.rmSync(reportFile, { force: true });
   const command = ['npm', 'run', '--silent', 'deploy', '--', ...args, '--output', outdir, '--report', reportFile];
   progress(command.join(' '));
@@ -376,9 +382,9 @@ export function deployCommand(
       // `times`: two lines, the shell's then its children's: "0m1.234s 0m0.567s".
       const times = [...output.matchAll(/^(\d+)m([\d.]+)s (\d+)m([\d.]+)s$/gm)].pop();
       const cpuSeconds = times ? Number(times[1]) * 60 + Number(times[2]) + Number(times[3]) * 60 + Number(times[4]) : 0;
-      fs.writeFileSync(path.join(WORK, `deploy-${n}.log`), output);
+      fs.writeFileSync(path.join(WORK, `deploy-${e2eFileTag()}-${n}.log`), output);
       const report = fs.existsSync(reportFile) ? (JSON.parse(fs.readFileSync(reportFile, 'utf8')) as DeployReport) : undefined;
-      progress(`deploy exited ${code ?? signal} in ${seconds.toFixed(1)} s (output: ${path.join(WORK, `deploy-${n}.log`)})`);
+      progress(`deploy exited ${code ?? signal} in ${seconds.toFixed(1)} s (output: ${path.join(WORK, `deploy-${e2eFileTag()}-${n}.log`)})`);
       resolve({ status: code ?? 128, output, seconds, cpuSeconds, report });
     });
   });
