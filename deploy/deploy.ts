@@ -19,6 +19,7 @@ import * as path from 'path';
 import { initIfNeeded, terraform, TerraformMessage, TerraformResult } from './terraform';
 import { explain, hostLabel, isLockError, isStalePlan, Leftover, leftoversOf } from './failures';
 import { ApplyJournal } from './journal';
+import { restoreExports } from './exported-files';
 import { StackInfo } from './stack-info';
 import { actionOf, PlannedChange, planImpact, renderPlanImpact } from './plan-impact';
 import { EXIT_DATA_LOSS } from '../impact/impact-report';
@@ -279,6 +280,8 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     return slots.run(async () => {
       const failed = await initialised(stack);
       if (failed) return failedPlan(failed);
+      const restored = await restoreExports(stack.dir, env);
+      if (restored.length) log(`${stack.name}: ${restored.join(', ')}: missing (a fresh clone), written back from the state`);
       // -lock=false: a plan writes nothing; the saved plan is applied under the lock, and
       // Terraform refuses it if another run changed the state in between.
       const args = ['plan', '-input=false', '-lock=false', '-json', '-detailed-exitcode', `-out=${PLAN_FILE}`];
