@@ -63,8 +63,8 @@ test("prod's pipeline is valid GitLab CI, holds every stack in the deploy order,
     'apply:prod-uc',
     'apply:prod-edge',
   ]);
-  expect(doc['apply:prod-cc-core'].rules[1].when).toBe('manual');
-  expect(doc['apply:prod-pbx'].rules[1].when).toBeUndefined();
+  expect(doc['apply:prod-cc-core'].rules[2].when).toBe('manual');
+  expect(doc['apply:prod-pbx'].rules[2].when).toBeUndefined();
   expect(doc.variables.XIVO_ENV_FILES).toBe('environments/prod.yaml');
   expect(text.split('\n')[3]).toBe(
     '#   AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY TF_VAR_ldap_manager_password TF_VAR_play_auth_token TF_VAR_xuc_ami_secret TF_VAR_xuc_cti_password TF_VAR_xuc_ws_password',
@@ -77,7 +77,7 @@ test('refusals: an unknown environment lists those that exist; a local backend s
   const unknown = pipeline(['--env', 'nowhere']);
   expect([unknown.status, unknown.stderr]).toEqual([
     1,
-    'pipeline: no environment named "nowhere" (have: prod, lab; XIVO_ENV_FILES selects the files)\n',
+    'pipeline: no environment named "nowhere" (have: lab, prod; XIVO_ENV_FILES selects the files)\n',
   ]);
   const local = pipeline(['--env', 'lab']);
   expect(local.status).toBe(1);
@@ -86,4 +86,33 @@ test('refusals: an unknown environment lists those that exist; a local backend s
   );
   const bad = pipeline(['--env', 'prod', '--impact', path.join(REPO, 'package.json')]);
   expect(bad.stderr).toBe(`pipeline: --impact ${path.join(REPO, 'package.json')}: not the JSON of \`npm run impact -- --json\`\n`);
+});
+
+test('gitlab-ci-local 4.52.2 reads the rules: a push to a protected branch plans and applies, a schedule runs drift and backup, nothing else runs', () => {
+  // The engine needs a git repository with a GitLab-looking remote.
+  const repo = path.join(tmp, 'repo');
+  fs.mkdirSync(repo);
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'ignore' });
+  git('init', '-q', '-b', 'main');
+  git('remote', 'add', 'origin', 'git@gitlab.example.com:xivo/estate.git');
+  const res = pipeline(['--env', 'prod', '--out', path.join(repo, '.gitlab-ci.yml')]);
+  expect(res.status).toBe(0);
+  const list = (...variables: string[]) =>
+    execFileSync(path.join(REPO, 'node_modules/.bin/gitlab-ci-local'), ['--list', ...variables.flatMap((v) => ['--variable', v])], {
+      cwd: repo,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(/\s+/)[0])
+      .filter(Boolean);
+  const protectedBranch = 'CI_COMMIT_REF_PROTECTED=true';
+  const deploy = list(protectedBranch, 'CI_PIPELINE_SOURCE=push');
+  expect(deploy).toHaveLength(14);
+  expect(deploy.filter((j) => j.startsWith('plan:'))).toHaveLength(7);
+  expect(list(protectedBranch, 'CI_PIPELINE_SOURCE=schedule')).toEqual(['drift:prod', 'backup:prod']);
+  expect(list(protectedBranch, 'CI_PIPELINE_SOURCE=parent_pipeline', 'XIVO_PARENT_PIPELINE_SOURCE=schedule')).toEqual(['drift:prod', 'backup:prod']);
+  expect(list(protectedBranch, 'CI_PIPELINE_SOURCE=merge_request_event')).toEqual([]);
+  expect(list('CI_COMMIT_REF_PROTECTED=false', 'CI_PIPELINE_SOURCE=push')).toEqual([]);
 });
