@@ -82,6 +82,8 @@ let services: TestService[];
 let tlsDir: string;
 let settings: EnvironmentSettings;
 let env: NodeJS.ProcessEnv;
+/** The deploy secrets, as the runner's protected variables give them to the jobs. */
+let secrets: Record<string, string>;
 const host = (name: string) => hosts.find((h) => h.name === name)!;
 
 function sh(cwd: string, cmd: string, args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}, allowFail = false) {
@@ -202,7 +204,7 @@ describeWithPrograms('the generated GitLab CI pipeline, run by gitlab-ci-local a
     hosts = up.hosts;
     services = up.services;
     tlsDir = up.tlsDir;
-    const secrets = {
+    secrets = {
       play_auth_token: randomSecret(24),
       ldap_manager_password: randomSecret(12),
       xuc_truststore_password: randomSecret(12),
@@ -362,5 +364,12 @@ describeWithPrograms('the generated GitLab CI pipeline, run by gitlab-ci-local a
     // The two apply jobs of the stack, as the engine timed them (seconds of the day).
     for (const r of [a, b])
       report.concurrent.applyWindows.push(`${r.name}: ${job} ${timeOf(r, job, /starting shell/)}..${timeOf(r, job, /finished in/)} s`);
+  });
+
+  test('no secret in any job log (the logs are kept in the report)', () => {
+    const password = new URL(env.PG_CONN_STR!).password;
+    const values = [...Object.values(secrets), password].filter((v) => v.length >= 8);
+    expect(values.length).toBeGreaterThanOrEqual(6);
+    for (const [run, log] of Object.entries(report.logs)) expect({ run, leaked: values.filter((v) => log.includes(v)) }).toEqual({ run, leaked: [] });
   });
 });
