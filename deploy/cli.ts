@@ -6,6 +6,10 @@
  *   --env NAME          every stack of an environment (repeatable); or stack names / 'prod-*' patterns
  *   --auto-approve      apply without asking (CI); otherwise each stack's plan is shown and confirmed
  *   --plan              plan only: exit 0 when nothing would change, 2 when something would
+ *   --save-plans DIR    with --plan: keep each plan as DIR/<stack>.tfplan, its impact as DIR/<stack>.impact.{json,md}
+ *   --apply-plans DIR   apply the plans saved in DIR (no new plan; a stack without one has nothing to do)
+ *   --max-impact N      with --apply-plans: refuse a plan that restarts containers (N < 2) or deletes a data volume (N < 3)
+ *   --force             synthesize everything again (never from .synth-cache/): what pipelines run
  *   --lock-timeout DUR  how long to wait for a state locked by another run (Terraform duration, 5m)
  *   --concurrency N     Terraform runs at once (default: 2 per CPU, at least 4)
  *   --migrate-state     the environment's backend changed: copy each state to the new one
@@ -24,7 +28,9 @@ import { deploy, DeployResult } from './deploy';
 import { readStacks, selectStacks, StackInfo } from './stack-info';
 import { signalAll, terraform } from './terraform';
 
-const USAGE = `usage: npm run deploy -- (--env NAME | STACK-PATTERN)... [--auto-approve | --plan] [--lock-timeout 5m] [--concurrency N] [--migrate-state] [--output DIR] [--report FILE]`;
+const USAGE =
+  'usage: npm run deploy -- (--env NAME | STACK-PATTERN)... [--auto-approve | --plan [--save-plans DIR] | --apply-plans DIR [--max-impact 0|2|3]] ' +
+  '[--force] [--lock-timeout 5m] [--concurrency N] [--migrate-state] [--output DIR] [--report FILE]';
 
 async function confirm(stack: StackInfo, planFile: string, env: NodeJS.ProcessEnv): Promise<boolean> {
   const shown = await terraform(stack.dir, ['show', '-no-color', planFile], env);
@@ -42,6 +48,10 @@ async function main(): Promise<number> {
       env: { type: 'string', multiple: true, default: [] },
       'auto-approve': { type: 'boolean', default: false },
       plan: { type: 'boolean', default: false },
+      'save-plans': { type: 'string' },
+      'apply-plans': { type: 'string' },
+      'max-impact': { type: 'string', default: '3' },
+      force: { type: 'boolean', default: false },
       'lock-timeout': { type: 'string', default: '5m' },
       concurrency: { type: 'string', default: String(Math.max(4, os.cpus().length * 2)) },
       'migrate-state': { type: 'boolean', default: false },
@@ -59,12 +69,16 @@ async function main(): Promise<number> {
     throw new UsageError(`--lock-timeout: a duration such as 30s or 5m, not "${values['lock-timeout']}"`);
   const concurrency = Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency: a positive integer, not "${values.concurrency}"`);
-  const interactive = !values['auto-approve'] && !values.plan;
+  if (values['save-plans'] && !values.plan) throw new UsageError('--save-plans goes with --plan');
+  if (values['apply-plans'] && values.plan) throw new UsageError('--apply-plans applies saved plans: not with --plan');
+  if (!['0', '2', '3'].includes(values['max-impact']!))
+    throw new UsageError(`--max-impact: 0, 2 or 3 (npm run impact's exit codes), not "${values['max-impact']}"`);
+  const interactive = !values['auto-approve'] && !values.plan && !values['apply-plans'];
   if (interactive && !process.stdin.isTTY) throw new UsageError('no terminal to confirm the plans: pass --auto-approve (or --plan to only plan)');
 
   const outdir = values.output!;
   const s0 = Date.now();
-  cachedSynth({ outdir, onWarning: (w) => console.warn(`warning: ${w}`) });
+  cachedSynth({ outdir, force: values.force, onWarning: (w) => console.warn(`warning: ${w}`) });
   const synthSeconds = (Date.now() - s0) / 1000;
   const stacks = selectStacks(readStacks(outdir), positionals, values.env!);
   console.log(
@@ -88,6 +102,9 @@ async function main(): Promise<number> {
     stacks,
     env,
     planOnly: values.plan,
+    savePlans: values['save-plans'],
+    applyPlans: values['apply-plans'],
+    maxImpact: Number(values['max-impact']),
     lockTimeout: values['lock-timeout'],
     concurrency,
     migrateState: values['migrate-state'],

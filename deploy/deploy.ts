@@ -19,7 +19,10 @@ import * as path from 'path';
 import { initIfNeeded, terraform, TerraformMessage, TerraformResult } from './terraform';
 import { explain, hostLabel, isLockError, isStalePlan, Leftover, leftoversOf } from './failures';
 import { ApplyJournal } from './journal';
+import { restoreExports } from './exported-files';
 import { StackInfo } from './stack-info';
+import { actionOf, PlannedChange, planImpact, renderPlanImpact } from './plan-impact';
+import { EXIT_DATA_LOSS } from '../impact/impact-report';
 import { InternalError } from '../constructs/errors';
 
 export interface DeployOptions {
@@ -37,6 +40,20 @@ export interface DeployOptions {
   readonly concurrency?: number;
   /** `terraform init -migrate-state` (the backend of the environment changed). @default false */
   readonly migrateState?: boolean;
+  /**
+   * With `planOnly`: keep each plan with changes as `<dir>/<stack>.tfplan`, and write every
+   * stack's plan impact as `<dir>/<stack>.impact.json` and `.impact.md` (a pipeline's plan job).
+   * @default plans are deleted
+   */
+  readonly savePlans?: string;
+  /**
+   * Apply the plans saved in this directory (`<stack>.tfplan`) instead of planning: a stack without
+   * one has nothing planned. A plan made stale by another run is planned again and applied only if
+   * it is then empty; otherwise the stack fails (a pipeline's apply job). @default plan, then apply
+   */
+  readonly applyPlans?: string;
+  /** With `applyPlans`: refuse a plan whose impact exit code (plan-impact.ts) is higher. @default 3 */
+  readonly maxImpact?: number;
   /** Asked before a stack's plan is applied; undefined applies without asking. @default apply */
   readonly approve?: (stack: StackInfo, planFile: string) => Promise<boolean>;
   /** Progress and failure lines. @default dropped */
@@ -127,6 +144,7 @@ interface Plan {
   readonly hasChanges: boolean;
   readonly outputsChange: boolean;
   readonly planned: string[];
+  readonly plannedChanges: PlannedChange[];
   /** Resources the plan creates (or replaces): what its apply may leave behind if killed. */
   readonly creates: string[];
   readonly result: TerraformResult;
@@ -134,6 +152,18 @@ interface Plan {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const summary = (c: Changes) => `${c.add} to add, ${c.change} to change, ${c.remove} to destroy`;
+const EMPTY_RESULT: TerraformResult = { code: 0, messages: [], diagnostics: [], text: '', seconds: 0 };
+/** A plan that failed before Terraform planned anything. */
+const failedPlan = (result: TerraformResult): Plan => ({
+  ok: false,
+  changes: NO_CHANGES,
+  hasChanges: false,
+  outputsChange: false,
+  planned: [],
+  plannedChanges: [],
+  creates: [],
+  result,
+});
 
 /** The stacks ordered so that each comes after the stacks it depends on (among those given); a cycle is an error. */
 export function deployOrder(stacks: readonly StackInfo[]): StackInfo[] {
@@ -199,28 +229,59 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     lines.forEach((l) => log(l));
   };
 
+  /** `terraform init` when needed; the failed result (with a hint) when it fails, else undefined. */
+  async function initialised(stack: StackInfo): Promise<TerraformResult | undefined> {
+    const o = outcome(stack);
+    const initialise = () => initIfNeeded(stack.dir, env, options.migrateState ?? false);
+    const init = stack.backend.type === 'pg' ? await initSlots.run(initialise) : await initialise();
+    if (!init) return undefined;
+    o.initSeconds += init.seconds;
+    if (init.code === 0) return undefined;
+    const hint = /Backend configuration changed/.test(init.text)
+      ? '\n(the backend changed: deploy again with --migrate-state to copy the state to the new one)'
+      : '';
+    return { ...init, text: init.text + hint };
+  }
+
+  /** The plan saved in `applyPlans` for this stack (`terraform show -json` of it), or an empty plan when there is none. */
+  async function savedPlan(stack: StackInfo): Promise<Plan> {
+    const file = path.join(options.applyPlans!, `${stack.name}.tfplan`);
+    if (!fs.existsSync(file)) {
+      log(`${stack.name}: no saved plan in ${options.applyPlans}: nothing was planned to change`);
+      return { ...failedPlan(EMPTY_RESULT), ok: true };
+    }
+    return slots.run(async () => {
+      const failed = await initialised(stack);
+      if (failed) return failedPlan(failed);
+      fs.copyFileSync(file, path.join(stack.dir, PLAN_FILE));
+      const shown = await terraform(stack.dir, ['show', '-json', PLAN_FILE], env);
+      const json = shown.messages[0] as unknown as { resource_changes?: { address: string; change: { actions: string[] } }[] } | undefined;
+      if (shown.code !== 0 || !json) return failedPlan(shown);
+      const plannedChanges = (json.resource_changes ?? [])
+        .map((rc) => ({ address: rc.address, action: actionOf(rc.change.actions) }))
+        .filter((c) => c.action !== 'noop' && c.action !== 'read');
+      const count = (action: string) => plannedChanges.filter((c) => c.action === action).length;
+      const changes = { add: count('create') + count('replace'), change: count('update'), remove: count('delete') + count('replace') };
+      return {
+        ok: true,
+        changes,
+        hasChanges: plannedChanges.length > 0,
+        outputsChange: true,
+        planned: plannedChanges.map((c) => `${c.address}: ${c.action}`),
+        plannedChanges,
+        creates: plannedChanges.filter((c) => ['create', 'replace'].includes(c.action)).map((c) => c.address),
+        result: shown,
+      };
+    });
+  }
+
   async function plan(stack: StackInfo): Promise<Plan> {
     const o = outcome(stack);
     return slots.run(async () => {
-      const initialise = () => initIfNeeded(stack.dir, env, options.migrateState ?? false);
-      const init = stack.backend.type === 'pg' ? await initSlots.run(initialise) : await initialise();
-      if (init) {
-        o.initSeconds += init.seconds;
-        if (init.code !== 0) {
-          const hint = /Backend configuration changed/.test(init.text)
-            ? '\n(the backend changed: deploy again with --migrate-state to copy the state to the new one)'
-            : '';
-          return {
-            ok: false,
-            changes: NO_CHANGES,
-            hasChanges: false,
-            outputsChange: false,
-            planned: [],
-            creates: [],
-            result: { ...init, text: init.text + hint },
-          };
-        }
-      }
+      const failed = await initialised(stack);
+      if (failed) return failedPlan(failed);
+      const restored = await restoreExports(stack.dir, env);
+      if (restored.length) log(`${stack.name}: ${restored.join(', ')}: missing (a fresh clone), written back from the state`);
       // -lock=false: a plan writes nothing; the saved plan is applied under the lock, and
       // Terraform refuses it if another run changed the state in between.
       const args = ['plan', '-input=false', '-lock=false', '-json', '-detailed-exitcode', `-out=${PLAN_FILE}`];
@@ -240,6 +301,9 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
         hasChanges: result.code === 2,
         outputsChange: Object.values(outputs).some((out) => out.action && out.action !== 'noop'),
         planned: result.messages.filter((m) => m.type === 'planned_change' && m.change).map((m) => `${m.change!.resource.addr}: ${m.change!.action}`),
+        plannedChanges: result.messages
+          .filter((m) => m.type === 'planned_change' && m.change)
+          .map((m) => ({ address: m.change!.resource.addr, action: m.change!.action })),
         creates: result.messages
           .filter((m) => m.type === 'planned_change' && ['create', 'replace'].includes(m.change?.action ?? ''))
           .map((m) => m.change!.resource.addr),
@@ -322,6 +386,28 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     return true;
   }
 
+  /** `<savePlans>/<stack>.tfplan` (when it has changes) and its impact, JSON and Markdown. */
+  function savePlan(stack: StackInfo, current: Plan): void {
+    const dir = options.savePlans!;
+    fs.mkdirSync(dir, { recursive: true });
+    const base = path.join(dir, stack.name);
+    fs.rmSync(`${base}.tfplan`, { force: true });
+    if (current.hasChanges) fs.copyFileSync(path.join(stack.dir, PLAN_FILE), `${base}.tfplan`);
+    const impact = planImpact(stack.name, stack.dir, current.plannedChanges);
+    fs.writeFileSync(`${base}.impact.json`, `${JSON.stringify(impact, null, 2)}\n`);
+    fs.writeFileSync(`${base}.impact.md`, renderPlanImpact(impact));
+  }
+
+  /** Why a saved plan may not be applied: its impact is higher than the gate it was approved for. */
+  function refusedImpact(stack: StackInfo, current: Plan): string | undefined {
+    const impact = planImpact(stack.name, stack.dir, current.plannedChanges);
+    const allowed = options.maxImpact ?? EXIT_DATA_LOSS;
+    if (impact.exitCode <= allowed) return undefined;
+    const what =
+      impact.exitCode === EXIT_DATA_LOSS ? `deletes data volumes (${impact.dataAtRisk.join(', ')})` : `restarts ${impact.restarts.join(', ')}`;
+    return `${stack.name}: refused: the saved plan ${what} (impact ${impact.exitCode}), more than this job's gate allows (${allowed}): run the gated job of this stack`;
+  }
+
   async function deployStack(stack: StackInfo, firstPlan: Promise<Plan>, upstream: readonly Promise<StackOutcome>[]): Promise<StackOutcome> {
     const o = outcome(stack);
     const ups = await Promise.all(upstream);
@@ -337,9 +423,11 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     const upstreamApplied = ups.filter((u) => u.result === 'applied');
     // The first plan read the upstream's state before it was applied: plan again when that state's
     // outputs changed, or when the plan failed (an upstream deployed for the first time).
-    if (upstreamApplied.length && (!current.ok || upstreamApplied.some((u) => outputsChanged.has(u.name)))) {
+    // (A saved plan was reviewed as it is: never planned again here.)
+    if (!options.applyPlans && upstreamApplied.length && (!current.ok || upstreamApplied.some((u) => outputsChanged.has(u.name)))) {
       current = await plan(stack);
     }
+    let replanned = false;
     for (let round = 1; ; round++) {
       if (!current.ok) {
         fail(stack, 'plan', current.result);
@@ -347,8 +435,10 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       }
       o.changes = current.changes;
       o.planned = current.planned;
+      if (options.planOnly && options.savePlans) savePlan(stack, current);
       if (!current.hasChanges) {
         log(`${stack.name}: no changes (planned in ${current.result.seconds.toFixed(1)} s)`);
+        if (replanned) log(`${stack.name}: another run applied the saved plan's changes already`);
         if (o.result !== 'applied') o.result = 'unchanged';
         return o;
       }
@@ -357,6 +447,17 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       if (options.planOnly) {
         o.result = 'planned';
         return o;
+      }
+      if (options.applyPlans) {
+        const refused = replanned
+          ? `${stack.name}: another run changed the state since the saved plan, and planning again finds changes that nobody reviewed: run the pipeline again (a new plan)`
+          : refusedImpact(stack, current);
+        if (refused) {
+          o.result = 'failed';
+          o.errors.push(refused);
+          log(refused);
+          return o;
+        }
       }
       if (options.approve) {
         const asked = approvals.then(() => options.approve!(stack, path.join(stack.dir, PLAN_FILE)));
@@ -382,6 +483,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       if (isStalePlan(result.diagnostics)) {
         o.stalePlans++;
         log(`${stack.name}: another run changed the state since this plan: planning again`);
+        replanned = options.applyPlans !== undefined;
       } else {
         const leftovers = leftoversOf(result.diagnostics);
         if (!leftovers.length) {
@@ -395,7 +497,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   }
 
   const ordered = deployOrder(options.stacks);
-  const firstPlans = new Map(ordered.map((s) => [s.name, plan(s)] as const));
+  const firstPlans = new Map(ordered.map((s) => [s.name, options.applyPlans ? savedPlan(s) : plan(s)] as const));
   const done = new Map<string, Promise<StackOutcome>>();
   for (const stack of ordered) {
     const upstream = stack.dependencies.filter((d) => selected.has(d)).map((d) => done.get(d)!);

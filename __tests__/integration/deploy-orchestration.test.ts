@@ -416,3 +416,79 @@ test('a leftover gone by the time it is imported is simply created again', async
     'x-pbx: container xivo-env-etc-docker-xivo-custom.env was created by an interrupted deploy but is not in the state: importing it, the apply replaces it',
   );
 });
+
+describe("a pipeline's saved plans: --save-plans in the plan job, --apply-plans with its gate in the apply job", () => {
+  const STALE = { code: 1, diagnostics: [{ summary: 'Saved plan is stale', detail: 'the state was changed by another operation' }] };
+  const NONE = { changes: { add: 0, change: 0, remove: 0 } };
+  const plans = () => path.join(dir, 'plans');
+  const only = (name: string) => readStacks(outdir).filter((s) => s.name === name);
+
+  test('a plan job keeps the plan of a stack with changes, and writes the impact of every stack', async () => {
+    const restart = { ...CHANGE, planned: { 'docker_container.x': 'replace', 'docker_image.x': 'create' } };
+    const { of } = await run({ 'x-pbx': { plans: [restart] }, 'x-cc': { plans: [NONE] } }, { planOnly: true, savePlans: plans() });
+    expect([of('x-pbx').result, of('x-cc').result]).toEqual(['planned', 'unchanged']);
+    expect(fs.readdirSync(plans()).sort()).toEqual(
+      [
+        'x-cc.impact.json',
+        'x-cc.impact.md',
+        'x-edge.impact.json',
+        'x-edge.impact.md',
+        'x-pbx.impact.json',
+        'x-pbx.impact.md',
+        'x-pbx.tfplan',
+        'x-uc.impact.json',
+        'x-uc.impact.md',
+      ].sort(),
+    );
+    expect(JSON.parse(fs.readFileSync(path.join(plans(), 'x-pbx.impact.json'), 'utf8'))).toMatchObject({
+      exitCode: 2,
+      restarts: ['docker_container.x: replace'],
+    });
+    expect(fs.readFileSync(path.join(plans(), 'x-cc.impact.md'), 'utf8')).toBe('# x-cc: no changes (exit 0)\n');
+  });
+
+  test('an apply job applies the saved plan without planning, and a stack without one runs no Terraform', async () => {
+    fs.mkdirSync(plans());
+    fs.writeFileSync(path.join(plans(), 'x-pbx.tfplan'), 'plan');
+    const { of, callsOf, calls, log } = await run(
+      { 'x-pbx': { saved: { 'docker_container.x': ['update'] } } },
+      { stacks: [...only('x-pbx'), ...only('x-cc')], applyPlans: plans(), maxImpact: 0 },
+    );
+    expect([of('x-pbx').result, of('x-cc').result]).toEqual(['applied', 'unchanged']);
+    expect(callsOf('x-pbx', 'plan')).toEqual([]);
+    expect(callsOf('x-pbx', 'apply').map((c) => c.args[c.args.length - 1])).toEqual([path.join('.terraform', 'xivo-deploy.tfplan')]);
+    expect(calls.filter((c) => c.stack === 'x-cc')).toEqual([]);
+    expect(log).toContain('x-cc: no saved plan in ' + plans() + ': nothing was planned to change');
+  });
+
+  test('a saved plan that restarts more than the gate allows is refused before Terraform applies it', async () => {
+    fs.mkdirSync(plans());
+    fs.writeFileSync(path.join(plans(), 'x-pbx.tfplan'), 'plan');
+    const scenario = { 'x-pbx': { saved: { 'docker_container.x': ['delete', 'create'], 'docker_volume.data': ['delete'] } } };
+    const restart = await run(scenario, { stacks: only('x-pbx'), applyPlans: plans(), maxImpact: 2 });
+    expect(restart.of('x-pbx').result).toBe('failed');
+    expect(restart.log).toContain(
+      "x-pbx: refused: the saved plan deletes data volumes (docker_volume.data: delete) (impact 3), more than this job's gate allows (2): run the gated job of this stack",
+    );
+    expect(restart.callsOf('x-pbx', 'apply')).toEqual([]);
+    const allowed = await run(scenario, { stacks: only('x-pbx'), applyPlans: plans(), maxImpact: 3 });
+    expect(allowed.of('x-pbx').result).toBe('applied');
+  });
+
+  test('a saved plan made stale by another run: planned again, done if nothing is left, refused if unreviewed changes are', async () => {
+    fs.mkdirSync(plans());
+    fs.writeFileSync(path.join(plans(), 'x-pbx.tfplan'), 'plan');
+    const saved = { 'docker_container.x': ['update'] };
+    const done = await run({ 'x-pbx': { saved, applies: [STALE], plans: [NONE] } }, { stacks: only('x-pbx'), applyPlans: plans() });
+    expect(done.of('x-pbx')).toMatchObject({ result: 'unchanged', stalePlans: 1 });
+    expect(done.log).toContain("x-pbx: another run applied the saved plan's changes already");
+    fs.rmSync(path.join(outdir, 'stacks', 'x-pbx', '.fake-apply-count'), { force: true });
+    fs.rmSync(path.join(outdir, 'stacks', 'x-pbx', '.fake-plan-count'), { force: true });
+    const changed = await run({ 'x-pbx': { saved, applies: [STALE, {}], plans: [CHANGE] } }, { stacks: only('x-pbx'), applyPlans: plans() });
+    expect(changed.of('x-pbx').result).toBe('failed');
+    expect(changed.log).toContain(
+      'x-pbx: another run changed the state since the saved plan, and planning again finds changes that nobody reviewed: run the pipeline again (a new plan)',
+    );
+    expect(changed.callsOf('x-pbx', 'apply')).toHaveLength(2);
+  });
+});

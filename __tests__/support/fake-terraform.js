@@ -8,6 +8,7 @@
  *   Step: { code, changes: {add, change, remove}, outputs: {name: action}, diagnostics: [{summary, detail, address}], sleepMs }
  *   The n-th plan of a stack answers plans[n] (the last one again once the list is used up).
  *   With `-lock-timeout=0s`, an apply step with `lockedFor0s: true` answers a lock error instead.
+ *   `show -json <plan>` answers `{ resource_changes }` from the stack's `saved` ({ address: [actions] }).
  * FAKE_TF_LOG: JSONL file, one line per call: { stack, command, args, start, end }.
  */
 const fs = require('fs');
@@ -74,6 +75,14 @@ switch (command) {
     finish(step.code || 0);
     break;
   }
+  case 'show':
+    process.stdout.write(
+      `${JSON.stringify({
+        resource_changes: Object.entries(own.saved || {}).map(([address, actions]) => ({ address, change: { actions } })),
+      })}\n`,
+    );
+    finish(0);
+    break;
   case 'state pull':
     process.stdout.write(JSON.stringify(own.state || {}));
     finish(0);
