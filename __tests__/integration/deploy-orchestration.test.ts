@@ -144,15 +144,20 @@ describe('reading and selecting the stacks', () => {
   });
 });
 
+// Each test starts deploy's node process and a fake terraform per call: on two cores shared with other
+// work (load average 16 was seen), that takes longer than Jest's default 5 s.
+jest.setTimeout(60_000);
+
 describe('order', () => {
   test('a deploy with nothing to change plans every stack at once and applies none', async () => {
-    const slow = { plans: [{ sleepMs: 300 }] };
-    const first = await run({ 'x-pbx': slow, 'x-cc': slow, 'x-uc': slow, 'x-edge': slow });
+    // Each plan waits until the four have started (a rendezvous, at most 10 s): run one at a time, they could not all start before one ends.
+    const together = { plans: [{ meetPeers: 4 }] };
+    const first = await run({ 'x-pbx': together, 'x-cc': together, 'x-uc': together, 'x-edge': together });
     expect(first.result.stacks.map((s) => s.result)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged']);
     // init once per stack (one at a time for pg: it creates the schema and a shared sequence) ...
     expect(first.calls.filter((c) => c.command === 'init')).toHaveLength(4);
     fs.rmSync(path.join(dir, 'calls.jsonl'));
-    const { result, calls, callsOf } = await run({ 'x-pbx': slow, 'x-cc': slow, 'x-uc': slow, 'x-edge': slow });
+    const { result, calls, callsOf } = await run({ 'x-pbx': together, 'x-cc': together, 'x-uc': together, 'x-edge': together });
     // ... then never again while nothing it depends on changes.
     expect(calls.filter((c) => c.command === 'init')).toEqual([]);
     expect(result.stacks.map((s) => s.result)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged']);

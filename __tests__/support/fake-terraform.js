@@ -5,7 +5,9 @@
  * form deploy reads, from a scenario, and records every call.
  *
  * FAKE_TF_SCENARIO: JSON file { "<stack dir name>": { plans: [Step...], applies: [Step...], imports: [Step...], state: {...} } }
- *   Step: { code, changes: {add, change, remove}, outputs: {name: action}, diagnostics: [{summary, detail, address}], sleepMs }
+ *   Step: { code, changes: {add, change, remove}, outputs: {name: action}, diagnostics: [{summary, detail, address}], sleepMs, meetPeers }
+ *   `meetPeers: N`: the call waits (at most 10 s) until N calls of the same command and step number
+ *   have started, in any stack: concurrency proven by a rendezvous, not by timing a sleep.
  *   The n-th plan of a stack answers plans[n] (the last one again once the list is used up).
  *   With `-lock-timeout=0s`, an apply step with `lockedFor0s: true` answers a lock error instead.
  *   `show -json <plan>` answers `{ resource_changes }` from the stack's `saved` ({ address: [actions] }).
@@ -32,7 +34,18 @@ const finish = (code) => {
   fs.appendFileSync(process.env.FAKE_TF_LOG, `${JSON.stringify({ stack, command, args, start, end: Date.now() })}\n`);
   process.exit(code);
 };
-const later = (step, fn) => setTimeout(fn, step.sleepMs || 0);
+const later = (step, fn) => {
+  if (!step.meetPeers) return setTimeout(fn, step.sleepMs || 0);
+  const peers = `${process.env.FAKE_TF_LOG}.peers-${command.replace(' ', '-')}-${n}`;
+  fs.mkdirSync(peers, { recursive: true });
+  fs.writeFileSync(path.join(peers, `${stack}-${process.pid}`), '');
+  const deadline = Date.now() + 10000;
+  const poll = () => {
+    if (fs.readdirSync(peers).length >= step.meetPeers || Date.now() > deadline) setTimeout(fn, step.sleepMs || 0);
+    else setTimeout(poll, 20);
+  };
+  poll();
+};
 
 switch (command) {
   case 'init': {
