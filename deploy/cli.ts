@@ -1,6 +1,6 @@
 /**
- * `npm run deploy -- --env prod [--auto-approve]`: synthesizes (from the cache when nothing
- * changed), plans every selected stack at once with a full refresh, and applies only the stacks
+ * `npm run deploy -- --env prod [--auto-approve]`: synthesizes everything again (never from the
+ * synth cache), plans every selected stack at once with a full refresh, and applies only the stacks
  * with changes, in dependency order (deploy.ts). The successor of `npx cdktf deploy 'prod-*'`.
  *
  *   --env NAME          every stack of an environment (repeatable); or stack names / 'prod-*' patterns
@@ -64,7 +64,8 @@ async function main(): Promise<number> {
 
   const outdir = values.output!;
   const s0 = Date.now();
-  cachedSynth({ outdir, onWarning: (w) => console.warn(`warning: ${w}`) });
+  // A deploy synthesizes everything again (--force): what it applies comes from the files, never from a cache.
+  cachedSynth({ outdir, force: true, onWarning: (w) => console.warn(`warning: ${w}`) });
   const synthSeconds = (Date.now() - s0) / 1000;
   const stacks = selectStacks(readStacks(outdir), positionals, values.env!);
   console.log(
