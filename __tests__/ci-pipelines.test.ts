@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 
 const CI = path.join(__dirname, '..', 'docs', 'ci');
 const read = (file: string) => fs.readFileSync(path.join(CI, file), 'utf8');
-type Job = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed YAML
+type Job = Record<string, any>; // parsed YAML
 
 /** Every shell line of a job (script, or every step's run). */
 function shellOf(job: Job): string[] {
