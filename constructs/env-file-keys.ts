@@ -44,7 +44,7 @@ export interface EnvFileKeysProps {
   readonly values: Readonly<Record<string, string>> | (() => Readonly<Record<string, string>>);
   /** Labels of the job container (environment, server...). @default none */
   readonly labels?: Readonly<Record<string, string>>;
-  /** Image of the job: must provide busybox's sh, awk, cmp, cp, mv, chmod and date. @default catalogue HOST_FILE_HELPER_IMAGE */
+  /** Image of the job: must provide busybox's sh, awk, cmp, cat, touch, mv, chmod and date. @default catalogue HOST_FILE_HELPER_IMAGE */
   readonly helperImage?: string;
 }
 
