@@ -22,6 +22,7 @@ import { ValidationError } from './errors';
 import { ENV_FILE_KEYS_SCRIPT } from './env-file-keys-script';
 import { assertHostFilePath, helperImage, hostPathSlug } from './host-file';
 import { envList, labelList } from './labels';
+import { guardSharedToken } from './shared-token';
 
 /** Where the job finds its inputs. */
 export const JOB_DIR = '/xivo-cdktf';
@@ -60,6 +61,7 @@ export class EnvFileKeys extends Construct {
 
   constructor(scope: Construct, id: string, props: EnvFileKeysProps) {
     super(scope, id);
+    guardSharedToken(this);
     assertHostFilePath(this, props.path);
     if (path.posix.basename(props.path) === 'factory.env') {
       throw new ValidationError(`${props.path} holds XiVO's factory defaults and must never be edited: manage keys in custom.env next to it`, this);

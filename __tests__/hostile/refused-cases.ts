@@ -605,6 +605,9 @@ export const REFUSED_CASES: readonly RefusedCase[] = [
       ['JAVA_TOOL_OPTIONS on xuc', 'cc.xuc', 'JAVA_TOOL_OPTIONS'],
       ['JDK_JAVA_OPTIONS on the UC-Addon xuc', 'ucaddon.xuc', 'JDK_JAVA_OPTIONS'],
       ['XUC_HOST on xucmgt', 'cc.xucmgt', 'XUC_HOST'],
+      ['XUC_HOST on xuc, as on xucmgt', 'cc.xuc', 'XUC_HOST'],
+      ['XUC_HOST on the UC-Addon xuc', 'ucaddon.xuc', 'XUC_HOST'],
+      ['USE_SSO on xuc', 'cc.xuc', 'USE_SSO'],
       ['JAVA_OPTS on xuc', 'cc.xuc', 'JAVA_OPTS'],
     ] as const
   ).map(([name, id, variable]): RefusedCase => ({
