@@ -74,7 +74,7 @@ const PLAIN_PATH =
 const TOKEN =
   "holds a cdktf token (TfToken[...]): cdktf would replace it with another resource's value (a key, the shared token); write the literal value";
 const CONTROL =
-  'holds a control character (a newline or tab in a URL, or an escape, NUL, carriage return...) that would be stripped or passed on silently: write the value without it';
+  'holds a control character or a line break (a newline, a Unicode line separator, a tab in a URL, an escape, NUL, carriage return...) that would be stripped, split or passed on silently: write the value on one line, without it';
 const SSH_ALLOWED =
   '-i FILE, -p PORT, -J HOST, -o with StrictHostKeyChecking, UserKnownHostsFile, ConnectTimeout, ServerAliveInterval, ServerAliveCountMax, IdentitiesOnly, IdentityFile, Port, ProxyJump';
 const SSH_OPTIONS =
@@ -138,6 +138,11 @@ export const REFUSED_CASES: readonly RefusedCase[] = [
       ['DN with NUL', withAuth({ ldap: { ...LDAP, managerDN: 'cn=r\u0000,dc=x' } }), 'auth.ldap.managerDN'],
       ['env value with a carriage return', setEnv('cc.xuc', { FOO: 'a\rb' }), `services["cc.xuc"].env.FOO`],
       ['key with a newline', setEnv('cc.xuc', { 'A\nB': 'x' }), `services["cc.xuc"].env["A\\nB"]`],
+      ['env value with a newline', setEnv('cc.xuc', { FOO: 'a\nb' }), `services["cc.xuc"].env.FOO`],
+      ['OIDC field with a newline', withAuth({ oidc: { ...OIDC, usernameField: 'preferred\nusername' } }), 'auth.oidc.usernameField'],
+      ['env value with a Unicode line separator', setEnv('cc.xuc', { FOO: 'a\u2028b' }), `services["cc.xuc"].env.FOO`],
+      ['LDAP filter with a paragraph separator', withAuth({ ldap: { ...LDAP, userSearchFilter: '(uid=%s)\u2029' } }), 'auth.ldap.userSearchFilter'],
+      ['env value with a NEL', setEnv('cc.xuc', { FOO: 'a\u0085b' }), `services["cc.xuc"].env.FOO`],
     ] as const
   ).map(([name, file, key]): RefusedCase => ({ family: 'control character', name, file, refused: [`${key}: ${CONTROL}`] })),
   ...(
