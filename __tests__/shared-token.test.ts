@@ -5,6 +5,7 @@ import { EnvFileKeys } from '../constructs/env-file-keys';
 import { HostFile } from '../constructs/host-file';
 import { XivoPlatform } from '../constructs/xivo-platform';
 import { XivoServer } from '../constructs/xivo-server';
+import { Role } from '../catalogue/types';
 
 function stackWith(build: (stack: TerraformStack) => void) {
   const app = Testing.app();
@@ -82,7 +83,7 @@ describe('the guard holds in every stack with one of our constructs, also withou
       address: '10.0.0.11',
       fqdn: 'mds1.lib.example.com',
       docker: { host: 'unix:///var/run/docker.sock' },
-      roles: ['mds'],
+      roles: [Role.MDS],
     });
     new Container(mds, 'rogue', { name: 'rogue', image: 'x', env: ['PLAY_AUTH_TOKEN=from-a-library-user'] });
     expect(() => app.synth()).toThrow('lib-mds1/rogue sets PLAY_AUTH_TOKEN without SharedToken: use SharedToken.of(this).envEntry (found "fro…")');
