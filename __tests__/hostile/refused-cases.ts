@@ -603,6 +603,37 @@ export const REFUSED_CASES: readonly RefusedCase[] = [
     ] as const
   ).map(([name, file, key, message]): RefusedCase => ({ family: 'secret', name, file, refused: [`${key}: ${message}`] })),
 
+  // Paths that reach labels, nginx-like text and the impact Markdown: limited like route paths.
+  ...(
+    [
+      ['containerPath with a Markdown link and a mention', mount('cc.kibana', { volume: 'v', containerPath: '/x](https://evil.example/) @all' })],
+      ['containerPath with an image beacon', mount('cc.kibana', { volume: 'v', containerPath: '/![b](https://evil.example/b.png)' })],
+      ['containerPath with a backtick', mount('cc.kibana', { volume: 'v', containerPath: '/data/`x`' })],
+      ['containerPath of 201 characters', mount('cc.kibana', { volume: 'v', containerPath: `/${'a'.repeat(200)}` })],
+    ] as const
+  ).map(([name, file]): RefusedCase => ({
+    family: 'path limits',
+    name,
+    file,
+    refused: [
+      'services["cc.kibana"].volumes[0].containerPath: must be an absolute path in the container: "/" then letters, digits and . _ ~ / - (at most 200 characters)',
+    ],
+  })),
+  ...(
+    [
+      ['unix:// socket path with a Markdown link', 'unix:///var/run/x](https://evil.example/)'],
+      ['unix:// socket path with a backtick', 'unix:///var/run/`docker`.sock'],
+      ['unix:// socket path of 201 characters', `unix:///${'a'.repeat(201)}`],
+    ] as const
+  ).map(([name, host]): RefusedCase => ({
+    family: 'path limits',
+    name,
+    file: (e: Env) => (e.servers[0].docker = { host }),
+    refused: [
+      'servers[0].docker.host: is not a Docker host URL: write "unix:///var/run/docker.sock", "ssh://user@host" or "ssh://user@host:2222", or "tcp://host:2376"',
+    ],
+  })),
+
   // 7. Composed variables.
   ...(
     [
