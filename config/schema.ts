@@ -105,11 +105,9 @@ const CONTAINER_PATH = /^\/[A-Za-z0-9._~/-]{0,199}$/;
 
 const volumeOverride = z
   .object({
-    containerPath: z
-      .string()
-      .regex(CONTAINER_PATH, {
-        message: 'must be an absolute path in the container: "/" then letters, digits and . _ ~ / - (at most 200 characters)',
-      }),
+    containerPath: z.string().regex(CONTAINER_PATH, {
+      message: 'must be an absolute path in the container: "/" then letters, digits and . _ ~ / - (at most 200 characters)',
+    }),
     hostPath: z.string().startsWith('/', { message: 'must be an absolute path on the Docker host' }).optional(),
     volume: z.string().optional(),
     readOnly: z.boolean().optional().describe('Default: true for a hostPath mount, false for a volume'),
