@@ -234,10 +234,10 @@ function copyTree(from: string, to: string): void {
 const TERRAFORM_WORKING_FILE = /^stacks\/[^/]+\/(\.terraform\/|plan$|[^/]*\.(tfplan|plan)$|terraform\.tfstate|\.terraform\.tfstate)/;
 
 /** Path and content of every file synth wrote in a directory: changes when any is added, removed or rewritten (whatever its mtime). */
-function outputStamp(dir: string): string {
+function outputStamp(dir: string, { withMarker = true } = {}): string {
   return sha256(
     ...readTreeFiles(dir)
-      .filter((f) => !TERRAFORM_WORKING_FILE.test(f.split(path.sep).join('/')))
+      .filter((f) => !TERRAFORM_WORKING_FILE.test(f.split(path.sep).join('/')) && (withMarker || f !== OUTPUT_MARKER))
       .flatMap((f) => [f, sha256(fs.readFileSync(path.join(dir, f)))]),
   );
 }
@@ -410,6 +410,15 @@ class SynthCache {
     } catch (e) {
       fs.rmSync(partial, { recursive: true, force: true });
       throw e;
+    }
+    // An output already holding exactly these bytes is left in place (a forced synth of unchanged
+    // files, as every deploy runs): a Terraform run in it (another deploy) keeps its directory.
+    if (
+      fs.existsSync(path.join(this.outdir, OUTPUT_MARKER)) &&
+      outputStamp(partial, { withMarker: false }) === outputStamp(this.outdir, { withMarker: false })
+    ) {
+      fs.rmSync(partial, { recursive: true, force: true });
+      return stacks;
     }
     replaceOutputDirectory(partial, this.outdir, { deleteOldInBackground: true });
     return stacks;

@@ -198,6 +198,17 @@ test("Terraform's working files are not synth's output: they cost no rewrite, an
   expect(fs.existsSync(path.join(stackDir, 'plan'))).toBe(false);
 });
 
+test('a forced synth (every deploy) of unchanged files rebuilds from them but leaves an identical output in place', () => {
+  cached();
+  const stack = path.join(outdir, 'stacks', 'prod-pbx', 'cdk.tf.json');
+  const written = fs.statSync(stack).mtimeMs;
+  fs.mkdirSync(path.join(outdir, 'stacks', 'prod-pbx', '.terraform'));
+  const forced = cached(true);
+  expect(names(forced.rebuilt)).toEqual(['prod.yaml', 'tls.yaml']);
+  expect(fs.statSync(stack).mtimeMs).toBe(written);
+  expect(forced.tree).toEqual(full().tree);
+});
+
 describe('the cache serves only what the files say', () => {
   /** Every file of every entry, with the xuc image and an env variable planted, as an attacker's commit would hold them. */
   const plant = () => {
