@@ -79,7 +79,7 @@ export function renderMarkdown(report: ImpactReport): string {
         ? ` New volume${d.createdInStack.length > 1 ? 's' : ''} in the same stack: ${d.createdInStack.map(code).join(', ')} (a rename starts empty).`
         : '';
       lines.push(
-        `- 🔴 ${code(d.stack)}: volume ${code(d.volume)} would be ${d.action === 'destroy' ? 'destroyed' : 'replaced (destroyed and created empty)'} (${causes(d.why)}). ${guard}${renamed}`,
+        `- 🔴 **${code(d.stack)}**: volume ${code(d.volume)} would be ${d.action === 'destroy' ? 'destroyed' : 'replaced (destroyed and created empty)'} (${causes(d.why)}). ${guard}${renamed}`,
       );
     }
     lines.push('');
