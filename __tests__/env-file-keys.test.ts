@@ -84,3 +84,16 @@ test.each<[string, EnvFileKeysProps, string]>([
 ])('rejects a %s', (_name, props, message) => {
   expectValidationError(() => synth([props]), 'stack/env0', message);
 });
+
+test('the backup is created 0600 before the secrets are copied into it (never cp -p, which gives it the original mode first)', () => {
+  const lines = ENV_FILE_KEYS_SCRIPT.split('\n').map((l) => l.trim());
+  expect(lines).not.toContain('cp -p "$target" "$backup"');
+  const at = (line: string) => lines.indexOf(line);
+  expect(at('umask 077')).toBeGreaterThan(0);
+  expect(at('(set -C; : > "$backup")')).toBeGreaterThan(at('umask 077'));
+  expect(at('chmod 0600 "$backup"')).toBe(at('(set -C; : > "$backup")') + 1);
+  expect(at('cat "$target" > "$backup"')).toBe(at('chmod 0600 "$backup"') + 1);
+  expect(at('if [ -f "$b" ]; then chmod 0600 "$b"; fi')).toBeLessThan(
+    at('if [ "$current" != /dev/null ] && cmp -s "$new" "$target" && cmp -s "$newowned" "$previous"; then'),
+  );
+});

@@ -272,7 +272,7 @@ describe("docs/ci's entry to the deploy pipeline", () => {
       'npm run --silent pipeline -- --env "$XIVO_DEPLOY_ENV" --impact impact.json --out deploy.gitlab-ci.yml',
     ]);
     expect(ci.deploy).toEqual({
-      stage: '.post',
+      stage: 'deploy',
       rules: [onMain],
       needs: ['deploy:pipeline'],
       // A child pipeline's own source is parent_pipeline: its scheduled jobs read the parent's.
@@ -281,8 +281,10 @@ describe("docs/ci's entry to the deploy pipeline", () => {
     });
   });
 
-  test('the generating job reads no deploy credential and runs on no deploy runner', () => {
+  test('the generating job reads no deploy credential (no environment) and runs on the deploy runner, whose jobs its artefact becomes', () => {
     const job = JSON.stringify(ci['deploy:pipeline']);
-    expect(job).not.toMatch(/TF_VAR_|PG_CONN_STR|AWS_|TF_HTTP_|IMPACT_API_TOKEN|xivo-deploy/);
+    expect(job).not.toMatch(/TF_VAR_|PG_CONN_STR|AWS_|TF_HTTP_|IMPACT_API_TOKEN/);
+    expect(ci['deploy:pipeline'].environment).toBeUndefined();
+    expect(ci['deploy:pipeline'].tags).toEqual(['xivo-deploy']);
   });
 });

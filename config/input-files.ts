@@ -8,13 +8,19 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { z } from 'zod';
+import { containmentProblem } from './containment';
 
-/** Colon-separated directories, outside the environment file's, that files may live in. */
-export const SECRETS_DIRS_VARIABLE = 'XIVO_SECRETS_DIRS';
+export { containmentProblem, OUTSIDE_MESSAGE, SECRETS_DIRS_VARIABLE } from './containment';
+
 /** Largest certificate, chain or key file read at synth. */
 export const MAX_CERTIFICATE_BYTES = 1024 * 1024;
 /** Largest keytab: checked at synth when present, read by Terraform at plan time. */
 export const MAX_KEYTAB_BYTES = 64 * 1024;
+
+/** True for a path Terraform's file() can take as a literal: no quote, backslash, template or control character. */
+export const isPlainFilePath = (p: string): boolean =>
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
+  !/["\\\u0000-\u001f\u007f]|\$\{|%\{/.test(p);
 
 export const FILE_PATH_MESSAGE =
   'must be a plain file path relative to the environment file, without quotes, backslashes, "${", "%{" or control characters (Terraform reads it with file())';
@@ -22,49 +28,7 @@ export const FILE_PATH_MESSAGE =
 export const filePath = z
   .string()
   .min(1, { message: 'must be a file path relative to the environment file' })
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
-  .refine((p) => !/["\\\u0000-\u001f\u007f]|\$\{|%\{/.test(p), { message: FILE_PATH_MESSAGE });
-
-/** The deepest existing ancestor's real path, with the rest appended: where a path really points. */
-function realPathOf(p: string): string {
-  const rest: string[] = [];
-  let current = p;
-  for (;;) {
-    try {
-      return path.join(fs.realpathSync(current), ...rest.reverse());
-    } catch {
-      const parent = path.dirname(current);
-      if (parent === current) return path.join(current, ...rest.reverse());
-      rest.push(path.basename(current));
-      current = parent;
-    }
-  }
-}
-
-const inside = (child: string, parent: string) => {
-  const relative = path.relative(parent, child);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
-};
-
-/** Directories files may resolve into: the environment file's, then XIVO_SECRETS_DIRS. */
-export function allowedDirectories(environmentDirectory: string, secretsDirs = process.env[SECRETS_DIRS_VARIABLE] ?? ''): string[] {
-  return [
-    environmentDirectory,
-    ...secretsDirs
-      .split(':')
-      .filter(Boolean)
-      .map((d) => path.resolve(d)),
-  ].map(realPathOf);
-}
-
-export const OUTSIDE_MESSAGE = (file: string) =>
-  `"${file}" resolves outside the environment file's directory: move the file next to the environment file, or declare its directory in ${SECRETS_DIRS_VARIABLE} when running synth`;
-
-/** Problem of a path that escapes the allowed directories (checked whether or not it exists). */
-export function containmentProblem(environmentDirectory: string, file: string): string | undefined {
-  const real = realPathOf(path.resolve(environmentDirectory, file));
-  return allowedDirectories(environmentDirectory).some((dir) => inside(real, dir)) ? undefined : OUTSIDE_MESSAGE(file);
-}
+  .refine(isPlainFilePath, { message: FILE_PATH_MESSAGE });
 
 export interface InputFile {
   /** Absolute path; undefined when the file does not exist. */
@@ -107,25 +71,4 @@ export function readInputFile(environmentDirectory: string, file: string, maxByt
   const checked = checkInputFile(environmentDirectory, file, maxBytes, true);
   if (checked.problem || !checked.absolute) return { problem: checked.problem };
   return { text: fs.readFileSync(checked.absolute, 'utf8') };
-}
-
-/** Where an environment file names files of its own (relative to it): the keys holding one path, or a list of them. */
-const NAMED_FILE_KEYS: readonly (readonly string[])[] = [
-  ['auth', 'ldap', 'caFile'],
-  ['auth', 'kerberos', 'keytabFile'],
-  ...['tls.provided', 'tls.cti.provided', 'edge.provided'].flatMap((at) => ['certFile', 'keyFile', 'chainFiles'].map((k) => [...at.split('.'), k])),
-];
-const DOCKER_TLS_KEYS = ['caFile', 'certFile', 'keyFile'];
-
-/**
- * The files an environment file names (paths as written, relative to it), read from its parsed
- * YAML whether it is valid or not: the impact report uses it on a base commit's files too.
- */
-export function namedInputFiles(spec: unknown): string[] {
-  const at = (value: unknown, keys: readonly string[]): unknown =>
-    keys.reduce<unknown>((v, k) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>)[k] : undefined), value);
-  const found: unknown[] = NAMED_FILE_KEYS.map((keys) => at(spec, keys));
-  const servers = at(spec, ['servers']);
-  if (Array.isArray(servers)) for (const server of servers) found.push(...DOCKER_TLS_KEYS.map((k) => at(server, ['docker', 'tls', k])));
-  return [...new Set(found.flat().filter((f): f is string => typeof f === 'string' && f.length > 0))].sort();
 }

@@ -72,7 +72,7 @@ export const INPUT_RULES: readonly InputRule[] = [
   },
   {
     rule: 'composed flags and variables stay composed',
-    refused: `${code('-Dsecured.krb5.*')}, ${code('-Djavax.net.ssl.trustStore*')} in ${code('auth.jvm.extraOptions')}: ${code(SECRET_MESSAGES.jvmKerberos('secured.krb5.keyTab'))}; ${[...MANAGED_JVM_VARIABLES].map(code).join(', ')} on xuc and ${[...MANAGED_XUCMGT_VARIABLES].map(code).join(', ')} on xucmgt (besides ${code('JAVA_OPTS')}, ${code('CAS_*')}, ${code('OIDC_*')}, …)`,
+    refused: `${code('-Dsecured.krb5.*')}, ${code('-Djavax.net.ssl.trustStore*')} in ${code('auth.jvm.extraOptions')}: ${code(SECRET_MESSAGES.jvmKerberos('secured.krb5.keyTab'))}; ${[...MANAGED_JVM_VARIABLES].map(code).join(', ')} on xuc and ${[...MANAGED_XUCMGT_VARIABLES].map(code).join(', ')} on xuc and xucmgt alike (besides ${code('JAVA_OPTS')}, ${code('CAS_*')}, ${code('OIDC_*')}, …)`,
     instead: `${code('auth.kerberos')}, ${code('auth.ldap.caFile')}, ${code('auth.jvm')}`,
   },
   {

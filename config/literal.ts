@@ -22,11 +22,16 @@ export function isNumberToken(value: number): boolean {
   const marker = bytes.getUint32(4, true) >>> 16;
   return marker === 0xfdff || marker === 0xfbff;
 }
-/** C0 controls and DEL. Newlines and tabs pass only in free text: never in keys nor URLs. */
+/**
+ * C0 controls, DEL and the Unicode line breaks (NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR): no
+ * value of an environment file is several lines (an env value, an OIDC field: cdktf and the env
+ * files refuse or split them), so none is accepted anywhere. A tab passes only in free text:
+ * never in keys nor URLs.
+ */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
-const CONTROL = /[\u0000-\u001f\u007f]/;
+const CONTROL = /[\u0000-\u001f\u007f\u0085\u2028\u2029]/;
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
-const CONTROL_BUT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f]/;
+const CONTROL_BUT_TAB = /[\u0000-\u0008\u000a-\u001f\u007f\u0085\u2028\u2029]/;
 const URL_LIKE = /^\s*[A-Za-z][A-Za-z0-9+.-]*:\/\//;
 
 export const MESSAGES = {
@@ -34,7 +39,7 @@ export const MESSAGES = {
     "holds a cdktf token (TfToken[...]): cdktf would replace it with another resource's value (a key, the shared token); write the literal value",
   numberToken: 'is a number cdktf reserves for its tokens: write another number',
   control:
-    'holds a control character (a newline or tab in a URL, or an escape, NUL, carriage return...) that would be stripped or passed on silently: write the value without it',
+    'holds a control character or a line break (a newline, a Unicode line separator, a tab in a URL, an escape, NUL, carriage return...) that would be stripped, split or passed on silently: write the value on one line, without it',
 } as const;
 
 /** Values that cannot become Terraform literals, with their key path. */
@@ -43,7 +48,7 @@ export function literalProblems(data: unknown): Problem[] {
   const visit = (value: unknown, path: KeyPath) => {
     if (typeof value === 'string') {
       if (CDKTF_TOKEN.test(value)) problems.push({ path, message: MESSAGES.token });
-      else if ((URL_LIKE.test(value) ? CONTROL : CONTROL_BUT_LINES).test(value)) problems.push({ path, message: MESSAGES.control });
+      else if ((URL_LIKE.test(value) ? CONTROL : CONTROL_BUT_TAB).test(value)) problems.push({ path, message: MESSAGES.control });
     } else if (typeof value === 'number') {
       if (isNumberToken(value)) problems.push({ path, message: MESSAGES.numberToken });
     } else if (Array.isArray(value)) {

@@ -51,7 +51,14 @@ function readEnvironmentText(file: string): { text?: string; problem?: string } 
   if (!stat.isFile()) return { problem: 'is not a regular file (a FIFO or a device): XIVO_ENV_FILES names environment files' };
   if (stat.size > MAX_ENVIRONMENT_BYTES)
     return { problem: `is ${stat.size} bytes, more than ${MAX_ENVIRONMENT_BYTES / 1024} KiB: this is not an environment file` };
-  return { text: fs.readFileSync(file, 'utf8') };
+  try {
+    return { text: fs.readFileSync(file, 'utf8') };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM')
+      return { problem: 'cannot be read: permission denied: give the user that runs synth read access to it (or run synth as its owner)' };
+    return { problem: `cannot read the file (${code ?? 'error'})` };
+  }
 }
 
 export interface LoadedFile {

@@ -17,7 +17,7 @@ import {
   DEFAULT_OIDC_USERNAME_FIELD,
   DEFAULT_OUTBOUND_LENGTH,
 } from '../constructs/xuc/xuc-defaults';
-import { namedInputFiles } from './input-files';
+import { namedInputFiles } from './named-files';
 import { AuthModel, Environment, ServerModel, XucCredentialsModel } from './model';
 import type { Problem } from './rule';
 import { EnvironmentFile, ServiceOverride } from './schema';

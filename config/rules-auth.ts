@@ -22,9 +22,11 @@ import {
 } from '../constructs/xuc/auth-checks';
 
 const XUC_SERVICES: readonly ServiceId[] = ['cc.xuc', 'cc.xucmgt', 'ucaddon.xuc', 'ucaddon.xucmgt'];
+/** Variables an environment file may not set on a xuc or xucmgt: the same composed ones on both (Kerberos sets XUC_HOST on each), JVM ones on xuc. */
 const managedOf = (id: ServiceId): readonly string[] => [
   ...MANAGED_XUC_VARIABLES,
-  ...(serviceDefinition(id).name === 'xuc' ? MANAGED_JVM_VARIABLES : MANAGED_XUCMGT_VARIABLES),
+  ...MANAGED_XUCMGT_VARIABLES,
+  ...(serviceDefinition(id).name === 'xuc' ? MANAGED_JVM_VARIABLES : []),
 ];
 
 /**

@@ -43,8 +43,8 @@ const port = z.number().int().min(1).max(65535);
 const DOCKER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const dockerName = (message: string) => z.string().regex(DOCKER_NAME, { message });
 
-/** `unix:///path`, `ssh://user@host[:port]` or `tcp://host:port` (kreuzwerker/docker provider `host`). */
-export const DOCKER_HOST = /^(unix:\/\/\/\S+|ssh:\/\/[A-Za-z0-9._-]+@[A-Za-z0-9.-]+(:\d{1,5})?|tcp:\/\/[A-Za-z0-9.-]+:\d{1,5})$/;
+/** `unix:///path`, `ssh://user@host[:port]` or `tcp://host:port` (kreuzwerker/docker provider `host`); a socket path limited like route paths. */
+export const DOCKER_HOST = /^(unix:\/\/\/[A-Za-z0-9._~/-]{1,200}|ssh:\/\/[A-Za-z0-9._-]+@[A-Za-z0-9.-]+(:\d{1,5})?|tcp:\/\/[A-Za-z0-9.-]+:\d{1,5})$/;
 
 const dockerConnection = z
   .object({
@@ -100,9 +100,14 @@ const server = z
   })
   .strict();
 
+/** A path in a container, limited like route paths (it reaches nginx-like configuration, labels and the impact report's Markdown). */
+const CONTAINER_PATH = /^\/[A-Za-z0-9._~/-]{0,199}$/;
+
 const volumeOverride = z
   .object({
-    containerPath: z.string().startsWith('/', { message: 'must be an absolute path in the container' }),
+    containerPath: z.string().regex(CONTAINER_PATH, {
+      message: 'must be an absolute path in the container: "/" then letters, digits and . _ ~ / - (at most 200 characters)',
+    }),
     hostPath: z.string().startsWith('/', { message: 'must be an absolute path on the Docker host' }).optional(),
     volume: z.string().optional(),
     readOnly: z.boolean().optional().describe('Default: true for a hostPath mount, false for a volume'),

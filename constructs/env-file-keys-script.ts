@@ -1,5 +1,5 @@
 /**
- * The POSIX sh script of EnvFileKeys, run by busybox (`sh`, `awk`, `cmp`, `cp`, `mv`, `chmod`,
+ * The POSIX sh script of EnvFileKeys, run by busybox (`sh`, `awk`, `cmp`, `cat`, `touch`, `mv`, `chmod`,
  * `date`) in the helper image. It updates the keys xivo-cdktf manages in an env file that
  * XiVO's installers also write, and leaves every other line as it was.
  *
@@ -14,7 +14,8 @@
  * - A recorded key that is no longer managed is removed; an unrecorded one never is.
  * - Every other line (comments, blank lines, installer and operator keys) is kept byte for byte.
  * - Nothing changed: nothing is written (no backup, same mtime). Otherwise the previous file
- *   is copied to `<file>.backup-<UTC time>[-<n>]` (mode 0600), the new one written to a temporary
+ *   is copied to `<file>.backup-<UTC time>[-<n>]` (created 0600 before anything is copied into
+ *   it; every run re-asserts 0600 on the existing backups), the new one written to a temporary
  *   file in the same directory, set to 0600 and renamed over the old one (atomic).
  * - `factory.env` (XiVO's factory defaults) is refused.
  *
@@ -38,6 +39,10 @@ current=$target
 [ -f "$target" ] || current=/dev/null
 previous=$owned
 [ -f "$owned" ] || previous=/dev/null
+# Every run re-asserts the backups' mode (one left at another mode by hand or by an older version).
+for b in "$target".backup-*; do
+  if [ -f "$b" ]; then chmod 0600 "$b"; fi
+done
 : > "$newowned"
 awk -v owned_out="$newowned" '
   part == 1 { if ($0 != "") owned[$0] = 1; next }
@@ -79,8 +84,13 @@ if [ "$current" != /dev/null ] && ! cmp -s "$new" "$target"; then
   backup="$target.backup-$stamp"
   i=1
   while [ -e "$backup" ]; do backup="$target.backup-$stamp-$i"; i=$((i + 1)); done
-  cp -p "$target" "$backup"
+  # Created empty and 0600 (umask 077, never over an existing file), then filled: the copy of
+  # the secrets is never readable by anyone else, not even for a moment (cp -p would give it the
+  # original's mode first).
+  (set -C; : > "$backup")
   chmod 0600 "$backup"
+  cat "$target" > "$backup"
+  touch -r "$target" "$backup"
   echo "xivo-cdktf: previous $target kept as $backup"
 fi
 chmod 0600 "$new"

@@ -22,6 +22,7 @@ import { ValidationError } from './errors';
 import { ENV_FILE_KEYS_SCRIPT } from './env-file-keys-script';
 import { assertHostFilePath, helperImage, hostPathSlug } from './host-file';
 import { envList, labelList } from './labels';
+import { guardSharedToken } from './shared-token';
 
 /** Where the job finds its inputs. */
 export const JOB_DIR = '/xivo-cdktf';
@@ -44,7 +45,7 @@ export interface EnvFileKeysProps {
   readonly values: Readonly<Record<string, string>> | (() => Readonly<Record<string, string>>);
   /** Labels of the job container (environment, server...). @default none */
   readonly labels?: Readonly<Record<string, string>>;
-  /** Image of the job: must provide busybox's sh, awk, cmp, cp, mv, chmod and date. @default catalogue HOST_FILE_HELPER_IMAGE */
+  /** Image of the job: must provide busybox's sh, awk, cmp, cat, touch, mv, chmod and date. @default catalogue HOST_FILE_HELPER_IMAGE */
   readonly helperImage?: string;
 }
 
@@ -60,6 +61,7 @@ export class EnvFileKeys extends Construct {
 
   constructor(scope: Construct, id: string, props: EnvFileKeysProps) {
     super(scope, id);
+    guardSharedToken(this);
     assertHostFilePath(this, props.path);
     if (path.posix.basename(props.path) === 'factory.env') {
       throw new ValidationError(`${props.path} holds XiVO's factory defaults and must never be edited: manage keys in custom.env next to it`, this);

@@ -12,6 +12,7 @@ import { Container, Image, TerraformStack } from './terraform-cdk';
 import { HOST_FILE_HELPER_IMAGE } from '../catalogue/services';
 import { ValidationError } from './errors';
 import { labelList } from './labels';
+import { guardSharedToken } from './shared-token';
 
 export interface HostFileProps {
   /** Absolute path of the file on the Docker host. */
@@ -43,6 +44,7 @@ export class HostFile extends Construct {
 
   constructor(scope: Construct, id: string, props: HostFileProps) {
     super(scope, id);
+    guardSharedToken(this);
     assertHostFilePath(this, props.path);
     if ((props.content === undefined) === (props.contentBase64 === undefined)) {
       throw new ValidationError(`give exactly one of content and contentBase64`, this);

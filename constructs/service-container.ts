@@ -35,6 +35,7 @@ import { addLifecycle, AdoptedContainer, adoptContainer } from './adoption';
 import { HOST_GATEWAY_NAME } from './platform-rules';
 import type { PlatformService } from './xivo-platform';
 import { XivoServer } from './xivo-server';
+import { guardSharedToken } from './shared-token';
 
 /** Restart policy of service containers. */
 export const DEFAULT_RESTART = 'unless-stopped';
@@ -150,6 +151,7 @@ export class ServiceContainer extends Construct implements PlatformService {
 
   constructor(scope: Construct, id: string, props: ServiceContainerProps) {
     super(scope, id);
+    guardSharedToken(this);
     const { definition: def } = props;
     this.server = XivoServer.of(this);
     const deployment = this.server.deployment;

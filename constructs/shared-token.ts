@@ -5,7 +5,9 @@
  * Every stack of an environment declares the same sensitive Terraform variable, so one
  * `TF_VAR_play_auth_token` given at plan time reaches every server; the value never
  * appears in `cdktf.out`. Synth fails if any container or host file of a stack sets
- * `PLAY_AUTH_TOKEN` to anything else.
+ * `PLAY_AUTH_TOKEN` to anything else: in every stack that holds one of our constructs
+ * (guardSharedToken: XivoServer, ServiceContainer, EnvFileKeys and HostFile each register it),
+ * also when the stack holds no SharedToken (then every `PLAY_AUTH_TOKEN=` is foreign).
  *
  * Rotation: export a new `TF_VAR_play_auth_token`, then deploy every stack of the environment.
  */
@@ -54,35 +56,49 @@ export class SharedToken extends Construct {
       ],
     });
     this.value = this.variable.stringValue;
-    stack.node.addValidation({ validate: () => this.findForeignTokens(stack) });
+    guardSharedToken(stack);
   }
 
   /** `PLAY_AUTH_TOKEN=<reference>`, for env lists and env files. */
   get envEntry(): string {
     return `${SharedToken.ENV_NAME}=${this.value}`;
   }
-
-  /** Every `PLAY_AUTH_TOKEN=` in container env or uploaded files must be this token. */
-  private findForeignTokens(stack: TerraformStack): string[] {
-    // Env and uploads are rendered lazily (ServiceContainer): compared as synth writes them, `${var.play_auth_token}`.
-    const resolve = (value: unknown) => Tokenization.resolve(value, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) });
-    const expected = resolve(this.value) as string;
-    const errors: string[] = [];
-    const check = (text: unknown, where: string) => {
-      if (typeof text !== 'string') return;
-      for (const match of text.matchAll(/^PLAY_AUTH_TOKEN=(.*)$/gm)) {
-        if (match[1] !== expected) {
-          errors.push(`${where} sets PLAY_AUTH_TOKEN without SharedToken: use SharedToken.of(this).envEntry (found "${match[1].slice(0, 3)}…")`);
-        }
-      }
-    };
-    for (const c of stack.node.findAll()) {
-      if (!(c instanceof Container)) continue;
-      for (const entry of (resolve(c.envInput) as string[] | undefined) ?? []) check(entry, c.node.path);
-      for (const upload of (resolve(c.uploadInput) as { content?: string }[] | undefined) ?? []) check(upload.content, c.node.path);
-    }
-    return errors;
-  }
 }
 
 const SHARED_TOKEN_ID = 'SharedToken';
+const GUARDED = new WeakSet<TerraformStack>();
+
+/**
+ * Registers, once per stack, the check that every `PLAY_AUTH_TOKEN=` of a container's env or of
+ * an uploaded file (an env file, EnvFileKeys' values) is the stack's SharedToken; in a stack
+ * without one, every such line is refused.
+ */
+export function guardSharedToken(scope: IConstruct): void {
+  const stack = TerraformStack.of(scope);
+  if (GUARDED.has(stack)) return;
+  GUARDED.add(stack);
+  stack.node.addValidation({ validate: () => findForeignTokens(stack) });
+}
+
+/** Every `PLAY_AUTH_TOKEN=` in container env or uploaded files must be the stack's SharedToken. */
+function findForeignTokens(stack: TerraformStack): string[] {
+  // Env and uploads are rendered lazily (ServiceContainer): compared as synth writes them, `${var.play_auth_token}`.
+  const resolve = (value: unknown) => Tokenization.resolve(value, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) });
+  const token = stack.node.tryFindChild(SHARED_TOKEN_ID) as SharedToken | undefined;
+  const expected = token ? (resolve(token.value) as string) : undefined;
+  const errors: string[] = [];
+  const check = (text: unknown, where: string) => {
+    if (typeof text !== 'string') return;
+    for (const match of text.matchAll(/^PLAY_AUTH_TOKEN=(.*)$/gm)) {
+      if (match[1] !== expected) {
+        errors.push(`${where} sets PLAY_AUTH_TOKEN without SharedToken: use SharedToken.of(this).envEntry (found "${match[1].slice(0, 3)}…")`);
+      }
+    }
+  };
+  for (const c of stack.node.findAll()) {
+    if (!(c instanceof Container)) continue;
+    for (const entry of (resolve(c.envInput) as string[] | undefined) ?? []) check(entry, c.node.path);
+    for (const upload of (resolve(c.uploadInput) as { content?: string }[] | undefined) ?? []) check(upload.content, c.node.path);
+  }
+  return errors;
+}

@@ -19,6 +19,7 @@ import { EnvFileKeys } from './env-file-keys';
 import { prepareEnvSources } from './env-source';
 import { ValidationError } from './errors';
 import { labelList } from './labels';
+import { guardSharedToken } from './shared-token';
 import { PlanTimeFile } from './plan-time-file';
 import { startTier } from './platform-rules';
 import { importExisting, requireTerraformVersion } from './terraform-version';
@@ -89,6 +90,7 @@ export class XivoServer extends TerraformStack implements PlatformServer {
   constructor(scope: Construct, name: string, props: XivoServerProps) {
     const stackName = `${props.platform.environment}-${name}`;
     super(scope, stackName);
+    guardSharedToken(this);
     this.platform = props.platform;
     this.serverName = name;
     this.stackName = stackName;

@@ -1,6 +1,6 @@
 /**
- * `npm run deploy -- --env prod [--auto-approve]`: synthesizes (from the cache when nothing
- * changed), plans every selected stack at once with a full refresh, and applies only the stacks
+ * `npm run deploy -- --env prod [--auto-approve]`: synthesizes everything again (never from the
+ * synth cache), plans every selected stack at once with a full refresh, and applies only the stacks
  * with changes, in dependency order (deploy.ts). The successor of `npx cdktf deploy 'prod-*'`.
  *
  *   --env NAME          every stack of an environment (repeatable); or stack names / 'prod-*' patterns
@@ -9,7 +9,8 @@
  *   --save-plans DIR    with --plan: keep each plan as DIR/<stack>.tfplan, its impact as DIR/<stack>.impact.{json,md}
  *   --apply-plans DIR   apply the plans saved in DIR (no new plan; a stack without one has nothing to do)
  *   --max-impact N      with --apply-plans: refuse a plan that restarts containers (N < 2) or deletes a data volume (N < 3)
- *   --force             synthesize everything again (never from .synth-cache/): what pipelines run
+ *   --force             accepted for scripts written before deploys always synthesized everything again
+ *                       (never from .synth-cache/): every deploy does now
  *   --lock-timeout DUR  how long to wait for a state locked by another run (Terraform duration, 5m)
  *   --concurrency N     Terraform runs at once (default: 2 per CPU, at least 4)
  *   --migrate-state     the environment's backend changed: copy each state to the new one
@@ -78,7 +79,8 @@ async function main(): Promise<number> {
 
   const outdir = values.output!;
   const s0 = Date.now();
-  cachedSynth({ outdir, force: values.force, onWarning: (w) => console.warn(`warning: ${w}`) });
+  // A deploy synthesizes everything again (--force): what it applies comes from the files, never from a cache.
+  cachedSynth({ outdir, force: true, onWarning: (w) => console.warn(`warning: ${w}`) });
   const synthSeconds = (Date.now() - s0) / 1000;
   const stacks = selectStacks(readStacks(outdir), positionals, values.env!);
   console.log(

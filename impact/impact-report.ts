@@ -161,10 +161,17 @@ function containerImpact(change: ResourceChange, changes: Upstream): ContainerIm
   };
 }
 
+/** The causes that name nothing: written as prose in the Markdown, every other cause as a code span. */
+export const PLAIN_CAUSES = {
+  created: 'new in this change',
+  adopted: 'adopted: imported from the running installation',
+  removed: 'removed by this change',
+} as const;
+
 function whyOf(change: ResourceChange, changes: Upstream): string[] {
-  if (change.action === 'create') return ['new in this change'];
-  if (change.action === 'import' && change.causes.length === 0) return ['adopted: imported from the running installation'];
-  if (change.action === 'destroy') return ['removed by this change'];
+  if (change.action === 'create') return [PLAIN_CAUSES.created];
+  if (change.action === 'import' && change.causes.length === 0) return [PLAIN_CAUSES.adopted];
+  if (change.action === 'destroy') return [PLAIN_CAUSES.removed];
   return change.causes.map((c) => describeCause(c, changes));
 }
 

@@ -14,7 +14,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { expandEnvFiles } from '../config/env-files';
-import { namedInputFiles } from '../config/input-files';
+import { namedInputFiles } from '../config/named-files';
 
 /** An input file the report could not compare, and why. */
 export interface InputNotCompared {

@@ -1,7 +1,8 @@
 /**
  * Synthesizes a checkout and reads its stacks: the working tree as it is, or a git ref in a
  * temporary worktree (sharing the working tree's node_modules) that is removed afterwards.
- * Each tree runs its own `npm run synth`, so a base commit is synthesized by its own code.
+ * Each tree runs its own `npm run synth`, so a base commit is synthesized by its own code, in a
+ * scrubbed environment (SYNTH_ENVIRONMENT): the code of a compared tree reads no CI variable.
  *
  * Both sides read the same XIVO_ENV_FILES. At the base, only the environment files that exist
  * there are synthesized: an environment added by the change is absent at the base, which is
@@ -28,12 +29,36 @@ export function defaultBase(root: string): string {
 /** A synth of one of the compared trees failed: its output says why. */
 export class SynthFailed extends Error {}
 
-/** Runs the tree's synth (`npm run synth`) and returns its stacks by name. Throws with the synth's output on failure. */
+/**
+ * The only variables a compared tree's synth sees: what npm and synth need. The trees are
+ * unreviewed code (a merge request's `scripts/build.js`, its `synth/`): a CI variable, a token or a
+ * deploy credential in the caller's environment never reaches them.
+ */
+export const SYNTH_ENVIRONMENT: readonly string[] = [
+  'PATH',
+  'HOME',
+  'USER',
+  'LANG',
+  'LC_ALL',
+  'TZ',
+  'TMPDIR',
+  'XDG_CACHE_HOME',
+  'XIVO_ENV_FILES',
+  'XIVO_SECRETS_DIRS',
+  'XIVO_TOKEN_STACK_TRACES',
+];
+
+/** The caller's environment reduced to SYNTH_ENVIRONMENT. */
+export function scrubbedEnvironment(from: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return Object.fromEntries(SYNTH_ENVIRONMENT.flatMap((name) => (from[name] === undefined ? [] : [[name, from[name]!]])));
+}
+
+/** Runs the tree's synth (`npm run synth`) in a scrubbed environment and returns its stacks by name. Throws with the synth's output on failure. */
 export function synthesizeTree(dir: string, label: string, env: Readonly<Record<string, string>> = {}): Map<string, StackJson> {
   const result = spawnSync('npm', ['run', '--silent', 'synth'], {
     cwd: dir,
     encoding: 'utf8',
-    env: { ...process.env, CHECKPOINT_DISABLE: '1', CDKTF_OUTDIR: 'cdktf.out', ...env },
+    env: { ...scrubbedEnvironment(), CHECKPOINT_DISABLE: '1', CDKTF_OUTDIR: 'cdktf.out', ...env },
   });
   if (result.status !== 0) throw new SynthFailed(`synth of ${label} failed:\n${result.stdout}${result.stderr}`);
   return readStacks(path.join(dir, 'cdktf.out'));

@@ -3,33 +3,51 @@
  * previous output back instead of being built again. Integrators keep every customer's
  * environments in one repository; a change to one of them then costs one environment's synth.
  *
- * The key of an environment covers every input of its output: the environment file, every file
- * it names (certificates, CA files, keytabs, Docker TLS files: missing ones count as missing), the
- * compiled code, package-lock.json (Graphviz is an npm package), the Node version, and the output
- * directory (plan-time paths are relative to it). The set of environment files is checked too
- * (XIVO_ENV_FILES and the listing of its directories). A cached synth equals a full synth byte
- * for byte, and is assembled in `<outdir>.partial` and moved into place like a full one, so a
- * failure never leaves a half-written output. `force` rebuilds everything.
+ * The cache serves only what the files say. The key of an environment covers every input of its
+ * output: the environment file, every file it names (every `filePath` field of the schema,
+ * config/named-files.ts: missing ones count as missing), the directories those files may resolve
+ * into (the environment's and XIVO_SECRETS_DIRS, after symbolic links), the compiled code,
+ * package-lock.json and node_modules' own lock (Graphviz is an npm package), the Node version,
+ * the output directory (plan-time paths are relative to it) and a random key of this machine and
+ * user (~/.cache/xivo-cdktf/synth-cache.key, 0600 in a 0700 directory): entries made anywhere
+ * else, a `.synth-cache/` committed to the repository or left by another job, never match. A
+ * cache directory that git tracks is refused outright. The set of environment files is checked
+ * too (XIVO_ENV_FILES and the listing of its directories).
  *
- * The fast path (nothing changed) loads neither cdktf nor the environment parser.
+ * The fast path (nothing changed) re-checks that every named file still resolves inside its
+ * allowed directories and compares content hashes, of the inputs and of the output in place
+ * (never sizes or mtimes). A cached synth equals a full synth byte for byte, and is assembled in
+ * `<outdir>.partial` and moved into place like a full one, so a failure never leaves a
+ * half-written output. `force` rebuilds everything (deploys use it).
+ *
+ * The fast path loads neither cdktf nor the environment parser.
  */
-import { createHash } from 'crypto';
+import { spawnSync } from 'child_process';
+import { createHash, createHmac, randomBytes } from 'crypto';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import type { Environment } from '../config/model';
 import { DEFAULT_ENV_FILES } from '../config/env-files';
 import { checkOutputDirectory, OUTPUT_MARKER, replaceOutputDirectory, stagingDirectory } from '../stacks/output-directory';
 import { providerLockPath } from '../stacks/provider-lock';
 import { InternalError } from '../constructs/errors';
+import { allowedDirectories, containmentProblem } from '../config/containment';
+import { SynthCacheError } from './cache-error';
 
 /** Bumped when the layout of cache entries changes. */
-const CACHE_FORMAT = 6;
+const CACHE_FORMAT = 7;
 
 export interface CachedSynthOptions {
   /** Final output directory. @default CDKTF_OUTDIR or cdktf.out */
   readonly outdir?: string;
   /** Cache directory (git-ignored). @default .synth-cache */
   readonly cacheDir?: string;
+  /**
+   * This machine's random key, created on first use (0600, in a 0700 directory).
+   * @default $XDG_CACHE_HOME/xivo-cdktf/synth-cache.key, else ~/.cache/xivo-cdktf/synth-cache.key
+   */
+  readonly keyFile?: string;
   /** Rebuild every environment, ignoring the cache. @default false */
   readonly force?: boolean;
   /** Receives each warning, as a full synth would give it. @default warnings are dropped */
@@ -74,7 +92,7 @@ interface CacheIndex {
   readonly patterns: string;
   readonly listings: Record<string, string[] | null>;
   readonly environments: IndexEntry[];
-  /** Size and mtime of every file of the output as last written: an intact output is left as is. */
+  /** Content hash of every file of the output as last written: an intact output is left as is. */
   readonly outputStamp: string;
 }
 
@@ -83,6 +101,50 @@ const sha256 = (...parts: (string | Buffer)[]) => {
   for (const p of parts) hash.update(p).update('\0');
   return hash.digest('hex');
 };
+
+/** Where this machine's random key lives by default: outside every repository. */
+function defaultKeyFile(): string {
+  return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'xivo-cdktf', 'synth-cache.key');
+}
+
+/** This machine's (and user's) random key, created on first use: no entry made elsewhere can carry a key computed with it. */
+export function machineKey(file: string = defaultKeyFile()): Buffer {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  fs.chmodSync(path.dirname(file), 0o700);
+  try {
+    fs.writeFileSync(file, randomBytes(32).toString('hex'), { flag: 'wx', mode: 0o600 });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
+  fs.chmodSync(file, 0o600);
+  const key = fs.readFileSync(file, 'utf8').trim();
+  if (!/^[0-9a-f]{64}$/.test(key))
+    throw new SynthCacheError(`${file}: not a synth cache key (64 hex digits): delete it, the next synth makes a new one`);
+  return Buffer.from(key, 'hex');
+}
+
+/** This machine's key; where none can be kept (a read-only home), a key of this run only: nothing is reused, nothing is trusted. */
+function machineKeyOrNone(file?: string): Buffer {
+  try {
+    return machineKey(file);
+  } catch (e) {
+    if (e instanceof SynthCacheError) throw e;
+    return randomBytes(32);
+  }
+}
+
+/** The message for a cache directory that git tracks. */
+export const TRACKED_CACHE_MESSAGE = (dir: string, files: number) =>
+  `${dir}: the synth cache is tracked by git (${files} file${files === 1 ? '' : 's'}): a committed cache could serve output that no environment file says. ` +
+  `Remove it from the repository (git rm -r --cached ${path.basename(dir)}) and synth again`;
+
+/** Refuses a cache directory that git tracks (a force-committed `.synth-cache/`); no git, or no repository: nothing to refuse. */
+function refuseTrackedCache(dir: string): void {
+  const cwd = fs.existsSync(dir) ? dir : path.dirname(dir);
+  const listed = spawnSync('git', ['ls-files', '-z', '--', dir], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  if (listed.status !== 0 || !listed.stdout) return;
+  throw new SynthCacheError(TRACKED_CACHE_MESSAGE(dir, listed.stdout.split('\0').filter(Boolean).length));
+}
 
 /** Every compiled source the synth runs: dist/**.js when run from dist, the TypeScript sources under Jest. */
 function codeHash(root: string): string {
@@ -171,15 +233,12 @@ function copyTree(from: string, to: string): void {
  */
 const TERRAFORM_WORKING_FILE = /^stacks\/[^/]+\/(\.terraform\/|plan$|[^/]*\.(tfplan|plan)$|terraform\.tfstate|\.terraform\.tfstate)/;
 
-/** Path, size and mtime of every file synth wrote in a directory: changes when any is added, removed or rewritten. */
-function outputStamp(dir: string): string {
+/** Path and content of every file synth wrote in a directory: changes when any is added, removed or rewritten (whatever its mtime). */
+function outputStamp(dir: string, { withMarker = true } = {}): string {
   return sha256(
     ...readTreeFiles(dir)
-      .filter((f) => !TERRAFORM_WORKING_FILE.test(f.split(path.sep).join('/')))
-      .map((f) => {
-        const stat = fs.statSync(path.join(dir, f));
-        return `${f} ${stat.size} ${stat.mtimeMs}`;
-      }),
+      .filter((f) => !TERRAFORM_WORKING_FILE.test(f.split(path.sep).join('/')) && (withMarker || f !== OUTPUT_MARKER))
+      .flatMap((f) => [f, sha256(fs.readFileSync(path.join(dir, f)))]),
   );
 }
 
@@ -188,23 +247,40 @@ class SynthCache {
   private readonly dir: string;
   private readonly indexFile: string;
   private readonly globalKey: string;
+  private readonly secret: Buffer;
 
   constructor(options: CachedSynthOptions) {
     this.outdir = path.resolve(options.outdir ?? (process.env.CDKTF_OUTDIR || 'cdktf.out'));
     this.dir = path.resolve(options.cacheDir ?? '.synth-cache');
+    refuseTrackedCache(this.dir);
+    this.secret = machineKeyOrNone(options.keyFile);
     this.indexFile = path.join(this.dir, `index-${sha256(this.outdir).slice(0, 16)}.json`);
     this.globalKey = sha256(
       String(CACHE_FORMAT),
       process.version,
       codeHash(path.resolve(__dirname, '..')),
       fileState('package-lock.json'),
+      fileState(path.join('node_modules', '.package-lock.json')),
       fileState(providerLockPath()),
       this.outdir,
     );
   }
 
+  /**
+   * An environment's key: keyed with this machine's secret, over the global key, the directories
+   * its files may resolve into (XIVO_SECRETS_DIRS, resolved) and the path and content of every input.
+   */
   keyOf(inputs: readonly string[]): string {
-    return sha256(this.globalKey, ...inputs.flatMap((f) => [f, fileState(f)]));
+    const allowed = inputs.length ? allowedDirectories(path.dirname(inputs[0])) : [];
+    const hmac = createHmac('sha256', this.secret);
+    for (const part of [this.globalKey, ...allowed, '\0dirs', ...inputs.flatMap((f) => [f, fileState(f)])]) hmac.update(part).update('\0');
+    return hmac.digest('hex');
+  }
+
+  /** True when every file an environment names still resolves inside its allowed directories (a symbolic link may have moved). */
+  static contained(inputs: readonly string[]): boolean {
+    const [environmentFile, ...named] = inputs;
+    return named.every((f) => containmentProblem(path.dirname(environmentFile), f) === undefined);
   }
 
   entryDir(key: string): string {
@@ -231,7 +307,9 @@ class SynthCache {
   validEntries(index: CacheIndex | undefined, patterns: string): IndexEntry[] | undefined {
     if (!index || index.patterns !== patterns || JSON.stringify(index.listings) !== JSON.stringify(listings(patterns))) return undefined;
     const entries = index.environments.map((e) => ({ ...e, key: this.keyOf(e.inputs) }));
-    return entries.every((e, i) => e.key === index.environments[i].key && fs.existsSync(path.join(this.entryDir(e.key), 'meta.json')))
+    return entries.every(
+      (e, i) => e.key === index.environments[i].key && SynthCache.contained(e.inputs) && fs.existsSync(path.join(this.entryDir(e.key), 'meta.json')),
+    )
       ? entries
       : undefined;
   }
@@ -333,6 +411,15 @@ class SynthCache {
       fs.rmSync(partial, { recursive: true, force: true });
       throw e;
     }
+    // An output already holding exactly these bytes is left in place (a forced synth of unchanged
+    // files, as every deploy runs): a Terraform run in it (another deploy) keeps its directory.
+    if (
+      fs.existsSync(path.join(this.outdir, OUTPUT_MARKER)) &&
+      outputStamp(partial, { withMarker: false }) === outputStamp(this.outdir, { withMarker: false })
+    ) {
+      fs.rmSync(partial, { recursive: true, force: true });
+      return stacks;
+    }
     replaceOutputDirectory(partial, this.outdir, { deleteOldInBackground: true });
     return stacks;
   }
@@ -388,7 +475,12 @@ export function cachedSynth(options: CachedSynthOptions = {}): CachedSynthResult
   let invalid = issues.length > 0;
   for (const file of files) {
     const prior = known.get(file);
-    if (prior && cache.keyOf(prior.inputs) === prior.key && fs.existsSync(path.join(cache.entryDir(prior.key), 'meta.json'))) {
+    if (
+      prior &&
+      cache.keyOf(prior.inputs) === prior.key &&
+      SynthCache.contained(prior.inputs) &&
+      fs.existsSync(path.join(cache.entryDir(prior.key), 'meta.json'))
+    ) {
       entries.push(prior);
       continue;
     }

@@ -177,6 +177,24 @@ describeWithPrograms(
       expect(fs.readFileSync(path.join(path.dirname(local), backups(local)[1]), 'utf8')).toBe(first);
     });
 
+    test('the backup keeps the original mtime at 0600, and every run re-asserts 0600 on the backups', async () => {
+      const [, config] = cases[0];
+      const root = path.join(tmp, 'backup-mode');
+      const local = seed(root, hostFile(config));
+      const seededAt = new Date('2024-01-02T03:04:05Z');
+      fs.utimesSync(local, seededAt, seededAt);
+      await deploy(config, root);
+      const [backup] = backups(local);
+      const file = path.join(path.dirname(local), backup);
+      expect(fs.statSync(file).mtime.toISOString()).toBe(seededAt.toISOString());
+      // A backup left readable (by hand, or by a version that copied the mode): the next run, with nothing to change, makes it 0600.
+      fs.chmodSync(file, 0o644);
+      const again = await deploy(config, root);
+      expect(again.logs).toContain('unchanged');
+      expect(fs.statSync(file).mode & 0o7777).toBe(0o600);
+      expect(fs.readFileSync(file, 'utf8')).toBe(SEEDED);
+    });
+
     test('a key we stop managing is removed only if we added it', async () => {
       const [, config] = cases[0];
       const root = path.join(tmp, 'unmanage');

@@ -7,8 +7,12 @@ import { parseHocon, TYPESAFE_CONFIG_JAR } from '../support/hocon-check';
 import { describeWithPrograms, TERRAFORM } from '../support/programs';
 import { renderTemplates } from '../support/terraform-render';
 
-/** Characters that end strings, start substitutions or comments, in HOCON and in Terraform templates. */
-const HOSTILE = `q"uote \\back\\\\slash \${var.x} $\${y} %{ if true }x%{ endif } %%{z} {brace} [list] #hash //slash $$ \`tick' é€😀 <&> \t tab\nnewline`;
+/**
+ * Characters that end strings, start substitutions or comments, in HOCON and in Terraform templates.
+ * No line break: an environment file's values are one line each (config/literal.ts); the secret,
+ * given at plan time, still holds one.
+ */
+const HOSTILE = `q"uote \\back\\\\slash \${var.x} $\${y} %{ if true }x%{ endif } %%{z} {brace} [list] #hash //slash $$ \`tick' é€😀 <&> \t tab`;
 const PASSWORD = `pa"ss\\word\${jsonencode(var.x)}%{for}}{#$\n`;
 
 const LDAP = {

@@ -80,8 +80,8 @@ describeWithPrograms('npm run impact on git commits', { git: 'git' }, () => {
     ]);
     const prod = report.environments.find((e) => e.name === 'prod')!;
     expect(prod.summary).toBe('prod: 1 container replaced on 1 server (recording-server), 1 data volume at risk');
-    expect(markdown.indexOf('Data loss risk')).toBeLessThan(markdown.indexOf('### prod'));
-    expect(markdown).toContain('🔴 **prod-cc-reporting**: volume `xivocc-recording-server-recordings` would be destroyed');
+    expect(markdown.indexOf('Data loss risk')).toBeLessThan(markdown.indexOf('### `prod`'));
+    expect(markdown).toContain('🔴 **`prod-cc-reporting`**: volume `xivocc-recording-server-recordings` would be destroyed');
     expect(markdown).toContain('`prevent_destroy` is set on it');
   });
 
@@ -97,7 +97,7 @@ describeWithPrograms('npm run impact on git commits', { git: 'git' }, () => {
     const [site] = report.environments;
     expect(site).toEqual(expect.objectContaining({ name: 'site', added: true, containersReplaced: 0 }));
     expect(site.summary).toBe(`site: new environment, ${site.containersCreated} containers created on 1 server`);
-    expect(markdown).toContain('**Verdict:** new environment site: every container is created');
+    expect(markdown).toContain('**Verdict:** new environment `site`: every container is created');
   });
 });
 

@@ -13,6 +13,7 @@ import { loadEnvironmentFile } from '../../config/loader';
 import { internalNamesOf } from '../support/auth-stack';
 import { renderNginxConfig } from '../../constructs/nginx/nginx-config';
 import { RateZone } from '../../catalogue/routes';
+import { REWRITTEN_TYPES } from '../../constructs/nginx/edge-rewrite';
 import { describeWithPrograms } from '../support/programs';
 import { synthEnvironments } from '../support/synth';
 import { makeLeaf, makePki, Pki } from '../support/pki-fixtures';
@@ -33,20 +34,8 @@ import {
 /** Internal names in every spelling the edge must catch: case, trailing dot, port, scheme-relative, ws(s). */
 const LEAK_BODY =
   'https://cc-core.prod.example.com:8070/x CC.PROD.EXAMPLE.COM. 10.20.0.32 pbx.prod.example.com xivocc-xucmgt xivocc-xuc prod-cc-core ldap.prod.example.com wss://Cc.Prod.Example.Com/xuc rpx-cc.example.com https://RPX-CC.example.com/ccagent';
-/** Body types the edge rewrites (issue 9, item 4). */
-const LEAK_TYPES = [
-  'text/html',
-  'text/plain',
-  'text/css',
-  'application/javascript',
-  'application/json',
-  'text/xml',
-  'application/xml',
-  'image/svg+xml',
-  'application/manifest+json',
-  'text/event-stream',
-  'application/problem+json',
-];
+/** Body types the edge rewrites (issue 9, item 4; issue 19: legacy JavaScript and JSON API types): every one it lists. */
+const LEAK_TYPES = [...new Set(['text/html', 'application/x-javascript', 'application/vnd.api+json', ...REWRITTEN_TYPES])];
 
 function leakyReply(req: http.IncomingMessage, res: http.ServerResponse): boolean {
   const url = req.url ?? '';

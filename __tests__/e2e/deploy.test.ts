@@ -852,8 +852,16 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
     expect(refused.output).toContain('Workspace is already locked: default');
     expect(refused.output).toContain(`runbooks/${E2E_ENV}/interrupted-deploy.md`);
     const t0 = Date.now();
-    const waiting = deployCommand([stack, '--auto-approve', '--lock-timeout', '60s'], OUTDIR, env);
-    await new Promise((r) => setTimeout(r, 6000));
+    // Released once the deploy says it waits (its synth, forced as in every deploy, comes first), never on a timer alone.
+    let saidItWaits: () => void = () => undefined;
+    const waitMessage = new Promise<void>((resolve) => (saidItWaits = resolve));
+    const waiting = deployCommand([stack, '--auto-approve', '--lock-timeout', '60s'], OUTDIR, env, {
+      onLine: (line) => {
+        if (line.includes('is locked by another run: waiting up to 60s')) saidItWaits();
+      },
+    });
+    await Promise.race([waitMessage, waiting]);
+    await new Promise((r) => setTimeout(r, 2000));
     holder.stdin.end('\\q\n');
     const waited = await waiting;
     expect(waited.status).toBe(0);

@@ -74,7 +74,7 @@ const PLAIN_PATH =
 const TOKEN =
   "holds a cdktf token (TfToken[...]): cdktf would replace it with another resource's value (a key, the shared token); write the literal value";
 const CONTROL =
-  'holds a control character (a newline or tab in a URL, or an escape, NUL, carriage return...) that would be stripped or passed on silently: write the value without it';
+  'holds a control character or a line break (a newline, a Unicode line separator, a tab in a URL, an escape, NUL, carriage return...) that would be stripped, split or passed on silently: write the value on one line, without it';
 const SSH_ALLOWED =
   '-i FILE, -p PORT, -J HOST, -o with StrictHostKeyChecking, UserKnownHostsFile, ConnectTimeout, ServerAliveInterval, ServerAliveCountMax, IdentitiesOnly, IdentityFile, Port, ProxyJump';
 const SSH_OPTIONS =
@@ -138,6 +138,11 @@ export const REFUSED_CASES: readonly RefusedCase[] = [
       ['DN with NUL', withAuth({ ldap: { ...LDAP, managerDN: 'cn=r\u0000,dc=x' } }), 'auth.ldap.managerDN'],
       ['env value with a carriage return', setEnv('cc.xuc', { FOO: 'a\rb' }), `services["cc.xuc"].env.FOO`],
       ['key with a newline', setEnv('cc.xuc', { 'A\nB': 'x' }), `services["cc.xuc"].env["A\\nB"]`],
+      ['env value with a newline', setEnv('cc.xuc', { FOO: 'a\nb' }), `services["cc.xuc"].env.FOO`],
+      ['OIDC field with a newline', withAuth({ oidc: { ...OIDC, usernameField: 'preferred\nusername' } }), 'auth.oidc.usernameField'],
+      ['env value with a Unicode line separator', setEnv('cc.xuc', { FOO: 'a\u2028b' }), `services["cc.xuc"].env.FOO`],
+      ['LDAP filter with a paragraph separator', withAuth({ ldap: { ...LDAP, userSearchFilter: '(uid=%s)\u2029' } }), 'auth.ldap.userSearchFilter'],
+      ['env value with a NEL', setEnv('cc.xuc', { FOO: 'a\u0085b' }), `services["cc.xuc"].env.FOO`],
     ] as const
   ).map(([name, file, key]): RefusedCase => ({ family: 'control character', name, file, refused: [`${key}: ${CONTROL}`] })),
   ...(
@@ -598,6 +603,37 @@ export const REFUSED_CASES: readonly RefusedCase[] = [
     ] as const
   ).map(([name, file, key, message]): RefusedCase => ({ family: 'secret', name, file, refused: [`${key}: ${message}`] })),
 
+  // Paths that reach labels, nginx-like text and the impact Markdown: limited like route paths.
+  ...(
+    [
+      ['containerPath with a Markdown link and a mention', mount('cc.kibana', { volume: 'v', containerPath: '/x](https://evil.example/) @all' })],
+      ['containerPath with an image beacon', mount('cc.kibana', { volume: 'v', containerPath: '/![b](https://evil.example/b.png)' })],
+      ['containerPath with a backtick', mount('cc.kibana', { volume: 'v', containerPath: '/data/`x`' })],
+      ['containerPath of 201 characters', mount('cc.kibana', { volume: 'v', containerPath: `/${'a'.repeat(200)}` })],
+    ] as const
+  ).map(([name, file]): RefusedCase => ({
+    family: 'path limits',
+    name,
+    file,
+    refused: [
+      'services["cc.kibana"].volumes[0].containerPath: must be an absolute path in the container: "/" then letters, digits and . _ ~ / - (at most 200 characters)',
+    ],
+  })),
+  ...(
+    [
+      ['unix:// socket path with a Markdown link', 'unix:///var/run/x](https://evil.example/)'],
+      ['unix:// socket path with a backtick', 'unix:///var/run/`docker`.sock'],
+      ['unix:// socket path of 201 characters', `unix:///${'a'.repeat(201)}`],
+    ] as const
+  ).map(([name, host]): RefusedCase => ({
+    family: 'path limits',
+    name,
+    file: (e: Env) => (e.servers[0].docker = { host }),
+    refused: [
+      'servers[0].docker.host: is not a Docker host URL: write "unix:///var/run/docker.sock", "ssh://user@host" or "ssh://user@host:2222", or "tcp://host:2376"',
+    ],
+  })),
+
   // 7. Composed variables.
   ...(
     [
@@ -605,6 +641,9 @@ export const REFUSED_CASES: readonly RefusedCase[] = [
       ['JAVA_TOOL_OPTIONS on xuc', 'cc.xuc', 'JAVA_TOOL_OPTIONS'],
       ['JDK_JAVA_OPTIONS on the UC-Addon xuc', 'ucaddon.xuc', 'JDK_JAVA_OPTIONS'],
       ['XUC_HOST on xucmgt', 'cc.xucmgt', 'XUC_HOST'],
+      ['XUC_HOST on xuc, as on xucmgt', 'cc.xuc', 'XUC_HOST'],
+      ['XUC_HOST on the UC-Addon xuc', 'ucaddon.xuc', 'XUC_HOST'],
+      ['USE_SSO on xuc', 'cc.xuc', 'USE_SSO'],
       ['JAVA_OPTS on xuc', 'cc.xuc', 'JAVA_OPTS'],
     ] as const
   ).map(([name, id, variable]): RefusedCase => ({

@@ -121,3 +121,45 @@ describe('environments/prod.yaml', () => {
     expect(out.files().get('runbooks/prod/outbound-queue.md')).toContain('# Outbound queue `outbound`');
   });
 });
+
+describe('the secret-leak test covers every sensitive variable the bundled stacks declare', () => {
+  const saved = { ...process.env };
+  let all: SynthOutput;
+  beforeAll(() => {
+    Object.assign(process.env, SECRETS);
+    all = synthEnvironments();
+  });
+  afterAll(() => {
+    for (const key of Object.keys(SECRETS)) delete process.env[key];
+    Object.assign(process.env, saved);
+  });
+
+  /** Every sensitive variable of every stack, with the stacks that declare it. */
+  const sensitiveVariables = () => {
+    const found = new Map<string, string[]>();
+    for (const stack of all.stacks)
+      for (const [name, variable] of Object.entries<any>(all.json(stack).variable ?? {}))
+        if (variable.sensitive) found.set(name, [...(found.get(name) ?? []), stack]);
+    return found;
+  };
+
+  test('the list of secrets is derived from the synthesized sensitive variables: all 7, each given a value here', () => {
+    const declared = [...sensitiveVariables().keys()].sort();
+    expect(declared).toEqual(
+      Object.keys(SECRETS)
+        .map((k) => k.replace(/^TF_VAR_/, ''))
+        .sort(),
+    );
+    expect(declared).toHaveLength(7);
+  });
+
+  test('each is used by reference only (${var.<name>}), and no given value reaches any file of cdktf.out', () => {
+    const files = all.files();
+    const text = [...files.values()].join('\n');
+    for (const [name] of sensitiveVariables()) {
+      expect([name, text.includes(`\${var.${name}}`) || text.includes(`var.${name})`)]).toEqual([name, true]);
+      const value = SECRETS[`TF_VAR_${name}` as keyof typeof SECRETS];
+      for (const [file, content] of files) if (content.includes(value)) throw new Error(`${file} contains the value of ${name}`);
+    }
+  });
+});

@@ -10,6 +10,12 @@ import { ConfigError, formatIssue } from '../../config/errors';
 import { loadEnvironments } from '../../config/loader';
 import { baseline, tempDir, writeEnvironment } from '../support/environments';
 
+// readFileSync passes through, except where a test makes it fail as it does for another user (root reads through chmod 000).
+jest.mock('fs', () => {
+  const real = jest.requireActual<typeof import('fs')>('fs');
+  return { ...real, readFileSync: jest.fn(real.readFileSync) };
+});
+
 function issuesOfFiles(patterns: string): string[] {
   try {
     loadEnvironments(patterns);
@@ -38,6 +44,23 @@ test('a FIFO is refused at once, without reading it', () => {
   const fifo = path.join(tempDir(), 'pipe.yaml');
   if (!fs.existsSync(fifo)) execFileSync('mkfifo', [fifo]);
   expect(issuesOfFiles(fifo)).toEqual(['pipe.yaml: (top level): is not a regular file (a FIFO or a device): XIVO_ENV_FILES names environment files']);
+});
+
+test('an unreadable file is a located error, never a raw EACCES', () => {
+  const file = writeEnvironment(baseline(), 'locked');
+  const real = jest.requireActual<typeof import('fs')>('fs');
+  const mocked = jest.mocked(fs.readFileSync);
+  mocked.mockImplementation(((p: fs.PathOrFileDescriptor, o?: unknown) => {
+    if (p === file) throw Object.assign(new Error(`EACCES: permission denied, open '${file}'`), { code: 'EACCES' });
+    return real.readFileSync(p, o as BufferEncoding);
+  }) as typeof fs.readFileSync);
+  try {
+    expect(issuesOfFiles(file)).toEqual([
+      'locked.yaml: (top level): cannot be read: permission denied: give the user that runs synth read access to it (or run synth as its owner)',
+    ]);
+  } finally {
+    mocked.mockImplementation(real.readFileSync as typeof fs.readFileSync);
+  }
 });
 
 test('/dev/zero is refused without reading it', () => {

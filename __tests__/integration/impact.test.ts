@@ -146,7 +146,7 @@ test('an environment absent at the base (a merge request that adds it): every co
   expect(report.exitCode).toBe(EXIT_RESTARTS);
   expect(report.addedFiles).toEqual(['environments/prod.yaml']);
   expect(renderMarkdown(report)).toContain(
-    '**Verdict:** new environment prod: every container is created; on servers taken over, what runs there stops first (runbook takeover.md): deploy in a maintenance window (exit 2).',
+    '**Verdict:** new environment `prod`: every container is created; on servers taken over, what runs there stops first (runbook takeover.md): deploy in a maintenance window (exit 2).',
   );
 });
 

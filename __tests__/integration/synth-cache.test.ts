@@ -2,13 +2,18 @@
  * The per-environment synth cache (synth/synth-cache.ts): a cached synth equals a full synth
  * byte for byte; an environment is rebuilt when its file, a file it names or the set of
  * environment files changes, and only then; --force rebuilds everything; bad input still fails.
+ * It serves only what the files say: a cache made elsewhere (another machine's key) or tracked
+ * by git, a change of XIVO_SECRETS_DIRS, a named file that a symbolic link moved out of its
+ * directory and a rotated file whose path holds spaces are never served from the cache.
  */
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { synthesize } from '../../main';
-import { cachedSynth } from '../../synth/synth-cache';
+import { cachedSynth, TRACKED_CACHE_MESSAGE } from '../../synth/synth-cache';
 import { ConfigError } from '../../config/errors';
+import { OUTSIDE_MESSAGE, SECRETS_DIRS_VARIABLE } from '../../config/containment';
 import { baseline } from '../support/environments';
 import { readTree } from '../support/synth';
 import { stringify } from 'yaml';
@@ -17,13 +22,16 @@ let work: string;
 let envDir: string;
 let outdir: string;
 let cacheDir: string;
+let keyFile: string;
 const savedFiles = process.env.XIVO_ENV_FILES;
+const savedSecretsDirs = process.env[SECRETS_DIRS_VARIABLE];
 
 beforeEach(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'xivo-cache-'));
   envDir = path.join(work, 'environments');
   outdir = path.join(work, 'cdktf.out');
   cacheDir = path.join(work, 'cache');
+  keyFile = path.join(work, 'home', '.cache', 'xivo-cdktf', 'synth-cache.key');
   fs.mkdirSync(envDir);
   // prod with a setting warned about at its line (the file's own warnings travel through the cache too).
   const prod = fs.readFileSync(path.join(__dirname, '..', '..', 'environments', 'prod.yaml'), 'utf8');
@@ -43,12 +51,14 @@ beforeEach(() => {
 afterEach(() => {
   if (savedFiles === undefined) delete process.env.XIVO_ENV_FILES;
   else process.env.XIVO_ENV_FILES = savedFiles;
+  if (savedSecretsDirs === undefined) delete process.env[SECRETS_DIRS_VARIABLE];
+  else process.env[SECRETS_DIRS_VARIABLE] = savedSecretsDirs;
 });
 
-const cached = (force = false) => {
+const cached = (force = false, key = keyFile) => {
   const warnings: string[] = [];
   const notes: string[] = [];
-  const result = cachedSynth({ outdir, cacheDir, force, onWarning: (w) => warnings.push(w), onNote: (n) => notes.push(n) });
+  const result = cachedSynth({ outdir, cacheDir, force, keyFile: key, onWarning: (w) => warnings.push(w), onNote: (n) => notes.push(n) });
   return { ...result, warnings, notes, tree: readTree(outdir) };
 };
 const full = () => {
@@ -150,9 +160,9 @@ test('an intact output is left as is; an output changed by hand is rewritten fro
 
 test('entries of an output directory that is gone are pruned', () => {
   const other = path.join(work, 'other.out');
-  cachedSynth({ outdir: other, cacheDir });
+  cachedSynth({ outdir: other, cacheDir, keyFile });
   fs.writeFileSync(path.join(envDir, 'tls.yaml'), fs.readFileSync(path.join(envDir, 'tls.yaml'), 'utf8').replace('release:', '# changed\nrelease:'));
-  cachedSynth({ outdir, cacheDir });
+  cachedSynth({ outdir, cacheDir, keyFile });
   const entries = () => fs.readdirSync(path.join(cacheDir, 'entries')).length;
   const indexes = () => fs.readdirSync(cacheDir).filter((n) => n.startsWith('index-')).length;
   expect(indexes()).toBe(2);
@@ -160,7 +170,7 @@ test('entries of an output directory that is gone are pruned', () => {
 
   fs.rmSync(other, { recursive: true });
   fs.writeFileSync(path.join(envDir, 'tls.yaml'), fs.readFileSync(path.join(envDir, 'tls.yaml'), 'utf8').replace('# changed\n', '# changed again\n'));
-  cachedSynth({ outdir, cacheDir });
+  cachedSynth({ outdir, cacheDir, keyFile });
   expect(indexes()).toBe(1);
   expect(entries()).toBe(2);
 });
@@ -186,4 +196,114 @@ test("Terraform's working files are not synth's output: they cost no rewrite, an
   expect(names(cached().rebuilt)).toEqual(['prod.yaml']);
   expect(fs.readFileSync(path.join(stackDir, '.terraform', 'terraform.tfstate'), 'utf8')).toBe('{"backend":{}}\n');
   expect(fs.existsSync(path.join(stackDir, 'plan'))).toBe(false);
+});
+
+test('a forced synth (every deploy) of unchanged files rebuilds from them but leaves an identical output in place', () => {
+  cached();
+  const stack = path.join(outdir, 'stacks', 'prod-pbx', 'cdk.tf.json');
+  const written = fs.statSync(stack).mtimeMs;
+  fs.mkdirSync(path.join(outdir, 'stacks', 'prod-pbx', '.terraform'));
+  const forced = cached(true);
+  expect(names(forced.rebuilt)).toEqual(['prod.yaml', 'tls.yaml']);
+  expect(fs.statSync(stack).mtimeMs).toBe(written);
+  expect(forced.tree).toEqual(full().tree);
+});
+
+describe('the cache serves only what the files say', () => {
+  /** Every file of every entry, with the xuc image and an env variable planted, as an attacker's commit would hold them. */
+  const plant = () => {
+    let planted = 0;
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const file = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(file);
+        else if (entry.name === 'cdk.tf.json') {
+          const text = fs.readFileSync(file, 'utf8');
+          const changed = text.replace(/xivoxc\/xuc:[^"]*/g, 'attacker/xuc:latest').replace(/"env": \[/g, '"env": [\n"PLANTED=1",');
+          if (changed !== text) planted++;
+          fs.writeFileSync(file, changed);
+        }
+      }
+    };
+    walk(path.join(cacheDir, 'entries'));
+    return planted;
+  };
+
+  test("a cache made elsewhere (a planted .synth-cache/ in a fresh clone) is never served: its keys are not this machine's", () => {
+    cached(false, path.join(work, 'attacker', 'synth-cache.key'));
+    expect(plant()).toBeGreaterThan(0);
+    fs.rmSync(outdir, { recursive: true });
+    const served = cached();
+    expect(names(served.rebuilt)).toEqual(['prod.yaml', 'tls.yaml']);
+    expect([...served.tree.values()].join('\n')).not.toMatch(/attacker\/xuc|PLANTED/);
+    expect(served.tree).toEqual(full().tree);
+  });
+
+  test("the machine's key is random, 0600 in a 0700 directory outside the repository", () => {
+    cached();
+    expect(fs.readFileSync(keyFile, 'utf8')).toMatch(/^[0-9a-f]{64}$/);
+    expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(path.dirname(keyFile)).mode & 0o777).toBe(0o700);
+  });
+
+  test('a cache directory that git tracks is refused', () => {
+    const repo = path.join(work, 'clone');
+    fs.mkdirSync(path.join(repo, '.synth-cache'), { recursive: true });
+    fs.writeFileSync(path.join(repo, '.synth-cache', 'index-0.json'), '{}');
+    execFileSync('git', ['init', '-q', repo]);
+    execFileSync('git', ['-C', repo, 'add', '-f', '.synth-cache']);
+    const dir = path.join(repo, '.synth-cache');
+    expect(() => cachedSynth({ outdir, cacheDir: dir, keyFile })).toThrow(TRACKED_CACHE_MESSAGE(dir, 1));
+    expect(TRACKED_CACHE_MESSAGE(dir, 1)).toBe(
+      `${dir}: the synth cache is tracked by git (1 file): a committed cache could serve output that no environment file says. ` +
+        'Remove it from the repository (git rm -r --cached .synth-cache) and synth again',
+    );
+  });
+
+  test('XIVO_SECRETS_DIRS is part of the key: a file accepted with it is refused without it, never served from the cache', () => {
+    const secrets = path.join(work, 'secrets');
+    fs.mkdirSync(secrets);
+    fs.copyFileSync(path.join(envDir, 'docker', 'ca.pem'), path.join(secrets, 'ca.pem'));
+    const file = path.join(envDir, 'tls.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('caFile: docker/ca.pem', 'caFile: ../secrets/ca.pem'));
+    process.env[SECRETS_DIRS_VARIABLE] = secrets;
+    cached();
+    delete process.env[SECRETS_DIRS_VARIABLE];
+    expect(() => cached()).toThrow(OUTSIDE_MESSAGE('../secrets/ca.pem'));
+  });
+
+  test('the fast path re-checks containment: a named file replaced by a link to the same bytes elsewhere is refused', () => {
+    cached();
+    const outside = path.join(work, 'elsewhere.pem');
+    fs.copyFileSync(path.join(envDir, 'docker', 'ca.pem'), outside);
+    fs.rmSync(path.join(envDir, 'docker', 'ca.pem'));
+    fs.symlinkSync(outside, path.join(envDir, 'docker', 'ca.pem'));
+    expect(() => cached()).toThrow(OUTSIDE_MESSAGE('docker/ca.pem'));
+  });
+
+  test('a named file whose path holds spaces is an input: a rotated CA is never stale', () => {
+    const sso = fs.readFileSync(path.join(__dirname, '..', '..', 'environments', 'sso.yaml'), 'utf8');
+    fs.mkdirSync(path.join(envDir, 'ldap certs'));
+    const ca = fs.readFileSync(path.join(__dirname, '..', '..', 'environments', 'sso', 'ldap-ca.pem'), 'utf8');
+    fs.writeFileSync(path.join(envDir, 'ldap certs', 'directory ca.pem'), ca);
+    fs.writeFileSync(path.join(envDir, 'sso.yaml'), sso.replace('caFile: sso/ldap-ca.pem', 'caFile: "ldap certs/directory ca.pem"'));
+    const before = cached().tree;
+    // The directory's CA rotated: the file now holds the next CA as well (a CA file may hold several).
+    fs.appendFileSync(path.join(envDir, 'ldap certs', 'directory ca.pem'), ca);
+    const after = cached();
+    expect(names(after.rebuilt)).toEqual(['sso.yaml']);
+    expect(after.tree).not.toEqual(before);
+    expect(after.tree).toEqual(full().tree);
+  });
+
+  test('an output whose content changed by hand (size and mtime kept) is rewritten from the cache', () => {
+    const first = cached().tree;
+    const stack = path.join(outdir, 'stacks', 'prod-pbx', 'cdk.tf.json');
+    const { atime, mtime } = fs.statSync(stack);
+    const text = fs.readFileSync(stack, 'utf8');
+    fs.writeFileSync(stack, text.replace('eu-west-3', 'eu-west-4')); // same size
+    fs.utimesSync(stack, atime, mtime);
+    expect(fs.readFileSync(stack, 'utf8')).not.toBe(text);
+    expect(cached().tree).toEqual(first);
+  });
 });

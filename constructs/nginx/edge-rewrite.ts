@@ -21,12 +21,29 @@
  * is rewritten inside it; headers rewrite whole names only.
  */
 
-/** Body types rewritten besides text/html (always rewritten by sub_filter). */
+/**
+ * Body types rewritten besides text/html (always rewritten by sub_filter): every textual type a
+ * web application returns, legacy JavaScript types and JSON API types (`+json`, `+xml` suffixes)
+ * included. sub_filter_types takes exact types, so each is listed; any other type (images, fonts,
+ * downloads) passes unchanged.
+ */
 export const REWRITTEN_TYPES = [
   'text/css',
   'text/javascript',
   'application/javascript',
+  'application/x-javascript',
+  'application/ecmascript',
+  'text/ecmascript',
   'application/json',
+  'application/x-json',
+  'text/json',
+  'application/vnd.api+json',
+  'application/hal+json',
+  'application/geo+json',
+  'application/json-patch+json',
+  'application/merge-patch+json',
+  'application/x-ndjson',
+  'application/soap+xml',
   'text/plain',
   'text/xml',
   'application/xml',

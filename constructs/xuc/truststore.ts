@@ -84,6 +84,8 @@ export class XucTruststore extends Construct {
       image: props.imageId,
       entrypoint: ['sh', '-c', TRUSTSTORE_SCRIPT],
       user: '0',
+      // It needs no network, and holds the store's password in its env: none at all.
+      networkMode: 'none',
       env: [`CA_DIR=${CA_DIR}`, `TRUSTSTORE=${TRUSTSTORE_FILE}`, `XUC_TRUSTSTORE_PASSWORD=${password}`],
       attach: true,
       mustRun: false,
