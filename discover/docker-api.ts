@@ -8,7 +8,7 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as https from 'https';
-import { Duplex } from 'stream';
+import { Duplex, Readable } from 'stream';
 
 /** API version of Debian 12's docker.io (20.10); newer engines still serve it. */
 const API = '/v1.41';
@@ -136,6 +136,33 @@ export class DockerApi {
         setTimeout(() => reject(new EngineUnreachable(this.dialError.trim() || e.message)), this.children.length ? 200 : 0);
       });
       req.end(payload);
+    });
+  }
+
+  /**
+   * A call whose body (a tar for `PUT /containers/{id}/archive`) or answer (`GET …/archive`) is
+   * streamed, never held in memory: backups of a database are as large as the database. Resolves
+   * with the answer as soon as its headers arrive; `timeoutMs` is the longest silence allowed.
+   */
+  stream(method: string, apiPath: string, body?: Readable, timeoutMs = REQUEST_TIMEOUT_MS): Promise<http.IncomingMessage> {
+    return new Promise((resolve, reject) => {
+      const req = this.transport.request(
+        {
+          ...this.base,
+          agent: this.agent,
+          path: `${API}${apiPath}`,
+          method,
+          headers: body ? { 'Content-Type': 'application/x-tar', 'Transfer-Encoding': 'chunked' } : {},
+          timeout: timeoutMs,
+        },
+        resolve,
+      );
+      req.on('timeout', () => req.destroy(new EngineUnreachable(`no answer within ${timeoutMs / 1000} s`)));
+      req.on('error', (e) => reject(e instanceof EngineUnreachable ? e : new EngineUnreachable(this.dialError.trim() || e.message)));
+      if (body) {
+        body.on('error', (e) => req.destroy(e));
+        body.pipe(req);
+      } else req.end();
     });
   }
 

@@ -1,0 +1,283 @@
+/**
+ * The operator's year after day one, on two test hosts (a PBX and a XiVO CC whose database is a
+ * real PostgreSQL: Debian's server in a locally built image, scripts/e2e/postgres-image.sh):
+ *
+ * - backup and restore: rows written in the database and files in the recordings volume, `npm run
+ *   backup`, the data destroyed, `npm run restore`, then both compared byte for byte; retention;
+ * - drift: a clean estate reports none (exit 0); each kind of hand edit (a container edited,
+ *   stopped, removed; a managed custom.env key edited; a host file changed) is found and named
+ *   (exit 2); an unreachable host is "could not check" (exit 1);
+ * - upgrade: 2024.05 → 2024.10 with stand-in images for both tags: a backup first, containers
+ *   replaced tier by tier (PBX, then CC), data kept, a second plan empty; then an upgrade to a
+ *   release whose CC images do not start: it stops after the PBX tier with a rollback command,
+ *   which brings the estate back.
+ *
+ * Costly (about 3 minutes): `npm run test:e2e` (root, Go, docker.io, postgresql).
+ */
+import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import {
+  buildImageTarballs,
+  buildTools,
+  containers,
+  deployCommand,
+  deployEnv,
+  docker,
+  E2E_REQUIREMENTS,
+  hostsDown,
+  hostsUp,
+  isRoot,
+  planStack,
+  progress,
+  randomSecret,
+  REPO,
+  TestHost,
+  Tools,
+  WORK,
+} from './harness';
+import { writeReportSection } from './report';
+import { importStackStandIns } from './stand-ins';
+import { describeWithPrograms } from '../support/programs';
+
+const HERE = path.join(WORK, 'operations');
+const OUTDIR = path.join(HERE, 'cdktf.out');
+const ENV_DIR = path.join(HERE, 'env');
+const ENV = 'ops';
+const RELEASES = ['2024.05', '2024.10', '2025.05'] as const;
+/** The release whose CC images exit at once: the upgrade to it fails at the CC tier. */
+const BROKEN_RELEASE = '2025.05';
+const PG = 'xivocc-pgxivocc';
+const RECORDINGS = 'xivocc-recording-server';
+const SPOOL = '/var/spool/recording-server';
+const BACKUP_DIR = '/var/backups/xivo-cdktf';
+
+const started = Date.now();
+let tools: Tools;
+let hosts: TestHost[];
+let env: NodeJS.ProcessEnv;
+let envFile: string;
+
+const report = {
+  /** Wall time of this file: what it adds to the e2e suite. */
+  fileSeconds: 0,
+  backup: {} as Record<string, unknown>,
+  drift: [] as { edit: string; exitCode: number; named: string[]; seconds: number }[],
+  upgrade: {} as Record<string, unknown>,
+  commands: [] as { command: string; status: number; seconds: number }[],
+};
+
+const host = (name: 'pbx' | 'cc') => hosts.find((h) => h.name === name)!;
+const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+
+interface CommandRun {
+  readonly status: number;
+  readonly output: string;
+  readonly seconds: number;
+}
+
+/** `npm run <script> -- <args> --output OUTDIR` as the operator types it; output kept in <work>/operations/<n>-<script>.log. */
+function npmRun(script: string, args: readonly string[]): CommandRun {
+  const t0 = Date.now();
+  const command = ['run', '--silent', script, '--', ...args, '--output', OUTDIR];
+  progress(`npm ${command.join(' ')}`);
+  const res = spawnSync('npm', command, { cwd: REPO, env, encoding: 'utf8', timeout: 15 * 60 * 1000, maxBuffer: 64 * 1024 * 1024 });
+  const output = `${res.stdout ?? ''}${res.stderr ?? ''}`;
+  const seconds = (Date.now() - t0) / 1000;
+  const n = String(report.commands.length + 1).padStart(2, '0');
+  fs.writeFileSync(path.join(HERE, `${n}-${script}.log`), output);
+  report.commands.push({ command: `npm run ${script} -- ${args.join(' ')}`, status: res.status ?? 128, seconds });
+  progress(`${script} exited ${res.status ?? res.signal} in ${seconds.toFixed(1)} s`);
+  return { status: res.status ?? 128, output, seconds };
+}
+
+function psql(sql: string, db = 'postgres'): string {
+  return docker(host('cc'), ['exec', '-u', 'postgres', PG, 'psql', '-U', 'postgres', '-d', db, '-v', 'ON_ERROR_STOP=1', '-Atc', sql]);
+}
+
+async function waitFor(what: string, ok: () => boolean, seconds = 60): Promise<void> {
+  for (let i = 0; i < seconds * 4; i++) {
+    try {
+      if (ok()) return;
+    } catch {
+      // not yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${what}: not within ${seconds} s`);
+}
+
+/** The rows of the database, as COPY prints them, and every recording's path, mode, owner and checksum. */
+function dataSnapshot(): { rows: string; rowCount: number; files: string } {
+  const rows = psql('COPY (SELECT * FROM call_data ORDER BY id) TO STDOUT', 'xivo_stats');
+  const files = docker(host('cc'), [
+    'exec',
+    RECORDINGS,
+    'sh',
+    '-c',
+    `cd ${SPOOL} && find . -mindepth 1 | sort | while read -r f; do if [ -f "$f" ]; then echo "$f $(stat -c '%a %u:%g %s' "$f") $(sha256sum < "$f" | cut -d' ' -f1)"; else echo "$f $(stat -c '%a %u:%g' "$f")"; fi; done`,
+  ]);
+  return { rows: sha256(rows), rowCount: rows.split('\n').filter(Boolean).length, files };
+}
+
+/** The image tarball's stand-ins of every docker_image of `release`, imported on the stack's host. */
+function importRelease(release: string, tarballs: string, pgTar: string): void {
+  for (const server of ['pbx', 'cc'] as const) {
+    const stackJson = path.join(OUTDIR, 'stacks', `${ENV}-${server}`, 'cdk.tf.json');
+    const text = fs.readFileSync(stackJson, 'utf8').split('2024.05.latest').join(`${release}.latest`);
+    const copy = path.join(HERE, `${server}-${release}.tf.json`);
+    fs.writeFileSync(copy, text);
+    const images = Object.values<{ name: string }>(JSON.parse(text).resource?.docker_image ?? {}).map((i) => i.name);
+    // Before the stubs: the database is a real PostgreSQL under pgxivocc's name.
+    for (const name of images.filter((n) => n.includes('/pgxivocc:')))
+      docker(host(server), [
+        'import',
+        '-c',
+        'CMD ["/usr/local/bin/docker-entrypoint.sh"]',
+        '-c',
+        'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+        pgTar,
+        name,
+      ]);
+    if (release === BROKEN_RELEASE && server === 'cc') {
+      // Every CC service image of the broken release exits at once (the database's too).
+      for (const name of images.filter((n) => n.includes(`:${release}.`) && !n.includes('/pgxivocc:')))
+        docker(host(server), ['import', '-c', 'CMD ["sh", "-c", "echo broken release; exit 3"]', path.join(tarballs, 'busybox.tar'), name]);
+    }
+    importStackStandIns(host(server), copy, tarballs);
+  }
+}
+
+function writeEnvironment(release: string): void {
+  const server = (h: TestHost, roles: string) =>
+    `  - name: ${h.name}\n    address: ${h.address}\n    fqdn: ${h.name}.ops.test\n    docker:\n      host: ${h.socket}\n    roles: [${roles}]\n`;
+  fs.writeFileSync(
+    envFile,
+    `# Written by __tests__/e2e/operations.test.ts: a PBX and a XiVO CC with its database and recordings.
+name: ${ENV}
+release: "${release}"
+backend:
+  type: local
+  directory: state
+publicNames:
+  xivoHost: pbx.ops.test
+  xucHost: cc.ops.test
+servers:
+${server(host('pbx'), 'xivo')}${server(host('cc'), 'cc')}services:
+  cc.spagobi: { enabled: false }
+  cc.elasticsearch: { enabled: false }
+  cc.kibana: { enabled: false }
+  cc.pack-reporting: { enabled: false }
+tls:
+  mode: internal-ca
+`,
+  );
+}
+
+const requirements = {
+  ...E2E_REQUIREMENTS,
+  ...(isRoot() ? {} : { 'root user': 'root (network namespaces and dockerd need it)' }),
+  pg_dump: 'postgresql',
+};
+
+describeWithPrograms('operations: backup and restore, drift, upgrade', requirements, () => {
+  jest.setTimeout(20 * 60 * 1000);
+
+  beforeAll(async () => {
+    fs.rmSync(HERE, { recursive: true, force: true });
+    fs.mkdirSync(ENV_DIR, { recursive: true });
+    progress('operations: tools, stand-in images, the PostgreSQL image, two hosts');
+    tools = buildTools();
+    const tarballs = buildImageTarballs();
+    const pgTar = path.join(
+      spawnSync('bash', [path.join(REPO, 'scripts/e2e/postgres-image.sh')], { encoding: 'utf8' })
+        .stdout.trim()
+        .split('\n')
+        .pop()!,
+      'postgres.tar',
+    );
+    hosts = hostsUp(['pbx', 'cc']).hosts;
+    envFile = path.join(ENV_DIR, 'ops.yaml');
+    writeEnvironment(RELEASES[0]);
+    const secrets = {
+      play_auth_token: randomSecret(24),
+      xuc_cti_password: randomSecret(12),
+      xuc_ws_password: randomSecret(12),
+      xuc_ami_secret: randomSecret(12),
+    };
+    env = { ...deployEnv(tools, envFile, secrets), CDKTF_OUTDIR: OUTDIR };
+    const synth = spawnSync('npm', ['run', '--silent', 'synth'], { cwd: REPO, env, encoding: 'utf8' });
+    if (synth.status !== 0) throw new Error(`synth failed:\n${synth.stdout}\n${synth.stderr}`);
+    for (const release of RELEASES) importRelease(release, tarballs, pgTar);
+    const first = await deployCommand(['--env', ENV, '--auto-approve'], OUTDIR, env);
+    if (first.status !== 0) throw new Error(`deploy failed:\n${first.output.slice(-6000)}`);
+    await waitFor('PostgreSQL answers', () => psql('SELECT 1').trim() === '1');
+  });
+
+  afterAll(() => {
+    report.fileSeconds = (Date.now() - started) / 1000;
+    writeReportSection('operations', report);
+    if (!process.env.XIVO_E2E_KEEP) hostsDown();
+  });
+
+  test('backup, data destroyed, restore: rows and recordings back byte for byte; the retention keeps N', async () => {
+    psql('CREATE DATABASE xivo_stats');
+    psql(
+      `CREATE TABLE call_data (id serial PRIMARY KEY, uniqueid text NOT NULL, start_time timestamptz NOT NULL, payload bytea);
+       INSERT INTO call_data (uniqueid, start_time, payload)
+         SELECT 'call-' || g, timestamptz '2026-01-01 00:00:00+00' + g * interval '37 seconds', decode(md5(g::text) || md5(random()::text), 'hex')
+         FROM generate_series(1, 5000) g;`,
+      'xivo_stats',
+    );
+    docker(host('cc'), [
+      'exec',
+      RECORDINGS,
+      'sh',
+      '-c',
+      `mkdir -p ${SPOOL}/2026/12/06 && for i in 1 2 3; do head -c $((100000 * i)) /dev/urandom > ${SPOOL}/2026/12/06/call-$i.wav; done && chmod 0640 ${SPOOL}/2026/12/06/call-2.wav && echo meta > ${SPOOL}/index.txt`,
+    ]);
+    const before = dataSnapshot();
+    expect(before.rowCount).toBe(5000);
+
+    const backup = npmRun('backup', ['--env', ENV, '--json', path.join(HERE, 'backup-1.json')]);
+    expect({ status: backup.status, output: backup.output }).toEqual({ status: 0, output: expect.stringContaining('backup: cc: backup ') });
+    const [done] = JSON.parse(fs.readFileSync(path.join(HERE, 'backup-1.json'), 'utf8'));
+    const onHost = path.join(host('cc').fsRoot, BACKUP_DIR, ENV, 'cc', done.id);
+    const dump = fs.readFileSync(path.join(onHost, 'cc.pgxivocc.data', 'xivo_stats.pgdump'));
+    // pg_dump's custom format (-Fc) starts with its magic.
+    expect(dump.subarray(0, 5).toString()).toBe('PGDMP');
+    expect(fs.readdirSync(onHost).sort()).toEqual(['SHA256SUMS', 'cc.pgxivocc.data', 'cc.recording-server.recordings.tar', 'manifest.json']);
+    expect((fs.statSync(onHost).mode & 0o777).toString(8)).toBe('700');
+    report.backup = { id: done.id, seconds: backup.seconds, bytes: done.bytes, rows: before.rowCount };
+
+    // The data is lost: the database dropped, the recordings deleted.
+    psql('DROP DATABASE xivo_stats');
+    docker(host('cc'), ['exec', RECORDINGS, 'sh', '-c', `rm -rf ${SPOOL}/* && ls -A ${SPOOL} | wc -l`]);
+    expect(psql("SELECT count(*) FROM pg_database WHERE datname = 'xivo_stats'").trim()).toBe('0');
+
+    const restore = npmRun('restore', ['--env', ENV, '--server', 'cc', '--backup', 'latest']);
+    expect({ status: restore.status, output: restore.output }).toEqual({ status: 0, output: expect.stringContaining(`restoring backup ${done.id}`) });
+    await waitFor('PostgreSQL answers after the restore', () => psql('SELECT 1').trim() === '1');
+    const after = dataSnapshot();
+    expect(after).toEqual(before);
+    report.backup = { ...report.backup, restoreSeconds: restore.seconds, identical: true };
+
+    // Retention: with --keep 1, a new backup deletes the older one.
+    await new Promise((r) => setTimeout(r, 1100));
+    const second = npmRun('backup', ['--env', ENV, '--server', 'cc', '--keep', '1']);
+    expect({ status: second.status, output: second.output }).toEqual({ status: 0, output: expect.stringContaining(`removed ${done.id}`) });
+    expect(fs.readdirSync(path.join(host('cc').fsRoot, BACKUP_DIR, ENV, 'cc'))).toHaveLength(1);
+    // A corrupted backup is refused before anything is touched.
+    const [kept] = fs.readdirSync(path.join(host('cc').fsRoot, BACKUP_DIR, ENV, 'cc'));
+    const tarFile = path.join(host('cc').fsRoot, BACKUP_DIR, ENV, 'cc', kept, 'cc.recording-server.recordings.tar');
+    fs.appendFileSync(tarFile, 'x');
+    const refused = npmRun('restore', ['--env', ENV, '--server', 'cc', '--backup', kept]);
+    expect(refused.status).toBe(1);
+    expect(refused.output).toMatch(/checking backup .*: exit 1: cc.recording-server.recordings.tar: FAILED\s+checksums differ: nothing restored/);
+    expect(dataSnapshot()).toEqual(before);
+    fs.truncateSync(tarFile, fs.statSync(tarFile).size - 1);
+  });
+});
+
+export { containers, planStack };
