@@ -41,6 +41,11 @@ export interface DeployOptions {
   readonly approve?: (stack: StackInfo, planFile: string) => Promise<boolean>;
   /** Progress and failure lines. @default dropped */
   readonly log?: (line: string) => void;
+  /**
+   * Run before a stack's plan is applied, with its planned changes (`address: action`); false
+   * fails the stack unapplied (the backup before a change that touches data). @default none
+   */
+  readonly beforeApply?: (stack: StackInfo, planned: readonly string[]) => Promise<boolean>;
 }
 
 export interface Changes {
@@ -366,6 +371,10 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
           log(`${stack.name}: not applied (declined)`);
           return o;
         }
+      }
+      if (options.beforeApply && !(await options.beforeApply(stack, current.planned))) {
+        fail(stack, 'apply', { diagnostics: [], text: 'not applied: the step before the apply failed (see above)' });
+        return o;
       }
       if (current.outputsChange) outputsChanged.add(stack.name);
       const result = await apply(stack, current.creates);

@@ -21,15 +21,15 @@ import * as path from 'path';
 import {
   buildImageTarballs,
   buildTools,
-  containers,
   deployCommand,
   deployEnv,
   docker,
   E2E_REQUIREMENTS,
   hostsDown,
   hostsUp,
-  isRoot,
+  containers,
   planStack,
+  isRoot,
   progress,
   randomSecret,
   REPO,
@@ -58,6 +58,8 @@ let tools: Tools;
 let hosts: TestHost[];
 let env: NodeJS.ProcessEnv;
 let envFile: string;
+/** The data written by the backup test: what every later step must keep. */
+let written: { rows: string; rowCount: number; files: string };
 
 const report = {
   /** Wall time of this file: what it adds to the e2e suite. */
@@ -238,6 +240,7 @@ describeWithPrograms('operations: backup and restore, drift, upgrade', requireme
       `mkdir -p ${SPOOL}/2026/12/06 && for i in 1 2 3; do head -c $((100000 * i)) /dev/urandom > ${SPOOL}/2026/12/06/call-$i.wav; done && chmod 0640 ${SPOOL}/2026/12/06/call-2.wav && echo meta > ${SPOOL}/index.txt`,
     ]);
     const before = dataSnapshot();
+    written = before;
     expect(before.rowCount).toBe(5000);
 
     const backup = npmRun('backup', ['--env', ENV, '--json', path.join(HERE, 'backup-1.json')]);
@@ -263,6 +266,18 @@ describeWithPrograms('operations: backup and restore, drift, upgrade', requireme
     expect(after).toEqual(before);
     report.backup = { ...report.backup, restoreSeconds: restore.seconds, identical: true };
 
+    // A deploy whose plan replaces the database's container backs its server up before applying.
+    fs.writeFileSync(envFile, fs.readFileSync(envFile, 'utf8').replace('services:\n', 'services:\n  cc.pgxivocc: { memoryMb: 600 }\n'));
+    const deployed = await deployCommand(['--env', ENV, '--auto-approve'], OUTDIR, env);
+    expect(deployed.status).toBe(0);
+    expect(deployed.output).toMatch(
+      /backup: ops-cc: the plan touches data \(docker_container\.cc_pgxivocc_container_\w+: replace\): backing up cc first/,
+    );
+    expect(deployed.output.indexOf('backup: cc: backup ')).toBeLessThan(deployed.output.indexOf('ops-cc: applied'));
+    expect(fs.readdirSync(path.join(host('cc').fsRoot, BACKUP_DIR, ENV, 'cc'))).toHaveLength(2);
+    await waitFor('PostgreSQL answers after the deploy', () => psql('SELECT 1').trim() === '1');
+    expect(dataSnapshot()).toEqual(before);
+
     // Retention: with --keep 1, a new backup deletes the older one.
     await new Promise((r) => setTimeout(r, 1100));
     const second = npmRun('backup', ['--env', ENV, '--server', 'cc', '--keep', '1']);
@@ -278,6 +293,144 @@ describeWithPrograms('operations: backup and restore, drift, upgrade', requireme
     expect(dataSnapshot()).toEqual(before);
     fs.truncateSync(tarFile, fs.statSync(tarFile).size - 1);
   });
-});
 
-export { containers, planStack };
+  test('drift: a clean estate reports none; each hand edit is found and named; an unreachable host cannot be checked', async () => {
+    const drift = (name: string) => {
+      const json = path.join(HERE, `drift-${name}.json`);
+      const run = npmRun('drift', ['--env', ENV, '--json', json]);
+      const result = JSON.parse(fs.readFileSync(json, 'utf8')) as {
+        exitCode: number;
+        stacks: { server: string; findings: any[]; unchecked?: string }[];
+      };
+      const named = result.stacks.flatMap((st) => st.findings.map((f) => `${st.server} ${f.kind} ${f.subject}`)).sort();
+      report.drift.push({ edit: name, exitCode: run.status, named, seconds: run.seconds });
+      return { ...run, result, named };
+    };
+    const clean = drift('clean');
+    expect({ status: clean.status, named: clean.named, unchecked: clean.result.stacks.filter((st) => st.unchecked) }).toEqual({
+      status: 0,
+      named: [],
+      unchecked: [],
+    });
+
+    // Every kind of hand edit, on both servers.
+    docker(host('cc'), ['update', '--restart', 'no', 'xivocc-xucmgt']);
+    docker(host('cc'), ['stop', 'xivocc-xuc']);
+    docker(host('cc'), ['rm', '-f', 'xivocc-nginx']);
+    const customEnv = path.join(host('cc').fsRoot, 'etc/docker/compose/custom.env');
+    fs.writeFileSync(customEnv, fs.readFileSync(customEnv, 'utf8').replace(/^XUC_HOST=.*$/m, 'XUC_HOST=edited-by-hand.example.com'));
+    fs.appendFileSync(customEnv, 'OPERATOR_KEY=kept\n');
+    fs.appendFileSync(path.join(host('pbx').fsRoot, 'usr/share/xivo-certs/server.crt'), '# edited by hand\n');
+    const edited = drift('every kind of hand edit');
+    expect({ status: edited.status, named: edited.named }).toEqual({
+      status: 2,
+      named: [
+        'cc container-edited xivocc-xucmgt',
+        'cc container-removed xivocc-nginx',
+        'cc container-stopped xivocc-xuc',
+        'cc env-key-edited /etc/docker/compose/custom.env XUC_HOST',
+        'pbx host-file-changed /usr/share/xivo-certs/server.crt',
+      ],
+    });
+    const xucmgt = edited.result.stacks.flatMap((st) => st.findings).find((f) => f.subject === 'xivocc-xucmgt');
+    expect(xucmgt.detail).toContain('restart');
+    // Names, never values: the edited value is not printed.
+    expect(edited.output).not.toContain('edited-by-hand');
+
+    // A host that does not answer: could not check (exit 1), the other server still checked.
+    const socket = host('pbx').socket.replace(/^unix:\/\//, '');
+    fs.renameSync(socket, `${socket}.away`);
+    try {
+      const unreachable = drift('pbx unreachable');
+      expect(unreachable.status).toBe(1);
+      expect(unreachable.result.stacks.find((st) => st.server === 'pbx')!.unchecked).toBeTruthy();
+      expect(unreachable.result.stacks.find((st) => st.server === 'cc')!.findings.length).toBe(4);
+    } finally {
+      fs.renameSync(`${socket}.away`, socket);
+    }
+  });
+
+  interface UpgradeJson {
+    ok: boolean;
+    from: string;
+    to: string;
+    backups: { server: string; id: string }[];
+    tiers: { tier: string; stacks: string[]; result: string; problems: string[]; startedMs: number; endedMs: number }[];
+    rollback: string[];
+    leftover: string[];
+  }
+  const upgradeTo = (release: string, name: string) => {
+    const json = path.join(HERE, `upgrade-${name}.json`);
+    const run = npmRun('upgrade', ['--env', ENV, '--to', release, '--health-timeout', '20s', '--json', json]);
+    return { ...run, result: JSON.parse(fs.readFileSync(json, 'utf8')) as UpgradeJson };
+  };
+  /** Service containers (not the one-shot writers and jobs) of a host: name → id and image tag. */
+  const services = (server: 'pbx' | 'cc') =>
+    new Map(
+      containers(host(server))
+        .filter((c) => c.state === 'running')
+        .map((c) => [c.name, { id: c.id, image: docker(host(server), ['inspect', '--format', '{{.Config.Image}}', c.name]).trim() }]),
+    );
+  const secondPlans = () => (['pbx', 'cc'] as const).map((s) => planStack(path.join(OUTDIR, 'stacks', `${ENV}-${s}`), env).changes).flat();
+
+  test('upgrade 2024.05 → 2024.10: a backup first, PBX then CC replaced, services answer, data kept, second plan empty', async () => {
+    const before = services('cc');
+    const pbxFilesBefore = containers(host('pbx')).map((c) => c.id);
+    const up = upgradeTo('2024.10', '2024.10');
+    expect({ status: up.status, ok: up.result.ok, leftover: up.result.leftover }).toEqual({ status: 0, ok: true, leftover: [] });
+    expect(up.result.from).toBe('2024.05');
+    expect(up.result.backups.map((b) => b.server)).toEqual(['cc']);
+    expect(up.output.indexOf('backup: cc: backup ')).toBeLessThan(up.output.indexOf('upgrade: tier PBX'));
+    expect(up.result.tiers.map((t) => [t.tier, t.result])).toEqual([
+      ['PBX', 'upgraded'],
+      ['CC/UC-Addon', 'upgraded'],
+    ]);
+    // Tier order: the CC tier starts after the PBX tier ended (its services answered).
+    expect(up.result.tiers[1].startedMs).toBeGreaterThanOrEqual(up.result.tiers[0].endedMs);
+    const after = services('cc');
+    for (const [name, was] of before) {
+      expect({ name, replaced: after.get(name)?.id !== was.id }).toEqual({ name, replaced: true });
+      expect(after.get(name)!.image).toMatch(/:2024\.10\.latest$/);
+    }
+    expect(
+      containers(host('pbx'))
+        .map((c) => c.id)
+        .filter((id) => pbxFilesBefore.includes(id)),
+    ).toEqual([]);
+    expect(fs.readFileSync(envFile, 'utf8')).toMatch(/^release: "2024\.10"$/m);
+    await waitFor('PostgreSQL answers after the upgrade', () => psql('SELECT 1').trim() === '1');
+    expect(dataSnapshot()).toEqual(written);
+    expect(secondPlans()).toEqual([]);
+    // The upgrade rewrote every file and key the drift test edited by hand.
+    const drift = npmRun('drift', ['--env', ENV]);
+    expect({ status: drift.status, output: drift.output }).toEqual({ status: 0, output: expect.stringContaining('cc: no drift') });
+    report.upgrade = { seconds: up.seconds, tiers: up.result.tiers, backups: up.result.backups, replaced: before.size };
+  });
+
+  test('a failed tier stops the upgrade with its rollback command, which brings the previous release back', async () => {
+    const failed = upgradeTo(BROKEN_RELEASE, 'broken');
+    expect(failed.status).toBe(1);
+    expect(failed.result.tiers.map((t) => [t.tier, t.result])).toEqual([
+      ['PBX', 'upgraded'],
+      ['CC/UC-Addon', 'failed'],
+    ]);
+    expect(failed.output).toContain('upgrade: stopped at tier CC/UC-Addon');
+    expect(failed.result.rollback[0]).toBe(`npm run upgrade -- --env ${ENV} --to 2024.10`);
+    expect(failed.output).toContain(`  npm run upgrade -- --env ${ENV} --to 2024.10`);
+    // The rollback, as printed.
+    const args = failed.result.rollback[0].replace(/^npm run upgrade -- /, '').split(' ');
+    const json = path.join(HERE, 'upgrade-rollback.json');
+    const back = npmRun('upgrade', [...args, '--health-timeout', '60s', '--json', json]);
+    const result = JSON.parse(fs.readFileSync(json, 'utf8')) as UpgradeJson;
+    expect({ status: back.status, ok: result.ok, tiers: result.tiers.map((t) => t.result) }).toEqual({
+      status: 0,
+      ok: true,
+      tiers: ['upgraded', 'upgraded'],
+    });
+    for (const [name, c] of services('cc')) expect({ name, image: c.image }).toEqual({ name, image: expect.stringMatching(/:2024\.10\.latest$/) });
+    await waitFor('PostgreSQL answers after the rollback', () => psql('SELECT 1').trim() === '1');
+    expect(dataSnapshot()).toEqual(written);
+    expect(secondPlans()).toEqual([]);
+    report.upgrade = { ...report.upgrade, failed: failed.result.tiers, failedSeconds: failed.seconds, rollbackSeconds: back.seconds };
+  });
+});
