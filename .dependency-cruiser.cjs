@@ -61,7 +61,8 @@ module.exports = {
     {
       name: 'deploy-is-an-entry-point',
       severity: 'error',
-      comment: 'deploy/ runs Terraform on the output of synth: it may use synth/ (and what synth uses); only the operations that deploy (backup/, drift/, upgrade/) import it.',
+      comment:
+        'deploy/ runs Terraform on the output of synth: it may use synth/ (and what synth uses); only the operations that deploy (backup/, drift/, upgrade/) import it.',
       from: { pathNot: '^(deploy|backup|drift|upgrade|__tests__)/' },
       to: { path: '^deploy/' },
     },

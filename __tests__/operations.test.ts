@@ -145,6 +145,10 @@ describe('drift', () => {
       changedAttributes({ restart: 'unless-stopped', env: ['A=1'], network_data: [1] }, { restart: 'no', env: ['A=1'], network_data: [2] }),
     ).toEqual(['restart']);
     expect(changedAttributes(null, { a: 1 })).toEqual([]);
+    const unset = { dns: null, tmpfs: null, volumes: [{ container_path: '/host', host_path: '/etc/docker', read_only: null }], restart: 'no' };
+    const readBack = { dns: [], tmpfs: {}, volumes: [{ container_path: '/host', host_path: '/etc/docker', read_only: false }], restart: 'no' };
+    expect(changedAttributes(unset, readBack)).toEqual([]);
+    expect(changedAttributes(unset, { ...readBack, volumes: [{ ...readBack.volumes[0], read_only: true }] })).toEqual(['volumes']);
   });
 
   test('exit codes: 0 no drift, 2 drift or a provided certificate to replace, 1 could not check', () => {

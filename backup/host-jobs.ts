@@ -10,7 +10,7 @@ import { DockerApi, DockerApiError } from '../discover/docker-api';
 import { firstFileOfTar } from '../discover/tar';
 
 /** Label of the containers made by backup, restore and drift (leftovers of an interrupted run can be found by it). */
-export const OPS_LABEL = 'org.xivo.ops';
+const OPS_LABEL = 'org.xivo.ops';
 const POLL_MS = 250;
 /** The longest a job or a command may run (a dump of a large database takes minutes). */
 const JOB_TIMEOUT_MS = 6 * 60 * 60 * 1000;

@@ -110,31 +110,45 @@ export class DockerApi {
     return stream;
   }
 
+  /** A request to the engine, its timeout (`timeoutMs` of silence) and failures turned into EngineUnreachable. */
+  private send(
+    method: string,
+    apiPath: string,
+    headers: http.OutgoingHttpHeaders,
+    timeoutMs: number,
+    onResponse: (res: http.IncomingMessage) => void,
+    reject: (e: Error) => void,
+  ): http.ClientRequest {
+    const req = this.transport.request(
+      { ...this.base, agent: this.agent, path: `${API}${apiPath}`, method, headers, timeout: timeoutMs },
+      onResponse,
+    );
+    req.on('timeout', () => req.destroy(new EngineUnreachable(`no answer within ${timeoutMs / 1000} s`)));
+    req.on('error', (e) => {
+      if (e instanceof EngineUnreachable) return reject(e);
+      // A dial command that failed says why on stderr, often just after the pipe broke.
+      setTimeout(() => reject(new EngineUnreachable(this.dialError.trim() || e.message)), this.children.length ? 200 : 0);
+    });
+    return req;
+  }
+
   request(method: string, apiPath: string, body?: object): Promise<EngineResponse> {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     return new Promise((resolve, reject) => {
-      const req = this.transport.request(
-        {
-          ...this.base,
-          agent: this.agent,
-          path: `${API}${apiPath}`,
-          method,
-          headers: payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {},
-          timeout: REQUEST_TIMEOUT_MS,
-        },
+      const headers = payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {};
+      const req = this.send(
+        method,
+        apiPath,
+        headers,
+        REQUEST_TIMEOUT_MS,
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
           res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
           res.on('error', reject);
         },
+        reject,
       );
-      req.on('timeout', () => req.destroy(new EngineUnreachable(`no answer within ${REQUEST_TIMEOUT_MS / 1000} s`)));
-      req.on('error', (e) => {
-        if (e instanceof EngineUnreachable) return reject(e);
-        // A dial command that failed says why on stderr, often just after the pipe broke.
-        setTimeout(() => reject(new EngineUnreachable(this.dialError.trim() || e.message)), this.children.length ? 200 : 0);
-      });
       req.end(payload);
     });
   }
@@ -146,19 +160,8 @@ export class DockerApi {
    */
   stream(method: string, apiPath: string, body?: Readable, timeoutMs = REQUEST_TIMEOUT_MS): Promise<http.IncomingMessage> {
     return new Promise((resolve, reject) => {
-      const req = this.transport.request(
-        {
-          ...this.base,
-          agent: this.agent,
-          path: `${API}${apiPath}`,
-          method,
-          headers: body ? { 'Content-Type': 'application/x-tar', 'Transfer-Encoding': 'chunked' } : {},
-          timeout: timeoutMs,
-        },
-        resolve,
-      );
-      req.on('timeout', () => req.destroy(new EngineUnreachable(`no answer within ${timeoutMs / 1000} s`)));
-      req.on('error', (e) => reject(e instanceof EngineUnreachable ? e : new EngineUnreachable(this.dialError.trim() || e.message)));
+      const headers = body ? { 'Content-Type': 'application/x-tar', 'Transfer-Encoding': 'chunked' } : {};
+      const req = this.send(method, apiPath, headers, timeoutMs, resolve, reject);
       if (body) {
         body.on('error', (e) => req.destroy(e));
         body.pipe(req);

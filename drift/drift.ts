@@ -91,11 +91,30 @@ interface Upload {
 /** Attributes the provider fills in on read that say nothing about a hand edit. */
 const NOISE = new Set(['network_data', 'container_logs', 'exit_code', 'bridge', 'ip_address', 'ip_prefix_length', 'gateway', 'id']);
 
-/** Names of the attributes that differ between two resource values (nested values compared whole). */
+/**
+ * A value with its empty parts left out: the provider reads back `[]`, `{}`, `""`, `false` or `0`
+ * where the state holds `null` (an attribute never set), which is no edit. An edit to or from
+ * a real value still shows on the other side.
+ */
+function normalized(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    const items = value.map(normalized).filter((v) => v !== undefined);
+    return items.length ? items : undefined;
+  }
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value)
+      .map(([k, v]) => [k, normalized(v)] as const)
+      .filter(([, v]) => v !== undefined);
+    return entries.length ? Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b))) : undefined;
+  }
+  return value === null || value === '' || value === false || value === 0 ? undefined : value;
+}
+
+/** Names of the attributes that differ between two resource values (nested values compared whole, empty values alike). */
 export function changedAttributes(before: Record<string, unknown> | null, after: Record<string, unknown> | null): string[] {
   if (!before || !after) return [];
   return Object.keys({ ...before, ...after })
-    .filter((k) => !NOISE.has(k) && JSON.stringify(before[k] ?? null) !== JSON.stringify(after[k] ?? null))
+    .filter((k) => !NOISE.has(k) && JSON.stringify(normalized(before[k])) !== JSON.stringify(normalized(after[k])))
     .sort();
 }
 

@@ -106,7 +106,8 @@ export async function checkHealth(stack: EstateStack, timeoutMs: number): Promis
           const script = test[0] === 'CMD-SHELL' ? test[1] : test[0] === 'CMD' ? test.slice(1).map(shellQuote).join(' ') : undefined;
           if (!script) problem = undefined;
           else {
-            const res = await execIn(api, c.name, script);
+            // A container that restarts between the inspect and the exec is refused by the engine (409): not healthy yet.
+            const res = await execIn(api, c.name, script).catch((e: Error) => ({ code: -1, output: e.message }));
             problem = res.code === 0 ? undefined : `health check failed (exit ${res.code}): ${res.output.trim().slice(-300)}`;
           }
         }
