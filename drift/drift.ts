@@ -255,23 +255,9 @@ export async function stackDrift(stack: EstateStack, options: DriftOptions): Pro
   const unchecked = (why: string): StackDrift => ({ ...base, findings: [], certificates: [], unchecked: why, seconds: (Date.now() - t0) / 1000 });
   const init = await initIfNeeded(stack.info.dir, env, false);
   if (init && init.code !== 0) return unchecked(`terraform init failed: ${init.text.trim().slice(-1000)}`);
-  const planFile = path.join('.terraform', 'xivo-drift.tfplan');
-  const plan = await terraform(
-    stack.info.dir,
-    ['plan', '-refresh-only', '-detailed-exitcode', '-lock=false', '-input=false', '-no-color', `-out=${planFile}`],
-    env,
-  );
-  if (plan.code === 1) return unchecked(`terraform plan -refresh-only failed: ${plan.text.trim().slice(-1500)}`);
-  const shownPlan = await terraform(stack.info.dir, ['show', '-json', planFile], env);
   const state = await terraform(stack.info.dir, ['show', '-json'], env);
-  fs.rmSync(path.join(stack.info.dir, planFile), { force: true });
-  if (shownPlan.code !== 0 || state.code !== 0) return unchecked(`terraform show failed: ${(shownPlan.text + state.text).trim().slice(-1000)}`);
+  if (state.code !== 0) return unchecked(`terraform show failed: ${state.text.trim().slice(-1000)}`);
   // `show -json` prints one JSON line: terraform() parses it as its first message.
-  const drifted = ((shownPlan.messages[0] as { resource_drift?: unknown[] } | undefined)?.resource_drift ?? []) as {
-    address: string;
-    type: string;
-    change: { actions: string[]; before: Record<string, unknown> | null; after: Record<string, unknown> | null };
-  }[];
   const resources = stateResources((state.messages[0] ?? {}) as { values?: { root_module?: Module } }).filter((r) => r.mode === 'managed');
   if (!resources.length) return unchecked('no state: deploy first');
 
@@ -281,18 +267,38 @@ export async function stackDrift(stack: EstateStack, options: DriftOptions): Pro
   const rewrite = (address: string) => `terraform -chdir=${stack.info.dir} apply -replace='${address}'`;
   const api = new DockerApi(stack.connection);
   try {
+    // The containers first, through the Docker API: the provider's refresh of a stopped container
+    // that must run *removes* it (resourceDockerContainerRead), so it is never refreshed here.
     const explained = new Set<string>();
+    const stopped = new Set<string>();
     for (const r of resources.filter((r) => r.type === 'docker_container')) {
       const v = r.values;
       if (v.start === false || v.must_run === false) continue;
       const name = String(v.name);
       const inspect = await inspectContainer(api, name);
       if (!inspect) findings.push({ ...base, kind: 'container-removed', subject: name, detail: 'no such container', fix: redeploy });
-      else if (!inspect.State.Running)
+      else if (!inspect.State.Running) {
         findings.push({ ...base, kind: 'container-stopped', subject: name, detail: `status ${inspect.State.Status}`, fix: redeploy });
-      else continue;
+        stopped.add(r.address);
+      } else continue;
       explained.add(r.address);
     }
+    const targets = stopped.size ? resources.filter((r) => !stopped.has(r.address)).map((r) => `-target=${r.address}`) : [];
+    const planFile = path.join('.terraform', 'xivo-drift.tfplan');
+    const plan = await terraform(
+      stack.info.dir,
+      ['plan', '-refresh-only', '-detailed-exitcode', '-lock=false', '-input=false', '-no-color', ...targets, `-out=${planFile}`],
+      env,
+    );
+    if (plan.code === 1) return unchecked(`terraform plan -refresh-only failed: ${plan.text.trim().slice(-1500)}`);
+    const shownPlan = await terraform(stack.info.dir, ['show', '-json', planFile], env);
+    fs.rmSync(path.join(stack.info.dir, planFile), { force: true });
+    if (shownPlan.code !== 0) return unchecked(`terraform show failed: ${shownPlan.text.trim().slice(-1000)}`);
+    const drifted = ((shownPlan.messages[0] as { resource_drift?: unknown[] } | undefined)?.resource_drift ?? []) as {
+      address: string;
+      type: string;
+      change: { actions: string[]; before: Record<string, unknown> | null; after: Record<string, unknown> | null };
+    }[];
     for (const d of drifted) {
       if (explained.has(d.address)) continue;
       const attributes = changedAttributes(d.change.before, d.change.after);

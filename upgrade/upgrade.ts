@@ -122,6 +122,22 @@ export async function checkHealth(stack: EstateStack, timeoutMs: number): Promis
   }
 }
 
+/** The release the estate runs: the `org.xivo.release` label of its first running service container. */
+async function runningRelease(stacks: readonly EstateStack[]): Promise<string | undefined> {
+  for (const stack of stacks) {
+    const api = new DockerApi(stack.connection);
+    try {
+      for (const c of stack.containers.filter((c) => c.service && !c.oneShot)) {
+        const release = (await inspectContainer(api, c.name).catch(() => undefined))?.Config.Labels?.['org.xivo.release'];
+        if (release) return release;
+      }
+    } finally {
+      api.close();
+    }
+  }
+  return undefined;
+}
+
 export interface UpgradeOptions {
   readonly environment: string;
   readonly to: string;
@@ -171,10 +187,11 @@ export async function upgrade(options: UpgradeOptions): Promise<UpgradeResult> {
   checkRelease(options.to);
   const file = environmentFile(options.environment);
   const original = fs.readFileSync(file, 'utf8');
-  const from = releaseOf(original) ?? '';
 
   // 1. The backup, from what runs now.
   options.synthesize();
+  // What runs: the release label of the running containers (the file may already name the new one).
+  const from = (await runningRelease(options.readStacks())) ?? releaseOf(original) ?? '';
   let backups: ServerBackup[] = [];
   if (!options.skipBackup) {
     log(`upgrade: backing up ${options.environment} (release ${from}) before the upgrade to ${options.to}`);
@@ -187,9 +204,9 @@ export async function upgrade(options: UpgradeOptions): Promise<UpgradeResult> {
   }
 
   // 2. The new release, written and synthesized (the file put back if synth refuses it).
-  if (from !== options.to) {
+  if (releaseOf(original) !== options.to) {
     fs.writeFileSync(file, withRelease(original, options.to));
-    log(`upgrade: ${path.relative(process.cwd(), file)}: release "${from}" → "${options.to}"`);
+    log(`upgrade: ${path.relative(process.cwd(), file)}: release "${releaseOf(original)}" → "${options.to}"`);
     try {
       options.synthesize();
     } catch (e) {

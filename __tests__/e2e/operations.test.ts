@@ -281,7 +281,11 @@ describeWithPrograms('operations: backup and restore, drift, upgrade', requireme
     // Retention: with --keep 1, a new backup deletes the older one.
     await new Promise((r) => setTimeout(r, 1100));
     const second = npmRun('backup', ['--env', ENV, '--server', 'cc', '--keep', '1']);
-    expect({ status: second.status, output: second.output }).toEqual({ status: 0, output: expect.stringContaining(`removed ${done.id}`) });
+    // The deploy's backup and the first one.
+    expect({ status: second.status, output: second.output }).toEqual({
+      status: 0,
+      output: expect.stringMatching(new RegExp(`; removed \\S+, ${done.id}\n`)),
+    });
     expect(fs.readdirSync(path.join(host('cc').fsRoot, BACKUP_DIR, ENV, 'cc'))).toHaveLength(1);
     // A corrupted backup is refused before anything is touched.
     const [kept] = fs.readdirSync(path.join(host('cc').fsRoot, BACKUP_DIR, ENV, 'cc'));
@@ -336,6 +340,9 @@ describeWithPrograms('operations: backup and restore, drift, upgrade', requireme
     expect(xucmgt.detail).toContain('restart');
     // Names, never values: the edited value is not printed.
     expect(edited.output).not.toContain('edited-by-hand');
+    // Read-only: the stopped container is still there, stopped; the edited key still edited.
+    expect(containers(host('cc')).find((c) => c.name === 'xivocc-xuc')?.state).toBe('exited');
+    expect(fs.readFileSync(customEnv, 'utf8')).toContain('XUC_HOST=edited-by-hand.example.com');
 
     // A host that does not answer: could not check (exit 1), the other server still checked.
     const socket = host('pbx').socket.replace(/^unix:\/\//, '');
