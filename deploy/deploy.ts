@@ -46,6 +46,8 @@ export interface DeployOptions {
    * fails the stack unapplied (the backup before a change that touches data). @default none
    */
   readonly beforeApply?: (stack: StackInfo, planned: readonly string[]) => Promise<boolean>;
+  /** Resources to replace, by stack name (`-replace`: certificates renewed by drift). @default none */
+  readonly replace?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface Changes {
@@ -233,6 +235,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       // dial-stdio` on the host: 3 at once refresh as fast as 10 (the network read waits 2 s anyway)
       // with a third of the connections (measured: 24 -> 9 on a CC reporting server).
       if (stack.docker.url.startsWith('ssh://')) args.push(`-parallelism=${SSH_REFRESH_PARALLELISM}`);
+      if (o.result !== 'applied') args.push(...(options.replace?.[stack.name] ?? []).map((address) => `-replace=${address}`));
       const result = await terraform(stack.dir, args, env);
       o.plans++;
       o.planSeconds += result.seconds;

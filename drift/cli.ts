@@ -1,8 +1,8 @@
 /**
  * `npm run drift -- --env NAME [--server NAME] [--json FILE] [--no-renew]`: what differs on each
  * server from the last deploy (drift.ts), changing nothing; and the certificates that expire
- * within 30 days. Internal ones are renewed on this run (a deploy of the environment: their
- * early renewal makes its plan replace them) unless --no-renew; a provided one names its file.
+ * within 30 days. Internal ones are renewed on this run (a deploy of the environment that
+ * replaces them, `-replace`, and so whatever holds them) unless --no-renew; a provided one names its file.
  *
  * Exit code: 0 no drift, 2 drift found (or a provided certificate to replace), 1 could not check
  * (a host unreachable, no state, bad arguments) or the renewal failed.
@@ -40,11 +40,16 @@ async function main(): Promise<number> {
   const renew = results.flatMap((r) => r.certificates.filter((c) => c.source === 'internal'));
   let renewal: string | undefined;
   if (renew.length && !values['no-renew']) {
-    console.log(`drift: renewing ${renew.length} internal certificate(s): deploying ${values.env} (only the stacks whose plan changes are applied)`);
+    console.log(
+      `drift: renewing ${renew.length} internal certificate(s) (${renew.map((c) => c.subject).join(', ')}): a deploy of ${values.env} replaces them and whatever holds them`,
+    );
     const all = readEstate(values.output!, values.env).map((s) => s.info);
+    const replace: Record<string, string[]> = {};
+    for (const c of renew) replace[c.stack] = [...(replace[c.stack] ?? []), c.subject];
     const result = await deploy({
       outdir: values.output!,
       stacks: all,
+      replace,
       env: process.env,
       concurrency: Math.max(4, os.cpus().length * 2),
       log: (line) => console.log(line),

@@ -14,9 +14,9 @@
  *   value), the installer's and operator's own lines being theirs.
  *
  * Certificates: every certificate of the state (internal CA, servers, CTI) and every provided
- * file a stack reads, with its expiry; those within `renewWithinDays` are reported. The
- * internal ones are renewed on that run by the caller (a deploy: their early renewal window is
- * the same 30 days, so the plan replaces them); a provided one names the file to replace.
+ * file a stack reads, with its expiry; those within `certificateDays` are reported. The
+ * internal ones are renewed on that run by the caller (drift/cli.ts: a deploy that replaces
+ * them); a provided one names the file to replace.
  */
 import { createHash, X509Certificate } from 'crypto';
 import * as fs from 'fs';

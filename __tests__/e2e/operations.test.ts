@@ -15,7 +15,7 @@
  * Costly (about 3 minutes): `npm run test:e2e` (root, Go, docker.io, postgresql).
  */
 import { spawnSync } from 'child_process';
-import { createHash } from 'crypto';
+import { createHash, X509Certificate } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
@@ -173,6 +173,9 @@ ${server(host('pbx'), 'xivo')}${server(host('cc'), 'cc')}services:
   cc.pack-reporting: { enabled: false }
 tls:
   mode: internal-ca
+  # Server certificates within drift's 30 days (and out of the deploy's own 5): drift renews them.
+  validityDays: 20
+  earlyRenewalDays: 5
 `,
   );
 }
@@ -299,12 +302,13 @@ describeWithPrograms('operations: backup and restore, drift, upgrade', requireme
   });
 
   test('drift: a clean estate reports none; each hand edit is found and named; an unreachable host cannot be checked', async () => {
-    const drift = (name: string) => {
+    const drift = (name: string, renew = false) => {
       const json = path.join(HERE, `drift-${name}.json`);
-      const run = npmRun('drift', ['--env', ENV, '--json', json]);
+      const run = npmRun('drift', ['--env', ENV, '--json', json, ...(renew ? [] : ['--no-renew'])]);
       const result = JSON.parse(fs.readFileSync(json, 'utf8')) as {
         exitCode: number;
-        stacks: { server: string; findings: any[]; unchecked?: string }[];
+        renewal?: string;
+        stacks: { server: string; findings: any[]; certificates: any[]; unchecked?: string }[];
       };
       const named = result.stacks.flatMap((st) => st.findings.map((f) => `${st.server} ${f.kind} ${f.subject}`)).sort();
       report.drift.push({ edit: name, exitCode: run.status, named, seconds: run.seconds });
@@ -355,6 +359,16 @@ describeWithPrograms('operations: backup and restore, drift, upgrade', requireme
     } finally {
       fs.renameSync(`${socket}.away`, socket);
     }
+    // Certificates: the internal ones of 20 days are reported, and renewed by a run without --no-renew.
+    const expiring = clean.result.stacks.flatMap((st) => st.certificates.map((c) => `${c.source} ${c.commonName} ${c.daysLeft}`)).sort();
+    expect(expiring).toEqual(['internal cc.ops.test 19', 'internal pbx.ops.test 19']);
+    const frontCert = path.join(host('cc').fsRoot, 'etc/docker/nginx/ssl/xivoxc.crt');
+    const serial = () => new X509Certificate(fs.readFileSync(frontCert)).serialNumber;
+    const servedBefore = serial();
+    const renewed = drift('renewal', true);
+    expect({ status: renewed.status, renewal: renewed.result.renewal }).toEqual({ status: 2, renewal: 'renewed' });
+    expect(renewed.output).toContain('drift: renewing 2 internal certificate(s)');
+    expect(serial()).not.toBe(servedBefore);
   });
 
   interface UpgradeJson {
