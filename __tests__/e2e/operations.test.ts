@@ -380,9 +380,9 @@ describeWithPrograms('operations: backup and restore, drift, upgrade', requireme
     rollback: string[];
     leftover: string[];
   }
-  const upgradeTo = (release: string, name: string) => {
+  const upgradeTo = (release: string, name: string, healthTimeout = '30s') => {
     const json = path.join(HERE, `upgrade-${name}.json`);
-    const run = npmRun('upgrade', ['--env', ENV, '--to', release, '--health-timeout', '20s', '--json', json]);
+    const run = npmRun('upgrade', ['--env', ENV, '--to', release, '--health-timeout', healthTimeout, '--json', json]);
     return { ...run, result: JSON.parse(fs.readFileSync(json, 'utf8')) as UpgradeJson };
   };
   /** Service containers (not the one-shot writers and jobs) of a host: name → id and image tag. */
@@ -433,7 +433,8 @@ describeWithPrograms('operations: backup and restore, drift, upgrade', requireme
   });
 
   test('a failed tier stops the upgrade with its rollback command, which brings the previous release back', async () => {
-    const failed = upgradeTo(BROKEN_RELEASE, 'broken');
+    // Services that never answer: a short wait is enough to fail the tier.
+    const failed = upgradeTo(BROKEN_RELEASE, 'broken', '8s');
     expect(failed.status).toBe(1);
     expect(failed.result.tiers.map((t) => [t.tier, t.result])).toEqual([
       ['PBX', 'upgraded'],
