@@ -27,6 +27,8 @@ export interface BackupOptions {
   readonly keep?: number;
   /** The backup's id. @default the current UTC time, `YYYYMMDDTHHMMSSZ` */
   readonly id?: string;
+  /** The PostgreSQL superuser the dumps run as. @default the catalogue's (BackupMethod.user) */
+  readonly pgUser?: string;
   /** Why (`on demand`, `before upgrade to 2024.10`): written in the manifest. @default 'on demand' */
   readonly reason?: string;
   readonly log?: (line: string) => void;
@@ -144,7 +146,7 @@ export async function backupServer(stack: EstateStack, options: BackupOptions = 
     for (const v of volumes) {
       const t1 = Date.now();
       if (v.definition.method.kind === 'pg_dump') {
-        const user = v.definition.method.user;
+        const user = options.pgUser ?? v.definition.method.user;
         const work = `/tmp/xivo-backup-${id}`;
         const dir = `${work}/${v.item}`;
         const listed = await mustExecIn(

@@ -11,9 +11,10 @@ import { cachedSynth } from '../synth/synth-cache';
 import { backupStacks } from './backup';
 import { readEstate } from './estate';
 
-export const BACKUP_USAGE = `usage: npm run backup -- --env NAME [--server NAME] [--directory DIR] [--keep N] [--reason TEXT] [--output DIR] [--json FILE]
+export const BACKUP_USAGE = `usage: npm run backup -- --env NAME [--server NAME] [--directory DIR] [--keep N] [--pg-user NAME] [--reason TEXT] [--output DIR] [--json FILE]
   --directory DIR   backup directory on each host (default ${DEFAULT_BACKUP_DIRECTORY}); backups go to DIR/<env>/<server>/<id>/
-  --keep N          complete backups kept per server (default ${DEFAULT_BACKUP_RETENTION})`;
+  --keep N          complete backups kept per server (default ${DEFAULT_BACKUP_RETENTION})
+  --pg-user NAME    the PostgreSQL superuser of the dumps (default the catalogue's: postgres, inferred)`;
 
 /** A command line the command cannot run with. */
 export class UsageError extends Error {}
@@ -25,6 +26,7 @@ export const COMMON_OPTIONS = {
   directory: { type: 'string', default: DEFAULT_BACKUP_DIRECTORY },
   output: { type: 'string', default: process.env.CDKTF_OUTDIR || 'cdktf.out' },
   json: { type: 'string' },
+  'pg-user': { type: 'string' },
   help: { type: 'boolean', default: false },
 } as const;
 
@@ -63,7 +65,7 @@ async function main(): Promise<number> {
   const stacks = readEstate(values.output!, values.env, values.server);
   const log = (line: string) => console.log(`backup: ${line}`);
   try {
-    const done = await backupStacks(stacks, { directory: values.directory, keep, reason: values.reason, log });
+    const done = await backupStacks(stacks, { directory: values.directory, keep, pgUser: values['pg-user'], reason: values.reason, log });
     if (values.json) fs.writeFileSync(values.json, `${JSON.stringify(done, null, 2)}\n`);
     return 0;
   } catch (e) {

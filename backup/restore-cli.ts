@@ -9,7 +9,7 @@ import { COMMON_OPTIONS, runCommand, synthesize, UsageError } from './cli';
 import { readEstate } from './estate';
 import { listBackups, restoreServer } from './restore';
 
-export const RESTORE_USAGE = `usage: npm run restore -- --env NAME --server NAME --backup ID|latest [--service ID] [--directory DIR] [--list] [--output DIR] [--json FILE]
+export const RESTORE_USAGE = `usage: npm run restore -- --env NAME --server NAME --backup ID|latest [--service ID] [--directory DIR] [--pg-user NAME] [--list] [--output DIR] [--json FILE]
   --backup ID|latest   which backup (npm run restore -- --env NAME --server NAME --list shows them)
   --service ID         only this service's data (cc.pgxivocc, cc.recording-server...)`;
 
@@ -33,6 +33,7 @@ async function main(): Promise<number> {
     backup: values.backup!,
     service: values.service,
     directory: values.directory,
+    pgUser: values['pg-user'],
     log: (line) => console.log(`restore: ${line}`),
   });
   if (values.json) fs.writeFileSync(values.json, `${JSON.stringify(result, null, 2)}\n`);

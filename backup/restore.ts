@@ -28,6 +28,8 @@ export interface RestoreOptions {
   readonly service?: string;
   /** @default DEFAULT_BACKUP_DIRECTORY */
   readonly directory?: string;
+  /** The PostgreSQL superuser pg_restore runs as. @default the catalogue's (BackupMethod.user) */
+  readonly pgUser?: string;
   readonly log?: (line: string) => void;
 }
 
@@ -116,7 +118,7 @@ export async function restoreServer(stack: EstateStack, options: RestoreOptions)
         if (!state?.State.Running)
           throw new EstateError(`${server}: ${item.container} is not running: deploy first (it starts an empty database server), then restore`);
         const method = backupsOf(item.service as ServiceId).find((b) => `${b.service}.${b.volume}` === item.item)?.method;
-        const user = method?.kind === 'pg_dump' ? method.user : 'postgres';
+        const user = options.pgUser ?? (method?.kind === 'pg_dump' ? method.user : 'postgres');
         const stopped = await setRunning(api, dependentsOf(stack, item.service), false);
         try {
           const work = `/tmp/xivo-restore-${id}`;

@@ -30,7 +30,7 @@ export interface BackupDefinition {
 /**
  * Services that are a PostgreSQL server, and the superuser their dumps run as. pgxivocc is built
  * on the PostgreSQL image (its health check is `pg_isready -U postgres`): inferred, overridable
- * with `npm run backup -- --pg-user`.
+ * with `--pg-user` (npm run backup, restore, upgrade).
  */
 const POSTGRES_SERVICES: Partial<Record<ServiceId, { readonly user: string; readonly confidence: Confidence }>> = {
   'cc.pgxivocc': { user: 'postgres', confidence: 'inferred' },

@@ -48,6 +48,7 @@ async function main(): Promise<number> {
     readStacks: () => readEstate(outdir, values.env!),
     backupDirectory: values.directory,
     keep,
+    pgUser: values['pg-user'],
     healthTimeoutMs: Number(timeout[1]) * (timeout[2] === 'm' ? 60_000 : 1000),
     concurrency: Math.max(4, os.cpus().length * 2),
     log: (line) => console.log(line),

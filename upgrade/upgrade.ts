@@ -149,6 +149,8 @@ export interface UpgradeOptions {
   readonly readStacks: () => EstateStack[];
   readonly backupDirectory?: string;
   readonly keep?: number;
+  /** The PostgreSQL superuser of the backup's dumps. @default the catalogue's */
+  readonly pgUser?: string;
   /** How long a tier's services may take to answer. @default 300 s */
   readonly healthTimeoutMs?: number;
   readonly concurrency?: number;
@@ -198,6 +200,7 @@ export async function upgrade(options: UpgradeOptions): Promise<UpgradeResult> {
     backups = await backupStacks(options.readStacks(), {
       directory: options.backupDirectory,
       keep: options.keep,
+      pgUser: options.pgUser,
       reason: `before upgrade to ${options.to}`,
       log: (l) => log(`backup: ${l}`),
     });
