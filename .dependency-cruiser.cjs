@@ -62,8 +62,8 @@ module.exports = {
       name: 'deploy-is-an-entry-point',
       severity: 'error',
       comment:
-        'deploy/ runs Terraform on the output of synth: it may use synth/ (and what synth uses); only pipeline/ (which generates the jobs that run it) reads its stack info.',
-      from: { pathNot: '^(deploy|pipeline|__tests__)/' },
+        'deploy/ runs Terraform on the output of synth: it may use synth/ (and what synth uses); only pipeline/ (which generates the jobs that run it) and the operations that deploy (backup/, drift/, upgrade/) import it.',
+      from: { pathNot: '^(deploy|pipeline|backup|drift|upgrade|__tests__)/' },
       to: { path: '^deploy/' },
     },
     {

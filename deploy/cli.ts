@@ -16,6 +16,7 @@
  *   --migrate-state     the environment's backend changed: copy each state to the new one
  *   --output DIR        the synth output (default CDKTF_OUTDIR or cdktf.out)
  *   --report FILE       timings and results as JSON
+ *   --no-backup         apply a plan that replaces a data-holding container without backing its server up first
  *
  * Exit code: 0 done, 1 a stack failed, was skipped or declined (or bad arguments), 2 (--plan) changes.
  */
@@ -23,6 +24,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as readline from 'readline';
 import { parseArgs } from 'util';
+import { backupBeforeDataChange } from '../backup/before-deploy';
 import { ConfigError } from '../config/errors';
 import { cachedSynth } from '../synth/synth-cache';
 import { deploy, DeployResult } from './deploy';
@@ -31,7 +33,7 @@ import { signalAll, terraform } from './terraform';
 
 const USAGE =
   'usage: npm run deploy -- (--env NAME | STACK-PATTERN)... [--auto-approve | --plan [--save-plans DIR] | --apply-plans DIR [--max-impact 0|2|3]] ' +
-  '[--force] [--lock-timeout 5m] [--concurrency N] [--migrate-state] [--output DIR] [--report FILE]';
+  '[--force] [--lock-timeout 5m] [--concurrency N] [--migrate-state] [--no-backup] [--output DIR] [--report FILE]';
 
 async function confirm(stack: StackInfo, planFile: string, env: NodeJS.ProcessEnv): Promise<boolean> {
   const shown = await terraform(stack.dir, ['show', '-no-color', planFile], env);
@@ -58,6 +60,7 @@ async function main(): Promise<number> {
       'migrate-state': { type: 'boolean', default: false },
       output: { type: 'string', default: process.env.CDKTF_OUTDIR || 'cdktf.out' },
       report: { type: 'string' },
+      'no-backup': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -112,6 +115,7 @@ async function main(): Promise<number> {
     migrateState: values['migrate-state'],
     approve: interactive ? (stack, planFile) => confirm(stack, planFile, env) : undefined,
     log: (line) => console.log(line),
+    beforeApply: values['no-backup'] ? undefined : backupBeforeDataChange({ log: (line) => console.log(`backup: ${line}`) }),
   });
   if (values.report) {
     const report = { synthSeconds, deploySeconds: result.seconds, seconds: process.uptime(), cpuSeconds: result.cpuSeconds, stacks: result.stacks };

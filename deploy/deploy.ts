@@ -58,6 +58,13 @@ export interface DeployOptions {
   readonly approve?: (stack: StackInfo, planFile: string) => Promise<boolean>;
   /** Progress and failure lines. @default dropped */
   readonly log?: (line: string) => void;
+  /**
+   * Run before a stack's plan is applied, with its planned changes (`address: action`); false
+   * fails the stack unapplied (the backup before a change that touches data). @default none
+   */
+  readonly beforeApply?: (stack: StackInfo, planned: readonly string[]) => Promise<boolean>;
+  /** Resources to replace, by stack name (`-replace`: certificates renewed by drift). @default none */
+  readonly replace?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface Changes {
@@ -289,6 +296,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       // dial-stdio` on the host: 3 at once refresh as fast as 10 (the network read waits 2 s anyway)
       // with a third of the connections (measured: 24 -> 9 on a CC reporting server).
       if (stack.docker.url.startsWith('ssh://')) args.push(`-parallelism=${SSH_REFRESH_PARALLELISM}`);
+      if (o.result !== 'applied') args.push(...(options.replace?.[stack.name] ?? []).map((address) => `-replace=${address}`));
       const result = await terraform(stack.dir, args, env);
       o.plans++;
       o.planSeconds += result.seconds;
@@ -467,6 +475,10 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
           log(`${stack.name}: not applied (declined)`);
           return o;
         }
+      }
+      if (options.beforeApply && !(await options.beforeApply(stack, current.planned))) {
+        fail(stack, 'apply', { diagnostics: [], text: 'not applied: the step before the apply failed (see above)' });
+        return o;
       }
       if (current.outputsChange) outputsChanged.add(stack.name);
       const result = await apply(stack, current.creates);

@@ -8,7 +8,7 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as https from 'https';
-import { Duplex } from 'stream';
+import { Duplex, Readable } from 'stream';
 
 /** API version of Debian 12's docker.io (20.10); newer engines still serve it. */
 const API = '/v1.41';
@@ -110,32 +110,62 @@ export class DockerApi {
     return stream;
   }
 
+  /** A request to the engine, its timeout (`timeoutMs` of silence) and failures turned into EngineUnreachable. */
+  private send(
+    method: string,
+    apiPath: string,
+    headers: http.OutgoingHttpHeaders,
+    timeoutMs: number,
+    onResponse: (res: http.IncomingMessage) => void,
+    reject: (e: Error) => void,
+  ): http.ClientRequest {
+    const req = this.transport.request(
+      { ...this.base, agent: this.agent, path: `${API}${apiPath}`, method, headers, timeout: timeoutMs },
+      onResponse,
+    );
+    req.on('timeout', () => req.destroy(new EngineUnreachable(`no answer within ${timeoutMs / 1000} s`)));
+    req.on('error', (e) => {
+      if (e instanceof EngineUnreachable) return reject(e);
+      // A dial command that failed says why on stderr, often just after the pipe broke.
+      setTimeout(() => reject(new EngineUnreachable(this.dialError.trim() || e.message)), this.children.length ? 200 : 0);
+    });
+    return req;
+  }
+
   request(method: string, apiPath: string, body?: object): Promise<EngineResponse> {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     return new Promise((resolve, reject) => {
-      const req = this.transport.request(
-        {
-          ...this.base,
-          agent: this.agent,
-          path: `${API}${apiPath}`,
-          method,
-          headers: payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {},
-          timeout: REQUEST_TIMEOUT_MS,
-        },
+      const headers = payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {};
+      const req = this.send(
+        method,
+        apiPath,
+        headers,
+        REQUEST_TIMEOUT_MS,
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
           res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
           res.on('error', reject);
         },
+        reject,
       );
-      req.on('timeout', () => req.destroy(new EngineUnreachable(`no answer within ${REQUEST_TIMEOUT_MS / 1000} s`)));
-      req.on('error', (e) => {
-        if (e instanceof EngineUnreachable) return reject(e);
-        // A dial command that failed says why on stderr, often just after the pipe broke.
-        setTimeout(() => reject(new EngineUnreachable(this.dialError.trim() || e.message)), this.children.length ? 200 : 0);
-      });
       req.end(payload);
+    });
+  }
+
+  /**
+   * A call whose body (a tar for `PUT /containers/{id}/archive`) or answer (`GET …/archive`) is
+   * streamed, never held in memory: backups of a database are as large as the database. Resolves
+   * with the answer as soon as its headers arrive; `timeoutMs` is the longest silence allowed.
+   */
+  stream(method: string, apiPath: string, body?: Readable, timeoutMs = REQUEST_TIMEOUT_MS): Promise<http.IncomingMessage> {
+    return new Promise((resolve, reject) => {
+      const headers = body ? { 'Content-Type': 'application/x-tar', 'Transfer-Encoding': 'chunked' } : {};
+      const req = this.send(method, apiPath, headers, timeoutMs, resolve, reject);
+      if (body) {
+        body.on('error', (e) => req.destroy(e));
+        body.pipe(req);
+      } else req.end();
     });
   }
 

@@ -8,7 +8,21 @@ const path = require('path');
 
 const root = path.resolve(__dirname, '..');
 const out = path.join(root, 'dist');
-const DIRS = ['config', 'catalogue', 'constructs', 'stacks', 'impact', 'estate', 'synth', 'deploy', 'discover', 'pipeline'];
+const DIRS = [
+  'config',
+  'catalogue',
+  'constructs',
+  'stacks',
+  'impact',
+  'estate',
+  'synth',
+  'deploy',
+  'discover',
+  'pipeline',
+  'backup',
+  'drift',
+  'upgrade',
+];
 
 function sources() {
   const files = ['main.ts'];

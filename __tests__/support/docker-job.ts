@@ -9,6 +9,7 @@ import * as path from 'path';
 import { DockerEngine } from './docker-engine';
 import { tarArchive } from './docker-tar';
 import { renderTemplate } from './docker-host-file';
+import { demuxLogs } from '../../backup/host-jobs';
 
 /** Attributes of a job that the replay implements; any other one must be added here. */
 const REPLAYED = new Set([
@@ -91,16 +92,5 @@ export async function runJob(config: Record<string, any>, options: JobReplayOpti
   await engine.call('POST', `/containers/${created.Id}/start`);
   const waited = await engine.call<{ StatusCode: number }>('POST', `/containers/${created.Id}/wait`);
   const logs = await engine.request('GET', `/containers/${created.Id}/logs?stdout=1&stderr=1`);
-  return { containerId: created.Id, exitCode: waited.StatusCode, logs: demultiplex(logs.body) };
-}
-
-/** The engine's log stream without a TTY: 8-byte frame headers (stream, size) before each chunk. */
-function demultiplex(stream: Buffer): string {
-  const out: Buffer[] = [];
-  for (let at = 0; at + 8 <= stream.length;) {
-    const size = stream.readUInt32BE(at + 4);
-    out.push(stream.subarray(at + 8, at + 8 + size));
-    at += 8 + size;
-  }
-  return Buffer.concat(out).toString('utf8');
+  return { containerId: created.Id, exitCode: waited.StatusCode, logs: demuxLogs(logs.body) };
 }

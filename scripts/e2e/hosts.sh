@@ -38,7 +38,7 @@ BRIDGE=xe2e0
 NET=198.18.77
 # Host directories each test host gets its own copy of (what our HostFile writers and bind
 # mounts use): bind-mounted over the real path inside the host's mount namespace.
-HOST_DIRS=(/etc/docker /usr/share/xivo-certs /etc/xivo-ctid /etc/xivo)
+HOST_DIRS=(/etc/docker /usr/share/xivo-certs /etc/xivo-ctid /etc/xivo /var/backups/xivo-cdktf)
 
 log() { echo "e2e-hosts: $*" >&2; }
 # daemon CMD...: CMD in a new session, without the descriptors this script inherited: a lock its
