@@ -48,7 +48,10 @@ export function jumpOf(sshOpts: readonly string[]): string {
 interface SynthesizedStack {
   readonly terraform?: { readonly backend?: Record<string, Record<string, string | undefined>> };
   readonly provider?: { readonly docker?: { readonly host?: string; readonly ssh_opts?: string[] }[] };
-  readonly resource?: { readonly docker_network?: Record<string, { readonly labels?: { label: string; value: string }[] }> };
+  readonly resource?: {
+    readonly docker_network?: Record<string, { readonly labels?: { label: string; value: string }[] }>;
+    readonly docker_container?: Record<string, { readonly labels?: { label: string; value: string }[] }>;
+  };
 }
 
 function backendOf(config: SynthesizedStack, dir: string): BackendInfo {
@@ -72,7 +75,9 @@ export function readStacks(outdir: string): StackInfo[] {
     const dir = path.join(outdir, 'stacks', name);
     const config = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8')) as SynthesizedStack;
     const provider = (config.provider?.docker ?? [])[0] ?? {};
-    const labels = Object.values(config.resource?.docker_network ?? {})[0]?.labels ?? [];
+    // The network's labels; a server's key stack has no network: its containers' labels say the same.
+    const labelled = [...Object.values(config.resource?.docker_network ?? {}), ...Object.values(config.resource?.docker_container ?? {})];
+    const labels = labelled.find((r) => r.labels?.some((l) => l.label === 'org.xivo.environment'))?.labels ?? [];
     const label = (key: string) => labels.find((l) => l.label === key)?.value ?? '';
     return {
       name,
