@@ -269,8 +269,8 @@ describe('Certificate factories', () => {
     // The key stack: the front's key and CSR, written on the server's host (the key 0600); its only output is the CSR.
     keyJson.resourceCountIs('tls_private_key', 1);
     expect(keyJson.resources('tls_cert_request').map((c) => c.dns_names)).toEqual([['cc.lib.example.com']]);
-    expect(keyJson.container('xivo-file-etc-docker-nginx-ssl-xivoxc.key').upload('/host/xivoxc.key').permissions).toBe('0600');
-    expect(keyJson.container('xivo-file-etc-docker-nginx-ssl-xivoxc.csr').upload('/host/xivoxc.csr').permissions).toBe('0644');
+    expect(keyJson.container('xivo-key-etc-docker-nginx-ssl-xivoxc.key').upload('/host/xivoxc.key').permissions).toBe('0600');
+    expect(keyJson.container('xivo-key-etc-docker-nginx-ssl-xivoxc.csr').upload('/host/xivoxc.csr').permissions).toBe('0644');
     expect(Object.values(keyJson.json.output)).toEqual([
       { sensitive: true, value: expect.stringMatching(/^\$\{tls_cert_request\.\S+\.cert_request_pem\}$/) },
     ]);
@@ -303,8 +303,8 @@ describe('cross-stack outputs carry public material only', () => {
     new TerraformOutput(cc.stack, 'uses-it', { value: key.privateKeyPem });
     expectValidationError(
       () => pbx.app.synth(),
-      'lib-pbx/cross-stack-output-tls_private_keyleakedprivate_key_pem',
-      'lib-pbx/cross-stack-output-tls_private_keyleakedprivate_key_pem: this output is read by another stack (terraform_remote_state) and carries ' +
+      'lib-pbx/cross-stack-output-tls_private_key.leaked.private_key_pem',
+      'lib-pbx/cross-stack-output-tls_private_key.leaked.private_key_pem: this output is read by another stack (terraform_remote_state) and carries ' +
         'the attribute private_key_pem, a secret ("${tls_private_key.leaked.private_key_pem}"): every state that reads this stack would hold it. ' +
         "Pass public material only (a certificate, a CSR, an address); make the secret in the stack that uses it (a server's key in its key stack, ServerKeyStack)",
     );

@@ -13,6 +13,7 @@
  *
  * The fast path (nothing changed) loads neither cdktf nor the environment parser.
  */
+import { KEY_STACK_SUFFIX } from '../constructs/tls/server-key-stack';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -261,7 +262,8 @@ class SynthCache {
     fs.rmSync(path.join(tree, OUTPUT_MARKER), { force: true });
     const claimed = new Set<string>();
     for (const { env, key } of environments) {
-      const stacks = env.servers.map((s) => s.stackName);
+      // Each server's stack, and its key stack when it has one (issue 20).
+      const stacks = env.servers.flatMap((s) => [s.stackName, `${s.stackName}${KEY_STACK_SUFFIX}`]).filter((s) => manifest.stacks[s]);
       const entry = path.join(building, key);
       const parts = [...stacks.map((s) => path.join('stacks', s)), path.join('runbooks', env.name), path.join('docs', env.name)];
       for (const part of parts.filter((p) => fs.existsSync(path.join(tree, p)))) {

@@ -41,7 +41,25 @@ describe('cdktf.out', () => {
   });
 });
 
-describe.each(stackNames)('stack %s', (stack) => {
+describe.each(keyStacks)('key stack %s', (stack) => {
+  const serverStack = stack.replace(/-key$/, '');
+
+  test("has its server's Docker provider, no variable, and outputs its CSR only", () => {
+    const json = out.json(stack);
+    expect(json.provider.docker).toEqual(out.json(serverStack).provider.docker);
+    expect(json.variable).toBeUndefined();
+    expect(Object.values<any>(json.output).map((o) => o.value)).toEqual([expect.stringMatching(/^\$\{tls_cert_request\.\S+\.cert_request_pem\}$/)]);
+    expect(json.terraform.backend).toEqual(
+      JSON.parse(
+        JSON.stringify(out.json(serverStack).terraform.backend)
+          .replace(`${serverStack}.tfstate`, `${stack}.tfstate`)
+          .replace(serverStack.replace(/-/g, '_'), stack.replace(/-/g, '_')),
+      ),
+    );
+  });
+});
+
+describe.each(serverStacks)('stack %s', (stack) => {
   const envName = stack.split('-')[0];
   const spec = () => specs.find((s) => s.name === envName);
   const server = () => spec().servers.find((s: { name: string }) => `${envName}-${s.name}` === stack);

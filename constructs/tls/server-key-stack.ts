@@ -17,7 +17,7 @@ import { Construct, IConstruct } from 'constructs';
 import { CertRequest, PrivateKey, TerraformStack } from '../terraform-cdk';
 import { checkCrossStackOutputs } from '../cross-stack-outputs';
 import { ValidationError } from '../errors';
-import { HostFile } from '../host-file';
+import { HostFile, hostPathSlug } from '../host-file';
 import { requireTerraformVersion } from '../terraform-version';
 import { dockerProvider, XivoServer } from '../xivo-server';
 import { CERTIFICATE_DEFAULTS, KeySpec } from './key-spec';
@@ -91,7 +91,15 @@ export class ServerKey extends Construct {
     this.csrPem = csr.certRequestPem;
     const { files } = props;
     const file = (fileId: string, path: string, content: string, permissions: string) =>
-      new HostFile(this, fileId, { path, content, permissions, labels: files.labels, helperImage: files.helperImage });
+      new HostFile(this, fileId, {
+        path,
+        content,
+        permissions,
+        labels: files.labels,
+        helperImage: files.helperImage,
+        // Not the server stack's helper name: upgrading from a server stack that wrote the key, both exist for a moment.
+        containerName: `xivo-key-${hostPathSlug(path)}`,
+      });
     this.files = [
       file('key-file', files.keyPath, key.privateKeyPem, '0600'),
       ...(files.csrPath ? [file('csr-file', files.csrPath, csr.certRequestPem, '0644')] : []),
