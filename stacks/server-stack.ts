@@ -4,9 +4,10 @@
  */
 import * as path from 'path';
 import { Construct } from 'constructs';
-import { HttpBackend, LocalBackend, PgBackend, PgBackendConfig, S3Backend, TerraformStack } from '../constructs/terraform-cdk';
+import { Annotations, HttpBackend, LocalBackend, PgBackend, PgBackendConfig, S3Backend, TerraformStack } from '../constructs/terraform-cdk';
 import { Environment, ServerModel } from '../config/model';
 import { PlanTimeFile } from '../constructs/plan-time-file';
+import { secureStateDirectory } from './state-directory';
 import { XivoPlatform } from '../constructs/xivo-platform';
 import { XivoServer } from '../constructs/xivo-server';
 
@@ -63,6 +64,8 @@ function configureBackend(stack: TerraformStack, environment: Environment, name:
     case 'local': {
       const dir = backend.directory ? path.resolve(environment.directory, backend.directory) : path.resolve(LOCAL_STATE_DIR);
       new LocalBackend(stack, { path: PlanTimeFile.fromFile(path.join(dir, `${name}.tfstate`)).pathFrom(stack) });
+      const tightened = secureStateDirectory(dir);
+      if (tightened) Annotations.of(stack).addWarning(tightened);
       break;
     }
     case 's3':
