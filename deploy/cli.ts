@@ -21,6 +21,7 @@ import { parseArgs } from 'util';
 import { ConfigError } from '../config/errors';
 import { cachedSynth } from '../synth/synth-cache';
 import { deploy, DeployResult } from './deploy';
+import { stackEnvironment, StateEncryptionError } from './state-encryption';
 import { readStacks, selectStacks, StackInfo } from './stack-info';
 import { signalAll, terraform } from './terraform';
 
@@ -91,7 +92,7 @@ async function main(): Promise<number> {
     lockTimeout: values['lock-timeout'],
     concurrency,
     migrateState: values['migrate-state'],
-    approve: interactive ? (stack, planFile) => confirm(stack, planFile, env) : undefined,
+    approve: interactive ? (stack, planFile) => confirm(stack, planFile, stackEnvironment(stack, env)) : undefined,
     log: (line) => console.log(line),
   });
   if (values.report) {
@@ -109,7 +110,9 @@ if (require.main === module) {
   main().then(
     (code) => process.exit(code),
     (e: Error) => {
-      console.error(e instanceof UsageError || e instanceof ConfigError ? e.message : `deploy failed: ${e.message}`);
+      console.error(
+        e instanceof UsageError || e instanceof ConfigError || e instanceof StateEncryptionError ? e.message : `deploy failed: ${e.message}`,
+      );
       process.exit(1);
     },
   );

@@ -14,6 +14,7 @@
  * labels say it is this server's) and then replaced by the apply; a locked state is waited for
  * (`lockTimeout`), and a stale lock is explained with the runbook that releases it.
  */
+import { encryptedEnvironment, StateEncryptionError } from './state-encryption';
 import * as fs from 'fs';
 import * as path from 'path';
 import { initIfNeeded, terraform, TerraformMessage, TerraformResult } from './terraform';
@@ -161,6 +162,16 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const lockTimeout = options.lockTimeout ?? '5m';
   const env = { ...options.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: options.env.CHECKPOINT_DISABLE ?? '1' };
   const selected = new Map(options.stacks.map((s) => [s.name, s]));
+  // OpenTofu's state encryption: TF_ENCRYPTION for each encrypted stack; refused before anything runs.
+  const stackEnvs = new Map<string, NodeJS.ProcessEnv>();
+  const encryptionProblems: string[] = [];
+  for (const stack of options.stacks) {
+    const encrypted: ReturnType<typeof encryptedEnvironment> = stack.encryption ? encryptedEnvironment(stack.name, stack.encryption, env) : { env };
+    if (encrypted.problem !== undefined) encryptionProblems.push(encrypted.problem);
+    else stackEnvs.set(stack.name, encrypted.env);
+  }
+  if (encryptionProblems.length) throw new StateEncryptionError(encryptionProblems.join('\n'));
+  const envOf = (stack: StackInfo) => stackEnvs.get(stack.name) ?? env;
   const outcomes = new Map<string, StackOutcome>();
   /** Stacks whose apply changes their outputs (their downstream plans are stale). */
   const outputsChanged = new Set<string>();
@@ -202,7 +213,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   async function plan(stack: StackInfo): Promise<Plan> {
     const o = outcome(stack);
     return slots.run(async () => {
-      const initialise = () => initIfNeeded(stack.dir, env, options.migrateState ?? false);
+      const initialise = () => initIfNeeded(stack.dir, envOf(stack), options.migrateState ?? false);
       const init = stack.backend.type === 'pg' ? await initSlots.run(initialise) : await initialise();
       if (init) {
         o.initSeconds += init.seconds;
@@ -228,7 +239,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       // dial-stdio` on the host: 3 at once refresh as fast as 10 (the network read waits 2 s anyway)
       // with a third of the connections (measured: 24 -> 9 on a CC reporting server).
       if (stack.docker.url.startsWith('ssh://')) args.push(`-parallelism=${SSH_REFRESH_PARALLELISM}`);
-      const result = await terraform(stack.dir, args, env);
+      const result = await terraform(stack.dir, args, envOf(stack));
       o.plans++;
       o.planSeconds += result.seconds;
       const changeSummary = result.messages.find((m) => m.type === 'change_summary')?.changes;
@@ -261,7 +272,8 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
         if (m.hook && m.type === 'apply_errored')
           log(`${stack.name}:   ${m.hook.resource.addr}: ${m.hook.action} failed after ${m.hook.elapsed_seconds} s`);
       };
-      const run = (timeout: string) => terraform(stack.dir, ['apply', '-input=false', '-json', `-lock-timeout=${timeout}`, PLAN_FILE], env, progress);
+      const run = (timeout: string) =>
+        terraform(stack.dir, ['apply', '-input=false', '-json', `-lock-timeout=${timeout}`, PLAN_FILE], envOf(stack), progress);
       const t = Date.now();
       log(`${stack.name}: applying`);
       if (!o.applyStartMs) o.applyStartMs = t - t0;
@@ -309,7 +321,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
         `${stack.name}: ${leftover.kind} ${leftover.name} was created by an interrupted deploy but is not in the state: importing it, the apply replaces it`,
       );
       const imported = await slots.run(() =>
-        terraform(stack.dir, ['import', '-input=false', '-no-color', `-lock-timeout=${lockTimeout}`, leftover.address, leftover.id], env),
+        terraform(stack.dir, ['import', '-input=false', '-no-color', `-lock-timeout=${lockTimeout}`, leftover.address, leftover.id], envOf(stack)),
       );
       if (imported.code !== 0) {
         // Gone in the meantime: nothing left to adopt, the apply creates it.

@@ -6,6 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { StateEncryptionInfo } from '../stacks/state-encryption';
 
 export interface DockerHostInfo {
   /** The engine URL of the provider: `ssh://…`, `tcp://…`, `unix://…`. */
@@ -29,6 +30,8 @@ export interface StackInfo {
   readonly server: string;
   readonly docker: DockerHostInfo;
   readonly backend: BackendInfo;
+  /** OpenTofu's state encryption (`backend.encryption`): the passphrase's variable. @default none */
+  readonly encryption?: StateEncryptionInfo;
 }
 
 /** Jump hosts named by ssh options: `-J h`, `-Jh`, `-o ProxyJump=h`. */
@@ -46,6 +49,7 @@ export function jumpOf(sshOpts: readonly string[]): string {
 
 /** The parts of a synthesized `cdk.tf.json` read here. */
 interface SynthesizedStack {
+  readonly '//'?: { readonly xivo?: { readonly stateEncryption?: StateEncryptionInfo } };
   readonly terraform?: { readonly backend?: Record<string, Record<string, string | undefined>> };
   readonly provider?: { readonly docker?: { readonly host?: string; readonly ssh_opts?: string[] }[] };
   readonly resource?: {
@@ -87,6 +91,7 @@ export function readStacks(outdir: string): StackInfo[] {
       server: label('org.xivo.server') || name,
       docker: { url: provider.host ?? 'the default Docker host (DOCKER_HOST)', jump: jumpOf(provider.ssh_opts ?? []) },
       backend: backendOf(config, dir),
+      encryption: config['//']?.xivo?.stateEncryption,
     };
   });
 }

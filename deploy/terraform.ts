@@ -72,7 +72,7 @@ export function terraform(
     const umask = process.umask(SECRET_UMASK);
     const child = (() => {
       try {
-        return spawn(process.env.XIVO_TERRAFORM ?? 'terraform', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+        return spawn(env.XIVO_TERRAFORM ?? process.env.XIVO_TERRAFORM ?? 'terraform', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
       } finally {
         process.umask(umask);
       }

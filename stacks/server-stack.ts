@@ -8,6 +8,7 @@ import { Annotations, HttpBackend, LocalBackend, PgBackend, PgBackendConfig, S3B
 import { Environment, ServerModel } from '../config/model';
 import { PlanTimeFile } from '../constructs/plan-time-file';
 import { secureStateDirectory } from './state-directory';
+import { recordStateEncryption } from './state-encryption';
 import { XivoPlatform } from '../constructs/xivo-platform';
 import { XivoServer } from '../constructs/xivo-server';
 
@@ -60,6 +61,8 @@ export class ServerStack extends XivoServer {
 /** Local state by default, at a relative path; or the remote backend the environment declares. */
 function configureBackend(stack: TerraformStack, environment: Environment, name: string): void {
   const backend = environment.backend;
+  // OpenTofu's state encryption: only the passphrase's variable name, for deploy (TF_ENCRYPTION); no configuration, no value.
+  if (backend.encryption) recordStateEncryption(stack, backend.encryption.passphraseEnv);
   switch (backend.type) {
     case 'local': {
       const dir = backend.directory ? path.resolve(environment.directory, backend.directory) : path.resolve(LOCAL_STATE_DIR);
