@@ -88,7 +88,13 @@ export function buildEnvironment(scope: Construct, environment: Environment): Se
     const runbooks = {
       takeover: takeoverRunbook(environment, servers),
       'host-prerequisites': hostPrerequisitesRunbook(environment),
-      'interrupted-deploy': interruptedDeployRunbook(environment, servers),
+      'interrupted-deploy': interruptedDeployRunbook(
+        environment,
+        servers,
+        withKeyStacks(order)
+          .map((s) => s.node.id)
+          .filter((id) => id.endsWith(KEY_STACK_SUFFIX)),
+      ),
     };
     for (const [name, content] of Object.entries(runbooks)) new Runbook(order[0], `${name}-runbook`, { name, content });
     // A release newer than the catalogue: accepted, once per environment, with what is assumed.
