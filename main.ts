@@ -9,13 +9,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { AnnotationMetadataEntryType, App } from './constructs/terraform-cdk';
+import { AnnotationMetadataEntryType, App, TerraformStack } from './constructs/terraform-cdk';
 import { formatIssue } from './config/errors';
 import { DEFAULT_ENV_FILES, loadEnvironments, skippedEnvFiles } from './config/loader';
 import { OUTDIR_CONTEXT } from './constructs/plan-time-file';
 import { Runbook } from './constructs/runbook';
-import { buildEnvironment } from './stacks/platform';
-import { ServerStack } from './stacks/server-stack';
+import { buildEnvironment, withKeyStacks } from './stacks/platform';
 import { checkOutputDirectory, replaceOutputDirectory, stagingDirectory } from './stacks/output-directory';
 import { writeStackLockFiles } from './stacks/provider-lock';
 import { startEstateDocs } from './estate/estate-docs';
@@ -57,9 +56,10 @@ export function synthesize(outdir = process.env.CDKTF_OUTDIR || 'cdktf.out', opt
   const partialDir = stagingDirectory(finalDir);
   // Construct stack traces are never written to the output: skip collecting them.
   const app = new App({ outdir: partialDir, stackTraces: false, context: { [OUTDIR_CONTEXT]: path.resolve(options.referenceOutdir ?? finalDir) } });
-  let stacks: ServerStack[];
+  let stacks: TerraformStack[];
   try {
-    stacks = environments.flatMap((env) => buildEnvironment(app, env));
+    // Each server's stack, followed by its key stack if it has one.
+    stacks = environments.flatMap((env) => withKeyStacks(buildEnvironment(app, env)));
     // The topology renders run in the background while cdktf synthesizes.
     const docs = startEstateDocs(environments, partialDir);
     app.synth();

@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Testing } from '../constructs/terraform-cdk';
+import { PrivateKey, TerraformOutput, Testing } from '../constructs/terraform-cdk';
 import { findService } from '../catalogue/services';
 import { NginxFront } from '../constructs/nginx/nginx-front';
 import { PlanTimeFile } from '../constructs/plan-time-file';
@@ -21,6 +21,8 @@ import { XucFeature } from '../constructs/xuc/xuc-feature';
 import { XucService } from '../constructs/xuc/xuc-service';
 import { XucmgtService } from '../constructs/xuc/xucmgt-service';
 import { Role } from '../catalogue/types';
+import { SharedToken } from '../constructs/shared-token';
+import { expectValidationError } from './support/thrown';
 import { LIBRARY_NAMES, LibraryStack, libraryStack, synthApp } from './support/library-stack';
 import { Template } from './support/template';
 import { programsStartedBy } from './support/no-programs';
@@ -248,7 +250,7 @@ describe('Certificate factories', () => {
     template.hasResourceProperties('tls_self_signed_cert', { subject: [expect.objectContaining({ common_name: 'XiVO lib internal CA' })] });
   });
 
-  test('fromInternalCa in another stack: key and certificate are created in the CA stack, never the CA key in the consumer', () => {
+  test("fromInternalCa in another stack: the key and CSR in the server's key stack, signed in the CA stack, one state per key", () => {
     const pbx = libraryStack({ name: 'pbx', roles: [Role.XIVO], address: '10.0.0.1' });
     const cc = libraryStack({ platform: pbx.platform });
     const ca = InternalCa.create(pbx.stack);
@@ -256,12 +258,68 @@ describe('Certificate factories', () => {
     const stackJson = synthApp(pbx.app);
     const pbxJson = Template.fromJSON(stackJson('lib-pbx'));
     const ccJson = Template.fromJSON(stackJson('lib-cc1'));
+    const keyJson = Template.fromJSON(stackJson('lib-cc1-key'));
+    // The CA stack: its own key only, and the signature of the CSR it reads from the key stack.
     pbxJson.resourceCountIs('tls_locally_signed_cert', 1);
-    expect(pbxJson.resources('tls_cert_request').map((c) => c.dns_names)).toEqual([['cc.lib.example.com']]);
-    pbxJson.resourceCountIs('tls_private_key', 2); // the CA's key and the front's, both in the CA stack
-    for (const type of ['tls_private_key', 'tls_locally_signed_cert', 'tls_self_signed_cert']) ccJson.resourceCountIs(type, 0);
-    expect(JSON.stringify(ccJson.json)).not.toContain('InternalCa_key');
+    pbxJson.resourceCountIs('tls_private_key', 1);
+    pbxJson.resourceCountIs('tls_cert_request', 0);
+    expect(pbxJson.resources('tls_locally_signed_cert')[0].cert_request_pem).toMatch(
+      /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-lib-cc1-key\.outputs\.cross-stack-output-tls_cert_request\S+cert_request_pem\}$/,
+    );
+    // The key stack: the front's key and CSR, written on the server's host (the key 0600); its only output is the CSR.
+    keyJson.resourceCountIs('tls_private_key', 1);
+    expect(keyJson.resources('tls_cert_request').map((c) => c.dns_names)).toEqual([['cc.lib.example.com']]);
+    expect(keyJson.container('xivo-key-etc-docker-nginx-ssl-xivoxc.key').upload('/host/xivoxc.key').permissions).toBe('0600');
+    expect(keyJson.container('xivo-key-etc-docker-nginx-ssl-xivoxc.csr').upload('/host/xivoxc.csr').permissions).toBe('0644');
+    expect(Object.values(keyJson.json.output)).toEqual([
+      { sensitive: true, value: expect.stringMatching(/^\$\{tls_cert_request\.\S+\.cert_request_pem\}$/) },
+    ]);
+    expect(keyJson.json.provider.docker).toEqual(ccJson.json.provider.docker);
+    // The server's stack: no key at all, the certificate from the CA stack.
+    for (const type of ['tls_private_key', 'tls_cert_request', 'tls_locally_signed_cert', 'tls_self_signed_cert']) ccJson.resourceCountIs(type, 0);
+    expect(JSON.stringify(ccJson.json)).not.toMatch(/private_key|InternalCa_key/);
     expect(Object.keys(ccJson.json.data.terraform_remote_state)).toEqual(['cross-stack-reference-input-lib-pbx']);
+    expect(cc.stack.dependencies.map((d) => d.node.id).sort()).toEqual(['lib-cc1-key', 'lib-pbx']);
+    expect(pbx.stack.dependencies.map((d) => d.node.id)).toEqual(['lib-cc1-key']);
+  });
+
+  test('fromInternalCa in another stack without keyFiles is refused: no stack would write the key', () => {
+    const pbx = libraryStack({ name: 'pbx', roles: [Role.XIVO], address: '10.0.0.1' });
+    const cc = libraryStack({ platform: pbx.platform });
+    const certificate = Certificate.fromInternalCa(InternalCa.create(pbx.stack), ['cc.lib.example.com']);
+    expectValidationError(
+      () => certificate.bind(cc.stack, 'endpoint'),
+      'lib-cc1/endpoint',
+      'lib-cc1/endpoint: a certificate of the internal CA of another stack needs keyFiles: its key stack writes the key there',
+    );
+  });
+});
+
+describe('cross-stack outputs carry public material only', () => {
+  test('a private key read by another stack is refused at synth, at the output, with what to do', () => {
+    const pbx = libraryStack({ name: 'pbx', roles: [Role.XIVO], address: '10.0.0.1' });
+    const cc = libraryStack({ platform: pbx.platform });
+    const key = new PrivateKey(pbx.stack, 'leaked', { algorithm: 'ED25519' });
+    new TerraformOutput(cc.stack, 'uses-it', { value: key.privateKeyPem });
+    expectValidationError(
+      () => pbx.app.synth(),
+      'lib-pbx/cross-stack-output-tls_private_key.leaked.private_key_pem',
+      'lib-pbx/cross-stack-output-tls_private_key.leaked.private_key_pem: this output is read by another stack (terraform_remote_state) and carries ' +
+        'the attribute private_key_pem, a secret ("${tls_private_key.leaked.private_key_pem}"): every state that reads this stack would hold it. ' +
+        "Pass public material only (a certificate, a CSR, an address); make the secret in the stack that uses it (a server's key in its key stack, ServerKeyStack)",
+    );
+  });
+
+  test('a sensitive variable read by another stack is refused; a certificate passes', () => {
+    const pbx = libraryStack({ name: 'pbx', roles: [Role.XIVO], address: '10.0.0.1' });
+    const cc = libraryStack({ platform: pbx.platform });
+    const token = SharedToken.of(pbx.stack).value;
+    new TerraformOutput(cc.stack, 'token', { value: token });
+    expect(() => pbx.app.synth()).toThrow(/carries the sensitive variable play_auth_token \("\$\{var\.play_auth_token\}"\)/);
+    const ok = libraryStack({ name: 'pbx', roles: [Role.XIVO], address: '10.0.0.1' });
+    const other = libraryStack({ platform: ok.platform });
+    new TerraformOutput(other.stack, 'ca', { value: InternalCa.create(ok.stack).certPem });
+    expect(() => ok.app.synth()).not.toThrow();
   });
 });
 

@@ -70,16 +70,12 @@ describe('NginxService', () => {
 });
 
 describe('InternalCa', () => {
-  test('issuing a second certificate for the same consumer is refused, in the consumer', () => {
+  test('signing a second certificate for the same consumer is refused, in the consumer', () => {
     const app = Testing.app();
     const ca = InternalCa.create(new TerraformStack(app, 'pbx'), { environment: 'lib' });
     const consumer = new Construct(new TerraformStack(app, 'cc'), 'front');
-    ca.issue(consumer, { names: ['cc.lib.example.com'] });
-    expectValidationError(
-      () => ca.issue(consumer, { names: ['cc.lib.example.com'] }),
-      'cc/front',
-      'cc/front: a certificate was already issued for this construct',
-    );
+    ca.sign(consumer, 'CSR');
+    expectValidationError(() => ca.sign(consumer, 'CSR'), 'cc/front', 'cc/front: a certificate was already issued for this construct');
   });
 });
 

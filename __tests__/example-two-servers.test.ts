@@ -46,9 +46,10 @@ describe('examples/two-servers', () => {
     expect(conf).toContain('server_name cc.example.com;');
   });
 
-  test('the CA and every certificate it signs live in the PBX stack; the CC stack holds no CA key', () => {
+  test('the CA signs in the PBX stack; the CC stack holds no key (the front key is in its key stack)', () => {
     pbx.resourceCountIs('tls_self_signed_cert', 1);
     pbx.resourceCountIs('tls_locally_signed_cert', 2);
+    pbx.resourceCountIs('tls_private_key', 2); // the CA's and the PBX's CTI key
     cc.resourceCountIs('tls_private_key', 0);
     cc.resourceCountIs('tls_self_signed_cert', 0);
     expect(JSON.stringify(cc.json)).not.toMatch(/InternalCa_key/);
@@ -64,11 +65,12 @@ describe('examples/two-servers', () => {
     );
   });
 
-  test('the CC stack waits for the PBX stack', () => {
+  test('the CC stack waits for the PBX stack, which waits for the CC key stack', () => {
     const app = Testing.app();
     const { pbx: pbxStack, cc: ccStack } = buildTwoServers(app);
-    expect(ccStack.dependencies).toEqual([pbxStack]);
-    expect(pbxStack.dependencies).toEqual([]);
+    app.synth();
+    expect(ccStack.dependencies.map((s) => s.node.id)).toEqual(['example-pbx', 'example-cc-key']);
+    expect(pbxStack.dependencies.map((s) => s.node.id)).toEqual(['example-cc-key']);
   });
 
   test('synthesizes with cdktf into an output directory, twice to the same bytes, and writes its runbooks', () => {
@@ -78,7 +80,7 @@ describe('examples/two-servers', () => {
       buildTwoServers(app);
       app.synth();
       expect(Runbook.writeAll(app)).toEqual(['runbooks/example/internal-ca.md']);
-      return ['example-pbx', 'example-cc'].map((s) => fs.readFileSync(path.join(outdir, 'stacks', s, 'cdk.tf.json'), 'utf8'));
+      return ['example-pbx', 'example-cc', 'example-cc-key'].map((s) => fs.readFileSync(path.join(outdir, 'stacks', s, 'cdk.tf.json'), 'utf8'));
     });
     expect(outputs[1]).toEqual(outputs[0]);
   });

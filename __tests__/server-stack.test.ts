@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Testing } from '../constructs/terraform-cdk';
 import { OUTDIR_CONTEXT } from '../constructs/plan-time-file';
-import { buildEnvironment } from '../stacks/platform';
+import { buildEnvironment, withKeyStacks } from '../stacks/platform';
 import { baseline, load, tempDir } from './support/environments';
 
 function synthStacks(change: (e: Record<string, any>) => void) {
@@ -41,6 +41,26 @@ test.each([
 ])('backend %j', (backend, expected) => {
   const stacks = synthStacks((e) => (e.backend = backend));
   expect(stacks['test-cc'].terraform.backend).toEqual(expected);
+});
+
+test('backend.encryption (OpenTofu) writes only the passphrase variable name for deploy, no encryption block and no passphrase', () => {
+  process.env.XIVO_STATE_PASSPHRASE = 'never read by synth, 1234';
+  try {
+    const spec = { ...baseline(), backend: { type: 'pg', encryption: { passphraseEnv: 'PROD_STATE_PASSPHRASE' } } };
+    const app = Testing.app({ context: { [OUTDIR_CONTEXT]: path.resolve('cdktf.out') } });
+    // toTerraform(): the configuration with its "//" metadata, as synth writes cdk.tf.json.
+    const configs = withKeyStacks(buildEnvironment(app, load(spec))).map((s) => s.toTerraform() as Record<string, any>);
+    expect(configs).toHaveLength(3); // test-pbx, test-cc and its key stack
+    for (const json of configs) {
+      expect(json['//'].xivo).toEqual({ stateEncryption: { passphraseEnv: 'PROD_STATE_PASSPHRASE' } });
+      expect(json.terraform.encryption).toBeUndefined();
+      expect(JSON.stringify(json)).not.toMatch(/never read by synth|pbkdf2|aes_gcm/);
+    }
+    const plain = buildEnvironment(Testing.app(), load({ ...baseline(), backend: { type: 'pg' } }));
+    expect((plain[1].toTerraform() as Record<string, any>)['//'].xivo).toBeUndefined();
+  } finally {
+    delete process.env.XIVO_STATE_PASSPHRASE;
+  }
 });
 
 test('a single host carrying PBX, MDS and CC needs no stack dependency and reaches everything locally', () => {

@@ -1,5 +1,7 @@
 /** Every rule of the `tls` and `edge` sections, with its exact message. */
-import { baseline, messagesOf } from './support/environments';
+import * as fs from 'fs';
+import * as path from 'path';
+import { baseline, messagesOf, writeEnvironment } from './support/environments';
 
 const withTls = (tls: Record<string, unknown>, more: Record<string, unknown> = {}): Record<string, any> => ({ ...baseline(), tls, ...more });
 const edgeServer = { name: 'dmz', address: '192.0.2.10', docker: { host: 'ssh://deploy@192.0.2.10' }, roles: ['edge'] };
@@ -129,5 +131,43 @@ describe('tls and edge rules', () => {
     expect(
       messagesOf(withTls({ mode: 'provided', provided: { certFile: 'absent.crt', keyFile: 'absent.key', chainFiles: ['absent-ca.crt'] } })),
     ).toEqual([]);
+  });
+
+  describe('no key leaves the file it was given in: a certificate or chain file holding a PRIVATE KEY is refused, as auth.ldap.caFile is', () => {
+    const KEY_MESSAGE = 'holds a PRIVATE KEY: give only the public CA or full-chain certificates, and never commit a key';
+    const CERT = '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n';
+    const PASTED_KEY = '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n';
+    /** Writes the files next to the environment file. */
+    const files = (contents: Record<string, string>) => {
+      const dir = path.dirname(writeEnvironment(baseline()));
+      for (const [name, text] of Object.entries(contents)) fs.writeFileSync(path.join(dir, name), text);
+    };
+    const provided = (chainFiles: string[], certFile = 'front.crt') => ({ certFile, keyFile: 'front.key', chainFiles });
+
+    test('tls.provided.chainFiles: an intermediate CA with its key pasted in', () => {
+      files({ 'front.crt': CERT, 'front.key': PASTED_KEY, 'root.crt': CERT, 'intermediate-with-key.crt': CERT + PASTED_KEY });
+      expect(messagesOf(withTls({ mode: 'provided', provided: provided(['root.crt', 'intermediate-with-key.crt']) }))).toEqual([
+        `tls.provided.chainFiles.1: ${KEY_MESSAGE}`,
+      ]);
+    });
+
+    test('tls.provided.certFile: the certificate and its key in one file', () => {
+      files({ 'front-and-key.pem': CERT + PASTED_KEY, 'front.key': PASTED_KEY, 'root.crt': CERT });
+      expect(messagesOf(withTls({ mode: 'provided', provided: provided(['root.crt'], 'front-and-key.pem') }))).toEqual([
+        `tls.provided.certFile: ${KEY_MESSAGE}`,
+      ]);
+    });
+
+    test('tls.cti.provided and edge.provided chain files', () => {
+      files({ 'front.crt': CERT, 'front.key': PASTED_KEY, 'root.crt': CERT, 'keyed.crt': PASTED_KEY });
+      const env = withTls(
+        { mode: 'provided', provided: provided(['root.crt']), cti: { provided: provided(['keyed.crt']) } },
+        { servers: [...baseline().servers, edgeServer], edge: { publicName: 'rpx.example.com', provided: provided(['keyed.crt']) } },
+      );
+      expect(messagesOf(env).filter((m) => m.includes('PRIVATE KEY'))).toEqual([
+        `tls.cti.provided.chainFiles.0: ${KEY_MESSAGE}`,
+        `edge.provided.chainFiles.0: ${KEY_MESSAGE}`,
+      ]);
+    });
   });
 });

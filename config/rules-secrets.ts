@@ -5,7 +5,10 @@
  * (Kerberos, truststore) cannot be written by hand. Each message says what to use instead.
  */
 import { AUTH_SECRET_VARIABLES } from '../constructs/xuc/auth-modes';
+import * as path from 'path';
 import type { Problem, Rule } from './rule';
+import type { EnvironmentFile } from './schema';
+import { trackedByGit } from './git-index';
 
 /** Names that hold a secret, in any case: password, passwd, pwd, passphrase, secret, token, private key, API key, credentials. */
 export const SECRET_NAME = /passw(or)?d|passphrase|(^|[^a-z])pass($|[^a-z])|pwd|secret|token|private[_.-]?key|api[_.-]?key|credential/i;
@@ -75,4 +78,26 @@ const urlUserInfo: Rule = (spec) => {
     .map(([path, , instead]) => ({ path, message: SECRET_MESSAGES.userInfo(instead) }));
 };
 
-export const SECRET_RULES: readonly Rule[] = [secretEnvNames, jvmFlags, urlUserInfo];
+/** The private key files an environment names: provided keys, Docker client keys, the keytab. */
+function privateKeyFiles(spec: EnvironmentFile): { path: (string | number)[]; file: string }[] {
+  const provided = (at: (string | number)[], p: { keyFile: string } | undefined) => (p ? [{ path: [...at, 'keyFile'], file: p.keyFile }] : []);
+  return [
+    ...provided(['tls', 'provided'], spec.tls?.provided),
+    ...provided(['tls', 'cti', 'provided'], spec.tls?.cti?.provided),
+    ...provided(['edge', 'provided'], spec.edge?.provided),
+    ...spec.servers.flatMap((s, i) => (s.docker.tls ? [{ path: ['servers', i, 'docker', 'tls', 'keyFile'], file: s.docker.tls.keyFile }] : [])),
+    ...(spec.auth?.kerberos ? [{ path: ['auth', 'kerberos', 'keytabFile'], file: spec.auth.kerberos.keytabFile }] : []),
+  ];
+}
+
+/** A private key file committed to git is in every clone, fork and CI cache of the repository: warned at synth. */
+const trackedKeyFiles: Rule = (spec, env) =>
+  privateKeyFiles(spec)
+    .filter(({ file }) => trackedByGit(path.resolve(env.directory, file)))
+    .map(({ path: at, file }) => ({
+      path: at,
+      severity: 'warning' as const,
+      message: `"${file}" is a private key tracked by git: every clone of the repository holds it; remove it from the index (git rm --cached ${file}), keep it out of the repository (.gitignore covers key files under environments/) and replace the key`,
+    }));
+
+export const SECRET_RULES: readonly Rule[] = [secretEnvNames, jvmFlags, urlUserInfo, trackedKeyFiles];

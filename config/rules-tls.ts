@@ -4,6 +4,7 @@ import * as path from 'path';
 import { findService } from '../catalogue/services';
 import { Role } from '../catalogue/types';
 import { checkChain } from '../constructs/tls/chain';
+import { privateKeyInCertificatesProblem } from '../constructs/xuc/auth-checks';
 import { ROUTE_MESSAGES, routeTargetProblem } from '../constructs/nginx/front-routes';
 import { ROUTES, SERVER_PLACEHOLDER } from '../catalogue/routes';
 import { checkInputFile, MAX_CERTIFICATE_BYTES } from './input-files';
@@ -204,6 +205,12 @@ function providedProblems(spec: ProvidedCertificateSpec | undefined, at: (string
   const checked = keys.map(([key, file]) => ({ key, file, ...checkInputFile(directory, file, MAX_CERTIFICATE_BYTES, false) }));
   const unusable = checked.filter((c) => c.problem);
   if (unusable.length) return unusable.map((c) => ({ path: [...at, ...keyPath(c.key)], message: c.problem! }));
+  // The certificate and chain are copied on (xivoxc.crt at 0644 on the fronts, upstream-ca.crt on the DMZ host): no key in them.
+  const keyInCertificates = checked
+    .filter((c) => c.key !== 'keyFile' && c.absolute)
+    .map((c) => ({ c, message: privateKeyInCertificatesProblem(fs.readFileSync(c.absolute!, 'utf8')) }))
+    .filter((x) => x.message);
+  if (keyInCertificates.length) return keyInCertificates.map(({ c, message }) => ({ path: [...at, ...keyPath(c.key)], message: message! }));
   if (!checked.every((c) => c.absolute)) return [];
   const read = (file: string) => ({ file, pem: fs.readFileSync(path.resolve(directory, file), 'utf8') });
   const { located } = checkChain({ cert: read(spec.certFile), key: read(spec.keyFile), chain: spec.chainFiles.map(read), names });

@@ -177,8 +177,24 @@ const serviceOverride = z
   })
   .strict();
 
+/** OpenTofu's state and plan encryption: the passphrase is read at plan time from an environment variable synth never reads. */
+const stateEncryption = z
+  .object({
+    passphraseEnv: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/, { message: 'must be an environment variable name, e.g. XIVO_STATE_PASSPHRASE' })
+      .optional()
+      .describe(
+        'Environment variable holding the passphrase (16 characters or more), read by deploy, never by synth. Default: XIVO_STATE_PASSPHRASE',
+      ),
+  })
+  .strict()
+  .describe(
+    'OpenTofu only: encrypt every state and saved plan at rest (pbkdf2 key provider, aes_gcm, enforced); deploy gives OpenTofu the configuration in TF_ENCRYPTION, so nothing of it is in cdk.tf.json',
+  );
+
 const backend = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('local'), directory: z.string().optional() }).strict(),
+  z.object({ type: z.literal('local'), directory: z.string().optional(), encryption: stateEncryption.optional() }).strict(),
   z
     .object({
       type: z.literal('s3'),
@@ -186,12 +202,13 @@ const backend = z.discriminatedUnion('type', [
       region: z.string().min(1),
       keyPrefix: z.string().optional(),
       dynamodbTable: z.string().optional(),
+      encryption: stateEncryption.optional(),
     })
     .strict(),
   /** Connection string comes from PG_CONN_STR at plan time (it holds a password). */
-  z.object({ type: z.literal('pg'), schemaPrefix: z.string().optional() }).strict(),
+  z.object({ type: z.literal('pg'), schemaPrefix: z.string().optional(), encryption: stateEncryption.optional() }).strict(),
   /** Credentials come from TF_HTTP_USERNAME / TF_HTTP_PASSWORD at plan time. */
-  z.object({ type: z.literal('http'), address: z.url({ protocol: /^https?$/ }) }).strict(),
+  z.object({ type: z.literal('http'), address: z.url({ protocol: /^https?$/ }), encryption: stateEncryption.optional() }).strict(),
 ]);
 
 export const environmentSchema = z

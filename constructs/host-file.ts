@@ -31,6 +31,12 @@ export interface HostFileProps {
   readonly labels?: Readonly<Record<string, string>>;
   /** Image of the helper container; must provide nothing but a filesystem. @default catalogue HOST_FILE_HELPER_IMAGE */
   readonly helperImage?: string;
+  /**
+   * Docker name of the helper container: another stack writing the same path (a key stack taking a
+   * file over from its server's stack) needs its own, or the two helpers would collide while both exist.
+   * @default HostFile.containerName(path)
+   */
+  readonly containerName?: string;
 }
 
 export class HostFile extends Construct {
@@ -59,7 +65,7 @@ export class HostFile extends Construct {
     this.path = props.path;
     const image = helperImage(this, props.helperImage ?? HOST_FILE_HELPER_IMAGE);
     this.container = new Container(this, 'writer', {
-      name: HostFile.containerName(props.path),
+      name: props.containerName ?? HostFile.containerName(props.path),
       image: image.imageId,
       start: false,
       mustRun: false,

@@ -137,3 +137,10 @@ const START_TIER: Readonly<Record<Role, number>> = {
 export function startTier(roles: readonly Role[]): number {
   return Math.min(...roles.map((r) => START_TIER[r]));
 }
+
+/**
+ * Suffix of a key stack's name after its server's stack (`<env>-<server>-key`: the server's private
+ * key and CSR, in a state of its own). Here, in a pure module, so that the synth cache's fast path
+ * can name key stacks without loading cdktf.
+ */
+export const KEY_STACK_SUFFIX = '-key';

@@ -34,10 +34,11 @@ export class XivoPbxTls extends Construct {
     const file = (fileId: string, path: string, content: string, permissions: string) =>
       new HostFile(this, fileId, { path, content, permissions, labels, helperImage: withRegistry(deployment, HOST_FILE_HELPER_IMAGE) });
     const files: HostFile[] = [];
-    const material = props.ctiCertificate?.bind(this, 'cti-certificate');
-    if (material) {
-      files.push(file('cti-crt', CTI_CERT_PATH, material.certificateChainPem, '0644'), file('cti-key', CTI_KEY_PATH, material.privateKeyPem, '0600'));
-    }
+    const keyFiles = { keyPath: CTI_KEY_PATH, labels, helperImage: withRegistry(deployment, HOST_FILE_HELPER_IMAGE) };
+    const material = props.ctiCertificate?.bind(this, 'cti-certificate', keyFiles);
+    if (material) files.push(file('cti-crt', CTI_CERT_PATH, material.certificateChainPem, '0644'));
+    // A key held by the server's key stack is written by that stack.
+    if (material?.privateKeyPem) files.push(file('cti-key', CTI_KEY_PATH, material.privateKeyPem, '0600'));
     if (props.ctiAuthBackend) {
       files.push(file('ctid-auth', CTID_AUTH_CONF_PATH, `auth:\n  backend: ${props.ctiAuthBackend}\n`, '0644'));
     }

@@ -14,6 +14,7 @@ import { DockerProvider, Network, TerraformStack } from './terraform-cdk';
 import { HOST_ENV_FILES, HOST_FILE_HELPER_IMAGE } from '../catalogue/services';
 import { Role } from '../catalogue/types';
 import { ADOPTED_NETWORK_IGNORED } from './adoption';
+import { checkCrossStackOutputs } from './cross-stack-outputs';
 import { Deployment, deploymentLabels, withRegistry } from './deployment';
 import { EnvFileKeys } from './env-file-keys';
 import { prepareEnvSources } from './env-source';
@@ -79,6 +80,8 @@ export class XivoServer extends TerraformStack implements PlatformServer {
   readonly address: string;
   readonly fqdn?: string;
   readonly dockerHost: string;
+  /** The server's Docker engine, as given (a key stack of the server reaches the same engine). */
+  readonly docker: DockerHost;
   readonly roles: readonly Role[];
   /** The server's Docker network: every container joins it, under its container name. */
   readonly network: Network;
@@ -97,18 +100,12 @@ export class XivoServer extends TerraformStack implements PlatformServer {
     this.address = props.address;
     this.fqdn = props.fqdn;
     this.dockerHost = props.docker.host;
+    this.docker = props.docker;
     this.roles = [...new Set(props.roles)];
 
-    const { tls } = props.docker;
-    const file = (p: string) => PlanTimeFile.fromFile(path.resolve(p)).text(this);
-    new DockerProvider(this, 'docker', {
-      host: props.docker.host,
-      sshOpts: props.docker.sshOpts ? [...props.docker.sshOpts] : undefined,
-      caMaterial: tls ? file(tls.caFile) : undefined,
-      certMaterial: tls ? file(tls.certFile) : undefined,
-      keyMaterial: tls ? file(tls.keyFile) : undefined,
-    });
+    dockerProvider(this, props.docker);
     requireTerraformVersion(this);
+    checkCrossStackOutputs(this);
     this.network = new Network(this, 'network', {
       name: props.adoptNetwork ?? stackName,
       driver: 'bridge',
@@ -139,6 +136,13 @@ export class XivoServer extends TerraformStack implements PlatformServer {
     for (const role of this.roles) this.roleScopes.set(role, new ServerRole(this, role));
   }
 
+  /**
+   * Called once by the server's key stack (`ServerKeyStack.of`) when it is created, after its Docker
+   * provider: a subclass gives it the same kind of state backend as the server's own stack.
+   * @default nothing: cdktf's local backend
+   */
+  configureKeyStack(_keyStack: TerraformStack): void {}
+
   /** How the platform looks from this server: public names, and where the other services are reached from here. */
   get directory(): PlatformDirectory {
     return this.platform.directoryOf(this);
@@ -150,6 +154,19 @@ export class XivoServer extends TerraformStack implements PlatformServer {
     if (!scope) throw new ValidationError(`carries no role "${role}" (its roles: ${this.roles.join(', ')}): add it to the server's roles`, this);
     return scope;
   }
+}
+
+/** The one Docker provider of a stack that deploys on `docker` (client TLS files read at plan time). */
+export function dockerProvider(stack: TerraformStack, docker: DockerHost): DockerProvider {
+  const { tls } = docker;
+  const file = (p: string) => PlanTimeFile.fromFile(path.resolve(p)).text(stack);
+  return new DockerProvider(stack, 'docker', {
+    host: docker.host,
+    sshOpts: docker.sshOpts ? [...docker.sshOpts] : undefined,
+    caMaterial: tls ? file(tls.caFile) : undefined,
+    certMaterial: tls ? file(tls.certFile) : undefined,
+    keyMaterial: tls ? file(tls.keyFile) : undefined,
+  });
 }
 
 /**

@@ -28,6 +28,7 @@ import { backupBeforeDataChange } from '../backup/before-deploy';
 import { ConfigError } from '../config/errors';
 import { cachedSynth } from '../synth/synth-cache';
 import { deploy, DeployResult } from './deploy';
+import { stackEnvironment, StateEncryptionError } from './state-encryption';
 import { readStacks, selectStacks, StackInfo } from './stack-info';
 import { signalAll, terraform } from './terraform';
 
@@ -113,7 +114,7 @@ async function main(): Promise<number> {
     lockTimeout: values['lock-timeout'],
     concurrency,
     migrateState: values['migrate-state'],
-    approve: interactive ? (stack, planFile) => confirm(stack, planFile, env) : undefined,
+    approve: interactive ? (stack, planFile) => confirm(stack, planFile, stackEnvironment(stack, env)) : undefined,
     log: (line) => console.log(line),
     beforeApply: values['no-backup'] ? undefined : backupBeforeDataChange({ log: (line) => console.log(`backup: ${line}`) }),
   });
@@ -132,7 +133,9 @@ if (require.main === module) {
   main().then(
     (code) => process.exit(code),
     (e: Error) => {
-      console.error(e instanceof UsageError || e instanceof ConfigError ? e.message : `deploy failed: ${e.message}`);
+      console.error(
+        e instanceof UsageError || e instanceof ConfigError || e instanceof StateEncryptionError ? e.message : `deploy failed: ${e.message}`,
+      );
       process.exit(1);
     },
   );

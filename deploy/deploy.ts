@@ -14,6 +14,7 @@
  * labels say it is this server's) and then replaced by the apply; a locked state is waited for
  * (`lockTimeout`), and a stale lock is explained with the runbook that releases it.
  */
+import { encryptedEnvironment, StateEncryptionError } from './state-encryption';
 import * as fs from 'fs';
 import * as path from 'path';
 import { initIfNeeded, terraform, TerraformMessage, TerraformResult } from './terraform';
@@ -198,6 +199,16 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const lockTimeout = options.lockTimeout ?? '5m';
   const env = { ...options.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: options.env.CHECKPOINT_DISABLE ?? '1' };
   const selected = new Map(options.stacks.map((s) => [s.name, s]));
+  // OpenTofu's state encryption: TF_ENCRYPTION for each encrypted stack; refused before anything runs.
+  const stackEnvs = new Map<string, NodeJS.ProcessEnv>();
+  const encryptionProblems: string[] = [];
+  for (const stack of options.stacks) {
+    const encrypted: ReturnType<typeof encryptedEnvironment> = stack.encryption ? encryptedEnvironment(stack.name, stack.encryption, env) : { env };
+    if (encrypted.problem !== undefined) encryptionProblems.push(encrypted.problem);
+    else stackEnvs.set(stack.name, encrypted.env);
+  }
+  if (encryptionProblems.length) throw new StateEncryptionError(encryptionProblems.join('\n'));
+  const envOf = (stack: StackInfo) => stackEnvs.get(stack.name) ?? env;
   const outcomes = new Map<string, StackOutcome>();
   /** Stacks whose apply changes their outputs (their downstream plans are stale). */
   const outputsChanged = new Set<string>();
@@ -239,7 +250,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   /** `terraform init` when needed; the failed result (with a hint) when it fails, else undefined. */
   async function initialised(stack: StackInfo): Promise<TerraformResult | undefined> {
     const o = outcome(stack);
-    const initialise = () => initIfNeeded(stack.dir, env, options.migrateState ?? false);
+    const initialise = () => initIfNeeded(stack.dir, envOf(stack), options.migrateState ?? false);
     const init = stack.backend.type === 'pg' ? await initSlots.run(initialise) : await initialise();
     if (!init) return undefined;
     o.initSeconds += init.seconds;
@@ -261,7 +272,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       const failed = await initialised(stack);
       if (failed) return failedPlan(failed);
       fs.copyFileSync(file, path.join(stack.dir, PLAN_FILE));
-      const shown = await terraform(stack.dir, ['show', '-json', PLAN_FILE], env);
+      const shown = await terraform(stack.dir, ['show', '-json', PLAN_FILE], envOf(stack));
       const json = shown.messages[0] as unknown as { resource_changes?: { address: string; change: { actions: string[] } }[] } | undefined;
       if (shown.code !== 0 || !json) return failedPlan(shown);
       const plannedChanges = (json.resource_changes ?? [])
@@ -287,7 +298,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     return slots.run(async () => {
       const failed = await initialised(stack);
       if (failed) return failedPlan(failed);
-      const restored = await restoreExports(stack.dir, env);
+      const restored = await restoreExports(stack.dir, envOf(stack));
       if (restored.length) log(`${stack.name}: ${restored.join(', ')}: missing (a fresh clone), written back from the state`);
       // -lock=false: a plan writes nothing; the saved plan is applied under the lock, and
       // Terraform refuses it if another run changed the state in between.
@@ -297,7 +308,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       // with a third of the connections (measured: 24 -> 9 on a CC reporting server).
       if (stack.docker.url.startsWith('ssh://')) args.push(`-parallelism=${SSH_REFRESH_PARALLELISM}`);
       if (o.result !== 'applied') args.push(...(options.replace?.[stack.name] ?? []).map((address) => `-replace=${address}`));
-      const result = await terraform(stack.dir, args, env);
+      const result = await terraform(stack.dir, args, envOf(stack));
       o.plans++;
       o.planSeconds += result.seconds;
       const changeSummary = result.messages.find((m) => m.type === 'change_summary')?.changes;
@@ -333,7 +344,8 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
         if (m.hook && m.type === 'apply_errored')
           log(`${stack.name}:   ${m.hook.resource.addr}: ${m.hook.action} failed after ${m.hook.elapsed_seconds} s`);
       };
-      const run = (timeout: string) => terraform(stack.dir, ['apply', '-input=false', '-json', `-lock-timeout=${timeout}`, PLAN_FILE], env, progress);
+      const run = (timeout: string) =>
+        terraform(stack.dir, ['apply', '-input=false', '-json', `-lock-timeout=${timeout}`, PLAN_FILE], envOf(stack), progress);
       const t = Date.now();
       log(`${stack.name}: applying`);
       if (!o.applyStartMs) o.applyStartMs = t - t0;
@@ -381,7 +393,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
         `${stack.name}: ${leftover.kind} ${leftover.name} was created by an interrupted deploy but is not in the state: importing it, the apply replaces it`,
       );
       const imported = await slots.run(() =>
-        terraform(stack.dir, ['import', '-input=false', '-no-color', `-lock-timeout=${lockTimeout}`, leftover.address, leftover.id], env),
+        terraform(stack.dir, ['import', '-input=false', '-no-color', `-lock-timeout=${lockTimeout}`, leftover.address, leftover.id], envOf(stack)),
       );
       if (imported.code !== 0) {
         // Gone in the meantime: nothing left to adopt, the apply creates it.

@@ -6,6 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { StateEncryptionInfo } from '../stacks/state-encryption';
 
 export interface DockerHostInfo {
   /** The engine URL of the provider: `ssh://…`, `tcp://…`, `unix://…`. */
@@ -29,6 +30,8 @@ export interface StackInfo {
   readonly server: string;
   readonly docker: DockerHostInfo;
   readonly backend: BackendInfo;
+  /** OpenTofu's state encryption (`backend.encryption`): the passphrase's variable. @default none */
+  readonly encryption?: StateEncryptionInfo;
 }
 
 /** Jump hosts named by ssh options: `-J h`, `-Jh`, `-o ProxyJump=h`. */
@@ -46,9 +49,13 @@ export function jumpOf(sshOpts: readonly string[]): string {
 
 /** The parts of a synthesized `cdk.tf.json` read here. */
 interface SynthesizedStack {
+  readonly '//'?: { readonly xivo?: { readonly stateEncryption?: StateEncryptionInfo } };
   readonly terraform?: { readonly backend?: Record<string, Record<string, string | undefined>> };
   readonly provider?: { readonly docker?: { readonly host?: string; readonly ssh_opts?: string[] }[] };
-  readonly resource?: { readonly docker_network?: Record<string, { readonly labels?: { label: string; value: string }[] }> };
+  readonly resource?: {
+    readonly docker_network?: Record<string, { readonly labels?: { label: string; value: string }[] }>;
+    readonly docker_container?: Record<string, { readonly labels?: { label: string; value: string }[] }>;
+  };
 }
 
 function backendOf(config: SynthesizedStack, dir: string): BackendInfo {
@@ -72,7 +79,9 @@ export function readStacks(outdir: string): StackInfo[] {
     const dir = path.join(outdir, 'stacks', name);
     const config = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8')) as SynthesizedStack;
     const provider = (config.provider?.docker ?? [])[0] ?? {};
-    const labels = Object.values(config.resource?.docker_network ?? {})[0]?.labels ?? [];
+    // The network's labels; a server's key stack has no network: its containers' labels say the same.
+    const labelled = [...Object.values(config.resource?.docker_network ?? {}), ...Object.values(config.resource?.docker_container ?? {})];
+    const labels = labelled.find((r) => r.labels?.some((l) => l.label === 'org.xivo.environment'))?.labels ?? [];
     const label = (key: string) => labels.find((l) => l.label === key)?.value ?? '';
     return {
       name,
@@ -82,6 +91,7 @@ export function readStacks(outdir: string): StackInfo[] {
       server: label('org.xivo.server') || name,
       docker: { url: provider.host ?? 'the default Docker host (DOCKER_HOST)', jump: jumpOf(provider.ssh_opts ?? []) },
       backend: backendOf(config, dir),
+      encryption: config['//']?.xivo?.stateEncryption,
     };
   });
 }

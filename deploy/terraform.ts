@@ -55,6 +55,9 @@ export function signalAll(signal: NodeJS.Signals): void {
   for (const child of running) child.kill(signal);
 }
 
+/** The umask Terraform runs with under deploy: files 0600, directories 0700. */
+export const SECRET_UMASK = 0o077;
+
 /** Runs `terraform args` in `cwd`; resolves with its exit code and output, never rejects on a non-zero exit. */
 export function terraform(
   cwd: string,
@@ -64,7 +67,16 @@ export function terraform(
 ): Promise<TerraformResult> {
   const t0 = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.env.XIVO_TERRAFORM ?? 'terraform', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Terraform writes secrets: saved plans (the token, keys), local state and its backup. Under
+    // umask 077 each file it creates is 0600 and each directory 0700 (the child takes the umask it is spawned with).
+    const umask = process.umask(SECRET_UMASK);
+    const child = (() => {
+      try {
+        return spawn(env.XIVO_TERRAFORM ?? process.env.XIVO_TERRAFORM ?? 'terraform', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      } finally {
+        process.umask(umask);
+      }
+    })();
     running.add(child);
     const messages: TerraformMessage[] = [];
     let text = '';

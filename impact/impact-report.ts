@@ -108,10 +108,16 @@ function labelsOf(config: JsonObject | undefined): Record<string, string> {
   return Object.fromEntries(((config?.labels ?? []) as { label: string; value: string }[]).map((l) => [l.label, l.value]));
 }
 
-/** Environment and server of a stack, from its network's labels (stack names may contain '-'). */
+/**
+ * Environment and server of a stack, from its network's labels (stack names may contain '-'); a
+ * server's key stack has no network: its containers' labels say the same.
+ */
 function placeOf(stack: string, json: StackJson | undefined): { environment: string; server: string } {
-  const network = Object.values<JsonObject>(json?.resource?.docker_network ?? {})[0];
-  const labels = labelsOf(network);
+  const labelled = [
+    ...Object.values<JsonObject>(json?.resource?.docker_network ?? {}),
+    ...Object.values<JsonObject>(json?.resource?.docker_container ?? {}),
+  ];
+  const labels = labelsOf(labelled.find((r) => labelsOf(r)['org.xivo.environment']));
   const dash = stack.indexOf('-');
   return {
     environment: labels['org.xivo.environment'] ?? (dash > 0 ? stack.slice(0, dash) : stack),
@@ -263,12 +269,13 @@ function environmentImpact(name: string, stacks: StackImpact[], dataLoss: readon
   const removed = services.filter((c) => c.action === 'destroy');
   const adopted = services.filter((c) => c.action === 'import');
   const names = [...new Set(replaced.map((c) => c.service))].sort();
-  const servers = new Set(replaced.map((c) => c.stack)).size;
+  const serverOf = new Map(stacks.map((s) => [s.stack, s.server]));
+  const servers = new Set(replaced.map((c) => serverOf.get(c.stack))).size;
   const atRisk = dataLoss.filter((d) => stacks.some((s) => s.stack === d.stack)).length;
   const unchanged = stacks.every((s) => s.containers.length === 0 && s.others.length === 0);
   const summary = added
     ? `${name}: new environment, ${plural(created.length, 'container')} created` +
-      `${adopted.length ? `, ${plural(adopted.length, 'container')} adopted without restart` : ''} on ${plural(stacks.length, 'server')}`
+      `${adopted.length ? `, ${plural(adopted.length, 'container')} adopted without restart` : ''} on ${plural(new Set(stacks.map((s) => s.server)).size, 'server')}`
     : unchanged
       ? `${name}: no change`
       : `${name}: ${plural(replaced.length, 'container')} replaced${replaced.length ? ` on ${plural(servers, 'server')} (${names.join(', ')})` : ''}` +

@@ -7,14 +7,13 @@ import { BackendSpec } from '../config/schema';
 import { Environment, ServerModel } from '../config/model';
 import { pgSchemaOf } from './server-stack';
 
-function lockSection(env: Environment, order: readonly ServerModel[]): string {
+function lockSection(env: Environment, order: readonly ServerModel[], keyStacks: readonly string[]): string {
   const backend: BackendSpec = env.backend;
   switch (backend.type) {
     case 'pg': {
-      const schemas = order
+      const schemas = [...order.map((s) => s.stackName), ...keyStacks]
         .map(
-          (s) =>
-            `| \`${s.stackName}\` | \`${pgSchemaOf(env, s.stackName)}\` | \`SELECT id FROM ${pgSchemaOf(env, s.stackName)}.states WHERE name = 'default';\` |`,
+          (stack) => `| \`${stack}\` | \`${pgSchemaOf(env, stack)}\` | \`SELECT id FROM ${pgSchemaOf(env, stack)}.states WHERE name = 'default';\` |`,
         )
         .join('\n');
       return `State lives in PostgreSQL (\`backend: pg\`), one schema per stack:
@@ -67,7 +66,8 @@ from two machines are not prevented: use a remote backend (pg, s3 with a lock ta
   }
 }
 
-export function interruptedDeployRunbook(env: Environment, order: readonly ServerModel[]): string {
+/** @param keyStacks the servers' key stacks (`<env>-<server>-key`), whose states are locked the same way */
+export function interruptedDeployRunbook(env: Environment, order: readonly ServerModel[], keyStacks: readonly string[] = []): string {
   return `# After an interrupted deploy: environment \`${env.name}\`
 
 A deploy stopped in the middle (Ctrl-C, a killed process, a crashed machine, a Docker host that
@@ -97,7 +97,7 @@ What the re-run does:
 When a stack fails with \`Error acquiring the state lock\`, another deploy holds its state, or held it
 and could not release it:
 
-${lockSection(env, order)}
+${lockSection(env, order, keyStacks)}
 
 Afterwards \`npm run deploy -- --env ${env.name} --plan\` exits 0: nothing left to change.
 `;

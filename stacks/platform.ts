@@ -6,13 +6,14 @@
  * services together at synth. Writes the environment's runbooks.
  */
 import { Construct } from 'constructs';
-import { Annotations } from '../constructs/terraform-cdk';
+import { Annotations, TerraformStack } from '../constructs/terraform-cdk';
 import { assumedReleaseWarning, resolveRelease } from '../catalogue/releases';
 import { SERVICES } from '../catalogue/services';
 import { PublicName, Role, ServiceId } from '../catalogue/types';
 import { XUC_CREDENTIALS, XUC_CREDENTIALS_NOTE, XucCredential } from '../catalogue/xuc-credentials';
 import { Runbook } from '../constructs/runbook';
 import { InternalCa } from '../constructs/tls/internal-ca';
+import { KEY_STACK_SUFFIX } from '../constructs/tls/server-key-stack';
 import { certificateNames } from '../constructs/tls/tls-options';
 import { XivoPbxTls } from '../constructs/xivo-pbx-tls';
 import { XivoPlatform } from '../constructs/xivo-platform';
@@ -43,6 +44,14 @@ function xivoPbxTls(stack: ServerStack, env: Environment): void {
   new XivoPbxTls(scope, 'tls', {
     ctiCertificate: fqdn ? certificateFor(scope, env, certificateNames(fqdn, [stack.server.fqdn]), tls.cti?.provided) : undefined,
     ctiAuthBackend: tls.cti?.authBackend,
+  });
+}
+
+/** The stacks of servers, each followed by its key stack when it has one (made while building their services). */
+export function withKeyStacks(stacks: readonly ServerStack[]): TerraformStack[] {
+  return stacks.flatMap((s) => {
+    const keyStack = s.node.scope?.node.tryFindChild(`${s.node.id}${KEY_STACK_SUFFIX}`) as TerraformStack | undefined;
+    return keyStack ? [s, keyStack] : [s];
   });
 }
 
@@ -79,7 +88,13 @@ export function buildEnvironment(scope: Construct, environment: Environment): Se
     const runbooks = {
       takeover: takeoverRunbook(environment, servers),
       'host-prerequisites': hostPrerequisitesRunbook(environment),
-      'interrupted-deploy': interruptedDeployRunbook(environment, servers),
+      'interrupted-deploy': interruptedDeployRunbook(
+        environment,
+        servers,
+        withKeyStacks(order)
+          .map((s) => s.node.id)
+          .filter((id) => id.endsWith(KEY_STACK_SUFFIX)),
+      ),
     };
     for (const [name, content] of Object.entries(runbooks)) new Runbook(order[0], `${name}-runbook`, { name, content });
     // A release newer than the catalogue: accepted, once per environment, with what is assumed.

@@ -4,9 +4,11 @@
  */
 import * as path from 'path';
 import { Construct } from 'constructs';
-import { HttpBackend, LocalBackend, PgBackend, PgBackendConfig, S3Backend } from '../constructs/terraform-cdk';
+import { Annotations, HttpBackend, LocalBackend, PgBackend, PgBackendConfig, S3Backend, TerraformStack } from '../constructs/terraform-cdk';
 import { Environment, ServerModel } from '../config/model';
 import { PlanTimeFile } from '../constructs/plan-time-file';
+import { secureStateDirectory } from './state-directory';
+import { recordStateEncryption } from './state-encryption';
 import { XivoPlatform } from '../constructs/xivo-platform';
 import { XivoServer } from '../constructs/xivo-server';
 
@@ -47,36 +49,44 @@ export class ServerStack extends XivoServer {
     });
     this.environment = environment;
     this.server = server;
-    this.configureBackend();
+    configureBackend(this, environment, server.stackName);
   }
 
-  /** Local state by default, at a relative path; or the remote backend the environment declares. */
-  private configureBackend(): void {
-    const backend = this.environment.backend;
-    const name = this.server.stackName;
-    switch (backend.type) {
-      case 'local': {
-        const dir = backend.directory ? path.resolve(this.environment.directory, backend.directory) : path.resolve(LOCAL_STATE_DIR);
-        new LocalBackend(this, { path: PlanTimeFile.fromFile(path.join(dir, `${name}.tfstate`)).pathFrom(this) });
-        break;
-      }
-      case 's3':
-        new S3Backend(this, {
-          bucket: backend.bucket,
-          key: `${backend.keyPrefix ?? ''}${name}.tfstate`,
-          region: backend.region,
-          encrypt: true,
-          dynamodbTable: backend.dynamodbTable,
-        });
-        break;
-      case 'pg':
-        // conn_str holds a password: left out so Terraform reads PG_CONN_STR at init.
-        new PgBackend(this, { schemaName: pgSchemaOf(this.environment, name) } as PgBackendConfig);
-        break;
-      case 'http':
-        // Credentials come from TF_HTTP_USERNAME / TF_HTTP_PASSWORD.
-        new HttpBackend(this, { address: `${backend.address.replace(/\/$/, '')}/${name}` });
-        break;
+  /** The server's key stack (`<stack>-key`) keeps its state in the same backend, under its own name. */
+  override configureKeyStack(keyStack: TerraformStack): void {
+    configureBackend(keyStack, this.environment, keyStack.node.id);
+  }
+}
+
+/** Local state by default, at a relative path; or the remote backend the environment declares. */
+function configureBackend(stack: TerraformStack, environment: Environment, name: string): void {
+  const backend = environment.backend;
+  // OpenTofu's state encryption: only the passphrase's variable name, for deploy (TF_ENCRYPTION); no configuration, no value.
+  if (backend.encryption) recordStateEncryption(stack, backend.encryption.passphraseEnv);
+  switch (backend.type) {
+    case 'local': {
+      const dir = backend.directory ? path.resolve(environment.directory, backend.directory) : path.resolve(LOCAL_STATE_DIR);
+      new LocalBackend(stack, { path: PlanTimeFile.fromFile(path.join(dir, `${name}.tfstate`)).pathFrom(stack) });
+      const tightened = secureStateDirectory(dir);
+      if (tightened) Annotations.of(stack).addWarning(tightened);
+      break;
     }
+    case 's3':
+      new S3Backend(stack, {
+        bucket: backend.bucket,
+        key: `${backend.keyPrefix ?? ''}${name}.tfstate`,
+        region: backend.region,
+        encrypt: true,
+        dynamodbTable: backend.dynamodbTable,
+      });
+      break;
+    case 'pg':
+      // conn_str holds a password: left out so Terraform reads PG_CONN_STR at init.
+      new PgBackend(stack, { schemaName: pgSchemaOf(environment, name) } as PgBackendConfig);
+      break;
+    case 'http':
+      // Credentials come from TF_HTTP_USERNAME / TF_HTTP_PASSWORD.
+      new HttpBackend(stack, { address: `${backend.address.replace(/\/$/, '')}/${name}` });
+      break;
   }
 }

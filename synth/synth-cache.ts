@@ -28,6 +28,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Environment } from '../config/model';
+import { KEY_STACK_SUFFIX } from '../constructs/platform-rules';
 import { DEFAULT_ENV_FILES } from '../config/env-files';
 import { checkOutputDirectory, OUTPUT_MARKER, replaceOutputDirectory, stagingDirectory } from '../stacks/output-directory';
 import { providerLockPath } from '../stacks/provider-lock';
@@ -339,7 +340,8 @@ class SynthCache {
     fs.rmSync(path.join(tree, OUTPUT_MARKER), { force: true });
     const claimed = new Set<string>();
     for (const { env, key } of environments) {
-      const stacks = env.servers.map((s) => s.stackName);
+      // Each server's stack, and its key stack when it has one (issue 20).
+      const stacks = env.servers.flatMap((s) => [s.stackName, `${s.stackName}${KEY_STACK_SUFFIX}`]).filter((s) => manifest.stacks[s]);
       const entry = path.join(building, key);
       const parts = [...stacks.map((s) => path.join('stacks', s)), path.join('runbooks', env.name), path.join('docs', env.name)];
       for (const part of parts.filter((p) => fs.existsSync(path.join(tree, p)))) {

@@ -178,10 +178,10 @@ describeWithPrograms('openssl and our TLS material', { openssl: 'openssl', terra
       const json = synth.json('prod-pbx');
       const [, ca] = resources(json, 'tls_self_signed_cert')[0];
       const [, caKey] = resources(json, 'tls_private_key').find(([id]) => id.startsWith('InternalCa'))!;
-      // the front's key and certificate are made in the PBX stack, where the CA is
-      const [, csr] = issuedFor(json, 'prod-cc-core', 'tls_cert_request')[0];
+      // the front's key and CSR are made in its key stack; the certificate in the PBX stack, where the CA is
+      const [[, csr]] = resources(synth.json('prod-cc-core-key'), 'tls_cert_request');
       const [, signed] = issuedFor(json, 'prod-cc-core', 'tls_locally_signed_cert')[0];
-      const [, key] = issuedFor(json, 'prod-cc-core', 'tls_private_key')[0];
+      const [[, key]] = resources(synth.json('prod-cc-core-key'), 'tls_private_key');
       expect(ca.is_ca_certificate).toBe(true);
       const d = path.join(dir, 'internal');
       fs.mkdirSync(d, { recursive: true });
@@ -262,7 +262,7 @@ describeWithPrograms('openssl and our TLS material', { openssl: 'openssl', terra
     });
 
     test('the CSR we request carries the FQDN as CN and every SAN (openssl req built from our tls_cert_request)', () => {
-      const [, csr] = issuedFor(synth.json('prod-pbx'), 'prod-cc-core', 'tls_cert_request')[0];
+      const [[, csr]] = resources(synth.json('prod-cc-core-key'), 'tls_cert_request');
       const d = path.join(dir, 'csr');
       fs.mkdirSync(d, { recursive: true });
       fs.writeFileSync(

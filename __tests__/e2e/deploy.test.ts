@@ -49,6 +49,7 @@ import {
 } from './harness';
 import { writeReportSection } from './report';
 import { E2E_ENV, EnvironmentSettings, PUBLIC, writeEnvironment } from './environment';
+import { inventoryTable, secretInventory, StateInventory } from './secret-inventory';
 import { describeWithPrograms } from '../support/programs';
 
 const OUTDIR = path.join(WORK, 'cdktf.out');
@@ -59,7 +60,10 @@ const ENV_DIR = path.join(WORK, 'env');
  * unix socket; `state` runs the PostgreSQL of the pg backend.
  */
 const HOST_SPECS = ['pbx', 'cc-core:tls', 'cc-reporting:ssh', 'bastion:bastion', 'edge:ssh-via-bastion', 'state:pg'] as const;
-const STACKS = ['pbx', 'cc-core', 'cc-reporting', 'edge'].map((s) => `${E2E_ENV}-${s}`);
+/** Each server's stack; cc-core and the edge also have a key stack (their keys, signed by the PBX's CA: issue 20). */
+const STACKS = ['cc-core-key', 'edge-key', 'pbx', 'cc-core', 'cc-reporting', 'edge'].map((s) => `${E2E_ENV}-${s}`);
+/** The server (test host) a stack deploys on: a key stack on its server's. */
+const serverOf = (stack: string) => stack.slice(E2E_ENV.length + 1).replace(/-key$/, '');
 /** The README's deploy command for the whole environment (CI form: no prompt). */
 const DEPLOY_ARGS = ['--env', E2E_ENV, '--auto-approve'];
 /** Data volumes that hold a marker file through every fault: they must never be recreated. */
@@ -77,6 +81,23 @@ const WEBSOCKET_HEADERS = {
   Upgrade: 'websocket',
   'Sec-WebSocket-Version': '13',
   'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+};
+
+/**
+ * What each state may hold after the apply (issue 20): the PBX the CA key and its own CTI key, each
+ * key stack its server's key, no other state a key; the token and passwords only where a container
+ * or host file of that stack uses them; the edge (DMZ) nothing at all.
+ */
+const EXPECTED_INVENTORY: Record<string, { privateKeys: string[]; secrets: string[] }> = {
+  [`${E2E_ENV}-cc-core-key`]: { privateKeys: [`${E2E_ENV}-cc-core-key/cc_nginx_certificate_key`], secrets: [] },
+  [`${E2E_ENV}-edge-key`]: { privateKeys: [`${E2E_ENV}-edge-key/edge_nginx_certificate_key`], secrets: [] },
+  [`${E2E_ENV}-pbx`]: { privateKeys: [`${E2E_ENV}-pbx/InternalCa_key`, `${E2E_ENV}-pbx/xivo_tls_cti-certificate_key`], secrets: ['play_auth_token'] },
+  [`${E2E_ENV}-cc-core`]: {
+    privateKeys: [],
+    secrets: ['ldap_manager_password', 'play_auth_token', 'xuc_ami_secret', 'xuc_cti_password', 'xuc_truststore_password', 'xuc_ws_password'],
+  },
+  [`${E2E_ENV}-cc-reporting`]: { privateKeys: [], secrets: ['play_auth_token'] },
+  [`${E2E_ENV}-edge`]: { privateKeys: [], secrets: [] },
 };
 
 interface StackReport {
@@ -122,6 +143,8 @@ const report = {
     perStackCpuSeconds: 0,
   },
   destroyRefused: false,
+  /** Per state: private keys by public-key fingerprint, PEM blocks, the secrets it holds (issue 20). */
+  secretInventory: undefined as { expected: typeof EXPECTED_INVENTORY; measured: Record<string, StateInventory> } | undefined,
 };
 
 let tools: Tools;
@@ -149,7 +172,7 @@ function synthesized(stack: string): any {
 function importStandIns(tarballs: string): void {
   const ports = [...new Set(SERVICES.flatMap((s) => s.ports.map((p) => p.internal)))].sort((a, b) => a - b);
   for (const stack of STACKS) {
-    const h = host(stack.slice(E2E_ENV.length + 1));
+    const h = host(serverOf(stack));
     const present = new Set(docker(h, ['images', '--format', '{{.Repository}}:{{.Tag}}']).trim().split('\n'));
     for (const image of Object.values<any>(synthesized(stack).resource?.docker_image ?? {})) {
       const name: string = image.name;
@@ -232,11 +255,13 @@ const markersIntact = (tag: string) =>
 function convergence(fault: string, what: string[], rerun: DeployRun, tag: string): FaultReport {
   let duplicates = 0;
   let orphans = 0;
-  for (const stack of STACKS) {
-    const h = host(stack.slice(E2E_ENV.length + 1));
+  // Per host: the containers of every stack deployed there (a server's stack and its key stack).
+  for (const server of [...new Set(STACKS.map(serverOf))]) {
+    const h = host(server);
     const inState = new Map<string, string>();
-    for (const [address, values] of stateResources(stackDir(stack), env))
-      if (address.startsWith('docker_container.')) inState.set(values.name, values.id);
+    for (const stack of STACKS.filter((s) => serverOf(s) === server))
+      for (const [address, values] of stateResources(stackDir(stack), env))
+        if (address.startsWith('docker_container.')) inState.set(values.name, values.id);
     const labelled = docker(h, ['ps', '-a', '--no-trunc', '--filter', `label=org.xivo.environment=${E2E_ENV}`, '--format', '{{.ID}} {{.Names}}'])
       .trim()
       .split('\n')
@@ -521,6 +546,9 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
     }
     for (const before of ['cc-core', 'cc-reporting'])
       expect(outcome(`${E2E_ENV}-edge`).applyStartMs).toBeGreaterThanOrEqual(outcome(`${E2E_ENV}-${before}`).applyEndMs);
+    // The key stacks before the PBX, which signs their CSRs.
+    for (const keyStack of ['cc-core-key', 'edge-key'])
+      expect({ keyStack, beforePbx: outcome(`${E2E_ENV}-${keyStack}`).applyEndMs <= pbx.applyStartMs }).toEqual({ keyStack, beforePbx: true });
     // The state of every stack is a row of its schema in PostgreSQL; none is on disk.
     for (const stack of STACKS) {
       const serial = JSON.parse(psql(`SELECT data FROM ${stack.replace(/-/g, '_')}.states WHERE name = 'default'`)).serial;
@@ -528,6 +556,15 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
       report.stateBackend.statesInPostgres.push(`${stack.replace(/-/g, '_')}.states (serial ${serial})`);
     }
     expect(fs.existsSync(path.join(ENV_DIR, 'state'))).toBe(false);
+  });
+
+  test("secret inventory of every state: each private key in its owner's state only, the edge's state holds no token, password or key", () => {
+    const states = Object.fromEntries(
+      STACKS.map((s) => [s, JSON.parse(psql(`SELECT data FROM ${s.replace(/-/g, '_')}.states WHERE name = 'default'`))]),
+    );
+    const inventory = secretInventory(states, secrets);
+    report.secretInventory = { expected: EXPECTED_INVENTORY, measured: inventory };
+    expect(inventoryTable(inventory)).toEqual(EXPECTED_INVENTORY);
   });
 
   test('ssh hosts: key-only, host keys pinned; the edge is reached only through the bastion, and its stack landed', () => {
@@ -569,7 +606,7 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
   test('every host file is on its host with its exact content and mode; the token is TF_VAR_play_auth_token', () => {
     let checked = 0;
     for (const stack of STACKS) {
-      const h = host(stack.slice(E2E_ENV.length + 1));
+      const h = host(serverOf(stack));
       for (const [address, values] of stateResources(stackDir(stack), env)) {
         if (!address.startsWith('docker_container.')) continue;
         const hostPath = (values.labels as { label: string; value: string }[]).find((l) => l.label === 'org.xivo.host-file')?.value;

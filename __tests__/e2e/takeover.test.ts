@@ -59,7 +59,8 @@ const ENV = 'tko';
 const DIR = path.join(WORK, 'takeover');
 const OUTDIR = path.join(DIR, 'cdktf.out');
 const ENV_FILE = path.join(DIR, 'env', `${ENV}.yaml`);
-const STACKS = [`${ENV}-pbx`, `${ENV}-cc`];
+/** The CC server's key stack holds its front key, which the PBX's CA signs (issue 20). */
+const STACKS = [`${ENV}-cc-key`, `${ENV}-pbx`, `${ENV}-cc`];
 const FIXTURES = path.join(REPO, '__tests__', 'fixtures', 'discover');
 /** The file discover writes has no backend section: local state, in terraform-state/ of the working directory. */
 const STATE_FILES = STACKS.flatMap((s) => [`${s}.tfstate`, `${s}.tfstate.backup`]).map((f) => path.join(REPO, 'terraform-state', f));

@@ -45,8 +45,8 @@ describe('environments/sso.yaml', () => {
     Object.assign(process.env, saved);
   });
 
-  test('synthesizes its two stacks', () => {
-    expect(out.stacks).toEqual(['sso-pbx', 'sso-cc']);
+  test('synthesizes its two stacks and the CC key stack', () => {
+    expect(out.stacks).toEqual(['sso-pbx', 'sso-cc', 'sso-cc-key']);
   });
 
   test('JAVA_OPTS keeps -Xms/-Xmx with the truststore and Kerberos flags', () => {

@@ -37,15 +37,34 @@ describe('the internal CA private key lives in one state', () => {
     }
   });
 
-  test('each stack reads from the PBX state its own key only, and certificates', () => {
+  test('cross-stack outputs carry certificates and CSRs only: no stack reads a key from another', () => {
     for (const stack of synth.stacks) {
-      const reads = strings(synth.json(stack).resource ?? {}).flatMap((v) => [...v.matchAll(/cross-stack-output-([\w.-]+)/g)].map((m) => m[1]));
-      for (const output of reads.filter((o) => o.includes('private_key'))) {
-        expect(output).toMatch(new RegExp(`^tls_private_keyInternalCa_issued_${stack}_\\w+private_key_pem$`));
+      for (const output of Object.values<any>(synth.json(stack).output ?? {})) {
+        expect(output.value).toMatch(
+          /^\$\{tls_(self_signed_cert|locally_signed_cert)\.\S+\.cert_pem\}$|^\$\{tls_cert_request\.\S+\.cert_request_pem\}$/,
+        );
       }
+      const reads = strings(synth.json(stack).resource ?? {}).flatMap((v) => [...v.matchAll(/cross-stack-output-([\w.-]+)/g)].map((m) => m[1]));
+      expect(reads.filter((o) => /private_key|password|token/.test(o))).toEqual([]);
     }
-    expect(
-      strings(synth.json('prod-edge').resource).some((v) => v.includes('tls_private_keyInternalCa_issued_prod-edge_edge_nginx_certificate_key')),
-    ).toBe(true);
+  });
+
+  test("one owner per private key: the PBX stack holds the CA's and its own, each other server's key is in its key stack only", () => {
+    const keys = (stack: string) => resources(synth.json(stack), 'tls_private_key').map(([id]) => id.replace(/_[0-9A-F]{8}$/, ''));
+    expect(keys('prod-pbx')).toEqual(['InternalCa_key', 'xivo_tls_cti-certificate_key']);
+    expect(keys('prod-cc-core-key')).toEqual(['cc_nginx_certificate_key']);
+    expect(keys('prod-uc-key')).toEqual(['ucaddon_nginx_certificate_key']);
+    expect(keys('prod-edge-key')).toEqual(['edge_nginx_certificate_key']);
+    for (const stack of ['prod-cc-core', 'prod-uc', 'prod-edge', 'prod-mds1', 'sso-cc']) {
+      expect(keys(stack)).toEqual([]);
+      expect(resources(synth.json(stack), 'tls_cert_request')).toEqual([]);
+    }
+  });
+
+  test('the edge (DMZ) stack knows no internal secret: no token, no LDAP or xuc password, no key but the one its key stack writes', () => {
+    const edge = synth.json('prod-edge');
+    expect(Object.keys(edge.variable ?? {})).toEqual([]);
+    expect(strings(edge).filter((v) => /var\.|private_key|sensitive\(/.test(v))).toEqual([]);
+    expect(Object.keys(edge.data.terraform_remote_state)).toEqual(['cross-stack-reference-input-prod-pbx']);
   });
 });

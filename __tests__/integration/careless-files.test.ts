@@ -354,7 +354,14 @@ describe('environment files named *.yml', () => {
     expect(result.stderr.split('\n')[0]).toBe(
       'warning: environments/C.YAML: not read: XIVO_ENV_FILES selects environments/*.yaml, environments/*.yml here (the patterns are case-sensitive); rename it to end in .yaml, or add it to XIVO_ENV_FILES',
     );
-    expect(fs.readdirSync(path.join(dir, 'cdktf.out', 'stacks')).sort()).toEqual(['aaa-cc', 'aaa-pbx', 'bbb-cc', 'bbb-pbx']);
+    expect(fs.readdirSync(path.join(dir, 'cdktf.out', 'stacks')).sort()).toEqual([
+      'aaa-cc',
+      'aaa-cc-key',
+      'aaa-pbx',
+      'bbb-cc',
+      'bbb-cc-key',
+      'bbb-pbx',
+    ]);
   });
 });
 

@@ -11,7 +11,7 @@ import { loadEnvironmentFile } from '../../config/loader';
 import { synthesize } from '../../main';
 import { internalNamesOf } from '../support/auth-stack';
 import { baseline, messagesOf, writeEnvironment } from '../support/environments';
-import { issuedFor, resources, synthEnvironments, SynthOutput } from '../support/synth';
+import { resources, synthEnvironments, SynthOutput } from '../support/synth';
 
 /** Synthesizes one environment file; returns the output directory and the warnings. */
 function synthFile(file: string): { outdir: string; warnings: string[] } {
@@ -85,7 +85,7 @@ describe('EdgeProxy (prod)', () => {
     // container aliases, Docker networks and the LDAP server are hidden too
     for (const name of ['xivocc-xucmgt', 'prod-cc-core', 'ldap.prod.example.com'])
       expect(conf).toContain(`sub_filter '${name}' 'rpx-cc.example.com';`);
-    const [, csr] = issuedFor(synth.json('prod-pbx'), 'prod-edge', 'tls_cert_request')[0];
+    const [[, csr]] = resources(synth.json('prod-edge-key'), 'tls_cert_request');
     expect(csr.dns_names).toEqual(['rpx-cc.example.com']);
     expect(synth.json('prod-edge').data.terraform_remote_state).toHaveProperty(['cross-stack-reference-input-prod-pbx']);
   });

@@ -99,9 +99,11 @@ describe('interrupted-deploy.md: what a re-run does, and the state lock of each 
 
   test('pg: each stack with its schema and the query of its state id; the SQL that finds and ends a stale session', () => {
     const env = { ...baseline(), backend: { type: 'pg', schemaPrefix: 'xivo_' } };
-    const text = interruptedDeployRunbook(load(env), load(env).servers);
+    const text = interruptedDeployRunbook(load(env), load(env).servers, ['test-cc-key']);
     expect(text).toContain("| `test-pbx` | `xivo_test_pbx` | `SELECT id FROM xivo_test_pbx.states WHERE name = 'default';` |");
     expect(text).toContain("| `test-cc` | `xivo_test_cc` | `SELECT id FROM xivo_test_cc.states WHERE name = 'default';` |");
+    // The CC's key stack is locked the same way (issue 20).
+    expect(text).toContain("| `test-cc-key` | `xivo_test_cc_key` | `SELECT id FROM xivo_test_cc_key.states WHERE name = 'default';` |");
     expect(text).toContain(
       "   SELECT l.objid AS state_id, a.pid, a.client_addr, a.backend_start, a.state, a.state_change\n   FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid\n   WHERE l.locktype = 'advisory' AND l.granted;\n",
     );

@@ -65,10 +65,18 @@ describe('synth', () => {
       ].join('\n'),
     );
     expect(result.stdout).toBe(
-      `Wrote 5 stacks into ${outdir}/stacks (warned-pbx, warned-cc, warned2-pbx, warned2-cc, lab-allinone), and for warned, warned2, lab ` +
+      `Wrote 7 stacks into ${outdir}/stacks (warned-pbx, warned-cc, warned-cc-key, warned2-pbx, warned2-cc, warned2-cc-key, lab-allinone), and for warned, warned2, lab ` +
         `the runbooks into ${outdir}/runbooks/<env> and the topology (topology.svg) and firewall matrix (flows.md, flows.csv) into ${outdir}/docs/<env>\n`,
     );
-    expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(['lab-allinone', 'warned-cc', 'warned-pbx', 'warned2-cc', 'warned2-pbx']);
+    expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual([
+      'lab-allinone',
+      'warned-cc',
+      'warned-cc-key',
+      'warned-pbx',
+      'warned2-cc',
+      'warned2-cc-key',
+      'warned2-pbx',
+    ]);
   });
 
   test('the bundled environments synthesize without a warning', () => {

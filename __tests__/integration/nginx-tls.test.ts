@@ -73,9 +73,12 @@ describe('NginxFront and TLS material (bundled environments)', () => {
     expect(conf).not.toContain('location /SpagoBI');
   });
 
-  test('the front certificate carries the public XUC host as CN and first DNS name (issued in the PBX stack)', () => {
+  test("the front certificate carries the public XUC host as CN and first DNS name (key and CSR in the server's key stack, signed in the PBX stack)", () => {
     expect(resources(synth.json('prod-cc-core'), 'tls_cert_request')).toEqual([]);
-    const [, csr] = issuedFor(synth.json('prod-pbx'), 'prod-cc-core', 'tls_cert_request')[0];
+    expect(resources(synth.json('prod-pbx'), 'tls_cert_request').map(([id]) => id)).toEqual([
+      expect.stringMatching(/^xivo_tls_cti-certificate_csr_/),
+    ]);
+    const [[, csr]] = resources(synth.json('prod-cc-core-key'), 'tls_cert_request');
     expect(csr.dns_names).toEqual(['cc.prod.example.com', 'cc-core.prod.example.com']);
     expect(csr.subject).toEqual([{ common_name: 'cc.prod.example.com', organization: 'XiVO' }]);
     const [, cert] = issuedFor(synth.json('prod-pbx'), 'prod-cc-core', 'tls_locally_signed_cert')[0];
@@ -84,21 +87,24 @@ describe('NginxFront and TLS material (bundled environments)', () => {
       validity_period_hours: 397 * 24,
       early_renewal_hours: 30 * 24,
     });
-    const [, key] = issuedFor(synth.json('prod-pbx'), 'prod-cc-core', 'tls_private_key')[0];
+    expect(cert.cert_request_pem).toMatch(
+      /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-prod-cc-core-key\.outputs\.\S+cert_request_pem\}$/,
+    );
+    const [[, key]] = resources(synth.json('prod-cc-core-key'), 'tls_private_key');
     expect(key).toMatchObject({ algorithm: 'RSA', rsa_bits: 3072 });
   });
 
-  test("files keep XiVO's names xivoxc.crt/.key/.csr in /etc/docker/nginx/ssl, bind-mounted read-only", () => {
+  test("files keep XiVO's names xivoxc.crt/.key/.csr in /etc/docker/nginx/ssl, bind-mounted read-only; the key and CSR written by the key stack", () => {
     const files = hostFiles(synth, 'prod-cc-core');
     expect(files.get('/etc/docker/nginx/ssl/xivoxc.crt')).toMatchObject({ permissions: '0644' });
-    const fromPbx = (output: string) =>
-      new RegExp(`^\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-prod-pbx\\.outputs\\.cross-stack-output-${output}\\}$`);
-    expect(files.get('/etc/docker/nginx/ssl/xivoxc.csr')?.content).toMatch(
-      fromPbx('tls_cert_requestInternalCa_issued_prod-cc-core_cc_nginx_certificate_csr_\\w+cert_request_pem'),
+    expect([...files.keys()].filter((f) => f.startsWith('/etc/docker/nginx/ssl/'))).toEqual(['/etc/docker/nginx/ssl/xivoxc.crt']);
+    const keyFiles = hostFiles(synth, 'prod-cc-core-key');
+    expect(keyFiles.get('/etc/docker/nginx/ssl/xivoxc.csr')?.content).toMatch(
+      /^\$\{tls_cert_request\.cc_nginx_certificate_csr_\w+\.cert_request_pem\}$/,
     );
-    expect(files.get('/etc/docker/nginx/ssl/xivoxc.key')).toMatchObject({ permissions: '0600' });
-    expect(files.get('/etc/docker/nginx/ssl/xivoxc.key')?.content).toMatch(
-      fromPbx('tls_private_keyInternalCa_issued_prod-cc-core_cc_nginx_certificate_key_\\w+private_key_pem'),
+    expect(keyFiles.get('/etc/docker/nginx/ssl/xivoxc.key')).toMatchObject({ permissions: '0600' });
+    expect(keyFiles.get('/etc/docker/nginx/ssl/xivoxc.key')?.content).toMatch(
+      /^\$\{tls_private_key\.cc_nginx_certificate_key_\w+\.private_key_pem\}$/,
     );
     // leaf then the CA: a complete chain
     expect(files.get('/etc/docker/nginx/ssl/xivoxc.crt')?.content).toMatch(
@@ -106,7 +112,8 @@ describe('NginxFront and TLS material (bundled environments)', () => {
     );
     const [, nginx] = containers(synth, 'prod-cc-core').find(([id]) => id.startsWith('cc_nginx_service'))!;
     expect(nginx.volumes).toContainEqual({ host_path: '/etc/docker/nginx/ssl', container_path: '/etc/nginx/ssl', read_only: true });
-    expect(nginx.depends_on).toHaveLength(3);
+    expect(nginx.depends_on).toHaveLength(1);
+    expect(JSON.parse(synth.files().get('manifest.json')!).stacks['prod-cc-core'].dependencies).toContain('prod-cc-core-key');
   });
 
   test('a renewed certificate recreates nginx (it reads the files only at start), after the files are rewritten', () => {
@@ -125,8 +132,11 @@ describe('NginxFront and TLS material (bundled environments)', () => {
         .map(() => s),
     );
     expect(cas).toEqual(['lab-allinone', 'prod-pbx', 'sso-pbx']);
-    // the CA certificate, and per other endpoint (cc-core, uc, edge fronts) its certificate, CSR and key
-    expect(Object.keys(synth.json('prod-pbx').output)).toHaveLength(1 + 3 * 3);
+    // the CA certificate, and per other endpoint (cc-core, uc, edge fronts) its certificate only
+    expect(Object.keys(synth.json('prod-pbx').output)).toHaveLength(1 + 3);
+    expect(Object.values<any>(synth.json('prod-pbx').output).map((o) => o.value)).toEqual(
+      Object.values<any>(synth.json('prod-pbx').output).map(() => expect.stringMatching(/^\$\{tls_(self|locally)_signed_cert\.\S+\.cert_pem\}$/)),
+    );
     expect(Object.values<any>(synth.json('prod-pbx').output).every((o) => o.sensitive)).toBe(true);
     for (const stack of ['prod-cc-core', 'prod-uc', 'prod-edge']) {
       expect(synth.json(stack).data.terraform_remote_state['cross-stack-reference-input-prod-pbx']).toMatchObject({

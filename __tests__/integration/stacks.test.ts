@@ -14,11 +14,14 @@ const bundled = fs
   .filter((f) => f.endsWith('.yaml'))
   .sort();
 const specs = bundled.map((f) => parse(fs.readFileSync(path.join('environments', f), 'utf8')));
-const stackNames = specs.flatMap((s) => s.servers.map((srv: { name: string }) => `${s.name}-${srv.name}`));
+const serverStacks = specs.flatMap((s) => s.servers.map((srv: { name: string }) => `${s.name}-${srv.name}`));
+// The key stacks: each server whose certificate the internal CA of another server's stack signs (issue 20).
+const keyStacks = ['prod-cc-core-key', 'prod-uc-key', 'prod-edge-key', 'sso-cc-key'];
+const stackNames = [...serverStacks, ...keyStacks];
 const TOKEN_REF = '${var.play_auth_token}';
 
 describe('cdktf.out', () => {
-  test('holds one stack per server of each bundled environment', () => {
+  test('holds one stack per server of each bundled environment, and a key stack per server with a key signed elsewhere', () => {
     expect(out.stacks.sort()).toEqual([...stackNames].sort());
     expect(fs.readdirSync(path.join(out.outdir, 'stacks')).sort()).toEqual([...stackNames].sort());
   });
@@ -38,7 +41,25 @@ describe('cdktf.out', () => {
   });
 });
 
-describe.each(stackNames)('stack %s', (stack) => {
+describe.each(keyStacks)('key stack %s', (stack) => {
+  const serverStack = stack.replace(/-key$/, '');
+
+  test("has its server's Docker provider, no variable, and outputs its CSR only", () => {
+    const json = out.json(stack);
+    expect(json.provider.docker).toEqual(out.json(serverStack).provider.docker);
+    expect(json.variable).toBeUndefined();
+    expect(Object.values<any>(json.output).map((o) => o.value)).toEqual([expect.stringMatching(/^\$\{tls_cert_request\.\S+\.cert_request_pem\}$/)]);
+    expect(json.terraform.backend).toEqual(
+      JSON.parse(
+        JSON.stringify(out.json(serverStack).terraform.backend)
+          .replace(`${serverStack}.tfstate`, `${stack}.tfstate`)
+          .replace(serverStack.replace(/-/g, '_'), stack.replace(/-/g, '_')),
+      ),
+    );
+  });
+});
+
+describe.each(serverStacks)('stack %s', (stack) => {
   const envName = stack.split('-')[0];
   const spec = () => specs.find((s) => s.name === envName);
   const server = () => spec().servers.find((s: { name: string }) => `${envName}-${s.name}` === stack);
@@ -180,10 +201,12 @@ describe('wiring', () => {
   test('stacks deploy in start order: PBX, then MDS, then CC and UC-Addon', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(out.outdir, 'manifest.json'), 'utf8'));
     const deps = (s: string) => [...manifest.stacks[s].dependencies].sort();
-    expect(deps('prod-pbx')).toEqual([]);
+    // The key stacks first: the PBX stack signs their CSRs.
+    for (const keyStack of keyStacks) expect(deps(keyStack)).toEqual([]);
+    expect(deps('prod-pbx')).toEqual(['prod-cc-core-key', 'prod-edge-key', 'prod-uc-key']);
     expect(deps('prod-mds1')).toEqual(['prod-pbx']);
-    expect(deps('prod-cc-core')).toEqual(['prod-mds1', 'prod-mds2', 'prod-pbx']);
-    expect(deps('prod-uc')).toEqual(['prod-mds1', 'prod-mds2', 'prod-pbx']);
+    expect(deps('prod-cc-core')).toEqual(['prod-cc-core-key', 'prod-mds1', 'prod-mds2', 'prod-pbx']);
+    expect(deps('prod-uc')).toEqual(['prod-mds1', 'prod-mds2', 'prod-pbx', 'prod-uc-key']);
   });
 
   test('state: relative local path by default, the declared remote backend otherwise', () => {

@@ -89,11 +89,15 @@ test('a synth from the cache equals a full synth byte for byte, warnings include
     'prod-mds1',
     'prod-mds2',
     'prod-cc-core',
+    'prod-cc-core-key',
     'prod-cc-reporting',
     'prod-uc',
+    'prod-uc-key',
     'prod-edge',
+    'prod-edge-key',
     'tls-pbx',
     'tls-cc',
+    'tls-cc-key',
   ]);
 });
 

@@ -65,7 +65,8 @@ export function strings(value: unknown): string[] {
 
 /**
  * Resources of a type that the PBX stack (`json`) issued for an endpoint of `consumerStack`
- * (mode internal-ca: keys and certificates of every stack are made where the CA is).
+ * (mode internal-ca: the certificates the CA signs are made where the CA is; the keys and CSRs in
+ * each server's key stack, `<stack>-key`).
  */
 export function issuedFor(json: Record<string, any>, consumerStack: string, type: string): [string, Record<string, any>][] {
   return resources(json, type).filter(([id]) => id.startsWith(`InternalCa_issued_${consumerStack}_`));

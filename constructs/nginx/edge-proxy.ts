@@ -17,7 +17,7 @@ import { XivoServer } from '../xivo-server';
 import { EdgeSiteOptions, NginxLocation, NginxSite } from './nginx-config';
 import { NGINX_SSL_DIR } from '../delivered-files';
 import { EDGE_DEFAULTS, EDGE_TIMEOUT_LIMITS, NGINX_SIZE } from './edge-defaults';
-import { NginxService, UPSTREAM_TRUST_FILE } from './nginx-service';
+import { NginxService, nginxKeyFiles, UPSTREAM_TRUST_FILE } from './nginx-service';
 import { frontSite, NginxFront } from './nginx-front';
 import { FrontRoute } from './routes';
 
@@ -127,9 +127,10 @@ export class EdgeProxy extends Construct {
     const server = XivoServer.of(this);
     // The PEM the front's certificate is verified with: the internal CA, or the operator's chain (none: self-signed).
     const trustPem = props.front.certificate.trustPem(this);
-    const material = props.certificate.bind(this, 'certificate');
+    const definition = serviceDefinition('edge.nginx');
+    const material = props.certificate.bind(this, 'certificate', nginxKeyFiles(this, definition, EDGE_SSL_HOST_DIR, EDGE_FILE_BASE));
     this.nginx = new NginxService(this, 'nginx', {
-      definition: serviceDefinition('edge.nginx'),
+      definition,
       overrides: props.overrides,
       // Rendered at synth: the front's routes and the platform's names are all known then.
       site: () => {

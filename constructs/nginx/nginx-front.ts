@@ -31,7 +31,7 @@ import {
   standardRoutes,
 } from './front-routes';
 import { NginxLocation, NginxSite, NginxUpstream } from './nginx-config';
-import { NginxService } from './nginx-service';
+import { NginxService, nginxKeyFiles } from './nginx-service';
 import { FrontRoute } from './routes';
 
 /** The front's certificate files on the host (XiVO CC documentation, "System Configuration"). */
@@ -138,9 +138,10 @@ export class NginxFront extends Construct {
     this.publicName = publicName;
     this.certificate = props.certificate;
     this.sip = props.sipWebSocket === false ? undefined : { ...DEFAULT_SIP_WEBSOCKET, ...props.sipWebSocket };
-    const material = props.certificate.bind(this, 'certificate');
+    const definition = serviceDefinition(`${this.role}.nginx`);
+    const material = props.certificate.bind(this, 'certificate', nginxKeyFiles(this, definition, FRONT_SSL_HOST_DIR, FRONT_FILE_BASE));
     this.nginx = new NginxService(this, 'nginx', {
-      definition: serviceDefinition(`${this.role}.nginx`),
+      definition,
       overrides: props.overrides,
       site: () => this.site,
       tls: material,

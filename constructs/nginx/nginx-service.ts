@@ -16,7 +16,7 @@ import { deploymentLabels, withRegistry } from '../deployment';
 import { ValidationError } from '../errors';
 import { HostFile } from '../host-file';
 import { ServiceContainer, ServiceOverrides } from '../service-container';
-import { TlsMaterial } from '../tls/tls-material';
+import { KeyFiles, TlsMaterial } from '../tls/tls-material';
 import { XivoServer } from '../xivo-server';
 import { NGINX_CONF_PATH, NGINX_SSL_DIR } from '../delivered-files';
 import { NginxSite, renderNginxConfig } from './nginx-config';
@@ -35,6 +35,17 @@ export interface NginxServiceProps {
   readonly fileBaseName: string;
   /** CA bundle written as `upstream-ca.crt` next to the certificate (edge → front verification). @default none */
   readonly upstreamTrustPem?: string;
+}
+
+/** Where an nginx service of `scope`'s server keeps its key and CSR (`Certificate.bind`'s keyFiles): `<sslHostDir>/<base>.key|csr`. */
+export function nginxKeyFiles(scope: Construct, definition: ServiceDefinition, sslHostDir: string, fileBaseName: string): KeyFiles {
+  const { deployment } = XivoServer.of(scope);
+  return {
+    keyPath: `${sslHostDir}/${fileBaseName}.key`,
+    csrPath: `${sslHostDir}/${fileBaseName}.csr`,
+    labels: deploymentLabels(deployment, definition.role, definition.name),
+    helperImage: withRegistry(deployment, HOST_FILE_HELPER_IMAGE),
+  };
 }
 
 /** File name of the upstream CA bundle in the certificate directory. */
@@ -61,10 +72,11 @@ export class NginxService extends Construct {
         labels,
         helperImage: withRegistry(deployment, HOST_FILE_HELPER_IMAGE),
       });
+    // A key held by the server's key stack is written by that stack (nginxKeyFiles), never here.
     this.tlsFiles = [
       file('ssl-crt', `${base}.crt`, tls.certificateChainPem, '0644'),
-      file('ssl-csr', `${base}.csr`, tls.csrPem, '0644'),
-      file('ssl-key', `${base}.key`, tls.privateKeyPem, '0600'),
+      ...(tls.csrPem ? [file('ssl-csr', `${base}.csr`, tls.csrPem, '0644')] : []),
+      ...(tls.privateKeyPem ? [file('ssl-key', `${base}.key`, tls.privateKeyPem, '0600')] : []),
       ...(props.upstreamTrustPem ? [file('upstream-ca', UPSTREAM_TRUST_FILE, props.upstreamTrustPem, '0644')] : []),
     ];
     this.service = new ServiceContainer(this, 'service', {

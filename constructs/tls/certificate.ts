@@ -2,8 +2,9 @@
  * Certificate: where a TLS endpoint's certificate comes from, chosen by the caller and built by
  * the endpoint (`bind`) under its own construct path:
  * - `Certificate.fromInternalCa(ca, names)`: signed by the environment's CA. In the CA's own
- *   stack it is signed locally; in another stack it is issued in the CA's stack (`InternalCa.issue`),
- *   so the CA key never leaves that stack's state;
+ *   stack it is made and signed locally; in another stack the key and CSR are made in the server's
+ *   key stack (`ServerKeyStack`), which writes them on the host, and the CA's stack signs the CSR
+ *   (`InternalCa.sign`): the CA key stays in the CA's state, the endpoint's key in its key stack's;
  * - `Certificate.selfSigned(names)`;
  * - `Certificate.fromFiles(files, names)`: the operator's files, read by Terraform at plan time.
  */
@@ -13,7 +14,10 @@ import { InternalCa } from './internal-ca';
 import { CertificateFiles, planTimePemBundle, ProvidedCertificate } from './provided-certificate';
 import { KeySpec } from './key-spec';
 import { ServerCertificate } from './server-certificate';
-import { TlsMaterial } from './tls-material';
+import { KeyFiles, TlsMaterial } from './tls-material';
+import { ServerKeyStack } from './server-key-stack';
+import { ValidationError } from '../errors';
+import { XivoServer } from '../xivo-server';
 
 /** Options of a generated certificate. */
 export interface GeneratedCertificateOptions {
@@ -29,11 +33,15 @@ export abstract class Certificate {
   /** Signed by the internal CA; `names` are DNS names, the FQDN first (the CN). */
   static fromInternalCa(ca: InternalCa, names: readonly string[], options: GeneratedCertificateOptions = {}): Certificate {
     return new (class extends Certificate {
-      bind(scope: Construct, id: string): TlsMaterial {
+      bind(scope: Construct, id: string, keyFiles?: KeyFiles): TlsMaterial {
         const props = { names, ...options };
-        // The CA's own stack signs locally; any other stack gets its certificate issued there.
+        // The CA's own stack signs locally; any other stack's key is made in its key stack and its CSR signed by the CA.
         if (TerraformStack.of(ca) === TerraformStack.of(scope)) return new ServerCertificate(scope, id, { ...props, ca });
-        return ca.issue(new Construct(scope, id), props);
+        const endpoint = new Construct(scope, id);
+        if (!keyFiles)
+          throw new ValidationError('a certificate of the internal CA of another stack needs keyFiles: its key stack writes the key there', endpoint);
+        const key = ServerKeyStack.of(XivoServer.of(scope)).addKey(endpoint, { names, key: options.key, files: keyFiles });
+        return { certificateChainPem: ca.sign(endpoint, key.csrPem, options) };
       }
 
       trustPem(): string {
@@ -77,8 +85,13 @@ export abstract class Certificate {
     readonly names: readonly string[],
   ) {}
 
-  /** Builds the certificate's resources under `scope` (as child `id`): what the endpoint serves. */
-  abstract bind(scope: Construct, id: string): TlsMaterial;
+  /**
+   * Builds the certificate's resources under `scope` (as child `id`): what the endpoint serves.
+   * @param keyFiles where the endpoint keeps its key and CSR on its host: given, a key held by another
+   * stack (the server's key stack) is written there by that stack, and the material has no key
+   * @default none: the material carries the key, for the endpoint to write
+   */
+  abstract bind(scope: Construct, id: string, keyFiles?: KeyFiles): TlsMaterial;
 
   /**
    * The PEM a client of the endpoint verifies it with, as a Terraform value usable in `scope`'s

@@ -1,10 +1,10 @@
 /**
  * InternalCa: the certificate authority of one environment (mode internal-ca, the default).
- * It lives in the XiVO PBX stack (deployed first), and so does every certificate it signs: the
- * key, CSR and certificate of each other stack's endpoint are created in the PBX stack (`issue`),
- * and that stack hands out, through cdktf cross-stack references (an output of the PBX stack +
- * `terraform_remote_state`), only certificates, CSRs and each endpoint's own key. The CA private
- * key is therefore in one Terraform state only, the PBX stack's: that state is a secret.
+ * It lives in the XiVO PBX stack, and signs there (`sign`) the CSR of every other stack's endpoint:
+ * each of those keys is made in its server's key stack (`ServerKeyStack`, deployed before the PBX),
+ * which outputs the CSR only; the PBX stack outputs only certificates. Every cross-stack output
+ * (cdktf: an output + `terraform_remote_state`) is public material, which synth checks
+ * (`checkCrossStackOutputs`). The CA private key is in one Terraform state only, the PBX stack's.
  *
  * Name constraints (RFC 5280 §4.2.1.10, limiting the CA to the environment's domains) are not
  * set: the hashicorp/tls provider (4.1.0) has no attribute for them. Agents trust the CA as a
@@ -23,8 +23,8 @@ import { Runbook } from '../runbook';
 import { CERTIFICATE_DEFAULTS, KeySpec } from './key-spec';
 import { CA_USES, HOURS_PER_DAY, privateKeyArgs, SUBJECT_ORGANIZATION } from './tls-options';
 import { localProvider, tlsProvider } from './providers';
-import { ServerCertificate, ServerCertificateProps } from './server-certificate';
-import { CertificateAuthority, TlsMaterial } from './tls-material';
+import { ServerCertificateProps, signedChain } from './server-certificate';
+import { CertificateAuthority } from './tls-material';
 
 const CA_ID = 'InternalCa';
 
@@ -94,14 +94,15 @@ export class InternalCa extends Construct implements CertificateAuthority {
   }
 
   /**
-   * A key and a certificate for an endpoint of another stack, created and signed here, in the
-   * PBX stack: `consumer` receives references to the certificate, the CSR and its own key only.
-   * The ids follow the consumer's construct path, so each endpoint keeps its resources.
+   * Signs the CSR of an endpoint of another stack, here in the CA's stack: the CSR (public) comes
+   * from the endpoint's key stack, and the consumer receives a reference to the certificate only.
+   * The ids follow the consumer's construct path, so each endpoint keeps its certificate.
+   * @returns the certificate followed by the CA certificate
    */
-  issue(consumer: IConstruct, props: Omit<ServerCertificateProps, 'ca'>): TlsMaterial {
+  sign(consumer: IConstruct, csrPem: string, props: Pick<ServerCertificateProps, 'validityDays' | 'earlyRenewalDays'> = {}): string {
     const id = consumer.node.path.replace(/\//g, '_');
     if (this.issued.node.tryFindChild(id)) throw new ValidationError('a certificate was already issued for this construct', consumer);
-    return new ServerCertificate(this.issued, id, { ...props, ca: this });
+    return signedChain(new Construct(this.issued, id), 'cert', { ...props, ca: this, csrPem });
   }
 }
 
@@ -123,7 +124,8 @@ the CA certificate is trusted on the client machines (certificate guidance for c
 
 The CA private key exists only in the Terraform state of the XiVO PBX stack, which also signs
 every server certificate of the environment: that state backend is a secret (encrypt it, restrict
-access); the other stacks receive certificates and their own keys only. The CA carries no X.509
+access). Each other server's key is made in its own key stack (\`${envName}-<server>-key\`), which
+writes it on the server and hands the PBX stack only its CSR; the PBX stack hands out certificates only. The CA carries no X.509
 name constraints (the Terraform tls provider cannot set them): a client that trusts it accepts any
 name it signs, so keep it to the machines of this platform's users. Certificates are re-issued by the next deploy when their names change or when
 they enter their early-renewal window; the same deploy recreates the nginx containers that use them.

@@ -45,9 +45,18 @@ export function userSearchFilterProblem(filter: string): string | undefined {
   return filter.includes('%s') ? undefined : `"${filter}" has no %s: xuc puts the login in place of %s; write e.g. "uid=%s"`;
 }
 
+/**
+ * A file meant to hold certificates only (a CA, a chain, a certificate) that holds a private key:
+ * whatever reads it would copy the key on (a truststore, xivoxc.crt at 0644, upstream-ca.crt on the DMZ host).
+ */
+export function privateKeyInCertificatesProblem(pem: string): string | undefined {
+  return /PRIVATE KEY-----/.test(pem) ? 'holds a PRIVATE KEY: give only the public CA or full-chain certificates, and never commit a key' : undefined;
+}
+
 /** A public CA PEM (or full chain): certificates only, never a private key. */
 export function caPemProblem(pem: string): string | undefined {
-  if (/PRIVATE KEY-----/.test(pem)) return 'holds a PRIVATE KEY: give only the public CA or full-chain certificates, and never commit a key';
+  const privateKey = privateKeyInCertificatesProblem(pem);
+  if (privateKey) return privateKey;
   const blocks = splitPemCertificates(pem);
   if (blocks.length === 0) return 'holds no PEM certificate (-----BEGIN CERTIFICATE-----): give the CA or full-chain file of the LDAP server';
   for (const block of blocks) {

@@ -137,9 +137,15 @@ check_lock registry.terraform.io/hashicorp/local "$REG/hashicorp/local/2.6.1/lin
 log "providers: hashes match providers.lock.hcl"
 
 # OpenTofu resolves the same providers under registry.opentofu.org.
+# Each binary is linked, in directories of its own: OpenTofu's mirror search does not enter a
+# symbolic link to a directory ("provider registry.opentofu.org/hashicorp/tls was not found").
 for p in kreuzwerker/docker hashicorp/tls hashicorp/local; do
-  mkdir -p "$OUT/mirror/registry.opentofu.org/${p%/*}"
-  ln -sfn "$REG/$p" "$OUT/mirror/registry.opentofu.org/$p"
+  [ -L "$OUT/mirror/registry.opentofu.org/$p" ] && rm -f "$OUT/mirror/registry.opentofu.org/$p"
+  for bin in "$REG/$p"/*/linux_amd64/terraform-provider-*; do
+    dir=$OUT/mirror/registry.opentofu.org/$p/${bin#"$REG/$p/"}
+    mkdir -p "${dir%/*}"
+    ln -sfn "$bin" "$dir"
+  done
 done
 
 # module_build NAME MODULE@VERSION H1 PACKAGE LDFLAGS DEST [go mod edit args...]: a throwaway
