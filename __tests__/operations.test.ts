@@ -204,6 +204,12 @@ describe('upgrade', () => {
     expect(tierOf({ roles: [Role.MDS, Role.CC] })).toBe(1);
   });
 
+  test("a key stack goes with the PBX tier, whatever its server's role: the PBX signs its CSR", () => {
+    expect(tierOf({ roles: [Role.CC], info: { name: 'prod-cc-core-key' } })).toBe(0);
+    expect(tierOf({ roles: [Role.EDGE], info: { name: 'prod-edge-key' } })).toBe(0);
+    expect(tierOf({ roles: [Role.CC], info: { name: 'prod-cc-core' } })).toBe(2);
+  });
+
   test('the release line is changed alone, its comment kept', () => {
     const text = '# prod\nname: prod\nrelease: 2024.05   # Maia\nservers: []\n  release: nested\n';
     expect(releaseOf(text)).toBe('2024.05');

@@ -15,6 +15,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { findRelease } from '../catalogue/releases';
 import { Role } from '../catalogue/types';
+import { KEY_STACK_SUFFIX } from '../constructs/platform-rules';
 import { DEFAULT_ENV_FILES, expandEnvFiles } from '../config/env-files';
 import { DockerApi } from '../discover/docker-api';
 import { deploy } from '../deploy/deploy';
@@ -35,14 +36,21 @@ export const TIERS: readonly Tier[] = [
   { name: 'edge', roles: [Role.EDGE] },
 ];
 
-/** The tier of a stack: the first whose roles it carries (a server with the PBX is in the PBX tier). */
-export function tierOf(stack: Pick<EstateStack, 'roles'>): number {
+/**
+ * The tier of a stack: the first whose roles it carries (a server with the PBX is in the PBX tier).
+ * A key stack (`<env>-<server>-key`) goes with the PBX tier whatever its server: the PBX signs its
+ * CSR, so the deploy of that tier applies it before the PBX.
+ */
+export function tierOf(stack: Pick<EstateStack, 'roles'> & { readonly info?: { readonly name: string } }): number {
+  if (stack.info?.name.endsWith(KEY_STACK_SUFFIX)) return 0;
   const i = TIERS.findIndex((t) => t.roles.some((r) => stack.roles.includes(r)));
   return i < 0 ? TIERS.length - 1 : i;
 }
 
 /** The stacks grouped by tier, in tier order; empty tiers left out. */
-export function tiersOf<T extends Pick<EstateStack, 'roles'>>(stacks: readonly T[]): { tier: Tier; stacks: T[] }[] {
+export function tiersOf<T extends Pick<EstateStack, 'roles'> & { readonly info?: { readonly name: string } }>(
+  stacks: readonly T[],
+): { tier: Tier; stacks: T[] }[] {
   return TIERS.map((tier, i) => ({ tier, stacks: stacks.filter((s) => tierOf(s) === i) })).filter((t) => t.stacks.length);
 }
 

@@ -38,7 +38,7 @@ test("prod's pipeline is valid GitLab CI, holds every stack in the deploy order,
   );
   const out = path.join(tmp, 'prod.gitlab-ci.yml');
   const res = pipeline(['--env', 'prod', '--out', out, '--impact', impact]);
-  expect(res.stderr).toContain(`pipeline: 7 stacks of prod written to ${out}`);
+  expect(res.stderr).toContain(`pipeline: 10 stacks of prod written to ${out}`);
   expect(res.status).toBe(0);
   const text = fs.readFileSync(out, 'utf8');
   const schema = JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules/gitlab-ci-local/src/schema/schema.json'), 'utf8'));
@@ -54,7 +54,11 @@ test("prod's pipeline is valid GitLab CI, holds every stack in the deploy order,
   const validate = ajv.compile(schema);
   const doc = parse(text);
   expect(validate(doc) ? [] : validate.errors).toEqual([]);
+  // The key stacks first: the PBX signs their CSRs.
   expect(Object.keys(doc).filter((k) => k.startsWith('apply:'))).toEqual([
+    'apply:prod-cc-core-key',
+    'apply:prod-edge-key',
+    'apply:prod-uc-key',
     'apply:prod-pbx',
     'apply:prod-mds1',
     'apply:prod-mds2',
@@ -109,8 +113,8 @@ test('gitlab-ci-local 4.52.2 reads the rules: a push to a protected branch plans
       .filter(Boolean);
   const protectedBranch = 'CI_COMMIT_REF_PROTECTED=true';
   const deploy = list(protectedBranch, 'CI_PIPELINE_SOURCE=push');
-  expect(deploy).toHaveLength(14);
-  expect(deploy.filter((j) => j.startsWith('plan:'))).toHaveLength(7);
+  expect(deploy).toHaveLength(20);
+  expect(deploy.filter((j) => j.startsWith('plan:'))).toHaveLength(10);
   expect(list(protectedBranch, 'CI_PIPELINE_SOURCE=schedule')).toEqual(['drift:prod', 'backup:prod']);
   expect(list(protectedBranch, 'CI_PIPELINE_SOURCE=parent_pipeline', 'XIVO_PARENT_PIPELINE_SOURCE=schedule')).toEqual(['drift:prod', 'backup:prod']);
   expect(list(protectedBranch, 'CI_PIPELINE_SOURCE=merge_request_event')).toEqual([]);
