@@ -115,12 +115,30 @@ export function terraform(
   });
 }
 
+/**
+ * OpenTofu reads `kreuzwerker/docker` as `registry.opentofu.org/kreuzwerker/docker`: a lock file of
+ * `registry.terraform.io/...` entries (what synth writes, for Terraform) would be ignored at its
+ * first init, which then locks whatever the mirror holds, and refused at every later run ("Required
+ * plugins are not installed"). For OpenTofu the same entries (the same binaries, the same h1 hashes)
+ * are addressed to its registry, so the lock is enforced by either engine.
+ */
+export function lockForEngine(dir: string, env: NodeJS.ProcessEnv): void {
+  if (!path.basename(env.XIVO_TERRAFORM ?? process.env.XIVO_TERRAFORM ?? 'terraform').startsWith('tofu')) return;
+  const lock = path.join(dir, '.terraform.lock.hcl');
+  if (!fs.existsSync(lock)) return;
+  const text = fs.readFileSync(lock, 'utf8');
+  const forTofu = text.replace(/^provider "registry\.terraform\.io\//gm, 'provider "registry.opentofu.org/');
+  if (forTofu !== text) fs.writeFileSync(lock, forTofu);
+}
+
 /** What `terraform init` depends on: if none of it changed, the stack's `.terraform` is current. */
-function initFingerprint(dir: string): string {
+function initFingerprint(dir: string, env: NodeJS.ProcessEnv): string {
   const config = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8'));
   const lock = path.join(dir, '.terraform.lock.hcl');
   const cli = process.env.TF_CLI_CONFIG_FILE ?? '';
   return createHash('sha256')
+    .update(path.basename(env.XIVO_TERRAFORM ?? process.env.XIVO_TERRAFORM ?? 'terraform'))
+    .update('\0')
     .update(JSON.stringify(config.terraform ?? {}))
     .update('\0')
     .update(fs.existsSync(lock) ? fs.readFileSync(lock) : 'no lock')
@@ -139,7 +157,8 @@ const FINGERPRINT_FILE = path.join('.terraform', 'xivo-deploy-init');
  * Returns undefined when nothing had to be done.
  */
 export async function initIfNeeded(dir: string, env: NodeJS.ProcessEnv, migrateState: boolean): Promise<TerraformResult | undefined> {
-  const fingerprint = initFingerprint(dir);
+  lockForEngine(dir, env);
+  const fingerprint = initFingerprint(dir, env);
   const file = path.join(dir, FINGERPRINT_FILE);
   if (
     !migrateState &&

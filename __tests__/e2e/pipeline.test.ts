@@ -44,7 +44,8 @@ const ENV_DIR_IN_PROJECT = 'environments/e2e';
 /** The environment file, relative to the project (XIVO_ENV_FILES of impact, pipeline and every job). */
 const ENV_FILE = `${ENV_DIR_IN_PROJECT}/e2e.yaml`;
 const GITLAB_CI_LOCAL = path.join(REPO, 'node_modules/.bin/gitlab-ci-local');
-const STACKS = ['pbx', 'cc-core', 'cc-reporting', 'edge'].map((s) => `${E2E_ENV}-${s}`);
+/** The key stacks first (the PBX signs their CSRs), then the servers' stacks. */
+const STACKS = ['cc-core-key', 'edge-key', 'pbx', 'cc-core', 'cc-reporting', 'edge'].map((s) => `${E2E_ENV}-${s}`);
 /** The jobs' set-up: the test repository tracks node_modules and dist/ (a runner image with them installed). */
 const INSTALL = 'test -d node_modules/cdktf && test -f dist/main.js';
 // eslint-disable-next-line no-control-regex
@@ -262,13 +263,13 @@ describeWithPrograms('the generated GitLab CI pipeline, run by gitlab-ci-local a
     }
   });
 
-  test('a cold run plans, then applies tier by tier, PBX first', async () => {
+  test('a cold run plans, then applies tier by tier: the key stacks, then the PBX, then the rest', async () => {
     const gates = generate('HEAD~1');
     // A new environment creates containers and restarts none: every apply runs without a gate.
     expect(gates).toEqual(Object.fromEntries(STACKS.map((s) => [s, 0])));
     const yaml = fs.readFileSync(path.join(PROJECT, '.gitlab-ci.yml'), 'utf8');
     for (const m of yaml.matchAll(/^plan:(\S+):\n {2}extends: \S+\n {2}stage: plan-tier-(\d+)/gm)) report.tiers[m[1]] = Number(m[2]);
-    expect(report.tiers[`${E2E_ENV}-pbx`]).toBe(1);
+    expect([report.tiers[`${E2E_ENV}-cc-core-key`], report.tiers[`${E2E_ENV}-edge-key`], report.tiers[`${E2E_ENV}-pbx`]]).toEqual([1, 1, 2]);
     const run = await runPipeline('1-cold');
     expect(run.status).toBe(0);
     for (const stack of STACKS) {
