@@ -23,6 +23,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DockerApi } from '../discover/docker-api';
 import { firstFileOfTar } from '../discover/tar';
+import { encryptedEnvironment } from '../deploy/state-encryption';
 import { initIfNeeded, terraform } from '../deploy/terraform';
 import { EstateStack } from '../backup/estate';
 import { inspectContainer, mountHelper } from '../backup/host-jobs';
@@ -251,8 +252,14 @@ export interface DriftOptions {
 export async function stackDrift(stack: EstateStack, options: DriftOptions): Promise<StackDrift> {
   const t0 = Date.now();
   const base = { stack: stack.info.name, server: stack.info.server };
-  const env = { ...options.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: options.env.CHECKPOINT_DISABLE ?? '1' };
   const unchecked = (why: string): StackDrift => ({ ...base, findings: [], certificates: [], unchecked: why, seconds: (Date.now() - t0) / 1000 });
+  const plainEnv = { ...options.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: options.env.CHECKPOINT_DISABLE ?? '1' };
+  // An encrypted state (backend.encryption) is read with the same TF_ENCRYPTION as deploy's.
+  const encrypted: ReturnType<typeof encryptedEnvironment> = stack.info.encryption
+    ? encryptedEnvironment(stack.info.name, stack.info.encryption, plainEnv)
+    : { env: plainEnv };
+  if (encrypted.problem !== undefined) return unchecked(encrypted.problem);
+  const env = encrypted.env;
   const init = await initIfNeeded(stack.info.dir, env, false);
   if (init && init.code !== 0) return unchecked(`terraform init failed: ${init.text.trim().slice(-1000)}`);
   const state = await terraform(stack.info.dir, ['show', '-json'], env);

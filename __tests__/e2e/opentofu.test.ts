@@ -6,7 +6,8 @@
  *
  * - apply; every state file on disk is 0600, holds `encrypted_data` and, read as bytes, no PEM
  *   block, no token and no password;
- * - a second deploy plans no change and applies nothing;
+ * - a second deploy plans no change and applies nothing; drift, reading the same encrypted states,
+ *   reports none;
  * - destroying the CC stack is refused by prevent_destroy on its data volumes (OpenTofu's plan);
  * - a wrong passphrase stops the deploy with OpenTofu's decryption error, a missing one is refused
  *   before anything runs, and no state file changes.
@@ -63,6 +64,7 @@ const report = {
   states: {} as Record<string, { mode: string; encrypted: boolean; pemBlocks: number; secretsInClear: string[] }>,
   secondDeploy: {} as Record<string, string>,
   destroyRefused: false,
+  drift: { status: -1, tail: '' },
   wrongPassphrase: '',
   missingPassphrase: '',
 };
@@ -143,7 +145,7 @@ describeWithPrograms('OpenTofu: the estate deployed with encrypted states', requ
       `opentofu: ${report.engine}; ${Object.keys(report.stacks).length} stacks applied in ${Math.round(report.applySeconds)} s; ` +
         `states encrypted ${Object.values(report.states).filter((s) => s.encrypted).length}/${Object.keys(report.states).length}, ` +
         `PEM blocks on disk ${Object.values(report.states).reduce((n, s) => n + s.pemBlocks, 0)}, secrets in clear ${Object.values(report.states).flatMap((s) => s.secretsInClear).length}; ` +
-        `second deploy: ${Object.values(report.secondDeploy).join(', ')}; destroy refused ${report.destroyRefused}; wrong passphrase: ${report.wrongPassphrase}`,
+        `second deploy: ${Object.values(report.secondDeploy).join(', ')}; drift exit ${report.drift.status}; destroy refused ${report.destroyRefused}; wrong passphrase: ${report.wrongPassphrase}`,
     );
     if (!process.env.XIVO_E2E_KEEP) hostsDown();
   });
@@ -177,6 +179,16 @@ describeWithPrograms('OpenTofu: the estate deployed with encrypted states', requ
     expect(second.status).toBe(0);
     for (const s of second.report!.stacks) report.secondDeploy[s.name] = s.result;
     expect(Object.values(report.secondDeploy)).toEqual(STACKS.map(() => 'unchanged'));
+  });
+
+  test('drift reads the encrypted states (the same TF_ENCRYPTION as deploy): a clean estate, exit 0', () => {
+    const res = spawnSync('npm', ['run', '--silent', 'drift', '--', '--env', ENV, '--no-renew', '--output', OUTDIR], {
+      cwd: REPO,
+      env,
+      encoding: 'utf8',
+    });
+    report.drift = { status: res.status ?? 128, tail: `${res.stdout}${res.stderr}`.trim().split('\n').slice(-3).join(' | ') };
+    expect(report.drift).toEqual({ status: 0, tail: expect.any(String) });
   });
 
   test("destroying the CC stack is refused by its data volumes' prevent_destroy (OpenTofu's plan)", () => {

@@ -108,6 +108,10 @@ function commitEnvironment(changes: Partial<EnvironmentSettings>, message: strin
   settings = { ...settings, ...changes };
   writeEnvironment(path.join(PROJECT, ENV_DIR_IN_PROJECT), hosts, tlsDir, settings);
   git('add', '-A');
+  // The Docker client key and the test CA's files are key material, git-ignored at any depth under
+  // environments/: a real project gives them to the deploy jobs as protected File variables. This
+  // test project tracks them, so that each job's copy (gitlab-ci-local copies tracked files) has them.
+  git('add', '-f', ENV_DIR_IN_PROJECT);
   git('commit', '-q', '--allow-empty', '-m', message);
 }
 
@@ -244,8 +248,13 @@ describeWithPrograms('the generated GitLab CI pipeline, run by gitlab-ci-local a
     commitEnvironment({}, 'the e2e environment');
     // Stand-in images under the names the stacks use (images cannot be pulled here).
     sh(PROJECT, 'npm', ['run', '--silent', 'synth']);
+    // A key stack (<env>-<server>-key) runs on its server's host.
     for (const stack of STACKS)
-      importStackStandIns(host(stack.slice(E2E_ENV.length + 1)), path.join(PROJECT, 'cdktf.out/stacks', stack, 'cdk.tf.json'), tarballs);
+      importStackStandIns(
+        host(stack.slice(E2E_ENV.length + 1).replace(/-key$/, '')),
+        path.join(PROJECT, 'cdktf.out/stacks', stack, 'cdk.tf.json'),
+        tarballs,
+      );
     progress('pipeline: ready');
   });
 
