@@ -39,6 +39,7 @@ import {
   planStack,
   progress,
   WORK,
+  platformSecrets,
   randomSecret,
   REPO,
   stateResources,
@@ -427,14 +428,7 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
     report.stateBackend.server = `postgresql://${service('pg').address}:5432/terraform (TLS verified)`;
     settings = { loginTimeoutMs: 6000, backend: 'pg', ssh: { identity, knownHosts } };
     envFile = writeEnvironment(ENV_DIR, hosts, tlsDir, settings);
-    secrets = {
-      play_auth_token: randomSecret(24),
-      ldap_manager_password: `p'w"${randomSecret(6)}\\$x`,
-      xuc_truststore_password: randomSecret(12),
-      xuc_cti_password: randomSecret(12),
-      xuc_ws_password: randomSecret(12),
-      xuc_ami_secret: randomSecret(12),
-    };
+    secrets = platformSecrets({ ldap_manager_password: `p'w"${randomSecret(6)}\\$x`, xuc_truststore_password: randomSecret(12) });
     env = { ...deployEnv(tools, envFile, secrets), PG_CONN_STR: service('pg').connStr };
     const synth = await cdktf('synth', [], OUTDIR, env);
     if (synth.status !== 0) throw new Error(`cdktf synth failed:\n${synth.output.slice(-4000)}`);

@@ -29,6 +29,7 @@ import {
   isRoot,
   planStack,
   progress,
+  platformSecrets,
   randomSecret,
   stateResources,
   TestHost,
@@ -260,13 +261,7 @@ describeWithPrograms(
       progress('features: starting test hosts');
       hosts = hostsUp(FEATURE_HOST_SPECS).hosts;
       report.hosts = hosts.map((h) => ({ name: h.name, address: h.address, docker: h.tcp || h.socket }));
-      secrets = {
-        play_auth_token: randomSecret(24),
-        kerberos_password: randomSecret(12),
-        xuc_cti_password: randomSecret(12),
-        xuc_ws_password: randomSecret(12),
-        xuc_ami_secret: randomSecret(12),
-      };
+      secrets = platformSecrets({ kerberos_password: randomSecret(12) });
       files = writeFeaturesEnvironment(ENV_DIR, hosts, secrets.kerberos_password);
       env = deployEnv(tools, files.envFile, secrets);
       const synth = await cdktf('synth', [], OUTDIR, env);

@@ -448,3 +448,14 @@ export function stateResources(stackDir: string, env: NodeJS.ProcessEnv): Map<st
 export function randomSecret(bytes = 24): string {
   return execFileSync('openssl', ['rand', '-hex', String(bytes)], { encoding: 'utf8' }).trim();
 }
+
+/** The secrets every estate with a XiVO CC takes (the shared token and xuc's three), made for this run, and `more`. */
+export function platformSecrets(more: Record<string, string> = {}): Record<string, string> {
+  return {
+    play_auth_token: randomSecret(24),
+    ...more,
+    xuc_cti_password: randomSecret(12),
+    xuc_ws_password: randomSecret(12),
+    xuc_ami_secret: randomSecret(12),
+  };
+}

@@ -32,6 +32,7 @@ import {
   hostsUp,
   isRoot,
   progress,
+  platformSecrets,
   randomSecret,
   REPO,
   TestHost,
@@ -119,12 +120,7 @@ describeWithPrograms('OpenTofu: the estate deployed with encrypted states', requ
     hosts = hostsUp(['pbx', 'cc']).hosts;
     const envFile = path.join(ENV_DIR, `${ENV}.yaml`);
     writeEnvironment(envFile);
-    secrets = {
-      play_auth_token: randomSecret(24),
-      xuc_cti_password: randomSecret(12),
-      xuc_ws_password: randomSecret(12),
-      xuc_ami_secret: randomSecret(12),
-    };
+    secrets = platformSecrets();
     env = {
       ...deployEnv(tools, envFile, secrets),
       CDKTF_OUTDIR: OUTDIR,

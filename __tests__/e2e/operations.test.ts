@@ -31,7 +31,7 @@ import {
   planStack,
   isRoot,
   progress,
-  randomSecret,
+  platformSecrets,
   REPO,
   TestHost,
   Tools,
@@ -205,12 +205,7 @@ describeWithPrograms('operations: backup and restore, drift, upgrade', requireme
     hosts = hostsUp(['pbx', 'cc']).hosts;
     envFile = path.join(ENV_DIR, 'ops.yaml');
     writeEnvironment(RELEASES[0]);
-    const secrets = {
-      play_auth_token: randomSecret(24),
-      xuc_cti_password: randomSecret(12),
-      xuc_ws_password: randomSecret(12),
-      xuc_ami_secret: randomSecret(12),
-    };
+    const secrets = platformSecrets();
     env = { ...deployEnv(tools, envFile, secrets), CDKTF_OUTDIR: OUTDIR };
     const synth = spawnSync('npm', ['run', '--silent', 'synth'], { cwd: REPO, env, encoding: 'utf8' });
     if (synth.status !== 0) throw new Error(`synth failed:\n${synth.stdout}\n${synth.stderr}`);

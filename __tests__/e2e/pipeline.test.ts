@@ -25,6 +25,7 @@ import {
   hostsUp,
   isRoot,
   progress,
+  platformSecrets,
   randomSecret,
   REPO,
   TestHost,
@@ -209,14 +210,7 @@ describeWithPrograms('the generated GitLab CI pipeline, run by gitlab-ci-local a
     hosts = up.hosts;
     services = up.services;
     tlsDir = up.tlsDir;
-    secrets = {
-      play_auth_token: randomSecret(24),
-      ldap_manager_password: randomSecret(12),
-      xuc_truststore_password: randomSecret(12),
-      xuc_cti_password: randomSecret(12),
-      xuc_ws_password: randomSecret(12),
-      xuc_ami_secret: randomSecret(12),
-    };
+    secrets = platformSecrets({ ldap_manager_password: randomSecret(12), xuc_truststore_password: randomSecret(12) });
     // The runner's environment: the protected CI/CD variables (secrets, PG_CONN_STR) and the provider mirror.
     env = { ...deployEnv(tools, ENV_FILE, secrets), PG_CONN_STR: services.find((s) => s.kind === 'pg')!.connStr };
     report.engine = sh(REPO, GITLAB_CI_LOCAL, ['--version']).stdout.trim();
