@@ -37,6 +37,19 @@ const LEAK_BODY =
 /** Body types the edge rewrites (issue 9, item 4; issue 19: legacy JavaScript and JSON API types): every one it lists. */
 const LEAK_TYPES = [...new Set(['text/html', 'application/x-javascript', 'application/vnd.api+json', ...REWRITTEN_TYPES])];
 
+/** curl's arguments of a WebSocket handshake (RFC 6455's sample key): the answer is 101 when the upgrade goes through. */
+const WEBSOCKET_HANDSHAKE = [
+  '--http1.1',
+  '-H',
+  'Connection: Upgrade',
+  '-H',
+  'Upgrade: websocket',
+  '-H',
+  'Sec-WebSocket-Version: 13',
+  '-H',
+  'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+];
+
 function leakyReply(req: http.IncomingMessage, res: http.ServerResponse): boolean {
   const url = req.url ?? '';
   const redirects: Record<string, string> = {
@@ -270,18 +283,10 @@ describeWithPrograms('nginx runs the configuration we deploy', { nginx: 'nginx-l
     });
 
     test('the CTI WebSocket answers 101 Switching Protocols through the front and the edge', async () => {
-      const ws = [
-        '--http1.1',
-        '-H',
-        'Connection: Upgrade',
-        '-H',
-        'Upgrade: websocket',
-        '-H',
-        'Sec-WebSocket-Version: 13',
-        '-H',
-        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
-      ];
-      for (const r of [await viaFront('/xuc/api/2.0/cti?token=x', ws), await viaEdge('/xuc/api/2.0/cti?token=x', ws)]) {
+      for (const r of [
+        await viaFront('/xuc/api/2.0/cti?token=x', WEBSOCKET_HANDSHAKE),
+        await viaEdge('/xuc/api/2.0/cti?token=x', WEBSOCKET_HANDSHAKE),
+      ]) {
         expect(r.headers).toMatch(/^HTTP\/1\.1 101 Switching Protocols/);
         expect(r.headers).toMatch(/^x-stub: xivocc-xuc:8090/im);
       }
@@ -329,23 +334,12 @@ describeWithPrograms('nginx runs the configuration we deploy', { nginx: 'nginx-l
       },
     );
 
-    const ws = [
-      '--http1.1',
-      '-H',
-      'Connection: Upgrade',
-      '-H',
-      'Upgrade: websocket',
-      '-H',
-      'Sec-WebSocket-Version: 13',
-      '-H',
-      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
-    ];
     test.each([
       ['/wssip', '10.20.0.10:5039'],
       ['/wssip-mds1', '10.20.0.21:5039'],
       ['/wssip-mds2', '10.20.0.22:5039'],
     ])('SIP WebSocket %s reaches the Asterisk of %s at /ws, through the front and the edge', async (p, stub) => {
-      for (const r of [await viaFront(`${p}?token=x`, ws), await viaEdge(`${p}?token=x`, ws)]) {
+      for (const r of [await viaFront(`${p}?token=x`, WEBSOCKET_HANDSHAKE), await viaEdge(`${p}?token=x`, WEBSOCKET_HANDSHAKE)]) {
         expect(r.headers).toMatch(/^HTTP\/1\.1 101 Switching Protocols/);
         expect(r.headers).toMatch(new RegExp(`^x-stub: ${stub.replace(/\./g, '\\.')}\r?$`, 'im'));
         expect(r.headers).toMatch(/^x-stub-path: \/ws\?token=x\r?$/im);
