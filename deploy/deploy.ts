@@ -203,7 +203,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const stackEnvs = new Map<string, NodeJS.ProcessEnv>();
   const encryptionProblems: string[] = [];
   for (const stack of options.stacks) {
-    const encrypted: ReturnType<typeof encryptedEnvironment> = stack.encryption ? encryptedEnvironment(stack.name, stack.encryption, env) : { env };
+    const encrypted = encryptedEnvironment(stack, env);
     if (encrypted.problem !== undefined) encryptionProblems.push(encrypted.problem);
     else stackEnvs.set(stack.name, encrypted.env);
   }

@@ -35,15 +35,15 @@ export function terraformBinary(env: NodeJS.ProcessEnv): string {
 }
 
 /**
- * The environment of the Terraform runs of a stack with `encryption`, or why it cannot be given:
- * Terraform has no state encryption, and a missing or short passphrase would leave the state
- * unreadable or unencrypted.
+ * The environment of the Terraform runs of a stack: `env` itself without `encryption`, with it
+ * TF_ENCRYPTION added, or why that cannot be given: Terraform has no state encryption, and a
+ * missing or short passphrase would leave the state unreadable or unencrypted.
  */
 export function encryptedEnvironment(
-  stack: string,
-  encryption: StateEncryptionInfo,
+  { name: stack, encryption }: { readonly name: string; readonly encryption?: StateEncryptionInfo },
   env: NodeJS.ProcessEnv,
 ): { env: NodeJS.ProcessEnv; problem?: undefined } | { problem: string } {
+  if (!encryption) return { env };
   const binary = terraformBinary(env);
   if (!path.basename(binary).startsWith('tofu')) {
     return {
@@ -69,8 +69,7 @@ export class StateEncryptionError extends Error {}
 
 /** The environment of the Terraform runs of `stack` (TF_ENCRYPTION when its state is encrypted). */
 export function stackEnvironment(stack: { name: string; encryption?: StateEncryptionInfo }, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  if (!stack.encryption) return env;
-  const encrypted = encryptedEnvironment(stack.name, stack.encryption, env);
+  const encrypted = encryptedEnvironment(stack, env);
   if (encrypted.problem !== undefined) throw new StateEncryptionError(encrypted.problem);
   return encrypted.env;
 }

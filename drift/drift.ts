@@ -255,9 +255,7 @@ export async function stackDrift(stack: EstateStack, options: DriftOptions): Pro
   const unchecked = (why: string): StackDrift => ({ ...base, findings: [], certificates: [], unchecked: why, seconds: (Date.now() - t0) / 1000 });
   const plainEnv = { ...options.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: options.env.CHECKPOINT_DISABLE ?? '1' };
   // An encrypted state (backend.encryption) is read with the same TF_ENCRYPTION as deploy's.
-  const encrypted: ReturnType<typeof encryptedEnvironment> = stack.info.encryption
-    ? encryptedEnvironment(stack.info.name, stack.info.encryption, plainEnv)
-    : { env: plainEnv };
+  const encrypted = encryptedEnvironment(stack.info, plainEnv);
   if (encrypted.problem !== undefined) return unchecked(encrypted.problem);
   const env = encrypted.env;
   const init = await initIfNeeded(stack.info.dir, env, false);

@@ -189,7 +189,7 @@ describeWithPrograms('OpenTofu: the estate deployed with encrypted states', requ
 
   test("destroying the CC stack is refused by its data volumes' prevent_destroy (OpenTofu's plan)", () => {
     const stack = readStacks(OUTDIR).find((s) => s.name === `${ENV}-cc`)!;
-    const encrypted = encryptedEnvironment(stack.name, stack.encryption!, env);
+    const encrypted = encryptedEnvironment(stack, env);
     if (encrypted.problem !== undefined) throw new Error(encrypted.problem);
     const res = spawnSync(env.XIVO_TERRAFORM!, ['plan', '-destroy', '-input=false', '-no-color', '-lock=false'], {
       cwd: stack.dir,
