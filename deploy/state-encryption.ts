@@ -9,6 +9,7 @@
  */
 import * as path from 'path';
 import { StateEncryptionInfo } from '../stacks/state-encryption';
+import { terraformBinary } from './terraform';
 
 /** OpenTofu's pbkdf2 key provider refuses a shorter passphrase. */
 export const MIN_PASSPHRASE_LENGTH = 16;
@@ -27,11 +28,6 @@ export function encryptionConfig(passphrase: string): string {
     'plan {\n  method   = method.aes_gcm.xivo\n  enforced = true\n}',
     'remote_state_data_sources {\n  default {\n    method = method.aes_gcm.xivo\n  }\n}',
   ].join('\n');
-}
-
-/** The Terraform binary deploy runs: `XIVO_TERRAFORM`, else `terraform`. */
-export function terraformBinary(env: NodeJS.ProcessEnv): string {
-  return env.XIVO_TERRAFORM ?? process.env.XIVO_TERRAFORM ?? 'terraform';
 }
 
 /**

@@ -72,7 +72,7 @@ export function terraform(
     const umask = process.umask(SECRET_UMASK);
     const child = (() => {
       try {
-        return spawn(env.XIVO_TERRAFORM ?? process.env.XIVO_TERRAFORM ?? 'terraform', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+        return spawn(terraformBinary(env), args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
       } finally {
         process.umask(umask);
       }
@@ -123,7 +123,7 @@ export function terraform(
  * are addressed to its registry, so the lock is enforced by either engine.
  */
 export function lockForEngine(dir: string, env: NodeJS.ProcessEnv): void {
-  if (!path.basename(env.XIVO_TERRAFORM ?? process.env.XIVO_TERRAFORM ?? 'terraform').startsWith('tofu')) return;
+  if (!path.basename(terraformBinary(env)).startsWith('tofu')) return;
   const lock = path.join(dir, '.terraform.lock.hcl');
   if (!fs.existsSync(lock)) return;
   const text = fs.readFileSync(lock, 'utf8');
@@ -137,7 +137,7 @@ function initFingerprint(dir: string, env: NodeJS.ProcessEnv): string {
   const lock = path.join(dir, '.terraform.lock.hcl');
   const cli = process.env.TF_CLI_CONFIG_FILE ?? '';
   return createHash('sha256')
-    .update(path.basename(env.XIVO_TERRAFORM ?? process.env.XIVO_TERRAFORM ?? 'terraform'))
+    .update(path.basename(terraformBinary(env)))
     .update('\0')
     .update(JSON.stringify(config.terraform ?? {}))
     .update('\0')
@@ -147,6 +147,11 @@ function initFingerprint(dir: string, env: NodeJS.ProcessEnv): string {
     .update('\0')
     .update(cli && fs.existsSync(cli) ? fs.readFileSync(cli) : '')
     .digest('hex');
+}
+
+/** The Terraform binary deploy runs: `XIVO_TERRAFORM` (e.g. `tofu`), else `terraform`. */
+export function terraformBinary(env: NodeJS.ProcessEnv): string {
+  return env.XIVO_TERRAFORM ?? process.env.XIVO_TERRAFORM ?? 'terraform';
 }
 
 const FINGERPRINT_FILE = path.join('.terraform', 'xivo-deploy-init');
