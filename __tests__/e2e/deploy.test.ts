@@ -13,7 +13,6 @@
  */
 import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as https from 'https';
 import * as os from 'os';
 import * as path from 'path';
 import { SERVICES } from '../../catalogue/services';
@@ -48,6 +47,7 @@ import {
   Tools,
   useSshClientConfig,
 } from './harness';
+import { httpsGet, retry } from './probes';
 import { writeReportSection } from './report';
 import { E2E_ENV, EnvironmentSettings, PUBLIC, writeEnvironment } from './environment';
 import { inventoryTable, secretInventory, StateInventory } from './secret-inventory';
@@ -288,48 +288,9 @@ function replacedSince(before: Map<string, ContainerInfo>): string[] {
     .sort();
 }
 
-/** HTTPS through a real nginx, verified with the internal CA as deploy wrote it. */
-function get(
-  address: string,
-  servername: string,
-  urlPath: string,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; headers: Record<string, any>; body: string }> {
-  // Deploy writes it under the working directory (the repository), as for operators: pki/<env>/.
-  const ca = fs.readFileSync(path.join(REPO, 'pki', E2E_ENV, 'internal-ca.crt'));
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      { host: address, port: 443, path: urlPath, servername, ca, headers: { Host: servername, ...headers }, timeout: 10_000 },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      },
-    );
-    req.on('upgrade', (res, socket) => {
-      socket.destroy();
-      resolve({ status: res.statusCode ?? 0, headers: res.headers, body: '' });
-    });
-    req.on('timeout', () => req.destroy(new Error(`timeout on ${servername}${urlPath}`)));
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-async function retry<T>(fn: () => Promise<T>, ok: (t: T) => boolean, attempts = 30): Promise<T> {
-  let last: T | undefined;
-  for (let i = 0; i < attempts; i++) {
-    try {
-      last = await fn();
-      if (ok(last)) return last;
-    } catch {
-      /* the container may still be starting */
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  return last ?? fn();
-}
+/** HTTPS through a real nginx, verified with the internal CA as deploy wrote it (pki/<env>/, under the repository, as for operators). */
+const get = (address: string, servername: string, urlPath: string, headers: Record<string, string> = {}) =>
+  httpsGet(address, servername, urlPath, fs.readFileSync(path.join(REPO, 'pki', E2E_ENV, 'internal-ca.crt')), headers);
 
 async function waitFor(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
   const end = Date.now() + timeoutMs;
