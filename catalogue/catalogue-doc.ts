@@ -4,7 +4,7 @@
  * a test fails while it is stale.
  */
 import { ASTERISK_WEBSOCKET, DEFAULT_EXTRA_EDGE_ZONE, EDGE_ONLY_PATHS, RATE_LIMITS, RouteTarget, ROUTES } from './routes';
-import { HOST_ENV_FILES, RESERVED_HOST_PORTS, SERVICES } from './services';
+import { HOST_ENV_FILES, HOST_FILE_HELPER_IMAGE, RESERVED_HOST_PORTS, SERVICES } from './services';
 import { EnvSource } from './types';
 import { XUC_CREDENTIALS } from './xuc-credentials';
 import { INFERRED_FACTS } from './inferred-facts';
@@ -51,6 +51,15 @@ export function catalogueMarkdown(): string {
       `| \`${s.id}\` | ${cell(s.description)} | \`${s.image}\` (${s.imageConfidence}) | ${ports} | ${volumes} | ${s.optIn ? 'opt-in (`enabled: true`)' : s.optional ? 'yes' : 'no'} | ${cell(env)} | ${cell(s.notes)} |`,
     );
   }
+  lines.push(
+    '',
+    '## Helper image',
+    '',
+    `\`${HOST_FILE_HELPER_IMAGE}\` (inferred: the digest public projects pin for busybox 1.37.0). It writes host files (never`,
+    'started) and runs the one-shot jobs as root on each host (`custom.env` keys, backups, drift reads), so it is pinned by',
+    'digest: a moved tag cannot change what runs. It is prefixed by `registry`; `helperImage` in an environment file replaces',
+    "it (a reference with `@sha256:`; `docker inspect --format '{{index .RepoDigests 0}}' busybox:1.37.0` on a host gives yours).",
+  );
   lines.push(
     '',
     '## Host env files',

@@ -28,8 +28,27 @@ export const XIVO_NAMESPACE = 'xivoxc';
 /** Default `<dist>` part of release tags (`XIVOCC_DIST`, inferred). */
 export const DEFAULT_DIST = 'latest';
 
-/** Image of the tiny helper container that writes host files through the Docker API (never started). */
-export const HOST_FILE_HELPER_IMAGE = 'busybox:stable';
+/**
+ * Image of the helpers: the containers that write host files through the Docker API (never
+ * started) and the one-shot jobs that run as root on the host (`custom.env` keys, backups,
+ * drift reads). Pinned by digest, so that whoever can move a tag (`busybox:stable`) cannot
+ * choose what those jobs run: busybox 1.37.0's multi-platform index as public projects pin it
+ * (inferred: no registry is reachable here to confirm it). Prefixed by the environment's
+ * `registry`; `helperImage` in an environment file replaces it (see docs/environment.md).
+ */
+export const HOST_FILE_HELPER_IMAGE = 'busybox:1.37.0@sha256:bdf57e528e45e4433820e045b29b4597825a1c9e38353532d90a01445013f82e';
+
+/** A Docker repository: `[host[:port]/]path` in lowercase (docker/distribution's reference grammar, without tag or digest). */
+export const IMAGE_REPOSITORY =
+  /^(?:[a-z0-9]+(?:[.-][a-z0-9]+)*(?::\d{1,5})?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+
+/** `<repository>[:tag]@sha256:<64 hex digits>`: a Docker image reference pinned to one content. */
+export const DIGEST_PINNED_REFERENCE = new RegExp(
+  `${IMAGE_REPOSITORY.source.slice(0, -1)}(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?@sha256:[0-9a-f]{64}$`,
+);
+
+/** Longest image reference Docker accepts (repository names are at most 255 characters). */
+export const MAX_IMAGE_REFERENCE = 255 + ':'.length + 128 + '@sha256:'.length + 64;
 
 /**
  * Host directory of xuc's LDAPS truststore, mounted at /customSslTrustStore (XiVO's documented path: XiVO CC documentation,

@@ -81,6 +81,8 @@ export interface Environment {
   readonly release: string;
   readonly dist: string;
   readonly registry?: string;
+  /** The helpers' image as the file gives it (pinned by digest). @default the catalogue's, behind `registry` */
+  readonly helperImage?: string;
   readonly backend: BackendSpec;
   readonly logging: { readonly maxSize: string; readonly maxFile: number };
   readonly publicNames: Readonly<Record<PublicName, string | undefined>>;

@@ -22,6 +22,7 @@ import { AuthModel, Environment, ServerModel, XucCredentialsModel } from './mode
 import type { Problem } from './rule';
 import { EnvironmentFile, ServiceOverride } from './schema';
 import { tlsSchema } from './schema-tls';
+import { echo } from './messages';
 
 export interface Resolution {
   readonly environment: Environment;
@@ -42,7 +43,10 @@ function place(spec: EnvironmentFile, problems: Problem[]): Map<number, ServiceD
       const at = ['servers', i, 'services', j];
       if (!def) {
         const known = server.roles.flatMap((r) => servicesOfRole(r).map((s) => s.id));
-        problems.push({ path: at, message: `"${id}" is not a known service; services of this server's roles: ${known.join(', ') || '(none)'}` });
+        problems.push({
+          path: at,
+          message: `"${echo(id)}" is not a known service; services of this server's roles: ${known.join(', ') || '(none)'}`,
+        });
       } else if (!server.roles.includes(def.role)) {
         problems.push({
           path: at,
@@ -137,6 +141,7 @@ export function resolve(spec: EnvironmentFile, file: string): Resolution {
     release: resolveRelease(spec.release)!.release.version,
     dist: spec.dist ?? 'latest',
     registry: spec.registry,
+    helperImage: spec.helperImage,
     backend: spec.backend ?? { type: 'local' },
     logging: { maxSize: spec.logging?.maxSize ?? DEFAULT_LOG_ROTATION.maxSize, maxFile: spec.logging?.maxFile ?? DEFAULT_LOG_ROTATION.maxFile },
     publicNames,

@@ -12,6 +12,7 @@ import { parseCidr } from './host-names';
 import type { Problem, Rule } from './rule';
 import { ProvidedCertificateSpec } from './schema-tls';
 import { EnvironmentFile } from './schema';
+import { echo } from './messages';
 
 const hasRole = (spec: EnvironmentFile, role: Role) => spec.servers.some((s) => s.roles.includes(role));
 
@@ -129,7 +130,7 @@ const routeTable: Rule = (spec, env) => {
     if (!def) {
       problems.push({
         path: [...at, 'service'],
-        message: `"${r.service}" is not a catalogue service: write "<role>.<service>" as listed by docs/catalogue.md (e.g. "cc.kibana")`,
+        message: `"${echo(r.service)}" is not a catalogue service: write "<role>.<service>" as listed by docs/catalogue.md (e.g. "cc.kibana")`,
       });
     } else if (!env.placement.has(def.id)) {
       problems.push({

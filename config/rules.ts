@@ -16,6 +16,7 @@ import { SECRET_RULES } from './rules-secrets';
 import { TLS_RULES } from './rules-tls';
 import { sshOptionProblems } from './ssh-options';
 import { HOST_RULES } from './rules-hosts';
+import { echo } from './messages';
 
 const LOOPBACK = /^(127\.|localhost$)/;
 
@@ -116,7 +117,9 @@ const duplicateItems: Rule = (spec) => {
   return lists.flatMap(([at, items]) =>
     (items ?? []).flatMap((item, j) => {
       const first = (items ?? []).findIndex((x) => typeof x === 'string' && typeof item === 'string' && x.toLowerCase() === item.toLowerCase());
-      return first >= 0 && first < j ? [{ path: [...at, j], message: `"${String(item)}" is already listed (item ${first}): remove this one` }] : [];
+      return first >= 0 && first < j
+        ? [{ path: [...at, j], message: `"${echo(String(item))}" is already listed (item ${first}): remove this one` }]
+        : [];
     }),
   );
 };
@@ -186,7 +189,9 @@ const serviceOverrides: Rule = (spec, env) =>
     const at = ['services', id];
     const def = findService(id);
     if (!def) {
-      return [{ path: at, message: `"${id}" is not a catalogue service: write "<role>.<service>" as listed by docs/environment.md (e.g. "cc.xuc")` }];
+      return [
+        { path: at, message: `"${echo(id)}" is not a catalogue service: write "<role>.<service>" as listed by docs/environment.md (e.g. "cc.xuc")` },
+      ];
     }
     const problems: Problem[] = [];
     if (o.enabled === false && !def.optional) problems.push({ path: [...at, 'enabled'], message: `"${id}" is required and cannot be disabled` });
@@ -194,7 +199,7 @@ const serviceOverrides: Rule = (spec, env) =>
       if (!def.ports.some((p) => p.name === name)) {
         problems.push({
           path: [...at, 'ports', name],
-          message: `"${id}" has no port named "${name}"; its ports: ${def.ports.map((p) => p.name).join(', ') || '(none)'}`,
+          message: `"${id}" has no port named "${echo(name)}"; its ports: ${def.ports.map((p) => p.name).join(', ') || '(none)'}`,
         });
       }
     }
@@ -208,7 +213,7 @@ const serviceOverrides: Rule = (spec, env) =>
       if (!def.volumes.some((v) => v.name === name)) {
         problems.push({
           path: [...at, 'adoptVolumes', name],
-          message: `"${id}" has no data volume named "${name}"; its volumes: ${def.volumes.map((v) => v.name).join(', ') || '(none)'}`,
+          message: `"${id}" has no data volume named "${echo(name)}"; its volumes: ${def.volumes.map((v) => v.name).join(', ') || '(none)'}`,
         });
       }
     }

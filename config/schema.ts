@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { NEWEST_RELEASE, releaseList, resolveRelease } from '../catalogue/releases';
+import { DIGEST_PINNED_REFERENCE, IMAGE_REPOSITORY, MAX_IMAGE_REFERENCE } from '../catalogue/services';
 import { ALL_ROLES, Role } from '../catalogue/types';
 import { filePath } from './input-files';
 import { hostCheck, IPV4, isDnsName } from './host-names';
@@ -140,10 +141,34 @@ const adoptContainer = z
       ),
   })
   .strict();
+/** `services.<id>.image`: a repository, its tag given apart (`tag`, or the release's). */
+const imageRepository = z
+  .string()
+  .min(1)
+  .max(255, { message: 'is longer than 255 characters, the longest Docker repository name' })
+  .regex(IMAGE_REPOSITORY, {
+    message:
+      'must be an image repository without tag, e.g. "xivoxc/xuc" or "registry.example.com/xivoxc/xuc" (lowercase letters, digits, ".", "_", "-" and "/"); give the tag in `tag`',
+  });
+
+/** `helperImage`: what runs as root on every host, so one content, named by its digest. */
+const helperImage = z
+  .string()
+  .max(MAX_IMAGE_REFERENCE, { message: `is longer than ${MAX_IMAGE_REFERENCE} characters, the longest Docker image reference` })
+  .superRefine((value, ctx) => {
+    if (DIGEST_PINNED_REFERENCE.test(value)) return;
+    ctx.addIssue({
+      code: 'custom',
+      message: value.includes('@')
+        ? 'must be a Docker image reference pinned by digest: <name>[:<tag>]@sha256:<64 lowercase hexadecimal digits>'
+        : "is not pinned by digest: a tag can be moved to other content, which would then run as root on every host; write <name>[:<tag>]@sha256:<digest> (`docker inspect --format '{{index .RepoDigests 0}}' <image>` on a host that pulled it gives it)",
+    });
+  });
+
 const serviceOverride = z
   .object({
     enabled: z.boolean().optional(),
-    image: z.string().min(1).optional(),
+    image: imageRepository.optional(),
     tag: z
       .string()
       .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { message: 'is not a valid Docker tag' })
@@ -236,6 +261,11 @@ export const environmentSchema = z
       })
       .optional()
       .describe('Registry mirror prefix of every image, e.g. registry.example.com/xivo-mirror'),
+    helperImage: helperImage
+      .optional()
+      .describe(
+        'Image of the helpers (host-file writers, custom.env jobs, backups): pinned by digest, <name>[:<tag>]@sha256:<digest>, used as written. Default: busybox 1.37.0 by digest (docs/catalogue.md), behind registry',
+      ),
     backend: backend.optional().describe('Where Terraform state lives. Default: local files in terraform-state/ (git-ignored)'),
     publicNames: z
       .object({

@@ -4,7 +4,7 @@
  * the constructs built under it (`XivoServer.of(this).deployment`); it is plain data.
  */
 import { Network } from './terraform-cdk';
-import { DEFAULT_DIST } from '../catalogue/services';
+import { DEFAULT_DIST, HOST_FILE_HELPER_IMAGE } from '../catalogue/services';
 import { DEFAULT_LOG_ROTATION, LogRotation } from './platform-rules';
 
 export interface Deployment {
@@ -16,6 +16,11 @@ export interface Deployment {
   readonly dist?: string;
   /** Registry mirror prefixed to every image. @default none: images are named as in the catalogue */
   readonly registry?: string;
+  /**
+   * Image of the helpers (host-file writers, `custom.env` jobs), used as written: pin it by digest.
+   * @default catalogue HOST_FILE_HELPER_IMAGE, behind `registry`
+   */
+  readonly helperImage?: string;
   /** Server name: the `org.xivo.server` label. */
   readonly server: string;
   /** The server's Docker network: every container joins it, under its container name. */
@@ -49,6 +54,11 @@ export function logOptions(deployment: Deployment): Record<string, string> {
 /** Prefixes the deployment's registry mirror, if any. */
 export function withRegistry(deployment: Pick<Deployment, 'registry'>, reference: string): string {
   return deployment.registry ? `${deployment.registry}/${reference}` : reference;
+}
+
+/** The helper image of the deployment: its own, or the catalogue's behind the registry mirror. */
+export function helperImageOf(deployment: Pick<Deployment, 'registry' | 'helperImage'>): string {
+  return deployment.helperImage ?? withRegistry(deployment, HOST_FILE_HELPER_IMAGE);
 }
 
 /** The `<dist>` of release tags. */

@@ -8,8 +8,8 @@
  */
 import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
-import { Container, Image, TerraformStack } from './terraform-cdk';
-import { HOST_FILE_HELPER_IMAGE } from '../catalogue/services';
+import { Annotations, Container, Image, TerraformStack } from './terraform-cdk';
+import { DIGEST_PINNED_REFERENCE, HOST_FILE_HELPER_IMAGE } from '../catalogue/services';
 import { ValidationError } from './errors';
 import { labelList } from './labels';
 import { guardSharedToken } from './shared-token';
@@ -98,6 +98,15 @@ export function hostPathSlug(hostPath: string): string {
 /** One helper image resource per stack and image name (HostFile writers, EnvFileKeys jobs). */
 export function helperImage(scope: IConstruct, name: string): Image {
   const stack = TerraformStack.of(scope);
-  const id = `host-file-helper-${name.replace(/[^A-Za-z0-9]+/g, '-')}`;
-  return (stack.node.tryFindChild(id) as Image | undefined) ?? new Image(stack, id, { name, keepLocally: true });
+  // A digest is named by its first 12 digits, as `docker images` shows image ids.
+  const id = `host-file-helper-${name.replace(/@sha256:([0-9a-f]{12})[0-9a-f]{52}$/, '-$1').replace(/[^A-Za-z0-9]+/g, '-')}`;
+  const existing = stack.node.tryFindChild(id) as Image | undefined;
+  if (existing) return existing;
+  const image = new Image(stack, id, { name, keepLocally: true });
+  if (!DIGEST_PINNED_REFERENCE.test(name)) Annotations.of(image).addWarning(unpinnedHelperWarning(name));
+  return image;
 }
+
+/** Warning for a helper image named by a tag: its jobs run as root on the host. */
+export const unpinnedHelperWarning = (name: string) =>
+  `helper image ${name} is not pinned by digest: whoever can move its tag chooses what runs as root on the host; write <name>@sha256:<digest>, or name an image you build`;

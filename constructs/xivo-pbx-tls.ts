@@ -6,9 +6,8 @@
  * the XivoServer of the PBX.
  */
 import { Construct } from 'constructs';
-import { HOST_FILE_HELPER_IMAGE } from '../catalogue/services';
 import { Role } from '../catalogue/types';
-import { deploymentLabels, withRegistry } from './deployment';
+import { deploymentLabels, helperImageOf } from './deployment';
 import { HostFile } from './host-file';
 import { Certificate } from './tls/certificate';
 import { XivoServer } from './xivo-server';
@@ -32,9 +31,9 @@ export class XivoPbxTls extends Construct {
     const { deployment } = XivoServer.of(this);
     const labels = deploymentLabels(deployment, Role.XIVO, 'xivo-ctid');
     const file = (fileId: string, path: string, content: string, permissions: string) =>
-      new HostFile(this, fileId, { path, content, permissions, labels, helperImage: withRegistry(deployment, HOST_FILE_HELPER_IMAGE) });
+      new HostFile(this, fileId, { path, content, permissions, labels, helperImage: helperImageOf(deployment) });
     const files: HostFile[] = [];
-    const keyFiles = { keyPath: CTI_KEY_PATH, labels, helperImage: withRegistry(deployment, HOST_FILE_HELPER_IMAGE) };
+    const keyFiles = { keyPath: CTI_KEY_PATH, labels, helperImage: helperImageOf(deployment) };
     const material = props.ctiCertificate?.bind(this, 'cti-certificate', keyFiles);
     if (material) files.push(file('cti-crt', CTI_CERT_PATH, material.certificateChainPem, '0644'));
     // A key held by the server's key stack is written by that stack.

@@ -61,6 +61,12 @@ export interface XivoPlatformProps {
   readonly dist?: string;
   /** Registry mirror prefixed to every image. @default none: images are named as in the catalogue */
   readonly registry?: string;
+  /**
+   * Image of the helpers (host-file writers and the one-shot jobs that run as root on each host),
+   * used as written: pin it by digest (`name@sha256:...`), or give an image you build and name.
+   * @default catalogue HOST_FILE_HELPER_IMAGE (busybox by digest), behind `registry`
+   */
+  readonly helperImage?: string;
   /** Docker log rotation of every container. @default DEFAULT_LOG_ROTATION (50m, 5 files) */
   readonly logging?: LogRotation;
   /**
@@ -77,6 +83,7 @@ export class XivoPlatform extends Construct {
   readonly release: string;
   readonly dist?: string;
   readonly registry?: string;
+  readonly helperImage?: string;
   readonly logging: LogRotation;
   private readonly givenNames: Readonly<Partial<Record<PublicName, string>>>;
   private readonly serverList: PlatformServer[] = [];
@@ -90,6 +97,7 @@ export class XivoPlatform extends Construct {
     this.release = props.release;
     this.dist = props.dist;
     this.registry = props.registry;
+    this.helperImage = props.helperImage;
     this.logging = props.logging ?? DEFAULT_LOG_ROTATION;
     this.givenNames = props.publicNames ?? {};
   }

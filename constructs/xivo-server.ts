@@ -11,11 +11,11 @@
 import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
 import { DockerProvider, Network, TerraformStack } from './terraform-cdk';
-import { HOST_ENV_FILES, HOST_FILE_HELPER_IMAGE } from '../catalogue/services';
+import { HOST_ENV_FILES } from '../catalogue/services';
 import { Role } from '../catalogue/types';
 import { ADOPTED_NETWORK_IGNORED } from './adoption';
 import { checkCrossStackOutputs } from './cross-stack-outputs';
-import { Deployment, deploymentLabels, withRegistry } from './deployment';
+import { Deployment, deploymentLabels, helperImageOf } from './deployment';
 import { EnvFileKeys } from './env-file-keys';
 import { prepareEnvSources } from './env-source';
 import { ValidationError } from './errors';
@@ -119,6 +119,7 @@ export class XivoServer extends TerraformStack implements PlatformServer {
       release: props.platform.release,
       dist: props.platform.dist,
       registry: props.platform.registry,
+      helperImage: props.platform.helperImage,
       server: name,
       network: this.network,
       logging: props.platform.logging,
@@ -188,7 +189,7 @@ export class ServerRole extends Construct {
         path: file.path,
         values: prepareEnvSources(this, file.variables, server.directory),
         labels: deploymentLabels(server.deployment, role, 'custom-env'),
-        helperImage: withRegistry(server.deployment, HOST_FILE_HELPER_IMAGE),
+        helperImage: helperImageOf(server.deployment),
       });
     }
   }

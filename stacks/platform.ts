@@ -60,6 +60,7 @@ export function buildEnvironment(scope: Construct, environment: Environment): Se
     release: environment.release,
     dist: environment.dist,
     registry: environment.registry,
+    helperImage: environment.helperImage,
     logging: environment.logging,
     publicNames: publicNamesOf(environment),
   });

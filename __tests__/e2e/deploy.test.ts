@@ -15,7 +15,6 @@ import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { SERVICES } from '../../catalogue/services';
 import { ASTERISK_WEBSOCKET } from '../../catalogue/routes';
 import { effectOf } from '../../impact/replacement-table';
 import {
@@ -31,6 +30,7 @@ import {
   E2E_REQUIREMENTS,
   hostsDown,
   hostsUp,
+  pinnedHelperImage,
   importImage,
   inspectEnv,
   isRoot,
@@ -44,9 +44,11 @@ import {
   stateResources,
   TestHost,
   TestService,
+  TOOLS_IMAGE,
   Tools,
   useSshClientConfig,
 } from './harness';
+import { importStackStandIns } from './stand-ins';
 import { httpsGet, retry } from './probes';
 import { writeReportSection } from './report';
 import { E2E_ENV, EnvironmentSettings, PUBLIC, writeEnvironment } from './environment';
@@ -144,6 +146,8 @@ const report = {
     perStackCpuSeconds: 0,
   },
   destroyRefused: false,
+  /** The helper image: its digest reference, and the hosts whose engine pulled it from the registry by that digest. */
+  helperImage: { reference: '', pulledBy: [] as string[], helpers: 0 },
   /** Per state: private keys by public-key fingerprint, PEM blocks, the secrets it holds (issue 20). */
   secretInventory: undefined as { expected: typeof EXPECTED_INVENTORY; measured: Record<string, StateInventory> } | undefined,
 };
@@ -169,25 +173,9 @@ function synthesized(stack: string): any {
   return JSON.parse(fs.readFileSync(path.join(stackDir(stack), 'cdk.tf.json'), 'utf8'));
 }
 
-/** Imports a stand-in for every image a stack uses, under that exact name. */
+/** Imports a stand-in for every image a stack uses, under that exact name (stand-ins.ts). */
 function importStandIns(tarballs: string): void {
-  const ports = [...new Set(SERVICES.flatMap((s) => s.ports.map((p) => p.internal)))].sort((a, b) => a - b);
-  for (const stack of STACKS) {
-    const h = host(serverOf(stack));
-    const present = new Set(docker(h, ['images', '--format', '{{.Repository}}:{{.Tag}}']).trim().split('\n'));
-    for (const image of Object.values<any>(synthesized(stack).resource?.docker_image ?? {})) {
-      const name: string = image.name;
-      if (present.has(name)) continue;
-      const base = name
-        .replace(/:[^/:]+$/, '')
-        .split('/')
-        .pop()!;
-      if (base === 'busybox') importImage(h, path.join(tarballs, 'busybox.tar'), name);
-      else if (base.includes('nginx')) importImage(h, path.join(tarballs, 'nginx.tar'), name);
-      else importImage(h, path.join(tarballs, base === 'xuc' ? 'stub-jre.tar' : 'stub.tar'), name, { service: base, ports });
-      present.add(name);
-    }
-  }
+  for (const stack of STACKS) importStackStandIns(host(serverOf(stack)), path.join(stackDir(stack), 'cdk.tf.json'), tarballs);
 }
 
 function allContainers(): Map<string, ContainerInfo> {
@@ -225,7 +213,7 @@ const advisoryLocks = () =>
     .split('\n')
     .filter(Boolean);
 
-/** A marker file in each data volume, written through a throwaway container (busybox, present on every host). */
+/** A marker file in each data volume, written through a throwaway container (TOOLS_IMAGE, present on every host). */
 function writeMarkers(tag: string): void {
   for (const m of MARKERS) {
     docker(host(m.host), [
@@ -235,7 +223,7 @@ function writeMarkers(tag: string): void {
       'none',
       '-v',
       `${m.volume}:/data`,
-      'busybox:stable',
+      TOOLS_IMAGE,
       'sh',
       '-c',
       `echo '${tag}' > /data/e2e-marker`,
@@ -245,7 +233,7 @@ function writeMarkers(tag: string): void {
 const markersIntact = (tag: string) =>
   MARKERS.every(
     (m) =>
-      docker(host(m.host), ['run', '--rm', '--network', 'none', '-v', `${m.volume}:/data:ro`, 'busybox:stable', 'cat', '/data/e2e-marker'], true) ===
+      docker(host(m.host), ['run', '--rm', '--network', 'none', '-v', `${m.volume}:/data:ro`, TOOLS_IMAGE, 'cat', '/data/e2e-marker'], true) ===
       `${tag}\n`,
   );
 
@@ -435,6 +423,7 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
         `; state: pg (${report.stateBackend.statesInPostgres.length} states), lock test ${report.lockTest.ok ? 'ok' : 'failed'}; faults converged ${faultsOk}/${report.faults.length}` +
         `; deploy: cold ${f.cold?.seconds ?? '-'} s, no-op ${f.noop?.seconds ?? '-'} s (median of ${f.noop?.runs.length ?? 0}, ${f.noop?.cpuSeconds ?? '-'} CPU-s), one change ${f.oneChange?.seconds ?? '-'} s` +
         `, cdktf deploy no-op ${f.cdktfNoop?.seconds ?? '-'} s` +
+        `; helper image by digest (${report.helperImage.reference.replace(/@sha256:(.{12}).*/, '@sha256:$1…')}): pulled by ${report.helperImage.pulledBy.length} hosts, ${report.helperImage.helpers} helpers` +
         `; terraform ${report.tools.terraform}; providers from source, locked by hash: ${providers}`,
     );
     useSshClientConfig(undefined);
@@ -556,6 +545,27 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
         .filter((c) => c.state === 'running')
         .map((c) => c.name),
     ).toContain('edge-nginx');
+  });
+
+  test('every helper runs the image pinned by digest, which each host pulled from the registry by that digest', () => {
+    const reference = pinnedHelperImage();
+    report.helperImage.reference = reference;
+    for (const stack of STACKS) {
+      expect(Object.values<any>(synthesized(stack).resource.docker_image).filter((i) => i.name.includes('busybox'))).toEqual([
+        { name: reference, keep_locally: true },
+      ]);
+    }
+    for (const h of new Set(STACKS.map((stack) => host(serverOf(stack))))) {
+      // The reference resolves on the host only through a pull by digest (a local tag cannot carry one).
+      const [id, digests] = docker(h, ['image', 'inspect', '--format', '{{.Id}} {{json .RepoDigests}}', reference]).trim().split(' ');
+      expect(JSON.parse(digests)).toContain(reference);
+      const helpers = docker(h, ['ps', '-a', '--filter', 'label=org.xivo.host-file', '--format', '{{.Names}}']).trim().split('\n').filter(Boolean);
+      expect(helpers.length).toBeGreaterThan(0);
+      for (const name of helpers)
+        expect({ helper: name, image: docker(h, ['inspect', '--format', '{{.Image}}', name]).trim() }).toEqual({ helper: name, image: id });
+      report.helperImage.pulledBy.push(h.name);
+      report.helperImage.helpers += helpers.length;
+    }
   });
 
   test('every host file is on its host with its exact content and mode; the token is TF_VAR_play_auth_token', () => {
@@ -1046,7 +1056,7 @@ describeWithPrograms('real deploy of a split XiVO CC on Docker engines', require
     expect(why).toContain('has\nlifecycle.prevent_destroy set');
     report.destroyRefused = true;
     expect(replacedSince(before)).toEqual([]);
-    const read = docker(reporting, ['run', '--rm', '-v', `${volume}:/data:ro`, 'busybox:stable', 'cat', '/data/marker.txt']);
+    const read = docker(reporting, ['run', '--rm', '-v', `${volume}:/data:ro`, TOOLS_IMAGE, 'cat', '/data/marker.txt']);
     expect(read).toBe(fs.readFileSync(marker, 'utf8'));
   });
 });

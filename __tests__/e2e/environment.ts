@@ -5,7 +5,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { TestHost } from './harness';
+import { pinnedHelperImage, TestHost } from './harness';
 
 export const E2E_ENV = 'e2e';
 /** Host specs for scripts/e2e/hosts.sh: cc-core is reached over tcp:// with client TLS. */
@@ -88,6 +88,7 @@ export function writeEnvironment(dir: string, hosts: readonly TestHost[], tlsDir
   const yaml = `# Written by the end-to-end suite (__tests__/e2e): a split XiVO CC on test hosts.
 name: ${E2E_ENV}
 release: "2024.05"
+helperImage: ${pinnedHelperImage()}
 ${settings.backend === 'pg' ? 'backend:\n  type: pg\n' : 'backend:\n  type: local\n  directory: state\n'}publicNames:
   xivoHost: ${PUBLIC.xivoHost}
   xucHost: ${PUBLIC.xucHost}

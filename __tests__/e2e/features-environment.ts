@@ -11,7 +11,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { TestHost } from './harness';
+import { pinnedHelperImage, TestHost } from './harness';
 
 export const FEATURES_ENV = 'feat';
 /** Server name → test host (scripts/e2e/hosts.sh spec). */
@@ -107,6 +107,7 @@ export function writeFeaturesEnvironment(dir: string, hosts: readonly TestHost[]
   const yaml = `# Written by the end-to-end suite (__tests__/e2e/features.test.ts): the features environment.
 name: ${FEATURES_ENV}
 release: "2024.05"
+helperImage: ${pinnedHelperImage()}
 backend:
   type: local
   directory: state

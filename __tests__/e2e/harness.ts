@@ -41,7 +41,7 @@ export interface TestHost {
 /** A test namespace that is not a Docker host: an ssh bastion or the PostgreSQL of the pg backend. */
 export interface TestService {
   readonly name: string;
-  readonly kind: 'bastion' | 'pg';
+  readonly kind: 'bastion' | 'pg' | 'registry';
   readonly address: string;
   readonly netns: string;
   /** bastion: sshd's host public key. */
@@ -50,6 +50,8 @@ export interface TestService {
   readonly connStr?: string;
   /** pg: directory of the server's unix socket (superuser `postgres`, local trust: the runbook's SQL). */
   readonly psqlDir?: string;
+  /** registry: `ADDR:5000`, TLS with the test CA, trusted by every Docker host of the run. */
+  readonly endpoint?: string;
 }
 
 /** The ssh client key every test sshd accepts (made by hosts.sh at each `up`). */
@@ -138,11 +140,61 @@ export function buildImageTarballs(): string {
     .pop()!;
 }
 
-/** Starts the hosts of `specs` (see scripts/e2e/hosts.sh: `NAME[:tls|:ssh|:ssh-via-B|:bastion|:pg]`). */
-export function hostsUp(specs: readonly string[]): { hosts: TestHost[]; tlsDir: string; services: TestService[]; ssh?: TestSshKey } {
-  run('bash', [path.join(SCRIPTS, 'hosts.sh'), 'up', ...specs]);
-  const parsed = JSON.parse(fs.readFileSync(path.join(HOSTS_ROOT, 'hosts.json'), 'utf8'));
-  return { hosts: parsed.hosts, tlsDir: parsed.tls, services: parsed.services ?? [], ssh: parsed.ssh?.identity ? parsed.ssh : undefined };
+/** busybox, imported on every test host for the tests' own throwaway containers (markers in volumes). */
+export const TOOLS_IMAGE = 'xivo-e2e/busybox:test';
+
+/** The run's image registry (hosts.sh `NAME:registry`), added to every `hostsUp`: the operator's mirror. */
+const REGISTRY_SPEC = 'images:registry';
+/** Where the run's registry holds the helper image, as a mirror of busybox would. */
+const HELPER_REPOSITORY = 'xivo-cdktf/busybox';
+
+/**
+ * Starts the hosts of `specs` (see scripts/e2e/hosts.sh: `NAME[:tls|:ssh|:ssh-via-B|:bastion|:pg]`)
+ * and an image registry, into which it pushes the helper stand-in: its reference pinned by
+ * digest (`helperImage`, also `pinnedHelperImage()`) is what every environment of the run
+ * deploys, and each host's engine pulls it from the registry, by digest, as it would from a mirror.
+ */
+export function hostsUp(specs: readonly string[]): {
+  hosts: TestHost[];
+  tlsDir: string;
+  services: TestService[];
+  ssh?: TestSshKey;
+  helperImage: string;
+} {
+  run('bash', [path.join(SCRIPTS, 'hosts.sh'), 'up', ...specs, REGISTRY_SPEC]);
+  const file = path.join(HOSTS_ROOT, 'hosts.json');
+  const parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const registry = (parsed.services as TestService[]).find((s) => s.kind === 'registry')!;
+  parsed.helperImage = publishHelperImage(parsed.hosts[0], registry.endpoint!);
+  fs.writeFileSync(file, `${JSON.stringify(parsed)}\n`);
+  return {
+    hosts: parsed.hosts,
+    tlsDir: parsed.tls,
+    services: parsed.services,
+    ssh: parsed.ssh?.identity ? parsed.ssh : undefined,
+    helperImage: parsed.helperImage,
+  };
+}
+
+/** The helper image of the running hosts (`hostsUp`): `<registry>/xivo-cdktf/busybox@sha256:<digest>`. */
+export function pinnedHelperImage(): string {
+  const reference = JSON.parse(fs.readFileSync(path.join(HOSTS_ROOT, 'hosts.json'), 'utf8')).helperImage;
+  if (!reference) throw new Error(`no helper image in ${HOSTS_ROOT}/hosts.json: start the hosts with hostsUp`);
+  return reference;
+}
+
+/**
+ * Pushes the busybox stand-in to the registry from `host` and returns its digest reference, then
+ * removes it from `host`: no engine has it until the Docker provider pulls it by that digest.
+ */
+function publishHelperImage(host: TestHost, registry: string): string {
+  const tag = `${registry}/${HELPER_REPOSITORY}:1.37.0`;
+  importImage(host, path.join(buildImageTarballs(), 'busybox.tar'), tag);
+  run('docker', ['-H', host.socket, 'push', '--quiet', tag]);
+  const pinned = run('docker', ['-H', host.socket, 'image', 'inspect', '--format', '{{index .RepoDigests 0}}', tag]).stdout.trim();
+  run('docker', ['-H', host.socket, 'image', 'rm', '--force', pinned, tag]);
+  if (!/@sha256:[0-9a-f]{64}$/.test(pinned)) throw new Error(`the registry gave no digest for ${tag}: ${pinned}`);
+  return pinned;
 }
 
 /**

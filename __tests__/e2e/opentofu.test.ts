@@ -30,6 +30,7 @@ import {
   E2E_REQUIREMENTS,
   hostsDown,
   hostsUp,
+  pinnedHelperImage,
   isRoot,
   progress,
   platformSecrets,
@@ -86,6 +87,7 @@ function writeEnvironment(envFile: string): void {
     `# Written by __tests__/e2e/opentofu.test.ts: a PBX and a XiVO CC, deployed with OpenTofu, states encrypted.
 name: ${ENV}
 release: "2024.05"
+helperImage: ${pinnedHelperImage()}
 backend:
   type: local
   directory: state

@@ -27,6 +27,7 @@ import {
   E2E_REQUIREMENTS,
   hostsDown,
   hostsUp,
+  pinnedHelperImage,
   containers,
   planStack,
   isRoot,
@@ -159,6 +160,7 @@ function writeEnvironment(release: string): void {
     `# Written by __tests__/e2e/operations.test.ts: a PBX and a XiVO CC with its database and recordings.
 name: ${ENV}
 release: "${release}"
+helperImage: ${pinnedHelperImage()}
 backend:
   type: local
   directory: state

@@ -6,23 +6,27 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { SERVICES } from '../../catalogue/services';
-import { docker, importImage, TestHost } from './harness';
+import { docker, importImage, TestHost, TOOLS_IMAGE } from './harness';
 
 /** Every port a catalogue service listens on: each stub listens on all of them. */
 const STUB_PORTS = [...new Set(SERVICES.flatMap((s) => s.ports.map((p) => p.internal)))].sort((a, b) => a - b);
 
-/** Imports a stand-in for every `docker_image` of the stack's cdk.tf.json that `host` lacks. */
+/**
+ * Imports a stand-in for every `docker_image` of the stack's cdk.tf.json that `host` lacks, and
+ * TOOLS_IMAGE (what the tests run on the host). Images pinned by digest (the helper image) are
+ * not imported: the Docker provider pulls them from the run's registry (harness.ts `hostsUp`).
+ */
 export function importStackStandIns(host: TestHost, stackJson: string, tarballs: string): void {
   const present = new Set(docker(host, ['images', '--format', '{{.Repository}}:{{.Tag}}']).trim().split('\n'));
+  if (!present.has(TOOLS_IMAGE)) importImage(host, path.join(tarballs, 'busybox.tar'), TOOLS_IMAGE);
   const images = Object.values<{ name: string }>(JSON.parse(fs.readFileSync(stackJson, 'utf8')).resource?.docker_image ?? {});
   for (const { name } of images) {
-    if (present.has(name)) continue;
+    if (present.has(name) || name.includes('@sha256:')) continue;
     const base = name
       .replace(/:[^/:]+$/, '')
       .split('/')
       .pop()!;
-    if (base === 'busybox') importImage(host, path.join(tarballs, 'busybox.tar'), name);
-    else if (base.includes('nginx')) importImage(host, path.join(tarballs, 'nginx.tar'), name);
+    if (base.includes('nginx')) importImage(host, path.join(tarballs, 'nginx.tar'), name);
     else importImage(host, path.join(tarballs, base === 'xuc' ? 'stub-jre.tar' : 'stub.tar'), name, { service: base, ports: STUB_PORTS });
     present.add(name);
   }

@@ -32,6 +32,7 @@ import {
   E2E_REQUIREMENTS,
   hostsDown,
   hostsUp,
+  pinnedHelperImage,
   isRoot,
   planStack,
   progress,
@@ -334,6 +335,10 @@ describeWithPrograms('taking over a running XiVO installation without restarting
   });
 
   test('synth of the discovered file succeeds, and impact shows adoption only before deploying', async () => {
+    // These hosts reach no Docker Hub: as an operator with a mirror would, the helpers come from the run's registry.
+    const doc = parseDocument(fs.readFileSync(ENV_FILE, 'utf8'));
+    doc.set('helperImage', pinnedHelperImage());
+    fs.writeFileSync(ENV_FILE, doc.toString({ lineWidth: 0 }));
     const synth = await cdktf('synth', [], OUTDIR, env);
     expect(synth.status).toBe(0);
     const impact = buildImpactReport(new Map(), readStacks(OUTDIR), 'nothing → discovered');

@@ -11,7 +11,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { docker, importImage, TestHost } from './harness';
+import { docker, importImage, TestHost, TOOLS_IMAGE } from './harness';
 
 export const XIVO_RELEASE = '2024.05';
 export const XIVO_DIST = '02';
@@ -119,9 +119,9 @@ export function compose(host: TestHost, dir: string, project: string, file: stri
   return `${res.stdout}${res.stderr}`;
 }
 
-/** Imports the stand-ins the installation runs, under XiVO's names, and busybox for the helpers. */
+/** Imports the stand-ins the installation runs, under XiVO's names, and busybox for the tests' own containers. */
 function importImages(host: TestHost, tarballs: string, images: readonly string[], ports: readonly number[]): void {
-  importImage(host, path.join(tarballs, 'busybox.tar'), 'busybox:stable');
+  importImage(host, path.join(tarballs, 'busybox.tar'), TOOLS_IMAGE);
   for (const image of images) {
     const service = image
       .replace(/:[^/:]+$/, '')
@@ -181,23 +181,12 @@ export function installXivo(pbx: TestHost, cc: TestHost, tarballs: string, secre
   const markers: Record<string, string> = {};
   for (const volume of ['xivocc_pgxivocc-data', 'xivocc_recordings']) {
     markers[volume] = `data of ${volume} ${Date.now()}`;
-    docker(cc, [
-      'run',
-      '--rm',
-      '--network',
-      'none',
-      '-v',
-      `${volume}:/data`,
-      'busybox:stable',
-      'sh',
-      '-c',
-      `echo '${markers[volume]}' > /data/MARKER`,
-    ]);
+    docker(cc, ['run', '--rm', '--network', 'none', '-v', `${volume}:/data`, TOOLS_IMAGE, 'sh', '-c', `echo '${markers[volume]}' > /data/MARKER`]);
   }
   return { ccDir, pbxDir, customEnv: { pbx: pFiles.custom, cc: cFiles.custom }, markers };
 }
 
 /** The marker of a data volume, read back. */
 export function readMarker(host: TestHost, volume: string): string {
-  return docker(host, ['run', '--rm', '--network', 'none', '-v', `${volume}:/data:ro`, 'busybox:stable', 'cat', '/data/MARKER']).trim();
+  return docker(host, ['run', '--rm', '--network', 'none', '-v', `${volume}:/data:ro`, TOOLS_IMAGE, 'cat', '/data/MARKER']).trim();
 }

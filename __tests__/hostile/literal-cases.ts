@@ -83,8 +83,7 @@ export function buildLiteralCases(): LiteralCase[] {
         },
         (e) => {
           e.services = {
-            'cc.xuc': { image: `registry.example.com/${value}` },
-            // containerPath is no free text: limited like route paths (refused-cases.ts, "path limits").
+            // Neither containerPath nor an image repository is free text: both are limited (refused-cases.ts, "path limits", "image references").
             'cc.kibana': { volumes: [{ hostPath: `/srv/${value}`, containerPath: '/data/extra' }] },
           };
         },
@@ -94,7 +93,6 @@ export function buildLiteralCases(): LiteralCase[] {
     const xuc = containerNamed(json, 'xivocc-xuc');
     const xucVars = envOf(xuc);
     const kibana = containerNamed(json, 'xivocc-kibana');
-    const image = Object.values<Record<string, any>>(json.resource.docker_image).find((i) => String(i.name).startsWith('registry.example.com/'))!;
     const conf = uploadOf(xuc, '/conf/xuc.conf').content as string;
     const line = (key: string) =>
       conf
@@ -102,7 +100,6 @@ export function buildLiteralCases(): LiteralCase[] {
         .find((l) => l.trim().startsWith(`${key} =`))!
         .trim();
     const push = (field: string, synthesized: string, expected: string) => cases.push({ field, value, synthesized, expected });
-    push('services.<id>.image', image.name, `registry.example.com/${value}:2024.05.latest`);
     push('services.<id>.volumes[].hostPath', kibana.volumes[0].host_path, `/srv/${value}`);
     push('auth.cas.serverUrl', xucVars.CAS_SERVER_URL, `https://cas.example.com/cas/${value}`);
     push('auth.oidc.audience', xucVars.OIDC_AUDIENCE, value);

@@ -634,6 +634,72 @@ export const REFUSED_CASES: readonly RefusedCase[] = [
     ],
   })),
 
+  // Image references: a repository is no free text, and what runs as root on every host is pinned by digest.
+  ...(
+    [
+      ['image with a tag', setService('cc.xuc', { image: 'xivoxc/xuc:2024.05' })],
+      ['image in capitals', setService('cc.xuc', { image: 'XivoXC/xuc' })],
+      ['image with a Markdown link', setService('cc.xuc', { image: 'xivoxc/xuc](https://evil.example/)' })],
+    ] as const
+  ).map(([name, file]): RefusedCase => ({
+    family: 'image references',
+    name,
+    file,
+    refused: [
+      'services["cc.xuc"].image: must be an image repository without tag, e.g. "xivoxc/xuc" or "registry.example.com/xivoxc/xuc" (lowercase letters, digits, ".", "_", "-" and "/"); give the tag in `tag`',
+    ],
+  })),
+  {
+    family: 'image references',
+    name: 'image of 3,000 characters',
+    file: setService('cc.xuc', { image: `xivoxc/${'a'.repeat(2993)}` }),
+    refused: ['services["cc.xuc"].image: is longer than 255 characters, the longest Docker repository name'],
+  },
+  {
+    family: 'image references',
+    name: 'helper image by a floating tag',
+    file: (e: Env) => (e.helperImage = 'busybox:stable'),
+    refused: [
+      "helperImage: is not pinned by digest: a tag can be moved to other content, which would then run as root on every host; write <name>[:<tag>]@sha256:<digest> (`docker inspect --format '{{index .RepoDigests 0}}' <image>` on a host that pulled it gives it)",
+    ],
+  },
+  {
+    family: 'image references',
+    name: 'helper image with a short digest',
+    file: (e: Env) => (e.helperImage = 'busybox@sha256:bdf57e528e45'),
+    refused: ['helperImage: must be a Docker image reference pinned by digest: <name>[:<tag>]@sha256:<64 lowercase hexadecimal digits>'],
+  },
+  {
+    family: 'image references',
+    name: 'helper image of 3,000 characters',
+    file: (e: Env) => (e.helperImage = `${'a'.repeat(2929)}@sha256:${'0'.repeat(64)}`),
+    refused: ['helperImage: is longer than 456 characters, the longest Docker image reference'],
+  },
+
+  // Messages quote at most MAX_ECHO characters of a value: a long key is cut, never printed whole.
+  {
+    family: 'echo limits',
+    name: 'unknown service id of 1,000 characters',
+    file: setService('x'.repeat(1000), { enabled: false }),
+    refused: [
+      `services["${'x'.repeat(40)}…"]: "${'x'.repeat(40)}… (1000 characters)" is not a catalogue service: write "<role>.<service>" as listed by docs/environment.md (e.g. "cc.xuc")`,
+    ],
+  },
+  {
+    family: 'echo limits',
+    name: 'unknown port name of 1,000 characters',
+    file: setService('cc.xuc', { ports: { ['p'.repeat(1000)]: 8090 } }),
+    refused: [
+      `services["cc.xuc"].ports["${'p'.repeat(40)}…"]: "cc.xuc" has no port named "${'p'.repeat(40)}… (1000 characters)"; its ports: http`,
+    ],
+  },
+  {
+    family: 'echo limits',
+    name: 'server service of 1,000 characters',
+    file: (e: Env) => (e.servers[0].services = ['s'.repeat(1000)]),
+    refused: [`servers[0].services[0]: "${'s'.repeat(40)}… (1000 characters)" is not a known service; services of this server's roles: xivo.configmgt`],
+  },
+
   // 7. Composed variables.
   ...(
     [

@@ -1,4 +1,5 @@
 /** The bundled environments, synthesized: one snapshot per stack plus targeted assertions. */
+import { HOST_FILE_HELPER_IMAGE } from '../../catalogue/services';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
@@ -217,6 +218,6 @@ describe('wiring', () => {
   test('images follow the release line and the registry mirror', () => {
     const images = resources(out.json('prod-cc-core'), 'docker_image').map(([, i]) => i.name);
     expect(images).toContain('registry.prod.example.com/xivo-mirror/xivoxc/xuc:2024.05.latest');
-    expect(images).toContain('registry.prod.example.com/xivo-mirror/busybox:stable');
+    expect(images).toContain(`registry.prod.example.com/xivo-mirror/${HOST_FILE_HELPER_IMAGE}`);
   });
 });

@@ -10,9 +10,8 @@
  */
 import { Construct } from 'constructs';
 import { dependable, Lazy } from '../terraform-cdk';
-import { HOST_FILE_HELPER_IMAGE } from '../../catalogue/services';
 import { ServiceDefinition } from '../../catalogue/types';
-import { deploymentLabels, withRegistry } from '../deployment';
+import { deploymentLabels, helperImageOf } from '../deployment';
 import { ValidationError } from '../errors';
 import { HostFile } from '../host-file';
 import { ServiceContainer, ServiceOverrides } from '../service-container';
@@ -44,7 +43,7 @@ export function nginxKeyFiles(scope: Construct, definition: ServiceDefinition, s
     keyPath: `${sslHostDir}/${fileBaseName}.key`,
     csrPath: `${sslHostDir}/${fileBaseName}.csr`,
     labels: deploymentLabels(deployment, definition.role, definition.name),
-    helperImage: withRegistry(deployment, HOST_FILE_HELPER_IMAGE),
+    helperImage: helperImageOf(deployment),
   };
 }
 
@@ -70,7 +69,7 @@ export class NginxService extends Construct {
         content,
         permissions,
         labels,
-        helperImage: withRegistry(deployment, HOST_FILE_HELPER_IMAGE),
+        helperImage: helperImageOf(deployment),
       });
     // A key held by the server's key stack is written by that stack (nginxKeyFiles), never here.
     this.tlsFiles = [

@@ -14,17 +14,21 @@
 #     NAME:pg            no Docker: PostgreSQL (Debian's postgresql) on ADDR:5432, TLS with a
 #                        certificate of the test CA, role and database `terraform` (password made
 #                        here), for Terraform's pg backend
+#     NAME:registry      no Docker: an image registry (Debian's docker-registry, docker/distribution)
+#                        on ADDR:5000, TLS with a certificate of the test CA, which every Docker host
+#                        of the run trusts (/etc/docker/certs.d/ADDR:5000/ca.crt): images pinned by
+#                        digest are pulled from it, as from an operator's mirror
 #   scripts/e2e/hosts.sh down          stop every host and service, remove namespaces, links and data
 #
 # Needs root, iproute2, util-linux (unshare, nsenter, runuser), docker.io, openssl; openssh-server
-# and openssh-client for ssh hosts and bastions; postgresql for pg. Writes under $XIVO_E2E_ROOT
+# and openssh-client for ssh hosts and bastions; postgresql for pg; docker-registry for registry. Writes under $XIVO_E2E_ROOT
 # (default /tmp/xivo-e2e): hosts/<name>/{docker.sock,data,exec,fs/...,dockerd.log,sshd/}, tls/
 # (the CA, server and client certificates of the TLS hosts and of PostgreSQL), ssh/ (the client
 # key and every sshd's host key) and hosts.json, which the suite reads:
 #   hosts     the Docker hosts: name, address, socket, tcp endpoint, ssh URL and jump host ('' when
 #             none), sshd's host key, filesystem root, network namespace
-#   services  bastions and PostgreSQL: name, kind, address, network namespace, ssh host key
-#             (bastion); connStr, adminConnStr, psqlDir (pg)
+#   services  bastions, PostgreSQL and registries: name, kind, address, network namespace, ssh host
+#             key (bastion); connStr, adminConnStr, psqlDir (pg); endpoint, ADDR:5000 (registry)
 #   ssh       the client key (identity) and its public half
 #
 # Addresses come from 198.18.0.0/15, the range reserved for network device testing (RFC 2544):
@@ -180,6 +184,33 @@ SQL
   chmod 0600 "$dir/conn"
 }
 
+# start_registry NAME NETNS ADDR: docker/distribution's registry, TLS on ADDR:5000, storage in hosts/<name>/registry.
+start_registry() {
+  local name=$1 ns=$2 addr=$3 dir=$ROOT/hosts/$1/registry
+  command -v docker-registry >/dev/null || { log "$name: docker-registry not found (apt-get install docker-registry)"; exit 1; }
+  make_tls "$name" "$addr"
+  mkdir -p "$dir/data"
+  cat > "$dir/config.yml" <<CONF
+version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: $dir/data
+http:
+  addr: $addr:5000
+  tls:
+    certificate: $ROOT/tls/server-$name.pem
+    key: $ROOT/tls/server-$name-key.pem
+CONF
+  daemon nsenter --net="/var/run/netns/$ns" docker-registry serve "$dir/config.yml" >"$dir/registry.log" 2>&1 </dev/null &
+  local n=0
+  until [ -n "$(nsenter --net="/var/run/netns/$ns" ss -Hltn "sport = :5000" 2>/dev/null)" ]; do
+    n=$((n + 1)); [ $n -gt 40 ] && { log "$name: the registry did not listen; its log:"; tail -20 "$dir/registry.log" >&2; exit 1; }
+    sleep 0.25
+  done
+}
+
 up() {
   [ "$(id -u)" = 0 ] || { log "needs root (network namespaces, dockerd)"; exit 1; }
   for tool in ip nsenter unshare dockerd openssl; do command -v $tool >/dev/null || { log "$tool not found (apt-get install iproute2 util-linux docker.io openssl)"; exit 1; }; done
@@ -191,7 +222,7 @@ up() {
   ip link add "$BRIDGE" type bridge
   ip addr add "$NET.1/24" dev "$BRIDGE"
   ip link set "$BRIDGE" up
-  local i=0 json="" services="" spec
+  local i=0 json="" services="" spec registries=()
   # Addresses by position, known before any host starts (an ssh host names its jump host's).
   declare -A ADDR
   for spec in "$@"; do i=$((i + 1)); ADDR[${spec%%:*}]=$NET.$((10 + i)); done
@@ -214,12 +245,17 @@ up() {
         start_sshd "$name" "$ns" "$addr" "" "" "" yes
         services+="${services:+,}{\"name\":\"$name\",\"kind\":\"bastion\",\"address\":\"$addr\",\"netns\":\"$ns\",\"sshHostKey\":\"$(cut -d' ' -f1,2 "$dir/sshd/ssh_host_ed25519_key.pub")\"}"
         continue ;;
+      registry)
+        start_registry "$name" "$ns" "$addr"
+        registries+=("$addr:5000")
+        services+="${services:+,}{\"name\":\"$name\",\"kind\":\"registry\",\"address\":\"$addr\",\"netns\":\"$ns\",\"endpoint\":\"$addr:5000\"}"
+        continue ;;
       pg)
         start_pg "$name" "$ns" "$addr"
         services+="${services:+,}{\"name\":\"$name\",\"kind\":\"pg\",\"address\":\"$addr\",\"netns\":\"$ns\",\"connStr\":\"$(cat "$dir/pg/conn")\",\"psqlDir\":\"$dir/pg/run\"}"
         continue ;;
       ""|tls|ssh|ssh-via-*) ;;
-      *) log "$spec: unknown kind '$tls' (tls, ssh, ssh-via-NAME, bastion, pg)"; exit 2 ;;
+      *) log "$spec: unknown kind '$tls' (tls, ssh, ssh-via-NAME, bastion, pg, registry)"; exit 2 ;;
     esac
     mkdir -p "$dir/data" "$dir/exec" "$dir/fs"
     local binds="" d
@@ -256,9 +292,18 @@ up() {
     fi
     json+="${json:+,}{\"name\":\"$name\",\"address\":\"$addr\",\"socket\":\"unix://$dir/docker.sock\",\"tcp\":\"$tcp\",\"ssh\":\"$ssh\",\"sshJump\":\"$jump\",\"sshHostKey\":\"$hostkey\",\"fsRoot\":\"$dir/fs\",\"netns\":\"$ns\"}"
   done
+  # Every Docker host trusts the run's registries (dockerd reads certs.d at each pull).
+  for spec in "$@"; do
+    local reg
+    [ -d "$ROOT/hosts/${spec%%:*}/fs/etc/docker" ] || continue
+    for reg in "${registries[@]}"; do
+      mkdir -p "$ROOT/hosts/${spec%%:*}/fs/etc/docker/certs.d/$reg"
+      cp "$ROOT/tls/ca.pem" "$ROOT/hosts/${spec%%:*}/fs/etc/docker/certs.d/$reg/ca.crt"
+    done
+  done
   for spec in "$@"; do
     local name=${spec%%:*} kind=${spec#*:} dir=$ROOT/hosts/${spec%%:*} n=0
-    [ "$kind" = bastion ] || [ "$kind" = pg ] && continue
+    [ "$kind" = bastion ] || [ "$kind" = pg ] || [ "$kind" = registry ] && continue
     until docker -H "unix://$dir/docker.sock" info >/dev/null 2>&1; do
       n=$((n + 1))
       if [ $n -gt 60 ]; then log "$name: dockerd did not answer in 30 s; its log:"; tail -20 "$dir/dockerd.log" >&2; exit 1; fi
