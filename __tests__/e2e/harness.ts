@@ -85,6 +85,7 @@ export const E2E_REQUIREMENTS: Record<string, string> = {
   '/usr/sbin/nginx': 'nginx-light',
   jlink: 'openjdk-17-jdk-headless',
   iptables: 'iptables',
+  'docker-registry': 'docker-registry',
 };
 
 /** Timestamped progress on stderr and in `<work>/progress.log` (Jest holds console output until a test ends). */

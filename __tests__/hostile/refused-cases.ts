@@ -689,15 +689,15 @@ export const REFUSED_CASES: readonly RefusedCase[] = [
     family: 'echo limits',
     name: 'unknown port name of 1,000 characters',
     file: setService('cc.xuc', { ports: { ['p'.repeat(1000)]: 8090 } }),
-    refused: [
-      `services["cc.xuc"].ports["${'p'.repeat(40)}…"]: "cc.xuc" has no port named "${'p'.repeat(40)}… (1000 characters)"; its ports: http`,
-    ],
+    refused: [`services["cc.xuc"].ports["${'p'.repeat(40)}…"]: "cc.xuc" has no port named "${'p'.repeat(40)}… (1000 characters)"; its ports: http`],
   },
   {
     family: 'echo limits',
     name: 'server service of 1,000 characters',
     file: (e: Env) => (e.servers[0].services = ['s'.repeat(1000)]),
-    refused: [`servers[0].services[0]: "${'s'.repeat(40)}… (1000 characters)" is not a known service; services of this server's roles: xivo.configmgt`],
+    refused: [
+      `servers[0].services[0]: "${'s'.repeat(40)}… (1000 characters)" is not a known service; services of this server's roles: xivo.configmgt`,
+    ],
   },
 
   // 7. Composed variables.
