@@ -28,6 +28,8 @@ test('a one-shot busybox job with the directory bind-mounted, the values and the
     must_run: false,
     restart: 'no',
     network_mode: 'none',
+    capabilities: { drop: ['ALL'] },
+    security_opts: ['no-new-privileges'],
     volumes: [{ host_path: '/etc/docker/xivo', container_path: '/host' }],
     lifecycle: { postcondition: [expect.objectContaining({ condition: '${self.exit_code == 0}' })] },
   });

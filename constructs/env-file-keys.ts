@@ -80,6 +80,10 @@ export class EnvFileKeys extends Construct {
       entrypoint: ['/bin/sh', JOB_SCRIPT, `/host/${path.posix.basename(props.path)}`, JOB_VALUES],
       user: '0',
       networkMode: 'none',
+      // Root for the file's owner and mode bits only: no capability (no DAC override, no mount, no
+      // raw socket) and no gain of privileges, whatever the helper image holds.
+      capabilities: { drop: ['ALL'] },
+      securityOpts: ['no-new-privileges'],
       attach: true,
       mustRun: false,
       // A job: it must not be restarted when the script exits.

@@ -79,16 +79,19 @@ describeWithPrograms(
       fs.rmSync(path.dirname(output.outdir), { recursive: true, force: true });
     });
 
-    /** Runs a job on the host `root`, as a deploy does; the job must succeed. */
-    const deploy = async (config: Record<string, any>, root: string, token = TOKEN): Promise<JobRun> => {
-      const run = await runJob(config, {
+    /** Runs a job (its container named with `prefix`) on the host `root`, as a deploy does. */
+    const replay = (config: Record<string, any>, root: string, token = TOKEN, prefix = 'xivo-cdktf-test-'): Promise<JobRun> =>
+      runJob(config, {
         engine,
         hostRoot: root,
         image: TEST_APPLETS_IMAGE,
         variables: { [SharedToken.VARIABLE_NAME]: token },
-        namePrefix: 'xivo-cdktf-test-',
+        namePrefix: prefix,
         extraLabels: { [TEST_LABEL]: TEST_LABEL_VALUE },
       });
+    /** Runs a job on the host `root`, as a deploy does; the job must succeed. */
+    const deploy = async (config: Record<string, any>, root: string, token = TOKEN): Promise<JobRun> => {
+      const run = await replay(config, root, token);
       expect({ exitCode: run.exitCode, logs: run.logs }).toEqual({ exitCode: 0, logs: expect.any(String) });
       await engine.call('DELETE', `/containers/${run.containerId}?v=1&force=1`);
       return run;
@@ -220,21 +223,44 @@ describeWithPrograms(
       expect(backups(local)).toEqual([]);
     });
 
+    test('the job runs with no capability and no privilege gain: root only as the owner of the files', async () => {
+      const [, config] = cases[0];
+      const root = path.join(tmp, 'capabilities');
+      seed(root, hostFile(config));
+      // The job's own container settings, with the script swapped for a look at its process.
+      const probe = await replay(
+        { ...config, entrypoint: ['/bin/sh', '-c', 'grep -E "^(CapEff|CapBnd|NoNewPrivs):" /proc/self/status; touch /host/written-as-owner'] },
+        root,
+      );
+      expect(probe.exitCode).toBe(0);
+      expect(
+        probe.logs
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => l.replace(/\s+/g, ' ')),
+      ).toEqual(['CapEff: 0000000000000000', 'CapBnd: 0000000000000000', 'NoNewPrivs: 1']);
+      expect(fs.existsSync(path.join(root, path.dirname(hostFile(config)), 'written-as-owner'))).toBe(true);
+      // A directory root does not own is out of reach without CAP_DAC_OVERRIDE, although the job runs as uid 0.
+      const foreign = path.join(root, 'etc/foreign');
+      fs.mkdirSync(foreign, { recursive: true, mode: 0o755 });
+      fs.chownSync(foreign, 4242, 4242);
+      const denied = await replay(
+        { ...config, entrypoint: ['/bin/sh', '-c', 'touch /host/x'], volumes: [{ host_path: '/etc/foreign', container_path: '/host' }] },
+        root,
+        TOKEN,
+        'xivo-cdktf-test-denied-',
+      );
+      expect({ exitCode: denied.exitCode, logs: denied.logs }).toEqual({ exitCode: 1, logs: expect.stringContaining('Permission denied') });
+    });
+
     test('a job pointed at factory.env fails, leaving it untouched', async () => {
       const [, config] = cases[0];
       const root = path.join(tmp, 'factory');
       const local = seed(root, hostFile(config));
       const factory = path.join(path.dirname(local), 'factory.env');
-      const run = await runJob(
+      const run = await replay(
         { ...config, entrypoint: config.entrypoint.map((a: string) => a.replace('/host/custom.env', '/host/factory.env')) },
-        {
-          engine,
-          hostRoot: root,
-          image: TEST_APPLETS_IMAGE,
-          variables: { [SharedToken.VARIABLE_NAME]: TOKEN },
-          namePrefix: 'xivo-cdktf-test-',
-          extraLabels: { [TEST_LABEL]: TEST_LABEL_VALUE },
-        },
+        root,
       );
       expect(run.exitCode).toBe(2);
       expect(run.logs).toContain('factory.env belongs to XiVO');

@@ -1,7 +1,8 @@
 /**
  * Replays a synthesized one-shot job (a `docker_container` with `attach = true`,
  * `must_run = false`, e.g. an EnvFileKeys job) against a real engine, as kreuzwerker/docker
- * 3.6.2 applies it: ContainerCreate (entrypoint, user, network mode, binds, labels), the
+ * 3.6.2 applies it: ContainerCreate (entrypoint, user, network mode, capabilities, security
+ * options, binds, labels), the
  * `upload`s copied in before start, ContainerStart, then ContainerWait because of `attach`.
  * Host paths are mapped under a temp dir so a test never touches the real /etc.
  */
@@ -19,6 +20,8 @@ const REPLAYED = new Set([
   'entrypoint',
   'user',
   'network_mode',
+  'capabilities',
+  'security_opts',
   'attach',
   'must_run',
   'restart',
@@ -75,6 +78,9 @@ export async function runJob(config: Record<string, any>, options: JobReplayOpti
     HostConfig: {
       Binds: binds,
       NetworkMode: config.network_mode ?? 'default',
+      CapAdd: config.capabilities?.add,
+      CapDrop: config.capabilities?.drop,
+      SecurityOpt: config.security_opts,
       RestartPolicy: { Name: config.restart ?? 'no', MaximumRetryCount: 0 },
     },
   });
