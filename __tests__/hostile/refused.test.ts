@@ -31,3 +31,9 @@ describe.each([...new Set(REFUSED_CASES.map((c) => c.family))])('%s', (family) =
 test('the suite holds at least 120 refused files', () => {
   expect(REFUSED_CASES.length).toBeGreaterThanOrEqual(120);
 });
+
+test('no issue quotes a long value whole: every line stays short, however long the input', () => {
+  // The corpus holds values of 1,000 and 3,000 characters; the longest message (with its location and fix) is under 500.
+  const longest = Math.max(...REFUSED_CASES.flatMap((c) => issuesOf(fileOf(c)).map((issue) => issue.length)));
+  expect(longest).toBeLessThanOrEqual(500);
+});
