@@ -174,7 +174,21 @@ export async function initIfNeeded(dir: string, env: NodeJS.ProcessEnv, migrateS
     return undefined;
   const args = ['init', '-input=false', '-no-color'];
   if (migrateState) args.push('-migrate-state', '-force-copy');
-  const result = await terraform(dir, args, env);
+  let result = await terraform(dir, args, env);
+  for (let attempt = 1; attempt < INIT_ATTEMPTS && result.code !== 0 && CONCURRENT_PG_SETUP.test(result.text); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 200 * attempt + Math.floor(Math.random() * 200)));
+    result = await terraform(dir, args, env);
+  }
   if (result.code === 0) fs.writeFileSync(file, fingerprint);
   return result;
 }
+
+/**
+ * The pg backend's first init creates `public.global_states_id_seq`, shared by every schema,
+ * with `CREATE SEQUENCE IF NOT EXISTS`, which PostgreSQL does not serialize: two stacks
+ * initialized at once on a new database (a pipeline's tier, deploy's parallel stacks) can fail
+ * with a unique violation of a catalogue index. The other init created it: trying again succeeds.
+ */
+export const CONCURRENT_PG_SETUP = /duplicate key value violates unique constraint "pg_(class_relname_nsp|type_typname_nsp|namespace_nspname)_index"/;
+/** Inits of a stack when the pg backend's set-up raced with another's (bounded: any other failure is not retried). */
+const INIT_ATTEMPTS = 3;

@@ -255,6 +255,28 @@ describe('failures and recoveries', () => {
     expect(log[log.length - 1]).toMatch(/^deploy: 4 stacks in [\d.]+ s \(CPU [\d.]+ s\): 2 applied, 1 failed, 1 skipped$/);
   });
 
+  test("the pg backend's set-up racing another stack's first init is tried again; any other init failure is not", async () => {
+    const race = {
+      code: 1,
+      stderr: 'Initializing the backend...\n\nError: pq: duplicate key value violates unique constraint "pg_class_relname_nsp_index"\n',
+    };
+    const other = { code: 1, stderr: 'Error: pq: password authentication failed for user "terraform"\n' };
+    const { result, of, callsOf } = await run({
+      'x-pbx': { inits: [race, { code: 0 }], plans: [CHANGE] },
+      'x-cc': { inits: [race, race, { code: 0 }], plans: [CHANGE] },
+      'x-uc': { inits: [other], plans: [CHANGE] },
+      'x-edge': { plans: [CHANGE] },
+    });
+    expect(['x-pbx', 'x-cc', 'x-uc'].map((s) => [s, of(s).result, callsOf(s, 'init').length])).toEqual([
+      ['x-pbx', 'applied', 2],
+      ['x-cc', 'applied', 3],
+      // Two plan attempts (a failed plan is planned again once the others are applied), one init each: never retried.
+      ['x-uc', 'failed', 2],
+    ]);
+    expect(of('x-uc').errors.join('\n')).toContain('password authentication failed');
+    expect(result.stacks.length).toBe(4);
+  });
+
   test('a saved plan made stale by another deploy is planned again; nothing left to do is not an error', async () => {
     const stale = {
       code: 1,

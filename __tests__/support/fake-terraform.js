@@ -4,7 +4,8 @@
  * Terraform): it answers init, plan, apply, import and state commands in the machine-readable
  * form deploy reads, from a scenario, and records every call.
  *
- * FAKE_TF_SCENARIO: JSON file { "<stack dir name>": { plans: [Step...], applies: [Step...], imports: [Step...], state: {...} } }
+ * FAKE_TF_SCENARIO: JSON file { "<stack dir name>": { inits: [Step...], plans: [Step...], applies: [Step...], imports: [Step...], state: {...} } }
+ *   An init step with a non-zero `code` prints `stderr` and fails, creating nothing.
  *   Step: { code, changes: {add, change, remove}, outputs: {name: action}, diagnostics: [{summary, detail, address}], sleepMs, meetPeers }
  *   `meetPeers: N`: the call waits (at most 10 s) until N calls of the same command and step number
  *   have started, in any stack: concurrency proven by a rendezvous, not by timing a sleep.
@@ -49,6 +50,12 @@ const later = (step, fn) => {
 
 switch (command) {
   case 'init': {
+    const step = pick(own.inits);
+    if (step.code) {
+      process.stderr.write(step.stderr || 'Error: init failed\n');
+      finish(step.code);
+      break;
+    }
     fs.mkdirSync('.terraform', { recursive: true });
     fs.writeFileSync(path.join('.terraform', 'terraform.tfstate'), '{}');
     finish(0);
