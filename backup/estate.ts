@@ -8,6 +8,7 @@ import * as path from 'path';
 import * as fs from 'fs';
 import { BackupDefinition, backupsOf } from '../catalogue/backups';
 import { isServiceId, Role, ServiceId } from '../catalogue/types';
+import { labelRecord } from '../constructs/labels';
 import { DockerConnection } from '../discover/docker-api';
 import { readStacks, selectStacks, StackInfo } from '../deploy/stack-info';
 
@@ -98,7 +99,7 @@ export function readEstateStack(info: StackInfo): EstateStack {
     return m && m[1] === kind ? resources[kind]?.[m[2]] : undefined;
   };
   const containers = Object.entries(resources.docker_container ?? {}).map(([id, c]): EstateContainer => {
-    const labels = Object.fromEntries((c.labels ?? []).map((l) => [l.label, l.value]));
+    const labels = labelRecord(c.labels);
     const serviceId = `${labels['org.xivo.role']}.${labels['org.xivo.service']}`;
     return {
       address: `docker_container.${id}`,

@@ -108,5 +108,5 @@ export function helperImage(scope: IConstruct, name: string): Image {
 }
 
 /** Warning for a helper image named by a tag: its jobs run as root on the host. */
-export const unpinnedHelperWarning = (name: string) =>
+const unpinnedHelperWarning = (name: string) =>
   `helper image ${name} is not pinned by digest: whoever can move its tag chooses what runs as root on the host; write <name>@sha256:<digest>, or name an image you build`;

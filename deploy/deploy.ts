@@ -17,7 +17,7 @@
 import { encryptedEnvironment, StateEncryptionError } from './state-encryption';
 import * as fs from 'fs';
 import * as path from 'path';
-import { initIfNeeded, terraform, TerraformMessage, TerraformResult } from './terraform';
+import { automationEnvironment, initIfNeeded, terraform, TerraformMessage, TerraformResult } from './terraform';
 import { explain, hostLabel, isLockError, isStalePlan, Leftover, leftoversOf } from './failures';
 import { ApplyJournal } from './journal';
 import { restoreExports } from './exported-files';
@@ -197,7 +197,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const log = options.log ?? (() => undefined);
   const slots = new Slots(options.concurrency ?? 4);
   const lockTimeout = options.lockTimeout ?? '5m';
-  const env = { ...options.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: options.env.CHECKPOINT_DISABLE ?? '1' };
+  const env = automationEnvironment(options.env);
   const selected = new Map(options.stacks.map((s) => [s.name, s]));
   // OpenTofu's state encryption: TF_ENCRYPTION for each encrypted stack; refused before anything runs.
   const stackEnvs = new Map<string, NodeJS.ProcessEnv>();

@@ -149,6 +149,11 @@ function initFingerprint(dir: string, env: NodeJS.ProcessEnv): string {
     .digest('hex');
 }
 
+/** `env` as Terraform is run unattended (deploy, drift): no prompt, no version check unless the caller asked for one. */
+export function automationEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: env.CHECKPOINT_DISABLE ?? '1' };
+}
+
 /** The Terraform binary deploy runs: `XIVO_TERRAFORM` (e.g. `tofu`), else `terraform`. */
 export function terraformBinary(env: NodeJS.ProcessEnv): string {
   return env.XIVO_TERRAFORM ?? process.env.XIVO_TERRAFORM ?? 'terraform';

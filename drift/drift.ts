@@ -22,10 +22,13 @@ import { createHash, X509Certificate } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { DockerApi } from '../discover/docker-api';
+import { parseEnvFile } from '../discover/mapping';
 import { firstFileOfTar } from '../discover/tar';
 import { encryptedEnvironment } from '../deploy/state-encryption';
-import { initIfNeeded, terraform } from '../deploy/terraform';
+import { automationEnvironment, initIfNeeded, terraform } from '../deploy/terraform';
 import { EstateStack } from '../backup/estate';
+import { LabelList, labelRecord } from '../constructs/labels';
+import { splitPemCertificates } from '../constructs/xuc/auth-checks';
 import { inspectContainer, mountHelper } from '../backup/host-jobs';
 
 export type DriftKind =
@@ -119,21 +122,12 @@ export function changedAttributes(before: Record<string, unknown> | null, after:
     .sort();
 }
 
-/** `KEY=VALUE` lines of an env file; a key written twice takes its last value (as Docker reads it). */
-export function envFileValues(text: string): Map<string, string> {
-  const values = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    const m = /^([A-Za-z_][A-Za-z0-9_.]*)=(.*)$/.exec(line.replace(/\r$/, ''));
-    if (m) values.set(m[1], m[2]);
-  }
-  return values;
-}
-
 /** The managed keys whose value on the host differs from the deployed one (or that are missing). */
 export function envKeyDrift(deployed: string, onHost: string): { key: string; kind: 'env-key-edited' | 'env-key-missing' }[] {
-  const host = envFileValues(onHost);
+  // A key written twice takes its last value, as Docker reads it.
+  const host = new Map(parseEnvFile(onHost));
   const out: { key: string; kind: 'env-key-edited' | 'env-key-missing' }[] = [];
-  for (const [key, value] of envFileValues(deployed)) {
+  for (const [key, value] of new Map(parseEnvFile(deployed))) {
     if (!host.has(key)) out.push({ key, kind: 'env-key-missing' });
     else if (host.get(key) !== value) out.push({ key, kind: 'env-key-edited' });
   }
@@ -142,12 +136,6 @@ export function envKeyDrift(deployed: string, onHost: string): { key: string; ki
 
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 const uploadBytes = (u: Upload) => (u.content_base64 ? Buffer.from(u.content_base64, 'base64') : Buffer.from(u.content ?? '', 'utf8'));
-
-function labelsOf(values: Record<string, unknown>): Record<string, string> {
-  const labels = values.labels;
-  if (Array.isArray(labels)) return Object.fromEntries((labels as { label: string; value: string }[]).map((l) => [l.label, l.value]));
-  return (labels as Record<string, string>) ?? {};
-}
 
 function stateResources(shown: { values?: { root_module?: Module } }): StateResource[] {
   const out: StateResource[] = [];
@@ -165,9 +153,9 @@ interface Module {
 
 /** Every certificate of a PEM text (a chain), parsed. */
 function certificatesIn(pem: string): X509Certificate[] {
-  return [...pem.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)].flatMap((m) => {
+  return splitPemCertificates(pem).flatMap((block) => {
     try {
-      return [new X509Certificate(m[0])];
+      return [new X509Certificate(block)];
     } catch {
       return [];
     }
@@ -253,7 +241,7 @@ export async function stackDrift(stack: EstateStack, options: DriftOptions): Pro
   const t0 = Date.now();
   const base = { stack: stack.info.name, server: stack.info.server };
   const unchecked = (why: string): StackDrift => ({ ...base, findings: [], certificates: [], unchecked: why, seconds: (Date.now() - t0) / 1000 });
-  const plainEnv = { ...options.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: options.env.CHECKPOINT_DISABLE ?? '1' };
+  const plainEnv = automationEnvironment(options.env);
   // An encrypted state (backend.encryption) is read with the same TF_ENCRYPTION as deploy's.
   const encrypted = encryptedEnvironment(stack.info, plainEnv);
   if (encrypted.problem !== undefined) return unchecked(encrypted.problem);
@@ -332,7 +320,7 @@ export async function stackDrift(stack: EstateStack, options: DriftOptions): Pro
     const hostFiles: { path: string; bytes: Buffer; address: string }[] = [];
     const envFiles: { path: string; managed: string; address: string }[] = [];
     for (const r of resources.filter((r) => r.type === 'docker_container')) {
-      const labels = labelsOf(r.values);
+      const labels = labelRecord(r.values.labels as LabelList | undefined);
       const target = labels['org.xivo.host-file'];
       if (!target) continue;
       const uploads = (r.values.upload ?? []) as Upload[];

@@ -5,6 +5,7 @@
  */
 import { HOST_FILE_EFFECT, JOB_EFFECT, SERVICE_EFFECTS, UNKNOWN_EFFECT } from '../catalogue/service-effects';
 import { isServiceId } from '../catalogue/types';
+import { LabelList, labelRecord } from '../constructs/labels';
 import { Action, addressOf, Cause, diffStack, JsonObject, ResourceChange, StackJson } from './changes';
 import { followConsequences } from './consequences';
 import type { InputNotCompared } from './inputs';
@@ -104,9 +105,7 @@ export interface ImpactContext {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-function labelsOf(config: JsonObject | undefined): Record<string, string> {
-  return Object.fromEntries(((config?.labels ?? []) as { label: string; value: string }[]).map((l) => [l.label, l.value]));
-}
+const labelsOf = (config: JsonObject | undefined) => labelRecord(config?.labels as LabelList | undefined);
 
 /**
  * Environment and server of a stack, from its network's labels (stack names may contain '-'); a
