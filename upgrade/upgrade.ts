@@ -14,8 +14,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { findRelease } from '../catalogue/releases';
-import { Role } from '../catalogue/types';
-import { KEY_STACK_SUFFIX } from '../constructs/platform-rules';
+import { ALL_ROLES, Role } from '../catalogue/types';
+import { KEY_STACK_SUFFIX, startTier } from '../constructs/platform-rules';
 import { DEFAULT_ENV_FILES, expandEnvFiles } from '../config/env-files';
 import { DockerApi } from '../discover/docker-api';
 import { deploy } from '../deploy/deploy';
@@ -28,23 +28,21 @@ export interface Tier {
   readonly roles: readonly Role[];
 }
 
-/** The deploy order of an upgrade: XiVO's own (the PBX first; its media servers; the CC and UC apps; the edge in front). */
-export const TIERS: readonly Tier[] = [
-  { name: 'PBX', roles: [Role.XIVO] },
-  { name: 'MDS', roles: [Role.MDS] },
-  { name: 'CC/UC-Addon', roles: [Role.CC, Role.UC_ADDON] },
-  { name: 'edge', roles: [Role.EDGE] },
-];
+/**
+ * The deploy order of an upgrade: XiVO's start order (platform-rules.ts `startTier`: the PBX
+ * first; its media servers; the CC and UC apps; the edge in front), each tier named.
+ */
+const TIER_NAMES = ['PBX', 'MDS', 'CC/UC-Addon', 'edge'] as const;
+export const TIERS: readonly Tier[] = TIER_NAMES.map((name, i) => ({ name, roles: ALL_ROLES.filter((r) => startTier([r]) === i) }));
 
 /**
- * The tier of a stack: the first whose roles it carries (a server with the PBX is in the PBX tier).
+ * The tier of a stack: its server's start tier (a server with the PBX is in the PBX tier).
  * A key stack (`<env>-<server>-key`) goes with the PBX tier whatever its server: the PBX signs its
  * CSR, so the deploy of that tier applies it before the PBX.
  */
 export function tierOf(stack: Pick<EstateStack, 'roles'> & { readonly info?: { readonly name: string } }): number {
   if (stack.info?.name.endsWith(KEY_STACK_SUFFIX)) return 0;
-  const i = TIERS.findIndex((t) => t.roles.some((r) => stack.roles.includes(r)));
-  return i < 0 ? TIERS.length - 1 : i;
+  return stack.roles.length ? startTier(stack.roles) : TIERS.length - 1;
 }
 
 /** The stacks grouped by tier, in tier order; empty tiers left out. */
