@@ -84,7 +84,8 @@ export function serverBackupDir(directory: string, stack: EstateStack): string {
   return path.posix.join(directory, stack.info.environment, stack.info.server);
 }
 
-export function helperImageOf(stack: EstateStack): string {
+/** The stack's helper image (what backup and restore jobs run), or an error saying to deploy first. */
+export function requireHelperImage(stack: EstateStack): string {
   if (!stack.helperImage)
     throw new EstateError(
       `${stack.info.name}: no helper image (busybox) in this stack: deploy it first (every server writes its role's custom.env with it)`,
@@ -127,7 +128,7 @@ export async function backupServer(stack: EstateStack, options: BackupOptions = 
   const directory = options.directory ?? DEFAULT_BACKUP_DIRECTORY;
   const keep = options.keep ?? DEFAULT_BACKUP_RETENTION;
   const id = options.id ?? backupId();
-  const image = helperImageOf(stack);
+  const image = requireHelperImage(stack);
   const relative = path.posix.join(stack.info.environment, server, id);
   const target = path.posix.join(directory, relative);
   const root = `${directory}:/b`;

@@ -17,7 +17,7 @@ import { backupsOf, DEFAULT_BACKUP_DIRECTORY } from '../catalogue/backups';
 import { ServiceId } from '../catalogue/types';
 import { SERVICES } from '../catalogue/services';
 import { DockerApi } from '../discover/docker-api';
-import { BACKUP_ID, helperImageOf, Manifest, serverBackupDir } from './backup';
+import { BACKUP_ID, requireHelperImage, Manifest, serverBackupDir } from './backup';
 import { EstateError, EstateStack } from './estate';
 import { copyBetween, inspectContainer, mountHelper, mustExecIn, mustRunJob, shellQuote } from './host-jobs';
 
@@ -49,7 +49,7 @@ export async function listBackups(stack: EstateStack, directory = DEFAULT_BACKUP
     const dir = serverBackupDir(directory, stack);
     const out = await mustRunJob(
       api,
-      helperImageOf(stack),
+      requireHelperImage(stack),
       `listing ${dir}`,
       `cd /b 2>/dev/null || exit 0; for d in *; do [ -f "$d/manifest.json" ] && echo "$d"; done; true`,
       [`${dir}:/b:ro`],
@@ -91,7 +91,7 @@ export async function restoreServer(stack: EstateStack, options: RestoreOptions)
     throw new EstateError(
       `${server}: no complete backup ${options.backup === 'latest' ? 'at all' : `"${options.backup}"`} in ${serverBackupDir(directory, stack)} (have: ${available.join(', ') || 'none'})`,
     );
-  const image = helperImageOf(stack);
+  const image = requireHelperImage(stack);
   const relative = path.posix.join(stack.info.environment, server, id);
   const api = new DockerApi(stack.connection);
   const source = new DockerApi(stack.connection);
