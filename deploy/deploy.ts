@@ -151,12 +151,14 @@ interface Plan {
   readonly changes: Changes;
   readonly hasChanges: boolean;
   readonly outputsChange: boolean;
-  readonly planned: string[];
   readonly plannedChanges: PlannedChange[];
-  /** Resources the plan creates (or replaces): what its apply may leave behind if killed. */
-  readonly creates: string[];
   readonly result: TerraformResult;
 }
+
+/** A plan's changes as listed: `address: action`. */
+const plannedLines = (plan: Plan) => plan.plannedChanges.map((c) => `${c.address}: ${c.action}`);
+/** Resources the plan creates (or replaces): what its apply may leave behind if killed. */
+const createsOf = (plan: Plan) => plan.plannedChanges.filter((c) => c.action === 'create' || c.action === 'replace').map((c) => c.address);
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const summary = (c: Changes) => `${c.add} to add, ${c.change} to change, ${c.remove} to destroy`;
@@ -167,9 +169,7 @@ const failedPlan = (result: TerraformResult): Plan => ({
   changes: NO_CHANGES,
   hasChanges: false,
   outputsChange: false,
-  planned: [],
   plannedChanges: [],
-  creates: [],
   result,
 });
 
@@ -285,9 +285,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
         changes,
         hasChanges: plannedChanges.length > 0,
         outputsChange: true,
-        planned: plannedChanges.map((c) => `${c.address}: ${c.action}`),
         plannedChanges,
-        creates: plannedChanges.filter((c) => ['create', 'replace'].includes(c.action)).map((c) => c.address),
         result: shown,
       };
     });
@@ -319,13 +317,9 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
         changes,
         hasChanges: result.code === 2,
         outputsChange: Object.values(outputs).some((out) => out.action && out.action !== 'noop'),
-        planned: result.messages.filter((m) => m.type === 'planned_change' && m.change).map((m) => `${m.change!.resource.addr}: ${m.change!.action}`),
         plannedChanges: result.messages
           .filter((m) => m.type === 'planned_change' && m.change)
           .map((m) => ({ address: m.change!.resource.addr, action: m.change!.action })),
-        creates: result.messages
-          .filter((m) => m.type === 'planned_change' && ['create', 'replace'].includes(m.change?.action ?? ''))
-          .map((m) => m.change!.resource.addr),
         result,
       };
     });
@@ -454,7 +448,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
         return o;
       }
       o.changes = current.changes;
-      o.planned = current.planned;
+      o.planned = plannedLines(current);
       if (options.planOnly && options.savePlans) savePlan(stack, current);
       if (!current.hasChanges) {
         log(`${stack.name}: no changes (planned in ${current.result.seconds.toFixed(1)} s)`);
@@ -463,7 +457,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
         return o;
       }
       log(`${stack.name}: ${summary(current.changes)} (planned in ${current.result.seconds.toFixed(1)} s)`);
-      current.planned.forEach((p) => log(`${stack.name}:   ${p}`));
+      o.planned.forEach((p) => log(`${stack.name}:   ${p}`));
       if (options.planOnly) {
         o.result = 'planned';
         return o;
@@ -488,12 +482,12 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
           return o;
         }
       }
-      if (options.beforeApply && !(await options.beforeApply(stack, current.planned))) {
+      if (options.beforeApply && !(await options.beforeApply(stack, plannedLines(current)))) {
         fail(stack, 'apply', { diagnostics: [], text: 'not applied: the step before the apply failed (see above)' });
         return o;
       }
       if (current.outputsChange) outputsChanged.add(stack.name);
-      const result = await apply(stack, current.creates);
+      const result = await apply(stack, createsOf(current));
       if (result.code === 0) {
         const done = result.messages.find((m) => m.type === 'change_summary')?.changes ?? current.changes;
         o.result = 'applied';
