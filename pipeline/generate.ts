@@ -11,6 +11,7 @@
 import { stringify } from 'yaml';
 import { EXIT_DATA_LOSS, EXIT_NO_WINDOW, EXIT_RESTARTS } from '../impact/impact-report';
 import type { ImpactReport } from '../impact/impact-report';
+import type { BackendSpec } from '../config/schema';
 
 /** What the pipeline needs to know of a stack (deploy/stack-info.ts reads it from the synth output). */
 export interface PipelineStack {
@@ -22,7 +23,7 @@ export interface PipelineStack {
 }
 
 /** The environment's state backend type (`backend.type` of the environment file). */
-export type BackendType = 'local' | 's3' | 'pg' | 'http';
+export type BackendType = BackendSpec['type'];
 
 export interface PipelineOptions {
   /** Environment name (`--env`). */
