@@ -8,7 +8,8 @@
  * time), or an attribute that holds a key, a password or a token (`private_key_pem`, a container's
  * `upload`...). Certificates, CSRs and addresses pass.
  */
-import { DefaultTokenResolver, StringConcat, TerraformOutput, TerraformStack, TerraformVariable, Tokenization } from './terraform-cdk';
+import { TerraformOutput, TerraformStack, TerraformVariable } from './terraform-cdk';
+import { synthesizedValue } from './synthesized-value';
 import { ValidationError } from './errors';
 
 const CROSS_STACK_OUTPUT = 'cross-stack-output-';
@@ -29,7 +30,7 @@ export function secretIn(expression: string, sensitiveVariables: ReadonlySet<str
 export function checkCrossStackOutputs(stack: TerraformStack): void {
   stack.node.addValidation({
     validate: () => {
-      const resolve = (value: unknown) => Tokenization.resolve(value, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) });
+      const resolve = (value: unknown) => synthesizedValue(stack, value);
       const children = stack.node.findAll();
       const sensitive = new Set(
         children.filter((c): c is TerraformVariable => c instanceof TerraformVariable && c.sensitive === true).map((v) => v.friendlyUniqueId),

@@ -12,7 +12,8 @@
  * Rotation: export a new `TF_VAR_play_auth_token`, then deploy every stack of the environment.
  */
 import { Construct, IConstruct } from 'constructs';
-import { Container, DefaultTokenResolver, StringConcat, TerraformStack, TerraformVariable, Tokenization } from './terraform-cdk';
+import { Container, TerraformStack, TerraformVariable } from './terraform-cdk';
+import { synthesizedValue } from './synthesized-value';
 
 /** Characters safe in an env file, a docker env entry, a URL query string and a header. */
 export const TOKEN_CHARSET = 'A-Za-z0-9._~-';
@@ -83,7 +84,7 @@ export function guardSharedToken(scope: IConstruct): void {
 /** Every `PLAY_AUTH_TOKEN=` in container env or uploaded files must be the stack's SharedToken. */
 function findForeignTokens(stack: TerraformStack): string[] {
   // Env and uploads are rendered lazily (ServiceContainer): compared as synth writes them, `${var.play_auth_token}`.
-  const resolve = (value: unknown) => Tokenization.resolve(value, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) });
+  const resolve = (value: unknown) => synthesizedValue(stack, value);
   const token = stack.node.tryFindChild(SHARED_TOKEN_ID) as SharedToken | undefined;
   const expected = token ? (resolve(token.value) as string) : undefined;
   const errors: string[] = [];
