@@ -8,6 +8,7 @@
  * (`remote_state_data_sources`): every stack of an environment shares the passphrase.
  */
 import * as path from 'path';
+import { terraformLiteral } from '../config/literal';
 import { StateEncryptionInfo } from '../stacks/state-encryption';
 import { terraformBinary } from './terraform';
 
@@ -16,7 +17,7 @@ export const MIN_PASSPHRASE_LENGTH = 16;
 
 /** An HCL string literal: quotes and backslashes escaped, and `${` / `%{` so that HCL reads no template. */
 function hclString(value: string): string {
-  return JSON.stringify(value).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  return terraformLiteral(JSON.stringify(value));
 }
 
 /** The value of `TF_ENCRYPTION` for `passphrase`. */

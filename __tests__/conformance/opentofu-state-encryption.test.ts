@@ -18,7 +18,8 @@ import { findTerraformTools } from '../support/terraform-apply';
 const tools = findTerraformTools();
 const TOFU = path.join(path.dirname(tools.cliConfig), 'bin', 'tofu');
 const STACK = 'enc-keys';
-const PASSPHRASE = 'correct horse battery staple, 2026';
+// HCL template sequences and quotes in it: TF_ENCRYPTION is HCL, where they must stay literal.
+const PASSPHRASE = 'correct "horse" ${battery} %{staple}, 2026';
 
 describeWithPrograms('OpenTofu state encryption through deploy', { [TOFU]: 'OpenTofu (bash scripts/e2e/build-tools.sh builds it)' }, () => {
   let outdir: string;
